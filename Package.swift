@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+// Relance: a terminal workstation for receivables follow-up.
+// Layers (see docs/ARCHITECTURE.md): Receivables (domain, Foundation only) <- FileStore, Interchange,
+// DemoData, Workstation (screens) <- relance (executable). Only TerminalKit imports ncurses.
+import PackageDescription
+
+let package = Package(
+    name: "Relance",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "relance", targets: ["relance"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CNCursesW", path: "Sources/CNCursesW", providers: [.apt(["libncurses-dev"])]),
+        // Files a user may change without recompiling: policy, reason catalogue, demo seed lists.
+        .target(name: "RelanceResources", path: "Resources",
+                exclude: ["README.md"],
+                resources: [.copy("policy"), .copy("catalogue"), .copy("demo"), .copy("templates")]),
+        .target(name: "Receivables", dependencies: ["RelanceResources"]),
+        .target(name: "FileStore", dependencies: ["Receivables"]),
+        .target(name: "Interchange", dependencies: ["Receivables"]),
+        .target(name: "DemoData", dependencies: ["Receivables", "RelanceResources"]),
+        .target(name: "TerminalKit", dependencies: ["CNCursesW"]),
+        .target(name: "Workstation", dependencies: ["Receivables", "TerminalKit"]),
+        .executableTarget(name: "relance", dependencies: [
+            "Receivables", "FileStore", "Interchange", "DemoData", "TerminalKit", "Workstation",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // Benchmarks and the store torture writer used by the crash and concurrency tests.
+        .executableTarget(name: "relance-tools", dependencies: [
+            "Receivables", "FileStore", "Interchange", "DemoData",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .target(name: "TestSupport", dependencies: ["Receivables", "FileStore", "TerminalKit"], path: "Tests/TestSupport"),
+        .testTarget(name: "ReceivablesTests", dependencies: ["Receivables", "TestSupport"]),
+        .testTarget(name: "FileStoreTests", dependencies: ["FileStore", "Receivables", "TestSupport"]),
+        .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "Receivables", "FileStore", "TestSupport"]),
+        .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
+        .testTarget(name: "WorkstationTests", dependencies: ["Workstation", "Receivables", "TerminalKit", "DemoData", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "FileStore", "Receivables"]),
+    ]
+)

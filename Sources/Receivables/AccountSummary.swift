@@ -1,0 +1,109 @@
+/// What the account screen shows: exposure figures and the open items, largest first, with the Pareto cut.
+public struct AccountSummary: Sendable {
+    public var customer: Customer
+    public var date: CalendarDate
+    public var totalOpen: Money
+    public var overdue: Money
+    public var disputed: Money
+    /// Still expected on open promises (promised less received).
+    public var promised: Money
+    public var onAccountCredit: Money
+    public var lateFees: Money
+    /// Credit limit use in tenths of a percent, when a limit is set.
+    public var creditUsePermille: Int?
+    public var items: [ItemRow]
+    /// Index of the row where the cumulative share first reaches 80 %.
+    public var paretoCutIndex: Int?
+
+    public struct ItemRow: Sendable, Equatable {
+        public var invoice: Invoice
+        public var open: Money
+        /// Positive when past due.
+        public var daysPastDue: Int
+        public var disputed: Money
+        public var state: ItemState
+        public var cumulativePermille: Int
+        public var brokenPromises: Int
+        public var critical: Bool
+        public var lateFees: LateFees
+    }
+
+    public enum ItemState: String, Sendable {
+        case notDue = "not due", dueSoon = "due soon", overdue, disputed, promised, inPlan = "in plan"
+    }
+
+    public init(book: Book, customerId: String, date: CalendarDate) {
+        let customer = book.customers[customerId]!
+        self.customer = customer
+        self.date = date
+        let promised = book.openPromises(of: customerId, asOf: date)
+        let promisedItems = Set(promised.flatMap(\.invoices))
+        let planItems = Set(book.activePlans(of: customerId, asOf: date).flatMap(\.invoices))
+        let policy = book.policy
+        var rows: [ItemRow] = book.openInvoices(of: customerId).map { inv in
+            let open = book.openAmount(inv.number)
+            let late = inv.dueDate.days(until: date)
+            let disputed = book.disputedAmount(inv.number)
+            let state: ItemState = disputed.isPositive ? .disputed : planItems.contains(inv.number) ? .inPlan
+                : promisedItems.contains(inv.number) ? .promised : late > 0 ? .overdue : late >= -14 ? .dueSoon : .notDue
+            let age = inv.issueDate.days(until: date)
+            return ItemRow(invoice: inv, open: open, daysPastDue: late, disputed: disputed, state: state, cumulativePermille: 0,
+                           brokenPromises: book.brokenPromiseCount(inv.number, asOf: date),
+                           critical: (policy.criticalZoneDaysAfterIssue.from...policy.criticalZoneDaysAfterIssue.to).contains(age),
+                           lateFees: book.lateFees(inv.number, asOf: date))
+        }
+        rows.sort { $0.open != $1.open ? $0.open > $1.open : $0.invoice.dueDate < $1.invoice.dueDate }
+        let total = rows.sum(\.open)
+        var running = Money.zero
+        var cut: Int?
+        for i in rows.indices {
+            running += rows[i].open
+            rows[i].cumulativePermille = running.permille(of: total)
+            if cut == nil, rows[i].cumulativePermille >= 800 { cut = i }
+        }
+        items = rows
+        paretoCutIndex = cut
+        totalOpen = total
+        overdue = rows.filter { $0.daysPastDue > 0 }.sum(\.open)
+        disputed = rows.sum(\.disputed)
+        self.promised = promised.sum { max(.zero, $0.amount - book.paidTowards($0, through: date)) }
+        onAccountCredit = book.unallocatedCredit(of: customerId)
+        lateFees = rows.sum { $0.lateFees.total }
+        creditUsePermille = customer.creditLimit.flatMap { $0.isPositive ? total.permille(of: $0) : nil }
+    }
+}
+
+/// French late-payment law (Code de commerce L441-10): EUR 40 per invoice paid late, plus interest.
+public struct LateFees: Sendable, Equatable {
+    public var indemnity: Money
+    public var interest: Money
+    public var waived: Bool
+    public var total: Money { waived ? .zero : indemnity + interest }
+    public static let none = LateFees(indemnity: .zero, interest: .zero, waived: false)
+}
+
+extension Book {
+    /// Indemnity and interest due on an invoice at `date`: interest accrues day by day on the balance left
+    /// after the due date, at the policy's annual rate over 365 days; an explicit waiver cancels both.
+    public func lateFees(_ number: String, asOf date: CalendarDate) -> LateFees {
+        guard let inv = invoices[number], date > inv.dueDate else { return .none }
+        var balance = inv.amount
+        var centDays: Int64 = 0
+        var cursor = inv.dueDate
+        var paidLate = false
+        let settlements = (settlementsByInvoice[number] ?? []).filter { $0.date <= date }.sorted { $0.date < $1.date }
+        for s in settlements {
+            if s.date > cursor {
+                centDays += balance.cents * Int64(cursor.days(until: s.date))
+                cursor = s.date
+                paidLate = true
+            }
+            balance -= s.amount
+        }
+        if balance.isPositive { centDays += balance.cents * Int64(cursor.days(until: date)); paidLate = true }
+        guard paidLate else { return .none }
+        // rate in basis points: interest = centDays x bp / (10,000 x 365)
+        let interest = Money(cents: centDays).scaled(by: policy.lateInterestBasisPoints, over: 3_650_000)
+        return LateFees(indemnity: policy.fixedRecoveryIndemnity, interest: interest, waived: waivers[number] != nil)
+    }
+}

@@ -1,0 +1,182 @@
+/// Supervisor reports. "At the as-of date" means: invoices issued on or before it, less payments and credit
+/// notes dated on or before it, so a past date gives the book as it was then.
+public enum Analytics {
+    public static let reportNames = ["aged", "dso", "disputes", "promises", "cash-impact", "blocked"]
+
+    public static func report(_ name: String, book: Book, asOf: CalendarDate) throws(DomainError) -> ReportTable {
+        switch name {
+        case "aged": return aged(book, asOf)
+        case "dso": return dso(book, asOf)
+        case "disputes": return disputes(book, asOf)
+        case "promises": return promises(book, asOf)
+        case "cash-impact": return cashImpact(book, asOf)
+        case "blocked": return blocked(book, asOf)
+        default: throw DomainError("unknown report '\(name)' (choose from \(reportNames.joined(separator: ", ")))")
+        }
+    }
+
+    /// Aged-balance buckets by days past due (as-of date minus due date).
+    public static let buckets: [(String, ClosedRange<Int>)] = [
+        ("not due", Int.min...0), ("1-30", 1...30), ("31-60", 31...60), ("61-90", 61...90), ("91-120", 91...120), ("over 120", 121...Int.max),
+    ]
+
+    public static func bucketIndex(daysPastDue: Int) -> Int { buckets.firstIndex { $0.1.contains(daysPastDue) }! }
+
+    /// Open amount per customer and bucket; totals equal the sum of the open items to the cent.
+    public static func aged(_ book: Book, _ asOf: CalendarDate) -> ReportTable {
+        var rows: [[ReportTable.Cell]] = []
+        var totals = [Money](repeating: .zero, count: buckets.count)
+        for id in book.customerOrder {
+            var sums = [Money](repeating: .zero, count: buckets.count)
+            for inv in book.invoices(of: id) {
+                let open = book.openAmount(inv.number, asOf: asOf)
+                guard !open.isZero else { continue }
+                sums[bucketIndex(daysPastDue: inv.dueDate.days(until: asOf))] += open
+            }
+            let total = sums.sum { $0 }
+            guard !total.isZero || sums.contains(where: { !$0.isZero }) else { continue }
+            for i in sums.indices { totals[i] += sums[i] }
+            rows.append([.text(id), .text(book.customers[id]!.name), .money(total)] + sums.map { .money($0) })
+        }
+        rows.sort { if case .money(let a) = $0[2], case .money(let b) = $1[2] { return a > b }; return false }
+        return ReportTable(name: "aged", title: "Aged balance at \(asOf.iso)",
+            columns: [.init("customer_id", "Id"), .init("customer", "Customer"), .init("total", "Total")]
+                + buckets.map { .init("b_" + $0.0.replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_"), $0.0) },
+            rows: rows, total: [.text(""), .text("TOTAL"), .money(totals.sum { $0 })] + totals.map { .money($0) },
+            notes: ["days past due = as-of date - due date; open = amount - payments and credit notes dated on or before \(asOf.iso)"])
+    }
+
+    public static func openTotal(_ book: Book, _ asOf: CalendarDate) -> Money {
+        book.invoices.values.reduce(Money.zero) { $0 + book.openAmount($1.number, asOf: asOf) }
+    }
+
+    /// Invoiced amount (incl. VAT) of invoices issued in `from...to`.
+    public static func invoiced(_ book: Book, from: CalendarDate, to: CalendarDate) -> Money {
+        book.invoices.values.reduce(Money.zero) { $1.issueDate >= from && $1.issueDate <= to ? $0 + $1.amount : $0 }
+    }
+
+    /// Standard DSO and count-back DSO, with the periods used.
+    public static func dso(_ book: Book, _ asOf: CalendarDate) -> ReportTable {
+        let open = openTotal(book, asOf)
+        let sales90 = invoiced(book, from: asOf.adding(days: -89), to: asOf)
+        let standard = sales90.isPositive ? Int(Money(cents: open.cents * 900).scaled(by: 1, over: sales90.cents).cents) : 0
+        let (countBack, periods) = countBackDSO(book, asOf)
+        var rows: [[ReportTable.Cell]] = [
+            [.text("standard"), .tenths(standard), .text("open \(open.plain) / invoiced last 90 days \(sales90.plain) x 90")],
+            [.text("count-back"), .tenths(countBack), .text("30-day periods back from \(asOf.iso), see below")],
+        ]
+        for p in periods {
+            rows.append([.text("period \(p.index)"), .tenths(p.daysTenths),
+                         .text("\(p.from.iso)..\(p.to.iso) invoiced \(p.invoiced.plain), remaining before \(p.remainingBefore.plain)")])
+        }
+        return ReportTable(name: "dso", title: "DSO at \(asOf.iso)",
+            columns: [.init("measure", "Measure"), .init("days", "Days"), .init("how", "How")], rows: rows, total: nil,
+            notes: ["count-back: each 30-day period whose invoiced amount the remaining receivables exceed adds 30 days; then the remaining fraction of the next period"])
+    }
+
+    public struct CountBackPeriod: Sendable, Equatable {
+        public var index: Int
+        public var from: CalendarDate
+        public var to: CalendarDate
+        public var invoiced: Money
+        public var remainingBefore: Money
+        /// Days this period contributes, in tenths.
+        public var daysTenths: Int
+    }
+
+    /// Count-back DSO in tenths of a day; period k is the 30 days ending 30(k-1) days before the as-of date.
+    public static func countBackDSO(_ book: Book, _ asOf: CalendarDate, maxPeriods: Int = 36) -> (Int, [CountBackPeriod]) {
+        var remaining = openTotal(book, asOf)
+        var tenths = 0
+        var periods: [CountBackPeriod] = []
+        for k in 1...maxPeriods where remaining.isPositive {
+            let to = asOf.adding(days: -30 * (k - 1)), from = to.adding(days: -29)
+            let sales = invoiced(book, from: from, to: to)
+            var p = CountBackPeriod(index: k, from: from, to: to, invoiced: sales, remainingBefore: remaining, daysTenths: 0)
+            if remaining > sales {
+                p.daysTenths = 300
+                remaining -= sales
+            } else {
+                p.daysTenths = Int(Money(cents: remaining.cents * 300).scaled(by: 1, over: sales.cents).cents)
+                remaining = .zero
+            }
+            tenths += p.daysTenths
+            periods.append(p)
+        }
+        return (tenths, periods)
+    }
+
+    /// Disputes active at the as-of date, by reason code: the root-cause Pareto.
+    public static func disputes(_ book: Book, _ asOf: CalendarDate) -> ReportTable {
+        let active = book.disputes.values.filter { $0.openedOn <= asOf && ($0.resolvedOn.map { $0 > asOf } ?? true) }
+        let total = active.sum(\.amount)
+        var groups: [String: [Dispute]] = [:]
+        for d in active { groups[d.reasonCode, default: []].append(d) }
+        var rows: [[ReportTable.Cell]] = groups.map { code, list in
+            let ages = list.map { $0.age(at: asOf) }.sorted()
+            let median = ages.count % 2 == 1 ? ages[ages.count / 2] * 10 : (ages[ages.count / 2 - 1] + ages[ages.count / 2]) * 5
+            let amount = list.sum(\.amount)
+            return [.text(code), .text(book.reasons.reason(code)?.en ?? code), .int(list.count), .money(amount),
+                    .tenths(median), .permille(amount.permille(of: total))]
+        }
+        rows.sort { if case .money(let a) = $0[3], case .money(let b) = $1[3] { return a != b ? a > b : $0[0].plain < $1[0].plain }; return false }
+        return ReportTable(name: "disputes", title: "Disputes by reason at \(asOf.iso)",
+            columns: [.init("code", "Code"), .init("reason", "Reason"), .init("count", "Count"), .init("amount", "Amount"),
+                      .init("median_age_days", "Median age"), .init("share", "Share")],
+            rows: rows, total: [.text("TOTAL"), .text(""), .int(active.count), .money(total), .text(""), .permille(total.isZero ? 0 : 1000)],
+            notes: ["disputes opened on or before \(asOf.iso) and not resolved or withdrawn by then; age in days"])
+    }
+
+    /// Promises made up to the as-of date and how they ended, by collector.
+    public static func promises(_ book: Book, _ asOf: CalendarDate) -> ReportTable {
+        var byUser: [String: [Promise.State: Int]] = [:]
+        for p in book.promises.values where p.madeOn <= asOf {
+            byUser[p.user, default: [:]][book.state(of: p, asOf: asOf), default: 0] += 1
+        }
+        func row(_ name: String, _ c: [Promise.State: Int]) -> [ReportTable.Cell] {
+            let kept = c[.kept] ?? 0, partial = c[.partiallyKept] ?? 0, broken = c[.broken] ?? 0
+            let judged = kept + partial + broken
+            return [.text(name), .int(c.values.reduce(0, +)), .int(kept), .int(partial), .int(broken), .int(c[.open] ?? 0),
+                    .int((c[.withdrawn] ?? 0) + (c[.superseded] ?? 0)), .permille(judged == 0 ? 0 : kept * 1000 / judged)]
+        }
+        var all: [Promise.State: Int] = [:]
+        for c in byUser.values { for (k, v) in c { all[k, default: 0] += v } }
+        return ReportTable(name: "promises", title: "Promises to pay at \(asOf.iso)",
+            columns: [.init("collector", "Collector"), .init("made", "Made"), .init("kept", "Kept"), .init("partially_kept", "Partly"),
+                      .init("broken", "Broken"), .init("open", "Open"), .init("withdrawn", "Withdrawn"), .init("kept_rate", "Kept rate")],
+            rows: byUser.keys.sorted().map { row($0, byUser[$0]!) }, total: row("TOTAL", all),
+            notes: ["judged at promised date + \(book.policy.graceDays) grace days; kept rate = kept / (kept + partly + broken)"])
+    }
+
+    /// The cash one day of DSO is worth: sales incl. VAT of the last 12 months / 365.
+    public static func cashImpact(_ book: Book, _ asOf: CalendarDate) -> ReportTable {
+        let sales = invoiced(book, from: asOf.adding(days: -364), to: asOf)
+        let perDay = sales.scaled(by: 1, over: 365)
+        return ReportTable(name: "cash-impact", title: "Cash impact of one day of DSO at \(asOf.iso)",
+            columns: [.init("measure", "Measure"), .init("amount", "Amount")],
+            rows: [[.text("sales incl. VAT, last 12 months"), .money(sales)], [.text("one day of DSO"), .money(perDay)]],
+            total: nil, notes: ["sales = invoices issued \(asOf.adding(days: -364).iso)..\(asOf.iso)"])
+    }
+
+    /// Customers whose orders should be held: over their credit limit, or with items far overdue.
+    public static func blocked(_ book: Book, _ asOf: CalendarDate) -> ReportTable {
+        let limitDays = book.policy.blockOrdersAfterDaysOverdue
+        var rows: [[ReportTable.Cell]] = []
+        for id in book.customerOrder {
+            let c = book.customers[id]!
+            let open = book.invoices(of: id).reduce(Money.zero) { $0 + book.openAmount($1.number, asOf: asOf) }
+            let oldest = book.invoices(of: id).filter { book.openAmount($0.number, asOf: asOf).isPositive }
+                .map { $0.dueDate.days(until: asOf) }.max() ?? 0
+            var reasons: [String] = []
+            if let l = c.creditLimit, open > l { reasons.append("over credit limit \(l.plain) by \((open - l).plain)") }
+            if oldest > limitDays { reasons.append("item \(oldest) days overdue (policy: \(limitDays))") }
+            if c.orderBlocked { reasons.append("orders held by decision") }
+            guard !reasons.isEmpty else { continue }
+            rows.append([.text(id), .text(c.name), .money(open), .int(oldest), .text(reasons.joined(separator: "; "))])
+        }
+        return ReportTable(name: "blocked", title: "Customers to hold at \(asOf.iso)",
+            columns: [.init("customer_id", "Id"), .init("customer", "Customer"), .init("open", "Open"),
+                      .init("oldest_days_overdue", "Days overdue"), .init("reason", "Reason")],
+            rows: rows, total: nil, notes: [])
+    }
+}

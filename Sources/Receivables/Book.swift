@@ -1,0 +1,153 @@
+/// The receivables book in memory: every record, with the indexes the screens and rules need.
+///
+/// A `Book` only changes through `apply(_:)`, so the store can rebuild it exactly by replaying its journal.
+public struct Book: Sendable {
+    public private(set) var customers: [String: Customer] = [:]
+    /// Customer ids in the order they were added (stable listings).
+    public private(set) var customerOrder: [String] = []
+    public private(set) var users: [String: User] = [:]
+    public private(set) var invoices: [String: Invoice] = [:]
+    public private(set) var invoicesByCustomer: [String: [String]] = [:]
+    public private(set) var payments: [String: Payment] = [:]
+    public private(set) var paymentsByCustomer: [String: [String]] = [:]
+    public private(set) var creditNotes: [String: CreditNote] = [:]
+    public private(set) var disputes: [String: Dispute] = [:]
+    public private(set) var disputesByCustomer: [String: [String]] = [:]
+    public private(set) var promises: [String: Promise] = [:]
+    public private(set) var promisesByCustomer: [String: [String]] = [:]
+    public private(set) var plans: [String: PaymentPlan] = [:]
+    public private(set) var plansByCustomer: [String: [String]] = [:]
+    public private(set) var activitiesByCustomer: [String: [Activity]] = [:]
+    public private(set) var waivers: [String: LateFeeWaiver] = [:]
+    /// Dated settlements (payment allocations and credit notes) per invoice, for as-of computations.
+    public private(set) var settlementsByInvoice: [String: [Settlement]] = [:]
+    /// Current settled total per invoice (sum of `settlementsByInvoice`), kept for speed.
+    private var settledTotal: [String: Money] = [:]
+
+    public var policy: Policy
+    public var reasons: ReasonCatalogue
+
+    public init(policy: Policy = .standard, reasons: ReasonCatalogue = .standard) {
+        self.policy = policy
+        self.reasons = reasons
+    }
+
+    /// A dated reduction of an invoice's open amount.
+    public struct Settlement: Sendable, Equatable {
+        public enum Kind: Sendable, Equatable { case payment(String), creditNote(String) }
+        public var date: CalendarDate
+        public var amount: Money
+        public var kind: Kind
+    }
+
+    // MARK: Queries
+
+    public func invoices(of customerId: String) -> [Invoice] {
+        (invoicesByCustomer[customerId] ?? []).compactMap { invoices[$0] }
+    }
+
+    /// What is still owed on an invoice now.
+    public func openAmount(_ number: String) -> Money {
+        guard let inv = invoices[number] else { return .zero }
+        return inv.amount - (settledTotal[number] ?? .zero)
+    }
+
+    /// What was owed on an invoice at the end of `date`: zero if not yet issued, less settlements dated on or before.
+    public func openAmount(_ number: String, asOf date: CalendarDate) -> Money {
+        guard let inv = invoices[number], inv.issueDate <= date else { return .zero }
+        let settled = (settlementsByInvoice[number] ?? []).reduce(Money.zero) { $1.date <= date ? $0 + $1.amount : $0 }
+        return inv.amount - settled
+    }
+
+    public func openInvoices(of customerId: String) -> [Invoice] {
+        invoices(of: customerId).filter { openAmount($0.number).isPositive }
+    }
+
+    /// Amount of an invoice under active dispute.
+    public func disputedAmount(_ number: String) -> Money {
+        guard let inv = invoices[number] else { return .zero }
+        return (disputesByCustomer[inv.customerId] ?? []).compactMap { disputes[$0] }.filter(\.isActive)
+            .flatMap(\.lines).filter { $0.invoice == number }.sum(\.amount)
+    }
+
+    public func activeDisputes(of customerId: String) -> [Dispute] {
+        (disputesByCustomer[customerId] ?? []).compactMap { disputes[$0] }.filter(\.isActive)
+    }
+
+    public func disputes(of customerId: String) -> [Dispute] {
+        (disputesByCustomer[customerId] ?? []).compactMap { disputes[$0] }
+    }
+
+    public func promises(of customerId: String) -> [Promise] {
+        (promisesByCustomer[customerId] ?? []).compactMap { promises[$0] }
+    }
+
+    public func plans(of customerId: String) -> [PaymentPlan] {
+        (plansByCustomer[customerId] ?? []).compactMap { plans[$0] }
+    }
+
+    public func payments(of customerId: String) -> [Payment] {
+        (paymentsByCustomer[customerId] ?? []).compactMap { payments[$0] }
+    }
+
+    /// History, oldest first.
+    public func activities(of customerId: String) -> [Activity] { activitiesByCustomer[customerId] ?? [] }
+
+    /// On-account credit: payments not yet lettered to invoices.
+    public func unallocatedCredit(of customerId: String) -> Money {
+        payments(of: customerId).sum(\.unallocated)
+    }
+
+    public var allInvoiceCount: Int { invoices.count }
+    public var activityCount: Int { activitiesByCustomer.values.reduce(0) { $0 + $1.count } }
+
+    // MARK: Mutation (only through apply)
+
+    mutating func insertCustomer(_ c: Customer) {
+        if customers[c.id] == nil { customerOrder.append(c.id) }
+        customers[c.id] = c
+    }
+    mutating func setUser(_ u: User) { users[u.id] = u }
+    mutating func insertInvoice(_ i: Invoice) {
+        if let old = invoices[i.number] {
+            if old.customerId != i.customerId { invoicesByCustomer[old.customerId]?.removeAll { $0 == i.number } }
+            else { invoices[i.number] = i; return }
+        }
+        invoices[i.number] = i
+        invoicesByCustomer[i.customerId, default: []].append(i.number)
+    }
+    mutating func insertPayment(_ p: Payment) {
+        payments[p.id] = p
+        paymentsByCustomer[p.customerId, default: []].append(p.id)
+        for a in p.allocations { settle(a.invoice, Settlement(date: p.date, amount: a.amount, kind: .payment(p.id))) }
+    }
+    mutating func addAllocations(paymentId: String, _ allocations: [Allocation], date: CalendarDate) {
+        payments[paymentId]?.allocations.append(contentsOf: allocations)
+        for a in allocations { settle(a.invoice, Settlement(date: date, amount: a.amount, kind: .payment(paymentId))) }
+    }
+    mutating func insertCreditNote(_ n: CreditNote) {
+        creditNotes[n.id] = n
+        settle(n.invoice, Settlement(date: n.date, amount: n.amount, kind: .creditNote(n.id)))
+    }
+    private mutating func settle(_ invoice: String, _ s: Settlement) {
+        settlementsByInvoice[invoice, default: []].append(s)
+        settledTotal[invoice, default: .zero] += s.amount
+    }
+    mutating func appendActivity(_ a: Activity) { activitiesByCustomer[a.customerId, default: []].append(a) }
+    mutating func setDispute(_ d: Dispute) {
+        if disputes[d.id] == nil { disputesByCustomer[d.customerId, default: []].append(d.id) }
+        disputes[d.id] = d
+    }
+    mutating func setPromise(_ p: Promise) {
+        if promises[p.id] == nil { promisesByCustomer[p.customerId, default: []].append(p.id) }
+        promises[p.id] = p
+    }
+    mutating func setPlan(_ p: PaymentPlan) {
+        if plans[p.id] == nil { plansByCustomer[p.customerId, default: []].append(p.id) }
+        plans[p.id] = p
+    }
+    mutating func setWaiver(_ w: LateFeeWaiver) { waivers[w.invoice] = w }
+    mutating func updateCustomer(_ id: String, _ body: (inout Customer) -> Void) {
+        if var c = customers[id] { body(&c); customers[id] = c }
+    }
+}

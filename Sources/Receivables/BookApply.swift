@@ -1,0 +1,184 @@
+extension Book {
+    /// Applies one change after checking it against the current state; on error the book is unchanged.
+    public mutating func apply(_ change: Change) throws(DomainError) {
+        switch change {
+        case .upsertCustomer(let c):
+            guard !c.id.isEmpty else { throw DomainError("a customer needs an id") }
+            guard !c.name.trimmed.isEmpty else { throw DomainError("customer \(c.id) needs a name") }
+            insertCustomer(c)
+        case .updateCustomer(let id, let patch):
+            guard customers[id] != nil else { throw DomainError("unknown customer \(id)") }
+            updateCustomer(id) { c in
+                if let v = patch.collector { c.collector = v }
+                if let v = patch.salesperson { c.salesperson = v }
+                if let v = patch.creditLimit { c.creditLimit = v }
+                if let v = patch.orderBlocked { c.orderBlocked = v }
+                if let v = patch.paymentTermsDays { c.paymentTermsDays = v }
+                if let v = patch.addContact { c.contacts.append(v) }
+            }
+        case .upsertUser(let u):
+            setUser(u)
+        case .upsertInvoice(let i):
+            guard customers[i.customerId] != nil else { throw DomainError("invoice \(i.number): unknown customer \(i.customerId)") }
+            guard i.amount.isPositive else { throw DomainError("invoice \(i.number): amount must be above zero") }
+            guard i.dueDate >= i.issueDate else { throw DomainError("invoice \(i.number): due date \(i.dueDate) is before issue date \(i.issueDate)") }
+            if invoices[i.number] != nil {
+                let settled = invoices[i.number]!.amount - openAmount(i.number)
+                guard i.amount >= settled else { throw DomainError("invoice \(i.number): amount \(i.amount) is below what was already paid (\(settled))") }
+            }
+            insertInvoice(i)
+        case .recordPayment(let p):
+            guard customers[p.customerId] != nil else { throw DomainError("payment \(p.id): unknown customer \(p.customerId)") }
+            guard payments[p.id] == nil else { throw DomainError("payment \(p.id) is already recorded") }
+            guard p.amount.isPositive else { throw DomainError("payment \(p.id): amount must be above zero") }
+            guard p.unallocated >= .zero else { throw DomainError("payment \(p.id): allocations exceed the payment") }
+            try checkAllocations(p.allocations, customer: p.customerId, what: "payment \(p.id)")
+            insertPayment(p)
+        case .allocateCredit(let id, let allocations):
+            guard let p = payments[id] else { throw DomainError("unknown payment \(id)") }
+            guard allocations.sum(\.amount) <= p.unallocated else { throw DomainError("payment \(id): only \(p.unallocated) is unallocated") }
+            try checkAllocations(allocations, customer: p.customerId, what: "payment \(id)")
+            addAllocations(paymentId: id, allocations, date: p.date)
+        case .logActivity(let a):
+            guard customers[a.customerId] != nil else { throw DomainError("unknown customer \(a.customerId)") }
+            for n in a.invoices where invoices[n] == nil { throw DomainError("unknown invoice \(n)") }
+            appendActivity(a)
+        case .makePromise(let p, let supersedes):
+            try validate(promise: p)
+            for id in supersedes {
+                guard var old = promises[id] else { throw DomainError("unknown promise \(id)") }
+                old.closedAs = .superseded
+                setPromise(old)
+            }
+            setPromise(p)
+        case .closePromise(let id, let closure):
+            guard var p = promises[id] else { throw DomainError("unknown promise \(id)") }
+            p.closedAs = closure
+            setPromise(p)
+        case .openDispute(let d):
+            try validate(dispute: d)
+            setDispute(d)
+        case .updateDispute(let u):
+            try apply(disputeUpdate: u)
+        case .createPlan(let plan):
+            try validate(plan: plan)
+            setPlan(plan)
+        case .cancelPlan(let id):
+            guard var p = plans[id] else { throw DomainError("unknown plan \(id)") }
+            p.cancelled = true
+            setPlan(p)
+        case .waiveLateFees(let w):
+            guard invoices[w.invoice] != nil else { throw DomainError("unknown invoice \(w.invoice)") }
+            guard !w.reason.trimmed.isEmpty else { throw DomainError("say why the late fees are waived") }
+            setWaiver(w)
+        case .batch(let changes):
+            var copy = self
+            for (i, c) in changes.enumerated() {
+                do { try copy.apply(c) } catch { throw DomainError("item \(i + 1) (\(c.summary)): \(error.message)") }
+            }
+            self = copy
+        }
+    }
+
+    private func checkAllocations(_ allocations: [Allocation], customer: String, what: String) throws(DomainError) {
+        var perInvoice: [String: Money] = [:]
+        for a in allocations { perInvoice[a.invoice, default: .zero] += a.amount }
+        for (n, amount) in perInvoice {
+            guard let inv = invoices[n] else { throw DomainError("\(what): unknown invoice \(n)") }
+            guard inv.customerId == customer else { throw DomainError("\(what): invoice \(n) belongs to another customer") }
+            guard amount.isPositive else { throw DomainError("\(what): allocation to \(n) must be above zero") }
+            guard amount <= openAmount(n) else { throw DomainError("\(what): \(amount) is more than the \(openAmount(n)) open on \(n)") }
+        }
+    }
+
+    /// Open invoices of the customer among `numbers`, or an error naming the first that is not.
+    func openItems(_ numbers: [String], customer: String) throws(DomainError) -> [Invoice] {
+        guard !numbers.isEmpty else { throw DomainError("choose at least one invoice") }
+        var items: [Invoice] = []
+        for n in numbers {
+            guard let inv = invoices[n], inv.customerId == customer else { throw DomainError("invoice \(n) is not an invoice of this customer") }
+            guard openAmount(n).isPositive else { throw DomainError("invoice \(n) is already settled") }
+            items.append(inv)
+        }
+        return items
+    }
+
+    /// The rules of a promise to pay (also used by the form, field by field).
+    public func validate(promise p: Promise) throws(DomainError) {
+        guard customers[p.customerId] != nil else { throw DomainError("unknown customer \(p.customerId)") }
+        guard promises[p.id] == nil else { throw DomainError("promise \(p.id) already exists") }
+        let items = try openItems(p.invoices, customer: p.customerId)
+        let open = items.sum { openAmount($0.number) }
+        guard p.amount.isPositive else { throw DomainError("the amount must be above zero") }
+        guard p.amount <= open else { throw DomainError("\(p.amount) is more than the \(open) open on these invoices") }
+        guard p.promisedDate >= p.madeOn else { throw DomainError("the promised date is before today") }
+        guard p.promisedDate <= p.madeOn.adding(months: 12) else { throw DomainError("the promised date is more than a year ahead") }
+    }
+
+    public func validate(dispute d: Dispute) throws(DomainError) {
+        guard customers[d.customerId] != nil else { throw DomainError("unknown customer \(d.customerId)") }
+        guard disputes[d.id] == nil else { throw DomainError("dispute \(d.id) already exists") }
+        guard reasons.reason(d.reasonCode) != nil else { throw DomainError("unknown reason code \(d.reasonCode)") }
+        _ = try openItems(d.invoices, customer: d.customerId)
+        guard d.amount.isPositive else { throw DomainError("the disputed amount must be above zero") }
+        for line in d.lines {
+            let free = openAmount(line.invoice) - disputedAmount(line.invoice)
+            guard line.amount.isPositive, line.amount <= free else {
+                throw DomainError("\(line.amount) is more than the \(free) of invoice \(line.invoice) not yet disputed")
+            }
+        }
+    }
+
+    private mutating func apply(disputeUpdate u: DisputeUpdate) throws(DomainError) {
+        guard var d = disputes[u.id] else { throw DomainError("unknown dispute \(u.id)") }
+        guard d.isActive else { throw DomainError("dispute \(u.id) is already \(d.status.label)") }
+        if let s = u.status { d.status = s }
+        if let f = u.followUpDate { d.followUpDate = f }
+        if let o = u.ownerDepartment { d.ownerDepartment = o }
+        if let n = u.note, !n.isEmpty { d.note = d.note.isEmpty ? n : d.note + "\n" + n }
+        if !u.creditNotes.isEmpty {
+            guard u.status == .resolvedCreditNote else { throw DomainError("a credit note goes with the resolution 'credit note'") }
+            for cn in u.creditNotes {
+                guard let line = d.lines.first(where: { $0.invoice == cn.invoice }) else {
+                    throw DomainError("invoice \(cn.invoice) is not part of dispute \(d.id)")
+                }
+                guard cn.amount.isPositive else { throw DomainError("the credit note must be above zero") }
+                guard cn.amount <= line.amount else {
+                    throw DomainError("credit note \(cn.amount) is larger than the \(line.amount) disputed on \(cn.invoice)")
+                }
+                guard cn.amount <= openAmount(cn.invoice) else {
+                    throw DomainError("credit note \(cn.amount) is larger than the \(openAmount(cn.invoice)) open on \(cn.invoice)")
+                }
+            }
+        }
+        if let s = u.status, s != .open, s != .inProgress {
+            d.resolvedOn = u.date
+            d.resolutionNote = u.note
+        }
+        for (i, cn) in u.creditNotes.enumerated() {
+            insertCreditNote(CreditNote(id: "\(d.id)-CN\(i + 1)", invoice: cn.invoice, date: u.date, amount: cn.amount, disputeId: d.id))
+        }
+        setDispute(d)
+    }
+
+    public func validate(plan: PaymentPlan) throws(DomainError) {
+        guard customers[plan.customerId] != nil else { throw DomainError("unknown customer \(plan.customerId)") }
+        guard plans[plan.id] == nil else { throw DomainError("plan \(plan.id) already exists") }
+        let items = try openItems(plan.invoices, customer: plan.customerId)
+        let open = items.sum { openAmount($0.number) }
+        guard plan.schedule.count >= 2 else { throw DomainError("a plan needs a down payment and at least one instalment") }
+        for (i, line) in plan.schedule.enumerated() {
+            guard line.amount.isPositive else { throw DomainError("line \(i + 1) of the schedule must be above zero") }
+            if i > 0 { guard line.date > plan.schedule[i - 1].date else { throw DomainError("line \(i + 1) is not after line \(i)") } }
+        }
+        guard plan.schedule[0].date >= plan.createdOn else { throw DomainError("the down payment date is in the past") }
+        guard plan.total == open else { throw DomainError("the schedule sums to \(plan.total), the invoices to \(open): they must match to the cent") }
+    }
+}
+
+extension String {
+    /// Without leading and trailing white space.
+    public var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+}
+
+import Foundation

@@ -1,0 +1,41 @@
+/// Where a book lives. Screens and commands receive this protocol, never a concrete store, so the JSON file
+/// store can be replaced (by PostgreSQL for larger teams) without touching them.
+public protocol BookStore: AnyObject {
+    /// The latest state this instance knows.
+    var book: Book { get }
+    /// True when the files cannot be written by this user: screens show a banner and refuse changes.
+    var isReadOnly: Bool { get }
+    /// Where the store is, for messages.
+    var location: String { get }
+    /// Builds a change from the latest state (re-read under the lock), applies and persists it durably.
+    /// Returns once the change is on disk. `make` may throw to refuse the change.
+    @discardableResult
+    func commit(user: String, _ make: (Book) throws -> Change) throws -> Book
+    /// Picks up changes made by other instances; true if anything changed.
+    func refresh() throws -> Bool
+}
+
+extension BookStore {
+    @discardableResult
+    public func commit(user: String, _ change: Change) throws -> Book { try commit(user: user) { _ in change } }
+}
+
+/// A store that keeps the book in memory only (tests, previews).
+public final class MemoryStore: BookStore {
+    public private(set) var book: Book
+    public var isReadOnly = false
+    public let location = "(memory)"
+    public private(set) var changes: [Change] = []
+
+    public init(book: Book = Book()) { self.book = book }
+
+    public func commit(user: String, _ make: (Book) throws -> Change) throws -> Book {
+        guard !isReadOnly else { throw DomainError("this store is read-only") }
+        let change = try make(book)
+        try book.apply(change)
+        changes.append(change)
+        return book
+    }
+
+    public func refresh() throws -> Bool { false }
+}

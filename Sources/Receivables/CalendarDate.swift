@@ -1,0 +1,150 @@
+import Foundation
+
+/// A calendar day (no time, no time zone): invoice, due, promise and payment dates.
+///
+/// Stored as days since 1970-01-01 so comparisons and differences are integer operations;
+/// encoded as `YYYY-MM-DD`, parsed strictly (`2026-02-30` is refused, unlike Foundation's ISO-8601 parser).
+public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    /// Days since 1970-01-01.
+    public let dayNumber: Int
+
+    public init(dayNumber: Int) { self.dayNumber = dayNumber }
+
+    /// A valid date, or nil (e.g. February 30th).
+    public init?(year: Int, month: Int, day: Int) {
+        guard (1...9999).contains(year), (1...12).contains(month),
+              (1...CalendarDate.daysIn(month: month, year: year)).contains(day) else { return nil }
+        dayNumber = CalendarDate.daysFromCivil(year, month, day)
+    }
+
+    public var year: Int { components.year }
+    public var month: Int { components.month }
+    public var day: Int { components.day }
+
+    /// Year, month, day (Howard Hinnant's civil_from_days).
+    public var components: (year: Int, month: Int, day: Int) {
+        let z = dayNumber + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+
+    static func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int {
+        let y = m <= 2 ? y0 - 1 : y0
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    public static func isLeap(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
+
+    public static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return isLeap(year) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    public static func < (a: CalendarDate, b: CalendarDate) -> Bool { a.dayNumber < b.dayNumber }
+
+    public func adding(days: Int) -> CalendarDate { CalendarDate(dayNumber: dayNumber + days) }
+
+    /// Same day `months` later, clamped to the month's end (Jan 31 + 1 month = Feb 28 or 29).
+    public func adding(months: Int) -> CalendarDate {
+        let (y, m, d) = components
+        let total = y * 12 + (m - 1) + months
+        let ny = total / 12, nm = total % 12 + 1
+        return CalendarDate(year: ny, month: nm, day: min(d, CalendarDate.daysIn(month: nm, year: ny)))!
+    }
+
+    /// Days from `self` to `other` (positive when `other` is later).
+    public func days(until other: CalendarDate) -> Int { other.dayNumber - dayNumber }
+
+    /// `YYYY-MM-DD`.
+    public var iso: String {
+        let (y, m, d) = components
+        return String(format: "%04d-%02d-%02d", y, m, d)
+    }
+
+    /// `DD/MM/YYYY`, the French display form.
+    public var french: String {
+        let (y, m, d) = components
+        return String(format: "%02d/%02d/%04d", d, m, y)
+    }
+
+    /// Short display form `DD/MM/YY` for narrow table columns.
+    public var short: String {
+        let (y, m, d) = components
+        return String(format: "%02d/%02d/%02d", d, m, y % 100)
+    }
+
+    public var description: String { iso }
+
+    /// Today in the process's local time zone.
+    public static func today(clock: Date = Date()) -> CalendarDate {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = .current
+        let c = cal.dateComponents([.year, .month, .day], from: clock)
+        return CalendarDate(year: c.year!, month: c.month!, day: c.day!)!
+    }
+
+    /// Strict parser for what users and files give: `2026-12-03` or `03/12/2026` (also `3/12/2026`, `20261203`).
+    public static func parse(_ input: String) throws(InputError) -> CalendarDate {
+        let text = input.trimmingCharacters(in: .whitespaces)
+        guard !text.isEmpty else { throw InputError("enter a date, e.g. 2026-12-03 or 03/12/2026") }
+        var parts: [Substring]
+        var ymd: Bool
+        if text.contains("-") { parts = text.split(separator: "-", omittingEmptySubsequences: false); ymd = true }
+        else if text.contains("/") { parts = text.split(separator: "/", omittingEmptySubsequences: false); ymd = false }
+        else if text.count == 8, text.allSatisfy(\.isNumber) {
+            let s = Array(text)
+            parts = [Substring(String(s[0..<4])), Substring(String(s[4..<6])), Substring(String(s[6..<8]))]
+            ymd = true
+        } else { throw InputError("'\(input)' is not a date (use 2026-12-03 or 03/12/2026)") }
+        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.count <= 4 && $0.allSatisfy { $0.isASCII && $0.isNumber } })
+        else { throw InputError("'\(input)' is not a date (use 2026-12-03 or 03/12/2026)") }
+        let nums = parts.map { Int($0)! }
+        let (y, m, d) = ymd ? (nums[0], nums[1], nums[2]) : (nums[2], nums[1], nums[0])
+        guard (ymd ? parts[0].count : parts[2].count) == 4 else { throw InputError("'\(input)': write the year with 4 digits") }
+        guard (1...12).contains(m) else { throw InputError("'\(input)': month \(m) does not exist") }
+        guard let date = CalendarDate(year: y, month: m, day: d) else {
+            throw InputError("'\(input)': \(String(format: "%02d/%02d/%04d", d, m, y)) does not exist (\(CalendarDate.daysIn(month: m, year: y)) days in that month)")
+        }
+        return date
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        let s = try c.decode(String.self)
+        guard let d = CalendarDate.parseISO(s) else {
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: "'\(s)' is not a valid date YYYY-MM-DD")
+        }
+        self = d
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(iso)
+    }
+
+    /// Strict `YYYY-MM-DD` without allocation beyond the string itself (hot path when loading a store).
+    public static func parseISO(_ s: String) -> CalendarDate? {
+        let u = Array(s.utf8)
+        guard u.count == 10, u[4] == 45, u[7] == 45 else { return nil }
+        func num(_ r: Range<Int>) -> Int? {
+            var v = 0
+            for i in r { let b = u[i]; guard b >= 48 && b <= 57 else { return nil }; v = v * 10 + Int(b - 48) }
+            return v
+        }
+        guard let y = num(0..<4), let m = num(5..<7), let d = num(8..<10) else { return nil }
+        return CalendarDate(year: y, month: m, day: d)
+    }
+}

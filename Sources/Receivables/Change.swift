@@ -1,0 +1,87 @@
+/// One thing a user (or an import) does to the book. Changes are the unit of the store's journal:
+/// each is validated against the latest state and applied under the store's lock, so no update is lost.
+///
+/// Conflict rule (docs/STORE.md): changes are operations, not whole-record overwrites. Two changes to
+/// different records both apply; two edits of the same customer field apply in journal order, so the later
+/// one wins and the earlier one stays in the journal (the audit trail). A change that no longer fits the
+/// latest state (a promise above what is still open) is refused and shown to the user, never dropped silently.
+public enum Change: Codable, Sendable, Equatable {
+    case upsertCustomer(customer: Customer)
+    case updateCustomer(id: String, patch: CustomerPatch)
+    case upsertUser(user: User)
+    case upsertInvoice(invoice: Invoice)
+    case recordPayment(payment: Payment)
+    /// Letter on-account credit of an earlier payment to invoices.
+    case allocateCredit(paymentId: String, allocations: [Allocation])
+    case logActivity(activity: Activity)
+    case makePromise(promise: Promise, supersedes: [String])
+    case closePromise(id: String, closure: Promise.Closure)
+    case openDispute(dispute: Dispute)
+    case updateDispute(update: DisputeUpdate)
+    case createPlan(plan: PaymentPlan)
+    case cancelPlan(id: String)
+    case waiveLateFees(waiver: LateFeeWaiver)
+    /// Several changes applied all together or not at all (an import file).
+    case batch(changes: [Change])
+
+    /// A short label for the history and the journal's audit view.
+    public var summary: String {
+        switch self {
+        case .upsertCustomer(let c): "customer \(c.id)"
+        case .updateCustomer(let id, _): "update customer \(id)"
+        case .upsertUser(let u): "user \(u.id)"
+        case .upsertInvoice(let i): "invoice \(i.number)"
+        case .recordPayment(let p): "payment \(p.id)"
+        case .allocateCredit(let id, _): "letter credit \(id)"
+        case .logActivity(let a): "\(a.channel.label) on \(a.customerId)"
+        case .makePromise(let p, _): "promise \(p.id)"
+        case .closePromise(let id, let c): "promise \(id) \(c.rawValue)"
+        case .openDispute(let d): "dispute \(d.id)"
+        case .updateDispute(let u): "dispute \(u.id) \(u.status?.rawValue ?? "update")"
+        case .createPlan(let p): "plan \(p.id)"
+        case .cancelPlan(let id): "cancel plan \(id)"
+        case .waiveLateFees(let w): "waive late fees \(w.invoice)"
+        case .batch(let cs): "batch of \(cs.count) changes"
+        }
+    }
+}
+
+/// Field-level edit of a customer: only the fields that are set change.
+public struct CustomerPatch: Codable, Sendable, Equatable {
+    public var collector: String?
+    public var salesperson: String?
+    public var creditLimit: Money?
+    public var orderBlocked: Bool?
+    public var paymentTermsDays: Int?
+    public var addContact: Contact?
+    public init(collector: String? = nil, salesperson: String? = nil, creditLimit: Money? = nil,
+                orderBlocked: Bool? = nil, paymentTermsDays: Int? = nil, addContact: Contact? = nil) {
+        self.collector = collector; self.salesperson = salesperson; self.creditLimit = creditLimit
+        self.orderBlocked = orderBlocked; self.paymentTermsDays = paymentTermsDays; self.addContact = addContact
+    }
+}
+
+/// A step in a dispute's life: progress, follow-up, resolution (with an optional credit note).
+public struct DisputeUpdate: Codable, Sendable, Equatable {
+    public var id: String
+    public var date: CalendarDate
+    public var user: String
+    public var status: Dispute.Status?
+    public var followUpDate: CalendarDate?
+    public var ownerDepartment: String?
+    public var note: String?
+    /// With status `.resolvedCreditNote`: the credit note, at most the disputed amount of each invoice.
+    public var creditNotes: [Allocation]
+    public init(id: String, date: CalendarDate, user: String, status: Dispute.Status? = nil, followUpDate: CalendarDate? = nil,
+                ownerDepartment: String? = nil, note: String? = nil, creditNotes: [Allocation] = []) {
+        self.id = id; self.date = date; self.user = user; self.status = status; self.followUpDate = followUpDate
+        self.ownerDepartment = ownerDepartment; self.note = note; self.creditNotes = creditNotes
+    }
+}
+
+/// A change refused by a domain rule, with a message for the user.
+public struct DomainError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

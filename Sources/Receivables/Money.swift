@@ -1,0 +1,144 @@
+import Foundation
+
+/// An exact amount of the book's currency, in integer minor units (cents). Never a `Double`.
+///
+/// A book holds one currency (EUR by default, see docs/DECISIONS.md); amounts are encoded in the store
+/// as decimal strings ("1234.56") so the files stay readable and exact.
+public struct Money: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    public var cents: Int64
+
+    public init(cents: Int64) { self.cents = cents }
+    public static let zero = Money(cents: 0)
+
+    /// Whole euros, for literals in tests and policies.
+    public init(euros: Int64) { self.cents = euros * 100 }
+
+    public static func + (a: Money, b: Money) -> Money { Money(cents: a.cents + b.cents) }
+    public static func - (a: Money, b: Money) -> Money { Money(cents: a.cents - b.cents) }
+    public static func += (a: inout Money, b: Money) { a.cents += b.cents }
+    public static func -= (a: inout Money, b: Money) { a.cents -= b.cents }
+    public static prefix func - (a: Money) -> Money { Money(cents: -a.cents) }
+    public static func < (a: Money, b: Money) -> Bool { a.cents < b.cents }
+
+    public var isPositive: Bool { cents > 0 }
+    public var isZero: Bool { cents == 0 }
+    public var isNegative: Bool { cents < 0 }
+
+    /// `self` multiplied by `numerator/denominator`, rounded half away from zero to the cent.
+    public func scaled(by numerator: Int64, over denominator: Int64) -> Money {
+        precondition(denominator != 0)
+        // 128-bit intermediate: 100,000 invoices of a million euros times a day count must not overflow.
+        let product = cents.multipliedFullWidth(by: numerator)
+        let wide = (Int128(product.high) << 64) | Int128(product.low)
+        let d = Int128(denominator)
+        var q = wide / d
+        let r = wide % d
+        if (r < 0 ? -r : r) * 2 >= (d < 0 ? -d : d) { q += (wide < 0) != (d < 0) ? -1 : 1 }
+        return Money(cents: Int64(q))
+    }
+
+    /// Percentage of `total` that `self` represents, in tenths of a percent (exact integer arithmetic).
+    public func permille(of total: Money) -> Int {
+        guard total.cents != 0 else { return 0 }
+        return Int(Money(cents: cents * 1000).scaled(by: 1, over: total.cents).cents)
+    }
+
+    /// Canonical machine form: `-1234.56`. Used in the store, CSV and JSON outputs.
+    public var plain: String {
+        let sign = cents < 0 ? "-" : ""
+        let a = cents.magnitude
+        let frac = a % 100
+        return "\(sign)\(a / 100).\(frac < 10 ? "0" : "")\(frac)"
+    }
+
+    /// French display form `21 771,07 €` (plain spaces: see docs/DECISIONS.md, greppable and copy-pastable).
+    public var formatted: String { formatted(symbol: true) }
+
+    public func formatted(symbol: Bool) -> String {
+        let a = cents.magnitude
+        let whole = String(a / 100)
+        var grouped = ""
+        for (i, ch) in whole.enumerated() {
+            if i > 0 && (whole.count - i) % 3 == 0 { grouped.append(" ") }
+            grouped.append(ch)
+        }
+        let frac = a % 100
+        return (cents < 0 ? "-" : "") + grouped + "," + (frac < 10 ? "0" : "") + String(frac) + (symbol ? " €" : "")
+    }
+
+    public var description: String { formatted }
+
+    /// Parses what a user types: `1234.56`, `1 234,56`, `1234,56`, `1234`, with an optional `€`.
+    public static func parse(_ input: String) throws(InputError) -> Money {
+        var text = input.trimmingCharacters(in: .whitespaces)
+        if text.hasSuffix("€") { text.removeLast() }
+        if text.hasPrefix("EUR") { text.removeFirst(3) }
+        text = String(text.filter { !" \u{00A0}\u{202F}\u{2009}'".contains($0) })
+        guard !text.isEmpty else { throw InputError("enter an amount, e.g. 1 234,56") }
+        var negative = false
+        if text.hasPrefix("-") { negative = true; text.removeFirst() }
+        // The last of ',' or '.' is the decimal separator; the other one may only group thousands.
+        let lastComma = text.lastIndex(of: ","), lastDot = text.lastIndex(of: ".")
+        var intPart = text, fracPart = ""
+        if let sep = [lastComma, lastDot].compactMap({ $0 }).max() {
+            let groupChar: Character = text[sep] == "," ? "." : ","
+            intPart = String(text[..<sep]).replacingOccurrences(of: String(groupChar), with: "")
+            fracPart = String(text[text.index(after: sep)...])
+        }
+        guard !intPart.isEmpty || !fracPart.isEmpty,
+              intPart.allSatisfy({ $0.isASCII && $0.isNumber }), fracPart.allSatisfy({ $0.isASCII && $0.isNumber })
+        else { throw InputError("'\(input)' is not an amount (use 1234.56 or 1 234,56)") }
+        guard fracPart.count <= 2 else { throw InputError("'\(input)' has more than 2 decimals") }
+        guard intPart.count <= 13 else { throw InputError("'\(input)' is too large") }
+        let whole = Int64(intPart.isEmpty ? "0" : intPart)!
+        let frac = Int64((fracPart + "00").prefix(2))!
+        let cents = whole * 100 + frac
+        return Money(cents: negative ? -cents : cents)
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        let s = try c.decode(String.self)
+        guard let m = Money.parseCanonical(s) else {
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: "'\(s)' is not an amount like \"1234.56\"")
+        }
+        self = m
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(plain)
+    }
+
+    /// Strict parser for the canonical form written by `plain` (store, CSV exports): `-?\d+(\.\d{1,2})?`.
+    public static func parseCanonical(_ s: String) -> Money? {
+        var utf8 = Substring(s).utf8[...]
+        var negative = false
+        if utf8.first == UInt8(ascii: "-") { negative = true; utf8 = utf8.dropFirst() }
+        var whole: Int64 = 0, frac: Int64 = 0, fracDigits = 0, intDigits = 0, seenDot = false
+        for b in utf8 {
+            if b == UInt8(ascii: ".") { if seenDot { return nil }; seenDot = true; continue }
+            guard b >= 48 && b <= 57 else { return nil }
+            if seenDot { fracDigits += 1; if fracDigits > 2 { return nil }; frac = frac * 10 + Int64(b - 48) }
+            else { intDigits += 1; if intDigits > 15 { return nil }; whole = whole * 10 + Int64(b - 48) }
+        }
+        guard intDigits > 0 else { return nil }
+        if fracDigits == 1 { frac *= 10 }
+        let cents = whole * 100 + frac
+        return Money(cents: negative ? -cents : cents)
+    }
+}
+
+extension Sequence {
+    /// Sum of the money values that `value` picks out of each element.
+    public func sum(_ value: (Element) -> Money) -> Money {
+        reduce(Money.zero) { $0 + value($1) }
+    }
+}
+
+/// A user input that could not be read, with a message fit to show next to the field.
+public struct InputError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

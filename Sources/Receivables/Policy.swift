@@ -1,0 +1,180 @@
+import Foundation
+import RelanceResources
+
+/// The dunning policy: which action is due on which item, when, and through which channel.
+///
+/// Data, not code: `Resources/policy/default-policy.json` holds the default, a store may override it
+/// with its own `policy.json`. Every agenda line names the step that put it there.
+public struct Policy: Codable, Sendable, Equatable {
+    public var name: String
+    /// Items at or above this amount are called; smaller ones get written reminders.
+    public var largeItemThreshold: Money
+    /// Days after a promised date (or instalment date) before a missing payment counts as broken.
+    public var graceDays: Int
+    public var criticalZoneDaysAfterIssue: DayRange
+    /// Days overdue after which the `blocked` report suggests holding the customer's orders.
+    public var blockOrdersAfterDaysOverdue: Int
+    public var downPaymentPercent: PercentRange
+    /// Annual late-interest rate in percent (default: ECB refinancing rate + 10 points).
+    public var lateInterestAnnualRatePercent: String
+    public var ecbRefinancingRatePercent: String?
+    public var fixedRecoveryIndemnity: Money
+    public var steps: [Step]
+
+    public struct DayRange: Codable, Sendable, Equatable { public var from: Int; public var to: Int }
+    public struct PercentRange: Codable, Sendable, Equatable { public var min: Int; public var max: Int }
+
+    /// One rule: "`days` after the item's `relativeTo` date, if its amount fits, act through `channel`".
+    public struct Step: Codable, Sendable, Equatable, Identifiable {
+        public var id: String
+        public var label: String
+        public var relativeTo: Anchor
+        /// Negative: before the anchor date.
+        public var days: Int
+        /// Repeats every N days after the first trigger (written reminders every 14 days).
+        public var repeatEveryDays: Int?
+        public var amount: AmountCondition?
+        public var channel: Channel
+        public var template: String
+        public var escalates: Bool
+
+        public enum Anchor: String, Codable, Sendable { case issue, due }
+    }
+
+    /// The channel of a step; phone steps make calls, the others written actions.
+    public enum Channel: String, Codable, Sendable, CaseIterable {
+        case phone, letter, email, sms, formalNotice = "formal-notice", litigationReview = "litigation-review"
+        public var isCall: Bool { self == .phone }
+        public var activityChannel: Activity.Channel {
+            switch self {
+            case .phone: .phone; case .letter: .letter; case .email: .email; case .sms: .sms
+            case .formalNotice: .formalNotice; case .litigationReview: .litigationReview
+            }
+        }
+        public var label: String { activityChannel.label }
+    }
+
+    /// Amount bounds of a step; `"threshold"` stands for `largeItemThreshold`.
+    public struct AmountCondition: Codable, Sendable, Equatable {
+        public var min: String?
+        public var below: String?
+    }
+
+    /// The late-interest rate as an exact fraction: basis points (12.15 % = 1215).
+    public var lateInterestBasisPoints: Int64 {
+        (try? Money.parse(lateInterestAnnualRatePercent).cents) ?? 0
+    }
+
+    func resolve(_ ref: String) -> Money? {
+        ref == "threshold" ? largeItemThreshold : Money.parseCanonical(ref)
+    }
+
+    /// Whether a step applies to an item of this amount.
+    public func step(_ step: Step, appliesTo amount: Money) -> Bool {
+        if let m = step.amount?.min, let v = resolve(m), amount < v { return false }
+        if let b = step.amount?.below, let v = resolve(b), amount >= v { return false }
+        return true
+    }
+
+    /// Checks what a hand-edited policy must satisfy; returns the problems found.
+    public func problems() -> [String] {
+        var out: [String] = []
+        if graceDays < 0 { out.append("graceDays must be 0 or more") }
+        if !largeItemThreshold.isPositive { out.append("largeItemThreshold must be above zero") }
+        if downPaymentPercent.min > downPaymentPercent.max { out.append("downPaymentPercent.min is above max") }
+        if (try? Money.parse(lateInterestAnnualRatePercent)) == nil { out.append("lateInterestAnnualRatePercent is not a number") }
+        var seen = Set<String>()
+        for s in steps {
+            if !seen.insert(s.id).inserted { out.append("step id '\(s.id)' appears twice") }
+            if let r = s.repeatEveryDays, r <= 0 { out.append("step \(s.id): repeatEveryDays must be above zero") }
+            for ref in [s.amount?.min, s.amount?.below].compactMap({ $0 }) where resolve(ref) == nil {
+                out.append("step \(s.id): '\(ref)' is neither \"threshold\" nor an amount")
+            }
+        }
+        return out
+    }
+
+    /// Decodes and checks a policy file.
+    public static func load(_ data: Data, source: String) throws -> Policy {
+        let p: Policy
+        do { p = try JSONDecoder().decode(Policy.self, from: data) }
+        catch { throw DomainError("\(source): \(describeDecodingError(error, data: data))") }
+        let problems = p.problems()
+        guard problems.isEmpty else { throw DomainError("\(source): " + problems.joined(separator: "; ")) }
+        return p
+    }
+
+    /// The policy shipped in `Resources/policy/default-policy.json`.
+    public static let standard: Policy = {
+        let source = ResourceFiles.path(folder: "policy", name: "default-policy.json")
+        guard let data = ResourceFiles.data(folder: "policy", name: "default-policy.json") else {
+            fatalError("Relance is installed without its resources: \(source) is missing")
+        }
+        do { return try load(data, source: source) } catch { fatalError("\(error)") }
+    }()
+}
+
+/// The catalogue of reasons for non-payment (dispute codes).
+public struct ReasonCatalogue: Sendable, Equatable {
+    public struct Reason: Codable, Sendable, Equatable {
+        public var code: String
+        public var fr: String
+        public var en: String
+        public var owner: String
+    }
+    public var reasons: [Reason]
+    public init(reasons: [Reason]) { self.reasons = reasons }
+
+    public func reason(_ code: String) -> Reason? { reasons.first { $0.code == code } }
+
+    /// The catalogue shipped in `Resources/catalogue/dispute-reasons.json`.
+    public static let standard: ReasonCatalogue = {
+        let source = ResourceFiles.path(folder: "catalogue", name: "dispute-reasons.json")
+        guard let data = ResourceFiles.data(folder: "catalogue", name: "dispute-reasons.json"),
+              let list = try? JSONDecoder().decode([Reason].self, from: data)
+        else { fatalError("Relance is installed without a readable reason catalogue: \(source)") }
+        return ReasonCatalogue(reasons: list)
+    }()
+}
+
+/// A readable account of a JSON decoding failure: where (line and column, or coding path) and what.
+public func describeDecodingError(_ error: Error, data: Data) -> String {
+    switch error {
+    case DecodingError.dataCorrupted(let c) where c.codingPath.isEmpty:
+        return "not valid JSON" + jsonSyntaxPosition(data)
+    case DecodingError.dataCorrupted(let c):
+        return "\(path(c.codingPath)): \(c.debugDescription)"
+    case DecodingError.keyNotFound(let key, let c):
+        return "\(path(c.codingPath + [key])): missing"
+    case DecodingError.typeMismatch(let type, let c):
+        return "\(path(c.codingPath)): expected \(typeName(type)) — \(c.debugDescription)"
+    case DecodingError.valueNotFound(let type, let c):
+        return "\(path(c.codingPath)): expected \(typeName(type)), found null"
+    default:
+        return "\(error)"
+    }
+}
+
+private func typeName(_ t: Any.Type) -> String {
+    let s = String(describing: t)
+    return s == "Int" || s == "Int64" ? "a whole number" : s == "String" ? "a string" : s == "Bool" ? "true or false" : s
+}
+
+private func path(_ keys: [CodingKey]) -> String {
+    keys.isEmpty ? "top level" : keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+        .joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+}
+
+/// JSONDecoder gives no position for syntax errors; JSONSerialization gives "around character N".
+private func jsonSyntaxPosition(_ data: Data) -> String {
+    do { _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]); return "" } catch {
+        let text = (error as NSError).userInfo["NSDebugDescription"] as? String ?? ""
+        guard let r = text.range(of: "character "), let offset = Int(text[r.upperBound...].prefix { $0.isNumber })
+        else { return text.isEmpty ? "" : " (\(text))" }
+        // The offset counts bytes of the UTF-8 input; line and column are counted on the decoded prefix.
+        let prefix = String(decoding: data.prefix(offset), as: UTF8.self)
+        let line = prefix.reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
+        let column = prefix.count - (prefix.lastIndex(of: "\n").map { prefix.distance(from: prefix.startIndex, to: $0) + 1 } ?? 0) + 1
+        return " at line \(line), column \(column)"
+    }
+}

@@ -1,0 +1,54 @@
+/// A report as a table of typed cells, so one report feeds the text, CSV and JSON outputs and the screens.
+public struct ReportTable: Sendable, Equatable {
+    public var name: String
+    public var title: String
+    public var columns: [Column]
+    public var rows: [[Cell]]
+    /// A total row, when the report has one.
+    public var total: [Cell]?
+    /// Lines explaining how the figures were computed.
+    public var notes: [String]
+
+    public struct Column: Sendable, Equatable {
+        public var id: String
+        public var title: String
+        public init(_ id: String, _ title: String) { self.id = id; self.title = title }
+    }
+
+    public enum Cell: Sendable, Equatable {
+        case text(String)
+        case money(Money)
+        case int(Int)
+        /// Tenths of a percent.
+        case permille(Int)
+        /// Tenths of a day.
+        case tenths(Int)
+
+        /// Machine form (CSV, JSON): `1234.56`, `12.5`.
+        public var plain: String {
+            switch self {
+            case .text(let s): s
+            case .money(let m): m.plain
+            case .int(let i): String(i)
+            case .permille(let p), .tenths(let p): Self.oneDecimal(p)
+            }
+        }
+
+        /// Display form: `21 771,07 €`, `12,5 %`.
+        public var display: String {
+            switch self {
+            case .text(let s): s
+            case .money(let m): m.formatted
+            case .int(let i): String(i)
+            case .permille(let p): Self.oneDecimal(p).replacingOccurrences(of: ".", with: ",") + " %"
+            case .tenths(let p): Self.oneDecimal(p).replacingOccurrences(of: ".", with: ",")
+            }
+        }
+
+        public var isNumeric: Bool { if case .text = self { return false }; return true }
+
+        static func oneDecimal(_ v: Int) -> String {
+            "\(v < 0 ? "-" : "")\(abs(v) / 10).\(abs(v) % 10)"
+        }
+    }
+}
