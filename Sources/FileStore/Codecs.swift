@@ -1,0 +1,166 @@
+import Foundation
+import Receivables
+
+/// Schema of the files this version writes; older ones are migrated on load, newer ones refused.
+public let currentSchemaVersion = 1
+
+/// One line of the journal: a change, who made it, when, and its sequence number.
+public struct JournalEntry: Codable, Sendable {
+    public var seq: Int
+    public var at: String
+    public var user: String
+    public var change: Change
+}
+
+/// The journal file: a header line, then one CRC-checked entry per line.
+///
+/// `{"crc":"1a2b3c4d","entry":{...}}` — the CRC covers the entry's bytes exactly as written, so a torn or
+/// altered line is detected, and a lost tail is seen from the sequence numbers.
+enum JournalCodec {
+    static let prefix = Array(#"{"crc":""#.utf8)          // then 8 hex digits
+    static let middle = Array(#"","entry":"#.utf8)
+
+    static func header(baseSeq: Int) -> Data {
+        Data(#"{"journal":{"schemaVersion":\#(currentSchemaVersion),"baseSeq":\#(baseSeq)}}"#.utf8 + [10])
+    }
+
+    static func line(_ entry: JournalEntry, encoder: JSONEncoder) throws -> Data {
+        let body = try encoder.encode(entry)
+        var out = Data(prefix)
+        out.append(contentsOf: CRC32.hex(CRC32.checksum(body)).utf8)
+        out.append(contentsOf: middle)
+        out.append(body)
+        out.append(contentsOf: [UInt8(ascii: "}"), 10])
+        return out
+    }
+
+    struct Header: Decodable { struct Inner: Decodable { var schemaVersion: Int; var baseSeq: Int }; var journal: Inner }
+
+    enum Parsed { case header(Int, Int), entry(JournalEntry) }
+
+    /// Parses one line (without its newline); the error message says what is wrong.
+    static func parse(_ line: Data, decoder: JSONDecoder) -> Result<Parsed, LineProblem> {
+        let bytes = [UInt8](line)
+        if bytes.starts(with: Array(#"{"journal""#.utf8)) {
+            guard let h = try? decoder.decode(Header.self, from: line) else { return .failure(LineProblem("unreadable journal header")) }
+            return .success(.header(h.journal.schemaVersion, h.journal.baseSeq))
+        }
+        let headLength = prefix.count + 8 + middle.count
+        guard bytes.count > headLength + 1, bytes.starts(with: prefix),
+              Array(bytes[(prefix.count + 8)..<headLength]) == middle, bytes.last == UInt8(ascii: "}")
+        else { return .failure(LineProblem("not a journal line (expected {\"crc\":…,\"entry\":…})")) }
+        let crcText = String(decoding: bytes[prefix.count..<(prefix.count + 8)], as: UTF8.self)
+        let body = line.subdata(in: (line.startIndex + headLength)..<(line.endIndex - 1))
+        guard let crc = UInt32(crcText, radix: 16), crc == CRC32.checksum(body) else {
+            return .failure(LineProblem("checksum mismatch (the line was cut or altered)"))
+        }
+        do { return .success(.entry(try decoder.decode(JournalEntry.self, from: body))) }
+        catch { return .failure(LineProblem(describeLineError(error, body))) }
+    }
+}
+
+/// The snapshot file: a header line, then one record per line (JSON lines: readable, greppable, and every
+/// error has a line number).
+enum SnapshotCodec {
+    struct Header: Codable {
+        struct Inner: Codable { var schemaVersion: Int; var seq: Int; var createdAt: String; var records: Int }
+        var snapshot: Inner
+    }
+
+    static func encode(_ book: Book, seq: Int) throws -> Data {
+        let records = book.records
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        var out = try encoder.encode(Header(snapshot: .init(schemaVersion: currentSchemaVersion, seq: seq,
+                                                            createdAt: Timestamp.now(), records: records.count)))
+        out.append(10)
+        for r in records { out.append(try encoder.encode(r)); out.append(10) }
+        return out
+    }
+
+    /// Decodes a snapshot into a book, in parallel chunks (two cores decode about twice as fast).
+    static func decode(_ data: Data, path: String, into base: Book) throws -> (Book, Int) {
+        let lines = splitLines(data)
+        guard let first = lines.first, !first.isEmpty else { throw StoreError(file: path, line: 1, "the file is empty") }
+        let header: Header
+        do { header = try JSONDecoder().decode(Header.self, from: data[first]) } catch {
+            throw StoreError(file: path, line: 1, "not a Relance snapshot header: \(describeLineError(error, Data(data[first])))")
+        }
+        let v = header.snapshot.schemaVersion
+        guard v <= currentSchemaVersion else {
+            throw StoreError(file: path, line: 1, "written by a newer Relance (schema \(v); this version reads up to \(currentSchemaVersion)); upgrade Relance")
+        }
+        guard v >= 1 else { throw StoreError(file: path, line: 1, "schema version \(v) is not supported") }
+        let body = Array(lines.dropFirst()).filter { !$0.isEmpty }
+        guard body.count == header.snapshot.records else {
+            throw StoreError(file: path, line: lines.count, "holds \(body.count) records, its header says \(header.snapshot.records): the file is truncated or was edited")
+        }
+        let chunkCount = body.count > 20_000 ? 4 : 1
+        let size = (body.count + chunkCount - 1) / max(chunkCount, 1)
+        var results = [Result<[BookRecord], StoreError>](repeating: .success([]), count: chunkCount)
+        results.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let out = buffer
+            DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+                let decoder = JSONDecoder()
+                var records: [BookRecord] = []
+                let range = (chunk * size)..<min(body.count, (chunk + 1) * size)
+                records.reserveCapacity(range.count)
+                for i in range {
+                    let lineData = data[body[i]]
+                    do { records.append(try decoder.decode(BookRecord.self, from: lineData)) } catch {
+                        // line numbers: +1 for 1-based, +1 for the header (empty lines were only trailing)
+                        out[chunk] = .failure(StoreError(file: path, line: lineNumber(of: body[i], in: lines),
+                                                         describeLineError(error, Data(lineData))))
+                        return
+                    }
+                }
+                out[chunk] = .success(records)
+            }
+        }
+        var book = base
+        var index = 0
+        for r in results {
+            let records: [BookRecord]
+            switch r { case .success(let rs): records = rs; case .failure(let e): throw e }
+            for rec in records {
+                do { try book.restore(rec) } catch {
+                    throw StoreError(file: path, line: lineNumber(of: body[index], in: lines), error.message)
+                }
+                index += 1
+            }
+        }
+        return (book, header.snapshot.seq)
+    }
+
+    private static func lineNumber(of range: Range<Int>, in lines: [Range<Int>]) -> Int {
+        // binary search: lines are in order
+        var lo = 0, hi = lines.count - 1
+        while lo < hi { let mid = (lo + hi) / 2; if lines[mid].lowerBound < range.lowerBound { lo = mid + 1 } else { hi = mid } }
+        return lo + 1
+    }
+}
+
+/// Byte ranges of the lines of `data` (without newlines); a last line without newline is included.
+func splitLines(_ data: Data, from start: Int? = nil) -> [Range<Int>] {
+    var out: [Range<Int>] = []
+    data.withUnsafeBytes { (buf: UnsafeRawBufferPointer) in
+        let base = data.startIndex
+        var lineStart = start ?? base
+        var i = lineStart - base
+        let bytes = buf.bindMemory(to: UInt8.self)
+        while i < bytes.count {
+            if bytes[i] == 10 { out.append(lineStart..<(base + i)); lineStart = base + i + 1 }
+            i += 1
+        }
+        if lineStart < base + bytes.count { out.append(lineStart..<(base + bytes.count)) }
+    }
+    return out
+}
+
+/// Invalid UTF-8 is named as such; anything else gets the decoder's account with its position.
+func describeLineError(_ error: Error, _ line: Data) -> String {
+    String(data: line, encoding: .utf8) == nil ? "not valid UTF-8 text" : describeDecodingError(error, data: line)
+}
+
+/// Why a journal line could not be read.
+struct LineProblem: Error { let message: String; init(_ m: String) { message = m } }

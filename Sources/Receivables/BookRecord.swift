@@ -1,0 +1,120 @@
+/// One record of a book as written in a snapshot (one JSON line each), in dependency order.
+public enum BookRecord: Codable, Sendable {
+    case user(User)
+    case customer(Customer)
+    case invoice(Invoice)
+    case payment(Payment)
+    case creditNote(CreditNote)
+    case dispute(Dispute)
+    case promise(Promise)
+    case plan(PaymentPlan)
+    case waiver(LateFeeWaiver)
+    case activity(Activity)
+
+    private enum Key: String, CodingKey { case user, customer, invoice, payment, creditNote, dispute, promise, plan, waiver, activity }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        guard let key = c.allKeys.first, c.allKeys.count == 1 else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription:
+                "a record has exactly one of the keys user, customer, invoice, payment, creditNote, dispute, promise, plan, waiver, activity"))
+        }
+        switch key {
+        case .user: self = .user(try c.decode(User.self, forKey: key))
+        case .customer: self = .customer(try c.decode(Customer.self, forKey: key))
+        case .invoice: self = .invoice(try c.decode(Invoice.self, forKey: key))
+        case .payment: self = .payment(try c.decode(Payment.self, forKey: key))
+        case .creditNote: self = .creditNote(try c.decode(CreditNote.self, forKey: key))
+        case .dispute: self = .dispute(try c.decode(Dispute.self, forKey: key))
+        case .promise: self = .promise(try c.decode(Promise.self, forKey: key))
+        case .plan: self = .plan(try c.decode(PaymentPlan.self, forKey: key))
+        case .waiver: self = .waiver(try c.decode(LateFeeWaiver.self, forKey: key))
+        case .activity: self = .activity(try c.decode(Activity.self, forKey: key))
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        switch self {
+        case .user(let v): try c.encode(v, forKey: .user)
+        case .customer(let v): try c.encode(v, forKey: .customer)
+        case .invoice(let v): try c.encode(v, forKey: .invoice)
+        case .payment(let v): try c.encode(v, forKey: .payment)
+        case .creditNote(let v): try c.encode(v, forKey: .creditNote)
+        case .dispute(let v): try c.encode(v, forKey: .dispute)
+        case .promise(let v): try c.encode(v, forKey: .promise)
+        case .plan(let v): try c.encode(v, forKey: .plan)
+        case .waiver(let v): try c.encode(v, forKey: .waiver)
+        case .activity(let v): try c.encode(v, forKey: .activity)
+        }
+    }
+}
+
+extension Book {
+    /// Every record, in an order `restore(_:)` accepts (referenced records first).
+    public var records: [BookRecord] {
+        var out: [BookRecord] = []
+        out.reserveCapacity(customers.count + invoices.count + payments.count + activityCount + 16)
+        out += users.keys.sorted().map { .user(users[$0]!) }
+        out += customerOrder.map { .customer(customers[$0]!) }
+        for id in customerOrder { out += invoices(of: id).map { .invoice($0) } }
+        for id in customerOrder { out += payments(of: id).map { .payment($0) } }
+        out += creditNotes.keys.sorted().map { .creditNote(creditNotes[$0]!) }
+        for id in customerOrder {
+            out += disputes(of: id).map { .dispute($0) }
+            out += promises(of: id).map { .promise($0) }
+            out += plans(of: id).map { .plan($0) }
+        }
+        out += waivers.keys.sorted().map { .waiver(waivers[$0]!) }
+        for id in customerOrder { out += activities(of: id).map { .activity($0) } }
+        return out
+    }
+
+    /// Adds a record read from a snapshot, checking that what it refers to exists.
+    public mutating func restore(_ record: BookRecord) throws(DomainError) {
+        func needCustomer(_ id: String) throws(DomainError) {
+            guard customers[id] != nil else { throw DomainError("refers to unknown customer '\(id)'") }
+        }
+        func needInvoice(_ n: String) throws(DomainError) {
+            guard invoices[n] != nil else { throw DomainError("refers to unknown invoice '\(n)'") }
+        }
+        switch record {
+        case .user(let u): setUser(u)
+        case .customer(let c):
+            guard customers[c.id] == nil else { throw DomainError("customer '\(c.id)' appears twice") }
+            insertCustomer(c)
+        case .invoice(let i):
+            try needCustomer(i.customerId)
+            guard invoices[i.number] == nil else { throw DomainError("invoice '\(i.number)' appears twice") }
+            insertInvoice(i)
+        case .payment(let p):
+            try needCustomer(p.customerId)
+            for a in p.allocations { try needInvoice(a.invoice) }
+            guard payments[p.id] == nil else { throw DomainError("payment '\(p.id)' appears twice") }
+            insertPayment(p)
+        case .creditNote(let n): try needInvoice(n.invoice); insertCreditNote(n)
+        case .dispute(let d): try needCustomer(d.customerId); for n in d.invoices { try needInvoice(n) }; setDispute(d)
+        case .promise(let p): try needCustomer(p.customerId); for n in p.invoices { try needInvoice(n) }; setPromise(p)
+        case .plan(let p): try needCustomer(p.customerId); for n in p.invoices { try needInvoice(n) }; setPlan(p)
+        case .waiver(let w): try needInvoice(w.invoice); setWaiver(w)
+        case .activity(let a): try needCustomer(a.customerId); appendActivity(a)
+        }
+    }
+
+    /// Consistency problems a check should report: open amounts below zero, payments over-allocated.
+    public func consistencyProblems() -> [String] {
+        var out: [String] = []
+        for inv in invoices.values where openAmount(inv.number).isNegative {
+            out.append("invoice \(inv.number): settled \(inv.amount - openAmount(inv.number)) exceeds its amount \(inv.amount)")
+        }
+        for p in payments.values where p.unallocated.isNegative {
+            out.append("payment \(p.id): allocations exceed the payment by \(-p.unallocated)")
+        }
+        for d in disputes.values where d.isActive {
+            for l in d.lines where invoices[l.invoice] != nil && l.amount > invoices[l.invoice]!.amount {
+                out.append("dispute \(d.id): \(l.amount) disputed on \(l.invoice) exceeds the invoice")
+            }
+        }
+        return out.sorted()
+    }
+}
