@@ -26,6 +26,8 @@ public struct Book: Sendable {
 
     public var policy: Policy
     public var reasons: ReasonCatalogue
+    /// Bumped by every change, so screens know when to recompute what they show.
+    public internal(set) var revision = 0
 
     public init(policy: Policy = .standard, reasons: ReasonCatalogue = .standard) {
         self.policy = policy

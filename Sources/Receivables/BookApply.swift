@@ -1,6 +1,7 @@
 extension Book {
     /// Applies one change after checking it against the current state; on error the book is unchanged.
     public mutating func apply(_ change: Change) throws(DomainError) {
+        defer { revision += 1 }
         switch change {
         case .upsertCustomer(let c):
             guard !c.id.isEmpty else { throw DomainError("a customer needs an id") }

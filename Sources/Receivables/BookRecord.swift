@@ -72,6 +72,7 @@ extension Book {
 
     /// Adds a record read from a snapshot, checking that what it refers to exists.
     public mutating func restore(_ record: BookRecord) throws(DomainError) {
+        revision += 1
         func needCustomer(_ id: String) throws(DomainError) {
             guard customers[id] != nil else { throw DomainError("refers to unknown customer '\(id)'") }
         }

@@ -1,0 +1,136 @@
+// The only file that talks to ncurses. `@preconcurrency` silences Swift 6's complaints about curses'
+// global state (stdscr, LINES...), which this file avoids anyway by keeping the WINDOW* from newterm.
+@preconcurrency import CNCursesW
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// The real terminal, over ncursesw, in the user's locale (UTF-8: accents and € render as they should).
+public final class CursesTerminal: Terminal {
+    private let screen: OpaquePointer
+    private let window: UnsafeMutablePointer<WINDOW>
+    private let colors: Bool
+    private var closed = false
+
+    public struct OpenError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Opens the terminal. Refuses without a tty, and turns a bad TERM into a readable error
+    /// (`initscr` would print its own message and exit()).
+    public init(useColor: Bool = true) throws {
+        setlocale(LC_ALL, "")
+        if String(cString: nl_langinfo(nl_item(CODESET))) != "UTF-8" {
+            // LANG unset (cron, CI, a bare ssh): without a UTF-8 locale ncurses silently drops é and €.
+            setlocale(LC_CTYPE, "C.UTF-8")
+        }
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            throw OpenError(description: "relance needs a terminal (stdin and stdout must be a tty); for scripts use `relance agenda` or `relance report`")
+        }
+        guard let output = fdopen(STDOUT_FILENO, "w"), let input = fdopen(STDIN_FILENO, "r"),
+              let screen = newterm(nil, output, input) else {
+            let term = ProcessInfo.processInfo.environment["TERM"] ?? "(unset)"
+            throw OpenError(description: "cannot open terminal of type '\(term)'; set TERM, e.g. TERM=xterm-256color")
+        }
+        self.screen = screen
+        window = stdscr!
+        set_escdelay(25)          // Esc alone arrives after 25 ms, not ncurses' default second
+        cbreak(); noecho(); nonl()
+        // Ctrl-S must reach the app (it saves forms) rather than pause the output: switch off XON/XOFF,
+        // then tell ncurses this is the program mode to restore after a suspend (Ctrl-Z, fg).
+        var modes = termios()
+        if tcgetattr(STDIN_FILENO, &modes) == 0 {
+            modes.c_iflag &= ~tcflag_t(IXON)
+            tcsetattr(STDIN_FILENO, TCSANOW, &modes)
+            def_prog_mode()
+        }
+        keypad(window, true)
+        curs_set(0)
+        colors = useColor && has_colors()
+        if colors {
+            start_color()
+            use_default_colors()
+            for c in Style.Color.allCases {
+                let curses: Int32 = switch c {
+                case .red: COLOR_RED; case .green: COLOR_GREEN; case .yellow: COLOR_YELLOW
+                case .blue: COLOR_BLUE; case .magenta: COLOR_MAGENTA; case .cyan: COLOR_CYAN
+                }
+                init_pair(Int16(c.rawValue), Int16(curses), -1)
+            }
+        }
+    }
+
+    deinit { close() }
+
+    /// Gives the terminal back as it was. Safe to call more than once.
+    public func close() {
+        guard !closed else { return }
+        closed = true
+        curs_set(1)
+        endwin()
+        delscreen(screen)
+    }
+
+    public var size: (rows: Int, columns: Int) { (Int(getmaxy(window)), Int(getmaxx(window))) }
+
+    public func clear() { werase(window) }
+
+    public func put(_ text: String, row: Int, column: Int, style: Style) {
+        let (rows, columns) = size
+        guard row >= 0, row < rows, column < columns else { return }
+        var attributes = CN_A_NORMAL
+        if style.bold { attributes |= CN_A_BOLD }
+        if style.reverse { attributes |= CN_A_REVERSE }
+        if style.underline { attributes |= CN_A_UNDERLINE }
+        if style.dim { attributes |= CN_A_DIM }
+        // Without colour (NO_COLOR, monochrome), meaning must survive: coloured text becomes bold.
+        if !colors, style.color != nil { attributes |= CN_A_BOLD }
+        let pair = colors ? Int16(style.color?.rawValue ?? 0) : 0
+        wattr_set(window, attributes, pair, nil)
+        // Cut to the columns left so the last column of the screen never scrolls the window.
+        let fitted = TextWidth.truncateExact(text, to: columns - max(column, 0))
+        var wide = fitted.unicodeScalars.map { wchar_t(bitPattern: $0.value) }
+        wide.append(0)
+        mvwaddwstr(window, Int32(row), Int32(max(column, 0)), wide)
+        wattr_set(window, CN_A_NORMAL, 0, nil)
+    }
+
+    public func setCursor(_ position: (row: Int, column: Int)?) {
+        if let p = position {
+            curs_set(1)
+            wmove(window, Int32(p.row), Int32(p.column))
+        } else { curs_set(0) }
+    }
+
+    public func refresh() { wrefresh(window) }
+
+    public func readKey(timeout: Int?) -> Key? {
+        wtimeout(window, Int32(timeout ?? -1))
+        var value: wint_t = 0
+        let status = wget_wch(window, &value)
+        return KeyDecoder.decode(status: status, value: UInt32(value))
+    }
+
+    /// ncurses' key codes, for the test that checks `KeyDecoder`'s table against the C headers.
+    public static var cursesKeyCodes: [String: Int32] {
+        ["KEY_DOWN": KEY_DOWN, "KEY_UP": KEY_UP, "KEY_LEFT": KEY_LEFT, "KEY_RIGHT": KEY_RIGHT, "KEY_HOME": KEY_HOME,
+         "KEY_BACKSPACE": KEY_BACKSPACE, "KEY_DC": KEY_DC, "KEY_NPAGE": KEY_NPAGE, "KEY_PPAGE": KEY_PPAGE,
+         "KEY_ENTER": KEY_ENTER, "KEY_BTAB": KEY_BTAB, "KEY_END": KEY_END, "KEY_RESIZE": KEY_RESIZE,
+         "KEY_F0": KEY_F0, "KEY_CODE_YES": KEY_CODE_YES]
+    }
+}
+
+extension TextWidth {
+    /// `s` cut to at most `width` columns, without an ellipsis.
+    public static func truncateExact(_ s: String, to width: Int) -> String {
+        guard of(s) > width else { return s }
+        var out = "", used = 0
+        for c in s {
+            let w = of(c)
+            if used + w > width { break }
+            out.append(c); used += w
+        }
+        return out
+    }
+}

@@ -1,0 +1,68 @@
+import TerminalKit
+
+/// Drawing helpers shared by the screens: title bar, key bar, status line, table rows.
+struct Canvas {
+    let terminal: Terminal
+    var rows: Int { terminal.size.rows }
+    var columns: Int { terminal.size.columns }
+
+    func text(_ s: String, row: Int, column: Int = 0, width: Int? = nil, style: Style = .plain, alignRight: Bool = false) {
+        let w = width ?? (columns - column)
+        guard w > 0 else { return }
+        terminal.put(TextWidth.pad(s, to: w, alignRight: alignRight), row: row, column: column, style: style)
+    }
+
+    /// Row 0: the app's title bar, with the read-only banner when there is one.
+    func titleBar(_ title: String, session: Session) {
+        let right = "\(session.user.name) (\(session.user.role.rawValue)) · \(session.today.french) "
+        text(" Relance — \(title)", row: 0, style: .reverse)
+        if let banner = session.readOnlyBanner {
+            let start = max(0, (columns - TextWidth.of(banner)) / 2)
+            terminal.put(banner, row: 0, column: start, style: Style(color: .red, bold: true, reverse: true))
+        }
+        let w = TextWidth.of(right)
+        if w < columns - 20 { terminal.put(right, row: 0, column: columns - w, style: .reverse) }
+    }
+
+    /// The last row: the keys of the current screen.
+    func keyBar(_ hints: [KeyHint]) {
+        let row = rows - 1
+        text("", row: row, style: .reverse)
+        var col = 0
+        for h in hints {
+            let needed = TextWidth.of(h.keys) + TextWidth.of(h.action) + 3
+            guard col + needed <= columns else { break }
+            terminal.put(h.keys, row: row, column: col, style: Style(bold: true))
+            terminal.put(" " + h.action + "  ", row: row, column: col + TextWidth.of(h.keys), style: .reverse)
+            col += needed
+        }
+    }
+
+    /// The row above the key bar: the last message (saved, refused, error).
+    func statusLine(_ message: StatusMessage?) {
+        guard let m = message else { text("", row: rows - 2); return }
+        text(" " + m.text, row: rows - 2, style: m.isError ? .error : .good)
+    }
+}
+
+/// A message for the status line.
+public struct StatusMessage: Equatable, Sendable {
+    public var text: String
+    public var isError: Bool
+    public static func info(_ t: String) -> StatusMessage { StatusMessage(text: t, isError: false) }
+    public static func error(_ t: String) -> StatusMessage { StatusMessage(text: t, isError: true) }
+}
+
+/// A table column: width in columns (nil: takes what is left) and alignment.
+struct Column {
+    var width: Int?
+    var right = false
+    init(_ width: Int?, right: Bool = false) { self.width = width; self.right = right }
+
+    /// Resolves flexible widths for the screen width, one space between columns.
+    static func layout(_ columns: [Column], total: Int) -> [Int] {
+        let fixed = columns.compactMap(\.width).reduce(0, +) + columns.count - 1
+        let flex = max(4, total - fixed)
+        return columns.map { $0.width ?? flex }
+    }
+}

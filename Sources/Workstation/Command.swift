@@ -1,0 +1,71 @@
+import TerminalKit
+
+/// What a key asks for. Screens handle commands, never raw keys, so bindings live in one table (`Keymap`).
+public enum Command: Equatable, Sendable {
+    case up, down, pageUp, pageDown, home, end, left, right
+    case open, back, quit, help, search, redraw
+    case logCall, promise, dispute, plan, note, markSent, toggleScope, waiveFees
+    case nextField, previousField, save, toggle
+    case insert(Character), backspace, deleteForward
+}
+
+/// How keys are read on a screen: list screens bind letters to actions; forms and search boxes take text.
+public enum KeyContext: Sendable { case list, form, search }
+
+/// The key bindings, as a pure table (tested without a terminal).
+public enum Keymap {
+    public static func command(for key: Key, in context: KeyContext) -> Command? {
+        switch key {
+        case .up: return .up
+        case .down: return .down
+        case .pageUp: return .pageUp
+        case .pageDown: return .pageDown
+        case .home: return context == .list ? .home : nil
+        case .end: return context == .list ? .end : nil
+        case .left: return .left
+        case .right: return .right
+        case .escape: return .back
+        case .function(1): return .help
+        case .function(2), .control("s"): return context == .form ? .save : nil
+        case .control("l"): return .redraw
+        case .resize: return .redraw
+        case .tab: return context == .form ? .nextField : nil
+        case .backTab: return context == .form ? .previousField : nil
+        case .enter: return context == .form ? .nextField : .open
+        case .backspace: return context == .list ? .back : .backspace
+        case .delete: return context == .list ? nil : .deleteForward
+        case .character(let c):
+            switch context {
+            case .form: return c == " " ? .toggle : .insert(c)
+            case .search: return .insert(c)
+            case .list:
+                switch c {
+                case "k": return .up
+                case "j": return .down
+                case "g": return .home
+                case "G": return .end
+                case "q": return .quit
+                case "/": return .search
+                case "?": return .help
+                case "c": return .logCall
+                case "p": return .promise
+                case "d": return .dispute
+                case "e": return .plan
+                case "n": return .note
+                case "s": return .markSent
+                case "a": return .toggleScope
+                case "w": return .waiveFees
+                default: return nil
+                }
+            }
+        default: return nil
+        }
+    }
+}
+
+/// A key and what it does, for the key bar and the help screen.
+public struct KeyHint: Equatable, Sendable {
+    public var keys: String
+    public var action: String
+    public init(_ keys: String, _ action: String) { self.keys = keys; self.action = action }
+}

@@ -1,0 +1,29 @@
+import Receivables
+
+/// Who is working, on which store, on which day: what every screen needs besides its own state.
+public final class Session {
+    public let store: BookStore
+    public let user: User
+    public let today: CalendarDate
+    /// Shown on every screen when the store files cannot be written.
+    public var readOnlyBanner: String? { store.isReadOnly ? "READ-ONLY: you cannot change this store" : nil }
+
+    public init(store: BookStore, user: User, today: CalendarDate) {
+        self.store = store; self.user = user; self.today = today
+    }
+
+    public var book: Book { store.book }
+
+    /// A user's display name, or their id when unknown.
+    public func name(of userId: String?) -> String {
+        guard let id = userId else { return "—" }
+        return book.users[id]?.name ?? id
+    }
+
+    /// Why the user may not record money events, or nil when they may.
+    public var moneyRefusal: String? {
+        if store.isReadOnly { return "read-only session: nothing can be saved" }
+        if !user.role.mayRecordMoneyEvents { return "salespeople look up accounts and add field notes (n); money events are for collectors" }
+        return nil
+    }
+}
