@@ -1,0 +1,159 @@
+import Receivables
+import TerminalKit
+
+/// One customer: exposure, open invoices largest first with the 80 % Pareto mark, contacts, history.
+public struct AccountScreen: Screen {
+    public let customerId: String
+    public var cursor = 0
+    private(set) var summary: AccountSummary?
+    private var revision = -1
+
+    public init(customerId: String) { self.customerId = customerId }
+
+    public var title: String { "Account" }
+    public var keyContext: KeyContext { .list }
+    public var hints: [KeyHint] {
+        [KeyHint("c", "Call"), KeyHint("p", "Promise"), KeyHint("d", "Dispute"), KeyHint("e", "Plan"), KeyHint("n", "Note"),
+         KeyHint("w", "Waive fees"), KeyHint("/", "Search"), KeyHint("?", "Help"), KeyHint("Esc", "Back")]
+    }
+
+    var items: [AccountSummary.ItemRow] { summary?.items ?? [] }
+    var selectedInvoice: String? { items.indices.contains(cursor) ? items[cursor].invoice.number : nil }
+
+    public mutating func prepare(session: Session) {
+        guard session.book.revision != revision || summary == nil, session.book.customers[customerId] != nil else { return }
+        let selected = selectedInvoice
+        summary = AccountSummary(book: session.book, customerId: customerId, date: session.today)
+        revision = session.book.revision
+        if let s = selected, let i = items.firstIndex(where: { $0.invoice.number == s }) { cursor = i }
+        cursor = min(cursor, max(0, items.count - 1))
+    }
+
+    public mutating func handle(_ command: Command, session: Session) -> ScreenAction {
+        switch command {
+        case .up: cursor = max(0, cursor - 1)
+        case .down: cursor = min(max(0, items.count - 1), cursor + 1)
+        case .pageUp: cursor = max(0, cursor - 10)
+        case .pageDown: cursor = min(max(0, items.count - 1), cursor + 10)
+        case .home: cursor = 0
+        case .end: cursor = max(0, items.count - 1)
+        case .quit: return .pop
+        case .note:
+            if session.store.isReadOnly { return .status(.error("read-only session: nothing can be saved")) }
+            return .push(FormScreen.note(customerId: customerId, session: session))
+        case .logCall, .promise, .dispute, .plan, .waiveFees:
+            if let refusal = session.moneyRefusal { return .status(.error(refusal)) }
+            switch command {
+            case .logCall: return .push(FormScreen.call(customerId: customerId, session: session))
+            case .promise:
+                guard !items.isEmpty else { return .status(.error("No open invoice to promise on")) }
+                return .push(FormScreen.promise(customerId: customerId, session: session))
+            case .dispute:
+                guard !items.isEmpty else { return .status(.error("No open invoice to dispute")) }
+                return .push(FormScreen.dispute(customerId: customerId, invoice: selectedInvoice, session: session))
+            case .plan:
+                guard !items.isEmpty else { return .status(.error("No open invoice to put in a plan")) }
+                return .push(FormScreen.plan(customerId: customerId, session: session))
+            default:
+                guard let n = selectedInvoice, items[cursor].lateFees.total.isPositive || items[cursor].lateFees.waived else {
+                    return .status(.error("The selected invoice carries no late fees"))
+                }
+                if items[cursor].lateFees.waived { return .status(.info("Late fees on \(n) are already waived")) }
+                return .push(FormScreen.waiver(customerId: customerId, invoice: n, session: session))
+            }
+        default: break
+        }
+        return .none
+    }
+
+    public func render(on terminal: Terminal, session: Session) {
+        let canvas = Canvas(terminal: terminal)
+        let (rows, width) = terminal.size
+        canvas.titleBar("Account", session: session)
+        guard let s = summary else {
+            canvas.text(" Unknown customer \(customerId)", row: 2, style: .error)
+            canvas.keyBar(hints)
+            return
+        }
+        let c = s.customer
+        canvas.text(" \(c.name)" + (c.siren.map { " · SIREN \($0)" } ?? "") + " · \(c.id)" + (c.orderBlocked ? " · ORDERS HELD" : ""),
+                    row: 1, style: .accent)
+        let limit = c.creditLimit.map { l in "limit \(l.formatted)" + (s.creditUsePermille.map { " (used \(ReportTable.Cell.permille($0).display))" } ?? "") } ?? "no credit limit"
+        canvas.text(" Collector \(session.name(of: c.collector)) · Sales \(session.name(of: c.salesperson)) · \(c.paymentTermsDays) days · \(limit)", row: 2)
+        var figures = "Open \(s.totalOpen.formatted)   Overdue \(s.overdue.formatted)   Disputed \(s.disputed.formatted)   Promised \(s.promised.formatted)"
+        if s.onAccountCredit.isPositive { figures += "   On account \(s.onAccountCredit.formatted)" }
+        if s.lateFees.isPositive { figures += "   Late fees \(s.lateFees.formatted)" }
+        canvas.text(" " + figures, row: 3, style: .bold)
+        if let use = s.creditUsePermille, use > 1000 {
+            terminal.put("over limit", row: 2, column: max(0, width - 11), style: .error)
+        }
+
+        // Open invoices, largest first.
+        let cols = Column.layout([Column(12), Column(8), Column(5, right: true), Column(13), Column(14, right: true), Column(6, right: true), Column(nil)],
+                                 total: width - 1)
+        let header = ["Invoice", "Due", "Days", "State", "Open", "Cum.", "Notes"]
+        canvas.text(" " + zip(header, cols).enumerated().map { i, hc in TextWidth.pad(hc.0, to: hc.1, alignRight: [2, 4, 5].contains(i)) }.joined(separator: " "),
+                    row: 4, style: Style(underline: true))
+        let available = rows - 5 - 2
+        let contactRows = min(2, c.contacts.count) + 1
+        let invoiceRows = max(3, min(items.count + (s.paretoCutIndex != nil ? 1 : 0), available - contactRows - 3))
+        var display: [Int?] = []     // nil: the 80 % line
+        for i in items.indices {
+            display.append(i)
+            if i == s.paretoCutIndex && i < items.count - 1 { display.append(nil) }
+        }
+        if items.isEmpty { canvas.text("   No open invoice: the account is clear.", row: 5, style: .good) }
+        let cursorRow = display.firstIndex(where: { $0 == cursor }) ?? 0
+        let top = max(0, min(cursorRow - invoiceRows / 2, display.count - invoiceRows))
+        for (offset, entry) in display.dropFirst(top).prefix(invoiceRows).enumerated() {
+            let row = 5 + offset
+            guard let i = entry else {
+                let n = (s.paretoCutIndex ?? 0) + 1
+                canvas.text(" ── 80 % of the open amount is in the \(n) invoice\(n == 1 ? "" : "s") above ──", row: row, style: Style(color: .cyan))
+                continue
+            }
+            let item = items[i]
+            var notes: [String] = []
+            if item.disputed.isPositive && item.disputed < item.open { notes.append("disputed \(item.disputed.formatted)") }
+            if item.brokenPromises > 0 { notes.append("broken promises: \(item.brokenPromises)") }
+            if item.critical { notes.append("critical 90-120 d") }
+            if item.lateFees.waived { notes.append("fees waived") }
+            else if item.lateFees.total.isPositive { notes.append("fees \(item.lateFees.total.formatted)") }
+            let days = item.daysPastDue > 0 ? "+\(item.daysPastDue)" : String(item.daysPastDue)
+            let cells = [item.invoice.number, item.invoice.dueDate.short, days, item.state.rawValue, item.open.formatted,
+                         ReportTable.Cell.permille(item.cumulativePermille).display.replacingOccurrences(of: " %", with: "%"),
+                         notes.joined(separator: ", ")]
+            let style: Style = switch item.state {
+            case .disputed: .disputed
+            case .overdue: .overdue
+            case .dueSoon: .dueSoon
+            default: .plain
+            }
+            let text = " " + zip(cells, cols).enumerated().map { k, c in TextWidth.pad(c.0, to: c.1, alignRight: [2, 4, 5].contains(k)) }.joined(separator: " ")
+            canvas.text(text, row: row, style: style.with(reverse: i == cursor))
+        }
+        var row = 5 + invoiceRows
+        if display.count > invoiceRows {
+            terminal.put(" \(cursor + 1)/\(items.count) ", row: row - 1, column: max(0, width - 8), style: .dim)
+        }
+        canvas.text(" Contacts" + (c.deliverySites.isEmpty ? "" : " · delivery: " + c.deliverySites.map(\.oneLine).joined(separator: "; ")),
+                    row: row, style: Style(underline: true))
+        row += 1
+        if c.contacts.isEmpty { canvas.text("   no accounts-payable contact on file", row: row, style: .dim); row += 1 }
+        for contact in c.contacts.prefix(2) {
+            canvas.text("   " + [contact.name, contact.role, contact.phone, contact.email].compactMap { $0 }.joined(separator: " · "), row: row)
+            row += 1
+        }
+        canvas.text(" History (newest first)", row: row, style: Style(underline: true))
+        row += 1
+        let history = session.book.activities(of: customerId).reversed()
+        if history.isEmpty && row < rows - 2 { canvas.text("   nothing recorded yet", row: row, style: .dim) }
+        for a in history where row < rows - 2 {
+            let what = [a.channel.label, a.outcome?.label].compactMap { $0 }.joined(separator: " ")
+            let next = a.nextActionDate.map { " → next \($0.short)" } ?? ""
+            canvas.text("   \(a.date.short) \(a.user) \(what): \(a.note.replacingOccurrences(of: "\n", with: " "))\(next)", row: row)
+            row += 1
+        }
+        canvas.keyBar(hints)
+    }
+}

@@ -1,0 +1,137 @@
+import Receivables
+import TerminalKit
+
+/// The day's queue: calls first by priority, then written reminders; each line says why it is there.
+public struct AgendaScreen: Screen {
+    /// Whose agenda: a collector id, or nil for the whole team (supervisors start there).
+    public var scope: String?
+    public var cursor = 0
+    private(set) var agenda: Agenda?
+    private var revision = -1
+
+    public init(scope: String?) { self.scope = scope }
+
+    public var title: String { "Agenda" }
+    public var keyContext: KeyContext { .list }
+    public var hints: [KeyHint] {
+        [KeyHint("Enter", "Open"), KeyHint("/", "Search"), KeyHint("s", "Mark sent"), KeyHint("a", "Whose"),
+         KeyHint("?", "Help"), KeyHint("q", "Quit")]
+    }
+
+    /// Calls, then reminders: the selectable lines.
+    public var lines: [AgendaLine] { agenda?.lines ?? [] }
+
+    public mutating func prepare(session: Session) {
+        guard session.book.revision != revision || agenda == nil else { return }
+        let selected = lines.indices.contains(cursor) ? lines[cursor].customerId + lines[cursor].kind.rawValue : nil
+        agenda = Agenda(book: session.book, date: session.today, collector: scope)
+        revision = session.book.revision
+        // Keep the same line selected when the agenda changes under us (another user's save).
+        if let s = selected, let i = lines.firstIndex(where: { $0.customerId + $0.kind.rawValue == s }) { cursor = i }
+        cursor = min(cursor, max(0, lines.count - 1))
+    }
+
+    public mutating func handle(_ command: Command, session: Session) -> ScreenAction {
+        switch command {
+        case .up: cursor = max(0, cursor - 1)
+        case .down: cursor = min(max(0, lines.count - 1), cursor + 1)
+        case .pageUp: cursor = max(0, cursor - 10)
+        case .pageDown: cursor = min(max(0, lines.count - 1), cursor + 10)
+        case .home: cursor = 0
+        case .end: cursor = max(0, lines.count - 1)
+        case .open:
+            guard lines.indices.contains(cursor) else { return .status(.info("Nothing to open: the agenda is empty")) }
+            return .push(AccountScreen(customerId: lines[cursor].customerId))
+        case .toggleScope:
+            let collectors = session.book.users.values.filter { $0.role == .collector }.map(\.id).sorted()
+            let cycle: [String?] = [nil] + collectors
+            let i = cycle.firstIndex(where: { $0 == scope }) ?? 0
+            scope = cycle[(i + 1) % cycle.count]
+            agenda = nil
+            cursor = 0
+            prepare(session: session)
+            return .status(.info("Agenda of \(scope.map { session.name(of: $0) } ?? "the whole team")"))
+        case .markSent:
+            guard lines.indices.contains(cursor), lines[cursor].kind == .written else {
+                return .status(.error("Select a written reminder to mark it sent"))
+            }
+            if let refusal = session.moneyRefusal { return .status(.error(refusal)) }
+            let line = lines[cursor]
+            let reason = line.reasons[0]
+            do {
+                try session.store.commit(user: session.user.id, .logActivity(activity: Activity(
+                    id: newId("ACT"), at: Timestamp.now(), date: session.today, user: session.user.id, customerId: line.customerId,
+                    invoices: reason.invoices, channel: line.channel.activityChannel, note: "\(reason.label): \(reason.invoices.count) item(s)",
+                    step: reason.step)))
+                return .status(.info("Saved: \(line.channel.label) to \(line.customerName) recorded as sent"))
+            } catch { return .status(.error("Not saved: \(error)")) }
+        default: break
+        }
+        return .none
+    }
+
+    public func render(on terminal: Terminal, session: Session) {
+        let canvas = Canvas(terminal: terminal)
+        let (rows, width) = terminal.size
+        canvas.titleBar("Agenda", session: session)
+        let calls = agenda?.calls ?? [], written = agenda?.written ?? []
+        let stake = calls.sum(\.amountAtStake)
+        let whose = scope.map { session.name(of: $0) } ?? "whole team"
+        canvas.text(" \(session.today.french) · \(whose) · \(calls.count) calls (\(stake.formatted) at stake) · \(written.count) written reminders",
+                    row: 1, style: .bold)
+        let detailRows = 4
+        let listTop = 3, listBottom = rows - 3 - detailRows   // inclusive
+        let showCollector = scope == nil
+        let cols = Column.layout([Column(3, right: true), Column(nil), Column(20), Column(14, right: true), Column(5, right: true),
+                                  Column(showCollector ? 8 : 0), Column(15)], total: width - 1)
+        let header = ["#", "Customer", "Why", "At stake", "Late", showCollector ? "Who" : "", "Call"]
+        canvas.text(" " + zip(header, cols).enumerated().map { i, hc in TextWidth.pad(hc.0, to: hc.1, alignRight: [0, 3, 4].contains(i)) }.joined(separator: " "),
+                    row: 2, style: Style(underline: true))
+        if lines.isEmpty {
+            canvas.text("  Nothing due today for \(whose). Press / to look up a customer, a to see another agenda.", row: listTop, style: .dim)
+        }
+        // Display rows: the calls, a heading, the reminders; keep the cursor's row visible.
+        var display: [Int?] = Array(0..<calls.count)
+        if !written.isEmpty { display.append(nil); display += Array(calls.count..<lines.count) }
+        let visible = listBottom - listTop + 1
+        let cursorRow = display.firstIndex(where: { $0 == cursor }) ?? 0
+        let top = max(0, min(cursorRow - visible / 2, display.count - visible))
+        for (offset, entry) in display.dropFirst(top).prefix(max(0, visible)).enumerated() {
+            let row = listTop + offset
+            guard let index = entry else {
+                canvas.text(" Written reminders (\(written.count)), after the calls", row: row, style: Style(color: .cyan, bold: true))
+                continue
+            }
+            let line = lines[index]
+            let number = line.kind == .call ? String(index + 1) : "✉"
+            let late = line.oldestDaysOverdue > 0 ? "+\(line.oldestDaysOverdue)" : ""
+            let call = line.kind == .call ? (line.contact?.phone ?? "no phone") : line.channel.label
+            let cells = [number, line.customerName, line.why, line.amountAtStake.formatted, late,
+                         showCollector ? (line.collector ?? "") : "", call]
+            var style: Style = line.tier == 0 ? .overdue.with(bold: true) : line.critical ? .overdue : line.oldestDaysOverdue > 0 ? .plain : .dueSoon
+            if line.kind == .written { style = .plain }
+            let text = " " + zip(cells, cols).enumerated().map { i, c in TextWidth.pad(c.0, to: c.1, alignRight: [0, 3, 4].contains(i)) }.joined(separator: " ")
+            canvas.text(text, row: row, style: style.with(reverse: index == cursor))
+        }
+        // Why am I here: the selected line's reasons, with steps and dates.
+        let detailTop = rows - 2 - detailRows
+        canvas.text("", row: detailTop - 1)
+        if lines.indices.contains(cursor) {
+            let line = lines[cursor]
+            let contact = line.contact.map { c in [c.name, c.role, c.phone].compactMap { $0 }.joined(separator: " · ") } ?? "no contact on file"
+            canvas.text(" \(line.customerName) — \(line.kind == .call ? "call" : line.channel.label): \(contact)", row: detailTop, style: .accent)
+            for (i, r) in line.reasons.prefix(detailRows - 1).enumerated() {
+                let age = r.since.days(until: session.today)
+                canvas.text("   why: \(r.label) [\(r.step)] since \(r.since.french)\(age > 0 ? " (\(age) d)" : "") — \(r.detail)", row: detailTop + 1 + i)
+            }
+            for i in line.reasons.count..<(detailRows - 1) { canvas.text("", row: detailTop + 1 + i) }
+        }
+        canvas.keyBar(hints)
+    }
+}
+
+/// A new record id: a prefix, the time and a random part (unique across users saving at once).
+func newId(_ prefix: String) -> String {
+    let t = Timestamp.now().filter(\.isNumber).dropFirst(2)
+    return "\(prefix)-\(t)-\(String(UInt32.random(in: 0...UInt32.max), radix: 36))"
+}

@@ -1,0 +1,110 @@
+import Foundation
+import Receivables
+import TerminalKit
+
+/// The workstation: a stack of screens over one session, driven by keys, rendered on a `Terminal`.
+public final class App {
+    public let session: Session
+    let terminal: Terminal
+    public private(set) var stack: [any Screen]
+    public private(set) var status: StatusMessage?
+    public private(set) var finished = false
+    private var lastPoll = Date()
+
+    public init(session: Session, terminal: Terminal, start: (any Screen)? = nil) {
+        self.session = session
+        self.terminal = terminal
+        let agendaScope = session.user.role == .collector ? session.user.id : nil
+        stack = [start ?? AgendaScreen(scope: agendaScope)]
+        if session.store.isReadOnly { status = .error("Read-only session: you can look, but nothing can be saved") }
+    }
+
+    public var top: any Screen { stack[stack.count - 1] }
+
+    /// Handles one key; returns false when the app should stop.
+    @discardableResult
+    public func handle(_ key: Key) -> Bool {
+        guard let command = Keymap.command(for: key, in: top.keyContext) else { return !finished }
+        if command != .redraw, case .list = top.keyContext { status = nil }
+        switch command {
+        case .redraw:
+            terminal.clear()
+            return true
+        case .help where !(top is HelpScreen):
+            stack.append(HelpScreen(for: top))
+            return true
+        case .search where top.keyContext == .list:
+            stack.append(SearchScreen())
+            return true
+        case .quit where stack.count == 1:
+            finished = true
+            return false
+        default: break
+        }
+        var screen = stack.removeLast()
+        let action = screen.handle(command, session: session)
+        stack.append(screen)
+        apply(action)
+        return !finished
+    }
+
+    private func apply(_ action: ScreenAction) {
+        switch action {
+        case .none: break
+        case .push(let s): stack.append(s)
+        case .pop:
+            if stack.count > 1 { stack.removeLast() } else { finished = true }
+        case .popWith(let m):
+            if stack.count > 1 { stack.removeLast() }
+            status = m
+        case .replace(let s, let m):
+            stack[stack.count - 1] = s
+            if let m { status = m }
+        case .status(let m): status = m
+        case .quit: finished = true
+        }
+    }
+
+    /// Draws the top screen (after letting it catch up with the book).
+    public func render() {
+        var screen = stack.removeLast()
+        screen.prepare(session: session)
+        stack.append(screen)
+        terminal.clear()
+        terminal.setCursor(nil)
+        let (rows, columns) = terminal.size
+        if rows < 12 || columns < 50 {
+            terminal.put("Relance needs at least 80x24 (this is \(columns)x\(rows))", row: 0, column: 0, style: .error)
+            terminal.refresh()
+            return
+        }
+        screen.render(on: terminal, session: session)
+        Canvas(terminal: terminal).statusLine(status)
+        terminal.refresh()
+    }
+
+    /// Picks up other users' changes; the screens recompute, forms keep what is being typed.
+    @discardableResult
+    public func poll() -> Bool {
+        do { return try session.store.refresh() } catch {
+            status = .error("Could not re-read the store: \(error)")
+            return true
+        }
+    }
+
+    /// The event loop: keys, and between keys a look at the store every second or so.
+    public func run(shouldStop: () -> Bool) {
+        render()
+        while !finished && !shouldStop() {
+            guard let key = terminal.readKey(timeout: 500) else {
+                if Date().timeIntervalSince(lastPoll) >= 1 {
+                    lastPoll = Date()
+                    if poll() { render() }
+                }
+                continue
+            }
+            if !handle(key) { break }
+            render()
+        }
+    }
+}

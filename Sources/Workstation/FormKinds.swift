@@ -1,0 +1,260 @@
+import Receivables
+import TerminalKit
+
+/// The forms' fields, defaults, rules and the change each one saves.
+extension FormScreen {
+    static func invoiceField(_ session: Session, _ customerId: String, label: String = "Invoices") -> FormField {
+        let book = session.book
+        let list = book.openInvoices(of: customerId).map { inv in
+            FormField.InvoiceChoice(number: inv.number, dueDate: inv.dueDate, open: book.openAmount(inv.number),
+                                    daysPastDue: inv.dueDate.days(until: session.today))
+        }.sorted { $0.open != $1.open ? $0.open > $1.open : $0.dueDate < $1.dueDate }
+        return FormField(id: "invoices", label: label, kind: .invoices(list))
+    }
+
+    static func defaultContact(_ session: Session, _ customerId: String) -> String {
+        session.book.customers[customerId]?.contacts.first?.name ?? ""
+    }
+
+    public static func call(customerId: String, session: Session) -> FormScreen {
+        let outcomes = Activity.Outcome.callForm.map { FormField.Choice($0.rawValue, $0.label) }
+        return FormScreen(kind: .call, customerId: customerId, session: session, fields: [
+            FormField(id: "contact", label: "Contact", kind: .text, text: defaultContact(session, customerId)),
+            FormField(id: "outcome", label: "Outcome", kind: .choice(outcomes)),
+            FormField(id: "note", label: "Note", kind: .text, optional: true),
+            FormField(id: "next", label: "Next action", kind: .date, text: session.today.adding(days: 7).iso, optional: true),
+        ])
+    }
+
+    public static func promise(customerId: String, session: Session) -> FormScreen {
+        var invoices = invoiceField(session, customerId)
+        let overdue = invoices.invoiceChoices.filter { $0.daysPastDue > 0 }
+        invoices.picked = Set((overdue.isEmpty ? invoices.invoiceChoices : overdue).map(\.number))
+        var form = FormScreen(kind: .promise, customerId: customerId, session: session, fields: [
+            invoices,
+            FormField(id: "amount", label: "Amount", kind: .amount),
+            FormField(id: "date", label: "Promised date", kind: .date, text: session.today.adding(days: 7).iso),
+            FormField(id: "contact", label: "Contact", kind: .text, text: defaultContact(session, customerId)),
+            FormField(id: "note", label: "Note", kind: .text, optional: true),
+        ])
+        form.followDefaults(session: session)
+        return form
+    }
+
+    public static func dispute(customerId: String, invoice: String?, session: Session) -> FormScreen {
+        var invoices = invoiceField(session, customerId, label: "Disputed invoices")
+        if let n = invoice { invoices.picked = [n]; invoices.listCursor = invoices.invoiceChoices.firstIndex { $0.number == n } ?? 0 }
+        let reasons = session.book.reasons.reasons.map { FormField.Choice($0.code, "\($0.code) — \($0.fr)") }
+        let departments = Dispute.departments.map { FormField.Choice($0, $0) }
+        var form = FormScreen(kind: .dispute, customerId: customerId, session: session, fields: [
+            invoices,
+            FormField(id: "reason", label: "Reason", kind: .choice(reasons)),
+            FormField(id: "amount", label: "Disputed amount", kind: .amount),
+            FormField(id: "owner", label: "Owner department", kind: .choice(departments)),
+            FormField(id: "followup", label: "Follow-up date", kind: .date, text: session.today.adding(days: 7).iso),
+            FormField(id: "note", label: "Note", kind: .text, optional: true),
+        ])
+        form.followDefaults(session: session)
+        return form
+    }
+
+    public static func plan(customerId: String, session: Session) -> FormScreen {
+        var invoices = invoiceField(session, customerId, label: "Invoices (largest first)")
+        invoices.picked = Set(invoices.invoiceChoices.map(\.number))
+        var form = FormScreen(kind: .plan, customerId: customerId, session: session, fields: [
+            invoices,
+            FormField(id: "down", label: "Down payment", kind: .amount),
+            FormField(id: "downDate", label: "Down payment date", kind: .date, text: session.today.iso),
+            FormField(id: "count", label: "Instalments", kind: .number, text: "3"),
+            FormField(id: "period", label: "Period", kind: .choice(PlanBuilder.Period.allCases.map { .init($0.rawValue, $0.rawValue) })),
+            FormField(id: "first", label: "First instalment", kind: .date, text: session.today.adding(months: 1).iso),
+        ])
+        form.fields[form.index("period")].choice = 1   // monthly
+        form.followDefaults(session: session)
+        return form
+    }
+
+    public static func note(customerId: String, session: Session) -> FormScreen {
+        FormScreen(kind: .note, customerId: customerId, session: session, fields: [
+            FormField(id: "note", label: "Field note", kind: .text),
+        ])
+    }
+
+    public static func waiver(customerId: String, invoice: String, session: Session) -> FormScreen {
+        FormScreen(kind: .waiver, customerId: customerId, session: session, fields: [
+            FormField(id: "invoice", label: "Invoice", kind: .choice([.init(invoice, invoice)])),
+            FormField(id: "reason", label: "Why waive", kind: .text),
+        ])
+    }
+
+    /// Defaults that follow other fields until the user types in them (amount = sum of ticked invoices).
+    mutating func followDefaults(session: Session) {
+        switch kind {
+        case .promise, .dispute:
+            let i = index("amount")
+            if !fields[i].edited { fields[i].set(field("invoices").pickedTotal.formatted(symbol: false)) }
+            if kind == .dispute, !fields[index("owner")].edited, let code = field("reason").selectedChoice,
+               let owner = session.book.reasons.reason(code)?.owner {
+                let o = index("owner")
+                if let k = fields[o].choices.firstIndex(where: { owner.hasPrefix($0.value) }) { fields[o].choice = k }
+            }
+        case .plan:
+            let i = index("down")
+            if !fields[i].edited {
+                // 25 %: the middle of the policy's 20-30 % range.
+                let total = field("invoices").pickedTotal
+                let pct = (session.book.policy.downPaymentPercent.min + session.book.policy.downPaymentPercent.max) / 2
+                fields[i].set(total.scaled(by: Int64(pct), over: 100).formatted(symbol: false))
+            }
+        default: break
+        }
+    }
+
+    /// Rules across fields, with the message placed on the field to correct.
+    mutating func crossFieldRules(book: Book, session: Session) {
+        func fail(_ id: String, _ message: String) { fields[index(id)].error = message }
+        let today = session.today
+        switch kind {
+        case .call:
+            if let d = field("next").date, d < today { fail("next", "\(d.french) is in the past") }
+        case .promise:
+            let open = field("invoices").pickedTotal
+            if let a = field("amount").money {
+                if !a.isPositive { fail("amount", "must be above zero") }
+                else if a > open { fail("amount", "\(a.formatted) is more than the \(open.formatted) open on the ticked invoices") }
+            }
+            if let d = field("date").date {
+                if d < today { fail("date", "\(d.french) is in the past") }
+                else if d > today.adding(months: 12) { fail("date", "more than one year ahead") }
+            }
+        case .dispute:
+            let open = field("invoices").pickedTotal
+            if let a = field("amount").money {
+                if !a.isPositive { fail("amount", "must be above zero") }
+                else if a > open { fail("amount", "\(a.formatted) is more than the \(open.formatted) open on the ticked invoices") }
+            }
+            if let d = field("followup").date, d < today { fail("followup", "\(d.french) is in the past") }
+        case .plan:
+            do { _ = try schedule(session: session) } catch { fail("down", error.message) }
+        case .note, .waiver: break
+        }
+    }
+
+    func schedule(session: Session) throws(DomainError) -> [PaymentPlan.Instalment] {
+        guard let down = field("down").money, let downDate = field("downDate").date, let count = Int(field("count").text.trimmed),
+              let first = field("first").date else { throw DomainError("complete the fields above") }
+        guard downDate >= session.today else { throw DomainError("the down payment date is in the past") }
+        return try PlanBuilder.schedule(total: field("invoices").pickedTotal, downPayment: down, downPaymentDate: downDate, count: count,
+                                        period: field("period").selectedChoice == "weekly" ? .weekly : .monthly, firstInstalment: first)
+    }
+
+    /// A question to confirm with a second save, when a rule is only advice (down payment under 20 %).
+    func confirmationNeeded(session: Session) -> String? {
+        guard kind == .plan, let down = field("down").money else { return nil }
+        let pct = PlanBuilder.downPaymentPercent(down, of: field("invoices").pickedTotal)
+        let range = session.book.policy.downPaymentPercent
+        return pct < range.min ? "Down payment is \(pct) % (policy: \(range.min)-\(range.max) %): press F2 again to save anyway" : nil
+    }
+
+    /// The change to save, built against `book` (the latest state, under the store's lock).
+    func build(book: Book, session: Session) throws(DomainError) -> (Change, String) {
+        let user = session.user.id, today = session.today, at = Timestamp.now()
+        let note = fields.first { $0.id == "note" }?.text.trimmed ?? ""
+        func activity(_ channel: Activity.Channel, outcome: Activity.Outcome? = nil, invoices: [String] = [], text: String,
+                      next: CalendarDate? = nil, contact: String? = nil) -> Change {
+            .logActivity(activity: Activity(id: newId("ACT"), at: at, date: today, user: user, customerId: customerId, invoices: invoices,
+                                            channel: channel, outcome: outcome, contact: contact, note: text, nextActionDate: next))
+        }
+        switch kind {
+        case .call:
+            let outcome = Activity.Outcome(rawValue: field("outcome").selectedChoice ?? "") ?? .reached
+            let contact = field("contact").text.trimmed
+            return (activity(.phone, outcome: outcome, text: note.isEmpty ? outcome.label : note, next: field("next").date,
+                             contact: contact.isEmpty ? nil : contact),
+                    "call to \(customerName) (\(outcome.label))")
+        case .promise:
+            let p = Promise(id: newId("PRM"), customerId: customerId, invoices: field("invoices").pickedInvoices, amount: field("amount").money!,
+                            promisedDate: field("date").date!, madeOn: today, contact: field("contact").text.trimmed, user: user)
+            try book.validate(promise: p)
+            let text = "Promise of \(p.amount.formatted) for \(p.promisedDate.french) on \(p.invoices.joined(separator: ", "))" + (note.isEmpty ? "" : " — \(note)")
+            return (.batch(changes: [.makePromise(promise: p, supersedes: []),
+                                     activity(.phone, outcome: .promised, invoices: p.invoices, text: text, next: p.promisedDate, contact: p.contact)]),
+                    "promise of \(p.amount.formatted) for \(p.promisedDate.french)")
+        case .dispute:
+            let code = field("reason").selectedChoice!
+            let lines = spread(field("amount").money!, over: field("invoices").pickedInvoices, book: book)
+            let d = Dispute(id: newId("LIT"), customerId: customerId, lines: lines, reasonCode: code,
+                            ownerDepartment: field("owner").selectedChoice!, openedOn: today, followUpDate: field("followup").date,
+                            note: note, user: user)
+            try book.validate(dispute: d)
+            let label = book.reasons.reason(code)?.fr ?? code
+            return (.batch(changes: [.openDispute(dispute: d),
+                                     activity(.phone, outcome: .disputed, invoices: d.invoices,
+                                              text: "Dispute \(code) (\(label)): \(d.amount.formatted)" + (note.isEmpty ? "" : " — \(note)"))]),
+                    "dispute \(code) on \(d.invoices.joined(separator: ", "))")
+        case .plan:
+            let plan = PaymentPlan(id: newId("ECH"), customerId: customerId, invoices: field("invoices").pickedInvoices, createdOn: today,
+                                   schedule: try schedule(session: session), user: user)
+            try book.validate(plan: plan)
+            return (.batch(changes: [.createPlan(plan: plan),
+                                     activity(.phone, invoices: plan.invoices,
+                                              text: "Payment plan: \(plan.schedule[0].amount.formatted) down, then \(plan.schedule.count - 1) instalments, total \(plan.total.formatted)")]),
+                    "payment plan of \(plan.total.formatted)")
+        case .note:
+            return (activity(.note, text: note), "field note on \(customerName)")
+        case .waiver:
+            let n = field("invoice").selectedChoice!
+            let reason = field("reason").text.trimmed
+            return (.batch(changes: [.waiveLateFees(waiver: LateFeeWaiver(invoice: n, date: today, user: user, reason: reason)),
+                                     activity(.note, invoices: [n], text: "Late fees waived on \(n): \(reason)")]),
+                    "late fees on \(n) waived")
+        }
+    }
+
+    /// A disputed amount spread over the ticked invoices, largest first, each up to what is not yet disputed.
+    private func spread(_ amount: Money, over numbers: [String], book: Book) -> [Allocation] {
+        var left = amount
+        var out: [Allocation] = []
+        for n in numbers where left.isPositive {
+            let free = book.openAmount(n) - book.disputedAmount(n)
+            guard free.isPositive else { continue }
+            let take = min(free, left)
+            out.append(.init(invoice: n, amount: take))
+            left -= take
+        }
+        if left.isPositive, let first = numbers.first {   // more than is free: let validation say so
+            out.append(.init(invoice: first, amount: left))
+        }
+        return out
+    }
+
+    /// After a call whose outcome was a promise or a dispute, go straight to that form.
+    func afterSave(message: StatusMessage, session: Session) -> ScreenAction {
+        guard kind == .call else { return .popWith(message) }
+        switch field("outcome").selectedChoice {
+        case Activity.Outcome.promised.rawValue:
+            return .replace(FormScreen.promise(customerId: customerId, session: session), .info(message.text + " — now enter the promise"))
+        case Activity.Outcome.disputed.rawValue:
+            return .replace(FormScreen.dispute(customerId: customerId, invoice: nil, session: session), .info(message.text + " — now code the dispute"))
+        default: return .popWith(message)
+        }
+    }
+
+    /// Lines under the fields: the plan's schedule preview.
+    func extraLines(session: Session) -> [(String, Style)] {
+        guard kind == .plan else { return [] }
+        do {
+            let lines = try schedule(session: session)
+            let pct = PlanBuilder.downPaymentPercent(lines[0].amount, of: field("invoices").pickedTotal)
+            var out: [(String, Style)] = [("Schedule (sums to \(lines.sum(\.amount).formatted), down payment \(pct) %):", .bold)]
+            let text = lines.enumerated().map { i, l in "\(i == 0 ? "down" : "#\(i)") \(l.date.short) \(l.amount.formatted)" }
+            var row = ""
+            for t in text {
+                if TextWidth.of(row) + TextWidth.of(t) > 76 { out.append(("  " + row, .plain)); row = "" }
+                row += (row.isEmpty ? "" : " · ") + t
+            }
+            if !row.isEmpty { out.append(("  " + row, .plain)) }
+            return out
+        } catch { return [("Schedule: \(error.message)", .dim)] }
+    }
+}

@@ -1,0 +1,178 @@
+import Receivables
+import TerminalKit
+
+/// A data-entry form (call, promise, dispute, plan, note, waiver): fields validated one by one with the
+/// error next to the field; saved only when valid, through the store, against the latest book.
+public struct FormScreen: Screen {
+    public enum Kind: String { case call, promise, dispute, plan, note, waiver }
+
+    public let kind: Kind
+    public let customerId: String
+    public var fields: [FormField]
+    public var focus = 0
+    /// A problem that is not one field's (the store refused, another user changed the account).
+    public var formError: String?
+    /// A save that needs a second F2 (down payment below the policy's minimum).
+    var confirmation: String?
+    let customerName: String
+
+    init(kind: Kind, customerId: String, session: Session, fields: [FormField]) {
+        self.kind = kind
+        self.customerId = customerId
+        self.fields = fields
+        customerName = session.book.customers[customerId]?.name ?? customerId
+    }
+
+    public var title: String {
+        switch kind {
+        case .call: "Log a call"; case .promise: "Promise to pay"; case .dispute: "Dispute"
+        case .plan: "Payment plan"; case .note: "Field note"; case .waiver: "Waive late fees"
+        }
+    }
+    public var keyContext: KeyContext { .form }
+    public var hints: [KeyHint] {
+        [KeyHint("Tab", "Next"), KeyHint("S-Tab", "Previous"), KeyHint("Space", "Tick/choose"), KeyHint("F2/^S", "Save"),
+         KeyHint("Esc", "Cancel"), KeyHint("F1", "Help")]
+    }
+
+    public func field(_ id: String) -> FormField { fields.first { $0.id == id }! }
+    func index(_ id: String) -> Int { fields.firstIndex { $0.id == id }! }
+
+    public mutating func prepare(session: Session) {}
+
+    public mutating func handle(_ command: Command, session: Session) -> ScreenAction {
+        var f = fields[focus]
+        switch command {
+        case .back: return .popWith(.info("Cancelled: nothing saved"))
+        case .nextField: leave(); focus = (focus + 1) % fields.count; return .none
+        case .previousField: leave(); focus = (focus + fields.count - 1) % fields.count; return .none
+        case .up:
+            if f.isList && f.listCursor > 0 { f.listCursor -= 1 } else { leave(); focus = (focus + fields.count - 1) % fields.count; return .none }
+        case .down:
+            if f.isList && f.listCursor < f.invoiceChoices.count - 1 { f.listCursor += 1 } else { leave(); focus = (focus + 1) % fields.count; return .none }
+        case .left:
+            if !f.choices.isEmpty { f.choice = (f.choice + f.choices.count - 1) % f.choices.count; f.edited = true }
+            else { f.caret = max(0, f.caret - 1) }
+        case .right:
+            if !f.choices.isEmpty { f.choice = (f.choice + 1) % f.choices.count; f.edited = true }
+            else { f.caret = min(f.text.count, f.caret + 1) }
+        case .toggle:
+            if f.isList, f.invoiceChoices.indices.contains(f.listCursor) {
+                let n = f.invoiceChoices[f.listCursor].number
+                if f.picked.contains(n) { f.picked.remove(n) } else { f.picked.insert(n) }
+                f.error = nil
+            } else if !f.choices.isEmpty { f.choice = (f.choice + 1) % f.choices.count; f.edited = true }
+            else { insert(" ", into: &f) }
+        case .insert(let c):
+            guard f.choices.isEmpty, !f.isList else { return .none }
+            insert(c, into: &f)
+        case .backspace:
+            guard f.caret > 0, f.choices.isEmpty, !f.isList else { return .none }
+            let i = f.text.index(f.text.startIndex, offsetBy: f.caret - 1)
+            f.text.remove(at: i); f.caret -= 1; f.edited = true; f.error = nil
+        case .deleteForward:
+            guard f.caret < f.text.count, f.choices.isEmpty, !f.isList else { return .none }
+            f.text.remove(at: f.text.index(f.text.startIndex, offsetBy: f.caret)); f.edited = true; f.error = nil
+        case .save: return save(session: session)
+        default: return .none
+        }
+        fields[focus] = f
+        confirmation = nil
+        followDefaults(session: session)
+        return .none
+    }
+
+    private func insert(_ c: Character, into f: inout FormField) {
+        let i = f.text.index(f.text.startIndex, offsetBy: f.caret)
+        f.text.insert(c, at: i); f.caret += 1; f.edited = true; f.error = nil
+    }
+
+    /// Validates the field being left, so mistakes show as soon as the user moves on.
+    private mutating func leave() {
+        fields[focus].error = fields[focus].formatError()
+    }
+
+    /// Checks every field and the rules across them; true when the form may be saved.
+    mutating func validate(session: Session) -> Bool {
+        for i in fields.indices { fields[i].error = fields[i].formatError() }
+        if fields.allSatisfy({ $0.error == nil }) { crossFieldRules(book: session.book, session: session) }
+        return fields.allSatisfy { $0.error == nil }
+    }
+
+    mutating func save(session: Session) -> ScreenAction {
+        formError = nil
+        guard validate(session: session) else {
+            focus = fields.firstIndex { $0.error != nil } ?? focus
+            return .status(.error("Not saved: correct the field\(fields.filter { $0.error != nil }.count > 1 ? "s" : "") marked in red"))
+        }
+        if let question = confirmationNeeded(session: session), confirmation != question {
+            confirmation = question
+            return .status(.error(question))
+        }
+        do {
+            let form = self
+            var saved = ""
+            try session.store.commit(user: session.user.id) { book in
+                // Built against the latest book, re-read under the store's lock.
+                let (change, message) = try form.build(book: book, session: session)
+                saved = message
+                return change
+            }
+            return afterSave(message: .info("Saved: " + saved), session: session)
+        } catch let e as DomainError {
+            formError = e.message
+            return .status(.error("Not saved: \(e.message)"))
+        } catch {
+            formError = "\(error)"
+            return .status(.error("Not saved: \(error)"))
+        }
+    }
+
+    public func render(on terminal: Terminal, session: Session) {
+        let canvas = Canvas(terminal: terminal)
+        let (rows, width) = terminal.size
+        canvas.titleBar(title, session: session)
+        canvas.text(" \(title) — \(customerName)", row: 1, style: .accent)
+        canvas.text(" Tab/Shift-Tab move · Space ticks or chooses · F2 or Ctrl-S saves · Esc cancels", row: 2, style: .dim)
+        let labelWidth = 20
+        let valueWidth = max(10, min(44, width - labelWidth - 4))
+        var row = 4
+        var cursor: (row: Int, column: Int)?
+        for (i, f) in fields.enumerated() where row < rows - 3 {
+            let focused = i == focus
+            canvas.text(" " + f.label + (f.optional ? "" : " *"), row: row, width: labelWidth, style: focused ? .bold.with(reverse: true) : .bold)
+            let value = TextWidth.pad(f.display, to: valueWidth)
+            terminal.put(value, row: row, column: labelWidth + 1, style: focused ? Style(underline: true) : .plain)
+            if focused, f.choices.isEmpty, !f.isList {
+                let prefix = String(f.text.prefix(f.caret))
+                cursor = (row, labelWidth + 1 + min(valueWidth - 1, TextWidth.of(prefix)))
+            }
+            canvas.text("", row: row, column: labelWidth + 1 + valueWidth)
+            row += 1
+            if case .invoices(let list) = f.kind {
+                let visible = min(list.count, max(3, rows - 14 - fields.count))
+                let top = max(0, min(f.listCursor - visible / 2, list.count - visible))
+                for (k, inv) in list.enumerated().dropFirst(top).prefix(visible) where row < rows - 3 {
+                    let mark = f.picked.contains(inv.number) ? "[x]" : "[ ]"
+                    let days = inv.daysPastDue > 0 ? "+\(inv.daysPastDue) d" : "\(inv.daysPastDue) d"
+                    let line = "   \(mark) \(TextWidth.pad(inv.number, to: 12)) due \(inv.dueDate.short) \(TextWidth.pad(days, to: 7, alignRight: true)) \(TextWidth.pad(inv.open.formatted, to: 15, alignRight: true))"
+                    let style: Style = inv.daysPastDue > 0 ? .overdue : .plain
+                    canvas.text(line, row: row, style: style.with(reverse: focused && k == f.listCursor))
+                    row += 1
+                }
+                if list.count > visible { terminal.put("(\(list.count) invoices, ↑↓ to scroll)", row: row - 1, column: min(width - 26, 64), style: .dim) }
+            }
+            if let e = f.error, row < rows - 3 {
+                canvas.text("   ↳ \(f.label): \(e)", row: row, style: .error)
+                row += 1
+            }
+        }
+        for extra in extraLines(session: session) where row < rows - 3 {
+            canvas.text(" " + extra.0, row: row, style: extra.1)
+            row += 1
+        }
+        if let e = formError { canvas.text(" ✗ \(e)", row: min(row, rows - 3), style: .error) }
+        canvas.keyBar(hints)
+        terminal.setCursor(cursor)
+    }
+}
