@@ -81,6 +81,7 @@ public final class JSONFileStore: BookStore {
 
     // MARK: BookStore
 
+    @discardableResult
     public func commit(user: String, _ make: (Book) throws -> Change) throws -> Book {
         guard !isReadOnly else { throw DomainError("read-only session: you cannot change \(directory)") }
         try lock.with(exclusive: true) {

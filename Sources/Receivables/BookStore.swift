@@ -29,6 +29,7 @@ public final class MemoryStore: BookStore {
 
     public init(book: Book = Book()) { self.book = book }
 
+    @discardableResult
     public func commit(user: String, _ make: (Book) throws -> Change) throws -> Book {
         guard !isReadOnly else { throw DomainError("this store is read-only") }
         let change = try make(book)

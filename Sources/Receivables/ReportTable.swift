@@ -9,6 +9,10 @@ public struct ReportTable: Sendable, Equatable {
     /// Lines explaining how the figures were computed.
     public var notes: [String]
 
+    public init(name: String, title: String, columns: [Column], rows: [[Cell]], total: [Cell]?, notes: [String]) {
+        self.name = name; self.title = title; self.columns = columns; self.rows = rows; self.total = total; self.notes = notes
+    }
+
     public struct Column: Sendable, Equatable {
         public var id: String
         public var title: String

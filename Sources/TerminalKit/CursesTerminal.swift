@@ -28,6 +28,7 @@ public final class CursesTerminal: Terminal {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw OpenError(description: "relance needs a terminal (stdin and stdout must be a tty); for scripts use `relance agenda` or `relance report`")
         }
+        CrashGuard.saveTerminalState()
         guard let output = fdopen(STDOUT_FILENO, "w"), let input = fdopen(STDIN_FILENO, "r"),
               let screen = newterm(nil, output, input) else {
             let term = ProcessInfo.processInfo.environment["TERM"] ?? "(unset)"

@@ -21,6 +21,9 @@ public final class App {
 
     public var top: any Screen { stack[stack.count - 1] }
 
+    /// Shows a warning on the status line (a torn journal line that was ignored, a network filesystem).
+    public func showWarning(_ text: String) { status = .error("Warning: " + text) }
+
     /// Handles one key; returns false when the app should stop.
     @discardableResult
     public func handle(_ key: Key) -> Bool {

@@ -1,0 +1,30 @@
+import Foundation
+import Receivables
+
+/// What `relance check` finds in a store: load errors with file and line, broken sums, warnings.
+public struct StoreCheck {
+    public var ok: Bool
+    public var text: String
+
+    public static func run(directory: String) -> StoreCheck {
+        let store: JSONFileStore
+        do { store = try JSONFileStore(directory: directory) } catch {
+            return StoreCheck(ok: false, text: "FAILED \(directory)\n  \(error)\n")
+        }
+        let book = store.book
+        var lines = ["store \(directory): change \(store.seq)\(store.isReadOnly ? " (read-only for you)" : "")",
+                     "  \(book.customers.count) customers, \(book.invoices.count) invoices, \(book.payments.count) payments, \(book.activityCount) activities",
+                     "  \(book.disputes.count) disputes, \(book.promises.count) promises, \(book.plans.count) plans"]
+        let open = book.invoices.keys.reduce(Money.zero) { $0 + book.openAmount($1) }
+        let invoiced = book.invoices.values.sum(\.amount)
+        let allocated = book.payments.values.reduce(Money.zero) { $0 + $1.allocations.sum(\.amount) }
+        let credited = book.creditNotes.values.sum(\.amount)
+        lines.append("  invoiced \(invoiced.plain) - allocated \(allocated.plain) - credit notes \(credited.plain) = open \(open.plain)")
+        var problems = book.consistencyProblems()
+        if invoiced - allocated - credited != open { problems.append("open amounts do not add up: \(invoiced - allocated - credited) expected, \(open) found") }
+        for w in store.warnings { lines.append("  warning: \(w)") }
+        for p in problems { lines.append("  problem: \(p)") }
+        lines.append(problems.isEmpty ? "OK" : "FAILED: \(problems.count) problem(s)")
+        return StoreCheck(ok: problems.isEmpty, text: lines.joined(separator: "\n") + "\n")
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import Receivables
+
+/// Output formats of the command-line reports and agenda.
+public enum OutputFormat: String, CaseIterable, Sendable { case text, csv, json }
+
+/// Writes a `ReportTable` as aligned text, CSV (plain numbers, `,`-separated, quoted when needed) or JSON.
+public enum TableFormatter {
+    public static func format(_ table: ReportTable, as format: OutputFormat) -> String {
+        switch format {
+        case .text: return text(table)
+        case .csv: return csv(table)
+        case .json: return json(table)
+        }
+    }
+
+    static func text(_ t: ReportTable) -> String {
+        let all = [t.columns.map(\.title)] + t.rows.map { $0.map(\.display) } + (t.total.map { [$0.map(\.display)] } ?? [])
+        var widths = t.columns.indices.map { i in all.map { width($0[i]) }.max() ?? 0 }
+        widths = widths.map { min($0, 60) }
+        let numeric = t.columns.indices.map { i in t.rows.first.map { $0[i].isNumeric } ?? false }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, c in pad(c, widths[i], right: numeric[i]) }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        }
+        var out = [t.title, "", line(t.columns.map(\.title)), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")]
+        out += t.rows.map { line($0.map(\.display)) }
+        if let total = t.total { out.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")); out.append(line(total.map(\.display))) }
+        if t.rows.isEmpty { out.append("(none)") }
+        if !t.notes.isEmpty { out.append(""); out += t.notes.map { "note: " + $0 } }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    static func width(_ s: String) -> Int { s.count }
+    static func pad(_ s: String, _ w: Int, right: Bool) -> String {
+        let cut = s.count > w ? String(s.prefix(w - 1)) + "…" : s
+        let gap = String(repeating: " ", count: max(0, w - cut.count))
+        return right ? gap + cut : cut + gap
+    }
+
+    public static func csvField(_ s: String) -> String {
+        s.contains(where: { ",\"\n\r;".contains($0) }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    }
+
+    static func csv(_ t: ReportTable) -> String {
+        var out = [t.columns.map { csvField($0.id) }.joined(separator: ",")]
+        out += t.rows.map { $0.map { csvField($0.plain) }.joined(separator: ",") }
+        if let total = t.total { out.append(total.map { csvField($0.plain) }.joined(separator: ",")) }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    static func json(_ t: ReportTable) -> String {
+        func object(_ cells: [ReportTable.Cell]) -> [String: Any] {
+            var o: [String: Any] = [:]
+            for (c, v) in zip(t.columns, cells) {
+                switch v {
+                case .text(let s): o[c.id] = s
+                case .int(let i): o[c.id] = i
+                default: o[c.id] = v.plain   // exact decimals as strings, never binary floating point
+                }
+            }
+            return o
+        }
+        var root: [String: Any] = ["report": t.name, "title": t.title, "rows": t.rows.map(object), "notes": t.notes]
+        if let total = t.total { root["total"] = object(total) }
+        let data = (try? JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}
+
+/// The agenda as a table, for `relance agenda`.
+public enum AgendaExport {
+    public static func table(_ agenda: Agenda, book: Book) -> ReportTable {
+        var rows: [[ReportTable.Cell]] = []
+        for (i, line) in agenda.lines.enumerated() {
+            let r = line.reasons
+            rows.append([.int(i + 1), .text(line.kind.rawValue), .text(line.channel.rawValue), .text(line.customerId), .text(line.customerName),
+                         .text(line.collector ?? ""), .money(line.amountAtStake), .int(line.oldestDaysOverdue), .int(line.age),
+                         .text(line.contact?.name ?? ""), .text(line.contact?.phone ?? ""),
+                         .text(r.map(\.step).joined(separator: "+")), .text(line.why),
+                         .text(r.map { "\($0.label) since \($0.since.iso): \($0.detail)" + ($0.invoices.isEmpty ? "" : " [\($0.invoices.joined(separator: " "))]") }.joined(separator: " | "))])
+        }
+        return ReportTable(name: "agenda", title: "Agenda of \(agenda.collector ?? "the whole team") for \(agenda.date.iso): \(agenda.calls.count) calls, \(agenda.written.count) written reminders",
+            columns: [.init("rank", "#"), .init("kind", "Kind"), .init("channel", "Channel"), .init("customer_id", "Id"), .init("customer", "Customer"),
+                      .init("collector", "Collector"), .init("amount_at_stake", "At stake"), .init("oldest_days_overdue", "Late"), .init("age_days", "Age"),
+                      .init("contact", "Contact"), .init("phone", "Phone"), .init("steps", "Steps"), .init("why", "Why"), .init("detail", "Detail")],
+            rows: rows, total: nil, notes: ["calls first by priority (broken promises, then follow-ups, then amount at stake x lateness), then written reminders"])
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+import Receivables
+
+/// Imports of the canonical CSV files (customers, invoices, payments): the fallback for any accounting package.
+///
+/// A file is all-or-nothing: every row is checked (format, then the domain rules against the book as the
+/// rows before it leave it) and one bad row refuses the file with every problem listed by line. Re-importing
+/// the same file changes nothing: rows are matched by customer id, invoice number or payment reference.
+public enum Importer {
+    public enum Kind: String, CaseIterable, Sendable { case customers, invoices, payments }
+
+    public static let customerColumns = ["id", "name", "siren", "collector", "salesperson", "credit_limit", "payment_terms_days",
+                                         "contact_name", "contact_phone", "contact_email"]
+    public static let invoiceColumns = ["number", "customer_id", "issue_date", "due_date", "amount", "currency", "po_number"]
+    public static let paymentColumns = ["date", "customer_id", "amount", "reference", "invoice_number"]
+
+    /// What an import would do: the change to commit and a summary.
+    public struct Plan {
+        public var change: Change?
+        public var added = 0
+        public var updated = 0
+        public var unchanged = 0
+        public var onAccount = Money.zero
+        public var summary: String {
+            "\(added) added, \(updated) updated, \(unchanged) unchanged" + (onAccount.isPositive ? ", \(onAccount.formatted) left on account" : "")
+        }
+    }
+
+    /// Plans the import of `data` against `book`; throws `ImportFailure` listing every bad row.
+    public static func plan(_ kind: Kind, data: Data, file: String, book: Book, user: String) throws -> Plan {
+        let csv: CSVReader
+        do { csv = try CSVReader(data: data, file: file) } catch let e as ImportError { throw ImportFailure(errors: [e]) }
+        var scratch = book
+        var changes: [Change] = []
+        var errors: [ImportError] = []
+        var plan = Plan()
+        let required: [String], optional: [String]
+        switch kind {
+        case .customers: required = ["id", "name"]; optional = customerColumns
+        case .invoices: required = ["number", "customer_id", "issue_date", "due_date", "amount"]; optional = invoiceColumns
+        case .payments: required = ["date", "customer_id", "amount"]; optional = paymentColumns
+        }
+        let columns: [String: Int]
+        do { columns = try csv.columns(required: required, optional: optional, file: file) }
+        catch let e as ImportError { throw ImportFailure(errors: [e]) }
+        var seenInFile: [String: Int] = [:]
+        for row in csv.rows {
+            func value(_ name: String) -> String {
+                guard let i = columns[name], i < row.fields.count else { return "" }
+                return row.fields[i].trimmingCharacters(in: .whitespaces)
+            }
+            func fail(_ reason: String) { errors.append(ImportError(file: file, line: row.line, reason)) }
+            do throws(InputError) {
+                guard row.fields.count <= csv.header.count else {
+                    throw InputError("\(row.fields.count) fields, the header has \(csv.header.count) (a separator inside an unquoted value?)")
+                }
+                let change: Change
+                let key: String
+                switch kind {
+                case .customers:
+                    key = value("id")
+                    change = .upsertCustomer(customer: try customer(value, existing: scratch.customers[key]))
+                case .invoices:
+                    key = value("number")
+                    change = .upsertInvoice(invoice: try invoice(value))
+                case .payments:
+                    let p = try payment(value, book: scratch, occurrence: &seenInFile)
+                    key = p.id
+                    change = .recordPayment(payment: p)
+                    if scratch.payments[p.id] != nil { plan.unchanged += 1; continue }   // already imported
+                    plan.onAccount += p.unallocated
+                }
+                if kind != .payments, let n = seenInFile[key] { throw InputError("\(key) already appears on line \(n)") }
+                seenInFile[key] = row.line
+                if isUnchanged(change, in: scratch) { plan.unchanged += 1; continue }
+                let existed: Bool = switch change {
+                case .upsertCustomer(let c): scratch.customers[c.id] != nil
+                case .upsertInvoice(let i): scratch.invoices[i.number] != nil
+                default: false
+                }
+                do { try scratch.apply(change) } catch { throw InputError(error.message) }
+                changes.append(change)
+                if existed { plan.updated += 1 } else { plan.added += 1 }
+            } catch { fail(error.message) }
+        }
+        guard errors.isEmpty else { throw ImportFailure(errors: errors) }
+        plan.change = changes.isEmpty ? nil : .batch(changes: changes)
+        return plan
+    }
+
+    static func isUnchanged(_ change: Change, in book: Book) -> Bool {
+        switch change {
+        case .upsertCustomer(let c): return book.customers[c.id] == c
+        case .upsertInvoice(let i): return book.invoices[i.number] == i
+        default: return false
+        }
+    }
+
+    static func required(_ v: String, _ name: String) throws(InputError) -> String {
+        guard !v.isEmpty else { throw InputError("\(name) is empty") }
+        return v
+    }
+
+    static func amount(_ v: String, _ name: String) throws(InputError) -> Money {
+        do { return try Money.parse(try required(v, name)) } catch { throw InputError("\(name): \(error.message)") }
+    }
+
+    static func date(_ v: String, _ name: String) throws(InputError) -> CalendarDate {
+        do { return try CalendarDate.parse(try required(v, name)) } catch { throw InputError("\(name): \(error.message)") }
+    }
+
+    static func customer(_ value: (String) -> String, existing: Customer?) throws(InputError) -> Customer {
+        let id = try required(value("id"), "id")
+        var c = existing ?? Customer(id: id, name: "")
+        c.name = try required(value("name"), "name")
+        let siren = value("siren").filter { !$0.isWhitespace }
+        if !siren.isEmpty {
+            guard siren.count == 9, siren.allSatisfy(\.isNumber) else { throw InputError("siren '\(value("siren"))' is not 9 digits") }
+            c.siren = siren
+        }
+        if !value("collector").isEmpty { c.collector = value("collector") }
+        if !value("salesperson").isEmpty { c.salesperson = value("salesperson") }
+        if !value("credit_limit").isEmpty { c.creditLimit = try amount(value("credit_limit"), "credit_limit") }
+        if !value("payment_terms_days").isEmpty {
+            guard let d = Int(value("payment_terms_days")), (0...365).contains(d) else {
+                throw InputError("payment_terms_days '\(value("payment_terms_days"))' is not a number of days (0-365)")
+            }
+            c.paymentTermsDays = d
+        }
+        let contactName = value("contact_name")
+        if !contactName.isEmpty {
+            let contact = Contact(name: contactName, role: existing?.contacts.first { $0.name == contactName }?.role,
+                                  phone: value("contact_phone").isEmpty ? nil : value("contact_phone"),
+                                  email: value("contact_email").isEmpty ? nil : value("contact_email"))
+            if let i = c.contacts.firstIndex(where: { $0.name == contactName }) { c.contacts[i] = contact } else { c.contacts.insert(contact, at: 0) }
+        }
+        return c
+    }
+
+    static func invoice(_ value: (String) -> String) throws(InputError) -> Invoice {
+        let currency = value("currency").uppercased()
+        guard currency.isEmpty || currency == "EUR" else { throw InputError("currency \(currency): this book is kept in EUR") }
+        let amount = try amount(value("amount"), "amount")
+        guard amount.isPositive else { throw InputError("amount must be above zero (credit notes are recorded through disputes)") }
+        return Invoice(number: try required(value("number"), "number"), customerId: try required(value("customer_id"), "customer_id"),
+                       issueDate: try date(value("issue_date"), "issue_date"), dueDate: try date(value("due_date"), "due_date"),
+                       amount: amount, poNumber: value("po_number").isEmpty ? nil : value("po_number"))
+    }
+
+    static func payment(_ value: (String) -> String, book: Book, occurrence: inout [String: Int]) throws(InputError) -> Payment {
+        let customerId = try required(value("customer_id"), "customer_id")
+        guard book.customers[customerId] != nil else { throw InputError("unknown customer \(customerId)") }
+        let amount = try amount(value("amount"), "amount")
+        guard amount.isPositive else { throw InputError("amount must be above zero") }
+        let date = try date(value("date"), "date")
+        let reference = value("reference")
+        let invoiceNumber = value("invoice_number")
+        if !invoiceNumber.isEmpty {
+            guard let inv = book.invoices[invoiceNumber] else { throw InputError("unknown invoice \(invoiceNumber)") }
+            guard inv.customerId == customerId else { throw InputError("invoice \(invoiceNumber) belongs to customer \(inv.customerId), not \(customerId)") }
+        }
+        // Identity for idempotence: the bank reference, else date+customer+amount (+ its rank among equal rows).
+        var id = reference.isEmpty ? "\(date.iso)/\(customerId)/\(amount.plain)" : reference
+        occurrence[id, default: 0] += 1
+        if occurrence[id]! > 1 { id += "#\(occurrence[id]!)" }
+        let allocations = Lettering.allocate(book: book, customerId: customerId, amount: amount,
+                                             invoiceNumber: invoiceNumber.isEmpty ? nil : invoiceNumber, reference: reference)
+        return Payment(id: "PAY:" + id, customerId: customerId, date: date, amount: amount,
+                       reference: reference.isEmpty ? nil : reference, allocations: allocations)
+    }
+}

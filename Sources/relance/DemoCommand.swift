@@ -1,0 +1,41 @@
+import ArgumentParser
+import DemoData
+import FileStore
+import Foundation
+import Receivables
+
+/// `relance demo`: writes a realistic, deterministic demo store.
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "demo", abstract: "Write a demo store (French SME customers, six months of invoices).")
+
+    @Option(help: "Directory of the new store (must not hold a store already).")
+    var out: String
+
+    @Option(help: "Number of customers.")
+    var customers: Int = 200
+
+    @Option(help: "Random seed: the same seed gives the same store.")
+    var seed: UInt64 = 1
+
+    @Option(help: "The demo's today (YYYY-MM-DD): invoices fall in the 6 months before it.")
+    var today: CalendarDate?
+
+    func validate() throws {
+        guard (1...100_000).contains(customers) else { throw ValidationError("--customers must be between 1 and 100000") }
+    }
+
+    func run() throws {
+        let book = try Self.makeBook(customers: customers, seed: seed, today: today ?? .today())
+        do { try JSONFileStore.create(directory: out, book: book) } catch {
+            warn("\(error)")
+            throw ExitCode(1)
+        }
+        let open = book.invoices.keys.reduce(Money.zero) { $0 + book.openAmount($1) }
+        print("Demo store written to \(out): \(book.customers.count) customers, \(book.invoices.count) invoices, \(open.formatted) open.")
+        print("Open it with: relance --store \(out) --user amelie")
+    }
+
+    static func makeBook(customers: Int, seed: UInt64, today: CalendarDate) throws -> Book {
+        try DemoGenerator(customers: customers, seed: seed, today: today).book()
+    }
+}

@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import Receivables
+import FileStore
+
+/// `relance`: the full-screen workstation, plus commands for scripts and supervisors.
+@main
+struct Relance: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "relance",
+        abstract: "Receivables follow-up workstation: the day's calls, accounts, promises, disputes.",
+        discussion: """
+        Without a subcommand, opens the full-screen workstation on --store (or on a fresh demo store with --demo).
+        Keys are shown at the bottom of every screen; press ? for help.
+        """,
+        subcommands: [DemoCommand.self, AgendaCommand.self, ImportCommand.self, ReportCommand.self, CheckCommand.self, BackupCommand.self]
+    )
+
+    @Flag(help: "Open a fresh demo store (200 customers) made in a temporary directory.")
+    var demo = false
+
+    @Option(help: "The store directory (default: $XDG_DATA_HOME/relance or ~/.local/share/relance).")
+    var store: String?
+
+    @Option(help: "Who you are: a user id of the store (default: $USER, or the first collector of a demo store).")
+    var user: String?
+
+    @Option(help: "Work as if today were this date (YYYY-MM-DD or DD/MM/YYYY).")
+    var date: CalendarDate?
+
+    @Flag(name: .customLong("no-color"), help: "Monochrome screen (also when NO_COLOR is set).")
+    var noColor = false
+
+    func run() throws {
+        let today = date ?? .today()
+        let directory: String
+        if demo {
+            directory = FileManager.default.temporaryDirectory.appendingPathComponent("relance-demo-\(UUID().uuidString.prefix(8))").path
+            let book = try DemoCommand.makeBook(customers: 200, seed: 1, today: today)
+            try JSONFileStore.create(directory: directory, book: book)
+        } else {
+            directory = store ?? StoreOptions.defaultDirectory
+        }
+        let fileStore = try openStore(directory)
+        let session = try Sessions.make(store: fileStore, userId: user, demo: demo, today: today)
+        let color = !noColor && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+        let code = try Workbench.run(session: session, color: color, warnings: fileStore.warnings)
+        if demo { print("The demo store is kept in \(directory); reopen it with: relance --store \(directory)") }
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+/// `--store` for the subcommands.
+struct StoreOptions: ParsableArguments {
+    @Option(help: "The store directory.")
+    var store: String = StoreOptions.defaultDirectory
+
+    static var defaultDirectory: String {
+        let env = ProcessInfo.processInfo.environment
+        if let xdg = env["XDG_DATA_HOME"], !xdg.isEmpty { return xdg + "/relance" }
+        return (env["HOME"] ?? ".") + "/.local/share/relance"
+    }
+}
+
+/// Opens a store, turning load problems into a clean message and a non-zero exit (nothing is written).
+func openStore(_ directory: String) throws -> JSONFileStore {
+    do { return try JSONFileStore(directory: directory) } catch {
+        FileHandle.standardError.write(Data("relance: cannot open the store: \(error)\nNothing was changed.\n".utf8))
+        throw ExitCode(2)
+    }
+}
+
+/// Prints a message on standard error.
+func warn(_ text: String) {
+    FileHandle.standardError.write(Data("relance: \(text)\n".utf8))
+}
+
+extension CalendarDate: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let d = try? CalendarDate.parse(argument) else { return nil }
+        self = d
+    }
+}

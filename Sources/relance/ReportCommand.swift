@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import Interchange
+import Receivables
+
+/// `relance report NAME`: the supervisor's figures at a date.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "report",
+        abstract: "Print a report: aged, dso, disputes, promises, cash-impact or blocked.")
+
+    @Argument(help: "aged, dso, disputes, promises, cash-impact or blocked.")
+    var name: String
+
+    @OptionGroup var options: StoreOptions
+
+    @Option(name: .customLong("as-of"), help: "The book as it was at the end of this day (default: today).")
+    var asOf: CalendarDate?
+
+    @Option(help: "text, csv or json.")
+    var format: OutputFormat = .text
+
+    func validate() throws {
+        guard Analytics.reportNames.contains(name) else {
+            throw ValidationError("unknown report '\(name)'; choose from \(Analytics.reportNames.joined(separator: ", "))")
+        }
+    }
+
+    func run() throws {
+        let store = try openStore(options.store)
+        let table = try Analytics.report(name, book: store.book, asOf: asOf ?? .today())
+        print(TableFormatter.format(table, as: format), terminator: "")
+    }
+}
