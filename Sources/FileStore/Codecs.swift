@@ -70,7 +70,7 @@ enum SnapshotCodec {
     static func encode(_ book: Book, seq: Int) throws -> Data {
         let records = book.records
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         var out = try encoder.encode(Header(snapshot: .init(schemaVersion: currentSchemaVersion, seq: seq,
                                                             createdAt: Timestamp.now(), records: records.count)))
         out.append(10)

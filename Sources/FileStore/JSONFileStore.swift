@@ -33,7 +33,7 @@ public final class JSONFileStore: BookStore {
     private var journalOffset = 0
     private var journalLines = 0
     private var lastStamp: Posix.FileStamp?
-    private let encoder: JSONEncoder = { let e = JSONEncoder(); e.outputFormatting = [.withoutEscapingSlashes]; return e }()
+    private let encoder: JSONEncoder = { let e = JSONEncoder(); e.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]; return e }()
     private let decoder = JSONDecoder()
 
     var snapshotPath: String { directory + "/snapshot.jsonl" }

@@ -25,7 +25,7 @@ public enum CrashGuard {
                 raise(sig)
             }
             sigemptyset(&action.sa_mask)
-            action.sa_flags = Int32(SA_RESETHAND)
+            action.sa_flags = Int32(truncatingIfNeeded: SA_RESETHAND)
             sigaction(sig, &action, nil)
         }
     }

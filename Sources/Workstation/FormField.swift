@@ -49,9 +49,9 @@ public struct FormField {
     public var pickedTotal: Money { invoiceChoices.filter { picked.contains($0.number) }.sum(\.open) }
 
     /// The value as shown on screen.
-    var display: String {
+    func display(width: Int) -> String {
         switch kind {
-        case .choice(let c): return c.indices.contains(choice) ? "‹ \(c[choice].label) ›" : ""
+        case .choice(let c): return c.indices.contains(choice) ? "‹ \(TextWidth.truncate(c[choice].label, to: width - 4)) ›" : ""
         case .invoices: return "\(picked.count) selected · \(pickedTotal.formatted)"
         default: return text
         }

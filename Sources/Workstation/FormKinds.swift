@@ -178,7 +178,7 @@ extension FormScreen {
             try book.validate(promise: p)
             let text = "Promise of \(p.amount.formatted) for \(p.promisedDate.french) on \(p.invoices.joined(separator: ", "))" + (note.isEmpty ? "" : " — \(note)")
             return (.batch(changes: [.makePromise(promise: p, supersedes: []),
-                                     activity(.phone, outcome: .promised, invoices: p.invoices, text: text, next: p.promisedDate, contact: p.contact)]),
+                                     activity(.phone, outcome: .promised, invoices: p.invoices, text: text, contact: p.contact)]),
                     "promise of \(p.amount.formatted) for \(p.promisedDate.french)")
         case .dispute:
             let code = field("reason").selectedChoice!

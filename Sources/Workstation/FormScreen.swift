@@ -141,7 +141,7 @@ public struct FormScreen: Screen {
         for (i, f) in fields.enumerated() where row < rows - 3 {
             let focused = i == focus
             canvas.text(" " + f.label + (f.optional ? "" : " *"), row: row, width: labelWidth, style: focused ? .bold.with(reverse: true) : .bold)
-            let value = TextWidth.pad(f.display, to: valueWidth)
+            let value = TextWidth.pad(f.display(width: valueWidth), to: valueWidth)
             terminal.put(value, row: row, column: labelWidth + 1, style: focused ? Style(underline: true) : .plain)
             if focused, f.choices.isEmpty, !f.isList {
                 let prefix = String(f.text.prefix(f.caret))

@@ -10,11 +10,18 @@ struct Relance: ParsableCommand {
         commandName: "relance",
         abstract: "Receivables follow-up workstation: the day's calls, accounts, promises, disputes.",
         discussion: """
-        Without a subcommand, opens the full-screen workstation on --store (or on a fresh demo store with --demo).
-        Keys are shown at the bottom of every screen; press ? for help.
+        Without a subcommand, opens the full-screen workstation (`relance open`): on --store, or on a fresh demo
+        store with --demo. Keys are shown at the bottom of every screen; press ? for help.
         """,
-        subcommands: [DemoCommand.self, AgendaCommand.self, ImportCommand.self, ReportCommand.self, CheckCommand.self, BackupCommand.self]
+        subcommands: [OpenCommand.self, DemoCommand.self, AgendaCommand.self, ImportCommand.self, ReportCommand.self,
+                      CheckCommand.self, BackupCommand.self],
+        defaultSubcommand: OpenCommand.self
     )
+}
+
+/// `relance [open]`: the full-screen workstation.
+struct OpenCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "open", abstract: "Open the full-screen workstation (the default).")
 
     @Flag(help: "Open a fresh demo store (200 customers) made in a temporary directory.")
     var demo = false
