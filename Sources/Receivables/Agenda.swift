@@ -74,7 +74,12 @@ public struct AgendaReason: Sendable, Equatable {
     /// The day this action became due.
     public var since: CalendarDate
     public var detail: String
-    public var short: String { label }
+    /// A few words for narrow columns.
+    public var short: String
+
+    public init(step: String, label: String, short: String? = nil, invoices: [String], since: CalendarDate, detail: String) {
+        self.step = step; self.label = label; self.short = short ?? label; self.invoices = invoices; self.since = since; self.detail = detail
+    }
 }
 
 /// The agenda rules for one customer at one date.
@@ -156,24 +161,26 @@ struct AgendaRules {
         for inv in items where !held.contains(inv.number) {
             let open = book.openAmount(inv.number)
             let isDisputed = disputed.contains(inv.number)
+            // Of the steps triggered and not yet done, the one furthest down the policy wins (escalation order):
+            // a formal notice replaces the courtesy reminder; once a step is done, a repeating one may come back.
             var bestCall: (Policy.Step, CalendarDate)?, bestWritten: (Policy.Step, CalendarDate)?
             for step in policy.steps where policy.step(step, appliesTo: open) {
                 guard let trigger = triggerDate(step, inv) else { continue }
                 if step.channel.isCall {
-                    if bestCall == nil || trigger > bestCall!.1 { bestCall = (step, trigger) }
-                } else if bestWritten == nil || trigger > bestWritten!.1 { bestWritten = (step, trigger) }
+                    if !calledSince(trigger) { bestCall = (step, trigger) }
+                } else if !sentSince(step, trigger, activities) { bestWritten = (step, trigger) }
             }
-            if let (step, trigger) = bestCall, !isDisputed, !snoozed, !calledSince(trigger) {
+            if let (step, trigger) = bestCall, !isDisputed, !snoozed {
                 stepCalls[step.id, default: (step, [], trigger)].1.append(inv.number)
                 stepCalls[step.id]!.2 = min(stepCalls[step.id]!.2, trigger)
             }
-            if let (step, trigger) = bestWritten, !isDisputed, !sentSince(step, trigger, activities) {
+            if let (step, trigger) = bestWritten, !isDisputed {
                 stepLetters[step.id, default: (step, [], trigger)].1.append(inv.number)
                 stepLetters[step.id]!.2 = min(stepLetters[step.id]!.2, trigger)
             }
         }
         for (step, numbers, since) in stepCalls.values.sorted(by: { $0.0.id < $1.0.id }) {
-            callReasons.append(.init(step: step.id, label: step.label, invoices: numbers, since: since,
+            callReasons.append(.init(step: step.id, label: step.label, short: step.short, invoices: numbers, since: since,
                 detail: "\(numbers.count) item(s), step triggers \(step.days >= 0 ? "+" : "")\(step.days) days from \(step.relativeTo.rawValue) date"))
         }
 
@@ -192,7 +199,7 @@ struct AgendaRules {
         let letters = stepLetters.values.sorted(by: { $0.0.id < $1.0.id }).map { step, numbers, since in
             AgendaLine(kind: .written, customerId: customer.id, customerName: customer.name, collector: customer.collector,
                        channel: step.channel,
-                       reasons: [.init(step: step.id, label: step.label, invoices: numbers, since: since,
+                       reasons: [.init(step: step.id, label: step.label, short: step.short, invoices: numbers, since: since,
                                        detail: "one \(step.channel.label) listing \(numbers.count) item(s), template \(step.template)")],
                        amountAtStake: stake(Set(numbers)), oldestDaysOverdue: overdue, contact: customer.contacts.first,
                        tier: step.escalates ? 1 : 2, critical: critical, age: since.days(until: date))

@@ -82,7 +82,12 @@ public struct Money: Hashable, Comparable, Sendable, Codable, CustomStringConver
         var intPart = text, fracPart = ""
         if let sep = [lastComma, lastDot].compactMap({ $0 }).max() {
             let groupChar: Character = text[sep] == "," ? "." : ","
-            intPart = String(text[..<sep]).replacingOccurrences(of: String(groupChar), with: "")
+            let groups = text[..<sep].split(separator: groupChar, omittingEmptySubsequences: false)
+            // Thousands groups are exactly three digits: "1.234,56" yes, "1.2.3,4" no.
+            guard groups.dropFirst().allSatisfy({ $0.count == 3 }), groups.count == 1 || !groups[0].isEmpty else {
+                throw InputError("'\(input)' is not an amount (use 1234.56 or 1 234,56)")
+            }
+            intPart = groups.joined()
             fracPart = String(text[text.index(after: sep)...])
         }
         guard !intPart.isEmpty || !fracPart.isEmpty,

@@ -27,6 +27,8 @@ public struct Policy: Codable, Sendable, Equatable {
     /// One rule: "`days` after the item's `relativeTo` date, if its amount fits, act through `channel`".
     public struct Step: Codable, Sendable, Equatable, Identifiable {
         public var id: String
+        /// A few words for narrow columns (the agenda's "why").
+        public var short: String?
         public var label: String
         public var relativeTo: Anchor
         /// Negative: before the anchor date.

@@ -1,1 +1,120 @@
-print("tools")
+import ArgumentParser
+import DemoData
+import FileStore
+import Foundation
+import Interchange
+import Receivables
+
+/// Developer tools: the benchmark that reports Relance's speed figures, and the writer process the
+/// crash and concurrency tests kill and race.
+struct Tools: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "relance-tools",
+        abstract: "Benchmarks and store torture tools (not for end users).",
+        subcommands: [Bench.self, Writer.self])
+}
+
+/// `relance-tools bench`: builds a large store and times what users wait for.
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Time opening, saving and reporting on a large store.")
+
+    @Option(help: "Customers (20 invoices each by default).") var customers = 5_000
+    @Option(help: "Invoices per customer.") var invoicesPerCustomer = 20
+    @Option(help: "History records per customer.") var activitiesPerCustomer = 100
+    @Option(help: "Where to build the store (default: a temporary directory, removed after).") var dir: String?
+    @Option(help: "Number of single saves to time.") var saves = 200
+
+    func run() throws {
+        let directory = dir ?? FileManager.default.temporaryDirectory.appendingPathComponent("relance-bench-\(getpid())").path
+        defer { if dir == nil { try? FileManager.default.removeItem(atPath: directory) } }
+        let today = CalendarDate(year: 2026, month: 11, day: 23)!
+        var t = Date()
+        var generator = DemoGenerator(customers: customers, seed: 7, today: today)
+        generator.invoicesPerCustomer = invoicesPerCustomer...invoicesPerCustomer
+        var book = try generator.book()
+        var activities: [Change] = []
+        for (k, id) in book.customerOrder.enumerated() {
+            for j in 0..<activitiesPerCustomer {
+                let d = today.adding(days: -(j % 180))
+                activities.append(.logActivity(activity: Activity(id: "H\(k)-\(j)", at: "\(d.iso)T10:00:00Z", date: d, user: "amelie",
+                    customerId: id, channel: j % 3 == 0 ? .letter : .phone, outcome: j % 3 == 0 ? nil : .noAnswer, note: "historique \(j)")))
+            }
+        }
+        for c in activities { try book.apply(c) }
+        report("generate book (\(book.customers.count) customers, \(book.invoices.count) invoices, \(book.payments.count) payments, \(book.activityCount) activities)", t)
+        t = Date()
+        try JSONFileStore.create(directory: directory, book: book)
+        let size = (try? FileManager.default.attributesOfItem(atPath: directory + "/snapshot.jsonl")[.size] as? Int) ?? 0
+        report("write snapshot (\(size / 1_000_000) MB)", t)
+        t = Date()
+        let store = try JSONFileStore(directory: directory)
+        report("open store (load snapshot + journal)", t)
+        t = Date()
+        let agenda = Agenda(book: store.book, date: today, collector: "amelie")
+        report("agenda of one collector (\(agenda.calls.count) calls, \(agenda.written.count) reminders)", t)
+        t = Date()
+        let all = Agenda(book: store.book, date: today, collector: nil)
+        report("agenda of the whole team (\(all.lines.count) lines)", t)
+        let customer = store.book.customerOrder[0]
+        var times: [Double] = []
+        for i in 0..<saves {
+            let s = Date()
+            try store.commit(user: "bench", .logActivity(activity: Activity(id: "B\(i)", at: Timestamp.now(), date: today, user: "bench",
+                                                                            customerId: customer, channel: .phone, note: "bench \(i)")))
+            times.append(Date().timeIntervalSince(s))
+        }
+        times.sort()
+        print(String(format: "%-70@ median %.2f ms, p95 %.2f ms, max %.2f ms", "save one change (\(saves) saves, fdatasync each)" as NSString,
+                     times[times.count / 2] * 1000, times[times.count * 95 / 100] * 1000, times.last! * 1000))
+        for name in Analytics.reportNames {
+            t = Date()
+            _ = try Analytics.report(name, book: store.book, asOf: today)
+            report("report \(name)", t)
+        }
+        t = Date()
+        try store.compact()
+        report("compaction (rewrite snapshot)", t)
+    }
+
+    func report(_ what: String, _ start: Date) {
+        print(String(format: "%-70@ %8.1f ms", what as NSString, Date().timeIntervalSince(start) * 1000))
+    }
+}
+
+/// `relance-tools writer`: appends changes in a loop and logs each acknowledged one to a file.
+struct Writer: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Append changes to a store in a loop, logging acknowledgements (for crash tests).")
+
+    @Option var store: String
+    @Option(help: "File to which each acknowledged change's tag is appended.") var ack: String
+    @Option(help: "Prefix of the notes this writer writes.") var tag: String
+    @Option(help: "How many changes.") var count = 1_000_000
+    @Option(help: "Compact the journal after this many entries (small: exercises compaction).") var compactEvery = 5_000
+    @Option(help: "Every Nth change updates the shared customer C0001's credit limit.") var sharedEvery = 5
+
+    func run() throws {
+        let s = try JSONFileStore(directory: store)
+        s.compactAfterEntries = compactEvery
+        let ackFD = open(ack, O_WRONLY | O_APPEND | O_CREAT, 0o644)
+        guard ackFD >= 0 else { throw ValidationError("cannot open \(ack)") }
+        let customers = s.book.customerOrder
+        let today = CalendarDate(year: 2026, month: 11, day: 23)!
+        for i in 0..<count {
+            let note = "\(tag)-\(i)"
+            let change: Change
+            if sharedEvery > 0 && i % sharedEvery == 0 {
+                change = .updateCustomer(id: customers[0], patch: CustomerPatch(creditLimit: Money(cents: Int64(i) + 1)))
+            } else {
+                // Alternate between a customer of its own and one every writer touches.
+                let customer = i % 2 == 0 ? customers[1] : customers[2 + abs(tag.hashValue) % max(1, customers.count - 2)]
+                change = .logActivity(activity: Activity(id: note, at: Timestamp.now(), date: today, user: tag, customerId: customer,
+                                                         channel: .phone, note: note))
+            }
+            try s.commit(user: tag, change)
+            let line = note + "\n"
+            _ = line.withCString { write(ackFD, $0, strlen($0)) }
+        }
+        close(ackFD)
+    }
+}
+
+Tools.main()

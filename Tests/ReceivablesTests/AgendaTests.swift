@@ -1,0 +1,139 @@
+import Testing
+import TestSupport
+@testable import Receivables
+
+/// Agenda selection and order, each line explained by a policy step.
+@Suite struct AgendaTests {
+    let today = Fixtures.date("2026-11-23")
+
+    func lines(_ book: Book) -> Agenda { Agenda(book: book, date: today, collector: "amelie") }
+
+    /// (due date, amount, expected call step, expected written step) for one invoice issued 2026-11-02.
+    @Test(arguments: [
+        ("2026-12-07", "5000.00", "preventive-call", nil),          // large, due in 14 days: call before due
+        ("2026-12-07", "4999.99", nil, "courtesy-reminder"),         // small: written reminder 14 days after issue (16/11)
+        ("2026-12-08", "8000.00", nil, nil),                         // large, due in 15 days: nothing yet
+        ("2026-11-22", "200.00", nil, "reminder-after-due"),         // 1 day overdue: reminder
+        ("2026-11-15", "9000.00", "call-after-due", "reminder-after-due"), // 8 days overdue: call (and letter not sent)
+    ] as [(String, String, String?, String?)])
+    func stepsByAmountAndDueDate(due: String, amount: String, call: String?, written: String?) {
+        let b = Fixtures.book(invoices: [("F1", "2026-11-02", due, amount)])
+        let a = lines(b)
+        #expect(a.calls.first?.reasons.map(\.step) == call.map { [$0] })
+        #expect(a.written.first?.reasons.first?.step == written)
+    }
+
+    @Test func formalNoticeAndLitigationEscalate() {
+        let b = Fixtures.book(invoices: [("F1", "2026-08-01", "2026-10-20", "300.00"), ("F2", "2026-08-01", "2026-09-20", "300.00")])
+        let steps = Set(lines(b).written.flatMap { $0.reasons.map(\.step) })
+        #expect(steps == ["formal-notice", "litigation-review"])
+        #expect(lines(b).written.allSatisfy { $0.tier == 1 })
+    }
+
+    @Test func oneLetterPerCustomerAndStepListingAllItsItems() {
+        let b = Fixtures.book(invoices: [("F1", "2026-10-01", "2026-11-20", "100.00"), ("F2", "2026-10-02", "2026-11-21", "150.00")])
+        let w = lines(b).written
+        #expect(w.count == 1)
+        #expect(w[0].reasons[0].invoices.sorted() == ["F1", "F2"])
+        #expect(w[0].amountAtStake == Fixtures.eur("250.00"))
+    }
+
+    @Test func disputedAndPromisedItemsLeaveRemindersButStayVisible() throws {
+        var b = Fixtures.book(invoices: [("F1", "2026-10-01", "2026-11-20", "100.00"), ("F2", "2026-10-02", "2026-11-21", "150.00"),
+                                         ("F3", "2026-10-02", "2026-11-21", "120.00")])
+        try b.apply(.openDispute(dispute: Dispute(id: "D1", customerId: "C1", lines: [.init(invoice: "F1", amount: Fixtures.eur("100.00"))],
+                                                  reasonCode: "PO_MISSING", ownerDepartment: "billing", openedOn: today, user: "amelie")))
+        try b.apply(.makePromise(promise: Promise(id: "P1", customerId: "C1", invoices: ["F2"], amount: Fixtures.eur("150.00"),
+                                                  promisedDate: Fixtures.date("2026-11-30"), madeOn: today, user: "amelie"), supersedes: []))
+        #expect(lines(b).written.flatMap { $0.reasons[0].invoices } == ["F3"])
+        let summary = AccountSummary(book: b, customerId: "C1", date: today)
+        #expect(summary.items.count == 3)
+        #expect(Set(summary.items.map(\.state)) == [.disputed, .promised, .overdue])
+    }
+
+    @Test func brokenPromiseComesFirstEvenWhenSmaller() throws {
+        var b = Fixtures.book(invoices: [("F1", "2026-09-01", "2026-10-01", "300.00")])
+        try b.apply(.upsertCustomer(customer: Customer(id: "C2", name: "Boulangeries Lefèvre", contacts: [Contact(name: "Zoé", phone: "02")], collector: "amelie")))
+        try b.apply(.upsertInvoice(invoice: Invoice(number: "G1", customerId: "C2", issueDate: Fixtures.date("2026-08-01"),
+                                                  dueDate: Fixtures.date("2026-09-01"), amount: Fixtures.eur("90000.00"))))
+        #expect(lines(b).calls.map(\.customerId) == ["C2"])   // F1 small: letters only
+        try b.apply(.makePromise(promise: Promise(id: "P1", customerId: "C1", invoices: ["F1"], amount: Fixtures.eur("300.00"),
+                                                  promisedDate: Fixtures.date("2026-11-10"), madeOn: Fixtures.date("2026-11-01"), user: "amelie"), supersedes: []))
+        let calls = lines(b).calls
+        #expect(calls.map(\.customerId) == ["C1", "C2"])
+        #expect(calls[0].reasons[0].step == "broken-promise")
+        #expect(calls[0].reasons[0].detail.contains("promised 300,00 €"))
+        #expect(calls[0].contact?.phone == "01 23 45 67 89")
+    }
+
+    @Test func callsAreOrderedByAmountAtStakeWeightedByLateness() throws {
+        var b = Fixtures.book(invoices: [("F1", "2026-09-01", "2026-11-10", "10000.00")])     // 13 days late
+        try b.apply(.upsertCustomer(customer: Customer(id: "C2", name: "B", collector: "amelie")))
+        try b.apply(.upsertInvoice(invoice: Invoice(number: "G1", customerId: "C2", issueDate: Fixtures.date("2026-08-01"),
+                                                  dueDate: Fixtures.date("2026-09-24"), amount: Fixtures.eur("6000.00"))))  // 60 days late
+        let calls = lines(b).calls
+        // 10000 x (1 + 13/30) = 14333 < 6000 x (1 + 60/30) = 18000
+        #expect(calls.map(\.customerId) == ["C2", "C1"])
+        #expect(calls[1].oldestDaysOverdue == 13)
+    }
+
+    @Test func aLoggedCallTakesTheCustomerOffUntilTheNextStep() throws {
+        var b = Fixtures.book(invoices: [("F1", "2026-09-01", "2026-11-10", "10000.00")])
+        #expect(lines(b).calls.count == 1)
+        try b.apply(.logActivity(activity: Activity(id: "A1", at: "x", date: today, user: "amelie", customerId: "C1", channel: .phone,
+                                                    outcome: .reached, note: "will pay", nextActionDate: Fixtures.date("2026-11-26"))))
+        #expect(lines(b).calls.isEmpty)
+        let later = Agenda(book: b, date: Fixtures.date("2026-11-26"), collector: "amelie")
+        #expect(later.calls.first?.reasons.map(\.step) == ["follow-up"])
+    }
+
+    @Test func undoneActionsRollOverAndAge() {
+        let b = Fixtures.book(invoices: [("F1", "2026-09-01", "2026-11-10", "10000.00")])
+        let a = Agenda(book: b, date: Fixtures.date("2026-11-25"), collector: "amelie")
+        #expect(a.calls[0].reasons[0].since.iso == "2026-11-18")
+        #expect(a.calls[0].age == 7)
+    }
+
+    @Test func disputeFollowUpAndCriticalZone() throws {
+        var b = Fixtures.book(invoices: [("F1", "2026-08-01", "2026-08-31", "700.00")])   // 114 days after issue
+        try b.apply(.openDispute(dispute: Dispute(id: "D1", customerId: "C1", lines: [.init(invoice: "F1", amount: Fixtures.eur("700.00"))],
+                                                  reasonCode: "QTY", ownerDepartment: "logistics", openedOn: Fixtures.date("2026-11-01"),
+                                                  followUpDate: Fixtures.date("2026-11-20"), user: "amelie")))
+        let call = lines(b).calls[0]
+        #expect(call.reasons.map(\.step) == ["dispute-follow-up"])
+        #expect(call.reasons[0].detail.contains("22 days old"))
+        #expect(call.critical)
+        #expect(lines(b).written.isEmpty)
+    }
+
+    @Test func instalmentDueIsOnTheAgenda() throws {
+        var b = Fixtures.book(invoices: [("F1", "2026-09-01", "2026-10-01", "1000.00")])
+        try b.apply(.createPlan(plan: PaymentPlan(id: "E1", customerId: "C1", invoices: ["F1"], createdOn: Fixtures.date("2026-11-01"),
+            schedule: [.init(date: Fixtures.date("2026-11-01"), amount: Fixtures.eur("250.00")), .init(date: Fixtures.date("2026-11-23"), amount: Fixtures.eur("750.00"))],
+            user: "amelie")))
+        try Fixtures.pay(&b, "V1", on: "2026-11-01", [("F1", "250.00")])
+        #expect(lines(b).calls.first?.reasons.map(\.step) == ["instalment-due"])
+        #expect(lines(b).written.isEmpty)   // items in an active plan get no reminders
+    }
+
+    @Test func agendaFiltersByCollector() {
+        let b = Fixtures.book(invoices: [("F1", "2026-09-01", "2026-11-10", "10000.00")])
+        #expect(Agenda(book: b, date: today, collector: "benoit").lines.isEmpty)
+        #expect(Agenda(book: b, date: today, collector: nil).calls.count == 1)
+    }
+}
+
+@Suite struct ParetoTests {
+    @Test func invoicesLargestFirstWithThe80PercentCut() {
+        let b = Fixtures.book(invoices: [("A", "2026-10-01", "2026-11-01", "100.00"), ("B", "2026-10-01", "2026-11-01", "5000.00"),
+                                         ("C", "2026-10-01", "2026-12-20", "2500.00"), ("D", "2026-10-01", "2026-11-01", "1400.00"),
+                                         ("E", "2026-10-01", "2026-11-01", "1000.00")])
+        let s = AccountSummary(book: b, customerId: "C1", date: Fixtures.date("2026-11-23"))
+        #expect(s.items.map(\.invoice.number) == ["B", "C", "D", "E", "A"])
+        #expect(s.items.map(\.cumulativePermille) == [500, 750, 890, 990, 1000])
+        #expect(s.paretoCutIndex == 2)              // 89 % is the first at or above 80 %
+        #expect(s.totalOpen == Fixtures.eur("10000.00"))
+        #expect(s.overdue == Fixtures.eur("7500.00"))
+        #expect(s.creditUsePermille == 200)
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+
+/// Drives a real terminal: one private tmux server per test, keys in, screen text out.
+public final class Tmux {
+    public let socket: String
+    public let session = "t"
+
+    /// Starts `command` in a detached session of `columns` x `rows`, with a UTF-8 locale and TERM=tmux-256color.
+    /// The pane stays open after the command ends and shows `EXIT=<status>`.
+    public init(_ command: String, columns: Int = 100, rows: Int = 30, environment: [String: String] = [:]) throws {
+        socket = "relance-test-\(UUID().uuidString.prefix(8))"
+        let env = (["TERM": "tmux-256color", "LANG": "C.UTF-8"].merging(environment) { $1 })
+            .map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " ")
+        let shell = "env \(env) \(command); echo EXIT=$?; sleep 30"
+        let (status, out) = try Spawn.run(["tmux", "-u", "-L", socket, "new-session", "-d", "-s", session,
+                                           "-x", String(columns), "-y", String(rows), shell])
+        guard status == 0 else { throw Spawn.SpawnError(message: "tmux did not start: \(out)") }
+    }
+
+    deinit { _ = try? Spawn.run(["tmux", "-L", socket, "kill-server"]) }
+
+    /// Sends tmux key names (`Enter`, `BTab`, `F2`, `C-s`, `Escape`, `BSpace`).
+    public func keys(_ names: String...) throws {
+        _ = try Spawn.run(["tmux", "-L", socket, "send-keys", "-t", session] + names)
+    }
+
+    /// Types text literally.
+    public func type(_ text: String) throws {
+        _ = try Spawn.run(["tmux", "-L", socket, "send-keys", "-t", session, "-l", text])
+    }
+
+    public func capture() throws -> String {
+        try Spawn.run(["tmux", "-L", socket, "capture-pane", "-p", "-t", session]).1
+    }
+
+    public func display(_ format: String) throws -> String {
+        try Spawn.run(["tmux", "-L", socket, "display", "-p", "-t", session, format]).1.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Waits until the screen contains `text` (polls every 50 ms); returns the screen.
+    @discardableResult
+    public func waitFor(_ text: String, timeout: Double = 10) throws -> String {
+        let start = Date()
+        var screen = ""
+        while Date().timeIntervalSince(start) < timeout {
+            screen = try capture()
+            if screen.contains(text) { return screen }
+            usleep(50_000)
+        }
+        throw Spawn.SpawnError(message: "timed out waiting for '\(text)'; screen was:\n\(screen)")
+    }
+}
