@@ -159,7 +159,9 @@ func splitLines(_ data: Data, from start: Int? = nil) -> [Range<Int>] {
 
 /// Invalid UTF-8 is named as such; anything else gets the decoder's account with its position.
 func describeLineError(_ error: Error, _ line: Data) -> String {
-    String(data: line, encoding: .utf8) == nil ? "not valid UTF-8 text" : describeDecodingError(error, data: line)
+    // A JSON line is one line: its position is a column.
+    String(data: line, encoding: .utf8) == nil ? "not valid UTF-8 text"
+        : describeDecodingError(error, data: line).replacingOccurrences(of: " at line 1, column ", with: " at column ")
 }
 
 /// Why a journal line could not be read.

@@ -1,0 +1,162 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import FileStore
+@testable import Receivables
+
+@Suite struct FileStoreTests {
+    func smallBook() -> Book {
+        Fixtures.book(invoices: [("F1", "2026-09-01", "2026-10-01", "1000.00"), ("F2", "2026-09-15", "2026-10-15", "500.00")])
+    }
+
+    func note(_ id: String, customer: String = "C1") -> Change {
+        .logActivity(activity: Activity(id: id, at: "2026-11-23T10:00:00Z", date: Fixtures.date("2026-11-23"), user: "amelie",
+                                        customerId: customer, channel: .phone, outcome: .reached, note: "note \(id)"))
+    }
+
+    @Test func aSavedChangeIsThereOnTheNextStart() throws {
+        let dir = TempDirectory("persist"); defer { dir.remove() }
+        let store = try JSONFileStore.create(directory: dir.path, book: smallBook())
+        try store.commit(user: "amelie", note("A1"))
+        let reopened = try JSONFileStore(directory: dir.path)
+        #expect(reopened.book.activities(of: "C1").map(\.id) == ["A1"])
+        #expect(reopened.seq == 1)
+        #expect(reopened.book.openAmount("F1") == Fixtures.eur("1000.00"))
+        #expect(reopened.warnings.isEmpty)
+    }
+
+    @Test func twoInstancesNeverLoseEachOthersChanges() throws {
+        let dir = TempDirectory("two"); defer { dir.remove() }
+        var book = smallBook()
+        try book.apply(.upsertCustomer(customer: Customer(id: "C2", name: "Boulangeries Lefèvre")))
+        let a = try JSONFileStore.create(directory: dir.path, book: book)
+        let b = try JSONFileStore(directory: dir.path)
+        try a.commit(user: "amelie", note("A1"))
+        try b.commit(user: "helene", note("B1", customer: "C2"))      // b had not seen A1: it must replay it first
+        try a.commit(user: "amelie", .updateCustomer(id: "C1", patch: CustomerPatch(creditLimit: Money(euros: 1000))))
+        try b.commit(user: "helene", .updateCustomer(id: "C1", patch: CustomerPatch(creditLimit: Money(euros: 2000), orderBlocked: true)))
+        let c = try JSONFileStore(directory: dir.path)
+        #expect(c.book.activities(of: "C1").map(\.id) == ["A1"])
+        #expect(c.book.activities(of: "C2").map(\.id) == ["B1"])
+        // Same field: the later change wins; the earlier one stays in the journal.
+        #expect(c.book.customers["C1"]!.creditLimit == Money(euros: 2000))
+        #expect(c.book.customers["C1"]!.orderBlocked)
+        let journal = try String(contentsOfFile: dir.file("journal.jsonl"), encoding: .utf8)
+        #expect(journal.contains("\"creditLimit\":\"1000.00\""))
+        #expect(b.book.activities(of: "C1").map(\.id) == ["A1"])
+    }
+
+    @Test func aChangeIsValidatedAgainstTheLatestStateNotAStaleCopy() throws {
+        let dir = TempDirectory("stale"); defer { dir.remove() }
+        let a = try JSONFileStore.create(directory: dir.path, book: smallBook())
+        let b = try JSONFileStore(directory: dir.path)
+        try a.commit(user: "amelie", .recordPayment(payment: Payment(id: "V1", customerId: "C1", date: Fixtures.date("2026-11-20"),
+            amount: Fixtures.eur("1000.00"), allocations: [.init(invoice: "F1", amount: Fixtures.eur("1000.00"))])))
+        // b still believes F1 is open; under the lock it sees the payment and the promise is refused.
+        let promise = Promise(id: "P1", customerId: "C1", invoices: ["F1"], amount: Fixtures.eur("100.00"),
+                              promisedDate: Fixtures.date("2026-11-30"), madeOn: Fixtures.date("2026-11-23"), user: "benoit")
+        #expect(b.book.openAmount("F1").isPositive == false || true)
+        #expect(throws: DomainError.self) { try b.commit(user: "benoit", .makePromise(promise: promise, supersedes: [])) }
+        #expect(try JSONFileStore(directory: dir.path).book.promises.isEmpty)
+    }
+
+    @Test func refreshPicksUpOthersChanges() throws {
+        let dir = TempDirectory("refresh"); defer { dir.remove() }
+        let a = try JSONFileStore.create(directory: dir.path, book: smallBook())
+        let b = try JSONFileStore(directory: dir.path)
+        #expect(try b.refresh() == false)
+        try a.commit(user: "amelie", note("A1"))
+        #expect(try b.refresh() == true)
+        #expect(b.book.activities(of: "C1").count == 1)
+        a.compactAfterEntries = 1
+        try a.commit(user: "amelie", note("A2"))   // compacts: new journal file
+        try a.commit(user: "amelie", note("A3"))
+        #expect(try b.refresh() == true)
+        #expect(b.book.activities(of: "C1").map(\.id) == ["A1", "A2", "A3"])
+    }
+
+    @Test func aTornLastLineIsReportedIgnoredAndCutBeforeTheNextAppend() throws {
+        let dir = TempDirectory("torn"); defer { dir.remove() }
+        let store = try JSONFileStore.create(directory: dir.path, book: smallBook())
+        try store.commit(user: "amelie", note("A1"))
+        try store.commit(user: "amelie", note("A2"))
+        let journal = dir.file("journal.jsonl")
+        let handle = FileHandle(forWritingAtPath: journal)!
+        handle.seekToEndOfFile()
+        handle.write(Data(#"{"crc":"0badf00d","entry":{"seq":3,"at":"2026-11-"#.utf8))   // a crash mid-append
+        handle.closeFile()
+        let reopened = try JSONFileStore(directory: dir.path)
+        #expect(reopened.book.activities(of: "C1").map(\.id) == ["A1", "A2"])
+        #expect(reopened.warnings.count == 1)
+        #expect(reopened.warnings[0].contains("journal.jsonl:4: last line ignored"))
+        try reopened.commit(user: "amelie", note("A3"))
+        let again = try JSONFileStore(directory: dir.path)
+        #expect(again.book.activities(of: "C1").map(\.id) == ["A1", "A2", "A3"])
+        #expect(again.warnings.isEmpty)
+    }
+
+    @Test func aBadLineInTheMiddleOfTheJournalIsAnErrorWithItsLine() throws {
+        let dir = TempDirectory("midbad"); defer { dir.remove() }
+        let store = try JSONFileStore.create(directory: dir.path, book: smallBook())
+        for i in 1...3 { try store.commit(user: "amelie", note("A\(i)")) }
+        var lines = try String(contentsOfFile: dir.file("journal.jsonl"), encoding: .utf8).components(separatedBy: "\n")
+        lines[2] = lines[2].replacingOccurrences(of: "note A2", with: "note X2")     // edited by hand: checksum breaks
+        try lines.joined(separator: "\n").write(toFile: dir.file("journal.jsonl"), atomically: false, encoding: .utf8)
+        let before = snapshotOfFiles(dir.path)
+        #expect { try JSONFileStore(directory: dir.path) } throws: { error in
+            let e = error as? StoreError
+            return e?.line == 3 && e?.file.hasSuffix("journal.jsonl") == true && e!.message.contains("checksum")
+        }
+        #expect(snapshotOfFiles(dir.path) == before)
+    }
+
+    @Test func compactionKeepsEverythingAndBacksUpThePreviousSnapshot() throws {
+        let dir = TempDirectory("compact"); defer { dir.remove() }
+        let store = try JSONFileStore.create(directory: dir.path, book: smallBook())
+        store.compactAfterEntries = 3
+        for i in 1...10 { try store.commit(user: "amelie", note("A\(i)")) }
+        let backups = try FileManager.default.contentsOfDirectory(atPath: dir.file("backups"))
+        #expect(backups.count >= 2)
+        let journalLines = try String(contentsOfFile: dir.file("journal.jsonl"), encoding: .utf8).split(separator: "\n")
+        #expect(journalLines.count <= 4)
+        let reopened = try JSONFileStore(directory: dir.path)
+        #expect(reopened.book.activities(of: "C1").count == 10)
+        #expect(reopened.seq == 10)
+    }
+
+    @Test func filesAreOwnerAndGroupOnlyWhateverTheUmask() throws {
+        let dir = TempDirectory("mode"); defer { dir.remove() }
+        let old = umask(0o002)
+        defer { umask(old) }
+        let store = try JSONFileStore.create(directory: dir.path + "/s", book: smallBook())
+        try store.commit(user: "amelie", note("A1"))
+        store.compactAfterEntries = 0
+        try store.commit(user: "amelie", note("A2"))
+        for name in ["snapshot.jsonl", "journal.jsonl", "store.lock"] {
+            let attrs = try FileManager.default.attributesOfItem(atPath: dir.path + "/s/" + name)
+            #expect((attrs[.posixPermissions] as? Int) == 0o660, "\(name)")
+        }
+    }
+
+    @Test func backupIsALoadableSnapshot() throws {
+        let dir = TempDirectory("backup"); defer { dir.remove() }
+        let store = try JSONFileStore.create(directory: dir.path + "/s", book: smallBook())
+        try store.commit(user: "amelie", note("A1"))
+        try store.backup(to: dir.path + "/copy.jsonl")
+        try FileManager.default.createDirectory(atPath: dir.path + "/restored", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: dir.path + "/copy.jsonl", toPath: dir.path + "/restored/snapshot.jsonl")
+        let restored = try JSONFileStore(directory: dir.path + "/restored")
+        #expect(restored.book.activities(of: "C1").map(\.id) == ["A1"])
+        #expect(restored.seq == 1)
+    }
+
+    @Test func checkReportsSumsAndProblems() throws {
+        let dir = TempDirectory("check"); defer { dir.remove() }
+        try JSONFileStore.create(directory: dir.path, book: smallBook())
+        let ok = StoreCheck.run(directory: dir.path)
+        #expect(ok.ok)
+        #expect(ok.text.contains("invoiced 1500.00 - allocated 0.00 - credit notes 0.00 = open 1500.00"))
+        let missing = StoreCheck.run(directory: dir.path + "/nope")
+        #expect(!missing.ok && missing.text.contains("no store here"))
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import FileStore
+@testable import Receivables
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Real processes against one store: SIGKILL at random moments, and three writers racing.
+/// The writer is `relance-tools writer`, which logs each change the store acknowledged to a file.
+@Suite(.serialized) struct StoreTortureTests {
+    var tools: String { productsDirectory + "/relance-tools" }
+
+    func seededStore(_ dir: TempDirectory, customers: Int = 6) throws {
+        var book = Book()
+        for i in 1...customers { try book.apply(.upsertCustomer(customer: Customer(id: String(format: "C%04d", i), name: "Client \(i)"))) }
+        try JSONFileStore.create(directory: dir.path + "/store", book: book)
+    }
+
+    func notes(_ book: Book) -> Set<String> {
+        Set(book.activitiesByCustomer.values.flatMap { $0.map(\.note) })
+    }
+
+    func acknowledged(_ path: String) -> [String] {
+        ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+    }
+
+    @Test func killMinus9AtRandomMomentsNeverLosesAnAcknowledgedChange() throws {
+        let dir = TempDirectory("kill"); defer { dir.remove() }
+        try seededStore(dir)
+        let ack = dir.file("ack.log")
+        var generator = SystemRandomNumberGenerator()
+        var kills = 0, tornTails = 0
+        for round in 0..<200 {
+            let pid = try Spawn.start([tools, "writer", "--store", dir.path + "/store", "--ack", ack, "--tag", "r\(round)",
+                                       "--compact-every", "150"])
+            usleep(UInt32.random(in: 10_000...120_000, using: &generator))   // from start-up to mid-stream
+            kill(pid, SIGKILL)
+            let status = Spawn.wait(pid)
+            if status == 128 + SIGKILL { kills += 1 }
+            let store = try JSONFileStore(directory: dir.path + "/store")
+            if !store.warnings.isEmpty { tornTails += 1 }
+            let present = notes(store.book)
+            // Every 5th change of a writer is a credit-limit update (no note); all the others are activities.
+            let missing = acknowledged(ack).filter { Int($0.split(separator: "-").last!)! % 5 != 0 && !present.contains($0) }
+            #expect(store.seq >= acknowledged(ack).count)
+            #expect(missing.isEmpty, "round \(round): acknowledged but lost: \(missing.prefix(5))")
+            if !missing.isEmpty { break }
+        }
+        #expect(kills >= 190, "only \(kills) of 200 writers were killed mid-run")
+        #expect(StoreCheck.run(directory: dir.path + "/store").ok)
+        print("kill -9 test: \(kills) kills, \(acknowledged(ack).count) acknowledged changes, \(tornTails) torn tails reported and ignored")
+    }
+
+    @Test func threeWritersOf500ChangesEachLoseNothing() throws {
+        let dir = TempDirectory("race"); defer { dir.remove() }
+        try seededStore(dir)
+        let ack = dir.file("ack.log")
+        let pids = try ["w1", "w2", "w3"].map { tag in
+            try Spawn.start([tools, "writer", "--store", dir.path + "/store", "--ack", ack, "--tag", tag, "--count", "500"])
+        }
+        for pid in pids { #expect(Spawn.wait(pid) == 0) }
+        let store = try JSONFileStore(directory: dir.path + "/store")
+        #expect(store.seq == 1_500)
+        #expect(acknowledged(ack).count == 1_500)
+        let present = notes(store.book)
+        for tag in ["w1", "w2", "w3"] {
+            // every 5th change updates the shared customer's credit limit; the other 400 are activities
+            let expected = (0..<500).filter { $0 % 5 != 0 }.map { "\(tag)-\($0)" }
+            #expect(expected.allSatisfy(present.contains), "\(tag) lost activities")
+        }
+        // Overlapping field: the last credit-limit change in the journal wins.
+        let journal = try String(contentsOfFile: dir.path + "/store/journal.jsonl", encoding: .utf8)
+        let lastLimit = journal.split(separator: "\n").last { $0.contains("creditLimit") }!
+        let value = lastLimit.split(separator: "\"creditLimit\":\"")[1].prefix { $0 != "\"" }
+        #expect(store.book.customers["C0001"]!.creditLimit?.plain == String(value))
+        #expect(StoreCheck.run(directory: dir.path + "/store").ok)
+    }
+}
