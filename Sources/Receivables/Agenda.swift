@@ -50,6 +50,9 @@ public struct AgendaLine: Sendable, Equatable {
     /// The headline reason, shown in the agenda's "why" column.
     public var why: String { reasons.map(\.short).joined(separator: " + ") }
 
+    /// The first reason and how many more, for narrow columns: "Broken promise +2".
+    public var whyShort: String { (reasons.first?.short ?? "") + (reasons.count > 1 ? " +\(reasons.count - 1)" : "") }
+
     /// Tier first (broken promises on top), then amount at stake weighted by lateness, then name.
     public static func priorityOrder(_ a: AgendaLine, _ b: AgendaLine) -> Bool {
         if a.tier != b.tier { return a.tier < b.tier }

@@ -80,16 +80,16 @@ public struct AccountScreen: Screen {
                     row: 1, style: .accent)
         let limit = c.creditLimit.map { l in "limit \(l.formatted)" + (s.creditUsePermille.map { " (used \(ReportTable.Cell.permille($0).display))" } ?? "") } ?? "no credit limit"
         canvas.text(" Collector \(session.name(of: c.collector)) · Sales \(session.name(of: c.salesperson)) · \(c.paymentTermsDays) days · \(limit)", row: 2)
-        var figures = "Open \(s.totalOpen.formatted)   Overdue \(s.overdue.formatted)   Disputed \(s.disputed.formatted)   Promised \(s.promised.formatted)"
-        if s.onAccountCredit.isPositive { figures += "   On account \(s.onAccountCredit.formatted)" }
-        if s.lateFees.isPositive { figures += "   Late fees \(s.lateFees.formatted)" }
+        var figures = "Open \(s.totalOpen.formatted)  Overdue \(s.overdue.formatted)  Disputed \(s.disputed.formatted)  Promised \(s.promised.formatted)"
+        if s.onAccountCredit.isPositive { figures += "  On account \(s.onAccountCredit.formatted)" }
+        if s.lateFees.isPositive { figures += "  Late fees \(s.lateFees.formatted)" }
         canvas.text(" " + figures, row: 3, style: .bold)
         if let use = s.creditUsePermille, use > 1000 {
             terminal.put("over limit", row: 2, column: max(0, width - 11), style: .error)
         }
 
         // Open invoices, largest first.
-        let cols = Column.layout([Column(12), Column(8), Column(5, right: true), Column(13), Column(14, right: true), Column(6, right: true), Column(nil)],
+        let cols = Column.layout([Column(11), Column(8), Column(5, right: true), Column(9), Column(14, right: true), Column(6, right: true), Column(nil)],
                                  total: width - 1)
         let header = ["Invoice", "Due", "Days", "State", "Open", "Cum.", "Notes"]
         canvas.text(" " + zip(header, cols).enumerated().map { i, hc in TextWidth.pad(hc.0, to: hc.1, alignRight: [2, 4, 5].contains(i)) }.joined(separator: " "),

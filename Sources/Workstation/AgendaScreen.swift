@@ -77,13 +77,13 @@ public struct AgendaScreen: Screen {
         let calls = agenda?.calls ?? [], written = agenda?.written ?? []
         let stake = calls.sum(\.amountAtStake)
         let whose = scope.map { session.name(of: $0) } ?? "whole team"
-        canvas.text(" \(session.today.french) · \(whose) · \(calls.count) calls (\(stake.formatted) at stake) · \(written.count) written reminders",
+        canvas.text(" \(session.today.french) · \(whose) · \(calls.count) call\(calls.count == 1 ? "" : "s") (\(stake.formatted) at stake) · \(written.count) reminder\(written.count == 1 ? "" : "s")",
                     row: 1, style: .bold)
         let detailRows = 4
         let listTop = 3, listBottom = rows - 3 - detailRows   // inclusive
         let showCollector = scope == nil
-        let cols = Column.layout([Column(3, right: true), Column(nil), Column(20), Column(14, right: true), Column(5, right: true),
-                                  Column(showCollector ? 8 : 0), Column(15)], total: width - 1)
+        let cols = Column.layout([Column(3, right: true), Column(nil), Column(width >= 100 ? 24 : 18), Column(13, right: true), Column(5, right: true),
+                                  Column(showCollector ? 7 : 0), Column(14)], total: width - 1)
         let header = ["#", "Customer", "Why", "At stake", "Late", showCollector ? "Who" : "", "Call"]
         canvas.text(" " + zip(header, cols).enumerated().map { i, hc in TextWidth.pad(hc.0, to: hc.1, alignRight: [0, 3, 4].contains(i)) }.joined(separator: " "),
                     row: 2, style: Style(underline: true))
@@ -106,7 +106,7 @@ public struct AgendaScreen: Screen {
             let number = line.kind == .call ? String(index + 1) : "✉"
             let late = line.oldestDaysOverdue > 0 ? "+\(line.oldestDaysOverdue)" : ""
             let call = line.kind == .call ? (line.contact?.phone ?? "no phone") : line.channel.label
-            let cells = [number, line.customerName, line.why, line.amountAtStake.formatted, late,
+            let cells = [number, line.customerName, line.whyShort, line.amountAtStake.formatted, late,
                          showCollector ? (line.collector ?? "") : "", call]
             var style: Style = line.tier == 0 ? .overdue.with(bold: true) : line.critical ? .overdue : line.oldestDaysOverdue > 0 ? .plain : .dueSoon
             if line.kind == .written { style = .plain }

@@ -233,9 +233,9 @@ extension FormScreen {
         guard kind == .call else { return .popWith(message) }
         switch field("outcome").selectedChoice {
         case Activity.Outcome.promised.rawValue:
-            return .replace(FormScreen.promise(customerId: customerId, session: session), .info(message.text + " — now enter the promise"))
+            return .replace(FormScreen.promise(customerId: customerId, session: session), .info("Call saved — now enter the promise"))
         case Activity.Outcome.disputed.rawValue:
-            return .replace(FormScreen.dispute(customerId: customerId, invoice: nil, session: session), .info(message.text + " — now code the dispute"))
+            return .replace(FormScreen.dispute(customerId: customerId, invoice: nil, session: session), .info("Call saved — now code the dispute"))
         default: return .popWith(message)
         }
     }

@@ -162,9 +162,12 @@ public struct FormScreen: Screen {
                 }
                 if list.count > visible { terminal.put("(\(list.count) invoices, ↑↓ to scroll)", row: row - 1, column: min(width - 26, 64), style: .dim) }
             }
-            if let e = f.error, row < rows - 3 {
-                canvas.text("   ↳ \(f.label): \(e)", row: row, style: .error)
-                row += 1
+            if let e = f.error {
+                // Long messages wrap under the field rather than lose their end.
+                for piece in wrap("↳ \(f.label): \(e)", width: width - 4) where row < rows - 3 {
+                    canvas.text("   " + piece, row: row, style: .error)
+                    row += 1
+                }
             }
         }
         for extra in extraLines(session: session) where row < rows - 3 {
@@ -175,4 +178,15 @@ public struct FormScreen: Screen {
         canvas.keyBar(hints)
         terminal.setCursor(cursor)
     }
+}
+
+/// Splits text into lines of at most `width` columns, at spaces where possible.
+func wrap(_ text: String, width: Int) -> [String] {
+    var lines: [String] = [], current = ""
+    for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+        let candidate = current.isEmpty ? String(word) : current + " " + word
+        if TextWidth.of(candidate) > width && !current.isEmpty { lines.append(current); current = String(word) } else { current = candidate }
+    }
+    if !current.isEmpty { lines.append(current) }
+    return lines.map { TextWidth.truncate($0, to: width) }
 }

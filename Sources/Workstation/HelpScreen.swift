@@ -26,7 +26,7 @@ public struct HelpScreen: Screen {
 
     static let general: [KeyHint] = [
         KeyHint("↑ ↓ / j k", "move"), KeyHint("PgUp PgDn, g G", "page, first, last"), KeyHint("Enter", "open"),
-        KeyHint("/", "search customers by name, SIREN, invoice number or phone"), KeyHint("Esc", "back (cancels a form)"),
+        KeyHint("/", "search (name, SIREN, invoice, phone)"), KeyHint("Esc", "back (cancels a form)"),
         KeyHint("q", "back; quits from the agenda"), KeyHint("? or F1", "this help"), KeyHint("Ctrl-L", "redraw"),
         KeyHint("Tab, Shift-Tab", "next, previous field in a form"), KeyHint("Space", "tick an invoice, change a choice"),
         KeyHint("F2 or Ctrl-S", "save a form"),
@@ -42,7 +42,17 @@ public struct HelpScreen: Screen {
         for h in screenHints { line("   \(TextWidth.pad(h.keys, to: 16)) \(h.action)") }
         row += 1
         line(" Everywhere", .accent)
-        for h in Self.general { line("   \(TextWidth.pad(h.keys, to: 16)) \(h.action)") }
+        // Two columns when the screen is wide enough, so everything fits at 80x24.
+        let twoColumns = terminal.size.columns >= 80
+        let perColumn = twoColumns ? (Self.general.count + 1) / 2 : Self.general.count
+        for i in 0..<perColumn {
+            var text = "   \(TextWidth.pad(Self.general[i].keys, to: 15)) \(Self.general[i].action)"
+            if twoColumns, i + perColumn < Self.general.count {
+                let h = Self.general[i + perColumn]
+                text = TextWidth.pad(text, to: 42) + "\(TextWidth.pad(h.keys, to: 13)) \(h.action)"
+            }
+            line(text)
+        }
         row += 1
         line(" Colours: red overdue · yellow due within 14 days · magenta disputed · bold red broken promise", .dim)
         line(" Every change is saved as it is entered: quitting never asks.", .dim)

@@ -1,0 +1,207 @@
+import Testing
+import TestSupport
+import TerminalKit
+@testable import Receivables
+@testable import Workstation
+
+/// The screens driven through the in-memory terminal: keys in, screen text out.
+@Suite struct ScreenTests {
+    let today = Fixtures.date("2026-11-23")
+
+    func app(rows: Int = 24, columns: Int = 80, user: String = "amelie", role: User.Role = .collector) -> (App, ScreenBuffer, MemoryStore) {
+        var book = Fixtures.book(invoices: [
+            ("F26-001", "2026-09-01", "2026-10-01", "12000.00"),   // overdue 53 days
+            ("F26-002", "2026-10-20", "2026-12-01", "6000.00"),    // due in 8 days: preventive call
+            ("F26-003", "2026-10-01", "2026-11-15", "1500.00"),
+            ("F26-004", "2026-11-01", "2026-12-31", "500.00"),
+        ])
+        try! book.apply(.upsertUser(user: User(id: "zoe", name: "Zoé Fontaine", role: .salesperson)))
+        let store = MemoryStore(book: book)
+        let screen = ScreenBuffer(rows: rows, columns: columns)
+        let session = Session(store: store, user: book.users[user] ?? User(id: user, name: user, role: role), today: today)
+        let app = App(session: session, terminal: screen)
+        app.render()
+        return (app, screen, store)
+    }
+
+    func press(_ app: App, _ keys: Key...) { for k in keys { app.handle(k); app.render() } }
+    func type(_ app: App, _ text: String) { for c in text { app.handle(.character(c)) }; app.render() }
+    func clear(_ app: App, _ n: Int = 20) { for _ in 0..<n { app.handle(.backspace) } }
+
+    @Test func agendaShowsWhyTheAmountAndTheContact() {
+        let (_, screen, _) = app()
+        #expect(screen.line(0).hasPrefix(" Relance — Agenda"))
+        #expect(screen.text.contains("Société Générale de Chaudronnerie"))
+        #expect(screen.text.contains("18 000,00 €"))          // F26-001 + F26-002 at stake
+        #expect(screen.text.contains("Overdue call +1"))
+        #expect(screen.text.contains("1 call (18 000,00 € at stake) · 3 reminders"))
+        #expect(screen.text.contains("01 23 45 67 89"))
+        #expect(screen.text.contains("why: Call one week after due date [call-after-due] since 09/10/2026"))
+        #expect(screen.line(23).contains("Enter Open"))
+    }
+
+    @Test func accountListsInvoicesLargestFirstWithThe80PercentMarkAndColours() {
+        let (app, screen, _) = app()
+        press(app, .enter)
+        let text = screen.text
+        #expect(text.contains("Open 20 000,00 €"))
+        let order = ["F26-001", "F26-002", "F26-003", "F26-004"].map { screen.find($0)!.row }
+        #expect(order == order.sorted())
+        #expect(text.contains("── 80 % of the open amount is in the 2 invoices above ──"))
+        #expect(screen.find("── 80 %")!.row == order[1] + 1)
+        let overdue = screen.find("F26-001")!
+        #expect(screen.style(row: overdue.row, column: overdue.column).color == .red)
+        let soon = screen.find("F26-002")!
+        #expect(screen.style(row: soon.row, column: soon.column).color == .yellow)
+        #expect(text.contains("Hélène Martin · Comptable · 01 23 45 67 89"))
+    }
+
+    @Test func promiseFormRefusesAbcAnImpossibleDateAndTooMuchThenSaves() throws {
+        let (app, screen, store) = app()
+        press(app, .enter, .character("p"))
+        #expect(screen.text.contains("Promise to pay — Société Générale de Chaudronnerie"))
+        #expect(screen.text.contains("2 selected · 13 500,00 €"))      // the overdue ones
+        press(app, .tab); clear(app); type(app, "abc")
+        press(app, .tab); clear(app); type(app, "31/02/2026")
+        press(app, .function(2))
+        #expect(screen.text.contains("↳ Amount: 'abc' is not an amount (use 1234.56 or 1 234,56)"))
+        #expect(screen.text.contains("↳ Promised date: '31/02/2026': 31/02/2026 does not exist"))
+        #expect(store.changes.isEmpty)
+        // focus went to the first bad field: the amount
+        clear(app); type(app, "13 500,01"); press(app, .tab); clear(app); type(app, "30/11/2026"); press(app, .control("s"))
+        #expect(screen.text.contains("↳ Amount: 13 500,01 € is more than the 13 500,00 € open"))
+        #expect(store.changes.isEmpty)
+        clear(app); type(app, "5 000"); press(app, .function(2))
+        #expect(store.changes.count == 1)
+        #expect(screen.text.contains("Saved: promise of 5 000,00 € for 30/11/2026"))
+        #expect(screen.text.contains("Promised 5 000,00 €"))
+        #expect(screen.text.contains("promised: Promise of 5 000,00 € for 30/11/2026"))   // in the history
+        let p = store.book.promises.values.first!
+        #expect(p.invoices.sorted() == ["F26-001", "F26-003"])
+    }
+
+    @Test func disputeFormCodesTheSelectedInvoice() {
+        let (app, screen, store) = app()
+        press(app, .enter, .down, .character("d"))
+        #expect(screen.text.contains("[x] F26-002"))
+        #expect(screen.text.contains("PO_MISSING — N° de commande absent"))
+        press(app, .tab, .tab); clear(app); type(app, "7000"); press(app, .function(2))
+        #expect(screen.text.contains("more than the 6 000,00 € open"))
+        clear(app); type(app, "2 500,00"); press(app, .function(2))
+        #expect(screen.text.contains("Saved: dispute PO_MISSING on F26-002"))
+        #expect(store.book.disputedAmount("F26-002") == Fixtures.eur("2500.00"))
+        #expect(screen.text.contains("disputed 2 500,00 €"))
+        let row = screen.find("F26-002")!
+        #expect(screen.style(row: row.row, column: row.column).color == .magenta)
+    }
+
+    @Test func escapeCancelsAndSavesNothing() {
+        let (app, screen, store) = app()
+        press(app, .enter, .character("c"))
+        #expect(screen.text.contains("Log a call"))
+        press(app, .escape)
+        #expect(screen.text.contains("Cancelled: nothing saved"))
+        #expect(store.changes.isEmpty)
+    }
+
+    @Test func loggingACallWithOutcomePromisedLeadsToThePromiseForm() {
+        let (app, screen, store) = app()
+        press(app, .enter, .character("c"), .tab, .right, .right, .right, .right)   // reached → … → promised
+        #expect(screen.text.contains("‹ promised ›"))
+        press(app, .function(2))
+        #expect(store.changes.count == 1)
+        #expect(screen.text.contains("Promise to pay"))
+        #expect(screen.text.contains("now enter the promise"))
+    }
+
+    @Test func salespeopleCannotRecordMoneyEventsButCanAddNotes() {
+        let (app, screen, store) = app(user: "zoe")
+        press(app, .character("a"))          // whole team's agenda, then open the first account
+        press(app, .enter, .character("p"))
+        #expect(screen.text.contains("salespeople look up accounts and add field notes"))
+        press(app, .character("n"))
+        type(app, "Client déménage en janvier")
+        press(app, .function(2))
+        #expect(store.book.activities(of: "C1").last?.note == "Client déménage en janvier")
+        #expect(store.book.activities(of: "C1").last?.channel == .note)
+    }
+
+    @Test func searchFindsByNameInvoiceSirenAndPhone() {
+        let (app, screen, _) = app()
+        for query in ["chaudron", "F26-003", "552100", "0123456"] {
+            press(app, .character("/"))
+            type(app, query)
+            #expect(screen.text.contains("Société Générale de Chaudronnerie"), "\(query)")
+            press(app, .escape)
+        }
+        press(app, .character("/")); type(app, "zzz")
+        #expect(screen.text.contains("No customer matches 'zzz'"))
+    }
+
+    @Test func helpListsTheKeysOfTheScreen() {
+        let (app, screen, _) = app()
+        press(app, .enter, .character("?"))
+        #expect(screen.text.contains("Keys of the Account screen"))
+        #expect(screen.text.contains("p                Promise"))
+        #expect(screen.text.contains("F2 or Ctrl-S  save a form"))
+        #expect(screen.text.contains("Colours: red overdue"))
+        press(app, .escape)
+        #expect(screen.line(0).contains("Account"))
+    }
+
+    @Test func quitFromTheAgendaEndsAndFromElsewhereGoesBack() {
+        let (app, _, _) = app()
+        press(app, .enter)
+        #expect(app.handle(.character("q")))
+        #expect(app.top is AgendaScreen)
+        #expect(!app.handle(.character("q")))
+        #expect(app.finished)
+    }
+
+    @Test func worksAt80x24AndRedrawsAtAnotherSize() {
+        let (app, screen, _) = app(rows: 24, columns: 80)
+        press(app, .enter)
+        #expect(screen.text.split(separator: "\n", omittingEmptySubsequences: false).allSatisfy { TextWidth.of(String($0)) <= 80 })
+        screen.resize(rows: 40, columns: 120)
+        press(app, .resize)
+        #expect(screen.line(39).contains("Esc Back"))
+    }
+
+    @Test func planFormPreviewsAnExactScheduleAndAsksBelowTwentyPercent() {
+        let (app, screen, store) = app()
+        press(app, .enter, .character("e"))
+        #expect(screen.text.contains("Schedule (sums to 20 000,00 €, down payment 25 %)"))
+        press(app, .tab); clear(app); type(app, "2 000"); press(app, .function(2))
+        #expect(screen.text.contains("Down payment is 10 %"))
+        #expect(store.changes.isEmpty)
+        press(app, .function(2))
+        #expect(store.changes.count == 1)
+        #expect(store.book.plans.values.first!.total == Fixtures.eur("20000.00"))
+    }
+
+    @Test func readOnlySessionsShowABannerAndRefuseChanges() {
+        let (app, screen, store) = app()
+        store.isReadOnly = true
+        press(app, .enter)
+        #expect(screen.line(0).contains("READ-ONLY"))
+        press(app, .character("c"))
+        #expect(screen.text.contains("read-only session"))
+    }
+}
+
+@Suite struct KeymapTests {
+    @Test(arguments: [
+        (Key.character("j"), KeyContext.list, Command.down), (.character("k"), .list, .up), (.enter, .list, .open),
+        (.character("/"), .list, .search), (.character("q"), .list, .quit), (.escape, .form, .back),
+        (.function(2), .form, .save), (.control("s"), .form, .save), (.tab, .form, .nextField), (.backTab, .form, .previousField),
+        (.character("q"), .form, .insert("q")), (.character(" "), .form, .toggle), (.character("j"), .search, .insert("j")),
+        (.character("e"), .list, .plan), (.function(1), .list, .help), (.character("?"), .list, .help),
+    ] as [(Key, KeyContext, Command)])
+    func binds(key: Key, context: KeyContext, command: Command) {
+        #expect(Keymap.command(for: key, in: context) == command)
+    }
+
+    @Test func saveIsOnlyForForms() {
+        #expect(Keymap.command(for: .function(2), in: .list) == nil)
+    }
+}
