@@ -54,3 +54,14 @@ public enum Spawn {
 
     public struct SpawnError: Error, CustomStringConvertible { public let message: String; public var description: String { message } }
 }
+
+/// Processes whose parent is `pid`, read from /proc (no dependency on pgrep).
+public func childProcesses(of pid: Int32) -> [Int32] {
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+    return entries.compactMap { Int32($0) }.filter { child in
+        guard let stat = try? String(contentsOfFile: "/proc/\(child)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        return fields.count > 2 && Int32(fields[1]) == pid
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import FileStore
+@testable import Receivables
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The real `relance` binary in a real terminal (tmux): what a user sees and does.
+@Suite(.serialized) struct EndToEndTests {
+    var relance: String { productsDirectory + "/relance" }
+
+    func demoStore(_ dir: TempDirectory) throws -> String {
+        let path = dir.path + "/store"
+        let (status, out) = try Spawn.run([relance, "demo", "--out", path, "--customers", "60", "--today", "2026-11-23"])
+        #expect(status == 0, "\(out)")
+        return path
+    }
+
+    @Test func demoOpensTheAgendaWithAccentsAndEurosAndQuitsCleanly() throws {
+        let tmux = try Tmux("\(relance) --demo --date 2026-11-23")
+        let screen = try tmux.waitFor("Relance — Agenda")
+        #expect(screen.contains("€"))
+        #expect(screen.contains("Amélie Rousseau"))
+        #expect(screen.range(of: "[éèêàçÉ]", options: .regularExpression) != nil)
+        #expect(screen.contains("Enter Open"))
+        try tmux.keys("q")
+        let end = try tmux.waitFor("EXIT=0")
+        #expect(end.contains("The demo store is kept in"))
+        #expect(try tmux.display("#{alternate_on}") == "0")
+    }
+
+    @Test func theCollectorsDayEndToEnd() throws {
+        let dir = TempDirectory("e2e"); defer { dir.remove() }
+        let store = try demoStore(dir)
+        let open = "\(relance) --store \(store) --user amelie --date 2026-11-23"
+        let tmux = try Tmux(open)
+        try tmux.waitFor("Relance — Agenda")
+        try tmux.keys("Enter")
+        let account = try tmux.waitFor("80 % of the open amount")
+        let name = account.split(separator: "\n")[1].split(separator: "·")[0].trimmingCharacters(in: .whitespaces)
+        // A promise of part of the overdue amount for next week (the form's default date).
+        try tmux.keys("p")
+        try tmux.waitFor("Promise to pay")
+        try tmux.keys("Tab")
+        for _ in 0..<15 { try tmux.keys("BSpace") }
+        try tmux.type("150,00")
+        try tmux.keys("F2")
+        try tmux.waitFor("Saved: promise of 150,00 € for 30/11/2026")
+        // A dispute on another invoice: missing PO number (the first reason of the catalogue).
+        try tmux.keys("j", "j", "d")
+        try tmux.waitFor("PO_MISSING")
+        try tmux.keys("C-s")
+        try tmux.waitFor("Saved: dispute PO_MISSING")
+        try tmux.keys("q", "q")
+        try tmux.waitFor("EXIT=0")
+
+        // Started again on the same store: both are there.
+        let book = try JSONFileStore(directory: store).book
+        let customer = book.customers.values.first { $0.name == name }!
+        let history = book.activities(of: customer.id).map(\.note)
+        #expect(history.contains { $0.hasPrefix("Promise of 150,00 € for 30/11/2026") })
+        #expect(history.contains { $0.hasPrefix("Dispute PO_MISSING") })
+        let dispute = book.disputes(of: customer.id).first { $0.reasonCode == "PO_MISSING" && $0.openedOn == Fixtures.date("2026-11-23") }!
+        #expect(book.disputedAmount(dispute.invoices[0]).isPositive)
+        let (status, agenda) = try Spawn.run([relance, "agenda", "--store", store, "--date", "2026-11-30", "--collector", "amelie", "--format", "csv"])
+        #expect(status == 0)
+        #expect(agenda.split(separator: "\n").contains { $0.contains(customer.id) && $0.contains("promise-due") })
+
+        let again = try Tmux(open)
+        try again.waitFor("Relance — Agenda")
+        try again.keys("/")
+        try again.type(String(name.prefix(12)))
+        try again.keys("Enter")
+        let reopened = try again.waitFor("History (newest first)")
+        #expect(reopened.contains("disputed"))
+        #expect(reopened.contains("Promise of 150,00 €"))
+    }
+
+    @Test func sigtermAndCtrlCRestoreTheTerminal() throws {
+        let dir = TempDirectory("sig"); defer { dir.remove() }
+        let store = try demoStore(dir)
+        let tmux = try Tmux("\(relance) --store \(store) --user amelie --date 2026-11-23")
+        try tmux.waitFor("Relance — Agenda")
+        let shell = Int32(try tmux.display("#{pane_pid}"))!
+        for pid in childProcesses(of: shell) { kill(pid, SIGTERM) }
+        try tmux.waitFor("EXIT=143")
+        #expect(try tmux.display("#{alternate_on}") == "0")
+
+        let second = try Tmux("\(relance) --store \(store) --user amelie --date 2026-11-23")
+        try second.waitFor("Relance — Agenda")
+        try second.keys("C-c")
+        try second.waitFor("EXIT=130")
+        #expect(try second.display("#{alternate_on}") == "0")
+    }
+
+    @Test func killMinus9RightAfterASaveKeepsTheSave() throws {
+        let dir = TempDirectory("kill9"); defer { dir.remove() }
+        let store = try demoStore(dir)
+        let tmux = try Tmux("\(relance) --store \(store) --user amelie --date 2026-11-23")
+        try tmux.waitFor("Relance — Agenda")
+        try tmux.keys("Enter")
+        try tmux.waitFor("History (newest first)")
+        try tmux.keys("n")
+        try tmux.type("Rappeler la DAF après le comité de jeudi")
+        try tmux.keys("F2")
+        try tmux.waitFor("Saved: field note")
+        let shell = Int32(try tmux.display("#{pane_pid}"))!
+        for pid in childProcesses(of: shell) { kill(pid, SIGKILL) }
+        try tmux.waitFor("EXIT=137")
+        let book = try JSONFileStore(directory: store).book
+        #expect(book.activitiesByCustomer.values.contains { $0.contains { $0.note == "Rappeler la DAF après le comité de jeudi" } })
+    }
+
+    @Test func aCorruptStoreIsRefusedWithFileAndLineAndLeftAlone() throws {
+        let dir = TempDirectory("corrupt"); defer { dir.remove() }
+        let store = try demoStore(dir)
+        var lines = try String(contentsOfFile: store + "/snapshot.jsonl", encoding: .utf8).components(separatedBy: "\n")
+        let n = lines.firstIndex { $0.hasPrefix("{\"invoice\"") }!
+        lines[n] = lines[n].replacingOccurrences(of: "\"dueDate\":\"", with: "\"dueDate\":\"x")
+        try lines.joined(separator: "\n").write(toFile: store + "/snapshot.jsonl", atomically: false, encoding: .utf8)
+        let before = snapshotOfFiles(store)
+        let (status, out) = try Spawn.run([relance, "--store", store, "--user", "amelie"])
+        #expect(status == 2)
+        #expect(out.contains("snapshot.jsonl:\(n + 1): invoice.dueDate"))
+        #expect(out.contains("Nothing was changed."))
+        #expect(snapshotOfFiles(store) == before)
+    }
+}
