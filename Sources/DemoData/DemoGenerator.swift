@@ -102,10 +102,15 @@ public struct DemoGenerator {
             let overdue = unpaid.filter { $0.dueDate < today }.sorted { $0.amount > $1.amount }
             if let first = overdue.first, rng.chance(profile == 0 ? 3 : 12) {
                 let reason = rng.pick(book.reasons.reasons)
-                events.append(.openDispute(dispute: Dispute(id: nextId("LIT"), customerId: customer.id,
+                let opened = today.adding(days: -rng.int(3...40))
+                let d = Dispute(id: nextId("LIT"), customerId: customer.id,
                     lines: [.init(invoice: first.number, amount: rng.chance(60) ? first.amount : first.amount.scaled(by: 1, over: 3))],
-                    reasonCode: reason.code, ownerDepartment: reason.owner, openedOn: today.adding(days: -rng.int(3...40)),
-                    followUpDate: today.adding(days: rng.int(-3...10)), note: "Signalé par \(contacts[0].name)", user: customer.collector!)))
+                    reasonCode: reason.code, ownerDepartment: reason.owner, openedOn: opened,
+                    followUpDate: today.adding(days: rng.int(-3...10)), note: "Signalé par \(contacts[0].name)", user: customer.collector!)
+                events.append(.openDispute(dispute: d))
+                events.append(.logActivity(activity: Activity(id: nextId("ACT"), at: "\(opened.iso)T10:15:00Z", date: opened, user: customer.collector!,
+                    customerId: customer.id, invoices: d.invoices, channel: .phone, outcome: .disputed, contact: contacts[0].name,
+                    note: "Litige \(reason.code) (\(reason.fr)): \(d.amount.formatted)")))
             }
             if overdue.count >= 2, rng.chance(profile == 2 ? 30 : 12) {
                 let item = overdue[1]
@@ -114,6 +119,9 @@ public struct DemoGenerator {
                 let p = Promise(id: nextId("PRM"), customerId: customer.id, invoices: [item.number], amount: item.amount,
                                 promisedDate: max(made, promisedDate), madeOn: made, contact: contacts[0].name, user: customer.collector!)
                 events.append(.makePromise(promise: p, supersedes: []))
+                events.append(.logActivity(activity: Activity(id: nextId("ACT"), at: "\(made.iso)T11:30:00Z", date: made, user: customer.collector!,
+                    customerId: customer.id, invoices: p.invoices, channel: .phone, outcome: .promised, contact: contacts[0].name,
+                    note: "Promesse de \(p.amount.formatted) pour le \(p.promisedDate.french)")))
                 if promisedDate < today, rng.chance(40) {  // kept
                     payments.append(.recordPayment(payment: Payment(id: nextId("VIR"), customerId: customer.id, date: promisedDate,
                         amount: item.amount, reference: "Règlement \(item.number)", allocations: [.init(invoice: item.number, amount: item.amount)])))

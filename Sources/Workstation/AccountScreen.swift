@@ -76,17 +76,15 @@ public struct AccountScreen: Screen {
             return
         }
         let c = s.customer
-        canvas.text(" \(c.name)" + (c.siren.map { " · SIREN \($0)" } ?? "") + " · \(c.id)" + (c.orderBlocked ? " · ORDERS HELD" : ""),
-                    row: 1, style: .accent)
-        let limit = c.creditLimit.map { l in "limit \(l.formatted)" + (s.creditUsePermille.map { " (used \(ReportTable.Cell.permille($0).display))" } ?? "") } ?? "no credit limit"
-        canvas.text(" Collector \(session.name(of: c.collector)) · Sales \(session.name(of: c.salesperson)) · \(c.paymentTermsDays) days · \(limit)", row: 2)
-        var figures = "Open \(s.totalOpen.formatted)  Overdue \(s.overdue.formatted)  Disputed \(s.disputed.formatted)  Promised \(s.promised.formatted)"
-        if s.onAccountCredit.isPositive { figures += "  On account \(s.onAccountCredit.formatted)" }
-        if s.lateFees.isPositive { figures += "  Late fees \(s.lateFees.formatted)" }
-        canvas.text(" " + figures, row: 3, style: .bold)
-        if let use = s.creditUsePermille, use > 1000 {
-            terminal.put("over limit", row: 2, column: max(0, width - 11), style: .error)
-        }
+        canvas.text(" \(c.name)" + (c.siren.map { " · SIREN \($0)" } ?? "") + " · \(c.id)" + (c.orderBlocked ? " · ORDERS HELD" : "")
+                    + " · collector \(session.name(of: c.collector)) · sales \(session.name(of: c.salesperson))", row: 1, style: .accent)
+        var terms = " \(c.paymentTermsDays) days · " + (c.creditLimit.map { "credit limit \($0.formatted)" } ?? "no credit limit")
+        if let use = s.creditUsePermille { terms += " (used \(ReportTable.Cell.permille(use).display)\(use > 1000 ? ", OVER LIMIT" : ""))" }
+        if s.lateFees.isPositive { terms += " · late fees \(s.lateFees.formatted)" }
+        if s.onAccountCredit.isPositive { terms += " · on account \(s.onAccountCredit.formatted)" }
+        canvas.text(terms, row: 2, style: (s.creditUsePermille ?? 0) > 1000 ? .error : .plain)
+        canvas.text(" Open \(s.totalOpen.formatted)  Overdue \(s.overdue.formatted)  Disputed \(s.disputed.formatted)  Promised \(s.promised.formatted)",
+                    row: 3, style: .bold)
 
         // Open invoices, largest first.
         let cols = Column.layout([Column(11), Column(8), Column(5, right: true), Column(9), Column(14, right: true), Column(6, right: true), Column(nil)],
@@ -146,7 +144,7 @@ public struct AccountScreen: Screen {
         }
         canvas.text(" History (newest first)", row: row, style: Style(underline: true))
         row += 1
-        let history = session.book.activities(of: customerId).reversed()
+        let history = session.book.activities(of: customerId).sorted { ($0.date, $0.at) > ($1.date, $1.at) }
         if history.isEmpty && row < rows - 2 { canvas.text("   nothing recorded yet", row: row, style: .dim) }
         for a in history where row < rows - 2 {
             let what = [a.channel.label, a.outcome?.label].compactMap { $0 }.joined(separator: " ")
