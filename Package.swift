@@ -39,7 +39,7 @@ let package = Package(
         .testTarget(name: "FileStoreTests", dependencies: ["FileStore", "Receivables", "TestSupport"]),
         .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "Receivables", "FileStore", "TestSupport"]),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
-        .testTarget(name: "WorkstationTests", dependencies: ["Workstation", "Receivables", "TerminalKit", "DemoData", "TestSupport"]),
+        .testTarget(name: "WorkstationTests", dependencies: ["Workstation", "Receivables", "TerminalKit", "FileStore", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "FileStore", "Receivables"]),
     ]
 )

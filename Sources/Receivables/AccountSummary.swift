@@ -21,6 +21,8 @@ public struct AccountSummary: Sendable {
         /// Positive when past due.
         public var daysPastDue: Int
         public var disputed: Money
+        /// Days since the oldest active dispute on the item was opened.
+        public var disputeAge: Int?
         public var state: ItemState
         public var cumulativePermille: Int
         public var brokenPromises: Int
@@ -46,8 +48,9 @@ public struct AccountSummary: Sendable {
             let disputed = book.disputedAmount(inv.number)
             let state: ItemState = disputed.isPositive ? .disputed : planItems.contains(inv.number) ? .inPlan
                 : promisedItems.contains(inv.number) ? .promised : late > 0 ? .overdue : late >= -14 ? .dueSoon : .notDue
+            let disputeAge = book.activeDisputes(of: customerId).filter { $0.invoices.contains(inv.number) }.map { $0.age(at: date) }.max()
             let age = inv.issueDate.days(until: date)
-            return ItemRow(invoice: inv, open: open, daysPastDue: late, disputed: disputed, state: state, cumulativePermille: 0,
+            return ItemRow(invoice: inv, open: open, daysPastDue: late, disputed: disputed, disputeAge: disputeAge, state: state, cumulativePermille: 0,
                            brokenPromises: book.brokenPromiseCount(inv.number, asOf: date),
                            critical: (policy.criticalZoneDaysAfterIssue.from...policy.criticalZoneDaysAfterIssue.to).contains(age),
                            lateFees: book.lateFees(inv.number, asOf: date))

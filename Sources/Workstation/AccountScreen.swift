@@ -13,8 +13,8 @@ public struct AccountScreen: Screen {
     public var title: String { "Account" }
     public var keyContext: KeyContext { .list }
     public var hints: [KeyHint] {
-        [KeyHint("c", "Call"), KeyHint("p", "Promise"), KeyHint("d", "Dispute"), KeyHint("e", "Plan"), KeyHint("n", "Note"),
-         KeyHint("w", "Waive fees"), KeyHint("/", "Search"), KeyHint("?", "Help"), KeyHint("Esc", "Back")]
+        [KeyHint("c", "Call"), KeyHint("p", "Promise"), KeyHint("d", "Dispute"), KeyHint("r", "Resolve"), KeyHint("e", "Plan"),
+         KeyHint("n", "Note"), KeyHint("w", "Waive fees"), KeyHint("/", "Search"), KeyHint("?", "Help"), KeyHint("Esc", "Back")]
     }
 
     var items: [AccountSummary.ItemRow] { summary?.items ?? [] }
@@ -41,7 +41,7 @@ public struct AccountScreen: Screen {
         case .note:
             if session.store.isReadOnly { return .status(.error("read-only session: nothing can be saved")) }
             return .push(FormScreen.note(customerId: customerId, session: session))
-        case .logCall, .promise, .dispute, .plan, .waiveFees:
+        case .logCall, .promise, .dispute, .updateDispute, .plan, .waiveFees:
             if let refusal = session.moneyRefusal { return .status(.error(refusal)) }
             switch command {
             case .logCall: return .push(FormScreen.call(customerId: customerId, session: session))
@@ -51,6 +51,10 @@ public struct AccountScreen: Screen {
             case .dispute:
                 guard !items.isEmpty else { return .status(.error("No open invoice to dispute")) }
                 return .push(FormScreen.dispute(customerId: customerId, invoice: selectedInvoice, session: session))
+            case .updateDispute:
+                let active = session.book.activeDisputes(of: customerId)
+                guard !active.isEmpty else { return .status(.error("No open dispute on this account")) }
+                return .push(FormScreen.disputeUpdate(customerId: customerId, invoice: selectedInvoice, session: session))
             case .plan:
                 guard !items.isEmpty else { return .status(.error("No open invoice to put in a plan")) }
                 return .push(FormScreen.plan(customerId: customerId, session: session))
@@ -112,7 +116,9 @@ public struct AccountScreen: Screen {
             }
             let item = items[i]
             var notes: [String] = []
-            if item.disputed.isPositive && item.disputed < item.open { notes.append("disputed \(item.disputed.formatted)") }
+            if let age = item.disputeAge {
+                notes.append(item.disputed < item.open ? "\(item.disputed.formatted) disp. \(age) d" : "disputed \(age) d")
+            }
             if item.brokenPromises > 0 { notes.append("broken promises: \(item.brokenPromises)") }
             if item.critical { notes.append("critical 90-120 d") }
             if item.lateFees.waived { notes.append("fees waived") }

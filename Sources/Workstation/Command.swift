@@ -4,7 +4,7 @@ import TerminalKit
 public enum Command: Equatable, Sendable {
     case up, down, pageUp, pageDown, home, end, left, right
     case open, back, quit, help, search, redraw
-    case logCall, promise, dispute, plan, note, markSent, toggleScope, waiveFees
+    case logCall, promise, dispute, updateDispute, plan, note, markSent, toggleScope, waiveFees
     case nextField, previousField, save, toggle
     case insert(Character), backspace, deleteForward
 }
@@ -50,6 +50,7 @@ public enum Keymap {
                 case "c": return .logCall
                 case "p": return .promise
                 case "d": return .dispute
+                case "r": return .updateDispute
                 case "e": return .plan
                 case "n": return .note
                 case "s": return .markSent

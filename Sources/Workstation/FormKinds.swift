@@ -58,6 +58,25 @@ extension FormScreen {
         return form
     }
 
+    /// Moves a dispute on: in progress, resolved by a credit note, claim rejected, withdrawn.
+    public static func disputeUpdate(customerId: String, invoice: String?, session: Session) -> FormScreen {
+        let book = session.book
+        let active = book.activeDisputes(of: customerId)
+        let choices = active.map { d in
+            FormField.Choice(d.id, "\(d.reasonCode) \(d.amount.formatted) on \(d.invoices.joined(separator: ", ")) · \(d.age(at: session.today)) d")
+        }
+        var dispute = FormField(id: "dispute", label: "Dispute", kind: .choice(choices))
+        if let n = invoice, let i = active.firstIndex(where: { $0.invoices.contains(n) }) { dispute.choice = i }
+        let statuses: [Dispute.Status] = [.inProgress, .resolvedCreditNote, .resolvedRejected, .withdrawn]
+        return FormScreen(kind: .disputeUpdate, customerId: customerId, session: session, fields: [
+            dispute,
+            FormField(id: "status", label: "New status", kind: .choice(statuses.map { .init($0.rawValue, $0.label) })),
+            FormField(id: "credit", label: "Credit note", kind: .amount, optional: true),
+            FormField(id: "followup", label: "Follow-up date", kind: .date, text: session.today.adding(days: 7).iso, optional: true),
+            FormField(id: "note", label: "Note", kind: .text, optional: true),
+        ])
+    }
+
     public static func plan(customerId: String, session: Session) -> FormScreen {
         var invoices = invoiceField(session, customerId, label: "Invoices (largest first)")
         invoices.picked = Set(invoices.invoiceChoices.map(\.number))
@@ -136,6 +155,19 @@ extension FormScreen {
             if let d = field("followup").date, d < today { fail("followup", "\(d.french) is in the past") }
         case .plan:
             do { _ = try schedule(session: session) } catch { fail("down", error.message) }
+        case .disputeUpdate:
+            let status = Dispute.Status(rawValue: field("status").selectedChoice ?? "")
+            let credit = field("credit").money
+            let d = book.disputes[field("dispute").selectedChoice ?? ""]
+            if status == .resolvedCreditNote {
+                if credit == nil { fail("credit", "required with a credit note resolution") }
+                else if let c = credit, let d, c > d.amount { fail("credit", "\(c.formatted) is more than the \(d.amount.formatted) disputed") }
+                else if let c = credit, !c.isPositive { fail("credit", "must be above zero") }
+            } else if credit != nil {
+                fail("credit", "a credit note goes with the status 'resolved: credit note'")
+            }
+            if status != .inProgress, field("note").text.trimmed.isEmpty { fail("note", "say how it was resolved") }
+            if let f = field("followup").date, f < today { fail("followup", "\(f.french) is in the past") }
         case .note, .waiver: break
         }
     }
@@ -192,6 +224,27 @@ extension FormScreen {
                                      activity(.phone, outcome: .disputed, invoices: d.invoices,
                                               text: "Dispute \(code) (\(label)): \(d.amount.formatted)" + (note.isEmpty ? "" : " — \(note)"))]),
                     "dispute \(code) on \(d.invoices.joined(separator: ", "))")
+        case .disputeUpdate:
+            guard let d = book.disputes[field("dispute").selectedChoice ?? ""], d.isActive else {
+                throw DomainError("this dispute was closed meanwhile by someone else")
+            }
+            let status = Dispute.Status(rawValue: field("status").selectedChoice!)!
+            // A credit note is spread over the dispute's invoices in order, each up to its disputed part.
+            var left = field("credit").money ?? .zero
+            var notes: [Allocation] = []
+            for line in d.lines where left.isPositive {
+                let take = min(left, line.amount)
+                notes.append(.init(invoice: line.invoice, amount: take))
+                left -= take
+            }
+            if left.isPositive { throw DomainError("the credit note is larger than the \(d.amount.formatted) disputed") }
+            let update = DisputeUpdate(id: d.id, date: today, user: user, status: status,
+                                       followUpDate: status == .inProgress ? field("followup").date : nil,
+                                       note: note.isEmpty ? nil : note, creditNotes: notes)
+            let text = "Dispute \(d.reasonCode) \(status.label)" + (notes.isEmpty ? "" : ", credit note \(notes.sum(\.amount).formatted)")
+                + (note.isEmpty ? "" : " — \(note)")
+            return (.batch(changes: [.updateDispute(update: update), activity(.note, invoices: d.invoices, text: text)]),
+                    "dispute \(d.reasonCode) \(status.label)")
         case .plan:
             let plan = PaymentPlan(id: newId("ECH"), customerId: customerId, invoices: field("invoices").pickedInvoices, createdOn: today,
                                    schedule: try schedule(session: session), user: user)

@@ -38,21 +38,24 @@ public struct HelpScreen: Screen {
         canvas.titleBar("Help", session: session)
         var row = 2
         func line(_ s: String, _ style: Style = .plain) { if row < rows - 2 { canvas.text(s, row: row, style: style) }; row += 1 }
-        line(" Keys of the \(screenTitle) screen", .accent)
-        for h in screenHints { line("   \(TextWidth.pad(h.keys, to: 16)) \(h.action)") }
-        row += 1
-        line(" Everywhere", .accent)
         // Two columns when the screen is wide enough, so everything fits at 80x24.
         let twoColumns = terminal.size.columns >= 80
-        let perColumn = twoColumns ? (Self.general.count + 1) / 2 : Self.general.count
-        for i in 0..<perColumn {
-            var text = "   \(TextWidth.pad(Self.general[i].keys, to: 15)) \(Self.general[i].action)"
-            if twoColumns, i + perColumn < Self.general.count {
-                let h = Self.general[i + perColumn]
-                text = TextWidth.pad(text, to: 42) + "\(TextWidth.pad(h.keys, to: 13)) \(h.action)"
+        func table(_ hints: [KeyHint]) {
+            let perColumn = twoColumns && hints.count > 4 ? (hints.count + 1) / 2 : hints.count
+            for i in 0..<perColumn {
+                var text = "   \(TextWidth.pad(hints[i].keys, to: 15)) \(hints[i].action)"
+                if i + perColumn < hints.count {
+                    let h = hints[i + perColumn]
+                    text = TextWidth.pad(text, to: 42) + "\(TextWidth.pad(h.keys, to: 13)) \(h.action)"
+                }
+                line(text)
             }
-            line(text)
         }
+        line(" Keys of the \(screenTitle) screen", .accent)
+        table(screenHints)
+        row += 1
+        line(" Everywhere", .accent)
+        table(Self.general)
         row += 1
         line(" Colours: red overdue · yellow due within 14 days · magenta disputed · bold red broken promise", .dim)
         line(" Every change is saved as it is entered: quitting never asks.", .dim)

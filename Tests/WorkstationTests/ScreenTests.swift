@@ -90,7 +90,7 @@ import TerminalKit
         clear(app); type(app, "2 500,00"); press(app, .function(2))
         #expect(screen.text.contains("Saved: dispute PO_MISSING on F26-002"))
         #expect(store.book.disputedAmount("F26-002") == Fixtures.eur("2500.00"))
-        #expect(screen.text.contains("disputed 2 500,00 €"))
+        #expect(screen.text.contains("2 500,00 € disp. 0 d"))
         let row = screen.find("F26-002")!
         #expect(screen.style(row: row.row, column: row.column).color == .magenta)
     }
@@ -142,7 +142,7 @@ import TerminalKit
         let (app, screen, _) = app()
         press(app, .enter, .character("?"))
         #expect(screen.text.contains("Keys of the Account screen"))
-        #expect(screen.text.contains("p                Promise"))
+        #expect(screen.text.contains("p               Promise"))
         #expect(screen.text.contains("F2 or Ctrl-S  save a form"))
         #expect(screen.text.contains("Colours: red overdue"))
         press(app, .escape)
