@@ -36,7 +36,7 @@ let package = Package(
         ]),
         .target(name: "TestSupport", dependencies: ["Receivables", "FileStore", "TerminalKit"], path: "Tests/TestSupport"),
         .testTarget(name: "ReceivablesTests", dependencies: ["Receivables", "TestSupport"]),
-        .testTarget(name: "FileStoreTests", dependencies: ["FileStore", "Receivables", "TestSupport"]),
+        .testTarget(name: "FileStoreTests", dependencies: ["FileStore", "Receivables", "DemoData", "TestSupport"]),
         .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "Receivables", "FileStore", "TestSupport"]),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
         .testTarget(name: "WorkstationTests", dependencies: ["Workstation", "Receivables", "TerminalKit", "FileStore", "TestSupport"]),

@@ -34,6 +34,7 @@ public struct DemoGenerator {
         var events: [Change] = []
         var counter = 0
         var fullyPaid = Set<String>()
+        var paidSoFar: [String: Money] = [:]
         func nextId(_ prefix: String) -> String { counter += 1; return "\(prefix)-\(String(format: "%05d", counter))" }
 
         for k in 0..<customers {
@@ -93,6 +94,7 @@ public struct DemoGenerator {
                     let partial = profile > 0 && rng.chance(10)
                     let paid = partial ? inv.amount.scaled(by: 1, over: 2) : inv.amount
                     if !partial { fullyPaid.insert(inv.number) }
+                    paidSoFar[inv.number] = paid
                     payments.append(.recordPayment(payment: Payment(id: nextId("VIR"), customerId: customer.id, date: date, amount: paid,
                         reference: "VIR \(customer.name.prefix(12).uppercased()) \(inv.number)", allocations: [.init(invoice: inv.number, amount: paid)])))
                 }
@@ -116,7 +118,8 @@ public struct DemoGenerator {
                 let item = overdue[1]
                 let made = today.adding(days: -rng.int(12...25))
                 let promisedDate = rng.chance(50) ? today.adding(days: -rng.int(5...9)) : today.adding(days: rng.int(0...10))
-                let p = Promise(id: nextId("PRM"), customerId: customer.id, invoices: [item.number], amount: item.amount,
+                let due = item.amount - (paidSoFar[item.number] ?? .zero)
+                let p = Promise(id: nextId("PRM"), customerId: customer.id, invoices: [item.number], amount: due,
                                 promisedDate: max(made, promisedDate), madeOn: made, contact: contacts[0].name, user: customer.collector!)
                 events.append(.makePromise(promise: p, supersedes: []))
                 events.append(.logActivity(activity: Activity(id: nextId("ACT"), at: "\(made.iso)T11:30:00Z", date: made, user: customer.collector!,
@@ -124,7 +127,7 @@ public struct DemoGenerator {
                     note: "Promesse de \(p.amount.formatted) pour le \(p.promisedDate.french)")))
                 if promisedDate < today, rng.chance(40) {  // kept
                     payments.append(.recordPayment(payment: Payment(id: nextId("VIR"), customerId: customer.id, date: promisedDate,
-                        amount: item.amount, reference: "Règlement \(item.number)", allocations: [.init(invoice: item.number, amount: item.amount)])))
+                        amount: due, reference: "Règlement \(item.number)", allocations: [.init(invoice: item.number, amount: due)])))
                 }
             }
             if !overdue.isEmpty, rng.chance(60) {

@@ -74,7 +74,9 @@ enum SnapshotCodec {
         var out = try encoder.encode(Header(snapshot: .init(schemaVersion: currentSchemaVersion, seq: seq,
                                                             createdAt: Timestamp.now(), records: records.count)))
         out.append(10)
-        for r in records { out.append(try encoder.encode(r)); out.append(10) }
+        var writer = JSONWriter(capacity: records.count * 200)
+        for r in records { r.write(to: &writer); writer.bytes.append(10) }
+        out.append(contentsOf: writer.bytes)
         return out
     }
 
@@ -106,6 +108,13 @@ enum SnapshotCodec {
                 let range = (chunk * size)..<min(body.count, (chunk + 1) * size)
                 records.reserveCapacity(range.count)
                 for i in range {
+                    // The fast reader first; any line it does not expect goes to JSONDecoder, which reads it or says why not.
+                    if let fast = data.withUnsafeBytes({ raw in
+                        RecordReader.record(in: raw.bindMemory(to: UInt8.self), range: (body[i].lowerBound - data.startIndex)..<(body[i].upperBound - data.startIndex))
+                    }) {
+                        records.append(fast)
+                        continue
+                    }
                     let lineData = data[body[i]]
                     do { records.append(try decoder.decode(BookRecord.self, from: lineData)) } catch {
                         // line numbers: +1 for 1-based, +1 for the header (empty lines were only trailing)

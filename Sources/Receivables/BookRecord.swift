@@ -1,5 +1,5 @@
 /// One record of a book as written in a snapshot (one JSON line each), in dependency order.
-public enum BookRecord: Codable, Sendable {
+public enum BookRecord: Codable, Sendable, Equatable {
     case user(User)
     case customer(Customer)
     case invoice(Invoice)

@@ -25,7 +25,7 @@ import TestSupport
         }, ["paymentTermsDays", "expected a whole number"], 3),
         ("bad amount", { dir in try replace(dir, "\"amount\":\"1000.00\"", "\"amount\":\"1 000,00\"") }, ["amount", "1 000,00"], 4),
         ("impossible date", { dir in try replace(dir, "\"dueDate\":\"2026-10-01\"", "\"dueDate\":\"2026-02-30\"") }, ["dueDate", "2026-02-30"], 4),
-        ("unknown reference", { dir in try replace(dir, "\"customerId\":\"C1\",\"dueDate\":\"2026-10-01\"", "\"customerId\":\"C9\",\"dueDate\":\"2026-10-01\"") },
+        ("unknown reference", { dir in try replace(dir, "\"customerId\":\"C1\",\"issueDate\"", "\"customerId\":\"C9\",\"issueDate\"") },
          ["unknown customer 'C9'"], 4),
         ("not JSON", { dir in try replace(dir, "{\"invoice\":{", "{\"invoice\":{{") }, ["not valid JSON", "column"], 4),
         ("future schema", { dir in try replace(dir, "\"schemaVersion\":1", "\"schemaVersion\":7") }, ["newer Relance", "schema 7"], 1),
