@@ -74,8 +74,8 @@ enum SnapshotCodec {
         var out = try encoder.encode(Header(snapshot: .init(schemaVersion: currentSchemaVersion, seq: seq,
                                                             createdAt: Timestamp.now(), records: records.count)))
         out.append(10)
-        var writer = JSONWriter(capacity: records.count * 200)
-        for r in records { r.write(to: &writer); writer.bytes.append(10) }
+        let writer = JSONWriter(capacity: records.count * 200)
+        for r in records { r.write(to: writer); writer.bytes.append(10) }
         out.append(contentsOf: writer.bytes)
         return out
     }

@@ -4,17 +4,25 @@ import Receivables
 /// compaction of 100,000 invoices and 500,000 history records take 14 s under the store's lock; see
 /// docs/PERFORMANCE.md). The output is plain JSON with the same keys the `Codable` types use, so
 /// `JSONDecoder` reads it back; a test checks that every record round-trips.
-struct JSONWriter {
+final class JSONWriter {
+    // A class, not a struct: nested object writers share one buffer, which a value type would copy as it grows.
     var bytes: [UInt8] = []
 
     init(capacity: Int = 1 << 16) { bytes.reserveCapacity(capacity) }
 
-    mutating func raw(_ s: StaticString) {
+    func raw(_ s: StaticString) {
         s.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
-    mutating func string(_ s: String) {
+    func string(_ s: String) {
         bytes.append(34)
+        // Most values need no escaping: copy them in one go (per-byte appends on a class property pay an
+        // exclusivity check each).
+        if !s.utf8.contains(where: { $0 < 32 || $0 == 34 || $0 == 92 }) {
+            bytes.append(contentsOf: s.utf8)
+            bytes.append(34)
+            return
+        }
         for b in s.utf8 {
             switch b {
             case 34: bytes.append(92); bytes.append(34)
@@ -31,30 +39,28 @@ struct JSONWriter {
         bytes.append(34)
     }
 
-    mutating func int(_ v: Int) { bytes.append(contentsOf: String(v).utf8) }
+    func int(_ v: Int) { bytes.append(contentsOf: String(v).utf8) }
 
     /// An object written field by field; `first` tracks the commas.
-    mutating func object(_ body: (inout ObjectWriter) -> Void) {
+    func object(_ body: (inout ObjectWriter) -> Void) {
         bytes.append(123)
         var o = ObjectWriter(writer: self)
-        self.bytes = []
         body(&o)
-        self = o.writer
         bytes.append(125)
     }
 
-    mutating func array<T>(_ items: [T], _ body: (inout JSONWriter, T) -> Void) {
+    func array<T>(_ items: [T], _ body: (JSONWriter, T) -> Void) {
         bytes.append(91)
         for (i, item) in items.enumerated() {
             if i > 0 { bytes.append(44) }
-            body(&self, item)
+            body(self, item)
         }
         bytes.append(93)
     }
 }
 
 struct ObjectWriter {
-    var writer: JSONWriter
+    let writer: JSONWriter
     var first = true
 
     mutating func key(_ k: StaticString) {
@@ -71,7 +77,7 @@ struct ObjectWriter {
     mutating func bool(_ k: StaticString, _ v: Bool) { key(k); writer.raw(v ? "true" : "false") }
     mutating func money(_ k: StaticString, _ v: Money?) { guard let v else { return }; key(k); writer.string(v.plain) }
     mutating func date(_ k: StaticString, _ v: CalendarDate?) { guard let v else { return }; key(k); writer.string(v.iso) }
-    mutating func strings(_ k: StaticString, _ v: [String]) { key(k); writer.array(v) { $0.string($1) } }
+    mutating func strings(_ k: StaticString, _ v: [String]) { key(k); writer.array(v) { w, s in w.string(s) } }
     mutating func object(_ k: StaticString, _ body: (inout ObjectWriter) -> Void) { key(k); writer.object(body) }
     mutating func objects<T>(_ k: StaticString, _ items: [T], _ body: @escaping (inout ObjectWriter, T) -> Void) {
         key(k)
@@ -81,7 +87,7 @@ struct ObjectWriter {
 
 extension BookRecord {
     /// This record as one JSON line (without the newline).
-    func write(to w: inout JSONWriter) {
+    func write(to w: JSONWriter) {
         w.object { o in
             switch self {
             case .user(let u):

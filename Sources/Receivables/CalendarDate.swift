@@ -68,22 +68,27 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
     /// Days from `self` to `other` (positive when `other` is later).
     public func days(until other: CalendarDate) -> Int { other.dayNumber - dayNumber }
 
-    /// `YYYY-MM-DD`.
+    /// `YYYY-MM-DD`. Formatted by hand: `String(format:)` cost microseconds per date when writing a large store.
     public var iso: String {
         let (y, m, d) = components
-        return String(format: "%04d-%02d-%02d", y, m, d)
+        return Self.digits(y, 4) + "-" + Self.digits(m, 2) + "-" + Self.digits(d, 2)
     }
 
     /// `DD/MM/YYYY`, the French display form.
     public var french: String {
         let (y, m, d) = components
-        return String(format: "%02d/%02d/%04d", d, m, y)
+        return Self.digits(d, 2) + "/" + Self.digits(m, 2) + "/" + Self.digits(y, 4)
     }
 
     /// Short display form `DD/MM/YY` for narrow table columns.
     public var short: String {
         let (y, m, d) = components
-        return String(format: "%02d/%02d/%02d", d, m, y % 100)
+        return Self.digits(d, 2) + "/" + Self.digits(m, 2) + "/" + Self.digits(y % 100, 2)
+    }
+
+    private static func digits(_ v: Int, _ width: Int) -> String {
+        let s = String(v)
+        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
     }
 
     public var description: String { iso }

@@ -35,8 +35,8 @@ import DemoData
         #expect(records.contains { if case .creditNote = $0 { return true }; return false })
         let decoder = JSONDecoder()
         for r in records {
-            var w = JSONWriter()
-            r.write(to: &w)
+            let w = JSONWriter()
+            r.write(to: w)
             let back = try decoder.decode(BookRecord.self, from: Data(w.bytes))
             #expect(back == r, "\(String(decoding: w.bytes, as: UTF8.self))")
         }
