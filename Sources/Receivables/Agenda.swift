@@ -187,6 +187,13 @@ struct AgendaRules {
                 detail: "\(numbers.count) item(s), step triggers \(step.days >= 0 ? "+" : "")\(step.days) days from \(step.relativeTo.rawValue) date"))
         }
 
+        // Money already received but not lettered: to apply before calling, or the call asks for paid invoices.
+        let credit = book.unallocatedCredit(of: customer.id)
+        if credit.isPositive, !items.isEmpty, !callReasons.isEmpty {
+            callReasons.insert(.init(step: "on-account-credit", label: "On-account credit to letter", short: "Letter credit", invoices: [],
+                                     since: date, detail: "\(credit) received without a matching invoice: letter it before calling"), at: 0)
+        }
+
         let overdue = items.map { inv in inv.dueDate.days(until: date) }.max() ?? 0
         let critical = items.contains { policy.criticalZoneDaysAfterIssue.from...policy.criticalZoneDaysAfterIssue.to ~= $0.issueDate.days(until: date) }
         func stake(_ numbers: Set<String>) -> Money { numbers.reduce(Money.zero) { $0 + book.openAmount($1) } }

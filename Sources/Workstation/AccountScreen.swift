@@ -14,7 +14,8 @@ public struct AccountScreen: Screen {
     public var keyContext: KeyContext { .list }
     public var hints: [KeyHint] {
         [KeyHint("c", "Call"), KeyHint("p", "Promise"), KeyHint("d", "Dispute"), KeyHint("r", "Resolve"), KeyHint("e", "Plan"),
-         KeyHint("n", "Note"), KeyHint("w", "Waive fees"), KeyHint("/", "Search"), KeyHint("?", "Help"), KeyHint("Esc", "Back")]
+         KeyHint("n", "Note"), KeyHint("w", "Waive fees"), KeyHint("l", "Letter credit"), KeyHint("/", "Search"), KeyHint("?", "Help"),
+         KeyHint("Esc", "Back")]
     }
 
     var items: [AccountSummary.ItemRow] { summary?.items ?? [] }
@@ -41,6 +42,9 @@ public struct AccountScreen: Screen {
         case .note:
             if session.store.isReadOnly { return .status(.error("read-only session: nothing can be saved")) }
             return .push(FormScreen.note(customerId: customerId, session: session))
+        case .letterCredit:
+            if let refusal = session.moneyRefusal { return .status(.error(refusal)) }
+            return letterCredit(session: session)
         case .logCall, .promise, .dispute, .updateDispute, .plan, .waiveFees:
             if let refusal = session.moneyRefusal { return .status(.error(refusal)) }
             switch command {
@@ -70,6 +74,29 @@ public struct AccountScreen: Screen {
         return .none
     }
 
+    /// Applies on-account credit (payments received without a matching invoice) to the open invoices,
+    /// oldest first: what to do before calling a customer who may already have paid.
+    func letterCredit(session: Session) -> ScreenAction {
+        var lettered = Money.zero
+        do {
+            try session.store.commit(user: session.user.id) { book in
+                var scratch = book
+                var changes: [Change] = []
+                for p in book.payments(of: customerId).sorted(by: { $0.date < $1.date }) where p.unallocated.isPositive {
+                    let allocations = Lettering.allocate(book: scratch, customerId: customerId, amount: p.unallocated, invoiceNumber: nil, reference: p.reference)
+                    guard !allocations.isEmpty else { continue }
+                    let change = Change.allocateCredit(paymentId: p.id, allocations: allocations)
+                    try scratch.apply(change)
+                    changes.append(change)
+                    lettered += allocations.sum(\.amount)
+                }
+                guard !changes.isEmpty else { throw DomainError("no on-account credit to letter, or no open invoice to letter it to") }
+                return .batch(changes: changes)
+            }
+        } catch { return .status(.error("Not lettered: \(error)")) }
+        return .status(.info("Lettered \(lettered.formatted) of on-account credit to the oldest open invoices"))
+    }
+
     public func render(on terminal: Terminal, session: Session) {
         let canvas = Canvas(terminal: terminal)
         let (rows, width) = terminal.size
@@ -84,8 +111,9 @@ public struct AccountScreen: Screen {
                     + " · collector \(session.name(of: c.collector)) · sales \(session.name(of: c.salesperson))", row: 1, style: .accent)
         var terms = " \(c.paymentTermsDays) days · " + (c.creditLimit.map { "credit limit \($0.formatted)" } ?? "no credit limit")
         if let use = s.creditUsePermille { terms += " (used \(ReportTable.Cell.permille(use).display)\(use > 1000 ? ", OVER LIMIT" : ""))" }
-        if s.lateFees.isPositive { terms += " · late fees \(s.lateFees.formatted)" }
+        // On-account credit first: it is money to letter before calling.
         if s.onAccountCredit.isPositive { terms += " · on account \(s.onAccountCredit.formatted)" }
+        if s.lateFees.isPositive { terms += " · late fees \(s.lateFees.formatted)" }
         canvas.text(terms, row: 2, style: (s.creditUsePermille ?? 0) > 1000 ? .error : .plain)
         canvas.text(" Open \(s.totalOpen.formatted)  Overdue \(s.overdue.formatted)  Disputed \(s.disputed.formatted)  Promised \(s.promised.formatted)",
                     row: 3, style: .bold)

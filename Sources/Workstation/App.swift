@@ -60,6 +60,9 @@ public final class App {
         case .popWith(let m):
             if stack.count > 1 { stack.removeLast() }
             status = m
+        case .popMany(let count, let m):
+            stack.removeLast(min(count, stack.count - 1))
+            status = m
         case .replace(let s, let m):
             stack[stack.count - 1] = s
             if let m { status = m }

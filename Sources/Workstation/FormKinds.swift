@@ -246,13 +246,7 @@ extension FormScreen {
             return (.batch(changes: [.updateDispute(update: update), activity(.note, invoices: d.invoices, text: text)]),
                     "dispute \(d.reasonCode) \(status.label)")
         case .plan:
-            let plan = PaymentPlan(id: newId("ECH"), customerId: customerId, invoices: field("invoices").pickedInvoices, createdOn: today,
-                                   schedule: try schedule(session: session), user: user)
-            try book.validate(plan: plan)
-            return (.batch(changes: [.createPlan(plan: plan),
-                                     activity(.phone, invoices: plan.invoices,
-                                              text: "Payment plan: \(plan.schedule[0].amount.formatted) down, then \(plan.schedule.count - 1) instalments, total \(plan.total.formatted)")]),
-                    "payment plan of \(plan.total.formatted)")
+            throw DomainError("a plan is saved from its schedule screen")   // save() pushes ScheduleScreen
         case .note:
             return (activity(.note, text: note), "field note on \(customerName)")
         case .waiver:

@@ -109,6 +109,11 @@ public struct FormScreen: Screen {
             confirmation = question
             return .status(.error(question))
         }
+        if kind == .plan, let lines = try? schedule(session: session) {
+            // Terms first, then every line, editable, before anything is saved.
+            return .push(ScheduleScreen(customerId: customerId, customerName: customerName, invoices: field("invoices").pickedInvoices,
+                                        target: field("invoices").pickedTotal, lines: lines))
+        }
         do {
             let form = self
             var saved = ""

@@ -20,6 +20,8 @@ public enum ScreenAction {
     case pop
     /// Close this screen and show a message on the one below (a saved form).
     case popWith(StatusMessage)
+    /// Close this screen and the `count - 1` below it (the plan schedule closes its terms form too).
+    case popMany(Int, StatusMessage)
     /// Show another screen in place of this one, with a message (a saved call that leads to a promise form).
     case replace(any Screen, StatusMessage?)
     case status(StatusMessage)

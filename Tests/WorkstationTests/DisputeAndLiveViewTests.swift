@@ -61,3 +61,23 @@ import FileStore
         #expect(!screen.text.contains("F2 "))
     }
 }
+
+@Suite struct CreditLetteringTests {
+    @Test func onAccountCreditIsShownOnTheAgendaAndLetteredFromTheAccount() throws {
+        var book = Fixtures.book(invoices: [("F1", "2026-08-01", "2026-09-01", "6000.00"), ("F2", "2026-09-01", "2026-10-01", "7000.00")])
+        try book.apply(.recordPayment(payment: Payment(id: "V1", customerId: "C1", date: Fixtures.date("2026-11-20"), amount: Fixtures.eur("6500.00"),
+                                                       reference: "virement sans référence", allocations: [])))
+        let store = MemoryStore(book: book)
+        let screen = ScreenBuffer(rows: 24, columns: 80)
+        let app = App(session: Session(store: store, user: book.users["amelie"]!, today: Fixtures.date("2026-11-23")), terminal: screen)
+        app.render()
+        #expect(screen.text.contains("Letter credit +1"))
+        app.handle(.enter); app.render()
+        #expect(screen.text.contains("on account 6 500,00 €"))
+        app.handle(.character("l")); app.render()
+        #expect(screen.text.contains("Lettered 6 500,00 € of on-account credit"))
+        #expect(store.book.openAmount("F1") == .zero)
+        #expect(store.book.openAmount("F2") == Fixtures.eur("6500.00"))
+        #expect(!screen.text.contains("on account"))
+    }
+}

@@ -173,10 +173,41 @@ import TerminalKit
         #expect(screen.text.contains("Schedule (sums to 20 000,00 €, down payment 25 %)"))
         press(app, .tab); clear(app); type(app, "2 000"); press(app, .function(2))
         #expect(screen.text.contains("Down payment is 10 %"))
-        #expect(store.changes.isEmpty)
         press(app, .function(2))
-        #expect(store.changes.count == 1)
-        #expect(store.book.plans.values.first!.total == Fixtures.eur("20000.00"))
+        #expect(screen.text.contains("Payment plan schedule"))
+        #expect(screen.text.contains("difference 0,00 €"))
+        #expect(store.changes.isEmpty)
+    }
+
+    @Test func planScheduleLinesAreEditableAndMustSumToTheCent() {
+        let (app, screen, store) = app()
+        press(app, .enter, .character("e"), .function(2))     // 25 % down, 3 monthly instalments of 5 000
+        #expect(screen.text.contains("instalment 3"))
+        #expect(screen.text.contains("5 000,00"))
+        press(app, .down)                                      // instalment 1, amount cell
+        clear(app); type(app, "4 000,00")
+        #expect(screen.text.contains("difference 1 000,00 €"))
+        press(app, .function(2))
+        #expect(screen.text.contains("the lines sum to 19 000,00 €, the invoices to 20 000,00 €"))
+        #expect(store.changes.isEmpty)
+        press(app, .down); clear(app); type(app, "6 000,00")   // instalment 2 takes the rest
+        press(app, .backTab); clear(app); type(app, "2026-12-31")   // its date moves too
+        press(app, .function(2))
+        #expect(screen.text.contains("Saved: payment plan of 20 000,00 € in 4 lines"))
+        #expect(app.top is AccountScreen)
+        let plan = store.book.plans.values.first!
+        #expect(plan.schedule.map(\.amount) == [Fixtures.eur("5000.00"), Fixtures.eur("4000.00"), Fixtures.eur("6000.00"), Fixtures.eur("5000.00")])
+        #expect(plan.schedule[2].date.iso == "2026-12-31")
+        #expect(screen.text.contains("in plan"))
+    }
+
+    @Test func planScheduleRefusesDatesOutOfOrder() {
+        let (app, screen, store) = app()
+        press(app, .enter, .character("e"), .function(2), .down, .down, .left)
+        clear(app); type(app, "01/01/2026")
+        press(app, .function(2))
+        #expect(screen.text.contains("is not after the line before"))
+        #expect(store.changes.isEmpty)
     }
 
     @Test func readOnlySessionsShowABannerAndRefuseChanges() {

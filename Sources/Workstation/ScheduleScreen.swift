@@ -1,0 +1,143 @@
+import Receivables
+import TerminalKit
+
+/// The payment plan's lines, each date and amount editable; saved only when they sum exactly to the
+/// invoices' open amount and the dates follow each other.
+public struct ScheduleScreen: Screen {
+    let customerId: String
+    let customerName: String
+    let invoices: [String]
+    let target: Money
+    public var dates: [String]
+    public var amounts: [String]
+    /// Row and column (0 = date, 1 = amount) of the cell being edited.
+    public var row = 0
+    public var column = 1
+    var errors: [Int: String] = [:]
+    var formError: String?
+
+    init(customerId: String, customerName: String, invoices: [String], target: Money, lines: [PaymentPlan.Instalment]) {
+        self.customerId = customerId; self.customerName = customerName; self.invoices = invoices; self.target = target
+        dates = lines.map(\.date.iso)
+        amounts = lines.map { $0.amount.formatted(symbol: false) }
+    }
+
+    public var title: String { "Payment plan schedule" }
+    public var keyContext: KeyContext { .form }
+    public var hints: [KeyHint] {
+        [KeyHint("Tab", "Next cell"), KeyHint("↑↓", "Line"), KeyHint("F2/^S", "Save plan"), KeyHint("Esc", "Back to terms"), KeyHint("F1", "Help")]
+    }
+
+    public mutating func prepare(session: Session) {}
+
+    /// The lines as typed, or the first problem per line.
+    func parsed() -> ([PaymentPlan.Instalment], [Int: String]) {
+        var lines: [PaymentPlan.Instalment] = [], problems: [Int: String] = [:]
+        for i in dates.indices {
+            do {
+                let d = try CalendarDate.parse(dates[i]), a = try Money.parse(amounts[i])
+                if !a.isPositive { problems[i] = "the amount must be above zero" }
+                if let previous = lines.last, d <= previous.date { problems[i] = "\(d.french) is not after the line before" }
+                lines.append(.init(date: d, amount: a))
+            } catch { problems[i] = error.message }
+        }
+        return (lines, problems)
+    }
+
+    public mutating func handle(_ command: Command, session: Session) -> ScreenAction {
+        func edit(_ body: (inout String) -> Void) {
+            if column == 0 { body(&dates[row]) } else { body(&amounts[row]) }
+            errors[row] = nil
+            formError = nil
+        }
+        switch command {
+        case .back: return .pop
+        case .nextField:
+            if column == 0 { column = 1 } else { column = 0; row = (row + 1) % dates.count }
+        case .previousField:
+            if column == 1 { column = 0 } else { column = 1; row = (row + dates.count - 1) % dates.count }
+        case .up: row = max(0, row - 1)
+        case .down: row = min(dates.count - 1, row + 1)
+        case .left: column = 0
+        case .right: column = 1
+        case .insert(let c): edit { $0.append(c) }
+        case .toggle: edit { $0.append(" ") }
+        case .backspace: edit { if !$0.isEmpty { $0.removeLast() } }
+        case .save: return save(session: session)
+        default: break
+        }
+        return .none
+    }
+
+    mutating func save(session: Session) -> ScreenAction {
+        let (lines, problems) = parsed()
+        errors = problems
+        if let first = lines.first, first.date < session.today { errors[0] = errors[0] ?? "the down payment date is in the past" }
+        guard errors.isEmpty else {
+            row = errors.keys.min()!
+            return .status(.error("Not saved: correct the lines marked in red"))
+        }
+        let sum = lines.sum(\.amount)
+        guard sum == target else {
+            formError = "the lines sum to \(sum.formatted), the invoices to \(target.formatted): difference \((target - sum).formatted)"
+            return .status(.error("Not saved: \(formError!)"))
+        }
+        let me = self
+        do {
+            try session.store.commit(user: session.user.id) { book in
+                let plan = PaymentPlan(id: newId("ECH"), customerId: me.customerId, invoices: me.invoices, createdOn: session.today,
+                                       schedule: lines, user: session.user.id)
+                try book.validate(plan: plan)
+                let text = "Payment plan: \(lines[0].amount.formatted) down on \(lines[0].date.french), then \(lines.count - 1) instalments to "
+                    + "\(lines.last!.date.french), total \(plan.total.formatted)"
+                return .batch(changes: [.createPlan(plan: plan), .logActivity(activity: Activity(
+                    id: newId("ACT"), at: Timestamp.now(), date: session.today, user: session.user.id, customerId: me.customerId,
+                    invoices: me.invoices, channel: .phone, note: text))])
+            }
+        } catch {
+            formError = "\(error)"
+            return .status(.error("Not saved: \(error)"))
+        }
+        return .popMany(2, .info("Saved: payment plan of \(target.formatted) in \(lines.count) lines"))
+    }
+
+    public func render(on terminal: Terminal, session: Session) {
+        let canvas = Canvas(terminal: terminal)
+        let rows = terminal.size.rows
+        canvas.titleBar(title, session: session)
+        canvas.text(" Payment plan — \(customerName) · \(invoices.count) invoice\(invoices.count == 1 ? "" : "s") · \(target.formatted)", row: 1, style: .accent)
+        canvas.text(" Tab moves between cells · type to change a date or an amount · F2 saves · Esc goes back to the terms", row: 2, style: .dim)
+        canvas.text("   Line           Date          Amount", row: 4, style: Style(underline: true))
+        let (lines, _) = parsed()
+        var r = 5
+        let visible = max(3, rows - 12)
+        let top = max(0, min(row - visible / 2, dates.count - visible))
+        for i in dates.indices.dropFirst(top).prefix(visible) {
+            let label = i == 0 ? "down payment" : "instalment \(i)"
+            canvas.text("   " + TextWidth.pad(label, to: 14), row: r, style: errors[i] != nil ? .error : .plain)
+            let dateStyle: Style = i == row && column == 0 ? Style(reverse: true) : .plain
+            let amountStyle: Style = i == row && column == 1 ? Style(reverse: true) : .plain
+            terminal.put(TextWidth.pad(dates[i], to: 12), row: r, column: 18, style: dateStyle)
+            terminal.put(TextWidth.pad(amounts[i], to: 14, alignRight: true), row: r, column: 32, style: amountStyle)
+            if errors[i] != nil { terminal.put(" ✗", row: r, column: 47, style: .error) }
+            r += 1
+        }
+        let sum = lines.count == dates.count ? lines.sum(\.amount) : nil
+        r += 1
+        if let sum {
+            let difference = target - sum
+            let pct = PlanBuilder.downPaymentPercent(lines.first?.amount ?? .zero, of: target)
+            canvas.text(" Sum \(sum.formatted) · invoices \(target.formatted) · difference \(difference.formatted) · down payment \(pct) %",
+                        row: r, style: difference.isZero ? .good : .error)
+        } else {
+            canvas.text(" Sum: correct the lines marked in red", row: r, style: .error)
+        }
+        r += 1
+        if let e = formError { canvas.text(" ✗ \(e)", row: r, style: .error); r += 1 }
+        for (i, e) in errors.sorted(by: { $0.key < $1.key }) where r < rows - 2 {
+            canvas.text(" ↳ \(i == 0 ? "down payment" : "instalment \(i)"): \(e)", row: r, style: .error)
+            r += 1
+        }
+        canvas.keyBar(hints)
+    }
+}
