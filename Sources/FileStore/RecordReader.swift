@@ -52,7 +52,9 @@ struct RecordReader {
         defer { pos += 1 }
         let raw = UnsafeBufferPointer(start: base + start, count: pos - start)
         guard escaped else {
-            // Invalid UTF-8 must not be repaired silently: let the strict decoder refuse it.
+            // ASCII (ids, dates, amounts: most values) needs no validation; anything else is validated, because
+            // invalid UTF-8 must not be repaired silently: the strict decoder refuses it with its line.
+            if !raw.contains(where: { $0 >= 0x80 }) { return String(decoding: raw, as: UTF8.self) }
             guard let s = String(validating: raw, as: UTF8.self) else { throw Bad() }
             return s
         }
