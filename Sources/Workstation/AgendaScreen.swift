@@ -82,9 +82,11 @@ public struct AgendaScreen: Screen {
         let detailRows = 4
         let listTop = 3, listBottom = rows - 3 - detailRows   // inclusive
         let showCollector = scope == nil
+        // On a narrow screen the team view drops the phone column (the bottom pane shows the contact).
+        let showPhone = !showCollector || width >= 100
         let cols = Column.layout([Column(3, right: true), Column(nil), Column(width >= 100 ? 24 : 18), Column(13, right: true), Column(5, right: true),
-                                  Column(showCollector ? 7 : 0), Column(14)], total: width - 1)
-        let header = ["#", "Customer", "Why", "At stake", "Late", showCollector ? "Who" : "", "Call"]
+                                  Column(showCollector ? 7 : 0), Column(showPhone ? 14 : 0)], total: width - 1)
+        let header = ["#", "Customer", "Why", "At stake", "Late", showCollector ? "Who" : "", showPhone ? "Call" : ""]
         canvas.text(" " + zip(header, cols).enumerated().map { i, hc in TextWidth.pad(hc.0, to: hc.1, alignRight: [0, 3, 4].contains(i)) }.joined(separator: " "),
                     row: 2, style: Style(underline: true))
         if lines.isEmpty {
@@ -120,11 +122,17 @@ public struct AgendaScreen: Screen {
             let line = lines[cursor]
             let contact = line.contact.map { c in [c.name, c.role, c.phone].compactMap { $0 }.joined(separator: " · ") } ?? "no contact on file"
             canvas.text(" \(line.customerName) — \(line.kind == .call ? "call" : line.channel.label): \(contact)", row: detailTop, style: .accent)
-            for (i, r) in line.reasons.prefix(detailRows - 1).enumerated() {
+            // Each reason wraps over the rows left, so the details are read whole when there is room.
+            var detailLines: [String] = []
+            for r in line.reasons {
                 let age = r.since.days(until: session.today)
-                canvas.text("   why: \(r.label) [\(r.step)] since \(r.since.french)\(age > 0 ? " (\(age) d)" : "") — \(r.detail)", row: detailTop + 1 + i)
+                let text = "why: \(r.label) [\(r.step)] since \(r.since.french)\(age > 0 ? " (\(age) d)" : "") — \(r.detail)"
+                let pieces = wrap(text, width: width - 6)
+                detailLines += [pieces[0]] + pieces.dropFirst().map { "     " + $0 }
             }
-            for i in line.reasons.count..<(detailRows - 1) { canvas.text("", row: detailTop + 1 + i) }
+            let shown = line.reasons.count >= detailRows - 1 ? line.reasons.enumerated().map { i, r in
+                TextWidth.truncate("why: \(r.label) [\(r.step)] since \(r.since.french) — \(r.detail)", to: width - 4) } : detailLines
+            for i in 0..<(detailRows - 1) { canvas.text(i < shown.count ? "   " + shown[i] : "", row: detailTop + 1 + i) }
         }
         canvas.keyBar(hints)
     }

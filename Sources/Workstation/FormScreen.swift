@@ -187,8 +187,15 @@ public struct FormScreen: Screen {
 
 /// Splits text into lines of at most `width` columns, at spaces where possible.
 func wrap(_ text: String, width: Int) -> [String] {
+    // Amounts like "2 414,79 €" hold spaces: keep digit groups and the € with what precedes them.
+    var words: [String] = []
+    for piece in text.split(separator: " ", omittingEmptySubsequences: false).map(String.init) {
+        if let last = words.last, last.last?.isNumber == true, piece.first?.isNumber == true || piece == "€" {
+            words[words.count - 1] += " " + piece
+        } else { words.append(piece) }
+    }
     var lines: [String] = [], current = ""
-    for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+    for word in words {
         let candidate = current.isEmpty ? String(word) : current + " " + word
         if TextWidth.of(candidate) > width && !current.isEmpty { lines.append(current); current = String(word) } else { current = candidate }
     }
