@@ -38,7 +38,7 @@ public struct AccountScreen: Screen {
         case .pageDown: cursor = min(max(0, items.count - 1), cursor + 10)
         case .home: cursor = 0
         case .end: cursor = max(0, items.count - 1)
-        case .quit: return .pop
+        case .quit, .back: return .pop
         case .note:
             if session.store.isReadOnly { return .status(.error("read-only session: nothing can be saved")) }
             return .push(FormScreen.note(customerId: customerId, session: session))

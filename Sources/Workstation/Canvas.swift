@@ -16,9 +16,8 @@ struct Canvas {
     func titleBar(_ title: String, session: Session) {
         let right = "\(session.user.name) (\(session.user.role.rawValue)) · \(session.today.french) "
         text(" Relance — \(title)", row: 0, style: .reverse)
-        if let banner = session.readOnlyBanner {
-            let start = max(0, (columns - TextWidth.of(banner)) / 2)
-            terminal.put(banner, row: 0, column: start, style: Style(color: .red, bold: true, reverse: true))
+        if session.readOnlyBanner != nil {
+            terminal.put(" READ-ONLY ", row: 0, column: TextWidth.of(" Relance — \(title)") + 2, style: Style(color: .red, bold: true, reverse: true))
         }
         let w = TextWidth.of(right)
         if w < columns - 20 { terminal.put(right, row: 0, column: columns - w, style: .reverse) }

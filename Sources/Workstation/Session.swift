@@ -6,7 +6,7 @@ public final class Session {
     public let user: User
     public let today: CalendarDate
     /// Shown on every screen when the store files cannot be written.
-    public var readOnlyBanner: String? { store.isReadOnly ? "READ-ONLY: you cannot change this store" : nil }
+    public var readOnlyBanner: String? { store.isReadOnly ? "READ-ONLY" : nil }
 
     public init(store: BookStore, user: User, today: CalendarDate) {
         self.store = store; self.user = user; self.today = today

@@ -128,3 +128,32 @@ import Glibc
         #expect(snapshotOfFiles(store) == before)
     }
 }
+
+/// A user who may read the store's files but not write them gets a read-only session, not a crash.
+@Suite(.serialized) struct ReadOnlyEndToEndTests {
+    var relance: String { productsDirectory + "/relance" }
+
+    @Test(.enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser"),
+                   "needs root to run the app as 'nobody'"))
+    func aStoreThatCannotBeWrittenOpensReadOnly() throws {
+        let dir = TempDirectory("ro"); defer { dir.remove() }
+        let store = dir.path + "/store"
+        let (status, _) = try Spawn.run([relance, "demo", "--out", store, "--customers", "20", "--today", "2026-11-23"])
+        #expect(status == 0)
+        chmod(dir.path, 0o755); chmod(store, 0o755)
+        for name in ["snapshot.jsonl", "journal.jsonl", "store.lock"] { chmod(store + "/" + name, 0o644) }
+        let before = snapshotOfFiles(store)
+        let tmux = try Tmux("runuser -u nobody -- env HOME=/tmp TERM=tmux-256color LANG=C.UTF-8 \(relance) --store \(store) --user amelie --date 2026-11-23")
+        let screen = try tmux.waitFor("Relance — Agenda")
+        #expect(screen.contains("READ-ONLY"))
+        try tmux.keys("Enter")
+        try tmux.waitFor("History (newest first)")
+        try tmux.keys("c")
+        try tmux.waitFor("read-only session: nothing can be saved")
+        try tmux.keys("Escape")
+        try tmux.waitFor("Enter Open")
+        try tmux.keys("q")
+        try tmux.waitFor("EXIT=0")
+        #expect(snapshotOfFiles(store) == before)
+    }
+}

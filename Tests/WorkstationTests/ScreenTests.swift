@@ -152,6 +152,12 @@ import TerminalKit
     @Test func quitFromTheAgendaEndsAndFromElsewhereGoesBack() {
         let (app, _, _) = app()
         press(app, .enter)
+        #expect(app.top is AccountScreen)
+        press(app, .escape)
+        #expect(app.top is AgendaScreen)
+        press(app, .escape)
+        #expect(app.top is AgendaScreen)
+        press(app, .enter)
         #expect(app.handle(.character("q")))
         #expect(app.top is AgendaScreen)
         #expect(!app.handle(.character("q")))
