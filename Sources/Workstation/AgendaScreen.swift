@@ -80,7 +80,7 @@ public struct AgendaScreen: Screen {
         canvas.text(" \(session.today.french) · \(whose) · \(calls.count) call\(calls.count == 1 ? "" : "s") (\(stake.formatted) at stake) · \(written.count) reminder\(written.count == 1 ? "" : "s")",
                     row: 1, style: .bold)
         let detailRows = 4
-        let listTop = 3, listBottom = rows - 3 - detailRows   // inclusive
+        let listTop = 3, listBottom = rows - 4 - detailRows   // inclusive; a blank row separates the bottom pane
         let showCollector = scope == nil
         // On a narrow screen the team view drops the phone column (the bottom pane shows the contact).
         let showPhone = !showCollector || width >= 100

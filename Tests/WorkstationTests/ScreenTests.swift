@@ -242,3 +242,28 @@ import TerminalKit
         #expect(Keymap.command(for: .function(2), in: .list) == nil)
     }
 }
+
+@Suite struct AgendaScrollingTests {
+    @Test func theSelectedLineIsAlwaysVisibleAndDescribedBelow() throws {
+        var book = Book()
+        try book.apply(.upsertUser(user: User(id: "amelie", name: "Amélie", role: .collector)))
+        for i in 1...30 {
+            try book.apply(.upsertCustomer(customer: Customer(id: "C\(i)", name: "Client \(i)", collector: "amelie")))
+            try book.apply(.upsertInvoice(invoice: Invoice(number: "F\(i)", customerId: "C\(i)", issueDate: Fixtures.date("2026-09-01"),
+                                                         dueDate: Fixtures.date("2026-10-01"), amount: Money(euros: Int64(1000 + i * 500)))))
+        }
+        let screen = ScreenBuffer(rows: 24, columns: 80)
+        let app = App(session: Session(store: MemoryStore(book: book), user: book.users["amelie"]!, today: Fixtures.date("2026-11-23")), terminal: screen)
+        app.render()
+        for _ in 0..<60 {
+            app.handle(.down); app.render()
+            let agenda = app.top as! AgendaScreen
+            let selected = agenda.lines[agenda.cursor]
+            // the reverse-video row is the selected one, and the bottom pane names the same customer
+            let row = (3..<20).first { screen.style(row: $0, column: 2).reverse }
+            #expect(row != nil, "cursor \(agenda.cursor) not visible")
+            if let row { #expect(screen.line(row).contains(selected.customerName)) }
+            #expect(screen.text.contains(" \(selected.customerName) — "))
+        }
+    }
+}
