@@ -111,8 +111,8 @@ public enum PlanBuilder {
         return lines
     }
 
-    /// Down payment as a share of the total, in whole percent rounded down (for the 20-30 % rule).
+    /// Down payment as a share of the total, in whole percent rounded to the nearest (for display).
     public static func downPaymentPercent(_ down: Money, of total: Money) -> Int {
-        total.isPositive ? Int(down.cents * 100 / total.cents) : 0
+        total.isPositive ? Int(Money(cents: down.cents * 100).scaled(by: 1, over: total.cents).cents) : 0
     }
 }

@@ -78,7 +78,7 @@ extension FormScreen {
     }
 
     public static func plan(customerId: String, session: Session) -> FormScreen {
-        var invoices = invoiceField(session, customerId, label: "Invoices (largest first)")
+        var invoices = invoiceField(session, customerId, label: "Invoices")
         invoices.picked = Set(invoices.invoiceChoices.map(\.number))
         var form = FormScreen(kind: .plan, customerId: customerId, session: session, fields: [
             invoices,
@@ -183,9 +183,11 @@ extension FormScreen {
     /// A question to confirm with a second save, when a rule is only advice (down payment under 20 %).
     func confirmationNeeded(session: Session) -> String? {
         guard kind == .plan, let down = field("down").money else { return nil }
-        let pct = PlanBuilder.downPaymentPercent(down, of: field("invoices").pickedTotal)
+        let total = field("invoices").pickedTotal
         let range = session.book.policy.downPaymentPercent
-        return pct < range.min ? "Down payment is \(pct) % (policy: \(range.min)-\(range.max) %): press F2 again to save anyway" : nil
+        // Exact comparison in cents: 19.999 % is below 20 %, whatever the rounding of the figure shown.
+        guard down.cents * 100 < total.cents * Int64(range.min) else { return nil }
+        return "Down payment is \(PlanBuilder.downPaymentPercent(down, of: total)) % (policy: \(range.min)-\(range.max) %): press F2 again to continue anyway"
     }
 
     /// The change to save, built against `book` (the latest state, under the store's lock).

@@ -155,8 +155,12 @@ public struct FormScreen: Screen {
             canvas.text("", row: row, column: labelWidth + 1 + valueWidth)
             row += 1
             if case .invoices(let list) = f.kind {
-                let visible = min(list.count, max(3, rows - 14 - fields.count))
+                // What the other fields, the plan preview and the bottom rows leave for the list.
+                let visible = min(list.count, max(3, rows - 10 - fields.count - (kind == .plan ? 3 : 0)))
                 let top = max(0, min(f.listCursor - visible / 2, list.count - visible))
+                if list.count > visible {
+                    terminal.put(" (\(list.count), ↑↓ scroll)", row: row - 1, column: labelWidth + 1 + TextWidth.of(f.display(width: valueWidth)), style: .dim)
+                }
                 for (k, inv) in list.enumerated().dropFirst(top).prefix(visible) where row < rows - 3 {
                     let mark = f.picked.contains(inv.number) ? "[x]" : "[ ]"
                     let days = inv.daysPastDue > 0 ? "+\(inv.daysPastDue) d" : "\(inv.daysPastDue) d"
@@ -165,7 +169,6 @@ public struct FormScreen: Screen {
                     canvas.text(line, row: row, style: style.with(reverse: focused && k == f.listCursor))
                     row += 1
                 }
-                if list.count > visible { terminal.put("(\(list.count) invoices, ↑↓ to scroll)", row: row - 1, column: min(width - 26, 64), style: .dim) }
             }
             if let e = f.error {
                 // Long messages wrap under the field rather than lose their end.
