@@ -100,7 +100,6 @@ public struct Book: Sendable {
         payments(of: customerId).sum(\.unallocated)
     }
 
-    public var allInvoiceCount: Int { invoices.count }
     public var activityCount: Int { activitiesByCustomer.values.reduce(0) { $0 + $1.count } }
 
     // MARK: Mutation (only through apply)

@@ -31,13 +31,8 @@ public struct AccountScreen: Screen {
     }
 
     public mutating func handle(_ command: Command, session: Session) -> ScreenAction {
+        if let moved = movedCursor(cursor, by: command, count: items.count) { cursor = moved; return .none }
         switch command {
-        case .up: cursor = max(0, cursor - 1)
-        case .down: cursor = min(max(0, items.count - 1), cursor + 1)
-        case .pageUp: cursor = max(0, cursor - 10)
-        case .pageDown: cursor = min(max(0, items.count - 1), cursor + 10)
-        case .home: cursor = 0
-        case .end: cursor = max(0, items.count - 1)
         case .quit, .back: return .pop
         case .note:
             if session.store.isReadOnly { return .status(.error("read-only session: nothing can be saved")) }

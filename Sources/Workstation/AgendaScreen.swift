@@ -32,13 +32,8 @@ public struct AgendaScreen: Screen {
     }
 
     public mutating func handle(_ command: Command, session: Session) -> ScreenAction {
+        if let moved = movedCursor(cursor, by: command, count: lines.count) { cursor = moved; return .none }
         switch command {
-        case .up: cursor = max(0, cursor - 1)
-        case .down: cursor = min(max(0, lines.count - 1), cursor + 1)
-        case .pageUp: cursor = max(0, cursor - 10)
-        case .pageDown: cursor = min(max(0, lines.count - 1), cursor + 10)
-        case .home: cursor = 0
-        case .end: cursor = max(0, lines.count - 1)
         case .open:
             guard lines.indices.contains(cursor) else { return .status(.info("Nothing to open: the agenda is empty")) }
             return .push(AccountScreen(customerId: lines[cursor].customerId))

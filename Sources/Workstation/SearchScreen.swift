@@ -52,13 +52,10 @@ public struct SearchScreen: Screen {
     }
 
     public mutating func handle(_ command: Command, session: Session) -> ScreenAction {
+        if let moved = movedCursor(cursor, by: command, count: results.count) { cursor = moved; return .none }
         switch command {
         case .insert(let c): query.append(c); cursor = 0; prepare(session: session)
         case .backspace: if !query.isEmpty { query.removeLast(); cursor = 0; prepare(session: session) }
-        case .up: cursor = max(0, cursor - 1)
-        case .down: cursor = min(max(0, results.count - 1), cursor + 1)
-        case .pageUp: cursor = max(0, cursor - 10)
-        case .pageDown: cursor = min(max(0, results.count - 1), cursor + 10)
         case .back: return .pop
         case .open:
             guard results.indices.contains(cursor) else { return .status(.error("No customer matches '\(query)'")) }
