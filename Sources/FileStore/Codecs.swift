@@ -2,7 +2,9 @@ import Foundation
 import Receivables
 
 /// Schema of the files this version writes; older ones are migrated on load, newer ones refused.
-public let currentSchemaVersion = 1
+/// 1: activities inside the snapshot. 2: activities in a history file named by the snapshot, with a digest
+/// per customer in the snapshot (docs/STORE.md).
+public let currentSchemaVersion = 2
 
 /// One line of the journal: a change, who made it, when, and its sequence number.
 public struct JournalEntry: Codable, Sendable {
@@ -60,28 +62,81 @@ enum JournalCodec {
 }
 
 /// The snapshot file: a header line, then one record per line (JSON lines: readable, greppable, and every
-/// error has a line number).
+/// error has a line number). Schema 2 keeps the history apart: the header names the history file and each
+/// customer has a `{"history":{...}}` line with its byte range there and the digest the agenda needs.
 enum SnapshotCodec {
     struct Header: Codable {
-        struct Inner: Codable { var schemaVersion: Int; var seq: Int; var createdAt: String; var records: Int }
+        struct Inner: Codable {
+            var schemaVersion: Int; var seq: Int; var createdAt: String; var records: Int
+            var history: String?
+        }
         var snapshot: Inner
     }
 
-    static func encode(_ book: Book, seq: Int) throws -> Data {
-        let records = book.records
+    /// Where a customer's activities are in the history file, and their digest.
+    struct HistoryLine: Codable {
+        struct Inner: Codable { var customerId: String; var offset: Int; var length: Int; var digest: ActivityDigest }
+        var history: Inner
+    }
+
+    /// What a snapshot holds besides the book.
+    struct Loaded {
+        var book: Book
+        var seq: Int
+        var schemaVersion: Int
+        var historyFile: String?
+        var historyIndex: [String: Range<Int>]
+    }
+
+    static func headerLine(seq: Int, records: Int, history: String?) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
-        var out = try encoder.encode(Header(snapshot: .init(schemaVersion: currentSchemaVersion, seq: seq,
-                                                            createdAt: Timestamp.now(), records: records.count)))
+        var out = try encoder.encode(Header(snapshot: .init(schemaVersion: currentSchemaVersion, seq: seq, createdAt: Timestamp.now(),
+                                                            records: records, history: history)))
         out.append(10)
+        return out
+    }
+
+    /// A schema-2 snapshot: the book's records without activities, then one history line per customer that has any.
+    static func encode(_ book: Book, seq: Int, historyFile: String, index: [String: Range<Int>]) throws -> Data {
+        let records = book.records(includingActivities: false)
+        let customers = book.customerOrder.filter { book.digest(of: $0).count > 0 }
+        var out = try headerLine(seq: seq, records: records.count + customers.count, history: historyFile)
         let writer = JSONWriter(capacity: records.count * 200)
         for r in records { r.write(to: writer); writer.bytes.append(10) }
+        out.append(contentsOf: writer.bytes)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        for id in customers {
+            let range = index[id] ?? 0..<0
+            out.append(try encoder.encode(HistoryLine(history: .init(customerId: id, offset: range.lowerBound, length: range.count,
+                                                                      digest: book.digest(of: id)))))
+            out.append(10)
+        }
+        return out
+    }
+
+    /// A self-contained snapshot with every activity inline (backups): `history` holds the history file's lines.
+    static func encodeFull(_ book: Book, seq: Int, history: Data) throws -> Data {
+        let records = book.records(includingActivities: true)
+        let historyLines = history.reduce(0) { $1 == 10 ? $0 + 1 : $0 }
+        var out = try headerLine(seq: seq, records: records.count + historyLines, history: nil)
+        let writer = JSONWriter(capacity: records.count * 200)
+        let split = records.firstIndex { if case .activity = $0 { return true }; return false } ?? records.count
+        for r in records[..<split] { r.write(to: writer); writer.bytes.append(10) }
+        out.append(contentsOf: writer.bytes)
+        out.append(history)   // older activities first, then the ones since the last compaction
+        writer.bytes = []
+        for r in records[split...] { r.write(to: writer); writer.bytes.append(10) }
         out.append(contentsOf: writer.bytes)
         return out
     }
 
+    /// One decoded snapshot line.
+    enum Item { case record(BookRecord), history(HistoryLine.Inner) }
+
     /// Decodes a snapshot into a book, in parallel chunks (two cores decode about twice as fast).
-    static func decode(_ data: Data, path: String, into base: Book) throws -> (Book, Int) {
+    static func decode(_ data: Data, path: String, into base: Book) throws -> Loaded {
         let lines = splitLines(data)
         guard let first = lines.first, !first.isEmpty else { throw StoreError(file: path, line: 1, "the file is empty") }
         let header: Header
@@ -93,52 +148,70 @@ enum SnapshotCodec {
             throw StoreError(file: path, line: 1, "written by a newer Relance (schema \(v); this version reads up to \(currentSchemaVersion)); upgrade Relance")
         }
         guard v >= 1 else { throw StoreError(file: path, line: 1, "schema version \(v) is not supported") }
+        if let h = header.snapshot.history, h.contains("/") || !h.hasPrefix("history-") {
+            throw StoreError(file: path, line: 1, "names '\(h)' as its history file; expected history-….jsonl in the store")
+        }
         let body = Array(lines.dropFirst()).filter { !$0.isEmpty }
         guard body.count == header.snapshot.records else {
             throw StoreError(file: path, line: lines.count, "holds \(body.count) records, its header says \(header.snapshot.records): the file is truncated or was edited")
         }
         let chunkCount = body.count > 20_000 ? 4 : 1
         let size = (body.count + chunkCount - 1) / max(chunkCount, 1)
-        var results = [Result<[BookRecord], StoreError>](repeating: .success([]), count: chunkCount)
+        var results = [Result<[Item], StoreError>](repeating: .success([]), count: chunkCount)
+        let historyPrefix = Array(#"{"history":"#.utf8)
         results.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let out = buffer
             DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
                 let decoder = JSONDecoder()
-                var records: [BookRecord] = []
+                var items: [Item] = []
                 let range = (chunk * size)..<min(body.count, (chunk + 1) * size)
-                records.reserveCapacity(range.count)
+                items.reserveCapacity(range.count)
                 for i in range {
                     // The fast reader first; any line it does not expect goes to JSONDecoder, which reads it or says why not.
                     if let fast = data.withUnsafeBytes({ raw in
                         RecordReader.record(in: raw.bindMemory(to: UInt8.self), range: (body[i].lowerBound - data.startIndex)..<(body[i].upperBound - data.startIndex))
                     }) {
-                        records.append(fast)
+                        items.append(.record(fast))
                         continue
                     }
                     let lineData = data[body[i]]
-                    do { records.append(try decoder.decode(BookRecord.self, from: lineData)) } catch {
-                        // line numbers: +1 for 1-based, +1 for the header (empty lines were only trailing)
+                    do {
+                        if lineData.starts(with: historyPrefix) {
+                            items.append(.history(try decoder.decode(HistoryLine.self, from: lineData).history))
+                        } else {
+                            items.append(.record(try decoder.decode(BookRecord.self, from: lineData)))
+                        }
+                    } catch {
                         out[chunk] = .failure(StoreError(file: path, line: lineNumber(of: body[i], in: lines),
                                                          describeLineError(error, Data(lineData))))
                         return
                     }
                 }
-                out[chunk] = .success(records)
+                out[chunk] = .success(items)
             }
         }
-        var book = base
+        var loaded = Loaded(book: base, seq: header.snapshot.seq, schemaVersion: v, historyFile: header.snapshot.history, historyIndex: [:])
         var index = 0
         for r in results {
-            let records: [BookRecord]
-            switch r { case .success(let rs): records = rs; case .failure(let e): throw e }
-            for rec in records {
-                do { try book.restore(rec) } catch {
-                    throw StoreError(file: path, line: lineNumber(of: body[index], in: lines), error.message)
+            let items: [Item]
+            switch r { case .success(let rs): items = rs; case .failure(let e): throw e }
+            for item in items {
+                do {
+                    switch item {
+                    case .record(let rec): try loaded.book.restore(rec)
+                    case .history(let h):
+                        guard loaded.historyFile != nil else { throw DomainError("a history line, but the header names no history file") }
+                        guard h.offset >= 0, h.length >= 0 else { throw DomainError("a negative history range") }
+                        try loaded.book.restoreDigest(h.digest, of: h.customerId)
+                        loaded.historyIndex[h.customerId] = h.offset..<(h.offset + h.length)
+                    }
+                } catch {
+                    throw StoreError(file: path, line: lineNumber(of: body[index], in: lines), (error as? DomainError)?.message ?? "\(error)")
                 }
                 index += 1
             }
         }
-        return (book, header.snapshot.seq)
+        return loaded
     }
 
     private static func lineNumber(of range: Range<Int>, in lines: [Range<Int>]) -> Int {

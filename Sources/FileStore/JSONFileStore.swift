@@ -29,6 +29,10 @@ public final class JSONFileStore: BookStore {
     public var backupsKept = 5
 
     private let lock: StoreLock
+    /// The history file named by the snapshot (schema 2), and each customer's byte range in it.
+    private var historyFile: String?
+    private var historyIndex: [String: Range<Int>] = [:]
+    private var loadedSchema = currentSchemaVersion
     private var journalInode: UInt64 = 0
     private var journalOffset = 0
     private var journalLines = 0
@@ -43,7 +47,8 @@ public final class JSONFileStore: BookStore {
     var backupsPath: String { directory + "/backups" }
 
     /// Opens an existing store; throws a `StoreError` naming the file and line when it cannot be loaded.
-    public init(directory: String) throws {
+    /// `forceReadOnly` opens it as a user without write access would (viewers, tests run as root).
+    public init(directory: String, forceReadOnly: Bool = false) throws {
         self.directory = directory
         guard Posix.isDirectory(directory) else {
             throw StoreError(file: directory, Posix.exists(directory) ? "is not a directory" : "no store here (make one with `relance demo --out \(directory)`)")
@@ -51,7 +56,7 @@ public final class JSONFileStore: BookStore {
         guard Posix.exists(directory + "/snapshot.jsonl") else {
             throw StoreError(file: directory, "not a Relance store: snapshot.jsonl is missing")
         }
-        let writable = access(directory, W_OK) == 0 && access(directory + "/snapshot.jsonl", W_OK) == 0
+        let writable = !forceReadOnly && access(directory, W_OK) == 0 && access(directory + "/snapshot.jsonl", W_OK) == 0
             && (!Posix.exists(directory + "/journal.jsonl") || access(directory + "/journal.jsonl", W_OK) == 0)
             && (!Posix.exists(directory + "/store.lock") || access(directory + "/store.lock", W_OK) == 0)
         isReadOnly = !writable
@@ -61,7 +66,13 @@ public final class JSONFileStore: BookStore {
         lock = try StoreLock(path: directory + "/store.lock", writable: writable)
         book = Book()
         try lock.with(exclusive: false) { try reloadAll() }
-        if writable { try lock.with(exclusive: true) { removeStaleTemporaryFiles() } }
+        if writable {
+            try lock.with(exclusive: true) {
+                try catchUp()
+                if loadedSchema < currentSchemaVersion { try migrate() }
+                removeStaleFiles()
+            }
+        }
         if let fs = networkFilesystem(directory) { warnings.append("the store is on \(fs): file locks may not work there") }
     }
 
@@ -75,7 +86,8 @@ public final class JSONFileStore: BookStore {
         let lockFD = try Posix.open(directory + "/store.lock", O_RDWR | O_CREAT)
         close(lockFD)
         try Posix.writeAtomically(JournalCodec.header(baseSeq: 0), to: directory + "/journal.jsonl")
-        try Posix.writeAtomically(try SnapshotCodec.encode(book, seq: 0), to: directory + "/snapshot.jsonl")
+        let (name, index) = try writeHistory(book: book, seq: 0, directory: directory, previous: nil)
+        try Posix.writeAtomically(try SnapshotCodec.encode(book, seq: 0, historyFile: name, index: index), to: directory + "/snapshot.jsonl")
         return try JSONFileStore(directory: directory)
     }
 
@@ -126,9 +138,17 @@ public final class JSONFileStore: BookStore {
             base.policy = try Policy.load(try Posix.readFile(policyPath), source: policyPath)
         }
         let data = try Posix.readFile(snapshotPath)
-        let (loaded, snapSeq) = try SnapshotCodec.decode(data, path: snapshotPath, into: base)
-        book = loaded
-        seq = snapSeq
+        let loaded = try SnapshotCodec.decode(data, path: snapshotPath, into: base)
+        if let h = loaded.historyFile {
+            guard Posix.exists(directory + "/" + h) else {
+                throw StoreError(file: snapshotPath, line: 1, "its history file \(h) is missing from the store")
+            }
+        }
+        book = loaded.book
+        seq = loaded.seq
+        loadedSchema = loaded.schemaVersion
+        historyFile = loaded.historyFile
+        historyIndex = loaded.historyIndex
         journalOffset = 0
         journalLines = 0
         journalInode = 0
@@ -182,7 +202,8 @@ public final class JSONFileStore: BookStore {
                 if case .failure(let m) = JournalCodec.parse(data.subdata(in: r), decoder: decoder) { problem = m.message } else { problem = "incomplete line" }
                 guard isLast else { throw StoreError(file: journalPath, line: lineNumber, problem) }
                 // A torn last line is what a crash in the middle of an append leaves: report it and stop there.
-                warnings.append("\(journalPath):\(lineNumber): last line ignored (\(complete ? problem : "incomplete write")); the changes before it are intact")
+                let warning = "\(journalPath):\(lineNumber): last line ignored (\(complete ? problem : "incomplete write")); the changes before it are intact"
+                if !warnings.contains(warning) { warnings.append(warning) }
                 lastStamp = stamp
                 return
             }
@@ -204,19 +225,28 @@ public final class JSONFileStore: BookStore {
 
     // MARK: Compaction and backups
 
-    /// Writes a new snapshot of the current state, then starts an empty journal. Replay is idempotent by
-    /// sequence number, so a crash between the two steps is harmless.
+    /// Writes a new history file and a new snapshot of the current state, then starts an empty journal.
+    /// Each file is written aside and renamed into place; the snapshot names its history file, so a crash at any
+    /// step leaves a snapshot whose history file exists, and replay is idempotent by sequence number.
     public func compact() throws {
         guard !isReadOnly else { return }
-        let data = try SnapshotCodec.encode(book, seq: seq)
+        let previous = historyFile.map { ($0, historyIndex) }
+        let (name, index) = try Self.writeHistory(book: book, seq: seq, directory: directory, previous: previous)
+        let data = try SnapshotCodec.encode(book, seq: seq, historyFile: name, index: index)
         try? FileManager.default.createDirectory(atPath: backupsPath, withIntermediateDirectories: true,
                                                  attributes: [.posixPermissions: Int(Posix.dirMode)])
-        // Keep the previous snapshot as an automatic backup (a hard link costs nothing).
-        let previous = backupsPath + "/snapshot-\(Timestamp.now().replacingOccurrences(of: ":", with: ""))-\(seq).jsonl"
-        _ = link(snapshotPath, previous)
+        // Keep the previous snapshot and its history file as an automatic backup (hard links cost nothing).
+        let stamp = Timestamp.now().replacingOccurrences(of: ":", with: "")
+        _ = link(snapshotPath, backupsPath + "/snapshot-\(stamp)-\(seq).jsonl")
+        if let old = historyFile { _ = link(directory + "/" + old, backupsPath + "/" + old) }
         try Posix.writeAtomically(data, to: snapshotPath)
         let header = JournalCodec.header(baseSeq: seq)
         try Posix.writeAtomically(header, to: journalPath)
+        if let old = historyFile, old != name { unlink(directory + "/" + old) }
+        historyFile = name
+        historyIndex = index
+        loadedSchema = currentSchemaVersion
+        book.releaseActivities()
         journalOffset = header.count
         journalLines = 1
         journalInode = Posix.stamp(journalPath)?.inode ?? 0
@@ -224,23 +254,128 @@ public final class JSONFileStore: BookStore {
         pruneBackups()
     }
 
+    /// Writes `history-<seq>….jsonl`: for each customer, its lines from the previous history file (copied as
+    /// bytes) then the activities held in memory. Returns the file name and each customer's byte range.
+    static func writeHistory(book: Book, seq: Int, directory: String, previous: (String, [String: Range<Int>])?) throws
+        -> (String, [String: Range<Int>]) {
+        let old = try previous.map { try Posix.readFile(directory + "/" + $0.0) }
+        var out = Data()
+        out.reserveCapacity((old?.count ?? 0) + book.activitiesByCustomer.count * 2_000)
+        var index: [String: Range<Int>] = [:]
+        let writer = JSONWriter()
+        for id in book.customerOrder {
+            let start = out.count
+            if let old, let r = previous?.1[id] {
+                guard r.upperBound <= old.count else {
+                    throw StoreError(file: directory + "/" + previous!.0, "shorter than the snapshot says (\(old.count) bytes, \(id) ends at \(r.upperBound))")
+                }
+                out.append(old[r])
+            }
+            for a in book.activities(of: id) {
+                writer.bytes.removeAll(keepingCapacity: true)
+                BookRecord.activity(a).write(to: writer)
+                writer.bytes.append(10)
+                out.append(contentsOf: writer.bytes)
+            }
+            if out.count > start { index[id] = start..<out.count }
+        }
+        var name = "history-\(seq).jsonl"
+        if name == previous?.0 || Posix.exists(directory + "/" + name) {
+            name = "history-\(seq)-\(UInt32.random(in: 0...UInt32.max)).jsonl"
+        }
+        try Posix.writeAtomically(out, to: directory + "/" + name)
+        return (name, index)
+    }
+
+    /// Schema 1 kept the history inside the snapshot: keep the original files in `backups/`, then write
+    /// the current schema (a compaction).
+    private func migrate() throws {
+        let from = loadedSchema
+        let folder = backupsPath + "/schema-\(from)-\(Timestamp.now().replacingOccurrences(of: ":", with: ""))"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: Int(Posix.dirMode)])
+        for name in ["snapshot.jsonl", "journal.jsonl"] where Posix.exists(directory + "/" + name) {
+            try Posix.writeAtomically(try Posix.readFile(directory + "/" + name), to: folder + "/" + name)
+        }
+        try compact()
+        warnings.append("\(directory): migrated from schema \(from) to \(currentSchemaVersion); the original files are in \(folder)")
+    }
+
     private func pruneBackups() {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: backupsPath) else { return }
         let snapshots = names.filter { $0.hasPrefix("snapshot-") }.sorted()
         for name in snapshots.dropLast(backupsKept) { unlink(backupsPath + "/" + name) }
+        // History files no kept backup snapshot names can go too.
+        let kept = Set(snapshots.suffix(backupsKept).compactMap { backupHistoryName(backupsPath + "/" + $0) })
+        for name in names where name.hasPrefix("history-") && !kept.contains(name) { unlink(backupsPath + "/" + name) }
     }
 
-    /// Writes a consistent copy of the current state (a snapshot) to `path`, while others keep working.
-    public func backup(to path: String) throws {
+    private func backupHistoryName(_ path: String) -> String? {
+        guard let fd = try? Posix.open(path, O_RDONLY) else { return nil }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 512)
+        let n = read(fd, &buffer, buffer.count)
+        guard n > 0, let line = String(decoding: buffer[0..<n], as: UTF8.self).split(separator: "\n").first,
+              let header = try? JSONDecoder().decode(SnapshotCodec.Header.self, from: Data(line.utf8)) else { return nil }
+        return header.snapshot.history
+    }
+
+    /// A customer's whole history: the lines of the history file, then what was recorded since.
+    public func history(of customerId: String) throws -> [Activity] {
         try lock.with(exclusive: false) {
             try catchUp()
-            try Posix.writeAtomically(try SnapshotCodec.encode(book, seq: seq), to: path)
+            var out: [Activity] = []
+            if let name = historyFile, let range = historyIndex[customerId], !range.isEmpty {
+                let path = directory + "/" + name
+                let fd = try Posix.open(path, O_RDONLY)
+                defer { close(fd) }
+                var data = Data(count: range.count)
+                let got = data.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, range.count, off_t(range.lowerBound)) }
+                guard got == range.count else { throw StoreError(file: path, "short read at byte \(range.lowerBound): the file is truncated") }
+                let decoder = JSONDecoder()
+                for line in splitLines(data) {
+                    let record = data.withUnsafeBytes { raw in
+                        RecordReader.record(in: raw.bindMemory(to: UInt8.self), range: line)
+                    } ?? (try? decoder.decode(BookRecord.self, from: data[line]))
+                    guard case .activity(let a)? = record, a.customerId == customerId else {
+                        throw StoreError(file: path, "bytes \(range.lowerBound + line.lowerBound)-\(range.lowerBound + line.upperBound): not an activity of \(customerId)")
+                    }
+                    out.append(a)
+                }
+            }
+            return out + book.activities(of: customerId)
         }
     }
 
-    private func removeStaleTemporaryFiles() {
+    /// Writes a self-contained snapshot of the current state, history included, to `path` while others keep
+    /// working. Restore: put it in an empty directory as `snapshot.jsonl`.
+    public func backup(to path: String) throws {
+        try lock.with(exclusive: false) {
+            try catchUp()
+            let history = try historyFile.map { try Posix.readFile(directory + "/" + $0) } ?? Data()
+            try Posix.writeAtomically(try SnapshotCodec.encodeFull(book, seq: seq, history: history), to: path)
+        }
+    }
+
+    /// Number of activities per customer in the history file, for `relance check`.
+    func historyCounts() throws -> [String: Int] {
+        guard let name = historyFile else { return [:] }
+        let data = try Posix.readFile(directory + "/" + name)
+        var counts: [String: Int] = [:]
+        for (id, r) in historyIndex {
+            guard r.upperBound <= data.count else { throw StoreError(file: directory + "/" + name, "shorter than the snapshot says") }
+            counts[id] = data[r].reduce(0) { $1 == 10 ? $0 + 1 : $0 }
+        }
+        return counts
+    }
+
+    /// Under the exclusive lock at start: temporary files of crashed writes, and history files the snapshot does
+    /// not name (a crash between writing a history file and the snapshot that names it).
+    private func removeStaleFiles() {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
-        for name in names where name.contains(".tmp-") { unlink(directory + "/" + name) }
+        for name in names where name.contains(".tmp-") || (name.hasPrefix("history-") && name != historyFile) {
+            unlink(directory + "/" + name)
+        }
     }
 
     /// Locks on NFS or SMB are emulated or broken: say so rather than lose updates silently.

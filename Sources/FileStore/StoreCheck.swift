@@ -21,6 +21,16 @@ public struct StoreCheck {
         let credited = book.creditNotes.values.sum(\.amount)
         lines.append("  invoiced \(invoiced.plain) - allocated \(allocated.plain) - credit notes \(credited.plain) = open \(open.plain)")
         var problems = book.consistencyProblems()
+        do {
+            // Every activity the digests count is in the history file or in the journal since.
+            let counts = try store.historyCounts()
+            for id in book.customerOrder {
+                let found = (counts[id] ?? 0) + book.activities(of: id).count
+                if found != book.digest(of: id).count {
+                    problems.append("customer \(id): \(found) activities found, the snapshot counts \(book.digest(of: id).count)")
+                }
+            }
+        } catch { problems.append("\(error)") }
         if invoiced - allocated - credited != open { problems.append("open amounts do not add up: \(invoiced - allocated - credited) expected, \(open) found") }
         for w in store.warnings { lines.append("  warning: \(w)") }
         for p in problems { lines.append("  problem: \(p)") }

@@ -94,10 +94,10 @@ struct AgendaRules {
 
     func lines() -> (AgendaLine?, [AgendaLine]) {
         let items = book.openInvoices(of: customer.id).filter { $0.issueDate <= date }
-        let activities = book.activities(of: customer.id)
-        let lastCall = activities.filter { $0.channel == .phone || $0.channel == .visit }.map(\.date).max()
+        let digest = book.digest(of: customer.id)
+        let lastCall = digest.lastCall
         func calledSince(_ d: CalendarDate) -> Bool { lastCall.map { $0 >= d } ?? false }
-        let latest = activities.last { $0.nextActionDate != nil }
+        let latest = digest.lastScheduled
         let scheduled = latest?.nextActionDate
 
         var callReasons: [AgendaReason] = []
@@ -171,7 +171,7 @@ struct AgendaRules {
                 guard let trigger = triggerDate(step, inv) else { continue }
                 if step.channel.isCall {
                     if !calledSince(trigger) { bestCall = (step, trigger) }
-                } else if !sentSince(step, trigger, activities) { bestWritten = (step, trigger) }
+                } else if !digest.wrote(step: step.id, since: trigger) { bestWritten = (step, trigger) }
             }
             if let (step, trigger) = bestCall, !isDisputed, !snoozed {
                 stepCalls[step.id, default: (step, [], trigger)].1.append(inv.number)
@@ -228,9 +228,4 @@ struct AgendaRules {
         return first.adding(days: (first.days(until: date) / every) * every)
     }
 
-    /// A written step counts as done when a written activity for that step (or any written reminder
-    /// on the customer when no step was recorded) is dated on or after its trigger.
-    func sentSince(_ step: Policy.Step, _ trigger: CalendarDate, _ activities: [Activity]) -> Bool {
-        activities.contains { $0.date >= trigger && $0.channel.isWritten && ($0.step == nil || $0.step == step.id) }
-    }
 }

@@ -17,7 +17,11 @@ public struct Book: Sendable {
     public private(set) var promisesByCustomer: [String: [String]] = [:]
     public private(set) var plans: [String: PaymentPlan] = [:]
     public private(set) var plansByCustomer: [String: [String]] = [:]
+    /// Activities held in memory: all of them for a book built in memory; for a book loaded from a store,
+    /// those recorded since its snapshot (the rest is read per account through `BookStore.history(of:)`).
     public private(set) var activitiesByCustomer: [String: [Activity]] = [:]
+    /// What the agenda needs from each customer's whole history.
+    public private(set) var digests: [String: ActivityDigest] = [:]
     public private(set) var waivers: [String: LateFeeWaiver] = [:]
     /// Dated settlements (payment allocations and credit notes) per invoice, for as-of computations.
     public private(set) var settlementsByInvoice: [String: [Settlement]] = [:]
@@ -92,15 +96,18 @@ public struct Book: Sendable {
         (paymentsByCustomer[customerId] ?? []).compactMap { payments[$0] }
     }
 
-    /// History, oldest first.
+    /// The activities held in memory, oldest first (see `activitiesByCustomer`).
     public func activities(of customerId: String) -> [Activity] { activitiesByCustomer[customerId] ?? [] }
+
+    public func digest(of customerId: String) -> ActivityDigest { digests[customerId] ?? ActivityDigest() }
 
     /// On-account credit: payments not yet lettered to invoices.
     public func unallocatedCredit(of customerId: String) -> Money {
         payments(of: customerId).sum(\.unallocated)
     }
 
-    public var activityCount: Int { activitiesByCustomer.values.reduce(0) { $0 + $1.count } }
+    /// Activities recorded, loaded or not.
+    public var activityCount: Int { digests.values.reduce(0) { $0 + $1.count } }
 
     // MARK: Mutation (only through apply)
 
@@ -134,7 +141,23 @@ public struct Book: Sendable {
         settlementsByInvoice[invoice, default: []].append(s)
         settledTotal[invoice, default: .zero] += s.amount
     }
-    mutating func appendActivity(_ a: Activity) { activitiesByCustomer[a.customerId, default: []].append(a) }
+    mutating func appendActivity(_ a: Activity) {
+        activitiesByCustomer[a.customerId, default: []].append(a)
+        digests[a.customerId, default: ActivityDigest()].add(a)
+    }
+
+    /// Sets a customer's digest as a store saved it (the activities themselves stay on disk).
+    public mutating func restoreDigest(_ digest: ActivityDigest, of customerId: String) throws(DomainError) {
+        guard customers[customerId] != nil else { throw DomainError("refers to unknown customer '\(customerId)'") }
+        digests[customerId] = digest
+        revision += 1
+    }
+
+    /// Forgets the activities held in memory once a store has written them to its history file; the digests stay.
+    public mutating func releaseActivities() {
+        activitiesByCustomer = [:]
+        revision += 1
+    }
     mutating func setDispute(_ d: Dispute) {
         if disputes[d.id] == nil { disputesByCustomer[d.customerId, default: []].append(d.id) }
         disputes[d.id] = d

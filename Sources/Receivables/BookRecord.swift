@@ -52,7 +52,10 @@ public enum BookRecord: Codable, Sendable, Equatable {
 
 extension Book {
     /// Every record, in an order `restore(_:)` accepts (referenced records first).
-    public var records: [BookRecord] {
+    public var records: [BookRecord] { records(includingActivities: true) }
+
+    /// The records, with or without the activities held in memory (a store keeps those in its history file).
+    public func records(includingActivities: Bool) -> [BookRecord] {
         var out: [BookRecord] = []
         out.reserveCapacity(customers.count + invoices.count + payments.count + activityCount + 16)
         out += users.keys.sorted().map { .user(users[$0]!) }
@@ -66,7 +69,7 @@ extension Book {
             out += plans(of: id).map { .plan($0) }
         }
         out += waivers.keys.sorted().map { .waiver(waivers[$0]!) }
-        for id in customerOrder { out += activities(of: id).map { .activity($0) } }
+        if includingActivities { for id in customerOrder { out += activities(of: id).map { .activity($0) } } }
         return out
     }
 

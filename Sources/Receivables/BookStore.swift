@@ -13,9 +13,13 @@ public protocol BookStore: AnyObject {
     func commit(user: String, _ make: (Book) throws -> Change) throws -> Book
     /// Picks up changes made by other instances; true if anything changed.
     func refresh() throws -> Bool
+    /// A customer's whole history, oldest first (a store may keep it on disk, off the start-up path).
+    func history(of customerId: String) throws -> [Activity]
 }
 
 extension BookStore {
+    public func history(of customerId: String) throws -> [Activity] { book.activities(of: customerId) }
+
     @discardableResult
     public func commit(user: String, _ change: Change) throws -> Book { try commit(user: user) { _ in change } }
 }

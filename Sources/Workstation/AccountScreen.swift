@@ -6,6 +6,9 @@ public struct AccountScreen: Screen {
     public let customerId: String
     public var cursor = 0
     private(set) var summary: AccountSummary?
+    /// The account's whole history, newest first (the store may read it from disk), or why it could not be read.
+    private(set) var history: [Activity] = []
+    private(set) var historyProblem: String?
     private var revision = -1
 
     public init(customerId: String) { self.customerId = customerId }
@@ -26,6 +29,13 @@ public struct AccountScreen: Screen {
         let selected = selectedInvoice
         summary = AccountSummary(book: session.book, customerId: customerId, date: session.today)
         revision = session.book.revision
+        do {
+            history = try session.store.history(of: customerId).sorted { ($0.date, $0.at) > ($1.date, $1.at) }
+            historyProblem = nil
+        } catch {
+            history = []
+            historyProblem = "history could not be read: \(error)"
+        }
         if let s = selected, let i = items.firstIndex(where: { $0.invoice.number == s }) { cursor = i }
         cursor = min(cursor, max(0, items.count - 1))
     }
@@ -173,8 +183,8 @@ public struct AccountScreen: Screen {
         }
         canvas.text(" History (newest first)", row: row, style: Style(underline: true))
         row += 1
-        let history = session.book.activities(of: customerId).sorted { ($0.date, $0.at) > ($1.date, $1.at) }
-        if history.isEmpty && row < rows - 2 { canvas.text("   nothing recorded yet", row: row, style: .dim) }
+        if let problem = historyProblem, row < rows - 2 { canvas.text("   " + problem, row: row, style: .error); row += 1 }
+        else if history.isEmpty && row < rows - 2 { canvas.text("   nothing recorded yet", row: row, style: .dim) }
         for a in history where row < rows - 2 {
             let what = [a.channel.label, a.outcome?.label].compactMap { $0 }.joined(separator: " ")
             let next = a.nextActionDate.map { " → next \($0.short)" } ?? ""

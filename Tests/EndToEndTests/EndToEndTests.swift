@@ -57,9 +57,10 @@ import Glibc
         try tmux.waitFor("EXIT=0")
 
         // Started again on the same store: both are there.
-        let book = try JSONFileStore(directory: store).book
+        let reopenedStore = try JSONFileStore(directory: store)
+        let book = reopenedStore.book
         let customer = book.customers.values.first { $0.name == name }!
-        let history = book.activities(of: customer.id).map(\.note)
+        let history = try reopenedStore.history(of: customer.id).map(\.note)
         #expect(history.contains { $0.hasPrefix("Promise of 150,00 € for 30/11/2026") })
         #expect(history.contains { $0.hasPrefix("Dispute PO_MISSING") })
         let dispute = book.disputes(of: customer.id).first { $0.reasonCode == "PO_MISSING" && $0.openedOn == Fixtures.date("2026-11-23") }!
@@ -109,8 +110,9 @@ import Glibc
         let shell = Int32(try tmux.display("#{pane_pid}"))!
         for pid in childProcesses(of: shell) { kill(pid, SIGKILL) }
         try tmux.waitFor("EXIT=137")
-        let book = try JSONFileStore(directory: store).book
-        #expect(book.activitiesByCustomer.values.contains { $0.contains { $0.note == "Rappeler la DAF après le comité de jeudi" } })
+        let reopened = try JSONFileStore(directory: store)
+        let notes = try reopened.book.customerOrder.flatMap { try reopened.history(of: $0).map(\.note) }
+        #expect(notes.contains("Rappeler la DAF après le comité de jeudi"))
     }
 
     @Test func aCorruptStoreIsRefusedWithFileAndLineAndLeftAlone() throws {

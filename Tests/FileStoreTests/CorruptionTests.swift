@@ -28,7 +28,14 @@ import TestSupport
         ("unknown reference", { dir in try replace(dir, "\"customerId\":\"C1\",\"issueDate\"", "\"customerId\":\"C9\",\"issueDate\"") },
          ["unknown customer 'C9'"], 4),
         ("not JSON", { dir in try replace(dir, "{\"invoice\":{", "{\"invoice\":{{") }, ["not valid JSON", "column"], 4),
-        ("future schema", { dir in try replace(dir, "\"schemaVersion\":1", "\"schemaVersion\":7") }, ["newer Relance", "schema 7"], 1),
+        ("future schema", { dir in try replace(dir, "\"schemaVersion\":\(currentSchemaVersion)", "\"schemaVersion\":7") }, ["newer Relance", "schema 7"], 1),
+        ("missing history file", { dir in
+            let name = try FileManager.default.contentsOfDirectory(atPath: dir).first { $0.hasPrefix("history-") }!
+            try FileManager.default.removeItem(atPath: dir + "/" + name)
+        }, ["history file", "is missing"], 1),
+        ("history range of an unknown customer", { dir in
+            try replace(dir, "{\"history\":{\"customerId\":\"C1\"", "{\"history\":{\"customerId\":\"C7\"")
+        }, ["unknown customer 'C7'"], nil),
         ("empty file", { dir in try Data().write(to: URL(fileURLWithPath: dir + "/snapshot.jsonl")) }, ["empty"], 1),
         ("directory instead of file", { dir in
             try FileManager.default.removeItem(atPath: dir + "/snapshot.jsonl")
@@ -51,7 +58,10 @@ import TestSupport
     func badStoreIsRefusedClearlyAndLeftUntouched(index: Int) throws {
         let (name, damage, words, line) = Self.cases[index]
         let dir = TempDirectory("bad"); defer { dir.remove() }
-        try JSONFileStore.create(directory: dir.path, book: Fixtures.book(invoices: [("F1", "2026-09-01", "2026-10-01", "1000.00")]))
+        var book = Fixtures.book(invoices: [("F1", "2026-09-01", "2026-10-01", "1000.00")])
+        try book.apply(.logActivity(activity: Activity(id: "A1", at: "2026-11-20T09:00:00Z", date: Fixtures.date("2026-11-20"), user: "amelie",
+                                                        customerId: "C1", channel: .phone, note: "appel")))
+        try JSONFileStore.create(directory: dir.path, book: book)
         try damage(dir.path)
         let before = snapshotOfFiles(dir.path)
         do {
