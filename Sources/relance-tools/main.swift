@@ -55,6 +55,9 @@ struct Bench: ParsableCommand {
         let all = Agenda(book: store.book, date: today, collector: nil)
         report("agenda of the whole team (\(all.lines.count) lines)", t)
         let customer = store.book.customerOrder[0]
+        t = Date()
+        let history = try store.history(of: customer)
+        report("one account's history, read on demand (\(history.count) records)", t)
         var times: [Double] = []
         for i in 0..<saves {
             let s = Date()
