@@ -1,4 +1,5 @@
 import ArgumentParser
+import FileStore
 import Foundation
 import Interchange
 import Receivables
@@ -30,6 +31,14 @@ struct ImportCommand: ParsableCommand {
         do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
             warn("cannot read \(file): \(error.localizedDescription)")
             throw ExitCode(1)
+        }
+        // The first import makes the store: that is how a book from an accounting package starts.
+        if !FileManager.default.fileExists(atPath: options.store + "/snapshot.jsonl") {
+            do { try JSONFileStore.create(directory: options.store, book: Book()) } catch {
+                warn("cannot create a store in \(options.store): \(error)")
+                throw ExitCode(1)
+            }
+            print("Created a new store in \(options.store)")
         }
         let store = try openStore(options.store)
         var plan: Importer.Plan?

@@ -10,8 +10,8 @@ struct Relance: ParsableCommand {
         commandName: "relance",
         abstract: "Receivables follow-up workstation: the day's calls, accounts, promises, disputes.",
         discussion: """
-        Without a subcommand, opens the full-screen workstation (`relance open`): on --store, or on a fresh demo
-        store with --demo. Keys are shown at the bottom of every screen; press ? for help.
+        Without a subcommand, opens the full-screen workstation (`relance open`): on --store, or on a fresh demo store with --demo. \
+        Keys are shown at the bottom of every screen; press ? for help.
         """,
         subcommands: [OpenCommand.self, DemoCommand.self, AgendaCommand.self, ImportCommand.self, ReportCommand.self,
                       CheckCommand.self, BackupCommand.self],
