@@ -11,6 +11,7 @@ public struct AccountSummary: Sendable {
     public var lateFees: Money
     /// Credit limit use in tenths of a percent, when a limit is set.
     public var creditUsePermille: Int?
+    public var payerProfile: PayerProfile?
     public var items: [ItemRow]
     /// Index of the row where the cumulative share first reaches 80 %.
     public var paretoCutIndex: Int?
@@ -73,6 +74,7 @@ public struct AccountSummary: Sendable {
         onAccountCredit = book.unallocatedCredit(of: customerId)
         lateFees = rows.sum { $0.lateFees.total }
         creditUsePermille = customer.creditLimit.flatMap { $0.isPositive ? total.permille(of: $0) : nil }
+        payerProfile = book.payerProfile(of: customerId, asOf: date)
     }
 }
 

@@ -114,7 +114,7 @@ public struct AccountScreen: Screen {
         let c = s.customer
         canvas.text(" \(c.name)" + (c.siren.map { " · SIREN \($0)" } ?? "") + " · \(c.id)" + (c.orderBlocked ? " · ORDERS HELD" : "")
                     + " · collector \(session.name(of: c.collector)) · sales \(session.name(of: c.salesperson))", row: 1, style: .accent)
-        var terms = " \(c.paymentTermsDays) days · " + (c.creditLimit.map { "credit limit \($0.formatted)" } ?? "no credit limit")
+        var terms = " \(c.paymentTermsDays) days" + (s.payerProfile.map { ", \($0.summary)" } ?? "") + " · " + (c.creditLimit.map { "credit limit \($0.formatted)" } ?? "no credit limit")
         if let use = s.creditUsePermille { terms += " (used \(ReportTable.Cell.permille(use).display)\(use > 1000 ? ", OVER LIMIT" : ""))" }
         // On-account credit first: it is money to letter before calling.
         if s.onAccountCredit.isPositive { terms += " · on account \(s.onAccountCredit.formatted)" }

@@ -25,6 +25,13 @@ import Glibc
         #expect(screen.contains("Amélie Rousseau"))
         #expect(screen.range(of: "[éèêàçÉ]", options: .regularExpression) != nil)
         #expect(screen.contains("Enter Open"))
+        // Resized to 80x24, it redraws to fit: the key bar is on the new last line.
+        try tmux.resize(columns: 80, rows: 24)
+        usleep(300_000)
+        let small = try tmux.waitFor("q Quit")
+        let lines = small.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count <= 25)
+        #expect(lines.prefix(24).last?.contains("Enter Open") == true)
         try tmux.keys("q")
         let end = try tmux.waitFor("EXIT=0")
         #expect(end.contains("The demo store is kept in"))

@@ -206,3 +206,20 @@ import TestSupport
         _ = before
     }
 }
+
+@Suite struct PayerProfileTests {
+    @Test func averageDaysLateWeightedByAmountWithTrend() throws {
+        var b = Fixtures.book(invoices: [("F1", "2026-05-01", "2026-06-01", "3000.00"), ("F2", "2026-06-01", "2026-07-01", "1000.00"),
+                                         ("F3", "2026-09-01", "2026-10-01", "1000.00")])
+        #expect(b.payerProfile(of: "C1", asOf: Fixtures.date("2026-11-23")) == nil)
+        try Fixtures.pay(&b, "V1", on: "2026-06-11", [("F1", "3000.00")])   // 10 days late
+        try Fixtures.pay(&b, "V2", on: "2026-07-31", [("F2", "1000.00")])   // 30 days late
+        try Fixtures.pay(&b, "V3", on: "2026-11-09", [("F3", "1000.00")])   // 39 days late, in the last 90 days
+        let p = try #require(b.payerProfile(of: "C1", asOf: Fixtures.date("2026-11-23")))
+        // (3000 x 10 + 1000 x 30 + 1000 x 39) / 5000 = 19.8 → 20; before: (30000 + 30000) / 4000 = 15; trend 39 - 15 = 24
+        #expect(p.averageDaysLate == 20)
+        #expect(p.payments == 3)
+        #expect(p.trend == 24)
+        #expect(p.summary == "pays 20 d late (trend +24 d)")
+    }
+}

@@ -29,6 +29,11 @@ public final class Tmux {
         _ = try Spawn.run(["tmux", "-L", socket, "send-keys", "-t", session, "-l", text])
     }
 
+    /// Resizes the window, as a user dragging the terminal's corner.
+    public func resize(columns: Int, rows: Int) throws {
+        _ = try Spawn.run(["tmux", "-L", socket, "resize-window", "-t", session, "-x", String(columns), "-y", String(rows)])
+    }
+
     public func capture() throws -> String {
         try Spawn.run(["tmux", "-L", socket, "capture-pane", "-p", "-t", session]).1
     }

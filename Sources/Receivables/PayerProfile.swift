@@ -1,0 +1,38 @@
+/// How a customer pays: average days late over the last year, weighted by amount, and its trend.
+/// The first thing to look at before agreeing a payment plan (seed 003: "le profil payeur").
+public struct PayerProfile: Sendable, Equatable {
+    /// Average days after the due date, weighted by the amounts paid (negative: pays early).
+    public var averageDaysLate: Int
+    /// Payments counted.
+    public var payments: Int
+    /// Average of the last 90 days minus the average of the 275 days before, when both exist.
+    public var trend: Int?
+
+    /// "pays 12 d late (trend +5 d)", "pays on time", for the account header.
+    public var summary: String {
+        let avg = averageDaysLate > 0 ? "pays \(averageDaysLate) d late" : averageDaysLate < 0 ? "pays \(-averageDaysLate) d early" : "pays on time"
+        return avg + (trend.map { $0 == 0 ? "" : " (trend \($0 > 0 ? "+" : "")\($0) d)" } ?? "")
+    }
+}
+
+extension Book {
+    /// The payer profile from payments allocated in the 365 days up to `date`, or nil when there are none.
+    public func payerProfile(of customerId: String, asOf date: CalendarDate) -> PayerProfile? {
+        let since = date.adding(days: -364), recent = date.adding(days: -89)
+        var all: (Int64, Int64) = (0, 0), last: (Int64, Int64) = (0, 0), before: (Int64, Int64) = (0, 0)
+        var count = 0
+        for inv in invoices(of: customerId) {
+            for s in settlementsByInvoice[inv.number] ?? [] {
+                guard case .payment = s.kind, s.date >= since, s.date <= date else { continue }
+                let weighted = s.amount.cents * Int64(inv.dueDate.days(until: s.date))
+                all.0 += weighted; all.1 += s.amount.cents
+                if s.date >= recent { last.0 += weighted; last.1 += s.amount.cents } else { before.0 += weighted; before.1 += s.amount.cents }
+                count += 1
+            }
+        }
+        guard all.1 > 0 else { return nil }
+        func average(_ p: (Int64, Int64)) -> Int { Int(Money(cents: p.0).scaled(by: 1, over: p.1).cents) }
+        let trend = last.1 > 0 && before.1 > 0 ? average(last) - average(before) : nil
+        return PayerProfile(averageDaysLate: average(all), payments: count, trend: trend)
+    }
+}
