@@ -15,7 +15,7 @@ public struct AgendaScreen: Screen {
     public var keyContext: KeyContext { .list }
     public var hints: [KeyHint] {
         [KeyHint("Enter", "Open"), KeyHint("/", "Search"), KeyHint("s", "Mark sent"), KeyHint("a", "Whose"),
-         KeyHint("?", "Help"), KeyHint("q", "Quit")]
+         KeyHint("R", "Reports"), KeyHint("?", "Help"), KeyHint("q", "Quit")]
     }
 
     /// Calls, then reminders: the selectable lines.
@@ -37,6 +37,8 @@ public struct AgendaScreen: Screen {
         case .open:
             guard lines.indices.contains(cursor) else { return .status(.info("Nothing to open: the agenda is empty")) }
             return .push(AccountScreen(customerId: lines[cursor].customerId))
+        case .reports:
+            return .push(ReportScreen())
         case .toggleScope:
             let collectors = session.book.users.values.filter { $0.role == .collector }.map(\.id).sorted()
             let cycle: [String?] = [nil] + collectors

@@ -4,7 +4,7 @@ import TerminalKit
 public enum Command: Equatable, Sendable {
     case up, down, pageUp, pageDown, home, end, left, right
     case open, back, quit, help, search, redraw
-    case logCall, promise, dispute, updateDispute, plan, note, markSent, toggleScope, waiveFees, letterCredit
+    case logCall, promise, dispute, updateDispute, plan, note, markSent, toggleScope, waiveFees, letterCredit, reports
     case nextField, previousField, save, toggle
     case insert(Character), backspace, deleteForward
 }
@@ -57,6 +57,7 @@ public enum Keymap {
                 case "a": return .toggleScope
                 case "w": return .waiveFees
                 case "l": return .letterCredit
+                case "R": return .reports
                 default: return nil
                 }
             }

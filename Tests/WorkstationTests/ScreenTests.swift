@@ -267,3 +267,24 @@ import TerminalKit
         }
     }
 }
+
+@Suite struct ReportScreenTests {
+    @Test func supervisorsSeeTheReportsOnScreen() {
+        let book = Fixtures.book(invoices: [("F1", "2026-09-01", "2026-10-01", "1200.00"), ("F2", "2026-11-01", "2026-12-01", "800.00")])
+        let screen = ScreenBuffer(rows: 24, columns: 80)
+        let app = App(session: Session(store: MemoryStore(book: book), user: User(id: "helene", name: "Hélène", role: .supervisor),
+                                       today: Fixtures.date("2026-11-23")), terminal: screen)
+        app.render()
+        app.handle(.character("R")); app.render()
+        #expect(screen.text.contains("[aged]"))
+        #expect(screen.text.contains("Aged balance at 2026-11-23"))
+        #expect(screen.text.contains("TOTAL") && screen.text.contains("2 000,00 €"))
+        app.handle(.tab); app.render()
+        #expect(screen.text.contains("[dso]"))
+        #expect(screen.text.contains("count-back"))
+        app.handle(.backTab); app.handle(.backTab); app.render()
+        #expect(screen.text.contains("[blocked]"))
+        app.handle(.escape); app.render()
+        #expect(app.top is AgendaScreen)
+    }
+}

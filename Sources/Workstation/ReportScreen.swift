@@ -1,0 +1,105 @@
+import Receivables
+import TerminalKit
+
+/// The supervisor's figures on screen: the same report tables as `relance report`, at the session's date.
+public struct ReportScreen: Screen {
+    public var reportIndex = 0
+    /// First row shown, and first scrolled column (the leading text columns, id and name, stay in place).
+    public var top = 0
+    public var firstColumn = 0
+    private(set) var table: ReportTable?
+    private var problem: String?
+    private var revision = -1
+
+    public init(report: String = "aged") {
+        reportIndex = Analytics.reportNames.firstIndex(of: report) ?? 0
+    }
+
+    var name: String { Analytics.reportNames[reportIndex] }
+
+    /// Leading text columns that never scroll away (an id and a name).
+    var fixedColumns: Int {
+        guard let t = table, let first = t.rows.first else { return 1 }
+        return first.prefix(2).allSatisfy { !$0.isNumeric } && t.columns.count > 2 ? 2 : 1
+    }
+    public var title: String { "Reports" }
+    public var keyContext: KeyContext { .form }   // Tab switches report; no letters are bound
+    public var hints: [KeyHint] {
+        [KeyHint("Tab", "Next report"), KeyHint("↑↓", "Scroll"), KeyHint("←→", "Columns"), KeyHint("Esc", "Back"), KeyHint("F1", "Help")]
+    }
+
+    public mutating func prepare(session: Session) {
+        guard session.book.revision != revision || table == nil else { return }
+        revision = session.book.revision
+        do { table = try Analytics.report(name, book: session.book, asOf: session.today); problem = nil }
+        catch { table = nil; problem = "\(error)" }
+    }
+
+    public mutating func handle(_ command: Command, session: Session) -> ScreenAction {
+        let rows = table?.rows.count ?? 0
+        switch command {
+        case .back: return .pop
+        case .nextField, .previousField:
+            let n = Analytics.reportNames.count
+            reportIndex = (reportIndex + (command == .nextField ? 1 : n - 1)) % n
+            top = 0; firstColumn = 0; table = nil
+            prepare(session: session)
+        case .up: top = max(0, top - 1)
+        case .down: top = min(max(0, rows - 1), top + 1)
+        case .pageUp: top = max(0, top - 10)
+        case .pageDown: top = min(max(0, rows - 1), top + 10)
+        case .left: firstColumn = max(0, firstColumn - 1)
+        case .right: firstColumn = min(max(0, (table?.columns.count ?? 1) - fixedColumns - 1), firstColumn + 1)
+        default: break
+        }
+        return .none
+    }
+
+    public func render(on terminal: Terminal, session: Session) {
+        let canvas = Canvas(terminal: terminal)
+        let (rows, width) = terminal.size
+        canvas.titleBar("Reports", session: session)
+        let tabs = Analytics.reportNames.enumerated().map { i, n in i == reportIndex ? "[\(n)]" : n }.joined(separator: " ")
+        canvas.text(" " + tabs, row: 1, style: .bold)
+        guard let t = table else {
+            canvas.text(" " + (problem ?? ""), row: 3, style: .error)
+            canvas.keyBar(hints)
+            return
+        }
+        canvas.text(" " + t.title, row: 2, style: .accent)
+        // Column widths from the content; the first column is kept, the others scroll with ←→.
+        let all = [t.columns.map(\.title)] + t.rows.map { $0.map(\.display) } + (t.total.map { [$0.map(\.display)] } ?? [])
+        let widths = t.columns.indices.map { i in min(32, all.map { TextWidth.of($0[i]) }.max() ?? 4) }
+        let numeric = t.columns.indices.map { i in t.rows.first?[i].isNumeric ?? false }
+        var shown = Array(0..<fixedColumns)
+        var widthOf = widths
+        if fixedColumns == 2 { widthOf[1] = min(widths[1], 28) }
+        var used = 1 + shown.reduce(0) { $0 + widthOf[$1] + 2 }
+        var i = fixedColumns + firstColumn
+        while i < t.columns.count && used + min(widthOf[i], 12) <= width {
+            if i == t.columns.count - 1 || used + widthOf[i] + 2 > width { widthOf[i] = min(widthOf[i], width - used - 1) }
+            shown.append(i); used += widthOf[i] + 2; i += 1
+        }
+        // The last column shown takes what is left (the DSO report's explanations).
+        if let last = shown.last, last == t.columns.count - 1, !numeric[last] { widthOf[last] = max(widthOf[last], width - used + widthOf[last]) }
+        func line(_ cells: [String]) -> String {
+            " " + shown.map { i in TextWidth.pad(cells[i], to: widthOf[i], alignRight: numeric[i]) }.joined(separator: "  ")
+        }
+        canvas.text(line(t.columns.map(\.title)), row: 4, style: Style(underline: true))
+        let noteRows = min(2, t.notes.count)
+        let bodyRows = rows - 7 - noteRows - (t.total == nil ? 0 : 1)
+        for (k, r) in t.rows.dropFirst(top).prefix(max(0, bodyRows)).enumerated() {
+            canvas.text(line(r.map(\.display)), row: 5 + k)
+        }
+        if t.rows.isEmpty { canvas.text("   (none)", row: 5, style: .dim) }
+        var row = 5 + min(max(0, bodyRows), max(1, t.rows.count - top))
+        if let total = t.total { canvas.text(line(total.map(\.display)), row: row, style: .bold); row += 1 }
+        let more = shown.count < t.columns.count ? " · columns \(shown.count)/\(t.columns.count), ←→" : ""
+        if t.rows.count > bodyRows || !more.isEmpty {
+            terminal.put(" rows \(top + 1)-\(min(t.rows.count, top + bodyRows))/\(t.rows.count)\(more) ", row: 2,
+                         column: max(0, width - 40), style: .dim)
+        }
+        for n in t.notes.prefix(noteRows) where row < rows - 2 { canvas.text(" " + n, row: row, style: .dim); row += 1 }
+        canvas.keyBar(hints)
+    }
+}
