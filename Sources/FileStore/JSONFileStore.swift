@@ -310,6 +310,7 @@ public final class JSONFileStore: BookStore {
         for name in names where name.hasPrefix("history-") && !kept.contains(name) { unlink(backupsPath + "/" + name) }
     }
 
+    /// The history file a snapshot's header names, read from its first line.
     private func backupHistoryName(_ path: String) -> String? {
         guard let fd = try? Posix.open(path, O_RDONLY) else { return nil }
         defer { close(fd) }
@@ -373,7 +374,9 @@ public final class JSONFileStore: BookStore {
     /// not name (a crash between writing a history file and the snapshot that names it).
     private func removeStaleFiles() {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
-        for name in names where name.contains(".tmp-") || (name.hasPrefix("history-") && name != historyFile) {
+        // The snapshot on disk says which history file is live (not this process's memory of it).
+        let live = backupHistoryName(snapshotPath)
+        for name in names where name.contains(".tmp-") || (name.hasPrefix("history-") && name != live && live != nil) {
             unlink(directory + "/" + name)
         }
     }

@@ -58,3 +58,21 @@ import TestSupport
         #expect(snapshotOfFiles(dir.path) == before)
     }
 }
+
+@Suite struct StaleFileTests {
+    @Test func anOrphanHistoryFileFromACrashedCompactionIsRemovedAndTheLiveOneKept() throws {
+        let dir = TempDirectory("orphan"); defer { dir.remove() }
+        var book = Fixtures.book(invoices: [("F1", "2026-09-01", "2026-10-01", "1000.00")])
+        try book.apply(.logActivity(activity: Activity(id: "A1", at: "x", date: Fixtures.date("2026-11-20"), user: "amelie",
+                                                        customerId: "C1", channel: .phone, note: "n")))
+        try JSONFileStore.create(directory: dir.path, book: book)
+        try Data("garbage\n".utf8).write(to: URL(fileURLWithPath: dir.file("history-999.jsonl")))
+        try Data("half".utf8).write(to: URL(fileURLWithPath: dir.file("snapshot.jsonl.tmp-1-2")))
+        let store = try JSONFileStore(directory: dir.path)
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+        #expect(!names.contains("history-999.jsonl"))
+        #expect(!names.contains { $0.contains(".tmp-") })
+        #expect(names.contains("history-0.jsonl"))
+        #expect(try store.history(of: "C1").map(\.id) == ["A1"])
+    }
+}
