@@ -27,6 +27,8 @@ public final class JSONFileStore: BookStore {
     public var compactAfterEntries = 5_000
     /// How many compacted snapshots `backups/` keeps.
     public var backupsKept = 5
+    /// How long the last compaction held the exclusive lock (capture + swap), for the benchmark.
+    public private(set) var lastCompactionLockTime: TimeInterval = 0
 
     private let lock: StoreLock
     /// The history file named by the snapshot (schema 2), and each customer's byte range in it.
@@ -96,6 +98,10 @@ public final class JSONFileStore: BookStore {
     @discardableResult
     public func commit(user: String, _ make: (Book) throws -> Change) throws -> Book {
         guard !isReadOnly else { throw DomainError("read-only session: you cannot change \(directory)") }
+        var needsCompaction = false
+        // Catch up first under the shared lock (a reload after someone's compaction takes a moment): the
+        // exclusive lock is then held only for an incremental catch-up and the append.
+        _ = try refresh()
         try lock.with(exclusive: true) {
             try catchUp()
             try truncateTornTail()
@@ -117,7 +123,11 @@ public final class JSONFileStore: BookStore {
                 try? reloadAll()
                 throw error
             }
-            if journalOffset > compactAfterBytes || journalLines > compactAfterEntries { try compact() }
+            needsCompaction = journalOffset > compactAfterBytes || journalLines > compactAfterEntries
+        }
+        if needsCompaction {
+            // After the lock is released: the save is on disk whatever happens to the compaction.
+            do { try compact() } catch { warnings.append("compaction failed, the journal keeps growing: \(error)") }
         }
         return book
     }
@@ -225,33 +235,93 @@ public final class JSONFileStore: BookStore {
 
     // MARK: Compaction and backups
 
-    /// Writes a new history file and a new snapshot of the current state, then starts an empty journal.
-    /// Each file is written aside and renamed into place; the snapshot names its history file, so a crash at any
-    /// step leaves a snapshot whose history file exists, and replay is idempotent by sequence number.
-    public func compact() throws {
+    /// Writes a new history file and a new snapshot, then a journal holding only what came after them, without
+    /// holding the lock while the big files are written: the state is captured under the lock, the files are
+    /// written aside, and they are swapped in under the lock, carrying over the journal lines appended meanwhile.
+    /// Each file is renamed into place after `fsync`; the snapshot names its history file, so a crash at any step
+    /// leaves a snapshot whose history file exists, and replay is idempotent by sequence number.
+    public func compact() throws { try compact(whileWriting: nil) }
+
+    /// `whileWriting` runs between the capture and the swap, outside the lock (tests race other writers there).
+    func compact(whileWriting: (() throws -> Void)?) throws {
         guard !isReadOnly else { return }
-        let previous = historyFile.map { ($0, historyIndex) }
-        let (name, index) = try Self.writeHistory(book: book, seq: seq, directory: directory, previous: previous)
-        let data = try SnapshotCodec.encode(book, seq: seq, historyFile: name, index: index)
+        var held = Date()
+        let captured = try lock.with(exclusive: true) { () throws -> Captured in
+            defer { lastCompactionLockTime = Date().timeIntervalSince(held) }
+            try catchUp()
+            return Captured(book: book, seq: seq, journalOffset: journalOffset, journalInode: journalInode,
+                            history: historyFile.map { ($0, historyIndex) })
+        }
+        let (name, index) = try Self.writeHistory(book: captured.book, seq: captured.seq, directory: directory, previous: captured.history)
+        let snapshot = try SnapshotCodec.encode(captured.book, seq: captured.seq, historyFile: name, index: index)
+        let aside = snapshotPath + ".tmp-\(getpid())-compact"
+        do { try Posix.writeAside(snapshot, to: aside) } catch { unlink(directory + "/" + name); throw error }
+        try whileWriting?()
+        try lock.with(exclusive: true) {
+            held = Date()
+            defer { lastCompactionLockTime += Date().timeIntervalSince(held) }
+            try catchUp()
+            guard journalInode == captured.journalInode, historyFile == captured.history?.0 else {
+                // Another process compacted meanwhile: what we wrote is already stale.
+                unlink(aside); unlink(directory + "/" + name)
+                return
+            }
+            try swapIn(captured: captured, aside: aside, historyName: name, index: index)
+        }
+    }
+
+    /// The state a compaction writes: the book at `seq`, and where the journal stood then.
+    private struct Captured {
+        var book: Book
+        var seq: Int
+        var journalOffset: Int
+        var journalInode: UInt64
+        var history: (String, [String: Range<Int>])?
+    }
+
+    /// Under the exclusive lock: back up the current files, rename the new snapshot into place, and rewrite the
+    /// journal as a header plus the lines appended since the capture.
+    private func swapIn(captured: Captured, aside: String, historyName name: String, index: [String: Range<Int>]) throws {
         try? FileManager.default.createDirectory(atPath: backupsPath, withIntermediateDirectories: true,
                                                  attributes: [.posixPermissions: Int(Posix.dirMode)])
         // Keep the previous snapshot and its history file as an automatic backup (hard links cost nothing).
         let stamp = Timestamp.now().replacingOccurrences(of: ":", with: "")
-        _ = link(snapshotPath, backupsPath + "/snapshot-\(stamp)-\(seq).jsonl")
+        _ = link(snapshotPath, backupsPath + "/snapshot-\(stamp)-\(captured.seq).jsonl")
         if let old = historyFile { _ = link(directory + "/" + old, backupsPath + "/" + old) }
-        try Posix.writeAtomically(data, to: snapshotPath)
-        let header = JournalCodec.header(baseSeq: seq)
-        try Posix.writeAtomically(header, to: journalPath)
+        guard rename(aside, snapshotPath) == 0 else {
+            let e = Posix.errorText(); unlink(aside); unlink(directory + "/" + name)
+            throw StoreError(file: snapshotPath, "rename failed: \(e)")
+        }
+        try Posix.fsyncDirectory(directory)
+        var journal = JournalCodec.header(baseSeq: captured.seq)
+        var carried = 0
+        if journalOffset > captured.journalOffset {
+            let all = try Posix.readFile(journalPath)
+            let tail = all.subdata(in: captured.journalOffset..<journalOffset)
+            carried = tail.reduce(0) { $1 == 10 ? $0 + 1 : $0 }
+            journal.append(tail)
+        }
+        try Posix.writeAtomically(journal, to: journalPath)
         if let old = historyFile, old != name { unlink(directory + "/" + old) }
         historyFile = name
         historyIndex = index
         loadedSchema = currentSchemaVersion
-        book.releaseActivities()
-        journalOffset = header.count
-        journalLines = 1
+        book.releaseActivities(written: captured.book.activitiesByCustomer.mapValues(\.count))
+        journalOffset = journal.count
+        journalLines = 1 + carried
         journalInode = Posix.stamp(journalPath)?.inode ?? 0
         lastStamp = Posix.stamp(journalPath)
         pruneBackups()
+    }
+
+    /// Compaction when the caller already holds the exclusive lock (the migration at open).
+    private func compactHoldingLock() throws {
+        let captured = Captured(book: book, seq: seq, journalOffset: journalOffset, journalInode: journalInode,
+                                history: historyFile.map { ($0, historyIndex) })
+        let (name, index) = try Self.writeHistory(book: book, seq: seq, directory: directory, previous: captured.history)
+        let aside = snapshotPath + ".tmp-\(getpid())-compact"
+        try Posix.writeAside(try SnapshotCodec.encode(book, seq: seq, historyFile: name, index: index), to: aside)
+        try swapIn(captured: captured, aside: aside, historyName: name, index: index)
     }
 
     /// Writes `history-<seq>….jsonl`: for each customer, its lines from the previous history file (copied as
@@ -297,7 +367,7 @@ public final class JSONFileStore: BookStore {
         for name in ["snapshot.jsonl", "journal.jsonl"] where Posix.exists(directory + "/" + name) {
             try Posix.writeAtomically(try Posix.readFile(directory + "/" + name), to: folder + "/" + name)
         }
-        try compact()
+        try compactHoldingLock()
         warnings.append("\(directory): migrated from schema \(from) to \(currentSchemaVersion); the original files are in \(folder)")
     }
 

@@ -63,6 +63,16 @@ enum Posix {
         try fsyncDirectory(dir.isEmpty ? "." : dir)
     }
 
+    /// Writes `data` to a new file (O_EXCL) and fsyncs it, for a later rename into place.
+    static func writeAside(_ data: Data, to path: String) throws {
+        let fd = try open(path, O_WRONLY | O_CREAT | O_EXCL)
+        do {
+            try writeAll(fd, data, path: path)
+            try fsync(fd, path: path)
+            close(fd)
+        } catch { close(fd); unlink(path); throw error }
+    }
+
     static func readFile(_ path: String) throws -> Data {
         let fd = try open(path, O_RDONLY)
         defer { close(fd) }

@@ -154,8 +154,12 @@ public struct Book: Sendable {
     }
 
     /// Forgets the activities held in memory once a store has written them to its history file; the digests stay.
-    public mutating func releaseActivities() {
-        activitiesByCustomer = [:]
+    /// `written` gives, per customer, how many of the first activities were written (later ones stay in memory).
+    public mutating func releaseActivities(written: [String: Int]) {
+        for (id, n) in written where n > 0 {
+            guard let list = activitiesByCustomer[id] else { continue }
+            activitiesByCustomer[id] = n >= list.count ? nil : Array(list.dropFirst(n))
+        }
         revision += 1
     }
     mutating func setDispute(_ d: Dispute) {

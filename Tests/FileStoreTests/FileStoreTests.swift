@@ -196,3 +196,53 @@ import TestSupport
         #expect { try JSONFileStore(directory: dir.path) } throws: { "\($0)".contains("policy.json") && "\($0)".contains("name") }
     }
 }
+
+/// A compaction writes its files outside the lock: changes others append meanwhile must survive it.
+@Suite struct CompactionRaceTests {
+    @Test func changesAppendedDuringACompactionAreCarriedOver() throws {
+        let dir = TempDirectory("race-compact"); defer { dir.remove() }
+        var book = Fixtures.book(invoices: [("F1", "2026-09-01", "2026-10-01", "1000.00")])
+        try book.apply(.upsertCustomer(customer: Customer(id: "C2", name: "Autre")))
+        let a = try JSONFileStore.create(directory: dir.path, book: book)
+        let b = try JSONFileStore(directory: dir.path)
+        func note(_ id: String, _ c: String) -> Change {
+            .logActivity(activity: Activity(id: id, at: "t", date: Fixtures.date("2026-11-23"), user: "u", customerId: c, channel: .phone, note: id))
+        }
+        for i in 1...5 { try a.commit(user: "a", note("A\(i)", "C1")) }
+        // b compacts in the background while a keeps saving: run both and interleave.
+        let group = DispatchGroup()
+        nonisolated(unsafe) var compactionError: Error?
+        nonisolated(unsafe) let other = b      // its own lock file descriptor: flock excludes it like another process
+        DispatchQueue.global().async(group: group) { do { try other.compact() } catch { compactionError = error } }
+        for i in 6...40 { try a.commit(user: "a", note("A\(i)", i % 2 == 0 ? "C1" : "C2")) }
+        group.wait()
+        #expect(compactionError == nil)
+        try b.commit(user: "b", note("B1", "C2"))
+        let c = try JSONFileStore(directory: dir.path)
+        let all = try c.history(of: "C1").map(\.id) + c.history(of: "C2").map(\.id)
+        #expect(Set(all) == Set((1...40).map { "A\($0)" } + ["B1"]))
+        #expect(all.count == 41)
+        #expect(c.seq == 41)
+        #expect(StoreCheck.run(directory: dir.path).ok)
+    }
+
+    @Test func savesBetweenTheCaptureAndTheSwapAreKept() throws {
+        let dir = TempDirectory("swap"); defer { dir.remove() }
+        let a = try JSONFileStore.create(directory: dir.path, book: Fixtures.book(invoices: [("F1", "2026-09-01", "2026-10-01", "1000.00")]))
+        let b = try JSONFileStore(directory: dir.path)
+        func note(_ id: String) -> Change {
+            .logActivity(activity: Activity(id: id, at: "t", date: Fixtures.date("2026-11-23"), user: "u", customerId: "C1", channel: .phone, note: id))
+        }
+        for i in 1...3 { try a.commit(user: "a", note("A\(i)")) }
+        try b.compact(whileWriting: { for i in 4...6 { try a.commit(user: "a", note("A\(i)")) } })
+        // b's snapshot stops at change 3; the journal carries 4-6 over.
+        let journal = try String(contentsOfFile: dir.file("journal.jsonl"), encoding: .utf8).split(separator: "\n")
+        #expect(journal.first?.contains("\"baseSeq\":3") == true)
+        #expect(journal.count == 4)
+        #expect(try b.history(of: "C1").map(\.id) == (1...6).map { "A\($0)" })
+        let c = try JSONFileStore(directory: dir.path)
+        #expect(try c.history(of: "C1").map(\.id) == (1...6).map { "A\($0)" })
+        try a.commit(user: "a", note("A7"))            // a notices the new journal and appends after the carried lines
+        #expect(try JSONFileStore(directory: dir.path).history(of: "C1").count == 7)
+    }
+}
