@@ -21,7 +21,7 @@ let package = Package(
                 resources: [.copy("policy"), .copy("catalogue"), .copy("demo"), .copy("templates")]),
         .target(name: "Receivables", dependencies: ["RelanceResources"]),
         .target(name: "FileStore", dependencies: ["Receivables"]),
-        .target(name: "Interchange", dependencies: ["Receivables"]),
+        .target(name: "Interchange", dependencies: ["Receivables", "RelanceResources"]),
         .target(name: "DemoData", dependencies: ["Receivables", "RelanceResources"]),
         .target(name: "TerminalKit", dependencies: ["CNCursesW"]),
         .target(name: "Workstation", dependencies: ["Receivables", "TerminalKit"]),

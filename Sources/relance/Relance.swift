@@ -13,8 +13,8 @@ struct Relance: ParsableCommand {
         Without a subcommand, opens the full-screen workstation (`relance open`): on --store, or on a fresh demo store with --demo. \
         Keys are shown at the bottom of every screen; press ? for help.
         """,
-        subcommands: [OpenCommand.self, DemoCommand.self, AgendaCommand.self, ImportCommand.self, ReportCommand.self,
-                      CheckCommand.self, BackupCommand.self],
+        subcommands: [OpenCommand.self, DemoCommand.self, AgendaCommand.self, LettersCommand.self, ImportCommand.self,
+                      ReportCommand.self, CheckCommand.self, BackupCommand.self],
         defaultSubcommand: OpenCommand.self
     )
 }

@@ -1,0 +1,50 @@
+import ArgumentParser
+import FileStore
+import Foundation
+import Interchange
+import Receivables
+
+/// `relance letters`: the written reminders of an agenda as letters, optionally recorded as sent.
+struct LettersCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "letters",
+        abstract: "Write the agenda's reminder letters (one per customer and step) as text files.")
+
+    @OptionGroup var options: StoreOptions
+
+    @Option(help: "The day (default: today).")
+    var date: CalendarDate?
+
+    @Option(help: "A collector's user id (default: the whole team).")
+    var collector: String?
+
+    @Option(help: "Directory to write the letters to (created if needed).")
+    var out: String
+
+    @Flag(help: "Record each letter as sent in the account's history (they leave the agenda).")
+    var markSent = false
+
+    @Option(help: "Who sends them (recorded with --mark-sent).")
+    var user: String = ProcessInfo.processInfo.environment["USER"] ?? "relance"
+
+    func run() throws {
+        let store = try openStore(options.store)
+        let day = date ?? .today()
+        let agenda = Agenda(book: store.book, date: day, collector: collector)
+        let letters: [LetterWriter.Letter]
+        do { letters = try LetterWriter.letters(for: agenda, book: store.book) } catch {
+            warn("\(error)")
+            throw ExitCode(1)
+        }
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        for l in letters { try l.text.write(toFile: out + "/" + l.fileName, atomically: true, encoding: .utf8) }
+        if markSent && !letters.isEmpty {
+            try store.commit(user: user, .batch(changes: letters.map { l in
+                .logActivity(activity: Activity(id: "LTR-\(day.iso)-\(l.line.customerId)-\(l.line.reasons[0].step)", at: Timestamp.now(), date: day,
+                                                user: user, customerId: l.line.customerId, invoices: l.line.reasons[0].invoices,
+                                                channel: l.line.channel.activityChannel, note: "\(l.line.reasons[0].label): \(l.fileName)",
+                                                step: l.line.reasons[0].step))
+            }))
+        }
+        print("\(letters.count) letter\(letters.count == 1 ? "" : "s") written to \(out)\(markSent ? " and recorded as sent" : "")")
+    }
+}
