@@ -52,7 +52,7 @@ struct OpenCommand: ParsableCommand {
         let session = try Sessions.make(store: fileStore, userId: user, demo: demo, today: today)
         let color = !noColor && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         let code = try Workbench.run(session: session, color: color, warnings: fileStore.warnings)
-        if demo { print("The demo store is kept in \(directory); reopen it with: relance --store \(directory)") }
+        if demo { print("The demo store is kept in \(directory); reopen it with: relance --store \(directory) --user \(session.user.id)") }
         if code != 0 { throw ExitCode(code) }
     }
 }
