@@ -15,16 +15,21 @@ public struct AccountScreen: Screen {
 
     public var title: String { "Account" }
     public var keyContext: KeyContext { .list }
+    /// False for salespeople and read-only sessions: the key bar then shows only what they may do.
+    private var mayRecordMoney = true
+
     public var hints: [KeyHint] {
-        [KeyHint("c", "Call"), KeyHint("p", "Promise"), KeyHint("d", "Dispute"), KeyHint("r", "Resolve"), KeyHint("e", "Plan"),
-         KeyHint("n", "Note"), KeyHint("w", "Waive fees"), KeyHint("l", "Letter credit"), KeyHint("/", "Search"), KeyHint("?", "Help"),
-         KeyHint("Esc", "Back")]
+        let money = [KeyHint("c", "Call"), KeyHint("p", "Promise"), KeyHint("d", "Dispute"), KeyHint("r", "Resolve"), KeyHint("e", "Plan")]
+        let more = [KeyHint("w", "Waive fees"), KeyHint("l", "Letter credit")]
+        return (mayRecordMoney ? money : []) + [KeyHint("n", "Note")] + (mayRecordMoney ? more : [])
+            + [KeyHint("/", "Search"), KeyHint("?", "Help"), KeyHint("Esc", "Back")]
     }
 
     var items: [AccountSummary.ItemRow] { summary?.items ?? [] }
     var selectedInvoice: String? { items.indices.contains(cursor) ? items[cursor].invoice.number : nil }
 
     public mutating func prepare(session: Session) {
+        mayRecordMoney = session.moneyRefusal == nil
         guard session.book.revision != revision || summary == nil, session.book.customers[customerId] != nil else { return }
         let selected = selectedInvoice
         summary = AccountSummary(book: session.book, customerId: customerId, date: session.today)
