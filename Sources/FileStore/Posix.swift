@@ -51,12 +51,7 @@ enum Posix {
     static func writeAtomically(_ data: Data, to path: String) throws {
         let dir = (path as NSString).deletingLastPathComponent
         let temp = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let fd = try open(temp, O_WRONLY | O_CREAT | O_EXCL)
-        do {
-            try writeAll(fd, data, path: temp)
-            try fsync(fd, path: temp)
-            close(fd)
-        } catch { close(fd); unlink(temp); throw error }
+        try writeAside(data, to: temp)
         guard rename(temp, path) == 0 else {
             let e = errorText(); unlink(temp); throw StoreError(file: path, "rename failed: \(e)")
         }

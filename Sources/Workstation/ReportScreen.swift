@@ -44,10 +44,7 @@ public struct ReportScreen: Screen {
             reportIndex = (reportIndex + (command == .nextField ? 1 : n - 1)) % n
             top = 0; firstColumn = 0; table = nil
             prepare(session: session)
-        case .up: top = max(0, top - 1)
-        case .down: top = min(max(0, rows - 1), top + 1)
-        case .pageUp: top = max(0, top - 10)
-        case .pageDown: top = min(max(0, rows - 1), top + 10)
+        case .up, .down, .pageUp, .pageDown: top = movedCursor(top, by: command, count: rows) ?? top
         case .left: firstColumn = max(0, firstColumn - 1)
         case .right: firstColumn = min(max(0, (table?.columns.count ?? 1) - fixedColumns - 1), firstColumn + 1)
         default: break

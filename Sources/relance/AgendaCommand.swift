@@ -8,25 +8,31 @@ struct AgendaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "agenda", abstract: "Print the agenda of a date (calls by priority, then written reminders).")
 
     @OptionGroup var options: StoreOptions
-
-    @Option(help: "The day (default: today).")
-    var date: CalendarDate?
-
-    @Option(help: "A collector's user id (default: the whole team).")
-    var collector: String?
+    @OptionGroup var day: AgendaOptions
 
     @Option(help: "text, csv or json.")
     var format: OutputFormat = .text
 
     func run() throws {
         let store = try openStore(options.store)
-        if let c = collector, store.book.users[c] == nil, !store.book.customers.values.contains(where: { $0.collector == c }) {
+        if let c = day.collector, store.book.users[c] == nil, !store.book.customers.values.contains(where: { $0.collector == c }) {
             warn("no collector '\(c)' in this store (collectors: \(Set(store.book.customers.values.compactMap(\.collector)).sorted().joined(separator: ", ")))")
             throw ExitCode(1)
         }
-        let agenda = Agenda(book: store.book, date: date ?? .today(), collector: collector)
+        let agenda = day.agenda(store.book)
         print(TableFormatter.format(AgendaExport.table(agenda, book: store.book), as: format), terminator: "")
     }
 }
 
 extension OutputFormat: ExpressibleByArgument {}
+
+/// Which agenda: a day and a collector, for `relance agenda` and `relance letters`.
+struct AgendaOptions: ParsableArguments {
+    @Option(help: "The day (default: today).")
+    var date: CalendarDate?
+
+    @Option(help: "A collector's user id (default: the whole team).")
+    var collector: String?
+
+    func agenda(_ book: Book) -> Agenda { Agenda(book: book, date: date ?? .today(), collector: collector) }
+}

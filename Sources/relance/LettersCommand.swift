@@ -10,12 +10,7 @@ struct LettersCommand: ParsableCommand {
         abstract: "Write the agenda's reminder letters (one per customer and step) as text files.")
 
     @OptionGroup var options: StoreOptions
-
-    @Option(help: "The day (default: today).")
-    var date: CalendarDate?
-
-    @Option(help: "A collector's user id (default: the whole team).")
-    var collector: String?
+    @OptionGroup var which: AgendaOptions
 
     @Option(help: "Directory to write the letters to (created if needed).")
     var out: String
@@ -28,8 +23,8 @@ struct LettersCommand: ParsableCommand {
 
     func run() throws {
         let store = try openStore(options.store)
-        let day = date ?? .today()
-        let agenda = Agenda(book: store.book, date: day, collector: collector)
+        let agenda = which.agenda(store.book)
+        let day = agenda.date
         let letters: [LetterWriter.Letter]
         do { letters = try LetterWriter.letters(for: agenda, book: store.book) } catch {
             warn("\(error)")
