@@ -188,7 +188,8 @@ public final class JSONFileStore: BookStore {
             let lineNumber = journalLines + 1
             let complete = r.upperBound < data.count   // followed by a newline
             let isLast = i == lines.count - 1
-            switch JournalCodec.parse(data.subdata(in: r), decoder: decoder) {
+            let parsed = JournalCodec.parse(data.subdata(in: r), decoder: decoder)
+            switch parsed {
             case .success(.header(let version, let baseSeq)):
                 guard lineNumber == 1 else { throw StoreError(file: journalPath, line: lineNumber, "a journal header in the middle of the journal") }
                 guard version <= currentSchemaVersion else {
@@ -209,7 +210,7 @@ public final class JSONFileStore: BookStore {
                 }
             case .success, .failure:
                 let problem: String
-                if case .failure(let m) = JournalCodec.parse(data.subdata(in: r), decoder: decoder) { problem = m.message } else { problem = "incomplete line" }
+                if case .failure(let m) = parsed { problem = m.message } else { problem = "incomplete line" }
                 guard isLast else { throw StoreError(file: journalPath, line: lineNumber, problem) }
                 // A torn last line is what a crash in the middle of an append leaves: report it and stop there.
                 let warning = "\(journalPath):\(lineNumber): last line ignored (\(complete ? problem : "incomplete write")); the changes before it are intact"
