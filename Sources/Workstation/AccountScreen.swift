@@ -129,10 +129,10 @@ public struct AccountScreen: Screen {
                     row: 3, style: .bold)
 
         // Open invoices, largest first.
-        let cols = Column.layout([Column(11), Column(8), Column(5, right: true), Column(9), Column(14, right: true), Column(6, right: true), Column(nil)],
+        let table = TableLayout([Column(11), Column(8), Column(5, right: true), Column(9), Column(14, right: true), Column(6, right: true), Column(nil)],
                                  total: width - 1)
         let header = ["Invoice", "Due", "Days", "State", "Open", "Cum.", "Notes"]
-        canvas.text(" " + zip(header, cols).enumerated().map { i, hc in TextWidth.pad(hc.0, to: hc.1, alignRight: [2, 4, 5].contains(i)) }.joined(separator: " "),
+        canvas.text(table.line(header),
                     row: 4, style: Style(underline: true))
         let available = rows - 5 - 2
         let contactRows = min(2, c.contacts.count) + 1
@@ -171,7 +171,7 @@ public struct AccountScreen: Screen {
             case .dueSoon: .dueSoon
             default: .plain
             }
-            let text = " " + zip(cells, cols).enumerated().map { k, c in TextWidth.pad(c.0, to: c.1, alignRight: [2, 4, 5].contains(k)) }.joined(separator: " ")
+            let text = table.line(cells)
             canvas.text(text, row: row, style: style.with(reverse: i == cursor))
         }
         var row = 5 + invoiceRows

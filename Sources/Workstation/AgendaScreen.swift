@@ -81,10 +81,10 @@ public struct AgendaScreen: Screen {
         let showCollector = scope == nil
         // On a narrow screen the team view drops the phone column (the bottom pane shows the contact).
         let showPhone = !showCollector || width >= 100
-        let cols = Column.layout([Column(3, right: true), Column(nil), Column(width >= 100 ? 24 : 18), Column(13, right: true), Column(5, right: true),
+        let table = TableLayout([Column(3, right: true), Column(nil), Column(width >= 100 ? 24 : 18), Column(13, right: true), Column(5, right: true),
                                   Column(showCollector ? 7 : 0), Column(showPhone ? 14 : 0)], total: width - 1)
         let header = ["#", "Customer", "Why", "At stake", "Late", showCollector ? "Who" : "", showPhone ? "Call" : ""]
-        canvas.text(" " + zip(header, cols).enumerated().map { i, hc in TextWidth.pad(hc.0, to: hc.1, alignRight: [0, 3, 4].contains(i)) }.joined(separator: " "),
+        canvas.text(table.line(header),
                     row: 2, style: Style(underline: true))
         if lines.isEmpty {
             canvas.text("  Nothing due today for \(whose). Press / to look up a customer, a to see another agenda.", row: listTop, style: .dim)
@@ -109,7 +109,7 @@ public struct AgendaScreen: Screen {
                          showCollector ? (line.collector ?? "") : "", call]
             var style: Style = line.tier == 0 ? .overdue.with(bold: true) : line.critical ? .overdue : line.oldestDaysOverdue > 0 ? .plain : .dueSoon
             if line.kind == .written { style = .plain }
-            let text = " " + zip(cells, cols).enumerated().map { i, c in TextWidth.pad(c.0, to: c.1, alignRight: [0, 3, 4].contains(i)) }.joined(separator: " ")
+            let text = table.line(cells)
             canvas.text(text, row: row, style: style.with(reverse: index == cursor))
         }
         // Why am I here: the selected line's reasons, with steps and dates.

@@ -65,3 +65,19 @@ struct Column {
         return columns.map { $0.width ?? flex }
     }
 }
+
+/// Columns laid out for a screen width: turns a row of cells into one line, each cell padded or cut to its
+/// column and aligned as the column says.
+struct TableLayout {
+    let columns: [Column]
+    let widths: [Int]
+
+    init(_ columns: [Column], total: Int) {
+        self.columns = columns
+        widths = Column.layout(columns, total: total)
+    }
+
+    func line(_ cells: [String]) -> String {
+        " " + cells.indices.map { i in TextWidth.pad(cells[i], to: widths[i], alignRight: columns[i].right) }.joined(separator: " ")
+    }
+}
