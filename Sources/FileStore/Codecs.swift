@@ -3,8 +3,9 @@ import Receivables
 
 /// Schema of the files this version writes; older ones are migrated on load, newer ones refused.
 /// 1: activities inside the snapshot. 2: activities in a history file named by the snapshot, with a digest
-/// per customer in the snapshot (docs/STORE.md).
-public let currentSchemaVersion = 2
+/// per customer in the snapshot. 3: checksums everywhere (the snapshot ends with a line of block CRCs, each
+/// customer's history range has its CRC) and the snapshot names the journal that continues it (docs/STORE.md).
+public let currentSchemaVersion = 3
 
 /// One line of the journal: a change, who made it, when, and its sequence number.
 public struct JournalEntry: Codable, Sendable {
@@ -22,9 +23,13 @@ enum JournalCodec {
     static let prefix = Array(#"{"crc":""#.utf8)          // then 8 hex digits
     static let middle = Array(#"","entry":"#.utf8)
 
-    static func header(baseSeq: Int) -> Data {
-        Data(#"{"journal":{"schemaVersion":\#(currentSchemaVersion),"baseSeq":\#(baseSeq)}}"#.utf8 + [10])
+    /// The first line. `id` ties the journal to the snapshot it continues (the snapshot header names it).
+    static func header(baseSeq: Int, id: String) -> Data {
+        Data(#"{"journal":{"schemaVersion":\#(currentSchemaVersion),"baseSeq":\#(baseSeq),"id":"\#(id)"}}"#.utf8 + [10])
     }
+
+    /// A new journal identity: random, so a journal from another store or generation never passes for this one.
+    static func newId() -> String { String(format: "%08x%08x", UInt32.random(in: 0...UInt32.max), UInt32.random(in: 0...UInt32.max)) }
 
     static func line(_ entry: JournalEntry, encoder: JSONEncoder) throws -> Data {
         let body = try encoder.encode(entry)
@@ -36,16 +41,16 @@ enum JournalCodec {
         return out
     }
 
-    struct Header: Decodable { struct Inner: Decodable { var schemaVersion: Int; var baseSeq: Int }; var journal: Inner }
+    struct Header: Decodable { struct Inner: Decodable { var schemaVersion: Int; var baseSeq: Int; var id: String? }; var journal: Inner }
 
-    enum Parsed { case header(Int, Int), entry(JournalEntry) }
+    enum Parsed { case header(Header.Inner), entry(JournalEntry) }
 
     /// Parses one line (without its newline); the error message says what is wrong.
     static func parse(_ line: Data, decoder: JSONDecoder) -> Result<Parsed, LineProblem> {
         let bytes = [UInt8](line)
         if bytes.starts(with: Array(#"{"journal""#.utf8)) {
             guard let h = try? decoder.decode(Header.self, from: line) else { return .failure(LineProblem("unreadable journal header")) }
-            return .success(.header(h.journal.schemaVersion, h.journal.baseSeq))
+            return .success(.header(h.journal))
         }
         let headLength = prefix.count + 8 + middle.count
         guard bytes.count > headLength + 1, bytes.starts(with: prefix),
@@ -69,13 +74,76 @@ enum SnapshotCodec {
         struct Inner: Codable {
             var schemaVersion: Int; var seq: Int; var createdAt: String; var records: Int
             var history: String?
+            /// Schema 3: the journal that continues this snapshot, and the one it replaced (a crash between the
+            /// snapshot's rename and the journal's rewrite leaves that one in place, which is legitimate).
+            var journal: JournalRef?
+            var previousJournal: String?
         }
         var snapshot: Inner
     }
 
+    struct JournalRef: Codable, Equatable { var id: String; var baseSeq: Int }
+
+    /// Schema 3's last line: the CRC-32 of each block of the bytes before it, so any damaged byte (the header's
+    /// seq included) is found, and a truncated file has no end line.
+    struct Trailer: Codable {
+        struct Inner: Codable { var bytes: Int; var block: Int; var crc: [String] }
+        var end: Inner
+    }
+    static let trailerPrefix = Array(#"{"end":"#.utf8)
+    static let checksumBlock = 4 << 20
+
+    static func trailer(for data: Data) -> Data {
+        let count = data.count
+        let blocks = (count + checksumBlock - 1) / checksumBlock
+        var crcs = [String](repeating: "", count: blocks)
+        data.withUnsafeBytes { raw in
+            nonisolated(unsafe) let raw = raw
+            crcs.withUnsafeMutableBufferPointer { out in
+                nonisolated(unsafe) let out = out
+                DispatchQueue.concurrentPerform(iterations: blocks) { b in
+                    let r = (b * checksumBlock)..<min(count, (b + 1) * checksumBlock)
+                    out[b] = CRC32.hex(CRC32.checksum(UnsafeRawBufferPointer(rebasing: raw[r])))
+                }
+            }
+        }
+        let list = crcs.map { "\"\($0)\"" }.joined(separator: ",")
+        return Data(#"{"end":{"block":\#(checksumBlock),"bytes":\#(count),"crc":[\#(list)]}}"#.utf8 + [10])
+    }
+
+    /// Checks the end line of a schema-3 snapshot: present, and every block's CRC right. Returns where the body ends.
+    static func verifyTrailer(_ data: Data, lines: [Range<Int>], path: String) throws -> Int {
+        guard let last = lines.last, data[last].starts(with: trailerPrefix),
+              let t = try? JSONDecoder().decode(Trailer.self, from: data[last]) else {
+            throw StoreError(file: path, line: lines.count, "the end line with the checksums is missing: the file is truncated or was edited")
+        }
+        let body = last.lowerBound - data.startIndex
+        guard t.end.bytes == body, t.end.block > 0, t.end.crc.count == (body + t.end.block - 1) / t.end.block else {
+            throw StoreError(file: path, line: lines.count, "the end line says \(t.end.bytes) bytes before it, there are \(body): the file was cut or edited")
+        }
+        let block = t.end.block
+        var bad = [Bool](repeating: false, count: t.end.crc.count)
+        data.withUnsafeBytes { raw in
+            nonisolated(unsafe) let raw = raw
+            bad.withUnsafeMutableBufferPointer { out in
+                nonisolated(unsafe) let out = out
+                DispatchQueue.concurrentPerform(iterations: t.end.crc.count) { b in
+                    let r = (b * block)..<min(body, (b + 1) * block)
+                    out[b] = CRC32.hex(CRC32.checksum(UnsafeRawBufferPointer(rebasing: raw[r]))) != t.end.crc[b]
+                }
+            }
+        }
+        if let b = bad.firstIndex(of: true) {
+            let start = b * block, end = min(body, (b + 1) * block)
+            let first = lineNumber(ofOffset: data.startIndex + start, in: lines), lastLine = lineNumber(ofOffset: data.startIndex + max(start, end - 1), in: lines)
+            throw StoreError(file: path, line: first, "bytes \(start)-\(end) (lines \(first)-\(lastLine)) do not match their checksum: the file was altered or damaged")
+        }
+        return last.lowerBound
+    }
+
     /// Where a customer's activities are in the history file, and their digest.
     struct HistoryLine: Codable {
-        struct Inner: Codable { var customerId: String; var offset: Int; var length: Int; var digest: ActivityDigest }
+        struct Inner: Codable { var customerId: String; var offset: Int; var length: Int; var crc: String?; var digest: ActivityDigest }
         var history: Inner
     }
 
@@ -85,34 +153,38 @@ enum SnapshotCodec {
         var seq: Int
         var schemaVersion: Int
         var historyFile: String?
-        var historyIndex: [String: Range<Int>]
+        var historyIndex: HistoryIndex
+        var journal: JournalRef?
+        var previousJournal: String?
     }
 
-    static func headerLine(seq: Int, records: Int, history: String?) throws -> Data {
+    static func headerLine(seq: Int, records: Int, history: String?, journal: JournalRef?, previousJournal: String?) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         var out = try encoder.encode(Header(snapshot: .init(schemaVersion: currentSchemaVersion, seq: seq, createdAt: Timestamp.now(),
-                                                            records: records, history: history)))
+                                                            records: records, history: history, journal: journal, previousJournal: previousJournal)))
         out.append(10)
         return out
     }
 
-    /// A schema-2 snapshot: the book's records without activities, then one history line per customer that has any.
-    static func encode(_ book: Book, seq: Int, historyFile: String, index: [String: Range<Int>]) throws -> Data {
+    /// A snapshot: the book's records without activities, then one history line per customer that has any,
+    /// then the end line of checksums.
+    static func encode(_ book: Book, seq: Int, historyFile: String, index: HistoryIndex, journal: JournalRef, previousJournal: String?) throws -> Data {
         let records = book.records(includingActivities: false)
         let customers = book.customerOrder.filter { book.digest(of: $0).count > 0 }
-        var out = try headerLine(seq: seq, records: records.count + customers.count, history: historyFile)
+        var out = try headerLine(seq: seq, records: records.count + customers.count, history: historyFile, journal: journal, previousJournal: previousJournal)
         let writer = JSONWriter(capacity: records.count * 200)
         for r in records { r.write(to: writer); writer.bytes.append(10) }
         out.append(contentsOf: writer.bytes)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         for id in customers {
-            let range = index[id] ?? 0..<0
-            out.append(try encoder.encode(HistoryLine(history: .init(customerId: id, offset: range.lowerBound, length: range.count,
-                                                                      digest: book.digest(of: id)))))
+            let entry = index.entries[id] ?? HistoryIndex.Entry(range: 0..<0, crc: CRC32.checksum(Data()))
+            out.append(try encoder.encode(HistoryLine(history: .init(customerId: id, offset: entry.range.lowerBound, length: entry.range.count,
+                                                                      crc: CRC32.hex(entry.crc ?? 0), digest: book.digest(of: id)))))
             out.append(10)
         }
+        out.append(trailer(for: out))
         return out
     }
 
@@ -120,7 +192,7 @@ enum SnapshotCodec {
     static func encodeFull(_ book: Book, seq: Int, history: Data) throws -> Data {
         let records = book.records(includingActivities: true)
         let historyLines = history.reduce(0) { $1 == 10 ? $0 + 1 : $0 }
-        var out = try headerLine(seq: seq, records: records.count + historyLines, history: nil)
+        var out = try headerLine(seq: seq, records: records.count + historyLines, history: nil, journal: nil, previousJournal: nil)
         let writer = JSONWriter(capacity: records.count * 200)
         let split = records.firstIndex { if case .activity = $0 { return true }; return false } ?? records.count
         for r in records[..<split] { r.write(to: writer); writer.bytes.append(10) }
@@ -129,6 +201,7 @@ enum SnapshotCodec {
         writer.bytes = []
         for r in records[split...] { r.write(to: writer); writer.bytes.append(10) }
         out.append(contentsOf: writer.bytes)
+        out.append(trailer(for: out))
         return out
     }
 
@@ -151,7 +224,26 @@ enum SnapshotCodec {
         if let h = header.snapshot.history, h.contains("/") || !h.hasPrefix("history-") {
             throw StoreError(file: path, line: 1, "names '\(h)' as its history file; expected history-….jsonl in the store")
         }
-        let body = Array(lines.dropFirst()).filter { !$0.isEmpty }
+        // Schema 3: the end line's checksums. A mismatch is reported after decoding, so a line the decoder can
+        // name precisely (a hand edit: "line 3: paymentTermsDays expected a whole number") gets that message.
+        var all = lines
+        var integrity: StoreError?
+        if v >= 3 {
+            do { _ = try verifyTrailer(data, lines: lines, path: path) } catch let e as StoreError { integrity = e }
+            if let last = lines.last, data[last].starts(with: trailerPrefix) { all.removeLast() }
+        }
+        do {
+            let loaded = try decodeBody(data, lines: lines, body: all, header: header, path: path, into: base)
+            if let integrity { throw integrity }
+            return loaded
+        } catch let e as StoreError {
+            throw e
+        }
+    }
+
+    private static func decodeBody(_ data: Data, lines: [Range<Int>], body all: [Range<Int>], header: Header, path: String, into base: Book) throws -> Loaded {
+        let v = header.snapshot.schemaVersion
+        let body = Array(all.dropFirst()).filter { !$0.isEmpty }
         guard body.count == header.snapshot.records else {
             throw StoreError(file: path, line: lines.count, "holds \(body.count) records, its header says \(header.snapshot.records): the file is truncated or was edited")
         }
@@ -190,7 +282,11 @@ enum SnapshotCodec {
                 out[chunk] = .success(items)
             }
         }
-        var loaded = Loaded(book: base, seq: header.snapshot.seq, schemaVersion: v, historyFile: header.snapshot.history, historyIndex: [:])
+        var loaded = Loaded(book: base, seq: header.snapshot.seq, schemaVersion: v, historyFile: header.snapshot.history, historyIndex: HistoryIndex(),
+                            journal: header.snapshot.journal, previousJournal: header.snapshot.previousJournal)
+        if v >= 3 && header.snapshot.history != nil && header.snapshot.journal == nil {
+            throw StoreError(file: path, line: 1, "names no journal: a schema-\(v) snapshot must name the journal that continues it")
+        }
         var index = 0
         for r in results {
             let items: [Item]
@@ -202,8 +298,17 @@ enum SnapshotCodec {
                     case .history(let h):
                         guard loaded.historyFile != nil else { throw DomainError("a history line, but the header names no history file") }
                         guard h.offset >= 0, h.length >= 0 else { throw DomainError("a negative history range") }
+                        guard loaded.historyIndex.entries[h.customerId] == nil else { throw DomainError("a second history line for \(h.customerId)") }
+                        let crc: UInt32?
+                        if let text = h.crc {
+                            guard text.utf8.count == 8, let c = UInt32(text, radix: 16) else { throw DomainError("history checksum '\(text)' is not 8 hex digits") }
+                            crc = c
+                        } else {
+                            guard v < 3 else { throw DomainError("history line without its checksum") }
+                            crc = nil
+                        }
                         try loaded.book.restoreDigest(h.digest, of: h.customerId)
-                        loaded.historyIndex[h.customerId] = h.offset..<(h.offset + h.length)
+                        loaded.historyIndex.entries[h.customerId] = HistoryIndex.Entry(range: h.offset..<(h.offset + h.length), crc: crc)
                     }
                 } catch {
                     throw StoreError(file: path, line: lineNumber(of: body[index], in: lines), (error as? DomainError)?.message ?? "\(error)")
@@ -218,6 +323,13 @@ enum SnapshotCodec {
         // binary search: lines are in order
         var lo = 0, hi = lines.count - 1
         while lo < hi { let mid = (lo + hi) / 2; if lines[mid].lowerBound < range.lowerBound { lo = mid + 1 } else { hi = mid } }
+        return lo + 1
+    }
+
+    /// The 1-based line holding byte `offset`.
+    static func lineNumber(ofOffset offset: Int, in lines: [Range<Int>]) -> Int {
+        var lo = 0, hi = lines.count - 1
+        while lo < hi { let mid = (lo + hi + 1) / 2; if lines[mid].lowerBound <= offset { lo = mid } else { hi = mid - 1 } }
         return lo + 1
     }
 }

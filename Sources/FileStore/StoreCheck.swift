@@ -6,13 +6,15 @@ public struct StoreCheck {
     public var ok: Bool
     public var text: String
 
+    /// Opens the store read-only (a check never writes, renames, migrates or deletes anything), verifies every
+    /// checksum of what opening read (snapshot, journal) and of the history file, then the sums.
     public static func run(directory: String) -> StoreCheck {
         let store: JSONFileStore
-        do { store = try JSONFileStore(directory: directory) } catch {
+        do { store = try JSONFileStore(directory: directory, forceReadOnly: true) } catch {
             return StoreCheck(ok: false, text: "FAILED \(directory)\n  \(error)\n")
         }
         let book = store.book
-        var lines = ["store \(directory): change \(store.seq)\(store.isReadOnly ? " (read-only for you)" : "")",
+        var lines = ["store \(directory): change \(store.seq), schema \(store.loadedSchema)",
                      "  \(book.customers.count) customers, \(book.invoices.count) invoices, \(book.payments.count) payments, \(book.activityCount) activities",
                      "  \(book.disputes.count) disputes, \(book.promises.count) promises, \(book.plans.count) plans"]
         let open = book.invoices.keys.reduce(Money.zero) { $0 + book.openAmount($1) }
@@ -23,7 +25,7 @@ public struct StoreCheck {
         var problems = book.consistencyProblems()
         do {
             // Every activity the digests count is in the history file or in the journal since.
-            let counts = try store.historyCounts()
+            let counts = try store.verifiedHistory().1
             for id in book.customerOrder {
                 let found = (counts[id] ?? 0) + book.activities(of: id).count
                 if found != book.digest(of: id).count {

@@ -15,10 +15,14 @@ public protocol BookStore: AnyObject {
     func refresh() throws -> Bool
     /// A customer's whole history, oldest first (a store may keep it on disk, off the start-up path).
     func history(of customerId: String) throws -> [Activity]
+    /// Housekeeping while the user is idle or after a command has printed its result (compaction): never
+    /// inside a save, so a save never waits for it.
+    func maintain()
 }
 
 extension BookStore {
     public func history(of customerId: String) throws -> [Activity] { book.activities(of: customerId) }
+    public func maintain() {}
 
     @discardableResult
     public func commit(user: String, _ change: Change) throws -> Book { try commit(user: user) { _ in change } }

@@ -10,6 +10,7 @@ public final class App {
     public private(set) var status: StatusMessage?
     public private(set) var finished = false
     private var lastPoll = Date()
+    private var lastKey = Date()
 
     public init(session: Session, terminal: Terminal, start: (any Screen)? = nil) {
         self.session = session
@@ -106,9 +107,12 @@ public final class App {
                 if Date().timeIntervalSince(lastPoll) >= 1 {
                     lastPoll = Date()
                     if poll() { render() }
+                    // Idle for a while: a good moment for the store's housekeeping (compaction), never inside a save.
+                    if Date().timeIntervalSince(lastKey) >= 3 { session.store.maintain() }
                 }
                 continue
             }
+            lastKey = Date()
             if !handle(key) { break }
             render()
         }

@@ -140,6 +140,8 @@ struct Writer: ParsableCommand {
             try s.commit(user: tag, change)
             let line = note + "\n"
             _ = line.withCString { write(ackFD, $0, strlen($0)) }
+            // As a command does once it has printed its result: compaction is never part of the save.
+            try s.compactIfNeeded()
         }
         close(ackFD)
     }

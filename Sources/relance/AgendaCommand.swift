@@ -14,7 +14,7 @@ struct AgendaCommand: ParsableCommand {
     var format: OutputFormat = .text
 
     func run() throws {
-        let store = try openStore(options.store)
+        let store = try openStore(options.store, readOnly: true)
         if let c = day.collector, store.book.users[c] == nil, !store.book.customers.values.contains(where: { $0.collector == c }) {
             warn("no collector '\(c)' in this store (collectors: \(Set(store.book.customers.values.compactMap(\.collector)).sorted().joined(separator: ", ")))")
             throw ExitCode(1)

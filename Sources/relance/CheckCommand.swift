@@ -28,11 +28,68 @@ struct BackupCommand: ParsableCommand {
     var out: String
 
     func run() throws {
-        let store = try openStore(options.store)
+        let store = try openStore(options.store, readOnly: true)
         do { try store.backup(to: out) } catch {
             warn("backup failed: \(error)")
             throw ExitCode(1)
         }
-        print("Backup of \(options.store) at change \(store.seq) written to \(out)")
+        print("Backup of \(options.store) at change \(store.seq) written to \(out) and read back; restore it with: relance restore \(out) --into NEW_DIR")
+    }
+}
+
+/// `relance restore`: a backup into a new store.
+struct RestoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "restore",
+        abstract: "Make a new store from a backup file, in an empty or new directory.")
+
+    @Argument(help: "The backup file (written by `relance backup`).")
+    var file: String
+
+    @Option(help: "The directory of the new store (empty or new).")
+    var into: String
+
+    func run() throws {
+        do {
+            let store = try JSONFileStore.restore(backup: file, into: into)
+            print("Restored \(file) into \(into): change \(store.seq), \(store.book.customers.count) customers, \(store.book.invoices.count) invoices, \(store.book.activityCount) activities.")
+        } catch {
+            warn("restore failed: \(error)\nNothing was changed.")
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// `relance migrate`: bring an older store to the current schema now (otherwise the first change does it).
+struct MigrateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "migrate",
+        abstract: "Migrate a store written by an older Relance to the current format (the originals are kept in backups/).")
+
+    @OptionGroup var options: StoreOptions
+
+    func run() throws {
+        let store = try openStore(options.store)
+        do {
+            if let done = try store.migrate() { print("\(options.store): \(done); the original files are in \(options.store)/backups/") }
+            else { print("\(options.store): already at schema \(currentSchemaVersion); nothing to do") }
+        } catch {
+            warn("migration failed: \(error)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// `relance init`: an empty store, in an empty or new directory.
+struct InitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "init",
+        abstract: "Create an empty store in an empty or new directory (then import customers, invoices and payments).")
+
+    @OptionGroup var options: StoreOptions
+
+    func run() throws {
+        do { try JSONFileStore.create(directory: options.store, book: Book()) } catch {
+            warn("cannot create a store: \(error)")
+            throw ExitCode(1)
+        }
+        print("Created an empty store in \(options.store). Next: relance import customers FILE.csv --store \(options.store)")
     }
 }

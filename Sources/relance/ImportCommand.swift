@@ -32,14 +32,7 @@ struct ImportCommand: ParsableCommand {
             warn("cannot read \(file): \(error.localizedDescription)")
             throw ExitCode(1)
         }
-        // The first import makes the store: that is how a book from an accounting package starts.
-        if !FileManager.default.fileExists(atPath: options.store + "/snapshot.jsonl") {
-            do { try JSONFileStore.create(directory: options.store, book: Book()) } catch {
-                warn("cannot create a store in \(options.store): \(error)")
-                throw ExitCode(1)
-            }
-            print("Created a new store in \(options.store)")
-        }
+        // A store is created only by `relance init` (or `demo --out`): an import never makes one by accident.
         let store = try openStore(options.store)
         var plan: Importer.Plan?
         do {
@@ -55,6 +48,7 @@ struct ImportCommand: ParsableCommand {
             throw ExitCode(1)
         }
         print("\(file): \(kind.rawValue) \(plan?.summary ?? "")")
+        store.maintain()   // compaction, if due, once the result is printed
     }
 
     struct NothingToDo: Error {}

@@ -22,7 +22,7 @@ struct LettersCommand: ParsableCommand {
     var user: String = ProcessInfo.processInfo.environment["USER"] ?? "relance"
 
     func run() throws {
-        let store = try openStore(options.store)
+        let store = try openStore(options.store, readOnly: !markSent)
         let agenda = which.agenda(store.book)
         let day = agenda.date
         let letters: [LetterWriter.Letter]
@@ -31,7 +31,8 @@ struct LettersCommand: ParsableCommand {
             throw ExitCode(1)
         }
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        for l in letters { try l.text.write(toFile: out + "/" + l.fileName, atomically: true, encoding: .utf8) }
+        // Each letter is a new file renamed into place: a link planted in a shared folder is never written through.
+        for l in letters { try SafeFile.write(Data(l.text.utf8), to: out + "/" + l.fileName) }
         if markSent && !letters.isEmpty {
             try store.commit(user: user, .batch(changes: letters.map { l in
                 .logActivity(activity: Activity(id: "LTR-\(day.iso)-\(l.line.customerId)-\(l.line.reasons[0].step)", at: Timestamp.now(), date: day,
@@ -41,5 +42,6 @@ struct LettersCommand: ParsableCommand {
             }))
         }
         print("\(letters.count) letter\(letters.count == 1 ? "" : "s") written to \(out)\(markSent ? " and recorded as sent" : "")")
+        if markSent { store.maintain() }
     }
 }

@@ -13,8 +13,8 @@ struct Relance: ParsableCommand {
         Without a subcommand, opens the full-screen workstation (`relance open`): on --store, or on a fresh demo store with --demo. \
         Keys are shown at the bottom of every screen; press ? for help.
         """,
-        subcommands: [OpenCommand.self, DemoCommand.self, AgendaCommand.self, LettersCommand.self, ImportCommand.self,
-                      ReportCommand.self, CheckCommand.self, BackupCommand.self],
+        subcommands: [OpenCommand.self, InitCommand.self, DemoCommand.self, AgendaCommand.self, LettersCommand.self, ImportCommand.self,
+                      ReportCommand.self, CheckCommand.self, BackupCommand.self, RestoreCommand.self, MigrateCommand.self],
         defaultSubcommand: OpenCommand.self
     )
 }
@@ -70,8 +70,9 @@ struct StoreOptions: ParsableArguments {
 }
 
 /// Opens a store, turning load problems into a clean message and a non-zero exit (nothing is written).
-func openStore(_ directory: String) throws -> JSONFileStore {
-    do { return try JSONFileStore(directory: directory) } catch {
+/// Commands that only read open it `readOnly`: they never write, rename, migrate or delete anything.
+func openStore(_ directory: String, readOnly: Bool = false) throws -> JSONFileStore {
+    do { return try JSONFileStore(directory: directory, forceReadOnly: readOnly) } catch {
         FileHandle.standardError.write(Data("relance: cannot open the store: \(error)\nNothing was changed.\n".utf8))
         throw ExitCode(2)
     }

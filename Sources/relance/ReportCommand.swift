@@ -26,7 +26,7 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try openStore(options.store)
+        let store = try openStore(options.store, readOnly: true)
         let table = try Analytics.report(name, book: store.book, asOf: asOf ?? .today())
         print(TableFormatter.format(table, as: format), terminator: "")
     }

@@ -34,14 +34,14 @@ import TestSupport
             try FileManager.default.removeItem(atPath: dir + "/" + name)
         }, ["history file", "is missing"], 1),
         ("history range of an unknown customer", { dir in
-            try replace(dir, "{\"history\":{\"customerId\":\"C1\"", "{\"history\":{\"customerId\":\"C7\"")
+            try replace(dir, "\"customerId\":\"C1\",\"digest\"", "\"customerId\":\"C7\",\"digest\"")
         }, ["unknown customer 'C7'"], nil),
         ("empty file", { dir in try Data().write(to: URL(fileURLWithPath: dir + "/snapshot.jsonl")) }, ["empty"], 1),
         ("directory instead of file", { dir in
             try FileManager.default.removeItem(atPath: dir + "/snapshot.jsonl")
             try FileManager.default.createDirectory(atPath: dir + "/snapshot.jsonl", withIntermediateDirectories: false)
         }, ["is a directory"], nil),
-        ("missing snapshot", { dir in try FileManager.default.removeItem(atPath: dir + "/snapshot.jsonl") }, ["not a Relance store"], nil),
+        ("missing snapshot", { dir in try FileManager.default.removeItem(atPath: dir + "/snapshot.jsonl") }, ["not a complete store", "backups"], nil),
         ("future journal", { dir in
             try Data(#"{"journal":{"schemaVersion":9,"baseSeq":0}}"#.utf8 + [10]).write(to: URL(fileURLWithPath: dir + "/journal.jsonl"))
         }, ["journal.jsonl", "newer Relance"], 1),

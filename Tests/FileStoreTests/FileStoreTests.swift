@@ -114,7 +114,11 @@ import TestSupport
         let dir = TempDirectory("compact"); defer { dir.remove() }
         let store = try JSONFileStore.create(directory: dir.path, book: smallBook())
         store.compactAfterEntries = 3
-        for i in 1...10 { try store.commit(user: "amelie", note("A\(i)")) }
+        for i in 1...10 {
+            try store.commit(user: "amelie", note("A\(i)"))
+            #expect(store.needsCompaction == (i % 4 == 0))   // a save never compacts by itself...
+            try store.compactIfNeeded()                       // ...the caller does, once its result is shown
+        }
         let backups = try FileManager.default.contentsOfDirectory(atPath: dir.file("backups"))
         #expect(backups.count >= 2)
         let journalLines = try String(contentsOfFile: dir.file("journal.jsonl"), encoding: .utf8).split(separator: "\n")
@@ -135,22 +139,43 @@ import TestSupport
         try store.commit(user: "amelie", note("A1"))
         store.compactAfterEntries = 0
         try store.commit(user: "amelie", note("A2"))
+        try store.compactIfNeeded()
         for name in ["snapshot.jsonl", "journal.jsonl", "store.lock"] {
             let attrs = try FileManager.default.attributesOfItem(atPath: dir.path + "/s/" + name)
             #expect((attrs[.posixPermissions] as? Int) == 0o660, "\(name)")
         }
     }
 
-    @Test func backupIsALoadableSnapshot() throws {
+    @Test func backupRestoresIntoANewStore() throws {
         let dir = TempDirectory("backup"); defer { dir.remove() }
         let store = try JSONFileStore.create(directory: dir.path + "/s", book: smallBook())
         try store.commit(user: "amelie", note("A1"))
+        try store.compact()
+        try store.commit(user: "amelie", note("A2"))     // one in the history file, one in the journal
         try store.backup(to: dir.path + "/copy.jsonl")
-        try FileManager.default.createDirectory(atPath: dir.path + "/restored", withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: dir.path + "/copy.jsonl", toPath: dir.path + "/restored/snapshot.jsonl")
-        let restored = try JSONFileStore(directory: dir.path + "/restored")
-        #expect(try restored.history(of: "C1").map(\.id) == ["A1"])
-        #expect(restored.seq == 1)
+        let restored = try JSONFileStore.restore(backup: dir.path + "/copy.jsonl", into: dir.path + "/restored")
+        #expect(try restored.history(of: "C1").map(\.id) == ["A1", "A2"])
+        #expect(restored.seq == 2)
+        #expect(StoreCheck.run(directory: dir.path + "/restored").ok)
+        try restored.commit(user: "amelie", note("A3"))   // and it goes on from change 2
+        #expect(try JSONFileStore(directory: dir.path + "/restored").seq == 3)
+        // Never over anything: a second restore into the same directory is refused.
+        #expect { try JSONFileStore.restore(backup: dir.path + "/copy.jsonl", into: dir.path + "/restored") } throws: { "\($0)".contains("already exists") }
+    }
+
+    @Test func aBackupOfADamagedHistoryFails() throws {
+        let dir = TempDirectory("backup-bad"); defer { dir.remove() }
+        let store = try JSONFileStore.create(directory: dir.path + "/s", book: smallBook())
+        try store.commit(user: "amelie", note("A1"))
+        try store.compact()
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: dir.path + "/s").first { $0.hasPrefix("history-") })
+        var bytes = try #require(FileManager.default.contents(atPath: dir.path + "/s/" + name))
+        bytes[bytes.count / 2] ^= 0x01
+        try bytes.write(to: URL(fileURLWithPath: dir.path + "/s/" + name))
+        #expect { try JSONFileStore(directory: dir.path + "/s", forceReadOnly: true).backup(to: dir.path + "/copy.jsonl") } throws: {
+            "\($0)".contains(name) && "\($0)".contains("checksum")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir.path + "/copy.jsonl"))
     }
 
     @Test func checkReportsSumsAndProblems() throws {

@@ -32,11 +32,14 @@ import TestSupport
         try writeSchema1Store(dir.path, original)
         let before = try Data(contentsOf: URL(fileURLWithPath: dir.file("snapshot.jsonl")))
         let store = try JSONFileStore(directory: dir.path)
-        #expect(store.warnings.contains { $0.contains("migrated from schema 1 to 2") })
+        #expect(store.warnings.contains { $0.contains("schema 1, older") })
+        #expect(snapshotOfFiles(dir.path).keys.sorted() == ["journal.jsonl", "snapshot.jsonl", "store.lock"])  // opening migrates nothing
+        #expect(try store.migrate() == "migrated from schema 1 to \(currentSchemaVersion)")
+        #expect(store.warnings.contains { $0.contains("migrated from schema 1 to \(currentSchemaVersion)") })
         #expect(try store.history(of: "C1").map(\.id) == ["A1", "A2", "A3"])
         #expect(store.book.digest(of: "C1") == original.digest(of: "C1"))
         let header = try String(contentsOfFile: dir.file("snapshot.jsonl"), encoding: .utf8).split(separator: "\n")[0]
-        #expect(header.contains("\"schemaVersion\":2") && header.contains("\"history\":\"history-0.jsonl\""))
+        #expect(header.contains("\"schemaVersion\":\(currentSchemaVersion)") && header.contains("\"history\":\"history-0.jsonl\""))
         let backups = try FileManager.default.contentsOfDirectory(atPath: dir.file("backups"))
         let folder = try #require(backups.first { $0.hasPrefix("schema-1-") })
         #expect(try Data(contentsOf: URL(fileURLWithPath: dir.file("backups/\(folder)/snapshot.jsonl"))) == before)
@@ -60,7 +63,7 @@ import TestSupport
 }
 
 @Suite struct StaleFileTests {
-    @Test func anOrphanHistoryFileFromACrashedCompactionIsRemovedAndTheLiveOneKept() throws {
+    @Test func leftoversAreRemovedByACompactionButNotFilesBeingWrittenNorOthersFiles() throws {
         let dir = TempDirectory("orphan"); defer { dir.remove() }
         var book = Fixtures.book(invoices: [("F1", "2026-09-01", "2026-10-01", "1000.00")])
         try book.apply(.logActivity(activity: Activity(id: "A1", at: "x", date: Fixtures.date("2026-11-20"), user: "amelie",
@@ -68,11 +71,23 @@ import TestSupport
         try JSONFileStore.create(directory: dir.path, book: book)
         try Data("garbage\n".utf8).write(to: URL(fileURLWithPath: dir.file("history-999.jsonl")))
         try Data("half".utf8).write(to: URL(fileURLWithPath: dir.file("snapshot.jsonl.tmp-1-2")))
+        // Files that are not the store's own are never touched.
+        for foreign in ["history-2024-ventes.xlsx", "notes.tmp-backup.txt", "history-12.jsonl.bak"] {
+            try Data("mine".utf8).write(to: URL(fileURLWithPath: dir.file(foreign)))
+        }
+        // A file another process is writing (it holds its flock) survives any cleanup.
+        let busy = open(dir.file("history-77.jsonl"), O_RDWR | O_CREAT, 0o660)
+        #expect(flock(busy, LOCK_EX) == 0)
+        defer { close(busy) }
         let store = try JSONFileStore(directory: dir.path)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).contains("history-999.jsonl"))  // opening deletes nothing
+        try store.compact()
         let names = try FileManager.default.contentsOfDirectory(atPath: dir.path)
         #expect(!names.contains("history-999.jsonl"))
-        #expect(!names.contains { $0.contains(".tmp-") })
-        #expect(names.contains("history-0.jsonl"))
+        #expect(!names.contains("snapshot.jsonl.tmp-1-2"))
+        #expect(names.contains("history-77.jsonl"))
+        for foreign in ["history-2024-ventes.xlsx", "notes.tmp-backup.txt", "history-12.jsonl.bak"] { #expect(names.contains(foreign), "\(foreign)") }
+        #expect(names.contains { $0.hasPrefix("history-0") })
         #expect(try store.history(of: "C1").map(\.id) == ["A1"])
     }
 }

@@ -1,0 +1,160 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import Receivables
+
+/// Compaction: a new history file and snapshot, then a journal holding only what came after them.
+///
+/// It never runs inside a save. The state is captured under the lock, the big files are written aside (each
+/// created `O_EXCL` and held under `flock` until the swap, so no cleanup takes them for leftovers), and they are
+/// swapped in under the lock, carrying over the journal lines appended meanwhile. Each file is renamed into
+/// place after `fsync`; the snapshot names its history file and the journal that continues it, so a crash at
+/// any step leaves a loadable store, and replay is idempotent by sequence number.
+extension JSONFileStore {
+    /// True when the journal has grown past the limits, or the store has an older schema (the first writer migrates it).
+    public var needsCompaction: Bool {
+        !isReadOnly && (loadedSchema < currentSchemaVersion || journal.offset > compactAfterBytes || journal.lines - 1 > compactAfterEntries)
+    }
+
+    /// Compacts when `needsCompaction`; returns whether it did. Called by the workstation when idle and by
+    /// commands after they have printed their result, never inside a save.
+    @discardableResult
+    public func compactIfNeeded() throws -> Bool {
+        _ = try refresh()
+        guard needsCompaction else { return false }
+        try compact()
+        return true
+    }
+
+    public func compact() throws { try compact(whileWriting: nil) }
+
+    /// `relance migrate`: brings an older schema to the current one now (the original files go to backups/).
+    public func migrate() throws -> String? {
+        guard !isReadOnly else { throw StoreError(file: directory, "read-only for you: cannot migrate") }
+        _ = try refresh()
+        guard loadedSchema < currentSchemaVersion else { return nil }
+        let from = loadedSchema
+        try compact()
+        return "migrated from schema \(from) to \(currentSchemaVersion)"
+    }
+
+    /// The state a compaction writes: the book at `seq`, where the journal stood then, and the files it replaces.
+    struct Captured {
+        var book: Book
+        var seq: Int
+        var journalOffset: Int
+        var journalInode: UInt64
+        var journalId: String?
+        var history: (String, HistoryIndex)?
+        var schema: Int
+    }
+
+    /// `whileWriting` runs between the capture and the swap, outside the lock (tests race other writers there).
+    func compact(whileWriting: (() throws -> Void)?) throws {
+        guard !isReadOnly else { return }
+        var held = Date()
+        let captured = try lock.with(exclusive: true) { () throws -> Captured in
+            defer { lastCompactionLockTime = Date().timeIntervalSince(held) }
+            try catchUp()
+            return Captured(book: book, seq: seq, journalOffset: journal.offset, journalInode: journal.inode,
+                            journalId: journal.header?.id, history: historyFile.map { ($0, historyIndex) }, schema: loadedSchema)
+        }
+        let newJournal = SnapshotCodec.JournalRef(id: JournalCodec.newId(), baseSeq: captured.seq)
+        let (history, index) = try HistoryFile.write(book: captured.book, seq: captured.seq, directory: files, previous: captured.history)
+        defer { history.close() }
+        let snapshot = try SnapshotCodec.encode(captured.book, seq: captured.seq, historyFile: history.name, index: index,
+                                                journal: newJournal, previousJournal: captured.journalId)
+        let aside: LockedFile
+        do { aside = try files.writeAside(snapshot, to: Self.snapshotName + ".tmp-\(getpid())-compact\(UInt32.random(in: 0...UInt32.max))") }
+        catch { history.discard(); throw error }
+        defer { aside.close() }
+        try whileWriting?()
+        try lock.with(exclusive: true) {
+            held = Date()
+            defer { lastCompactionLockTime += Date().timeIntervalSince(held) }
+            try catchUp()
+            guard journal.inode == captured.journalInode, historyFile == captured.history?.0 else {
+                // Another process compacted meanwhile: what we wrote is already stale.
+                aside.discard(); history.discard()
+                return
+            }
+            if captured.schema < currentSchemaVersion { try keepOriginals(schema: captured.schema) }
+            try swapIn(captured: captured, aside: aside, history: history, index: index, newJournal: newJournal)
+            removeLeftovers()
+        }
+    }
+
+    /// Under the exclusive lock: back up the current files, rename the new snapshot into place, and rewrite the
+    /// journal as a header plus the lines appended since the capture.
+    private func swapIn(captured: Captured, aside: LockedFile, history: LockedFile, index: HistoryIndex, newJournal: SnapshotCodec.JournalRef) throws {
+        let backups = try StoreDirectory(parent: files, name: Self.backupsName, create: true)
+        // Keep the previous snapshot and its history file as an automatic backup (hard links cost nothing).
+        let stamp = Timestamp.now().replacingOccurrences(of: ":", with: "")
+        files.link(Self.snapshotName, into: backups, as: "snapshot-\(stamp)-\(captured.seq).jsonl")
+        if let old = historyFile { files.link(old, into: backups, as: old) }
+        let tail = try journal.bytes(from: captured.journalOffset)
+        do { try files.rename(aside.name, to: Self.snapshotName) } catch { aside.discard(); history.discard(); throw error }
+        aside.name = Self.snapshotName
+        try files.sync()
+        var newJournalData = JournalCodec.header(baseSeq: newJournal.baseSeq, id: newJournal.id)
+        newJournalData.append(tail)
+        try files.writeAtomically(newJournalData, to: Journal.name)
+        if let old = historyFile, old != history.name { files.unlink(old) }
+        historyFile = history.name
+        historyIndex = index
+        loadedSchema = currentSchemaVersion
+        snapshotSeq = captured.seq
+        expectedJournal = newJournal
+        previousJournal = captured.journalId
+        book.releaseActivities(written: captured.book.activitiesByCustomer.mapValues(\.count))
+        journal.replaced(byteCount: newJournalData.count, lineCount: 1 + tail.reduce(0) { $1 == 10 ? $0 + 1 : $0 },
+                         header: .init(schemaVersion: currentSchemaVersion, baseSeq: newJournal.baseSeq, id: newJournal.id))
+        pruneBackups(backups)
+    }
+
+    /// Before the first compaction of an older schema: copies of the original snapshot and journal in
+    /// `backups/schema-N-<time>/`.
+    private func keepOriginals(schema: Int) throws {
+        let backups = try StoreDirectory(parent: files, name: Self.backupsName, create: true)
+        let folderName = "schema-\(schema)-\(Timestamp.now().replacingOccurrences(of: ":", with: ""))"
+        let folder = try StoreDirectory(parent: backups, name: folderName, create: true)
+        for name in [Self.snapshotName, Journal.name] where files.exists(name) {
+            try folder.writeAtomically(try files.read(name), to: name)
+        }
+        fixedWarnings.removeAll { $0.contains("older than this Relance") }
+        fixedWarnings.append("\(directory): migrated from schema \(schema) to \(currentSchemaVersion); the original files are in \(folder.path)")
+    }
+
+    /// Under the exclusive lock: temporary files of crashed writes and history files no snapshot names (a crash
+    /// between writing a history file and the snapshot naming it). Only files nobody holds locked are removed,
+    /// so a compaction in progress in another process keeps its files; names that are not the store's own
+    /// (`history-2024-ventes.xlsx`, `notes.tmp-backup.txt`) are never touched.
+    func removeLeftovers() {
+        let live = historyFile
+        let candidates = files.list().filter { name in
+            Self.isTemporary(name) || (HistoryFile.isOurs(name) && name != live)
+        }
+        files.removeUnlocked(candidates)
+    }
+
+    private func pruneBackups(_ backups: StoreDirectory) {
+        let names = backups.list()
+        let snapshots = names.filter { $0.hasPrefix("snapshot-") && $0.hasSuffix(".jsonl") }.sorted()
+        for name in snapshots.dropLast(backupsKept) { backups.unlink(name) }
+        // History files no kept backup snapshot names can go too.
+        let kept = Set(snapshots.suffix(backupsKept).compactMap { historyName(of: $0, in: backups) })
+        for name in names where HistoryFile.isOurs(name) && !kept.contains(name) { backups.unlink(name) }
+    }
+
+    /// The history file a snapshot's header names, read from its first line.
+    private func historyName(of snapshot: String, in dir: StoreDirectory) -> String? {
+        guard let fd = try? dir.openForReading(snapshot) else { return nil }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 1024)
+        let n = read(fd, &buffer, buffer.count)
+        guard n > 0, let line = String(decoding: buffer[0..<n], as: UTF8.self).split(separator: "\n").first,
+              let header = try? JSONDecoder().decode(SnapshotCodec.Header.self, from: Data(line.utf8)) else { return nil }
+        return header.snapshot.history
+    }
+}

@@ -1,0 +1,128 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import Receivables
+
+/// `journal.jsonl`: a header naming the journal (`id`, `baseSeq`), then one CRC-checked change per line.
+/// This type knows where this process stopped reading, reads what others appended since, appends, and
+/// cuts a torn tail. It never decides what a change means: the store applies the entries it returns.
+final class Journal {
+    static let name = "journal.jsonl"
+    let directory: StoreDirectory
+    var path: String { directory.file(Self.name) }
+
+    /// Where this process stopped reading: the file's inode, the byte offset after the last complete line read,
+    /// and how many lines that was. A different inode or a shorter file means another process compacted.
+    private(set) var inode: UInt64 = 0
+    private(set) var offset = 0
+    private(set) var lines = 0
+    /// The header of the journal read (nil before the first line is read).
+    private(set) var header: JournalCodec.Header.Inner?
+    private(set) var lastStamp: Posix.FileStamp?
+    /// The last line was torn (a crash mid-append): its warning, until a writer cuts it.
+    private(set) var tornTail: String?
+
+    init(directory: StoreDirectory) { self.directory = directory }
+
+    var stamp: Posix.FileStamp? { directory.stamp(Self.name) }
+    var hasChangedOnDisk: Bool { stamp != lastStamp }
+
+    /// Forget what was read: the next `readNew` starts from the top (after a reload of the snapshot).
+    func reset() { inode = 0; offset = 0; lines = 0; header = nil; lastStamp = nil; tornTail = nil }
+
+    /// True when the file was replaced (compaction) or cut shorter since this process read it.
+    func wasReplaced() -> Bool {
+        guard inode != 0 else { return false }
+        guard let s = stamp else { return true }
+        return s.inode != inode || Int(s.size) < offset
+    }
+
+    enum Line { case header(JournalCodec.Header.Inner), entry(JournalEntry, line: Int) }
+
+    /// Reads the complete lines appended since the last call. A bad last line is a torn append (reported in
+    /// `tornTail`, not returned); a bad line anywhere else is an error with its line number.
+    func readNew() throws -> [Line] {
+        guard let s = stamp else {
+            lastStamp = nil
+            if directory.kind(of: Self.name) != .missing { try directory.requirePlain(Self.name) }
+            return []
+        }
+        inode = s.inode
+        guard Int(s.size) > offset else { lastStamp = s; return [] }
+        let count = Int(s.size) - offset
+        let data = try directory.read(Self.name, range: offset..<(offset + count))
+        let ranges = splitLines(data)
+        let decoder = JSONDecoder()
+        var out: [Line] = []
+        tornTail = nil
+        for (i, r) in ranges.enumerated() {
+            let lineNumber = lines + 1
+            let complete = r.upperBound < data.count   // followed by a newline
+            let parsed = JournalCodec.parse(data.subdata(in: r), decoder: decoder)
+            switch parsed {
+            case .success(.header(let h)) where complete:
+                guard lineNumber == 1 else { throw StoreError(file: path, line: lineNumber, "a journal header in the middle of the journal") }
+                header = h
+                out.append(.header(h))
+            case .success(.entry(let entry)) where complete:
+                guard lineNumber > 1 else { throw StoreError(file: path, line: 1, "the journal header is missing") }
+                out.append(.entry(entry, line: lineNumber))
+            case .success, .failure:
+                let problem: String
+                if case .failure(let m) = parsed { problem = m.message } else { problem = "incomplete line" }
+                // What a crash in the middle of an append leaves is a last line without its newline. A complete
+                // line that fails its checksum is damage, not a crash: refused like any other bad line.
+                guard i == ranges.count - 1, !complete, lineNumber > 1 else {
+                    throw StoreError(file: path, line: lineNumber, problem)
+                }
+                tornTail = "\(path):\(lineNumber): last line ignored (incomplete write, what a crash leaves); the changes before it are intact"
+                lastStamp = s
+                return out
+            }
+            offset += r.count + 1
+            lines = lineNumber
+        }
+        lastStamp = s
+        return out
+    }
+
+    /// Appends one line with one `write` and `fdatasync` (the caller holds the exclusive lock).
+    func append(_ line: Data) throws {
+        let fd = try directory.openForAppending(Self.name)
+        defer { close(fd) }
+        try Posix.writeAll(fd, line, path: path)
+        guard fdatasync(fd) == 0 else { throw StoreError(file: path, "fdatasync failed: \(Posix.errorText())") }
+        offset += line.count
+        lines += 1
+        lastStamp = stamp
+    }
+
+    /// Under the exclusive lock: cut a torn tail left by a crashed writer, or the next append would join it.
+    func truncateTornTail() throws {
+        guard let s = stamp, Int(s.size) > offset else { return }
+        let fd = try directory.openForAppending(Self.name)
+        defer { close(fd) }
+        guard ftruncate(fd, off_t(offset)) == 0 else {
+            throw StoreError(file: path, "cannot cut the torn last line: \(Posix.errorText())")
+        }
+        tornTail = nil
+        lastStamp = stamp
+    }
+
+    /// The bytes appended after `from` up to where this process has read (carried into a compacted journal).
+    func bytes(from: Int) throws -> Data {
+        guard offset > from else { return Data() }
+        return try directory.read(Self.name, range: from..<offset)
+    }
+
+    /// After a compaction wrote a new journal: read position is its end.
+    func replaced(byteCount: Int, lineCount: Int, header: JournalCodec.Header.Inner) {
+        offset = byteCount
+        lines = lineCount
+        self.header = header
+        inode = stamp?.inode ?? 0
+        lastStamp = stamp
+        tornTail = nil
+    }
+}
