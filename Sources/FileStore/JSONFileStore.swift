@@ -276,7 +276,16 @@ public final class JSONFileStore: BookStore {
         }
     }
 
-    /// The history file checked whole, and each customer's count of activities in it (for `check` and `backup`).
+    /// Under the shared lock, so no compaction replaces the files meanwhile: the latest book and its history file,
+    /// checked whole, with each customer's count of activities in it (for `check`).
+    func verifiedState() throws -> (Book, [String: Int]) {
+        try lock.with(exclusive: false) {
+            try catchUp()
+            return (book, try verifiedHistory().1)
+        }
+    }
+
+    /// The history file checked whole, and each customer's count of activities in it (call under the lock).
     func verifiedHistory() throws -> (Data, [String: Int]) {
         guard let name = historyFile else { return (Data(), [:]) }
         return try HistoryFile.verifyAll(name, index: historyIndex, directory: files)

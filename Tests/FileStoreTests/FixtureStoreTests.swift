@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import FileStore
+@testable import Receivables
+
+/// Stores written by each schema, committed under Tests/Fixtures/stores (how they were made: its README). They
+/// must load and give the figures an independent script (Tests/Fixtures/stores/figures.py) reads from their
+/// files, so a format change can never go unnoticed; older ones migrate on the first write, keeping the originals.
+@Suite struct FixtureStoreTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Fixtures/stores").path
+
+    /// figures.py on every fixture: customers 8 invoices 79 payments 47 activities 15 seq 2 open_cents 22029759
+    func expectFigures(_ store: JSONFileStore, _ label: String) {
+        let book = store.book
+        #expect(book.customers.count == 8, "\(label)")
+        #expect(book.invoices.count == 79, "\(label)")
+        #expect(book.payments.count == 47, "\(label)")
+        #expect(book.activityCount == 15, "\(label)")
+        #expect(store.seq == 2, "\(label)")
+        #expect(book.invoices.keys.reduce(Money.zero) { $0 + book.openAmount($1) } == Money(cents: 22_029_759), "\(label)")
+    }
+
+    func copy(_ schema: Int, _ dir: TempDirectory) throws -> String {
+        let target = dir.file("store")
+        try FileManager.default.copyItem(atPath: Self.fixtures + "/schema-\(schema)", toPath: target)
+        return target
+    }
+
+    @Test func everySchemaUpToTheCurrentOneHasAFixture() {
+        for v in 1...currentSchemaVersion {
+            #expect(FileManager.default.fileExists(atPath: Self.fixtures + "/schema-\(v)/snapshot.jsonl"), "no fixture for schema \(v)")
+        }
+    }
+
+    @Test(arguments: [1, 2, 3])
+    func aFixtureLoadsWithItsFiguresAndOpeningChangesNothing(schema: Int) throws {
+        let dir = TempDirectory("fixture"); defer { dir.remove() }
+        let path = try copy(schema, dir)
+        let before = snapshotOfFiles(path)
+        let writable = try JSONFileStore(directory: path)
+        expectFigures(writable, "schema \(schema), writable open")
+        let readOnly = try JSONFileStore(directory: path, forceReadOnly: true)
+        expectFigures(readOnly, "schema \(schema), read-only open")
+        #expect(try readOnly.history(of: "C0008").contains { $0.id == "LTR-2026-11-23-C0008-formal-notice" })
+        let check = StoreCheck.run(directory: path)
+        #expect(check.ok, "\(check.text)")
+        #expect(snapshotOfFiles(path) == before, "opening or checking schema \(schema) changed a file")
+        #expect(writable.needsCompaction == (schema < currentSchemaVersion))
+    }
+
+    @Test(arguments: [1, 2])
+    func anOlderFixtureMigratesOnTheFirstWriteKeepingTheOriginals(schema: Int) throws {
+        let dir = TempDirectory("fixture-mig"); defer { dir.remove() }
+        let path = try copy(schema, dir)
+        let original = snapshotOfFiles(path)
+        let store = try JSONFileStore(directory: path)
+        try store.commit(user: "amelie", .logActivity(activity: Activity(id: "MIG", at: "2026-11-24T09:00:00Z", date: Fixtures.date("2026-11-24"),
+                                                                          user: "amelie", customerId: "C0001", channel: .phone, note: "après migration")))
+        #expect(snapshotOfFiles(path)["snapshot.jsonl"] == original["snapshot.jsonl"])   // the save itself only appended
+        #expect(try store.compactIfNeeded())
+        let reopened = try JSONFileStore(directory: path)
+        #expect(reopened.loadedSchema == currentSchemaVersion)
+        #expect(reopened.book.activityCount == 16)
+        #expect(reopened.seq == 3)
+        #expect(try reopened.history(of: "C0001").last?.note == "après migration")
+        #expect(StoreCheck.run(directory: path).ok)
+        let folder = try #require(try FileManager.default.contentsOfDirectory(atPath: path + "/backups").first { $0.hasPrefix("schema-\(schema)-") })
+        #expect(FileManager.default.contents(atPath: path + "/backups/\(folder)/snapshot.jsonl") == original["snapshot.jsonl"])
+        #expect(FileManager.default.contents(atPath: path + "/backups/\(folder)/journal.jsonl") != nil)
+    }
+}
