@@ -93,8 +93,8 @@ enum SnapshotCodec {
     static let trailerPrefix = Array(#"{"end":"#.utf8)
     static let checksumBlock = 4 << 20
 
-    static func trailer(for data: Data) -> Data {
-        let count = data.count
+    /// CRC-32 of each `checksumBlock` bytes of `data`'s first `count` bytes, computed on all cores.
+    static func blockCRCs(_ data: Data, count: Int) -> [String] {
         let blocks = (count + checksumBlock - 1) / checksumBlock
         var crcs = [String](repeating: "", count: blocks)
         data.withUnsafeBytes { raw in
@@ -107,36 +107,38 @@ enum SnapshotCodec {
                 }
             }
         }
-        let list = crcs.map { "\"\($0)\"" }.joined(separator: ",")
-        return Data(#"{"end":{"block":\#(checksumBlock),"bytes":\#(count),"crc":[\#(list)]}}"#.utf8 + [10])
+        return crcs
     }
 
-    /// Checks the end line of a schema-3 snapshot: present, and every block's CRC right. Returns where the body ends.
+    static func trailerLine(bytes: Int, crcs: [String]) -> Data {
+        let list = crcs.map { "\"\($0)\"" }.joined(separator: ",")
+        return Data(#"{"end":{"block":\#(checksumBlock),"bytes":\#(bytes),"crc":[\#(list)]}}"#.utf8)
+    }
+
+    static func trailer(for data: Data) -> Data {
+        trailerLine(bytes: data.count, crcs: blockCRCs(data, count: data.count)) + [10]
+    }
+
+    /// Checks the end line of a schema-3 snapshot: present, every block's CRC right, and the line itself exactly
+    /// what this writer writes for those bytes (so a changed block size or count cannot pass). Returns where the
+    /// body ends.
     static func verifyTrailer(_ data: Data, lines: [Range<Int>], path: String) throws -> Int {
         guard let last = lines.last, data[last].starts(with: trailerPrefix),
               let t = try? JSONDecoder().decode(Trailer.self, from: data[last]) else {
             throw StoreError(file: path, line: lines.count, "the end line with the checksums is missing: the file is truncated or was edited")
         }
         let body = last.lowerBound - data.startIndex
-        guard t.end.bytes == body, t.end.block > 0, t.end.crc.count == (body + t.end.block - 1) / t.end.block else {
+        guard t.end.bytes == body else {
             throw StoreError(file: path, line: lines.count, "the end line says \(t.end.bytes) bytes before it, there are \(body): the file was cut or edited")
         }
-        let block = t.end.block
-        var bad = [Bool](repeating: false, count: t.end.crc.count)
-        data.withUnsafeBytes { raw in
-            nonisolated(unsafe) let raw = raw
-            bad.withUnsafeMutableBufferPointer { out in
-                nonisolated(unsafe) let out = out
-                DispatchQueue.concurrentPerform(iterations: t.end.crc.count) { b in
-                    let r = (b * block)..<min(body, (b + 1) * block)
-                    out[b] = CRC32.hex(CRC32.checksum(UnsafeRawBufferPointer(rebasing: raw[r]))) != t.end.crc[b]
-                }
-            }
-        }
-        if let b = bad.firstIndex(of: true) {
-            let start = b * block, end = min(body, (b + 1) * block)
+        let crcs = blockCRCs(data, count: body)
+        if let b = crcs.indices.first(where: { $0 >= t.end.crc.count || crcs[$0] != t.end.crc[$0] }) {
+            let start = b * checksumBlock, end = min(body, (b + 1) * checksumBlock)
             let first = lineNumber(ofOffset: data.startIndex + start, in: lines), lastLine = lineNumber(ofOffset: data.startIndex + max(start, end - 1), in: lines)
             throw StoreError(file: path, line: first, "bytes \(start)-\(end) (lines \(first)-\(lastLine)) do not match their checksum: the file was altered or damaged")
+        }
+        guard trailerLine(bytes: body, crcs: crcs) == data[last] else {
+            throw StoreError(file: path, line: lines.count, "the end line with the checksums was altered")
         }
         return last.lowerBound
     }

@@ -85,8 +85,10 @@ public final class JSONFileStore: BookStore {
         let writable = !forceReadOnly && files.isWritable
             && [Self.snapshotName, Journal.name, Self.lockName].allSatisfy { files.isWritable($0) }
         isReadOnly = !writable
-        if !writable && !files.exists(Self.lockName) {
-            throw StoreError(file: files.file(Self.lockName), "is missing and cannot be created here (read-only); a writer recreates it")
+        if !files.exists(Self.lockName) {
+            // Never recreated behind the others' back: a process still holding the old file locked would no
+            // longer exclude the one locking the new file.
+            throw StoreError(file: files.file(Self.lockName), "is missing: every Relance locks this file. With no Relance running on this store, recreate it empty with the store's group and mode 0660 (`touch`, `chmod 660`)")
         }
         lock = try StoreLock(directory: files, name: Self.lockName, writable: writable)
         journal = Journal(directory: files)
@@ -132,7 +134,7 @@ public final class JSONFileStore: BookStore {
                 : "is not empty (\(present.count) entr\(present.count == 1 ? "y" : "ies"), e.g. \(present.sorted()[0])); a store is created only in an empty or new directory"
             throw StoreError(file: directory, what)
         }
-        let lockFD = try files.openLockFile(lockName, writable: true)
+        let lockFD = try files.openLockFile(lockName, writable: true, create: true)
         close(lockFD)
         let journalId = JournalCodec.newId()
         try files.writeAtomically(JournalCodec.header(baseSeq: seq, id: journalId), to: Journal.name)

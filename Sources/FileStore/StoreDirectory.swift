@@ -155,9 +155,9 @@ final class StoreDirectory {
         return fd
     }
 
-    /// Opens (creating it if needed) the lock file: never through a link, only a regular file.
-    func openLockFile(_ name: String, writable: Bool) throws -> Int32 {
-        let flags = writable ? (O_RDWR | O_CREAT) : O_RDONLY
+    /// Opens the lock file (`create`: a new store's): never through a link, only a regular file.
+    func openLockFile(_ name: String, writable: Bool, create: Bool = false) throws -> Int32 {
+        let flags = writable ? (O_RDWR | (create ? O_CREAT | O_EXCL : 0)) : O_RDONLY
         let fd = openat(self.fd, name, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, Posix.fileMode)
         guard fd >= 0 else { throw openError(name, errno) }
         do { try requireRegular(fd, name) } catch { close(fd); throw error }

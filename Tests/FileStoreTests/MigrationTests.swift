@@ -15,6 +15,7 @@ import TestSupport
         for r in book.records { lines.append(String(decoding: try encoder.encode(r), as: UTF8.self)) }
         try (lines.joined(separator: "\n") + "\n").write(toFile: dir + "/snapshot.jsonl", atomically: true, encoding: .utf8)
         try #"{"journal":{"schemaVersion":1,"baseSeq":0}}"#.appending("\n").write(toFile: dir + "/journal.jsonl", atomically: true, encoding: .utf8)
+        try "".write(toFile: dir + "/store.lock", atomically: true, encoding: .utf8)
     }
 
     func book() throws -> Book {
@@ -52,7 +53,6 @@ import TestSupport
     @Test func aReadOnlySchema1StoreIsReadAsItIs() throws {
         let dir = TempDirectory("mig-ro"); defer { dir.remove() }
         try writeSchema1Store(dir.path, try book())
-        try "".write(toFile: dir.file("store.lock"), atomically: true, encoding: .utf8)
         let before = snapshotOfFiles(dir.path)
         // Root writes anything; read-only is simulated on the store object, as a user without write access gets it.
         let store = try JSONFileStore(directory: dir.path, forceReadOnly: true)
