@@ -130,7 +130,7 @@ public final class JSONFileStore: BookStore {
         let present = files.list()
         if !present.isEmpty {
             let what = present.contains(snapshotName) ? "a store already exists here" : present.contains(where: isStoreFile)
-                ? "holds the files of an incomplete store (\(present.filter(isStoreFile).sorted().joined(separator: ", "))); restore it rather than start again"
+                ? "holds the files of an incomplete store (\(present.filter(isStoreFile).sorted().joined(separator: ", "))) but no snapshot.jsonl; restore it from backups/ or `relance restore` rather than start again"
                 : "is not empty (\(present.count) entr\(present.count == 1 ? "y" : "ies"), e.g. \(present.sorted()[0])); a store is created only in an empty or new directory"
             throw StoreError(file: directory, what)
         }

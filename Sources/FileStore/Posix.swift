@@ -56,7 +56,8 @@ enum Posix {
         let url = URL(fileURLWithPath: path)
         let parent = url.deletingLastPathComponent().path
         let dir = try StoreDirectory(path: parent.isEmpty ? "." : parent)
-        try dir.requirePlain(url.lastPathComponent)
+        // A link or a FIFO at `path` is replaced by the rename, never opened; a directory is refused.
+        if dir.kind(of: url.lastPathComponent) == .directory { throw StoreError(file: path, "is a directory") }
         try dir.writeAtomically(data, to: url.lastPathComponent)
     }
 

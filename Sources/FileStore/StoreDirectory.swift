@@ -161,6 +161,7 @@ final class StoreDirectory {
         let fd = openat(self.fd, name, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, Posix.fileMode)
         guard fd >= 0 else { throw openError(name, errno) }
         do { try requireRegular(fd, name) } catch { close(fd); throw error }
+        if create { _ = fchmod(fd, Posix.fileMode) }   // whatever the umask: the team's group shares the store
         return fd
     }
 

@@ -133,7 +133,7 @@ import TestSupport
 
     @Test func filesAreOwnerAndGroupOnlyWhateverTheUmask() throws {
         let dir = TempDirectory("mode"); defer { dir.remove() }
-        let old = umask(0o002)
+        let old = umask(0o027)   // no group write: the store must still be 0660
         defer { umask(old) }
         let store = try JSONFileStore.create(directory: dir.path + "/s", book: smallBook())
         try store.commit(user: "amelie", note("A1"))
