@@ -31,7 +31,7 @@ let package = Package(
         ]),
         // Benchmarks and the store torture writer used by the crash and concurrency tests.
         .executableTarget(name: "relance-tools", dependencies: [
-            "Receivables", "FileStore", "Interchange", "DemoData",
+            "Receivables", "FileStore", "Interchange", "DemoData", "TestSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .target(name: "TestSupport", dependencies: ["Receivables", "FileStore", "TerminalKit"], path: "Tests/TestSupport"),

@@ -74,7 +74,8 @@ extension JSONFileStore {
             held = Date()
             defer { lastCompactionLockTime += Date().timeIntervalSince(held) }
             try catchUp()
-            guard journal.inode == captured.journalInode, historyFile == captured.history?.0 else {
+            // The journal's id names its generation (an inode number can be reused by a later journal).
+            guard journal.inode == captured.journalInode, journal.header?.id == captured.journalId, historyFile == captured.history?.0 else {
                 // Another process compacted meanwhile: what we wrote is already stale.
                 aside.discard(); history.discard()
                 return
@@ -97,7 +98,8 @@ extension JSONFileStore {
         do { try files.rename(aside.name, to: Self.snapshotName) } catch { aside.discard(); history.discard(); throw error }
         aside.name = Self.snapshotName
         try files.sync()
-        var newJournalData = JournalCodec.header(baseSeq: newJournal.baseSeq, id: newJournal.id)
+        let newHeader = JournalCodec.header(baseSeq: newJournal.baseSeq, id: newJournal.id)
+        var newJournalData = newHeader
         newJournalData.append(tail)
         try files.writeAtomically(newJournalData, to: Journal.name)
         if let old = historyFile, old != history.name { files.unlink(old) }
@@ -109,7 +111,7 @@ extension JSONFileStore {
         previousJournal = captured.journalId
         book.releaseActivities(written: captured.book.activitiesByCustomer.mapValues(\.count))
         journal.replaced(byteCount: newJournalData.count, lineCount: 1 + tail.reduce(0) { $1 == 10 ? $0 + 1 : $0 },
-                         header: .init(schemaVersion: currentSchemaVersion, baseSeq: newJournal.baseSeq, id: newJournal.id))
+                         header: .init(schemaVersion: currentSchemaVersion, baseSeq: newJournal.baseSeq, id: newJournal.id), headerBytes: newHeader)
         pruneBackups(backups)
     }
 

@@ -175,9 +175,9 @@ public final class JSONFileStore: BookStore {
     public func refresh() throws -> Bool {
         guard journal.hasChangedOnDisk else { return false }
         let before = seq
-        let inode = journal.inode
+        let generation = (journal.inode, journal.header?.id)
         try lock.with(exclusive: false) { try catchUp() }
-        return seq != before || inode != journal.inode
+        return seq != before || generation != (journal.inode, journal.header?.id)
     }
 
     /// Housekeeping between a user's actions: compaction when the journal has grown or the schema is old.

@@ -29,14 +29,21 @@ final class Journal {
     var hasChangedOnDisk: Bool { stamp != lastStamp }
 
     /// Forget what was read: the next `readNew` starts from the top (after a reload of the snapshot).
-    func reset() { inode = 0; offset = 0; lines = 0; header = nil; lastStamp = nil; tornTail = nil }
+    func reset() { inode = 0; offset = 0; lines = 0; header = nil; headerBytes = nil; lastStamp = nil; tornTail = nil }
 
-    /// True when the file was replaced (compaction) or cut shorter since this process read it.
+    /// True when the file was replaced (compaction) or cut shorter since this process read it. The inode alone
+    /// does not tell: a journal two compactions later can get the inode number of the one this process read (the
+    /// file system reuses freed numbers), so the first line, which names the journal, is compared too.
     func wasReplaced() -> Bool {
         guard inode != 0 else { return false }
         guard let s = stamp else { return true }
-        return s.inode != inode || Int(s.size) < offset
+        if s.inode != inode || Int(s.size) < offset { return true }
+        guard let first = headerBytes, !first.isEmpty else { return false }
+        return (try? directory.read(Self.name, range: 0..<first.count)) != first
     }
+
+    /// The first line as read (with its newline), to recognise this journal later.
+    private var headerBytes: Data?
 
     enum Line { case header(JournalCodec.Header.Inner), entry(JournalEntry, line: Int) }
 
@@ -64,6 +71,7 @@ final class Journal {
             case .success(.header(let h)) where complete:
                 guard lineNumber == 1 else { throw StoreError(file: path, line: lineNumber, "a journal header in the middle of the journal") }
                 header = h
+                headerBytes = data.subdata(in: r.lowerBound..<(r.upperBound + 1))
                 out.append(.header(h))
             case .success(.entry(let entry)) where complete:
                 guard lineNumber > 1 else { throw StoreError(file: path, line: 1, "the journal header is missing") }
@@ -117,7 +125,8 @@ final class Journal {
     }
 
     /// After a compaction wrote a new journal: read position is its end.
-    func replaced(byteCount: Int, lineCount: Int, header: JournalCodec.Header.Inner) {
+    func replaced(byteCount: Int, lineCount: Int, header: JournalCodec.Header.Inner, headerBytes: Data) {
+        self.headerBytes = headerBytes
         offset = byteCount
         lines = lineCount
         self.header = header

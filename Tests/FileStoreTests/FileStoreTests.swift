@@ -131,6 +131,33 @@ import TestSupport
         #expect(StoreCheck.run(directory: dir.path).ok)
     }
 
+    /// Found by `relance-tools torture`: a journal two compactions later got the inode number of the one a
+    /// reader had read (ext4 reuses freed numbers); the reader took it for the same file and read from the
+    /// middle of a line. The journal is now recognised by its first line, which names its generation.
+    @Test func aJournalWithTheSameInodeButAnotherHeaderIsSeenAsReplaced() throws {
+        let dir = TempDirectory("inode"); defer { dir.remove() }
+        let store = try JSONFileStore.create(directory: dir.path, book: smallBook())
+        try store.commit(user: "amelie", note("A1"))
+        // Keep the inode the first instance read alive under another name.
+        #expect(link(dir.file("journal.jsonl"), dir.file("old-inode")) == 0)
+        let other = try JSONFileStore(directory: dir.path)
+        try other.commit(user: "amelie", note("A2"))
+        try other.compact()
+        try other.commit(user: "amelie", note("A3"))
+        try other.commit(user: "amelie", note("A4"))
+        // The new generation's journal, written in place into the old inode, which then takes the name back.
+        let fresh = try Data(contentsOf: URL(fileURLWithPath: dir.file("journal.jsonl")))
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: dir.file("old-inode")))
+        try handle.truncate(atOffset: 0); try handle.write(contentsOf: fresh); try handle.close()
+        #expect(rename(dir.file("old-inode"), dir.file("journal.jsonl")) == 0)
+        #expect(store.journal.stamp?.inode == store.journal.inode)        // the same inode, a longer file
+        #expect(Int(store.journal.stamp!.size) > store.journal.offset)
+        #expect(store.journal.wasReplaced())
+        #expect(try store.refresh())
+        #expect(store.seq == 4)
+        #expect(try store.history(of: "C1").map(\.id) == ["A1", "A2", "A3", "A4"])
+    }
+
     @Test func filesAreOwnerAndGroupOnlyWhateverTheUmask() throws {
         let dir = TempDirectory("mode"); defer { dir.remove() }
         let old = umask(0o027)   // no group write: the store must still be 0660
@@ -270,4 +297,5 @@ import TestSupport
         try a.commit(user: "a", note("A7"))            // a notices the new journal and appends after the carried lines
         #expect(try JSONFileStore(directory: dir.path).history(of: "C1").count == 7)
     }
+
 }

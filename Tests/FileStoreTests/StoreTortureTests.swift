@@ -77,4 +77,18 @@ import Glibc
         #expect(store.book.customers["C0001"]!.creditLimit?.plain == String(value))
         #expect(StoreCheck.run(directory: dir.path + "/store").ok)
     }
+
+    /// The short seeded version of `relance-tools torture` (the long one, 60 s, is run by hand: docs/TESTING.md):
+    /// importers, writers compacting every 15 changes and opens in a loop, all at once; nothing lost, check OK.
+    @Test func importersWritersAndOpensTogetherLoseNothing() throws {
+        let dir = TempDirectory("torture"); defer { dir.remove() }
+        let relance = productsDirectory + "/relance"
+        let (made, text) = try Spawn.run([relance, "demo", "--out", dir.path + "/store", "--customers", "200", "--seed", "4", "--today", "2026-11-23"])
+        try #require(made == 0, "\(text)")
+        let (status, output) = try Spawn.run([tools, "torture", "--store", dir.path + "/store", "--seconds", "8", "--importers", "2",
+                                              "--writers", "2", "--compact-every", "15", "--seed", "7"])
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("lost: 0 of"), "\(output)")
+        print(output)
+    }
 }
