@@ -5,6 +5,11 @@ import Receivables
 /// 600,000 records (docs/PERFORMANCE.md). It only has to be right on well-formed lines: on anything it does
 /// not expect it returns nil, and the caller decodes that line with `JSONDecoder`, whose error says exactly
 /// what and where. So messages lose nothing, and a hand-edited store is still judged by the strict decoder.
+///
+/// It is never more lenient than `JSONDecoder`: a line it accepts, `JSONDecoder` accepts with the same value
+/// (`RecordReaderAudit` checks this on mutated lines of every record type). Where the two could differ it
+/// returns nil and lets the decoder judge: repeated keys (`JSONDecoder` keeps the first), escaped or unknown
+/// keys, numbers other than plain integers, `\u` escapes of surrogates.
 struct RecordReader {
     private let base: UnsafePointer<UInt8>
     private var pos: Int
@@ -20,6 +25,7 @@ struct RecordReader {
 
     /// One record, or nil when the line is not exactly what this reader expects.
     static func record(in buffer: UnsafeBufferPointer<UInt8>, range: Range<Int>) -> BookRecord? {
+        guard buffer.baseAddress != nil, !range.isEmpty, range.lowerBound >= 0, range.upperBound <= buffer.count else { return nil }
         var r = RecordReader(buffer, range: range)
         guard let rec = try? r.readRecord() else { return nil }
         r.skipSpace()
@@ -41,24 +47,25 @@ struct RecordReader {
     mutating func string() throws -> String {
         try expect(34)
         let start = pos
-        var escaped = false
+        var escaped = false, high: UInt8 = 0
         while pos < end {
             let b = base[pos]
             if b == 34 { break }
-            if b == 92 { escaped = true; pos += 2; continue }
+            // Raw control characters are not JSON (JSONDecoder refuses them); 0x7F is allowed.
+            guard b >= 0x20 else { throw Bad() }
+            if b == 92 { escaped = true; pos += 2; continue }   // the escaped byte is checked by `unescape`
+            high |= b
             pos += 1
         }
         guard pos < end else { throw Bad() }
-        defer { pos += 1 }
         let raw = UnsafeBufferPointer(start: base + start, count: pos - start)
-        guard escaped else {
-            // ASCII (ids, dates, amounts: most values) needs no validation; anything else is validated, because
-            // invalid UTF-8 must not be repaired silently: the strict decoder refuses it with its line.
-            if !raw.contains(where: { $0 >= 0x80 }) { return String(decoding: raw, as: UTF8.self) }
-            guard let s = String(validating: raw, as: UTF8.self) else { throw Bad() }
-            return s
-        }
-        return try unescape(raw)
+        pos += 1
+        if escaped { return try unescape(raw) }
+        // ASCII (ids, dates, amounts: most values) needs no validation; anything else is validated, because
+        // invalid UTF-8 must not be repaired silently: the strict decoder refuses it with its line.
+        if high < 0x80 { return String(decoding: raw, as: UTF8.self) }
+        guard let s = String(validating: raw, as: UTF8.self) else { throw Bad() }
+        return s
     }
 
     private func unescape(_ raw: UnsafeBufferPointer<UInt8>) throws -> String {
@@ -74,10 +81,18 @@ struct RecordReader {
             case 110: out.append(10); case 114: out.append(13); case 116: out.append(9)
             case 98: out.append(8); case 102: out.append(12)
             case 117:
-                // \uXXXX (the writer only emits these below U+0020; anything fancier goes to JSONDecoder)
-                guard i + 5 < raw.count, let v = UInt32(String(decoding: UnsafeBufferPointer(rebasing: raw[(i + 2)..<(i + 6)]), as: UTF8.self), radix: 16),
-                      v < 0xD800, let scalar = Unicode.Scalar(v) else { throw Bad() }
-                out.append(contentsOf: Array(String(Character(scalar)).utf8))
+                // \uXXXX: exactly four hex digits (no sign: `UInt32("+041", radix: 16)` would take one). The writer
+                // only emits these below U+0020; surrogates, paired or not, go to JSONDecoder.
+                guard i + 5 < raw.count else { throw Bad() }
+                let v = try hex(raw[i + 2]) << 12 | hex(raw[i + 3]) << 8 | hex(raw[i + 4]) << 4 | hex(raw[i + 5])
+                guard v < 0xD800 || v >= 0xE000 else { throw Bad() }
+                if v < 0x80 {
+                    out.append(UInt8(v))
+                } else if v < 0x800 {
+                    out.append(0xC0 | UInt8(v >> 6)); out.append(0x80 | UInt8(v & 0x3F))
+                } else {
+                    out.append(0xE0 | UInt8(v >> 12)); out.append(0x80 | UInt8(v >> 6 & 0x3F)); out.append(0x80 | UInt8(v & 0x3F))
+                }
                 i += 6
                 continue
             default: throw Bad()
@@ -88,19 +103,39 @@ struct RecordReader {
         return s
     }
 
+    private func hex(_ b: UInt8) throws -> UInt32 {
+        switch b {
+        case 48...57: return UInt32(b - 48)
+        case 65...70: return UInt32(b - 55)
+        case 97...102: return UInt32(b - 87)
+        default: throw Bad()
+        }
+    }
+
+    /// A JSON integer, `-?(0|[1-9][0-9]*)`, of at most 17 digits. What JSONDecoder also reads as an Int (`1.0`,
+    /// `1e2`) stops at the `.` or `e`, which then fails as the next token.
     mutating func int() throws -> Int {
         skipSpace()
-        var v = 0, digits = 0, negative = false
+        var negative = false
         if pos < end, base[pos] == 45 { negative = true; pos += 1 }
-        while pos < end, base[pos] >= 48, base[pos] <= 57 { v = v * 10 + Int(base[pos] - 48); pos += 1; digits += 1 }
-        guard digits > 0, digits < 18 else { throw Bad() }
+        let start = pos
+        var v = 0
+        while pos < end, base[pos] >= 48, base[pos] <= 57 {
+            guard pos - start < 17 else { throw Bad() }   // before `v` could overflow
+            v = v * 10 + Int(base[pos] - 48)
+            pos += 1
+        }
+        guard pos > start, base[start] != 48 || pos - start == 1 else { throw Bad() }   // no leading zero: "007", "-01"
         return negative ? -v : v
     }
 
+    /// Every byte of `true` / `false`; what follows is checked by the caller (`truex` fails as the next token).
     mutating func bool() throws -> Bool {
         skipSpace()
         if end - pos >= 4, base[pos] == 116, base[pos + 1] == 114, base[pos + 2] == 117, base[pos + 3] == 101 { pos += 4; return true }
-        if end - pos >= 5, base[pos] == 102, base[pos + 1] == 97 { pos += 5; return false }
+        if end - pos >= 5, base[pos] == 102, base[pos + 1] == 97, base[pos + 2] == 108, base[pos + 3] == 115, base[pos + 4] == 101 {
+            pos += 5; return false
+        }
         throw Bad()
     }
 
@@ -108,10 +143,10 @@ struct RecordReader {
     mutating func date() throws -> CalendarDate { guard let d = CalendarDate.parseISO(try string()) else { throw Bad() }; return d }
     mutating func strings() throws -> [String] { try array { try $0.string() } }
 
-    /// `null` is read as absent, as `decodeIfPresent` does.
+    /// Every byte of `null`, read as absent, as `decodeIfPresent` does.
     mutating func isNull() -> Bool {
         skipSpace()
-        if end - pos >= 4, base[pos] == 110 { pos += 4; return true }
+        if end - pos >= 4, base[pos] == 110, base[pos + 1] == 117, base[pos + 2] == 108, base[pos + 3] == 108 { pos += 4; return true }
         return false
     }
 
@@ -128,14 +163,24 @@ struct RecordReader {
         }
     }
 
-    /// Calls `field` for each key; unknown keys make the line go to the strict decoder.
-    mutating func object(_ field: (String, inout RecordReader) throws -> Void) throws {
+    /// Calls `field` with the index in `keys` of each key whose value is not `null` (`null` reads as absent, as
+    /// `decodeIfPresent` does; a required field left absent then fails the record). Unknown keys, keys written with
+    /// escapes and repeated keys (`JSONDecoder` keeps the first one) make the line go to the strict decoder, and so
+    /// does a `null` when `nullIsAbsent` is false.
+    mutating func object(_ keys: [StaticString], nullIsAbsent: Bool = true, _ field: (Int, inout RecordReader) throws -> Void) throws {
         try expect(123)
         if peek() == 125 { pos += 1; return }
+        var seen: UInt32 = 0
         while true {
-            let key = try string()
+            let k = try key(in: keys)
+            guard seen & (1 << k) == 0 else { throw Bad() }
+            seen |= 1 << k
             try expect(58)
-            try field(key, &self)
+            if isNull() {
+                guard nullIsAbsent else { throw Bad() }
+            } else {
+                try field(k, &self)
+            }
             guard let c = peek() else { throw Bad() }
             pos += 1
             if c == 125 { return }
@@ -143,150 +188,174 @@ struct RecordReader {
         }
     }
 
+    /// The index in `keys` of the key read (compared as bytes: no String is made).
+    mutating func key(in keys: [StaticString]) throws -> Int {
+        try expect(34)
+        let start = pos
+        while pos < end, base[pos] != 34 {
+            guard base[pos] != 92 else { throw Bad() }
+            pos += 1
+        }
+        guard pos < end else { throw Bad() }
+        let count = pos - start
+        pos += 1
+        for i in keys.indices where keys[i].utf8CodeUnitCount == count && memcmp(keys[i].utf8Start, base + start, count) == 0 {
+            return i
+        }
+        throw Bad()
+    }
+
     // MARK: Records
+    // Each reader lists its keys; the `case` numbers below are indices in that list.
+
+    static let recordKeys: [StaticString] = ["activity", "invoice", "payment", "customer"]   // rarer records: the Codable path is fast enough
 
     mutating func readRecord() throws -> BookRecord {
         var record: BookRecord?
-        try object { key, r in
+        // Not absent here: `{"invoice":null,"payment":{…}}` has two keys, which `BookRecord`'s decoding refuses.
+        try object(Self.recordKeys, nullIsAbsent: false) { k, r in
             guard record == nil else { throw Bad() }
-            switch key {
-            case "activity": record = .activity(try r.activity())
-            case "invoice": record = .invoice(try r.invoice())
-            case "payment": record = .payment(try r.payment())
-            case "customer": record = .customer(try r.customer())
-            default: throw Bad()   // rarer records: the Codable path is fast enough
+            switch k {
+            case 0: record = .activity(try r.activity())
+            case 1: record = .invoice(try r.invoice())
+            case 2: record = .payment(try r.payment())
+            default: record = .customer(try r.customer())
             }
         }
         guard let record else { throw Bad() }
         return record
     }
 
+    static let activityKeys: [StaticString] = ["id", "at", "date", "user", "customerId", "invoices", "channel", "outcome", "contact", "note",
+                                              "nextActionDate", "step"]
+
     mutating func activity() throws -> Activity {
-        var id: String?, at: String?, date: CalendarDate?, user: String?, customer: String?, invoices: [String] = []
+        var id: String?, at: String?, date: CalendarDate?, user: String?, customer: String?, invoices: [String]?
         var channel: Activity.Channel?, outcome: Activity.Outcome?, contact: String?, note: String?, next: CalendarDate?, step: String?
-        try object { key, r in
-            if r.isNull() { return }
-            switch key {
-            case "id": id = try r.string()
-            case "at": at = try r.string()
-            case "date": date = try r.date()
-            case "user": user = try r.string()
-            case "customerId": customer = try r.string()
-            case "invoices": invoices = try r.strings()
-            case "channel": guard let c = Activity.Channel(rawValue: try r.string()) else { throw Bad() }; channel = c
-            case "outcome": guard let o = Activity.Outcome(rawValue: try r.string()) else { throw Bad() }; outcome = o
-            case "contact": contact = try r.string()
-            case "note": note = try r.string()
-            case "nextActionDate": next = try r.date()
-            case "step": step = try r.string()
-            default: throw Bad()
+        try object(Self.activityKeys) { k, r in
+            switch k {
+            case 0: id = try r.string()
+            case 1: at = try r.string()
+            case 2: date = try r.date()
+            case 3: user = try r.string()
+            case 4: customer = try r.string()
+            case 5: invoices = try r.strings()
+            case 6: guard let c = Activity.Channel(rawValue: try r.string()) else { throw Bad() }; channel = c
+            case 7: guard let o = Activity.Outcome(rawValue: try r.string()) else { throw Bad() }; outcome = o
+            case 8: contact = try r.string()
+            case 9: note = try r.string()
+            case 10: next = try r.date()
+            default: step = try r.string()
             }
         }
-        guard let id, let at, let date, let user, let customer, let channel, let note else { throw Bad() }
+        // `invoices` is required like the others: the Codable type has no default for it.
+        guard let id, let at, let date, let user, let customer, let invoices, let channel, let note else { throw Bad() }
         return Activity(id: id, at: at, date: date, user: user, customerId: customer, invoices: invoices, channel: channel,
                         outcome: outcome, contact: contact, note: note, nextActionDate: next, step: step)
     }
 
+    static let invoiceKeys: [StaticString] = ["number", "customerId", "issueDate", "dueDate", "amount", "poNumber", "deliverySite"]
+
     mutating func invoice() throws -> Invoice {
         var number: String?, customer: String?, issue: CalendarDate?, due: CalendarDate?, amount: Money?, po: String?, site: String?
-        try object { key, r in
-            if r.isNull() { return }
-            switch key {
-            case "number": number = try r.string()
-            case "customerId": customer = try r.string()
-            case "issueDate": issue = try r.date()
-            case "dueDate": due = try r.date()
-            case "amount": amount = try r.money()
-            case "poNumber": po = try r.string()
-            case "deliverySite": site = try r.string()
-            default: throw Bad()
+        try object(Self.invoiceKeys) { k, r in
+            switch k {
+            case 0: number = try r.string()
+            case 1: customer = try r.string()
+            case 2: issue = try r.date()
+            case 3: due = try r.date()
+            case 4: amount = try r.money()
+            case 5: po = try r.string()
+            default: site = try r.string()
             }
         }
         guard let number, let customer, let issue, let due, let amount else { throw Bad() }
         return Invoice(number: number, customerId: customer, issueDate: issue, dueDate: due, amount: amount, poNumber: po, deliverySite: site)
     }
 
+    static let allocationKeys: [StaticString] = ["invoice", "amount"]
+
     mutating func allocation() throws -> Allocation {
         var invoice: String?, amount: Money?
-        try object { key, r in
-            switch key {
-            case "invoice": invoice = try r.string()
-            case "amount": amount = try r.money()
-            default: throw Bad()
+        try object(Self.allocationKeys) { k, r in
+            switch k {
+            case 0: invoice = try r.string()
+            default: amount = try r.money()
             }
         }
         guard let invoice, let amount else { throw Bad() }
         return Allocation(invoice: invoice, amount: amount)
     }
 
+    static let paymentKeys: [StaticString] = ["id", "customerId", "date", "amount", "reference", "allocations"]
+
     mutating func payment() throws -> Payment {
         var id: String?, customer: String?, date: CalendarDate?, amount: Money?, reference: String?, allocations: [Allocation]?
-        try object { key, r in
-            if r.isNull() { return }
-            switch key {
-            case "id": id = try r.string()
-            case "customerId": customer = try r.string()
-            case "date": date = try r.date()
-            case "amount": amount = try r.money()
-            case "reference": reference = try r.string()
-            case "allocations": allocations = try r.array { try $0.allocation() }
-            default: throw Bad()
+        try object(Self.paymentKeys) { k, r in
+            switch k {
+            case 0: id = try r.string()
+            case 1: customer = try r.string()
+            case 2: date = try r.date()
+            case 3: amount = try r.money()
+            case 4: reference = try r.string()
+            default: allocations = try r.array { try $0.allocation() }
             }
         }
         guard let id, let customer, let date, let amount, let allocations else { throw Bad() }
         return Payment(id: id, customerId: customer, date: date, amount: amount, reference: reference, allocations: allocations)
     }
 
+    static let addressKeys: [StaticString] = ["label", "street", "postalCode", "city"]
+
     mutating func address() throws -> Address {
         var label: String?, street: String?, postal: String?, city: String?
-        try object { key, r in
-            if r.isNull() { return }
-            switch key {
-            case "label": label = try r.string()
-            case "street": street = try r.string()
-            case "postalCode": postal = try r.string()
-            case "city": city = try r.string()
-            default: throw Bad()
+        try object(Self.addressKeys) { k, r in
+            switch k {
+            case 0: label = try r.string()
+            case 1: street = try r.string()
+            case 2: postal = try r.string()
+            default: city = try r.string()
             }
         }
         guard let street, let postal, let city else { throw Bad() }
         return Address(label: label, street: street, postalCode: postal, city: city)
     }
 
+    static let contactKeys: [StaticString] = ["name", "role", "phone", "email"]
+
     mutating func contact() throws -> Contact {
         var name: String?, role: String?, phone: String?, email: String?
-        try object { key, r in
-            if r.isNull() { return }
-            switch key {
-            case "name": name = try r.string()
-            case "role": role = try r.string()
-            case "phone": phone = try r.string()
-            case "email": email = try r.string()
-            default: throw Bad()
+        try object(Self.contactKeys) { k, r in
+            switch k {
+            case 0: name = try r.string()
+            case 1: role = try r.string()
+            case 2: phone = try r.string()
+            default: email = try r.string()
             }
         }
         guard let name else { throw Bad() }
         return Contact(name: name, role: role, phone: phone, email: email)
     }
 
+    static let customerKeys: [StaticString] = ["id", "name", "siren", "billingAddress", "deliverySites", "contacts", "collector", "salesperson",
+                                              "paymentTermsDays", "creditLimit", "orderBlocked"]
+
     mutating func customer() throws -> Customer {
         var id: String?, name: String?, siren: String?, billing: Address?, sites: [Address]?, contacts: [Contact]?
         var collector: String?, sales: String?, terms: Int?, limit: Money?, blocked: Bool?
-        try object { key, r in
-            if r.isNull() { return }
-            switch key {
-            case "id": id = try r.string()
-            case "name": name = try r.string()
-            case "siren": siren = try r.string()
-            case "billingAddress": billing = try r.address()
-            case "deliverySites": sites = try r.array { try $0.address() }
-            case "contacts": contacts = try r.array { try $0.contact() }
-            case "collector": collector = try r.string()
-            case "salesperson": sales = try r.string()
-            case "paymentTermsDays": terms = try r.int()
-            case "creditLimit": limit = try r.money()
-            case "orderBlocked": blocked = try r.bool()
-            default: throw Bad()
+        try object(Self.customerKeys) { k, r in
+            switch k {
+            case 0: id = try r.string()
+            case 1: name = try r.string()
+            case 2: siren = try r.string()
+            case 3: billing = try r.address()
+            case 4: sites = try r.array { try $0.address() }
+            case 5: contacts = try r.array { try $0.contact() }
+            case 6: collector = try r.string()
+            case 7: sales = try r.string()
+            case 8: terms = try r.int()
+            case 9: limit = try r.money()
+            default: blocked = try r.bool()
             }
         }
         guard let id, let name, let sites, let contacts, let terms, let blocked else { throw Bad() }
