@@ -5,13 +5,18 @@ import Receivables
 /// 1: activities inside the snapshot. 2: activities in a history file named by the snapshot, with a digest
 /// per customer in the snapshot. 3: checksums everywhere (the snapshot ends with a line of block CRCs, each
 /// customer's history range has its CRC) and the snapshot names the journal that continues it (docs/STORE.md).
-public let currentSchemaVersion = 3
+/// 4: the team and the company: users carry their Unix login, e-mail and whether they are disabled; a company
+/// profile record and a settings record (a demo store); each journal entry records the login that made it.
+public let currentSchemaVersion = 4
 
 /// One line of the journal: a change, who made it, when, and its sequence number.
 public struct JournalEntry: Codable, Sendable {
     public var seq: Int
     public var at: String
+    /// The Relance user the change was made as.
     public var user: String
+    /// The Unix login of the process that made it (schema 4; from the uid, not from `$USER`).
+    public var login: String?
     public var change: Change
 }
 

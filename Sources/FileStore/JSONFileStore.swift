@@ -159,7 +159,7 @@ public final class JSONFileStore: BookStore {
             try journal.truncateTornTail()
             let change = try make(book)
             try book.apply(change)
-            let entry = JournalEntry(seq: seq + 1, at: Timestamp.now(), user: user, change: change)
+            let entry = JournalEntry(seq: seq + 1, at: Timestamp.now(), user: user, login: StoreLock.login, change: change)
             do {
                 try journal.append(try JournalCodec.line(entry, encoder: encoder))
                 seq += 1

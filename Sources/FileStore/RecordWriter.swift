@@ -90,8 +90,20 @@ extension BookRecord {
     func write(to w: JSONWriter) {
         w.object { o in
             switch self {
+            case .settings(let s):
+                o.object("settings") { o in o.bool("demo", s.demo) }
+            case .company(let c):
+                o.object("company") { o in
+                    o.string("legalName", c.legalName); o.string("siren", c.siren); o.string("street", c.street)
+                    o.string("postalCode", c.postalCode); o.string("city", c.city); o.string("phone", c.phone); o.string("email", c.email)
+                    o.string("iban", c.iban); o.string("bic", c.bic); o.string("signatory", c.signatory)
+                }
             case .user(let u):
-                o.object("user") { o in o.string("id", u.id); o.string("name", u.name); o.string("role", u.role.rawValue) }
+                o.object("user") { o in
+                    o.string("id", u.id); o.string("name", u.name); o.string("role", u.role.rawValue)
+                    o.string("login", u.login); o.string("email", u.email)
+                    if u.disabled { o.bool("disabled", true) }
+                }
             case .customer(let c):
                 o.object("customer") { o in
                     o.string("id", c.id); o.string("name", c.name); o.string("siren", c.siren)

@@ -7,12 +7,13 @@ import Receivables
 /// rows before it leave it) and one bad row refuses the file with every problem listed by line. Re-importing
 /// the same file changes nothing: rows are matched by customer id, invoice number or payment reference.
 public enum Importer {
-    public enum Kind: String, CaseIterable, Sendable { case customers, invoices, payments }
+    public enum Kind: String, CaseIterable, Sendable { case customers, invoices, payments, users }
 
     public static let customerColumns = ["id", "name", "siren", "collector", "salesperson", "credit_limit", "payment_terms_days",
                                          "contact_name", "contact_phone", "contact_email"]
     public static let invoiceColumns = ["number", "customer_id", "issue_date", "due_date", "amount", "currency", "po_number"]
     public static let paymentColumns = ["date", "customer_id", "amount", "reference", "invoice_number"]
+    public static let userColumns = ["id", "name", "role", "login", "email"]
 
     /// What an import would do: the change to commit and a summary.
     public struct Plan {
@@ -39,6 +40,7 @@ public enum Importer {
         case .customers: required = ["id", "name"]; optional = customerColumns
         case .invoices: required = ["number", "customer_id", "issue_date", "due_date", "amount"]; optional = invoiceColumns
         case .payments: required = ["date", "customer_id", "amount"]; optional = paymentColumns
+        case .users: required = ["id", "name", "role"]; optional = userColumns
         }
         let columns: [String: Int]
         do { columns = try csv.columns(required: required, optional: optional, file: file) }
@@ -63,6 +65,9 @@ public enum Importer {
                 case .invoices:
                     key = value("number")
                     change = .upsertInvoice(invoice: try invoice(value))
+                case .users:
+                    key = value("id")
+                    change = .upsertUser(user: try Importer.user(value, existing: scratch.users[key]))
                 case .payments:
                     let p = try payment(value, book: scratch, occurrence: &seenInFile)
                     key = p.id
@@ -76,6 +81,7 @@ public enum Importer {
                 let existed: Bool = switch change {
                 case .upsertCustomer(let c): scratch.customers[c.id] != nil
                 case .upsertInvoice(let i): scratch.invoices[i.number] != nil
+                case .upsertUser(let u): scratch.users[u.id] != nil
                 default: false
                 }
                 do { try scratch.apply(change) } catch { throw InputError(error.message) }
@@ -92,8 +98,23 @@ public enum Importer {
         switch change {
         case .upsertCustomer(let c): return book.customers[c.id] == c
         case .upsertInvoice(let i): return book.invoices[i.number] == i
+        case .upsertUser(let u): return book.users[u.id] == u
         default: return false
         }
+    }
+
+    /// A row of `id,name,role,login,email`; an existing user keeps what the row leaves empty.
+    static func user(_ value: (String) -> String, existing: User?) throws(InputError) -> User {
+        let id = try required(value("id"), "id")
+        guard let role = User.Role(rawValue: value("role").lowercased()) else {
+            throw InputError("role '\(value("role"))' is not one of \(User.Role.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        var u = existing ?? User(id: id, name: "", role: role)
+        u.name = try required(value("name"), "name")
+        u.role = role
+        if !value("login").isEmpty { u.login = value("login") }
+        if !value("email").isEmpty { u.email = value("email") }
+        return u
     }
 
     static func required(_ v: String, _ name: String) throws(InputError) -> String {

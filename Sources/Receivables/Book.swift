@@ -6,6 +6,9 @@ public struct Book: Sendable {
     /// Customer ids in the order they were added (stable listings).
     public private(set) var customerOrder: [String] = []
     public private(set) var users: [String: User] = [:]
+    /// The sender of letters and e-mails (set by `relance init` and `relance company set`).
+    public internal(set) var company: CompanyProfile?
+    public internal(set) var settings = StoreSettings()
     public private(set) var invoices: [String: Invoice] = [:]
     public private(set) var invoicesByCustomer: [String: [String]] = [:]
     public private(set) var payments: [String: Payment] = [:]
@@ -27,6 +30,18 @@ public struct Book: Sendable {
     public private(set) var settlementsByInvoice: [String: [Settlement]] = [:]
     /// Current settled total per invoice (sum of `settlementsByInvoice`), kept for speed.
     private var settledTotal: [String: Money] = [:]
+
+    /// Marks a generated book as a demo: its users may be chosen with `--user` by anyone (README examples).
+    public mutating func markAsDemo() { settings.demo = true; revision += 1 }
+
+    /// The active users whose Unix login is `login`.
+    public func user(withLogin login: String) -> User? { users.values.first { $0.isActive && $0.login == login } }
+
+    /// A customer's collector when that is an active user; nil shows the account as unassigned.
+    public func assignedCollector(of customerId: String) -> String? {
+        guard let id = customers[customerId]?.collector, let u = users[id], u.isActive else { return nil }
+        return id
+    }
 
     public var policy: Policy
     public var reasons: ReasonCatalogue

@@ -18,7 +18,13 @@ extension Book {
                 if let v = patch.addContact { c.contacts.append(v) }
             }
         case .upsertUser(let u):
+            try checkUser(u)
             setUser(u)
+        case .setCompany(let c):
+            if let s = c.siren, !s.isEmpty, !(s.count == 9 && s.allSatisfy { $0.isASCII && $0.isNumber }) {
+                throw DomainError("company SIREN '\(s)' must be 9 digits")
+            }
+            company = c
         case .upsertInvoice(let i):
             guard customers[i.customerId] != nil else { throw DomainError("invoice \(i.number): unknown customer \(i.customerId)") }
             guard i.amount.isPositive else { throw DomainError("invoice \(i.number): amount must be above zero") }
@@ -183,3 +189,23 @@ extension String {
 }
 
 import Foundation
+
+extension Book {
+    /// A user's id, name and login are checked; two active users never share a login (who you are comes from it),
+    /// and the last active supervisor cannot be disabled or demoted (someone must be able to manage the team).
+    func checkUser(_ u: User) throws(DomainError) {
+        guard !u.id.isEmpty, u.id.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" || $0 == "." })
+        else { throw DomainError("user id '\(u.id)' must be lower-case letters, digits, '_', '-' or '.'") }
+        guard !u.name.trimmed.isEmpty else { throw DomainError("user \(u.id) needs a name") }
+        if let login = u.login {
+            guard User.isValidLogin(login) else { throw DomainError("user \(u.id): '\(login)' is not a Unix login (lower-case letters, digits, '_', '-', '.')") }
+            if u.isActive, let other = users.values.first(where: { $0.id != u.id && $0.isActive && $0.login == login }) {
+                throw DomainError("login \(login) is already the login of user \(other.id) (\(other.name))")
+            }
+        }
+        if let old = users[u.id], old.role == .supervisor, old.isActive, u.role != .supervisor || !u.isActive,
+           !users.values.contains(where: { $0.id != u.id && $0.role == .supervisor && $0.isActive }) {
+            throw DomainError("\(u.id) is the last active supervisor: add another supervisor first")
+        }
+    }
+}

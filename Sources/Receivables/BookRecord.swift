@@ -1,5 +1,7 @@
 /// One record of a book as written in a snapshot (one JSON line each), in dependency order.
 public enum BookRecord: Codable, Sendable, Equatable {
+    case settings(StoreSettings)
+    case company(CompanyProfile)
     case user(User)
     case customer(Customer)
     case invoice(Invoice)
@@ -11,15 +13,17 @@ public enum BookRecord: Codable, Sendable, Equatable {
     case waiver(LateFeeWaiver)
     case activity(Activity)
 
-    private enum Key: String, CodingKey { case user, customer, invoice, payment, creditNote, dispute, promise, plan, waiver, activity }
+    private enum Key: String, CodingKey { case settings, company, user, customer, invoice, payment, creditNote, dispute, promise, plan, waiver, activity }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: Key.self)
         guard let key = c.allKeys.first, c.allKeys.count == 1 else {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription:
-                "a record has exactly one of the keys user, customer, invoice, payment, creditNote, dispute, promise, plan, waiver, activity"))
+                "a record has exactly one of the keys settings, company, user, customer, invoice, payment, creditNote, dispute, promise, plan, waiver, activity"))
         }
         switch key {
+        case .settings: self = .settings(try c.decode(StoreSettings.self, forKey: key))
+        case .company: self = .company(try c.decode(CompanyProfile.self, forKey: key))
         case .user: self = .user(try c.decode(User.self, forKey: key))
         case .customer: self = .customer(try c.decode(Customer.self, forKey: key))
         case .invoice: self = .invoice(try c.decode(Invoice.self, forKey: key))
@@ -36,6 +40,8 @@ public enum BookRecord: Codable, Sendable, Equatable {
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: Key.self)
         switch self {
+        case .settings(let v): try c.encode(v, forKey: .settings)
+        case .company(let v): try c.encode(v, forKey: .company)
         case .user(let v): try c.encode(v, forKey: .user)
         case .customer(let v): try c.encode(v, forKey: .customer)
         case .invoice(let v): try c.encode(v, forKey: .invoice)
@@ -58,6 +64,8 @@ extension Book {
     public func records(includingActivities: Bool) -> [BookRecord] {
         var out: [BookRecord] = []
         out.reserveCapacity(customers.count + invoices.count + payments.count + activityCount + 16)
+        if settings != StoreSettings() { out.append(.settings(settings)) }
+        if let company { out.append(.company(company)) }
         out += users.keys.sorted().map { .user(users[$0]!) }
         out += customerOrder.map { .customer(customers[$0]!) }
         for id in customerOrder { out += invoices(of: id).map { .invoice($0) } }
@@ -83,6 +91,8 @@ extension Book {
             guard invoices[n] != nil else { throw DomainError("refers to unknown invoice '\(n)'") }
         }
         switch record {
+        case .settings(let s): settings = s
+        case .company(let c): company = c
         case .user(let u): setUser(u)
         case .customer(let c):
             guard customers[c.id] == nil else { throw DomainError("customer '\(c.id)' appears twice") }

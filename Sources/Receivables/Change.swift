@@ -9,6 +9,7 @@ public enum Change: Codable, Sendable, Equatable {
     case upsertCustomer(customer: Customer)
     case updateCustomer(id: String, patch: CustomerPatch)
     case upsertUser(user: User)
+    case setCompany(company: CompanyProfile)
     case upsertInvoice(invoice: Invoice)
     case recordPayment(payment: Payment)
     /// Letter on-account credit of an earlier payment to invoices.
@@ -30,6 +31,7 @@ public enum Change: Codable, Sendable, Equatable {
         case .upsertCustomer(let c): "customer \(c.id)"
         case .updateCustomer(let id, _): "update customer \(id)"
         case .upsertUser(let u): "user \(u.id)"
+        case .setCompany: "company profile"
         case .upsertInvoice(let i): "invoice \(i.number)"
         case .recordPayment(let p): "payment \(p.id)"
         case .allocateCredit(let id, _): "letter credit \(id)"

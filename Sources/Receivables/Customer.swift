@@ -51,15 +51,86 @@ public struct Contact: Codable, Sendable, Equatable {
 }
 
 /// Someone who uses Relance, with the role that decides what they may change.
+///
+/// Who a process is comes from its Unix login (`login`, matched against the real uid's name), never from a
+/// command-line option: on a shared machine nobody acts as someone else. A disabled user keeps their name in
+/// the history but can no longer work, and their accounts show as unassigned.
 public struct User: Codable, Sendable, Equatable, Identifiable {
     public var id: String
     public var name: String
     public var role: Role
-    public init(id: String, name: String, role: Role) { self.id = id; self.name = name; self.role = role }
+    public var login: String?
+    public var email: String?
+    public var disabled: Bool
+
+    public init(id: String, name: String, role: Role, login: String? = nil, email: String? = nil, disabled: Bool = false) {
+        self.id = id; self.name = name; self.role = role; self.login = login; self.email = email; self.disabled = disabled
+    }
+
+    private enum CodingKeys: String, CodingKey { case id, name, role, login, email, disabled }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        name = try c.decode(String.self, forKey: .name)
+        role = try c.decode(Role.self, forKey: .role)
+        login = try c.decodeIfPresent(String.self, forKey: .login)
+        email = try c.decodeIfPresent(String.self, forKey: .email)
+        disabled = try c.decodeIfPresent(Bool.self, forKey: .disabled) ?? false
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id); try c.encode(name, forKey: .name); try c.encode(role, forKey: .role)
+        try c.encodeIfPresent(login, forKey: .login); try c.encodeIfPresent(email, forKey: .email)
+        if disabled { try c.encode(true, forKey: .disabled) }
+    }
+
+    public var isActive: Bool { !disabled }
+
+    /// A Unix login as `useradd` accepts it: lower-case letters, digits, `_`, `-`, `.`; not starting with `-`.
+    public static func isValidLogin(_ s: String) -> Bool {
+        guard let first = s.unicodeScalars.first, s.unicodeScalars.count <= 32, first != "-" else { return false }
+        return s.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" || $0 == "." }
+    }
 
     public enum Role: String, Codable, Sendable, CaseIterable {
         case collector, supervisor, salesperson
         /// Salespeople look up accounts and add field notes; they never record money events.
         public var mayRecordMoneyEvents: Bool { self != .salesperson }
     }
+}
+
+/// The company that sends the letters and e-mails: who the customers owe, and where to pay.
+public struct CompanyProfile: Codable, Sendable, Equatable {
+    public var legalName: String?
+    public var siren: String?
+    public var street: String?
+    public var postalCode: String?
+    public var city: String?
+    public var phone: String?
+    public var email: String?
+    public var iban: String?
+    public var bic: String?
+    /// Who signs the letters ("Hélène Dupré, responsable du recouvrement").
+    public var signatory: String?
+
+    public init(legalName: String? = nil, siren: String? = nil, street: String? = nil, postalCode: String? = nil, city: String? = nil,
+                phone: String? = nil, email: String? = nil, iban: String? = nil, bic: String? = nil, signatory: String? = nil) {
+        self.legalName = legalName; self.siren = siren; self.street = street; self.postalCode = postalCode; self.city = city
+        self.phone = phone; self.email = email; self.iban = iban; self.bic = bic; self.signatory = signatory
+    }
+
+    /// What letters need and is not set yet, for a warning.
+    public var missingForLetters: [String] {
+        [("legal name", legalName), ("SIREN", siren), ("address", street), ("postal code", postalCode), ("city", city),
+         ("IBAN", iban), ("signatory", signatory)].filter { ($0.1 ?? "").isEmpty }.map(\.0)
+    }
+}
+
+/// Facts about the store itself.
+public struct StoreSettings: Codable, Sendable, Equatable {
+    /// Made by `relance demo`: anyone may work as any of its users (`--user`), as the README's examples do.
+    public var demo: Bool
+    public init(demo: Bool = false) { self.demo = demo }
 }

@@ -26,8 +26,13 @@ struct Torture: ParsableCommand {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("relance-torture-\(getpid())").path
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: work) }
-        let customers = try JSONFileStore(directory: store, forceReadOnly: true).book.customerOrder
+        let book = try JSONFileStore(directory: store, forceReadOnly: true).book
+        let customers = book.customerOrder
         guard !customers.isEmpty else { throw ValidationError("the store has no customers") }
+        // Imports are for supervisors: a demo store lets us act as its supervisor.
+        guard let supervisor = book.users.values.filter({ $0.role == .supervisor && $0.isActive }).map(\.id).sorted().first else {
+            throw ValidationError("the store has no supervisor to import as")
+        }
         let deadline = Date().addingTimeInterval(seconds)
 
         // Writers: long-running processes, stopped at the deadline (their acks are in the log).
@@ -51,7 +56,7 @@ struct Torture: ParsableCommand {
             let file = work + "/import-\(i)-\(round[i]).csv"
             try Data("date,customer_id,amount,reference,invoice_number\n2026-11-20,\(customer),\(cents / 100).\(String(format: "%02d", cents % 100)),\(reference),\n".utf8)
                 .write(to: URL(fileURLWithPath: file))
-            importerPids[try Spawn.start([relance, "import", "payments", file, "--store", store, "--user", "torture"], output: file + ".out")] = (i, round[i], reference)
+            importerPids[try Spawn.start([relance, "import", "payments", file, "--store", store, "--user", supervisor], output: file + ".out")] = (i, round[i], reference)
         }
         for i in 0..<importers { try startImport(i) }
         // Readers: check and agenda in a loop from this process; every one must succeed.

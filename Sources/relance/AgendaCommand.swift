@@ -13,8 +13,12 @@ struct AgendaCommand: ParsableCommand {
     @Option(help: "text, csv or json.")
     var format: OutputFormat = .text
 
+    @Option(help: "Who you are (only yourself; any user of a demo store).")
+    var user: String?
+
     func run() throws {
         let store = try openStore(options.store, readOnly: true)
+        _ = try Identity.require(book: store.book, requested: user, doing: "the agenda")
         if let c = day.collector, store.book.users[c] == nil, !store.book.customers.values.contains(where: { $0.collector == c }) {
             warn("no collector '\(c)' in this store (collectors: \(Set(store.book.customers.values.compactMap(\.collector)).sorted().joined(separator: ", ")))")
             throw ExitCode(1)

@@ -78,18 +78,3 @@ struct MigrateCommand: ParsableCommand {
     }
 }
 
-/// `relance init`: an empty store, in an empty or new directory.
-struct InitCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "init",
-        abstract: "Create an empty store in an empty or new directory (then import customers, invoices and payments).")
-
-    @OptionGroup var options: StoreOptions
-
-    func run() throws {
-        do { try JSONFileStore.create(directory: options.store, book: Book()) } catch {
-            warn("cannot create a store: \(error)")
-            throw ExitCode(1)
-        }
-        print("Created an empty store in \(options.store). Next: relance import customers FILE.csv --store \(options.store)")
-    }
-}

@@ -25,7 +25,8 @@ struct DemoCommand: ParsableCommand {
     }
 
     func run() throws {
-        let book = try Self.makeBook(customers: customers, seed: seed, today: today ?? .today())
+        var book = try Self.makeBook(customers: customers, seed: seed, today: today ?? .today())
+        book.markAsDemo()   // anyone may open it as any of its users (`--user amelie`)
         do { try JSONFileStore.create(directory: out, book: book) } catch {
             warn("\(error)")
             throw ExitCode(1)

@@ -7,15 +7,16 @@ import Receivables
 /// `relance import KIND FILE`: customers, invoices or payments from the canonical CSV.
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "import",
-        abstract: "Import customers, invoices or payments from CSV (all-or-nothing, idempotent).",
+        abstract: "Import customers, invoices, payments or users from CSV (all-or-nothing, idempotent; supervisors only).",
         discussion: """
         customers: id,name,siren,collector,salesperson,credit_limit,payment_terms_days,contact_name,contact_phone,contact_email
         invoices:  number,customer_id,issue_date,due_date,amount,currency,po_number
         payments:  date,customer_id,amount,reference,invoice_number
+        users:     id,name,role,login,email
         Headers in any order, any case; `,` or `;`; amounts 1234.56 or 1 234,56; dates 2026-11-23 or 23/11/2026.
         """)
 
-    @Argument(help: "customers, invoices or payments.")
+    @Argument(help: "customers, invoices, payments or users.")
     var kind: Importer.Kind
 
     @Argument(help: "The CSV file.")
@@ -23,8 +24,8 @@ struct ImportCommand: ParsableCommand {
 
     @OptionGroup var options: StoreOptions
 
-    @Option(help: "Who imports (recorded in the journal).")
-    var user: String = ProcessInfo.processInfo.environment["USER"] ?? "import"
+    @Option(help: "Who you are (only yourself; the store's user whose login is yours). Imports are for supervisors.")
+    var user: String?
 
     func run() throws {
         let data: Data
@@ -34,10 +35,11 @@ struct ImportCommand: ParsableCommand {
         }
         // A store is created only by `relance init` (or `demo --out`): an import never makes one by accident.
         let store = try openStore(options.store)
+        let me = try Identity.require(book: store.book, requested: user, roles: [.supervisor], doing: "importing")
         var plan: Importer.Plan?
         do {
-            try store.commit(user: user) { book in
-                let p = try Importer.plan(kind, data: data, file: file, book: book, user: user)
+            try store.commit(user: me.id) { book in
+                let p = try Importer.plan(kind, data: data, file: file, book: book, user: me.id)
                 plan = p
                 guard let change = p.change else { throw NothingToDo() }
                 return change

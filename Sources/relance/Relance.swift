@@ -14,7 +14,8 @@ struct Relance: ParsableCommand {
         Keys are shown at the bottom of every screen; press ? for help.
         """,
         subcommands: [OpenCommand.self, InitCommand.self, DemoCommand.self, AgendaCommand.self, LettersCommand.self, ImportCommand.self,
-                      ReportCommand.self, CheckCommand.self, BackupCommand.self, RestoreCommand.self, MigrateCommand.self],
+                      ReportCommand.self, CheckCommand.self, BackupCommand.self, RestoreCommand.self, MigrateCommand.self,
+                      UserCommand.self, CompanyCommand.self],
         defaultSubcommand: OpenCommand.self
     )
 }
@@ -29,7 +30,7 @@ struct OpenCommand: ParsableCommand {
     @Option(help: "The store directory (default: $XDG_DATA_HOME/relance or ~/.local/share/relance).")
     var store: String?
 
-    @Option(help: "Who you are: a user id of the store (default: $USER, or the first collector of a demo store).")
+    @Option(help: "Who you are: only yourself (the user whose login is yours), except on a demo store, where any of its users.")
     var user: String?
 
     @Option(help: "Work as if today were this date (YYYY-MM-DD or DD/MM/YYYY).")
@@ -43,15 +44,17 @@ struct OpenCommand: ParsableCommand {
         let directory: String
         if demo {
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("relance-demo-\(UUID().uuidString.prefix(8))").path
-            let book = try DemoCommand.makeBook(customers: 200, seed: 1, today: today)
+            var book = try DemoCommand.makeBook(customers: 200, seed: 1, today: today)
+            book.markAsDemo()
             try JSONFileStore.create(directory: directory, book: book)
         } else {
             directory = store ?? StoreOptions.defaultDirectory
         }
         let fileStore = try openStore(directory)
-        let session = try Sessions.make(store: fileStore, userId: user, demo: demo, today: today)
+        let session = try Sessions.make(store: fileStore, userId: user, today: today)
         let color = !noColor && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
-        let code = try Workbench.run(session: session, color: color, warnings: fileStore.warnings)
+        let code = try Workbench.run(session: session, color: color,
+                                     warnings: fileStore.warnings + [Identity.legacyWarning(fileStore.book)].compactMap { $0 })
         if demo { print("The demo store is kept in \(directory); reopen it with: relance --store \(directory) --user \(session.user.id)") }
         if code != 0 { throw ExitCode(code) }
     }

@@ -19,6 +19,9 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "text, csv or json.")
     var format: OutputFormat = .text
 
+    @Option(help: "Who you are (only yourself; any user of a demo store).")
+    var user: String?
+
     func validate() throws {
         guard Analytics.reportNames.contains(name) else {
             throw ValidationError("unknown report '\(name)'; choose from \(Analytics.reportNames.joined(separator: ", "))")
@@ -27,6 +30,7 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let store = try openStore(options.store, readOnly: true)
+        _ = try Identity.require(book: store.book, requested: user, doing: "reports")
         let table = try Analytics.report(name, book: store.book, asOf: asOf ?? .today())
         print(TableFormatter.format(table, as: format), terminator: "")
     }

@@ -34,7 +34,7 @@ import TestSupport
         }
     }
 
-    @Test(arguments: [1, 2, 3])
+    @Test(arguments: [1, 2, 3, 4])
     func aFixtureLoadsWithItsFiguresAndOpeningChangesNothing(schema: Int) throws {
         let dir = TempDirectory("fixture"); defer { dir.remove() }
         let path = try copy(schema, dir)
@@ -48,9 +48,10 @@ import TestSupport
         #expect(check.ok, "\(check.text)")
         #expect(snapshotOfFiles(path) == before, "opening or checking schema \(schema) changed a file")
         #expect(writable.needsCompaction == (schema < currentSchemaVersion))
+        #expect(readOnly.book.settings.demo == (schema >= 4))   // schema 4 marks demo stores
     }
 
-    @Test(arguments: [1, 2])
+    @Test(arguments: [1, 2, 3])
     func anOlderFixtureMigratesOnTheFirstWriteKeepingTheOriginals(schema: Int) throws {
         let dir = TempDirectory("fixture-mig"); defer { dir.remove() }
         let path = try copy(schema, dir)

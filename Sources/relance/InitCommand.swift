@@ -1,0 +1,111 @@
+import ArgumentParser
+import FileStore
+import Foundation
+import Receivables
+
+/// The company profile's options, shared by `init` and `company set`.
+struct CompanyOptions: ParsableArguments {
+    @Option(help: "Legal name (raison sociale), as on the letters.") var legalName: String?
+    @Option(help: "SIREN (9 digits).") var siren: String?
+    @Option(help: "Street address.") var street: String?
+    @Option(help: "Postal code.") var postalCode: String?
+    @Option(help: "City.") var city: String?
+    @Option(help: "Phone number for customers.") var phone: String?
+    @Option(help: "E-mail address for customers.") var email: String?
+    @Option(help: "IBAN to pay to.") var iban: String?
+    @Option(help: "BIC of the bank.") var bic: String?
+    @Option(help: "Who signs the letters.") var signatory: String?
+
+    var isEmpty: Bool { [legalName, siren, street, postalCode, city, phone, email, iban, bic, signatory].allSatisfy { $0 == nil } }
+
+    /// `base` with every option given replaced (an empty value clears it).
+    func applied(to base: CompanyProfile) -> CompanyProfile {
+        var c = base
+        func set(_ v: String?, _ k: WritableKeyPath<CompanyProfile, String?>) { if let v { c[keyPath: k] = v.isEmpty ? nil : v } }
+        set(legalName, \.legalName); set(siren.map { $0.filter { !$0.isWhitespace } }, \.siren); set(street, \.street)
+        set(postalCode, \.postalCode); set(city, \.city); set(phone, \.phone); set(email, \.email)
+        set(iban.map { $0.filter { !$0.isWhitespace }.uppercased() }, \.iban); set(bic.map { $0.uppercased() }, \.bic); set(signatory, \.signatory)
+        return c
+    }
+}
+
+/// `relance init`: an empty store with the company profile and its first user, a supervisor.
+struct InitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "init",
+        abstract: "Create an empty store (in an empty or new directory) with the company profile and its first supervisor.",
+        discussion: """
+        The first supervisor is the person running the command (their Unix login), or --supervisor-login when an \
+        administrator sets the store up for someone else (e.g. with sudo). Then: relance user add ..., relance import ...
+        """)
+
+    @OptionGroup var options: StoreOptions
+    @OptionGroup var company: CompanyOptions
+
+    @Option(help: "The first supervisor's Unix login (default: yours).") var supervisorLogin: String?
+    @Option(help: "The first supervisor's user id (default: the login).") var supervisorId: String?
+    @Option(help: "The first supervisor's name (default: from the password file, else the login).") var supervisorName: String?
+    @Option(help: "The first supervisor's e-mail address.") var supervisorEmail: String?
+
+    func run() throws {
+        let login = supervisorLogin ?? Identity.login
+        guard User.isValidLogin(login) else {
+            warn("'\(login)' is not a Unix login; give one with --supervisor-login")
+            throw ExitCode(2)
+        }
+        let id = supervisorId ?? login
+        let supervisor = User(id: id, name: supervisorName ?? Identity.fullName(of: login) ?? login, role: .supervisor,
+                              login: login, email: supervisorEmail)
+        var book = Book()
+        do {
+            try book.apply(.upsertUser(user: supervisor))
+            try book.apply(.setCompany(company: company.applied(to: CompanyProfile())))
+            try JSONFileStore.create(directory: options.store, book: book)
+        } catch {
+            warn("cannot create a store: \(error)")
+            throw ExitCode(1)
+        }
+        print("Created an empty store in \(options.store); its supervisor is \(supervisor.id) (\(supervisor.name), login \(login)).")
+        let missing = book.company?.missingForLetters ?? []
+        if !missing.isEmpty { print("Letters need the company's \(missing.joined(separator: ", ")): relance company set --store \(options.store) ...") }
+        print("Next: relance user add ID --name NAME --role collector --login LOGIN --store \(options.store), then relance import customers FILE.csv")
+    }
+}
+
+/// `relance company`: the company profile that letters and e-mails use.
+struct CompanyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "company", abstract: "Show or change the company profile (letters and e-mails).",
+                                                    subcommands: [Show.self, Set.self], defaultSubcommand: Show.self)
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the company profile.")
+        @OptionGroup var options: StoreOptions
+        func run() throws {
+            let store = try openStore(options.store, readOnly: true)
+            let c = store.book.company ?? CompanyProfile()
+            let rows: [(String, String?)] = [("legal name", c.legalName), ("SIREN", c.siren), ("street", c.street), ("postal code", c.postalCode),
+                                             ("city", c.city), ("phone", c.phone), ("e-mail", c.email), ("IBAN", c.iban), ("BIC", c.bic),
+                                             ("signatory", c.signatory)]
+            for (k, v) in rows { print("\(k.padding(toLength: 12, withPad: " ", startingAt: 0)) \(Safe.text(v ?? "—"))") }
+        }
+    }
+
+    struct Set: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Change fields of the company profile (supervisors only); an empty value clears one.")
+        @OptionGroup var options: StoreOptions
+        @OptionGroup var company: CompanyOptions
+        @Option(help: "Who you are (only yourself; see `relance --help`).") var user: String?
+        func run() throws {
+            guard !company.isEmpty else { throw ValidationError("say what to change, e.g. --legal-name \"Dupont SAS\"") }
+            let store = try openStore(options.store)
+            let me = try Identity.require(book: store.book, requested: user, roles: [.supervisor], doing: "changing the company profile")
+            do {
+                try store.commit(user: me.id) { book in .setCompany(company: company.applied(to: book.company ?? CompanyProfile())) }
+            } catch {
+                warn("refused: \(error)\nNothing was changed.")
+                throw ExitCode(1)
+            }
+            print("Company profile updated.")
+            store.maintain()
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import ArgumentParser
+import FileStore
+import Foundation
+import Interchange
+import Receivables
+
+/// `relance user`: the team (supervisors manage it; anyone who is a user may list it).
+struct UserCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "user", abstract: "List, add, change or disable the store's users.",
+                                                    subcommands: [List.self, Add.self, Set.self, Disable.self, Enable.self], defaultSubcommand: List.self)
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the users (id, name, role, login, e-mail, status).")
+        @OptionGroup var options: StoreOptions
+        @Option(help: "text or json.") var format: OutputFormat = .text
+
+        func run() throws {
+            let store = try openStore(options.store, readOnly: true)
+            let users = store.book.users.values.sorted { $0.id < $1.id }
+            if format == .json {
+                struct Row: Encodable { var id: String; var name: String; var role: String; var login: String?; var email: String?; var disabled: Bool }
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                let data = try encoder.encode(["users": users.map { Row(id: $0.id, name: $0.name, role: $0.role.rawValue, login: $0.login, email: $0.email, disabled: $0.disabled) }])
+                print(String(decoding: data, as: UTF8.self))
+                return
+            }
+            let table = ReportTable(name: "users", title: "Users of \(options.store)",
+                                    columns: [.init("id", "Id"), .init("name", "Name"), .init("role", "Role"), .init("login", "Login"),
+                                              .init("email", "E-mail"), .init("status", "Status")],
+                                    rows: users.map { u in [u.id, u.name, u.role.rawValue, u.login ?? "—", u.email ?? "", u.disabled ? "disabled" : "active"].map { .text($0) } },
+                                    total: nil, notes: [])
+            print(TableFormatter.format(table, as: format), terminator: "")
+        }
+    }
+
+    /// Options common to add and set.
+    struct Fields: ParsableArguments {
+        @Option(help: "Full name.") var name: String?
+        @Option(help: "collector, supervisor or salesperson.") var role: User.Role?
+        @Option(help: "Unix login (who they are when they run relance).") var login: String?
+        @Option(help: "E-mail address.") var email: String?
+    }
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a user (supervisors only).")
+        @Argument(help: "The user id (lower-case letters, digits, '_', '-', '.').") var id: String
+        @OptionGroup var fields: Fields
+        @OptionGroup var options: StoreOptions
+        @Option(help: "Who you are (only yourself).") var user: String?
+
+        func run() throws {
+            guard let name = fields.name, let role = fields.role, let login = fields.login else {
+                throw ValidationError("a new user needs --name, --role and --login")
+            }
+            try change(options.store, as: user, doing: "adding a user") { book in
+                guard book.users[id] == nil else { throw DomainError("user \(id) exists already; change it with `relance user set \(id)`") }
+                return .upsertUser(user: User(id: id, name: name, role: role, login: login, email: fields.email))
+            }
+            print("Added \(role.rawValue) \(id) (\(name), login \(login)).")
+        }
+    }
+
+    struct Set: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Change a user's name, role, login or e-mail (supervisors only).")
+        @Argument(help: "The user id.") var id: String
+        @OptionGroup var fields: Fields
+        @OptionGroup var options: StoreOptions
+        @Option(help: "Who you are (only yourself).") var user: String?
+
+        func run() throws {
+            try change(options.store, as: user, doing: "changing a user") { book in
+                guard var u = book.users[id] else { throw DomainError("no user \(id); users: \(book.users.keys.sorted().joined(separator: ", "))") }
+                if let v = fields.name { u.name = v }
+                if let v = fields.role { u.role = v }
+                if let v = fields.login { u.login = v.isEmpty ? nil : v }
+                if let v = fields.email { u.email = v.isEmpty ? nil : v }
+                return .upsertUser(user: u)
+            }
+            print("User \(id) updated.")
+        }
+    }
+
+    struct Disable: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Disable a user: the history keeps their name, their accounts show as unassigned.")
+        @Argument(help: "The user id.") var id: String
+        @OptionGroup var options: StoreOptions
+        @Option(help: "Who you are (only yourself).") var user: String?
+
+        func run() throws {
+            try change(options.store, as: user, doing: "disabling a user") { book in
+                guard var u = book.users[id] else { throw DomainError("no user \(id)") }
+                u.disabled = true
+                return .upsertUser(user: u)
+            }
+            print("User \(id) disabled; their accounts show as unassigned until they are given to another collector.")
+        }
+    }
+
+    struct Enable: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Enable a disabled user again.")
+        @Argument(help: "The user id.") var id: String
+        @OptionGroup var options: StoreOptions
+        @Option(help: "Who you are (only yourself).") var user: String?
+
+        func run() throws {
+            try change(options.store, as: user, doing: "enabling a user") { book in
+                guard var u = book.users[id] else { throw DomainError("no user \(id)") }
+                u.disabled = false
+                return .upsertUser(user: u)
+            }
+            print("User \(id) enabled.")
+        }
+    }
+}
+
+/// Commits a change that only supervisors may make, with clean messages and exit codes; nothing changes on refusal.
+func change(_ directory: String, as requested: String?, doing what: String, _ make: @escaping (Book) throws -> Change) throws {
+    let store = try openStore(directory)
+    let me = try Identity.require(book: store.book, requested: requested, roles: [.supervisor], doing: what)
+    do { try store.commit(user: me.id, make) } catch {
+        warn("refused: \(error)\nNothing was changed.")
+        throw ExitCode(1)
+    }
+    store.maintain()
+}
+
+extension User.Role: ExpressibleByArgument {}
