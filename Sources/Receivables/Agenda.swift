@@ -9,13 +9,21 @@ public struct Agenda: Sendable {
     public var written: [AgendaLine]
     public var lines: [AgendaLine] { calls + written }
 
-    /// Builds the agenda of `collector` (all collectors when nil) at `date`.
+    /// The scope of the accounts without an active collector (none, unknown or disabled): a supervisor's to hand out.
+    public static let unassigned = "*unassigned"
+
+    /// Builds the agenda of `collector` (all collectors when nil, `Agenda.unassigned` for accounts nobody active
+    /// collects) at `date`.
     public init(book: Book, date: CalendarDate, collector: String?) {
         self.date = date
         self.collector = collector
         var calls: [AgendaLine] = [], written: [AgendaLine] = []
         for id in book.customerOrder {
-            guard let c = book.customers[id], collector == nil || c.collector == collector else { continue }
+            guard let c = book.customers[id] else { continue }
+            if let collector {
+                if collector == Agenda.unassigned { guard book.assignedCollector(of: id) == nil else { continue } }
+                else { guard c.collector == collector else { continue } }
+            }
             let (call, letters) = AgendaRules(book: book, customer: c, date: date).lines()
             if let call { calls.append(call) }
             written.append(contentsOf: letters)
@@ -201,13 +209,13 @@ struct AgendaRules {
         var call: AgendaLine?
         if !callReasons.isEmpty {
             let numbers = Set(callReasons.flatMap(\.invoices))
-            call = AgendaLine(kind: .call, customerId: customer.id, customerName: customer.name, collector: customer.collector,
+            call = AgendaLine(kind: .call, customerId: customer.id, customerName: customer.name, collector: book.assignedCollector(of: customer.id),
                               channel: .phone, reasons: callReasons, amountAtStake: numbers.isEmpty ? book.openInvoices(of: customer.id).sum { book.openAmount($0.number) } : stake(numbers),
                               oldestDaysOverdue: overdue, contact: customer.contacts.first, tier: tier, critical: critical,
                               age: callReasons.map { $0.since.days(until: date) }.max() ?? 0)
         }
         let letters = stepLetters.values.sorted(by: { $0.0.id < $1.0.id }).map { step, numbers, since in
-            AgendaLine(kind: .written, customerId: customer.id, customerName: customer.name, collector: customer.collector,
+            AgendaLine(kind: .written, customerId: customer.id, customerName: customer.name, collector: book.assignedCollector(of: customer.id),
                        channel: step.channel,
                        reasons: [.init(step: step.id, label: step.label, short: step.short, invoices: numbers, since: since,
                                        detail: "one \(step.channel.label) listing \(numbers.count) item(s), template \(step.template)")],

@@ -39,15 +39,18 @@ public struct AgendaScreen: Screen {
             return .push(AccountScreen(customerId: lines[cursor].customerId))
         case .reports:
             return .push(ReportScreen())
+        case .users:
+            guard session.user.role == .supervisor else { return .status(.error("The team is managed by supervisors")) }
+            return .push(UsersScreen())
         case .toggleScope:
-            let collectors = session.book.users.values.filter { $0.role == .collector }.map(\.id).sorted()
-            let cycle: [String?] = [nil] + collectors
+            let collectors = session.book.users.values.filter { $0.role == .collector && $0.isActive }.map(\.id).sorted()
+            let cycle: [String?] = [nil] + collectors + [Agenda.unassigned]
             let i = cycle.firstIndex(where: { $0 == scope }) ?? 0
             scope = cycle[(i + 1) % cycle.count]
             agenda = nil
             cursor = 0
             prepare(session: session)
-            return .status(.info("Agenda of \(scope.map { session.name(of: $0) } ?? "the whole team")"))
+            return .status(.info("Agenda of \(scope == Agenda.unassigned ? "the unassigned accounts (no active collector)" : scope.map { session.name(of: $0) } ?? "the whole team")"))
         case .markSent:
             guard lines.indices.contains(cursor), lines[cursor].kind == .written else {
                 return .status(.error("Select a written reminder to mark it sent"))
@@ -73,7 +76,7 @@ public struct AgendaScreen: Screen {
         canvas.titleBar("Agenda", session: session)
         let calls = agenda?.calls ?? [], written = agenda?.written ?? []
         let stake = calls.sum(\.amountAtStake)
-        let whose = scope.map { session.name(of: $0) } ?? "whole team"
+        let whose = scope == Agenda.unassigned ? "unassigned accounts" : scope.map { session.name(of: $0) } ?? "whole team"
         canvas.text(" \(session.today.french) · \(whose) · \(calls.count) call\(calls.count == 1 ? "" : "s") (\(stake.formatted) at stake) · \(written.count) reminder\(written.count == 1 ? "" : "s")",
                     row: 1, style: .bold)
         let detailRows = 4
@@ -106,7 +109,7 @@ public struct AgendaScreen: Screen {
             let late = line.oldestDaysOverdue > 0 ? "+\(line.oldestDaysOverdue)" : ""
             let call = line.kind == .call ? (line.contact?.phone ?? "no phone") : line.channel.label
             let cells = [number, line.customerName, line.whyShort, line.amountAtStake.formatted, late,
-                         showCollector ? (line.collector ?? "") : "", call]
+                         showCollector ? (line.collector ?? "unassigned") : "", call]
             var style: Style = line.tier == 0 ? .overdue.with(bold: true) : line.critical ? .overdue : line.oldestDaysOverdue > 0 ? .plain : .dueSoon
             if line.kind == .written { style = .plain }
             let text = table.line(cells)

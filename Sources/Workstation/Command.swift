@@ -5,6 +5,7 @@ public enum Command: Equatable, Sendable {
     case up, down, pageUp, pageDown, home, end, left, right
     case open, back, quit, help, search, redraw
     case logCall, promise, dispute, updateDispute, plan, note, markSent, toggleScope, waiveFees, letterCredit, reports
+    case users, toggleUserDisabled
     case nextField, previousField, save, toggle
     case insert(Character), backspace, deleteForward
 }
@@ -58,6 +59,8 @@ public enum Keymap {
                 case "w": return .waiveFees
                 case "l": return .letterCredit
                 case "R": return .reports
+                case "U": return .users
+                case "D": return .toggleUserDisabled
                 default: return nil
                 }
             }

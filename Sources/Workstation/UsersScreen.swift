@@ -1,0 +1,55 @@
+import Receivables
+import TerminalKit
+
+/// The team, for supervisors (`U` from the agenda): who works on the store, with their role and Unix login.
+/// `D` disables or enables the selected user (the history keeps their name; their accounts show as unassigned).
+/// Adding users and changing logins is done with `relance user add|set` (docs in the README, "For a team").
+public struct UsersScreen: Screen {
+    public var cursor = 0
+    public init() {}
+
+    public var title: String { "Users" }
+    public var keyContext: KeyContext { .list }
+    public var hints: [KeyHint] { [KeyHint("↑↓", "Select"), KeyHint("D", "Disable/enable"), KeyHint("Esc", "Back"), KeyHint("?", "Help")] }
+
+    func users(_ session: Session) -> [User] { session.book.users.values.sorted { ($0.role.rawValue, $0.id) < ($1.role.rawValue, $1.id) } }
+
+    public mutating func prepare(session: Session) { cursor = min(cursor, max(0, session.book.users.count - 1)) }
+
+    public mutating func handle(_ command: Command, session: Session) -> ScreenAction {
+        let list = users(session)
+        if let moved = movedCursor(cursor, by: command, count: list.count) { cursor = moved; return .none }
+        switch command {
+        case .back: return .pop
+        case .toggleUserDisabled:
+            guard session.user.role == .supervisor else { return .status(.error("The team is managed by supervisors")) }
+            guard !session.store.isReadOnly else { return .status(.error("read-only session: nothing can be saved")) }
+            guard list.indices.contains(cursor) else { return .none }
+            var u = list[cursor]
+            guard u.id != session.user.id else { return .status(.error("You cannot disable yourself")) }
+            u.disabled.toggle()
+            do {
+                try session.store.commit(user: session.user.id, .upsertUser(user: u))
+                return .status(.info("\(u.name) \(u.disabled ? "disabled: their accounts show as unassigned" : "enabled")"))
+            } catch { return .status(.error("Not saved: \(error)")) }
+        default: return .none
+        }
+    }
+
+    public func render(on terminal: Terminal, session: Session) {
+        let canvas = Canvas(terminal: terminal)
+        let (rows, _) = terminal.size
+        canvas.titleBar("Users", session: session)
+        let list = users(session)
+        let unassigned = session.book.customerOrder.filter { session.book.assignedCollector(of: $0) == nil }.count
+        canvas.text(" \(list.count) users · \(unassigned) account\(unassigned == 1 ? "" : "s") without an active collector", row: 1, style: .accent)
+        let table = TableLayout([Column(10), Column(nil), Column(11), Column(12), Column(24), Column(8)], total: terminal.size.columns - 1)
+        canvas.text(table.line(["Id", "Name", "Role", "Login", "E-mail", "Status"]), row: 3, style: Style(underline: true))
+        for (i, u) in list.enumerated() where 4 + i < rows - 2 {
+            let style: Style = i == cursor ? Style(reverse: true) : u.disabled ? .dim : .plain
+            canvas.text(table.line([u.id, Safe.text(u.name), u.role.rawValue, u.login ?? "—", Safe.text(u.email ?? ""), u.disabled ? "disabled" : "active"]),
+                        row: 4 + i, style: style)
+        }
+        canvas.keyBar(hints)
+    }
+}
