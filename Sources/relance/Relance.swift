@@ -18,11 +18,15 @@ struct Relance: ParsableCommand {
                       UserCommand.self, CompanyCommand.self],
         defaultSubcommand: OpenCommand.self
     )
+
+    static let version = "0.3.0 (store schema \(currentSchemaVersion))"
 }
 
 /// `relance [open]`: the full-screen workstation.
 struct OpenCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "open", abstract: "Open the full-screen workstation (the default).")
+    // `relance --version` reaches the default subcommand, so the version lives here.
+    static let configuration = CommandConfiguration(commandName: "open", abstract: "Open the full-screen workstation (the default).",
+                                                    version: Relance.version)
 
     @Flag(help: "Open a fresh demo store (200 customers) made in a temporary directory.")
     var demo = false
