@@ -31,7 +31,7 @@ struct OpenCommand: ParsableCommand {
     @Flag(help: "Open a fresh demo store (200 customers) made in a temporary directory.")
     var demo = false
 
-    @Option(help: "The store directory (default: $XDG_DATA_HOME/relance or ~/.local/share/relance).")
+    @Option(help: "The store directory (default: $RELANCE_STORE, else $XDG_DATA_HOME/relance or ~/.local/share/relance).")
     var store: String?
 
     @Option(help: "Who you are: only yourself (the user whose login is yours), except on a demo store, where any of its users.")
@@ -66,11 +66,13 @@ struct OpenCommand: ParsableCommand {
 
 /// `--store` for the subcommands.
 struct StoreOptions: ParsableArguments {
-    @Option(help: "The store directory.")
+    @Option(help: "The store directory (default: $RELANCE_STORE, else $XDG_DATA_HOME/relance or ~/.local/share/relance).")
     var store: String = StoreOptions.defaultDirectory
 
+    /// `$RELANCE_STORE`, else `$XDG_DATA_HOME/relance`, else `~/.local/share/relance`.
     static var defaultDirectory: String {
         let env = ProcessInfo.processInfo.environment
+        if let s = env["RELANCE_STORE"], !s.isEmpty { return s }
         if let xdg = env["XDG_DATA_HOME"], !xdg.isEmpty { return xdg + "/relance" }
         return (env["HOME"] ?? ".") + "/.local/share/relance"
     }
