@@ -124,7 +124,12 @@ public final class JSONFileStore: BookStore {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                                         attributes: [.posixPermissions: Int(Posix.dirMode)])
             } catch { throw StoreError(file: directory, "cannot create the directory: \(error.localizedDescription)") }
-            chmod(directory, Posix.dirMode)
+            // 0770 whatever the umask, keeping the setgid bit a team's shared parent directory passes on (so every
+            // file stays in the team's group).
+            var st = stat()
+            let parent = URL(fileURLWithPath: directory).deletingLastPathComponent().path
+            let setgid: mode_t = stat(parent, &st) == 0 ? st.st_mode & S_ISGID : 0
+            chmod(directory, Posix.dirMode | setgid)
         }
         let files = try StoreDirectory(path: directory)
         let present = files.list()

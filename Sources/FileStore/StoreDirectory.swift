@@ -41,7 +41,10 @@ final class StoreDirectory {
             if mkdirat(parent.fd, name, Posix.dirMode) != 0 && errno != EEXIST {
                 throw StoreError(file: path, "cannot create the directory: \(Posix.errorText())")
             }
-            _ = fchmodat(parent.fd, name, Posix.dirMode, 0)
+            // 0770 whatever the umask, keeping the setgid bit of a team's directory (files stay in its group).
+            var st = stat()
+            let setgid: mode_t = fstat(parent.fd, &st) == 0 ? st.st_mode & S_ISGID : 0
+            _ = fchmodat(parent.fd, name, Posix.dirMode | setgid, 0)
         }
         let fd = openat(parent.fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else {
