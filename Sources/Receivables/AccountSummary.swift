@@ -99,13 +99,13 @@ extension Book {
         let settlements = (settlementsByInvoice[number] ?? []).filter { $0.date <= date }.sorted { $0.date < $1.date }
         for s in settlements {
             if s.date > cursor {
-                centDays += balance.cents * Int64(cursor.days(until: s.date))
+                centDays = centDays.addingReportingOverflow(balance.times(Int64(cursor.days(until: s.date))).cents).partialValue
                 cursor = s.date
                 paidLate = true
             }
             balance -= s.amount
         }
-        if balance.isPositive { centDays += balance.cents * Int64(cursor.days(until: date)); paidLate = true }
+        if balance.isPositive { centDays = centDays.addingReportingOverflow(balance.times(Int64(cursor.days(until: date))).cents).partialValue; paidLate = true }
         guard paidLate else { return .none }
         // rate in basis points: interest = centDays x bp / (10,000 x 365)
         let interest = Money(cents: centDays).scaled(by: policy.lateInterestBasisPoints, over: 3_650_000)

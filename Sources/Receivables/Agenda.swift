@@ -71,7 +71,7 @@ public struct AgendaLine: Sendable, Equatable {
     /// Amount at stake x (1 + days overdue / 30): a month late counts double.
     public var score: Int64 {
         let late = Int64(max(0, oldestDaysOverdue))
-        return amountAtStake.cents / 30 * (30 + late)
+        return Money(cents: amountAtStake.cents / 30).times(30 + late).cents
     }
 }
 

@@ -59,7 +59,7 @@ public enum Analytics {
     public static func dso(_ book: Book, _ asOf: CalendarDate) -> ReportTable {
         let open = openTotal(book, asOf)
         let sales90 = invoiced(book, from: asOf.adding(days: -89), to: asOf)
-        let standard = sales90.isPositive ? Int(Money(cents: open.cents * 900).scaled(by: 1, over: sales90.cents).cents) : 0
+        let standard = sales90.isPositive ? Int(clamping: open.scaled(by: 900, over: sales90.cents).cents) : 0
         let (countBack, periods) = countBackDSO(book, asOf)
         var rows: [[ReportTable.Cell]] = [
             [.text("standard"), .tenths(standard), .text("open \(open.plain) / invoiced last 90 days \(sales90.plain) x 90")],
@@ -97,7 +97,7 @@ public enum Analytics {
                 p.daysTenths = 300
                 remaining -= sales
             } else {
-                p.daysTenths = Int(Money(cents: remaining.cents * 300).scaled(by: 1, over: sales.cents).cents)
+                p.daysTenths = Int(clamping: remaining.scaled(by: 300, over: sales.cents).cents)
                 remaining = .zero
             }
             tenths += p.daysTenths

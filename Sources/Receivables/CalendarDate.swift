@@ -55,14 +55,19 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
 
     public static func < (a: CalendarDate, b: CalendarDate) -> Bool { a.dayNumber < b.dayNumber }
 
-    public func adding(days: Int) -> CalendarDate { CalendarDate(dayNumber: dayNumber + days) }
+    public func adding(days: Int) -> CalendarDate { CalendarDate(dayNumber: dayNumber.addingReportingOverflow(days).partialValue) }
+
+    /// The years every door accepts (CSV, form, argument); stores keep loading 0001-9999.
+    public static let supportedYears = 1900...2199
+    public var isSupported: Bool { CalendarDate.supportedYears.contains(year) }
 
     /// Same day `months` later, clamped to the month's end (Jan 31 + 1 month = Feb 28 or 29).
     public func adding(months: Int) -> CalendarDate {
         let (y, m, d) = components
         let total = y * 12 + (m - 1) + months
         let ny = total / 12, nm = total % 12 + 1
-        return CalendarDate(year: ny, month: nm, day: min(d, CalendarDate.daysIn(month: nm, year: ny)))!
+        // By day number, not through the checked initialiser: no date arithmetic may trap, even past year 9999.
+        return CalendarDate(dayNumber: CalendarDate.daysFromCivil(ny, nm, min(d, CalendarDate.daysIn(month: nm, year: ny))))
     }
 
     /// Days from `self` to `other` (positive when `other` is later).
@@ -122,6 +127,9 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
         guard (1...12).contains(m) else { throw InputError("'\(input)': month \(m) does not exist") }
         guard let date = CalendarDate(year: y, month: m, day: d) else {
             throw InputError("'\(input)': \(String(format: "%02d/%02d/%04d", d, m, y)) does not exist (\(CalendarDate.daysIn(month: m, year: y)) days in that month)")
+        }
+        guard date.isSupported else {
+            throw InputError("'\(input)': year \(y) is outside the supported range \(supportedYears.lowerBound)-\(supportedYears.upperBound)")
         }
         return date
     }

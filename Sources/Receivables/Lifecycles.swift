@@ -113,6 +113,6 @@ public enum PlanBuilder {
 
     /// Down payment as a share of the total, in whole percent rounded to the nearest (for display).
     public static func downPaymentPercent(_ down: Money, of total: Money) -> Int {
-        total.isPositive ? Int(Money(cents: down.cents * 100).scaled(by: 1, over: total.cents).cents) : 0
+        total.isPositive ? Int(clamping: down.scaled(by: 100, over: total.cents).cents) : 0
     }
 }

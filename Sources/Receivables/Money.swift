@@ -13,11 +13,27 @@ public struct Money: Hashable, Comparable, Sendable, Codable, CustomStringConver
     /// Whole euros, for literals in tests and policies.
     public init(euros: Int64) { self.cents = euros * 100 }
 
-    public static func + (a: Money, b: Money) -> Money { Money(cents: a.cents + b.cents) }
-    public static func - (a: Money, b: Money) -> Money { Money(cents: a.cents - b.cents) }
-    public static func += (a: inout Money, b: Money) { a.cents += b.cents }
-    public static func -= (a: inout Money, b: Money) { a.cents -= b.cents }
-    public static prefix func - (a: Money) -> Money { Money(cents: -a.cents) }
+    /// The largest amount any door accepts (CSV, form, argument): 1 000 000 000,00 €. Sums of a whole book of
+    /// such amounts stay far inside `Int64`; arithmetic still saturates instead of trapping, so an older store
+    /// holding larger values loads and is listed by `check`, never crashes a screen.
+    public static let limit = Money(cents: 100_000_000_000)
+    public var isWithinLimit: Bool { cents.magnitude <= Money.limit.cents.magnitude }
+
+    public static func + (a: Money, b: Money) -> Money { Money(cents: saturate(a.cents.addingReportingOverflow(b.cents), a.cents < 0 && b.cents < 0)) }
+    public static func - (a: Money, b: Money) -> Money { Money(cents: saturate(a.cents.subtractingReportingOverflow(b.cents), a.cents < 0)) }
+    public static func += (a: inout Money, b: Money) { a = a + b }
+    public static func -= (a: inout Money, b: Money) { a = a - b }
+    public static prefix func - (a: Money) -> Money { Money(cents: a.cents == .min ? .max : -a.cents) }
+
+    /// `self` times `factor` (cent-days, weights), saturating instead of trapping.
+    public func times(_ factor: Int64) -> Money {
+        let r = cents.multipliedReportingOverflow(by: factor)
+        return Money(cents: Money.saturate(r, (cents < 0) != (factor < 0)))
+    }
+
+    private static func saturate(_ r: (partialValue: Int64, overflow: Bool), _ negative: Bool) -> Int64 {
+        r.overflow ? (negative ? .min : .max) : r.partialValue
+    }
     public static func < (a: Money, b: Money) -> Bool { a.cents < b.cents }
 
     public var isPositive: Bool { cents > 0 }
@@ -34,13 +50,13 @@ public struct Money: Hashable, Comparable, Sendable, Codable, CustomStringConver
         var q = wide / d
         let r = wide % d
         if (r < 0 ? -r : r) * 2 >= (d < 0 ? -d : d) { q += (wide < 0) != (d < 0) ? -1 : 1 }
-        return Money(cents: Int64(q))
+        return Money(cents: Int64(clamping: q))
     }
 
     /// Percentage of `total` that `self` represents, in tenths of a percent (exact integer arithmetic).
     public func permille(of total: Money) -> Int {
         guard total.cents != 0 else { return 0 }
-        return Int(Money(cents: cents * 1000).scaled(by: 1, over: total.cents).cents)
+        return Int(clamping: scaled(by: 1000, over: total.cents).cents)
     }
 
     /// Canonical machine form: `-1234.56`. Used in the store, CSV and JSON outputs.
@@ -98,7 +114,9 @@ public struct Money: Hashable, Comparable, Sendable, Codable, CustomStringConver
         let whole = Int64(intPart.isEmpty ? "0" : intPart)!
         let frac = Int64((fracPart + "00").prefix(2))!
         let cents = whole * 100 + frac
-        return Money(cents: negative ? -cents : cents)
+        let m = Money(cents: negative ? -cents : cents)
+        guard m.isWithinLimit else { throw InputError("'\(input)' is above the limit of \(Money.limit.formatted)") }
+        return m
     }
 
     public init(from decoder: Decoder) throws {

@@ -19,20 +19,21 @@ extension Book {
     /// The payer profile from payments allocated in the 365 days up to `date`, or nil when there are none.
     public func payerProfile(of customerId: String, asOf date: CalendarDate) -> PayerProfile? {
         let since = date.adding(days: -364), recent = date.adding(days: -89)
-        var all: (Int64, Int64) = (0, 0), last: (Int64, Int64) = (0, 0), before: (Int64, Int64) = (0, 0)
+        // Sums as Money: they saturate rather than trap on absurd amounts an old store may hold.
+        var all: (Money, Money) = (.zero, .zero), last: (Money, Money) = (.zero, .zero), before: (Money, Money) = (.zero, .zero)
         var count = 0
         for inv in invoices(of: customerId) {
             for s in settlementsByInvoice[inv.number] ?? [] {
                 guard case .payment = s.kind, s.date >= since, s.date <= date else { continue }
-                let weighted = s.amount.cents * Int64(inv.dueDate.days(until: s.date))
-                all.0 += weighted; all.1 += s.amount.cents
-                if s.date >= recent { last.0 += weighted; last.1 += s.amount.cents } else { before.0 += weighted; before.1 += s.amount.cents }
+                let weighted = s.amount.times(Int64(inv.dueDate.days(until: s.date)))
+                all.0 += weighted; all.1 += s.amount
+                if s.date >= recent { last.0 += weighted; last.1 += s.amount } else { before.0 += weighted; before.1 += s.amount }
                 count += 1
             }
         }
-        guard all.1 > 0 else { return nil }
-        func average(_ p: (Int64, Int64)) -> Int { Int(Money(cents: p.0).scaled(by: 1, over: p.1).cents) }
-        let trend = last.1 > 0 && before.1 > 0 ? average(last) - average(before) : nil
+        guard all.1.isPositive else { return nil }
+        func average(_ p: (Money, Money)) -> Int { Int(clamping: p.0.scaled(by: 1, over: p.1.cents).cents) }
+        let trend = last.1.isPositive && before.1.isPositive ? average(last) - average(before) : nil
         return PayerProfile(averageDaysLate: average(all), payments: count, trend: trend)
     }
 }

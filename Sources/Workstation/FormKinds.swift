@@ -186,7 +186,7 @@ extension FormScreen {
         let total = field("invoices").pickedTotal
         let range = session.book.policy.downPaymentPercent
         // Exact comparison in cents: 19.999 % is below 20 %, whatever the rounding of the figure shown.
-        guard down.cents * 100 < total.cents * Int64(range.min) else { return nil }
+        guard down.times(100) < total.times(Int64(range.min)) else { return nil }
         return "Down payment is \(PlanBuilder.downPaymentPercent(down, of: total)) % (policy: \(range.min)-\(range.max) %): press F2 again to continue anyway"
     }
 
