@@ -87,7 +87,13 @@ enum SnapshotCodec {
         var snapshot: Inner
     }
 
-    struct JournalRef: Codable, Equatable { var id: String; var baseSeq: Int }
+    struct JournalRef: Codable, Equatable {
+        var id: String; var baseSeq: Int
+        /// Schema 4: the journal header's schema version, so that byte is checked too.
+        var schemaVersion: Int?
+    }
+    /// `previousJournal` of a snapshot that replaced a journal without id (written before schema 3).
+    static let legacyJournal = "legacy"
 
     /// Schema 3's last line: the CRC-32 of each block of the bytes before it, so any damaged byte (the header's
     /// seq included) is found, and a truncated file has no end line.
@@ -133,6 +139,9 @@ enum SnapshotCodec {
             throw StoreError(file: path, line: lines.count, "the end line with the checksums is missing: the file is truncated or was edited")
         }
         let body = last.lowerBound - data.startIndex
+        guard data.last == 10 else {
+            throw StoreError(file: path, line: lines.count, "the end line lost its newline: the file was cut or edited")
+        }
         guard t.end.bytes == body else {
             throw StoreError(file: path, line: lines.count, "the end line says \(t.end.bytes) bytes before it, there are \(body): the file was cut or edited")
         }

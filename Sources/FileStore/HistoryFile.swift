@@ -12,13 +12,16 @@ struct HistoryIndex {
 /// customer's lines one byte range that the snapshot names with its checksum. Read per account on demand;
 /// verified whole by `check` and `backup`.
 enum HistoryFile {
-    /// Names the store may have written: `history-<seq>.jsonl` or `history-<seq>-<random>.jsonl`. Anything else
-    /// (`history-2024-ventes.xlsx`) is not ours and is never touched.
+    /// Names the store writes: `history-<seq>.jsonl`, or `history-<seq>-x<hex>.jsonl` when that one is taken.
+    /// Anything else (`history-2024-ventes.xlsx`, `history-2024-11.jsonl`) is not ours and is never touched.
     static func isOurs(_ name: String) -> Bool {
         guard name.hasPrefix("history-"), name.hasSuffix(".jsonl") else { return false }
         let middle = name.dropFirst("history-".count).dropLast(".jsonl".count)
         let parts = middle.split(separator: "-", omittingEmptySubsequences: false)
-        return (1...2).contains(parts.count) && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }
+        guard let seq = parts.first, !seq.isEmpty, seq.allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
+        if parts.count == 1 { return true }
+        guard parts.count == 2, let tag = parts.last, tag.first == "x", tag.count > 1 else { return false }
+        return tag.dropFirst().allSatisfy { $0.isASCII && $0.isHexDigit }
     }
 
     /// Writes the next generation: for each customer, its lines from the previous history file (copied as bytes,
@@ -49,11 +52,11 @@ enum HistoryFile {
                 index.entries[id] = .init(range: start..<out.count, crc: out.withUnsafeBytes { CRC32.checksum(UnsafeRawBufferPointer(rebasing: $0[start..<out.count])) })
             }
         }
-        var name = "history-\(seq).jsonl"
-        if name == previous?.0 || directory.exists(name) {
-            name = "history-\(seq)-\(UInt32.random(in: 0...UInt32.max)).jsonl"
+        var first = true
+        let file = try directory.writeNew(out, tempBase: "history-\(seq).jsonl") {
+            defer { first = false }
+            return first && "history-\(seq).jsonl" != previous?.0 ? "history-\(seq).jsonl" : "history-\(seq)-x\(String(UInt32.random(in: 0...UInt32.max), radix: 16)).jsonl"
         }
-        let file = try directory.writeAtomically(out, to: name, keepLocked: true)!
         return (file, index)
     }
 

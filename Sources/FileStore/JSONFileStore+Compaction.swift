@@ -60,11 +60,20 @@ extension JSONFileStore {
             return Captured(book: book, seq: seq, journalOffset: journal.offset, journalInode: journal.inode,
                             journalId: journal.header?.id, history: historyFile.map { ($0, historyIndex) }, schema: loadedSchema)
         }
-        let newJournal = SnapshotCodec.JournalRef(id: JournalCodec.newId(), baseSeq: captured.seq)
-        let (history, index) = try HistoryFile.write(book: captured.book, seq: captured.seq, directory: files, previous: captured.history)
+        let newJournal = SnapshotCodec.JournalRef(id: JournalCodec.newId(), baseSeq: captured.seq, schemaVersion: currentSchemaVersion)
+        let history: LockedFile, index: HistoryIndex
+        do { (history, index) = try HistoryFile.write(book: captured.book, seq: captured.seq, directory: files, previous: captured.history) }
+        catch {
+            // The previous history file may have been replaced by another process's compaction meanwhile: then
+            // there is nothing left to do. Anything else is a real failure.
+            if try lock.with(exclusive: false, { try catchUp(); return journal.header?.id != captured.journalId }) { return }
+            throw error
+        }
         defer { history.close() }
+        // A journal without an id (written before schema 3) is named "legacy", so that only a crash window after
+        // a migration accepts a journal without id.
         let snapshot = try SnapshotCodec.encode(captured.book, seq: captured.seq, historyFile: history.name, index: index,
-                                                journal: newJournal, previousJournal: captured.journalId)
+                                                journal: newJournal, previousJournal: captured.journalId ?? SnapshotCodec.legacyJournal)
         let aside: LockedFile
         do { aside = try files.writeAside(snapshot, to: Self.snapshotName + ".tmp-\(getpid())-compact\(UInt32.random(in: 0...UInt32.max))") }
         catch { history.discard(); throw error }
@@ -108,10 +117,11 @@ extension JSONFileStore {
         loadedSchema = currentSchemaVersion
         snapshotSeq = captured.seq
         expectedJournal = newJournal
-        previousJournal = captured.journalId
+        previousJournal = captured.journalId ?? SnapshotCodec.legacyJournal
         book.releaseActivities(written: captured.book.activitiesByCustomer.mapValues(\.count))
         journal.replaced(byteCount: newJournalData.count, lineCount: 1 + tail.reduce(0) { $1 == 10 ? $0 + 1 : $0 },
-                         header: .init(schemaVersion: currentSchemaVersion, baseSeq: newJournal.baseSeq, id: newJournal.id), headerBytes: newHeader)
+                         header: .init(schemaVersion: currentSchemaVersion, baseSeq: newJournal.baseSeq, id: newJournal.id), headerBytes: newHeader,
+                         lastSeq: seq)
         pruneBackups(backups)
     }
 
@@ -121,7 +131,8 @@ extension JSONFileStore {
         let backups = try StoreDirectory(parent: files, name: Self.backupsName, create: true)
         let folderName = "schema-\(schema)-\(Timestamp.now().replacingOccurrences(of: ":", with: ""))"
         let folder = try StoreDirectory(parent: backups, name: folderName, create: true)
-        for name in [Self.snapshotName, Journal.name] where files.exists(name) {
+        // The snapshot, the journal and the history file the snapshot names: all it takes to open the old store.
+        for name in [Self.snapshotName, Journal.name] + (historyFile.map { [$0] } ?? []) where files.exists(name) {
             try folder.writeAtomically(try files.read(name), to: name)
         }
         fixedWarnings.removeAll { $0.contains("older than this Relance") }
@@ -142,7 +153,8 @@ extension JSONFileStore {
 
     private func pruneBackups(_ backups: StoreDirectory) {
         let names = backups.list()
-        let snapshots = names.filter { $0.hasPrefix("snapshot-") && $0.hasSuffix(".jsonl") }.sorted()
+        // Only the snapshots compaction put there (`snapshot-<time>-<seq>.jsonl`): a user's own file stays.
+        let snapshots = names.filter { $0.wholeMatch(of: #/snapshot-\d{4}-\d{2}-\d{2}T\d{6}Z-\d+\.jsonl/#) != nil }.sorted()
         for name in snapshots.dropLast(backupsKept) { backups.unlink(name) }
         // History files no kept backup snapshot names can go too.
         let kept = Set(snapshots.suffix(backupsKept).compactMap { historyName(of: $0, in: backups) })

@@ -63,13 +63,16 @@ public final class JSONFileStore: BookStore {
         [snapshotName, Journal.name, lockName, backupsName].contains(name) || HistoryFile.isOurs(name) || isTemporary(name)
     }
 
-    /// `<one of our files>.tmp-<pid>-<random or 'compact'>`: only these are ever cleaned up.
+    /// `<one of our files>.tmp-<pid>-<digits or compact<digits>>`: only these are ever cleaned up
+    /// (`snapshot.jsonl.tmp-my-copy` is someone's, and stays).
     static func isTemporary(_ name: String) -> Bool {
         guard let r = name.range(of: ".tmp-") else { return false }
         let base = String(name[..<r.lowerBound])
         let parts = name[r.upperBound...].split(separator: "-", omittingEmptySubsequences: false)
-        guard [snapshotName, Journal.name].contains(base) || HistoryFile.isOurs(base) else { return false }
-        return parts.count == 2 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isASCII && ($0.isNumber || $0.isLetter) } }
+        guard [snapshotName, Journal.name].contains(base) || HistoryFile.isOurs(base), parts.count == 2 else { return false }
+        let digits: (Substring) -> Bool = { !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }
+        let tag = parts[1].hasPrefix("compact") ? parts[1].dropFirst("compact".count) : parts[1]
+        return digits(parts[0]) && digits(tag)
     }
 
     /// Opens an existing store; throws a `StoreError` naming the file and line when it cannot be loaded.
@@ -146,7 +149,7 @@ public final class JSONFileStore: BookStore {
         let (history, index) = try HistoryFile.write(book: book, seq: seq, directory: files, previous: nil)
         defer { history.close() }
         try files.writeAtomically(try SnapshotCodec.encode(book, seq: seq, historyFile: history.name, index: index,
-                                                           journal: .init(id: journalId, baseSeq: seq), previousJournal: nil),
+                                                           journal: .init(id: journalId, baseSeq: seq, schemaVersion: currentSchemaVersion), previousJournal: nil),
                                   to: snapshotName)
         return try JSONFileStore(directory: directory)
     }
@@ -166,7 +169,7 @@ public final class JSONFileStore: BookStore {
             try book.apply(change)
             let entry = JournalEntry(seq: seq + 1, at: Timestamp.now(), user: user, login: StoreLock.login, change: change)
             do {
-                try journal.append(try JournalCodec.line(entry, encoder: encoder))
+                try journal.append(try JournalCodec.line(entry, encoder: encoder), seq: entry.seq)
                 seq += 1
             } catch {
                 // The change is in memory but maybe not on disk: forget memory, trust the disk.
@@ -258,10 +261,10 @@ public final class JSONFileStore: BookStore {
         journalIsPrevious = false
         guard let expected = expectedJournal else { return }   // schema 1 and 2: no tie to check
         if h.id == expected.id {
-            guard h.baseSeq == expected.baseSeq else {
-                throw StoreError(file: journal.path, line: 1, "starts at change \(h.baseSeq), but the snapshot says its journal starts at change \(expected.baseSeq): the header was altered")
+            guard h.baseSeq == expected.baseSeq, expected.schemaVersion == nil || expected.schemaVersion == h.schemaVersion else {
+                throw StoreError(file: journal.path, line: 1, "its header (change \(h.baseSeq), schema \(h.schemaVersion)) is not what the snapshot says (change \(expected.baseSeq), schema \(expected.schemaVersion.map(String.init) ?? "?")): the header was altered")
             }
-        } else if h.id == previousJournal || (h.id == nil && previousJournal == nil) {
+        } else if (h.id != nil && h.id == previousJournal) || (h.id == nil && previousJournal == SnapshotCodec.legacyJournal) {
             journalIsPrevious = true
         } else {
             throw StoreError(file: journal.path, line: 1, "is journal \(h.id ?? "(without id)"), but the snapshot is continued by journal \(expected.id) from change \(expected.baseSeq): this journal belongs to another store or generation")

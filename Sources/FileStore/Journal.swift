@@ -29,7 +29,11 @@ final class Journal {
     var hasChangedOnDisk: Bool { stamp != lastStamp }
 
     /// Forget what was read: the next `readNew` starts from the top (after a reload of the snapshot).
-    func reset() { inode = 0; offset = 0; lines = 0; header = nil; headerBytes = nil; lastStamp = nil; tornTail = nil }
+    func reset() { inode = 0; offset = 0; lines = 0; header = nil; headerBytes = nil; lastStamp = nil; tornTail = nil; lastEntrySeq = nil }
+
+    /// The sequence number of the last entry read: within a journal they follow each other from its `baseSeq`,
+    /// so a duplicated, removed or moved line is found even where replay would skip it.
+    private var lastEntrySeq: Int?
 
     /// True when the file was replaced (compaction) or cut shorter since this process read it. The inode alone
     /// does not tell: a journal two compactions later can get the inode number of the one this process read (the
@@ -72,9 +76,14 @@ final class Journal {
                 guard lineNumber == 1 else { throw StoreError(file: path, line: lineNumber, "a journal header in the middle of the journal") }
                 header = h
                 headerBytes = data.subdata(in: r.lowerBound..<(r.upperBound + 1))
+                lastEntrySeq = h.baseSeq
                 out.append(.header(h))
             case .success(.entry(let entry)) where complete:
                 guard lineNumber > 1 else { throw StoreError(file: path, line: 1, "the journal header is missing") }
+                if let previous = lastEntrySeq, entry.seq != previous + 1 {
+                    throw StoreError(file: path, line: lineNumber, "change \(entry.seq) comes after change \(previous): a line was duplicated, removed or moved")
+                }
+                lastEntrySeq = entry.seq
                 out.append(.entry(entry, line: lineNumber))
             case .success, .failure:
                 let problem: String
@@ -96,13 +105,14 @@ final class Journal {
     }
 
     /// Appends one line with one `write` and `fdatasync` (the caller holds the exclusive lock).
-    func append(_ line: Data) throws {
+    func append(_ line: Data, seq: Int) throws {
         let fd = try directory.openForAppending(Self.name)
         defer { close(fd) }
         try Posix.writeAll(fd, line, path: path)
         guard fdatasync(fd) == 0 else { throw StoreError(file: path, "fdatasync failed: \(Posix.errorText())") }
         offset += line.count
         lines += 1
+        lastEntrySeq = seq
         lastStamp = stamp
     }
 
@@ -125,8 +135,9 @@ final class Journal {
     }
 
     /// After a compaction wrote a new journal: read position is its end.
-    func replaced(byteCount: Int, lineCount: Int, header: JournalCodec.Header.Inner, headerBytes: Data) {
+    func replaced(byteCount: Int, lineCount: Int, header: JournalCodec.Header.Inner, headerBytes: Data, lastSeq: Int) {
         self.headerBytes = headerBytes
+        lastEntrySeq = lastSeq
         offset = byteCount
         lines = lineCount
         self.header = header

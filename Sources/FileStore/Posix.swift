@@ -55,6 +55,10 @@ enum Posix {
     static func writeNewFile(_ data: Data, to path: String) throws {
         let url = URL(fileURLWithPath: path)
         let parent = url.deletingLastPathComponent().path
+        var st = stat()
+        guard stat(parent.isEmpty ? "." : parent, &st) == 0 else {
+            throw StoreError(file: parent, errno == ENOENT ? "the folder does not exist; create it first" : "cannot use the folder: \(errorText())")
+        }
         let dir = try StoreDirectory(path: parent.isEmpty ? "." : parent)
         // A link or a FIFO at `path` is replaced by the rename, never opened; a directory is refused.
         if dir.kind(of: url.lastPathComponent) == .directory { throw StoreError(file: path, "is a directory") }
@@ -104,7 +108,9 @@ final class StoreLock {
             usleep(2_000)
         }
         defer { flock(fd, LOCK_UN) }
-        if exclusive && writable {
+        var st = stat()
+        if exclusive && writable && fstat(fd, &st) == 0 && st.st_nlink == 1 {
+            // (Never into a lock file with another hard link: that other name could be anyone's file.)
             // Who holds the lock, for the timeout message of others (not synced: advisory only).
             let who = "pid \(getpid()) user \(Self.login)"
             _ = ftruncate(fd, 0)

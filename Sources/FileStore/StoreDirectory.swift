@@ -210,6 +210,29 @@ final class StoreDirectory {
         return nil
     }
 
+    /// Like `writeAtomically`, but the file takes a name nobody else has: the first of `names()` that does not
+    /// exist, claimed with a hard link (which, unlike a rename, never replaces an existing file). Two compactions
+    /// of the same change both want `history-<seq>.jsonl`: the second gets another name instead of replacing the
+    /// first one's file. Returned still locked.
+    func writeNew(_ data: Data, tempBase: String, named names: () -> String) throws -> LockedFile {
+        let temp = try createLocked { "\(tempBase).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))" }
+        do {
+            try Posix.writeAll(temp.fd, data, path: temp.path)
+            try Posix.fsync(temp.fd, path: temp.path)
+            var claimed: String?
+            for _ in 0..<20 {
+                let candidate = names()
+                if linkat(fd, temp.name, fd, candidate, 0) == 0 { claimed = candidate; break }
+                guard errno == EEXIST else { throw StoreError(file: file(candidate), "cannot create: \(Posix.errorText())") }
+            }
+            guard let claimed else { throw StoreError(file: file(temp.name), "no free name for the new file") }
+            unlinkat(fd, temp.name, 0)
+            temp.name = claimed
+        } catch { temp.discard(); throw error }
+        try sync()
+        return temp
+    }
+
     /// Writes `data` to a new locked file `name` (`O_EXCL`) and fsyncs it, for a later rename into place.
     func writeAside(_ data: Data, to name: String) throws -> LockedFile {
         let f = try createLocked { name }
@@ -291,8 +314,16 @@ final class LockedFile {
     /// Closing releases the lock.
     func close() { if fd >= 0 { Glibc.close(fd); fd = -1 } }
 
-    /// Removes the file (while still holding its lock, so nobody else takes it for a leftover) and closes it.
-    func discard() { directory.unlink(name); close() }
+    /// Removes the file (while still holding its lock, so nobody else takes it for a leftover) and closes it; only
+    /// if the name still points at this file (another process may have put its own file under that name).
+    func discard() {
+        var mine = stat(), there = stat()
+        if fd >= 0, fstat(fd, &mine) == 0, fstatat(directory.fd, name, &there, AT_SYMLINK_NOFOLLOW) == 0,
+           mine.st_ino == there.st_ino, mine.st_dev == there.st_dev {
+            directory.unlink(name)
+        }
+        close()
+    }
 
     deinit { close() }
 }
