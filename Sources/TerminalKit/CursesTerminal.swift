@@ -97,14 +97,19 @@ public final class CursesTerminal: Terminal {
         wattr_set(window, CN_A_NORMAL, 0, nil)
     }
 
-    public func setCursor(_ position: (row: Int, column: Int)?) {
-        if let p = position {
+    /// Where the cursor should be once the frame is drawn: the status line and key bar are drawn after the
+    /// screen, and every write moves the curses cursor, so it is placed in `refresh`, last.
+    private var wantedCursor: (row: Int, column: Int)?
+
+    public func setCursor(_ position: (row: Int, column: Int)?) { wantedCursor = position }
+
+    public func refresh() {
+        if let p = wantedCursor {
             curs_set(1)
             wmove(window, Int32(p.row), Int32(p.column))
         } else { curs_set(0) }
+        wrefresh(window)
     }
-
-    public func refresh() { wrefresh(window) }
 
     public func readKey(timeout: Int?) -> Key? {
         wtimeout(window, Int32(timeout ?? -1))

@@ -59,6 +59,67 @@ public struct FormField {
 
     mutating func set(_ value: String) { text = value; caret = value.count }
 
+    // MARK: Editing, by grapheme cluster
+    //
+    // `caret` counts characters (grapheme clusters) before the cursor. Typing a combining accent after "e", a skin
+    // tone after 👍 or the second half of a flag merges with the character before, so the text does not always
+    // grow by one character: the caret is recomputed from the text itself after each edit, never assumed.
+
+    private var caretIndex: String.Index { text.index(text.startIndex, offsetBy: min(max(0, caret), text.count)) }
+
+    /// Inserts typed or pasted text: control characters are dropped (they would reach the terminal), a tab
+    /// becomes a space; everything else, emoji and their joiners included, is kept.
+    mutating func insert(_ typed: String) {
+        let clean = String(String.UnicodeScalarView(typed.unicodeScalars.compactMap { u -> Unicode.Scalar? in
+            u == "\t" ? " " : Safe.isUnsafe(u) ? nil : u
+        }))
+        guard !clean.isEmpty else { return }
+        let i = caretIndex
+        let before = String(text[..<i]) + clean
+        text = before + text[i...]
+        caret = min(before.count, text.count)
+        edited = true; error = nil
+    }
+
+    mutating func deleteBackward() {
+        guard caret > 0, !text.isEmpty else { return }
+        let i = caretIndex
+        guard i > text.startIndex else { return }
+        let previous = text.index(before: i)
+        let newCaret = text.distance(from: text.startIndex, to: previous)
+        text.remove(at: previous)
+        caret = min(newCaret, text.count)
+        edited = true; error = nil
+    }
+
+    mutating func deleteForward() {
+        let i = caretIndex
+        guard i < text.endIndex else { return }
+        text.remove(at: i)
+        caret = min(caret, text.count)
+        edited = true; error = nil
+    }
+
+    mutating func moveCaret(by delta: Int) { caret = min(max(0, min(caret, text.count) + delta), text.count) }
+
+    /// The part of the text shown in a field `width` columns wide, scrolled so the caret is visible, and the
+    /// caret's column in it.
+    func visibleText(width: Int) -> (text: String, caretColumn: Int) {
+        let chars = Array(text)
+        let c = min(max(0, caret), chars.count)
+        var start = 0
+        // Scroll right until the caret fits (keeping one column for it at the end); widths kept as a running sum.
+        var beforeCaret = chars[0..<c].reduce(0) { $0 + TextWidth.of($1) }
+        while start < c && beforeCaret > width - 1 { beforeCaret -= TextWidth.of(chars[start]); start += 1 }
+        var shown = "", used = 0
+        for ch in chars[start...] {
+            let w = TextWidth.of(ch)
+            if used + w > width { break }
+            shown.append(ch); used += w
+        }
+        return (shown, beforeCaret)
+    }
+
     /// Checks the field on its own (format, required); rules across fields are the form's.
     func formatError() -> String? {
         let t = text.trimmed

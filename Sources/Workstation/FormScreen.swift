@@ -52,27 +52,26 @@ public struct FormScreen: Screen {
             if f.isList && f.listCursor < f.invoiceChoices.count - 1 { f.listCursor += 1 } else { leave(); focus = (focus + 1) % fields.count; return .none }
         case .left:
             if !f.choices.isEmpty { f.choice = (f.choice + f.choices.count - 1) % f.choices.count; f.edited = true }
-            else { f.caret = max(0, f.caret - 1) }
+            else { f.moveCaret(by: -1) }
         case .right:
             if !f.choices.isEmpty { f.choice = (f.choice + 1) % f.choices.count; f.edited = true }
-            else { f.caret = min(f.text.count, f.caret + 1) }
+            else { f.moveCaret(by: 1) }
         case .toggle:
             if f.isList, f.invoiceChoices.indices.contains(f.listCursor) {
                 let n = f.invoiceChoices[f.listCursor].number
                 if f.picked.contains(n) { f.picked.remove(n) } else { f.picked.insert(n) }
                 f.error = nil
             } else if !f.choices.isEmpty { f.choice = (f.choice + 1) % f.choices.count; f.edited = true }
-            else { insert(" ", into: &f) }
+            else { f.insert(" ") }
         case .insert(let c):
             guard f.choices.isEmpty, !f.isList else { return .none }
-            insert(c, into: &f)
+            f.insert(String(c))
         case .backspace:
-            guard f.caret > 0, f.choices.isEmpty, !f.isList else { return .none }
-            let i = f.text.index(f.text.startIndex, offsetBy: f.caret - 1)
-            f.text.remove(at: i); f.caret -= 1; f.edited = true; f.error = nil
+            guard f.choices.isEmpty, !f.isList else { return .none }
+            f.deleteBackward()
         case .deleteForward:
-            guard f.caret < f.text.count, f.choices.isEmpty, !f.isList else { return .none }
-            f.text.remove(at: f.text.index(f.text.startIndex, offsetBy: f.caret)); f.edited = true; f.error = nil
+            guard f.choices.isEmpty, !f.isList else { return .none }
+            f.deleteForward()
         case .save: return save(session: session)
         default: return .none
         }
@@ -80,11 +79,6 @@ public struct FormScreen: Screen {
         confirmation = nil
         followDefaults(session: session)
         return .none
-    }
-
-    private func insert(_ c: Character, into f: inout FormField) {
-        let i = f.text.index(f.text.startIndex, offsetBy: f.caret)
-        f.text.insert(c, at: i); f.caret += 1; f.edited = true; f.error = nil
     }
 
     /// Validates the field being left, so mistakes show as soon as the user moves on.
@@ -146,12 +140,12 @@ public struct FormScreen: Screen {
         for (i, f) in fields.enumerated() where row < rows - 3 {
             let focused = i == focus
             canvas.text(" " + f.label + (f.optional ? "" : " *"), row: row, width: labelWidth, style: focused ? .bold.with(reverse: true) : .bold)
-            let value = TextWidth.pad(f.display(width: valueWidth), to: valueWidth)
+            let editable = f.choices.isEmpty && !f.isList
+            // A text field scrolls horizontally to keep the cursor in view; others show their summary.
+            let (shown, caretColumn) = editable ? f.visibleText(width: valueWidth) : (f.display(width: valueWidth), 0)
+            let value = TextWidth.pad(Safe.text(shown), to: valueWidth)
             terminal.put(value, row: row, column: labelWidth + 1, style: focused ? Style(underline: true) : .plain)
-            if focused, f.choices.isEmpty, !f.isList {
-                let prefix = String(f.text.prefix(f.caret))
-                cursor = (row, labelWidth + 1 + min(valueWidth - 1, TextWidth.of(prefix)))
-            }
+            if focused, editable { cursor = (row, labelWidth + 1 + min(valueWidth - 1, caretColumn)) }
             canvas.text("", row: row, column: labelWidth + 1 + valueWidth)
             row += 1
             if case .invoices(let list) = f.kind {

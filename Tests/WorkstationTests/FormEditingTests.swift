@@ -1,0 +1,72 @@
+import Testing
+import TestSupport
+import TerminalKit
+@testable import Receivables
+@testable import Workstation
+
+/// Text editing by grapheme cluster (issue 9): what crashed the first landing (a combining accent, a skin tone, a
+/// flag, each followed by any key) now edits as a person expects, and the cursor is in the field being typed.
+@Suite struct FormEditingTests {
+    let today = Fixtures.date("2026-11-23")
+
+    /// The note form of the only account, on an 80x24 screen.
+    func noteForm() -> (App, ScreenBuffer, MemoryStore) {
+        let store = MemoryStore(book: Fixtures.book(invoices: [("F1", "2026-09-01", "2026-10-01", "1000.00")]))
+        let screen = ScreenBuffer(rows: 24, columns: 80)
+        let app = App(session: Session(store: store, user: store.book.users["amelie"]!, today: today), terminal: screen)
+        app.render()
+        app.handle(.enter); app.handle(.character("n")); app.render()
+        return (app, screen, store)
+    }
+
+    func type(_ app: App, _ scalars: [String]) { for s in scalars { for c in s { app.handle(.character(c)) } }; app.render() }
+
+    var field: (App) -> FormField { { app in (app.top as! FormScreen).fields[(app.top as! FormScreen).focus] } }
+
+    @Test(arguments: [
+        (["Cafe", "\u{301}", "x"], "Caféx"),
+        (["👍", "\u{1F3FD}", "x"], "👍🏽x"),
+        (["\u{1F1EB}", "\u{1F1F7}", "x"], "🇫🇷x"),
+        (["👩", "\u{200D}", "💻", "!"], "👩‍💻!"),
+        (["a\u{1B}]0;pwned\u{07}b"], "a]0;pwnedb"),     // control characters never reach the text
+        (["x\ty"], "x y"),                               // a pasted tab becomes a space
+    ])
+    func typingAnyTextNeverCrashesAndKeepsWhatWasTyped(keys: [String], expected: String) {
+        let (app, _, _) = noteForm()
+        type(app, keys)
+        #expect(field(app).text == expected)
+        #expect(field(app).caret == expected.count)
+    }
+
+    @Test func backspaceAndArrowsMoveByWholeCharacters() {
+        let (app, _, _) = noteForm()
+        type(app, ["é", "👍", "\u{1F3FD}", "🇫🇷", "z"])
+        app.handle(.backspace)                 // z
+        app.handle(.backspace)                 // the whole flag
+        #expect(field(app).text == "é👍🏽")
+        app.handle(.left); app.handle(.backspace)   // é, before the thumb
+        #expect(field(app).text == "👍🏽")
+        app.handle(.delete)
+        #expect(field(app).text.isEmpty)
+        for _ in 0..<5 { app.handle(.backspace); app.handle(.left); app.handle(.delete); app.handle(.right) }
+        #expect(field(app).text.isEmpty && field(app).caret == 0)
+    }
+
+    @Test func theCursorIsInTheFieldAndALongTextScrolls() throws {
+        let (app, screen, store) = noteForm()
+        type(app, ["Société"])
+        let label = try #require(screen.find("Field note *"), "\(screen.text)")
+        var cursor = try #require(screen.cursor)
+        #expect(cursor.row == label.row)
+        #expect(screen.line(cursor.row).contains("Société"))
+        let start = cursor.column - 7
+        // 2,000 characters: the end stays visible with the cursor after it, and all of it is saved.
+        let long = String(repeating: "relance client ", count: 133) + "fin"
+        type(app, [long])
+        cursor = try #require(screen.cursor)
+        #expect(cursor.row == label.row && cursor.column > start && cursor.column < 80)
+        #expect(screen.line(cursor.row).contains("client fin"))
+        app.handle(.function(2))
+        #expect(store.book.activities(of: "C1").last?.note == "Société" + long)
+    }
+}
