@@ -19,14 +19,16 @@ let package = Package(
         .target(name: "RelanceResources", path: "Resources",
                 exclude: ["README.md"],
                 resources: [.copy("policy"), .copy("catalogue"), .copy("demo"), .copy("templates")]),
+        // One rule for any text that reaches a terminal or a text file: control characters shown, not sent.
+        .target(name: "TextSafety"),
         .target(name: "Receivables", dependencies: ["RelanceResources"]),
         .target(name: "FileStore", dependencies: ["Receivables"]),
-        .target(name: "Interchange", dependencies: ["Receivables", "RelanceResources"]),
+        .target(name: "Interchange", dependencies: ["Receivables", "RelanceResources", "TextSafety"]),
         .target(name: "DemoData", dependencies: ["Receivables", "RelanceResources"]),
-        .target(name: "TerminalKit", dependencies: ["CNCursesW"]),
-        .target(name: "Workstation", dependencies: ["Receivables", "TerminalKit"]),
+        .target(name: "TerminalKit", dependencies: ["CNCursesW", "TextSafety"]),
+        .target(name: "Workstation", dependencies: ["Receivables", "TerminalKit", "TextSafety"]),
         .executableTarget(name: "relance", dependencies: [
-            "Receivables", "FileStore", "Interchange", "DemoData", "TerminalKit", "Workstation",
+            "Receivables", "FileStore", "Interchange", "DemoData", "TerminalKit", "Workstation", "TextSafety",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Benchmarks and the store torture writer used by the crash and concurrency tests.
@@ -39,7 +41,8 @@ let package = Package(
         .testTarget(name: "FileStoreTests", dependencies: ["FileStore", "Receivables", "DemoData", "TestSupport"]),
         .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "Receivables", "FileStore", "TestSupport"]),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
-        .testTarget(name: "WorkstationTests", dependencies: ["Workstation", "Receivables", "TerminalKit", "FileStore", "TestSupport"]),
+        .testTarget(name: "WorkstationTests", dependencies: ["Workstation", "Receivables", "TerminalKit", "FileStore", "TestSupport",
+                                                            "Interchange", "TextSafety"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "FileStore", "Receivables"]),
     ]
 )

@@ -1,3 +1,4 @@
+import TextSafety
 import Foundation
 import Receivables
 
@@ -15,6 +16,7 @@ public enum TableFormatter {
     }
 
     static func text(_ t: ReportTable) -> String {
+        let t = t.mapTexts(Safe.text)   // a terminal shows this: control characters as placeholders
         let all = [t.columns.map(\.title)] + t.rows.map { $0.map(\.display) } + (t.total.map { [$0.map(\.display)] } ?? [])
         var widths = t.columns.indices.map { i in all.map { width($0[i]) }.max() ?? 0 }
         widths = widths.map { min($0, 60) }
@@ -41,10 +43,20 @@ public enum TableFormatter {
         s.contains(where: { ",\"\n\r;".contains($0) }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 
+    /// A cell for a spreadsheet: a *text* starting with `=`, `+`, `-`, `@`, tab or CR gets a leading `'` so it is
+    /// never taken for a formula (`=HYPERLINK(...)` in a customer name); numbers stay numbers, a negative amount
+    /// included.
+    public static func csvCell(_ cell: ReportTable.Cell) -> String {
+        guard case .text(let s) = cell, let first = s.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else {
+            return csvField(cell.plain)
+        }
+        return csvField("'" + s)
+    }
+
     static func csv(_ t: ReportTable) -> String {
         var out = [t.columns.map { csvField($0.id) }.joined(separator: ",")]
-        out += t.rows.map { $0.map { csvField($0.plain) }.joined(separator: ",") }
-        if let total = t.total { out.append(total.map { csvField($0.plain) }.joined(separator: ",")) }
+        out += t.rows.map { $0.map(csvCell).joined(separator: ",") }
+        if let total = t.total { out.append(total.map(csvCell).joined(separator: ",")) }
         return out.joined(separator: "\n") + "\n"
     }
 

@@ -1,3 +1,4 @@
+import TextSafety
 import Foundation
 import Receivables
 
@@ -53,6 +54,14 @@ public enum Importer {
             }
             func fail(_ reason: String) { errors.append(ImportError(file: file, line: row.line, reason)) }
             do throws(InputError) {
+                // Text free of control characters (C0, C1, DEL, bidirectional overrides): a NUL in a number or an
+                // escape sequence in a name would reach every screen and letter.
+                for (i, field) in row.fields.enumerated() {
+                    if let bad = field.unicodeScalars.first(where: Safe.isUnsafe) {
+                        let column = i < csv.header.count ? csv.header[i] : "field \(i + 1)"
+                        throw InputError("\(column): control character U+\(String(format: "%04X", bad.value)) is not allowed")
+                    }
+                }
                 guard row.fields.count <= csv.header.count else {
                     throw InputError("\(row.fields.count) fields, the header has \(csv.header.count) (a separator inside an unquoted value?)")
                 }

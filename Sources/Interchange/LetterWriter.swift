@@ -1,3 +1,4 @@
+import TextSafety
 import Foundation
 import Receivables
 import RelanceResources
@@ -39,8 +40,12 @@ public enum LetterWriter {
                           "city_date": "Le \(agenda.date.french)", "items": list, "total": total.formatted, "fees": feesText,
                           "collector": collector]
             var text = body
-            for (k, v) in values { text = text.replacingOccurrences(of: "{{\(k)}}", with: v) }
-            out.append(Letter(fileName: "\(agenda.date.iso)-\(customer.id)-\(reason.step).txt", text: text, line: line))
+            for (k, v) in values {
+                // Data from the store, line by line: control characters shown as placeholders, never written raw.
+                let safe = v.split(separator: "\n", omittingEmptySubsequences: false).map { Safe.text(String($0)) }.joined(separator: "\n")
+                text = text.replacingOccurrences(of: "{{\(k)}}", with: safe)
+            }
+            out.append(Letter(fileName: "\(agenda.date.iso)-\(fileNamePart(customer.id))-\(fileNamePart(reason.step)).txt", text: text, line: line))
         }
         return out
     }
@@ -49,4 +54,13 @@ public enum LetterWriter {
     public static func bundledTemplate(_ name: String) -> String? {
         ResourceFiles.data(folder: "templates", name: name + ".txt").flatMap { String(data: $0, encoding: .utf8) }
     }
+}
+
+/// A customer id or step as part of a file name: anything but letters, digits, `.`, `_` and `-` becomes `_`, so an
+/// id like `../../x` never leaves the output folder.
+func fileNamePart(_ s: String) -> String {
+    let kept = String(s.unicodeScalars.map { u -> Character in
+        (u.isASCII && (CharacterSet.alphanumerics.contains(u) || u == "_" || u == "-")) ? Character(u) : "_"
+    })
+    return kept.isEmpty ? "_" : kept
 }

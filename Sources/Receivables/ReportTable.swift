@@ -56,3 +56,12 @@ public struct ReportTable: Sendable, Equatable {
         }
     }
 }
+
+extension ReportTable {
+    /// The same table with `f` applied to every text (title, column titles, text cells, notes).
+    public func mapTexts(_ f: (String) -> String) -> ReportTable {
+        func cell(_ c: Cell) -> Cell { if case .text(let s) = c { return .text(f(s)) }; return c }
+        return ReportTable(name: name, title: f(title), columns: columns.map { Column($0.id, f($0.title)) },
+                           rows: rows.map { $0.map(cell) }, total: total.map { $0.map(cell) }, notes: notes.map(f))
+    }
+}

@@ -2,6 +2,7 @@
 // global state (stdscr, LINES...), which this file avoids anyway by keeping the WINDOW* from newterm.
 @preconcurrency import CNCursesW
 #if canImport(Glibc)
+import TextSafety
 import Glibc
 #endif
 import Foundation
@@ -90,7 +91,9 @@ public final class CursesTerminal: Terminal {
         let pair = colors ? Int16(style.color?.rawValue ?? 0) : 0
         wattr_set(window, attributes, pair, nil)
         // Cut to the columns left so the last column of the screen never scrolls the window.
-        let fitted = TextWidth.truncateExact(text, to: columns - max(column, 0))
+        // Control characters in data (a name holding ESC ] 0; or a newline) are shown as placeholders, never sent:
+        // they would set the terminal's title or draw a fake row.
+        let fitted = TextWidth.truncateExact(Safe.text(text), to: columns - max(column, 0))
         var wide = fitted.unicodeScalars.map { wchar_t(bitPattern: $0.value) }
         wide.append(0)
         mvwaddwstr(window, Int32(row), Int32(max(column, 0)), wide)

@@ -1,3 +1,4 @@
+import TextSafety
 /// An in-memory terminal: a grid of cells with styles and a queue of scripted keys. Screens render into it in
 /// unit tests exactly as they do into ncurses; `text` reads back like `tmux capture-pane -p`.
 public final class ScreenBuffer: Terminal {
@@ -31,7 +32,7 @@ public final class ScreenBuffer: Terminal {
     public func put(_ text: String, row: Int, column: Int, style: Style) {
         guard row >= 0, row < rows else { return }
         var col = column
-        for ch in text {
+        for ch in Safe.text(text) {   // as the real terminal does: a newline or escape in a name is shown, not obeyed
             let w = TextWidth.of(ch)
             guard col + w <= columns else { break }
             if col >= 0 {

@@ -1,3 +1,4 @@
+import TextSafety
 import ArgumentParser
 import FileStore
 import Foundation
@@ -12,7 +13,7 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let report = StoreCheck.run(directory: options.store)
-        print(report.text, terminator: "")
+        print(report.text.split(separator: "\n", omittingEmptySubsequences: false).map { Safe.text(String($0)) }.joined(separator: "\n"), terminator: "")
         if !report.ok { throw ExitCode(1) }
     }
 }

@@ -1,3 +1,4 @@
+import TextSafety
 import ArgumentParser
 import Foundation
 import Receivables
@@ -89,7 +90,9 @@ func openStore(_ directory: String, readOnly: Bool = false) throws -> JSONFileSt
 
 /// Prints a message on standard error.
 func warn(_ text: String) {
-    FileHandle.standardError.write(Data("relance: \(text)\n".utf8))
+    // Messages echo names and lines from files: control characters are shown, never sent to the terminal.
+    let safe = text.split(separator: "\n", omittingEmptySubsequences: false).map { Safe.text(String($0)) }.joined(separator: "\n")
+    FileHandle.standardError.write(Data("relance: \(safe)\n".utf8))
 }
 
 extension CalendarDate: ExpressibleByArgument {
