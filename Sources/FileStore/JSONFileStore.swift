@@ -166,7 +166,7 @@ public final class JSONFileStore: BookStore {
             try catchUp()
             try journal.truncateTornTail()
             let change = try make(book)
-            try book.apply(change)
+            try book.applyNew(change)   // a new change passes the input rules; replay only applies
             let entry = JournalEntry(seq: seq + 1, at: Timestamp.now(), user: user, login: StoreLock.login, change: change)
             do {
                 try journal.append(try JournalCodec.line(entry, encoder: encoder), seq: entry.seq)

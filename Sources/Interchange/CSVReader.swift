@@ -77,7 +77,13 @@ public struct CSVReader {
     /// Index of each required column, or an error naming the missing ones.
     public func columns(required: [String], optional: [String], file: String) throws -> [String: Int] {
         var map: [String: Int] = [:]
-        for (i, h) in header.enumerated() { map[h] = i }
+        for (i, h) in header.enumerated() {
+            // Two columns of one name: which one is meant? Refused rather than "the last one wins".
+            if let first = map[h], !h.isEmpty {
+                throw ImportError(file: file, line: 1, "column \(h) appears twice (columns \(first + 1) and \(i + 1))")
+            }
+            map[h] = i
+        }
         let missing = required.filter { map[$0] == nil }
         guard missing.isEmpty else {
             throw ImportError(file: file, line: 1, "missing column\(missing.count > 1 ? "s" : "") \(missing.joined(separator: ", ")) (found: \(header.joined(separator: ", ")))")

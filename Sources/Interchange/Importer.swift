@@ -62,8 +62,10 @@ public enum Importer {
                         throw InputError("\(column): control character U+\(String(format: "%04X", bad.value)) is not allowed")
                     }
                 }
-                guard row.fields.count <= csv.header.count else {
-                    throw InputError("\(row.fields.count) fields, the header has \(csv.header.count) (a separator inside an unquoted value?)")
+                guard row.fields.count == csv.header.count else {
+                    throw InputError(row.fields.count > csv.header.count
+                        ? "\(row.fields.count) fields, the header has \(csv.header.count) (a separator inside an unquoted value?)"
+                        : "\(row.fields.count) fields, the header has \(csv.header.count) (a value is missing)")
                 }
                 let change: Change
                 let key: String
@@ -81,7 +83,14 @@ public enum Importer {
                     let p = try payment(value, book: scratch, occurrence: &seenInFile)
                     key = p.id
                     change = .recordPayment(payment: p)
-                    if scratch.payments[p.id] != nil { plan.unchanged += 1; continue }   // already imported
+                    if let old = scratch.payments[p.id] {
+                        // Already imported: the same payment again changes nothing; other data under the same
+                        // reference is refused, never dropped.
+                        guard old.customerId == p.customerId, old.amount == p.amount, old.date == p.date else {
+                            throw InputError("reference \(p.reference ?? p.id) was already imported for \(old.customerId), \(old.amount.formatted) on \(old.date.french); this row says \(p.customerId), \(p.amount.formatted) on \(p.date.french)")
+                        }
+                        plan.unchanged += 1; continue
+                    }
                     plan.onAccount += p.unallocated
                 }
                 if kind != .payments, let n = seenInFile[key] { throw InputError("\(key) already appears on line \(n)") }
@@ -93,7 +102,7 @@ public enum Importer {
                 case .upsertUser(let u): scratch.users[u.id] != nil
                 default: false
                 }
-                do { try scratch.apply(change) } catch { throw InputError(error.message) }
+                do { try scratch.applyNew(change) } catch { throw InputError(error.message) }
                 changes.append(change)
                 if existed { plan.updated += 1 } else { plan.added += 1 }
             } catch { fail(error.message) }
@@ -192,7 +201,12 @@ public enum Importer {
         // Identity for idempotence: the bank reference, else date+customer+amount (+ its rank among equal rows).
         var id = reference.isEmpty ? "\(date.iso)/\(customerId)/\(amount.plain)" : reference
         occurrence[id, default: 0] += 1
-        if occurrence[id]! > 1 { id += "#\(occurrence[id]!)" }
+        if occurrence[id]! > 1 {
+            // A bank reference names one payment: twice in a file is a mistake. Rows without one are told apart
+            // by their rank among equal rows.
+            guard reference.isEmpty else { throw InputError("reference \(reference) appears more than once in this file") }
+            id += "#\(occurrence[id]!)"
+        }
         let allocations = Lettering.allocate(book: book, customerId: customerId, amount: amount,
                                              invoiceNumber: invoiceNumber.isEmpty ? nil : invoiceNumber, reference: reference)
         return Payment(id: "PAY:" + id, customerId: customerId, date: date, amount: amount,

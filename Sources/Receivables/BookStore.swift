@@ -41,7 +41,7 @@ public final class MemoryStore: BookStore {
     public func commit(user: String, _ make: (Book) throws -> Change) throws -> Book {
         guard !isReadOnly else { throw DomainError("this store is read-only") }
         let change = try make(book)
-        try book.apply(change)
+        try book.applyNew(change)
         changes.append(change)
         return book
     }

@@ -18,7 +18,16 @@ import TestSupport
     F3,C2,2026-10-01,2026-11-15,300,EUR,
     """
 
-    func importAll(_ kinds: [(Importer.Kind, String)], into book: Book = Book()) throws -> Book {
+    /// A book with the team the CSV names (collectors and salespeople must be users of the store).
+    static var team: Book {
+        var b = Book()
+        for (id, role) in [("amelie", User.Role.collector), ("benoit", .collector), ("zoe", .salesperson)] {
+            try! b.applyNew(.upsertUser(user: User(id: id, name: id.capitalized, role: role)))
+        }
+        return b
+    }
+
+    func importAll(_ kinds: [(Importer.Kind, String)], into book: Book = ImportTests.team) throws -> Book {
         var b = book
         for (kind, text) in kinds {
             let plan = try Importer.plan(kind, data: Data(text.utf8), file: "\(kind).csv", book: b, user: "test")
@@ -105,7 +114,7 @@ import TestSupport
 
     @Test func theImportedFileIsCommittedThroughTheStoreAllOrNothing() throws {
         let dir = TempDirectory("imp"); defer { dir.remove() }
-        let store = try JSONFileStore.create(directory: dir.path, book: Book())
+        let store = try JSONFileStore.create(directory: dir.path, book: Self.team)
         try store.commit(user: "t") { book in try Importer.plan(.customers, data: Data(Self.customers.utf8), file: "c.csv", book: book, user: "t").change! }
         #expect(throws: ImportFailure.self) {
             try store.commit(user: "t") { book in

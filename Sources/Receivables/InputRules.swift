@@ -1,0 +1,93 @@
+/// The rules every *new* change must pass, on top of `apply`'s consistency rules: amounts within
+/// `Money.limit`, dates within `CalendarDate.supportedYears`, a SIREN of 9 ASCII digits passing its Luhn check,
+/// credit limits not negative, collectors and salespeople who are users of the store, users' ids and logins,
+/// and no invoice moving to another customer.
+///
+/// They live apart from `apply` because `apply` also replays journals written before these rules existed: a
+/// record already in a store that breaks a new rule still loads (`check` lists it, and it can be corrected),
+/// while every door (CSV import, form, command) commits through `applyNew`.
+extension Book {
+    /// Checks `change` against the input rules, then applies it; a batch is checked item by item as it applies.
+    public mutating func applyNew(_ change: Change) throws(DomainError) {
+        if case .batch(let changes) = change {
+            var copy = self
+            for (i, c) in changes.enumerated() {
+                do { try copy.applyNew(c) } catch { throw DomainError("item \(i + 1) (\(c.summary)): \(error.message)") }
+            }
+            self = copy
+            revision += 1
+            return
+        }
+        try checkNew(change)
+        try apply(change)
+    }
+
+    func checkNew(_ change: Change) throws(DomainError) {
+        switch change {
+        case .upsertCustomer(let c):
+            if let s = c.siren { try Siren.check(s, what: "customer \(c.id)") }
+            try checkLimit(c.creditLimit, what: "customer \(c.id): credit limit")
+            try checkPerson(c.collector, role: "collector", what: "customer \(c.id)")
+            try checkPerson(c.salesperson, role: "salesperson", what: "customer \(c.id)")
+        case .updateCustomer(let id, let patch):
+            try checkLimit(patch.creditLimit, what: "customer \(id): credit limit")
+            try checkPerson(patch.collector, role: "collector", what: "customer \(id)")
+            try checkPerson(patch.salesperson, role: "salesperson", what: "customer \(id)")
+        case .upsertUser(let u):
+            try checkUser(u)
+        case .setCompany(let c):
+            if let s = c.siren, !s.isEmpty { try Siren.check(s, what: "the company") }
+        case .upsertInvoice(let i):
+            if let old = invoices[i.number], old.customerId != i.customerId {
+                throw DomainError("invoice \(i.number) belongs to customer \(old.customerId), not \(i.customerId): an invoice never moves to another customer")
+            }
+            guard i.amount.isWithinLimit else { throw DomainError("invoice \(i.number): \(i.amount) is above the limit of \(Money.limit)") }
+            try checkDate(i.issueDate, what: "invoice \(i.number): issue date")
+            try checkDate(i.dueDate, what: "invoice \(i.number): due date")
+        case .recordPayment(let p):
+            guard p.amount.isWithinLimit else { throw DomainError("payment \(p.id): \(p.amount) is above the limit of \(Money.limit)") }
+            try checkDate(p.date, what: "payment \(p.id)")
+        default:
+            break
+        }
+    }
+
+    private func checkLimit(_ m: Money?, what: String) throws(DomainError) {
+        guard let m else { return }
+        guard !m.isNegative else { throw DomainError("\(what) \(m) is negative") }
+        guard m.isWithinLimit else { throw DomainError("\(what) \(m) is above the limit of \(Money.limit)") }
+    }
+
+    private func checkDate(_ d: CalendarDate, what: String) throws(DomainError) {
+        guard d.isSupported else {
+            throw DomainError("\(what) \(d.iso) is outside \(CalendarDate.supportedYears.lowerBound)-\(CalendarDate.supportedYears.upperBound)")
+        }
+    }
+
+    /// A collector or salesperson named on a customer must be a user of the store (an unknown id would drop the
+    /// account out of every agenda); the message lists who can be named.
+    private func checkPerson(_ id: String?, role: String, what: String) throws(DomainError) {
+        guard let id, !id.isEmpty, users[id] == nil else { return }
+        let known = users.values.filter { $0.isActive }.map(\.id).sorted()
+        throw DomainError("\(what): \(role) '\(id)' is not a user of this store (users: \(known.isEmpty ? "none yet; add them with relance user add" : known.joined(separator: ", ")))")
+    }
+}
+
+/// The SIREN, the French company number: 9 ASCII digits whose Luhn sum is a multiple of 10.
+public enum Siren {
+    public static func isValid(_ s: String) -> Bool {
+        let digits = s.unicodeScalars.compactMap { $0.isASCII && ("0"..."9").contains($0) ? Int($0.value - 48) : nil }
+        guard digits.count == 9, s.unicodeScalars.count == 9 else { return false }
+        let sum = digits.enumerated().reduce(0) { total, e in
+            let v = e.offset % 2 == 1 ? e.element * 2 : e.element
+            return total + (v > 9 ? v - 9 : v)
+        }
+        return sum % 10 == 0
+    }
+
+    static func check(_ s: String, what: String) throws(DomainError) {
+        guard isValid(s) else {
+            throw DomainError("\(what): SIREN '\(s)' is not valid (9 digits with a correct check digit, e.g. 552100554)")
+        }
+    }
+}

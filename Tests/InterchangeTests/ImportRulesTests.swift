@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Interchange
+@testable import Receivables
+
+/// Imports never silently drop, move or accept bad values (issue 9): each case the first landing got wrong.
+@Suite struct ImportRulesTests {
+    func book() throws -> Book {
+        var b = ImportTests.team
+        let plan = try Importer.plan(.customers, data: Data(ImportTests.customers.utf8), file: "c.csv", book: b, user: "t")
+        try b.applyNew(plan.change!)
+        let inv = try Importer.plan(.invoices, data: Data(ImportTests.invoices.utf8), file: "i.csv", book: b, user: "t")
+        try b.applyNew(inv.change!)
+        return b
+    }
+
+    /// The import's error text, or nil when it was accepted.
+    func refusal(_ kind: Importer.Kind, _ csv: String, into b: Book? = nil) throws -> String? {
+        do { _ = try Importer.plan(kind, data: Data(csv.utf8), file: "x.csv", book: try b ?? book(), user: "t"); return nil }
+        catch { return "\(error)" }
+    }
+
+    @Test(arguments: [
+        // (kind, csv, words the refusal must contain)
+        (Importer.Kind.payments, "date,customer_id,amount,reference\n2026-11-10,C2,500.00,VIR-1\n2026-11-12,C1,900.00,VIR-1\n",
+         "x.csv:3: reference VIR-1 appears more than once in this file"),
+        (.invoices, "number,customer_id,issue_date,due_date,amount\nF3,C1,2026-10-01,2026-11-15,300\n",
+         "x.csv:2: invoice F3 belongs to customer C2, not C1"),
+        (.customers, "id,name,name\nC9,A,B\n", "x.csv:1: column name appears twice (columns 2 and 3)"),
+        (.invoices, "number,customer_id,issue_date,due_date,amount\nF9,C1,2026-10-01,2026-11-15\n", "x.csv:2: 4 fields, the header has 5 (a value is missing)"),
+        (.customers, "id,name,credit_limit\nC9,Négoce,-100\n", "x.csv:2: customer C9: credit limit -100,00 € is negative"),
+        (.customers, "id,name,siren\nC9,Négoce,５５２１００５５４\n", "SIREN"),
+        (.customers, "id,name,siren\nC9,Négoce,552100555\n", "SIREN '552100555' is not valid"),
+        (.customers, "id,name,collector\nC9,Négoce,amelei\n", "collector 'amelei' is not a user of this store (users: amelie, benoit, zoe)"),
+        (.customers, "id,name,salesperson\nC9,Négoce,paul\n", "salesperson 'paul' is not a user"),
+        (.invoices, "number,customer_id,issue_date,due_date,amount\nF9,C1,2026-10-01,2026-11-15,9999999999999.99\n", "above the limit"),
+        (.invoices, "number,customer_id,issue_date,due_date,amount\nF9,C1,2026-10-01,2250-11-15,10\n", "outside the supported range"),
+        (.customers, "id,name\nC\u{0}9,Nul\n", "id: control character U+0000"),
+    ])
+    func aBadRowIsRefusedWithItsLineAndReason(kind: Importer.Kind, csv: String, words: String) throws {
+        let text = try refusal(kind, csv)
+        #expect(text?.contains(words) == true, "\(text ?? "accepted")")
+    }
+
+    @Test func aReferenceAlreadyImportedWithOtherDataIsRefused() throws {
+        var b = try book()
+        let first = try Importer.plan(.payments, data: Data("date,customer_id,amount,reference\n2026-11-10,C2,100.00,VIR-1\n".utf8), file: "a.csv", book: b, user: "t")
+        try b.applyNew(first.change!)
+        let text = try refusal(.payments, "date,customer_id,amount,reference\n2026-11-12,C1,900.00,VIR-1\n", into: b)
+        #expect(text?.contains("x.csv:2: reference VIR-1 was already imported for C2, 100,00 € on 10/11/2026; this row says C1, 900,00 € on 12/11/2026") == true, "\(text ?? "accepted")")
+    }
+
+    @Test func theSamePaymentAgainChangesNothing() throws {
+        var b = try book()
+        let csv = "date,customer_id,amount,reference\n2026-11-10,C2,100.00,VIR-7\n"
+        let first = try Importer.plan(.payments, data: Data(csv.utf8), file: "p.csv", book: b, user: "t")
+        try b.applyNew(first.change!)
+        let again = try Importer.plan(.payments, data: Data(csv.utf8), file: "p.csv", book: b, user: "t")
+        #expect(again.change == nil && again.unchanged == 1)
+    }
+
+    /// Records an older store already holds keep loading even when they break a new rule.
+    @Test func oldRecordsThatBreakANewRuleStillReplay() throws {
+        var b = try book()
+        // apply (replay) still takes a change the doors refuse...
+        try b.apply(.updateCustomer(id: "C1", patch: CustomerPatch(collector: "ghost")))
+        #expect(b.customers["C1"]?.collector == "ghost")
+        // ...while a new change through any door is refused.
+        #expect(throws: DomainError.self) { try b.applyNew(.updateCustomer(id: "C1", patch: CustomerPatch(collector: "ghost2"))) }
+    }
+}
