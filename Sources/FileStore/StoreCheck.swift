@@ -39,6 +39,10 @@ public struct StoreCheck {
         }
         if invoiced - allocated - credited != open { problems.append("open amounts do not add up: \(invoiced - allocated - credited) expected, \(open) found") }
         for w in store.warnings { lines.append("  warning: \(w)") }
+        // Older records that today's input rules would refuse: they load, and are listed to be corrected.
+        let violations = book.ruleViolations()
+        for v in violations.prefix(50) { lines.append("  to correct: \(v)") }
+        if violations.count > 50 { lines.append("  to correct: ... and \(violations.count - 50) more") }
         for p in problems { lines.append("  problem: \(p)") }
         lines.append(problems.isEmpty ? "OK" : "FAILED: \(problems.count) problem(s)")
         return StoreCheck(ok: problems.isEmpty, text: lines.joined(separator: "\n") + "\n")

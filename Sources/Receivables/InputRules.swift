@@ -91,3 +91,26 @@ public enum Siren {
         }
     }
 }
+
+extension Book {
+    /// Records already in the book that today's input rules would refuse (an older store's), for `check` to list
+    /// so they can be corrected in the workstation or by re-import.
+    public func ruleViolations() -> [String] {
+        var out: [String] = []
+        for id in customerOrder {
+            guard let c = customers[id] else { continue }
+            if let s = c.siren, !Siren.isValid(s) { out.append("customer \(id): SIREN '\(s)' is not valid") }
+            if let l = c.creditLimit, l.isNegative || !l.isWithinLimit { out.append("customer \(id): credit limit \(l.plain) is outside 0-\(Money.limit.plain)") }
+            if let p = c.collector, users[p] == nil { out.append("customer \(id): collector '\(p)' is not a user of the store") }
+            if let p = c.salesperson, users[p] == nil { out.append("customer \(id): salesperson '\(p)' is not a user of the store") }
+        }
+        for i in invoices.values.sorted(by: { $0.number < $1.number }) {
+            if !i.amount.isWithinLimit { out.append("invoice \(i.number): amount \(i.amount.plain) is above the limit of \(Money.limit.plain)") }
+            if !i.issueDate.isSupported || !i.dueDate.isSupported { out.append("invoice \(i.number): a date is outside \(CalendarDate.supportedYears.lowerBound)-\(CalendarDate.supportedYears.upperBound)") }
+        }
+        for p in payments.values.sorted(by: { $0.id < $1.id }) where !p.amount.isWithinLimit || !p.date.isSupported {
+            out.append("payment \(p.id): amount or date outside the limits")
+        }
+        return out
+    }
+}

@@ -73,5 +73,7 @@ import TestSupport
             _ = b.payerProfile(of: "C1", asOf: date)
             _ = b.consistencyProblems()
         }
+        // They are listed to be corrected.
+        #expect(b.ruleViolations().filter { $0.contains("above the limit") }.count == 12)
     }
 }
