@@ -44,12 +44,41 @@ extension Book {
             guard i.amount.isWithinLimit else { throw DomainError("invoice \(i.number): \(i.amount) is above the limit of \(Money.limit)") }
             try checkDate(i.issueDate, what: "invoice \(i.number): issue date")
             try checkDate(i.dueDate, what: "invoice \(i.number): due date")
+        case .makePromise(let p, let supersedes):
+            // Commitments never contradict each other: a promise on invoices that already carry an open one
+            // replaces it only when the person saw it (the form names it in `supersedes`).
+            let overlapping = openPromises(of: p.customerId, asOf: p.madeOn).filter { !Set($0.invoices).isDisjoint(with: p.invoices) }
+            if let unseen = overlapping.first(where: { !supersedes.contains($0.id) }) {
+                throw DomainError("these invoices already carry the promise of \(unseen.amount.formatted) for \(unseen.promisedDate.french) made by \(unseen.user) on \(unseen.madeOn.french); it was not replaced (look at it, then enter yours again)")
+            }
+            for id in supersedes where !overlapping.contains(where: { $0.id == id }) {
+                throw DomainError("promise \(id) is no longer open on these invoices: nothing was replaced")
+            }
+            try checkHorizon(p.promisedDate, from: p.madeOn, what: "the promised date")
+        case .createPlan(let plan):
+            let active = activePlans(of: plan.customerId, asOf: plan.createdOn).filter { !Set($0.invoices).isDisjoint(with: plan.invoices) }
+            if let other = active.first {
+                throw DomainError("invoices \(Set(other.invoices).intersection(plan.invoices).sorted().joined(separator: ", ")) are already in the active plan \(other.id) of \(other.total.formatted); cancel it first")
+            }
+            if let last = plan.schedule.last?.date, last > plan.createdOn.adding(months: policy.maxPlanMonths) {
+                throw DomainError("the plan ends on \(last.french), more than \(policy.maxPlanMonths) months ahead (the policy's maximum)")
+            }
+        case .logActivity(let a):
+            if let next = a.nextActionDate { try checkHorizon(next, from: a.date, what: "the next action") }
+        case .openDispute(let d):
+            if let f = d.followUpDate { try checkHorizon(f, from: d.openedOn, what: "the follow-up date") }
         case .recordPayment(let p):
             guard p.amount.isWithinLimit else { throw DomainError("payment \(p.id): \(p.amount) is above the limit of \(Money.limit)") }
             try checkDate(p.date, what: "payment \(p.id)")
         default:
             break
         }
+    }
+
+    /// One horizon for every future date a person enters (the policy's, default one year).
+    private func checkHorizon(_ d: CalendarDate, from start: CalendarDate, what: String) throws(DomainError) {
+        let end = start.adding(months: policy.futureHorizonMonths)
+        guard d <= end else { throw DomainError("\(what) \(d.french) is more than \(policy.futureHorizonMonths) months ahead (until \(end.french))") }
     }
 
     private func checkLimit(_ m: Money?, what: String) throws(DomainError) {

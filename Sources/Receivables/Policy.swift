@@ -20,6 +20,14 @@ public struct Policy: Codable, Sendable, Equatable {
     public var ecbRefinancingRatePercent: String?
     public var fixedRecoveryIndemnity: Money
     public var steps: [Step]
+    /// How far ahead any date a person enters may be (promise, next action, follow-up); optional in a store's
+    /// `policy.json` (default 12 months).
+    public var futureDateHorizonMonths: Int?
+    /// The longest payment plan, from its creation to its last instalment (default 36 months).
+    public var paymentPlanMaxMonths: Int?
+
+    public var futureHorizonMonths: Int { futureDateHorizonMonths ?? 12 }
+    public var maxPlanMonths: Int { paymentPlanMaxMonths ?? 36 }
 
     public struct DayRange: Codable, Sendable, Equatable { public var from: Int; public var to: Int }
     public struct PercentRange: Codable, Sendable, Equatable { public var min: Int; public var max: Int }

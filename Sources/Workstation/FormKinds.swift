@@ -79,7 +79,8 @@ extension FormScreen {
 
     public static func plan(customerId: String, session: Session) -> FormScreen {
         var invoices = invoiceField(session, customerId, label: "Invoices")
-        invoices.picked = Set(invoices.invoiceChoices.map(\.number))
+        // Disputed amounts stay out of a plan by default (they may be credited); ticking them is the user's choice.
+        invoices.picked = Set(invoices.invoiceChoices.map(\.number).filter { session.book.disputedAmount($0).isZero })
         var form = FormScreen(kind: .plan, customerId: customerId, session: session, fields: [
             invoices,
             FormField(id: "down", label: "Down payment", kind: .amount),
@@ -211,7 +212,8 @@ extension FormScreen {
                             promisedDate: field("date").date!, madeOn: today, contact: field("contact").text.trimmed, user: user)
             try book.validate(promise: p)
             let text = "Promise of \(p.amount.formatted) for \(p.promisedDate.french) on \(p.invoices.joined(separator: ", "))" + (note.isEmpty ? "" : " — \(note)")
-            return (.batch(changes: [.makePromise(promise: p, supersedes: []),
+            // Replaces only the promises the person saw on the form (a colleague's newer one is refused by the book).
+            return (.batch(changes: [.makePromise(promise: p, supersedes: seenPromises),
                                      activity(.phone, outcome: .promised, invoices: p.invoices, text: text, contact: p.contact)]),
                     "promise of \(p.amount.formatted) for \(p.promisedDate.french)")
         case .dispute:

@@ -13,6 +13,8 @@ public struct FormScreen: Screen {
     public var focus = 0
     /// A problem that is not one field's (the store refused, another user changed the account).
     public var formError: String?
+    /// The open promises on the ticked invoices as last shown: a new promise replaces those, and only those.
+    public var seenPromises: [String] = []
     /// A save that needs a second F2 (down payment below the policy's minimum).
     var confirmation: String?
     let customerName: String
@@ -39,7 +41,12 @@ public struct FormScreen: Screen {
     public func field(_ id: String) -> FormField { fields.first { $0.id == id }! }
     func index(_ id: String) -> Int { fields.firstIndex { $0.id == id }! }
 
-    public mutating func prepare(session: Session) {}
+    public mutating func prepare(session: Session) {
+        guard kind == .promise else { return }
+        let picked = Set(field("invoices").pickedInvoices)
+        seenPromises = session.book.openPromises(of: customerId, asOf: session.today)
+            .filter { !picked.isDisjoint(with: $0.invoices) }.map(\.id)
+    }
 
     public mutating func handle(_ command: Command, session: Session) -> ScreenAction {
         var f = fields[focus]
@@ -120,8 +127,11 @@ public struct FormScreen: Screen {
             }
             return afterSave(message: .info("Saved: " + saved), session: session)
         } catch let e as DomainError {
-            formError = e.message
-            return .status(.error("Not saved: \(e.message)"))
+            // A form saves one batch (the change and its history line): "item 1 (promise …): " says nothing to the user.
+            var message = e.message
+            if message.hasPrefix("item "), let r = message.range(of: "): ") { message = String(message[r.upperBound...]) }
+            formError = message
+            return .status(.error("Not saved: \(message)"))
         } catch {
             formError = "\(error)"
             return .status(.error("Not saved: \(error)"))
@@ -175,6 +185,12 @@ public struct FormScreen: Screen {
         }
         for extra in extraLines(session: session) where row < rows - 3 {
             canvas.text(" " + extra.0, row: row, style: extra.1)
+            row += 1
+        }
+        let replaced = seenPromises.compactMap { session.book.promises[$0] }
+        if !replaced.isEmpty, row < rows - 4 {
+            let what = replaced.map { "the promise of \($0.amount.formatted) for \($0.promisedDate.french) (\(session.name(of: $0.user)))" }
+            canvas.text(" ⚠ replaces " + what.joined(separator: " and "), row: row, style: .dueSoon)
             row += 1
         }
         if let e = formError { canvas.text(" ✗ \(e)", row: min(row, rows - 3), style: .error) }

@@ -1,0 +1,96 @@
+import Testing
+import TestSupport
+import TerminalKit
+@testable import Receivables
+@testable import Workstation
+
+/// Commitments cannot contradict each other (issue 9): promises never stack, a colleague's new promise is never
+/// replaced unseen, plans never overlap, disputed amounts stay out of a plan by default, one horizon for dates.
+@Suite struct CommitmentTests {
+    let today = Fixtures.date("2026-11-23")
+
+    func book() -> Book {
+        var b = Fixtures.book(invoices: [("F1", "2026-09-01", "2026-10-01", "9931.22"), ("F2", "2026-10-01", "2026-11-01", "500.00")])
+        try! b.apply(.upsertUser(user: User(id: "benoit", name: "Benoît Caron", role: .collector)))
+        return b
+    }
+
+    func app(_ store: MemoryStore, user: String = "amelie") -> (App, ScreenBuffer) {
+        let screen = ScreenBuffer(rows: 24, columns: 100)
+        let app = App(session: Session(store: store, user: store.book.users[user]!, today: today), terminal: screen)
+        app.render()
+        return (app, screen)
+    }
+
+    func press(_ app: App, _ keys: Key...) { for k in keys { app.handle(k); app.render() } }
+    func type(_ app: App, _ text: String) { for _ in 0..<20 { app.handle(.backspace) }; for c in text { app.handle(.character(c)) }; app.render() }
+
+    /// `p` then F2 twice used to give "Promised 19 862,44 €" for 9 931,22 € of invoices.
+    @Test func aSecondPromiseReplacesTheFirstOnlyAfterShowingIt() {
+        let store = MemoryStore(book: book())
+        let (app, screen) = app(store)
+        press(app, .enter, .character("p"))
+        press(app, .tab); type(app, "9931,22"); press(app, .function(2))
+        #expect(screen.text.contains("Saved: promise of 9 931,22 €"))
+        press(app, .character("p"))
+        press(app, .tab); type(app, "9931,22"); app.render()
+        #expect(screen.text.contains("replaces the promise of 9 931,22 € for 30/11/2026 (Amélie Rousseau)"))
+        press(app, .function(2))
+        let open = store.book.openPromises(of: "C1", asOf: today)
+        #expect(open.count == 1)
+        #expect(store.book.promises.values.filter { $0.closedAs == .superseded }.count == 1)
+        #expect(screen.text.contains("Promised 9 931,22 €"))
+    }
+
+    @Test func aColleaguesPromiseThatAppearedMeanwhileIsNeverReplacedUnseen() {
+        let store = MemoryStore(book: book())
+        let (mine, _) = app(store)
+        let (theirs, theirScreen) = app(store, user: "benoit")
+        press(mine, .enter, .character("p"))
+        press(theirs, .character("a"), .character("a"), .enter, .character("p"))   // benoit: the team agenda, then C1
+        press(mine, .tab); type(mine, "9931,22"); press(mine, .function(2))
+        #expect(store.book.promises.count == 1)
+        // Benoît's form was drawn before Amélie's save and he saves without another look.
+        theirs.handle(.tab); for _ in 0..<20 { theirs.handle(.backspace) }; for c in "5000" { theirs.handle(.character(c)) }
+        theirs.handle(.function(2)); theirs.render()
+        #expect(store.book.promises.count == 1)
+        #expect(theirScreen.text.contains("Not saved: these invoices already carry the promise of 9 931,22 € for 30/11/2026"))
+        // Now he has seen it, named on his form: saving again replaces it, knowingly.
+        #expect(theirScreen.text.contains("replaces the promise of 9 931,22 € for 30/11/2026 (Amélie Rousseau)"))
+        press(theirs, .function(2))
+        #expect(store.book.openPromises(of: "C1", asOf: today).map(\.amount) == [Fixtures.eur("5000.00")])
+    }
+
+    @Test func plansNeverOverlapAndLeaveDisputesOutByDefault() throws {
+        var b = book()
+        try b.apply(.openDispute(dispute: Dispute(id: "D1", customerId: "C1", lines: [.init(invoice: "F2", amount: Fixtures.eur("100.00"))],
+                                                  reasonCode: "PRICE", ownerDepartment: "sales", openedOn: today, user: "amelie")))
+        let store = MemoryStore(book: b)
+        let form = FormScreen.plan(customerId: "C1", session: Session(store: store, user: b.users["amelie"]!, today: today))
+        #expect(form.field("invoices").pickedInvoices == ["F1"])
+        let lines = try PlanBuilder.schedule(total: Fixtures.eur("9931.22"), downPayment: Fixtures.eur("931.22"), downPaymentDate: today,
+                                             count: 3, period: .monthly, firstInstalment: today.adding(months: 1))
+        try b.applyNew(.createPlan(plan: PaymentPlan(id: "E1", customerId: "C1", invoices: ["F1"], createdOn: today, schedule: lines, user: "amelie")))
+        #expect { try b.applyNew(.createPlan(plan: PaymentPlan(id: "E2", customerId: "C1", invoices: ["F1"], createdOn: today, schedule: lines, user: "amelie"))) }
+            throws: { "\($0)".contains("already in the active plan E1") }
+        let long = try PlanBuilder.schedule(total: Fixtures.eur("500.00"), downPayment: Fixtures.eur("50.00"), downPaymentDate: today,
+                                            count: 60, period: .monthly, firstInstalment: today.adding(months: 1))
+        #expect { try b.applyNew(.createPlan(plan: PaymentPlan(id: "E3", customerId: "C1", invoices: ["F2"], createdOn: today, schedule: long, user: "amelie"))) }
+            throws: { "\($0)".contains("more than 36 months ahead") }
+    }
+
+    @Test func everyFutureDateHasTheSameHorizon() {
+        var b = book()
+        let far = Fixtures.date("2029-01-15")
+        #expect { try b.applyNew(.logActivity(activity: Activity(id: "A", at: "x", date: today, user: "amelie", customerId: "C1",
+                                                                channel: .phone, note: "n", nextActionDate: far))) }
+            throws: { "\($0)".contains("the next action 15/01/2029 is more than 12 months ahead") }
+        #expect { try b.applyNew(.openDispute(dispute: Dispute(id: "D", customerId: "C1", lines: [.init(invoice: "F1", amount: Fixtures.eur("1.00"))],
+                                                               reasonCode: "PRICE", ownerDepartment: "sales", openedOn: today, followUpDate: far, user: "amelie"))) }
+            throws: { "\($0)".contains("the follow-up date 15/01/2029") }
+        #expect(throws: Never.self) {
+            try b.applyNew(.logActivity(activity: Activity(id: "B", at: "x", date: today, user: "amelie", customerId: "C1", channel: .phone,
+                                                           note: "n", nextActionDate: Fixtures.date("2027-11-23"))))
+        }
+    }
+}
