@@ -36,7 +36,7 @@ let package = Package(
             "Receivables", "FileStore", "Interchange", "DemoData", "TestSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .target(name: "TestSupport", dependencies: ["Receivables", "FileStore", "TerminalKit"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Receivables", "FileStore", "TerminalKit", "Workstation"], path: "Tests/TestSupport"),
         .testTarget(name: "ReceivablesTests", dependencies: ["Receivables", "TestSupport"]),
         .testTarget(name: "FileStoreTests", dependencies: ["FileStore", "Receivables", "DemoData", "TestSupport"]),
         .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "Receivables", "FileStore", "TestSupport"]),
