@@ -36,6 +36,8 @@ let package = Package(
             "Receivables", "FileStore", "Interchange", "DemoData", "TestSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // libFuzzer harnesses (scripts/fuzz.sh builds them with -sanitize=fuzzer -DFUZZING); plain builds replay files.
+        .executableTarget(name: "relance-fuzz", dependencies: ["Receivables", "FileStore", "Interchange", "TerminalKit"]),
         .target(name: "TestSupport", dependencies: ["Receivables", "FileStore", "TerminalKit", "Workstation"], path: "Tests/TestSupport"),
         .testTarget(name: "ReceivablesTests", dependencies: ["Receivables", "TestSupport"]),
         .testTarget(name: "FileStoreTests", dependencies: ["FileStore", "Receivables", "DemoData", "TestSupport"]),

@@ -117,6 +117,16 @@ public enum RecordReaderAudit {
         line.withUnsafeBufferPointer { RecordReader.record(in: $0, range: 0..<$0.count) }
     }
 
+    /// One line, as the fuzzer gives it: nil when the fast reader is no more lenient than `JSONDecoder` on it,
+    /// else what went wrong.
+    public static func disagreement(on line: [UInt8]) -> String? {
+        guard let fast = read(line) else { return nil }
+        guard let strict = try? JSONDecoder().decode(BookRecord.self, from: Data(line)) else {
+            return "the fast reader accepted a line JSONDecoder refuses: \(render(line))"
+        }
+        return same(fast, strict) ? nil : "the readers disagree on: \(render(line))"
+    }
+
     /// Equal, and written as the same bytes (`==` on strings ignores differences of Unicode normalisation).
     static func same(_ a: BookRecord, _ b: BookRecord) -> Bool { a == b && bytes(a) == bytes(b) }
 

@@ -1,0 +1,93 @@
+import FileStore
+import Foundation
+import Interchange
+import Receivables
+import TerminalKit
+
+/// The fuzz harnesses (issue 9): each takes bytes and must never crash; a parser that accepts something must give
+/// a value that is itself valid. Which one runs is chosen by `RELANCE_FUZZ` (amount, date, csv, record, keys).
+/// Built with libFuzzer by `scripts/fuzz.sh`; without it, `relance-fuzz HARNESS FILE...` replays inputs.
+enum Harnesses {
+    static let all = ["amount", "date", "csv", "record", "keys"]
+
+    /// A small book for the CSV importer to validate against.
+    nonisolated(unsafe) static let book: Book = {
+        var b = Book()
+        try? b.applyNew(.upsertUser(user: User(id: "amelie", name: "Amélie", role: .collector)))
+        try? b.applyNew(.upsertCustomer(customer: Customer(id: "C1", name: "Société Générale", siren: "552100554", collector: "amelie")))
+        try? b.applyNew(.upsertInvoice(invoice: Invoice(number: "F1", customerId: "C1", issueDate: CalendarDate(year: 2026, month: 9, day: 1)!,
+                                                        dueDate: CalendarDate(year: 2026, month: 10, day: 1)!, amount: Money(cents: 100_000))))
+        return b
+    }()
+
+    static func run(_ name: String, _ bytes: [UInt8]) {
+        let text = String(decoding: bytes, as: UTF8.self)
+        switch name {
+        case "amount":
+            if let m = try? Money.parse(text) {
+                precondition(m.isWithinLimit, "accepted an amount beyond the limit: \(text)")
+                precondition(Money.parseCanonical(m.plain) == m, "round trip failed: \(text)")
+                _ = m.formatted; _ = m + m; _ = m.times(365); _ = m.scaled(by: 3, over: 7)
+            }
+            if let m = Money.parseCanonical(text) { precondition(Money.parseCanonical(m.plain) == m, "canonical round trip failed: \(text)") }
+        case "date":
+            if let d = try? CalendarDate.parse(text) {
+                precondition(d.isSupported, "accepted an unsupported date: \(text)")
+                precondition(CalendarDate.parseISO(d.iso) == d, "round trip failed: \(text)")
+                _ = d.adding(months: 1); _ = d.french
+            }
+            if let d = CalendarDate.parseISO(text) { _ = d.adding(months: 120); _ = d.adding(days: 1_000_000) }
+        case "csv":
+            for kind in Importer.Kind.allCases {
+                if let plan = try? Importer.plan(kind, data: Data(bytes), file: "f.csv", book: book, user: "amelie"), let change = plan.change {
+                    var b = book
+                    do { try b.applyNew(change) } catch { preconditionFailure("a planned import does not apply: \(error)") }
+                    precondition(b.ruleViolations().isEmpty, "an import let a bad value in: \(b.ruleViolations())")
+                }
+            }
+        case "record":
+            if let problem = RecordReaderAudit.disagreement(on: bytes) { preconditionFailure(problem) }
+        case "keys":
+            // (status, value) pairs as curses' get_wch returns them.
+            var i = 0
+            while i + 5 <= bytes.count {
+                let status = Int32(Int8(bitPattern: bytes[i]))
+                let value = UInt32(bytes[i + 1]) | UInt32(bytes[i + 2]) << 8 | UInt32(bytes[i + 3]) << 16 | UInt32(bytes[i + 4]) << 24
+                _ = KeyDecoder.decode(status: status, value: value)
+                i += 5
+            }
+        default:
+            preconditionFailure("unknown harness \(name); one of \(all.joined(separator: ", "))")
+        }
+    }
+}
+
+#if FUZZING
+/// The entry point libFuzzer calls for each input.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+    Harnesses.run(harness, Array(UnsafeBufferPointer(start: data, count: size)))
+    return 0
+}
+
+let harness: String = ProcessInfo.processInfo.environment["RELANCE_FUZZ"] ?? "amount"
+#else
+/// Without libFuzzer: replays files (a crash found by a fuzzer, kept as a regression input).
+@main
+struct Replay {
+    static func main() {
+        let args = CommandLine.arguments.dropFirst()
+        guard let name = args.first, Harnesses.all.contains(name) else {
+            print("usage: relance-fuzz \(Harnesses.all.joined(separator: "|")) FILE...   (build with scripts/fuzz.sh to fuzz)")
+            exit(2)
+        }
+        var count = 0
+        for path in args.dropFirst() {
+            guard let data = FileManager.default.contents(atPath: path) else { print("cannot read \(path)"); exit(1) }
+            Harnesses.run(name, [UInt8](data))
+            count += 1
+        }
+        print("\(name): \(count) input\(count == 1 ? "" : "s") replayed without a crash")
+    }
+}
+#endif
