@@ -11,7 +11,7 @@ enum Harnesses {
     static let all = ["amount", "date", "csv", "record", "keys"]
 
     /// A small book for the CSV importer to validate against.
-    nonisolated(unsafe) static let book: Book = {
+    static let book: Book = {
         var b = Book()
         try? b.applyNew(.upsertUser(user: User(id: "amelie", name: "Amélie", role: .collector)))
         try? b.applyNew(.upsertCustomer(customer: Customer(id: "C1", name: "Société Générale", siren: "552100554", collector: "amelie")))
@@ -63,11 +63,22 @@ enum Harnesses {
 }
 
 #if FUZZING
-/// The entry point libFuzzer calls for each input.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
-    Harnesses.run(harness, Array(UnsafeBufferPointer(start: data, count: size)))
-    return 0
+// SwiftPM links an executable's entry point as `<module>_main` (and `main` to it), so libFuzzer's own `main` is not
+// used: this entry point hands control to libFuzzer's driver with the harness as callback.
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<Int32>,
+                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+                         _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32) -> Int32
+
+@_cdecl("relance_fuzz_main")
+func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    var count = argc
+    var arguments = argv
+    return LLVMFuzzerRunDriver(&count, &arguments) { data, size in
+        guard let data else { return 0 }
+        Harnesses.run(harness, Array(UnsafeBufferPointer(start: data, count: size)))
+        return 0
+    }
 }
 
 let harness: String = ProcessInfo.processInfo.environment["RELANCE_FUZZ"] ?? "amount"
