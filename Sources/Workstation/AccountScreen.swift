@@ -17,10 +17,12 @@ public struct AccountScreen: Screen {
     public var keyContext: KeyContext { .list }
     /// False for salespeople and read-only sessions: the key bar then shows only what they may do.
     private var mayRecordMoney = true
+    /// `X` asks first: the promise or plan it would withdraw, until `X` is pressed again on the same one.
+    private var pendingCancel: String?
 
     public var hints: [KeyHint] {
         let money = [KeyHint("c", "Call"), KeyHint("p", "Promise"), KeyHint("d", "Dispute"), KeyHint("r", "Resolve"), KeyHint("e", "Plan")]
-        let more = [KeyHint("w", "Waive fees"), KeyHint("l", "Letter credit")]
+        let more = [KeyHint("w", "Waive fees"), KeyHint("l", "Letter credit"), KeyHint("X", "Withdraw promise/plan")]
         return (mayRecordMoney ? money : []) + [KeyHint("n", "Note")] + (mayRecordMoney ? more : [])
             + [KeyHint("/", "Search"), KeyHint("?", "Help"), KeyHint("Esc", "Back")]
     }
@@ -46,6 +48,7 @@ public struct AccountScreen: Screen {
     }
 
     public mutating func handle(_ command: Command, session: Session) -> ScreenAction {
+        if command != .cancelCommitment { pendingCancel = nil }
         if let moved = movedCursor(cursor, by: command, count: items.count) { cursor = moved; return .none }
         switch command {
         case .quit, .back: return .pop
@@ -55,6 +58,9 @@ public struct AccountScreen: Screen {
         case .letterCredit:
             if let refusal = session.moneyRefusal { return .status(.error(refusal)) }
             return letterCredit(session: session)
+        case .cancelCommitment:
+            if let refusal = session.moneyRefusal { return .status(.error(refusal)) }
+            return cancelCommitment(session: session)
         case .logCall, .promise, .dispute, .updateDispute, .plan, .waiveFees:
             if let refusal = session.moneyRefusal { return .status(.error(refusal)) }
             switch command {
@@ -197,5 +203,35 @@ public struct AccountScreen: Screen {
             row += 1
         }
         canvas.keyBar(hints)
+    }
+
+    /// Withdraws the open promise on the selected invoice, or else cancels the active plan holding it, after a
+    /// second `X`; the history records it.
+    private mutating func cancelCommitment(session: Session) -> ScreenAction {
+        guard let n = selectedInvoice else { return .status(.error("Select an invoice")) }
+        let book = session.book
+        let promise = book.openPromises(of: customerId, asOf: session.today).first { $0.invoices.contains(n) }
+        let plan = book.activePlans(of: customerId, asOf: session.today).first { $0.invoices.contains(n) }
+        guard let id = promise?.id ?? plan?.id else { return .status(.error("No open promise or active plan on \(n)")) }
+        let what = promise.map { "the promise of \($0.amount.formatted) for \($0.promisedDate.french)" }
+            ?? plan.map { "the payment plan of \($0.total.formatted) (\($0.schedule.count) payments)" }!
+        guard pendingCancel == id else {
+            pendingCancel = id
+            return .status(.error("Press X again to withdraw \(what); any other key keeps it"))
+        }
+        pendingCancel = nil
+        let user = session.user.id, today = session.today, customer = customerId
+        do {
+            try session.store.commit(user: user) { latest in
+                let change: Change = promise != nil ? .closePromise(id: id, closure: .withdrawn) : .cancelPlan(id: id)
+                let still = promise != nil ? latest.openPromises(of: customer, asOf: today).contains { $0.id == id }
+                                           : latest.activePlans(of: customer, asOf: today).contains { $0.id == id }
+                guard still else { throw DomainError("\(what) was already closed by someone else") }
+                let note = "Withdrawn: \(what)"
+                return .batch(changes: [change, .logActivity(activity: Activity(id: newId("ACT"), at: Timestamp.now(), date: today, user: user,
+                    customerId: customer, invoices: promise?.invoices ?? plan?.invoices ?? [], channel: .note, note: note))])
+            }
+            return .status(.info("Saved: \(what) withdrawn"))
+        } catch { return .status(.error("Not saved: \(error)")) }
     }
 }

@@ -93,4 +93,21 @@ import TerminalKit
                                                            note: "n", nextActionDate: Fixtures.date("2027-11-23"))))
         }
     }
+
+    @Test func aPromiseIsWithdrawnFromTheAccountScreenAfterConfirmation() {
+        var b = book()
+        try! b.apply(.makePromise(promise: Promise(id: "P1", customerId: "C1", invoices: ["F1"], amount: Fixtures.eur("1000.00"),
+                                                   promisedDate: Fixtures.date("2026-11-30"), madeOn: today, user: "amelie"), supersedes: []))
+        let store = MemoryStore(book: b)
+        let (app, screen) = app(store)
+        press(app, .enter)                                  // F1 is the largest: selected first
+        press(app, .character("X"))
+        #expect(screen.text.contains("Press X again to withdraw the promise of 1 000,00 € for 30/11/2026"))
+        press(app, .down, .character("X"))                  // moving away forgets the question
+        #expect(store.book.openPromises(of: "C1", asOf: today).count == 1)
+        press(app, .up, .character("X"), .character("X"))
+        #expect(store.book.openPromises(of: "C1", asOf: today).isEmpty)
+        #expect(store.book.promises["P1"]?.closedAs == .withdrawn)
+        #expect(screen.text.contains("Withdrawn: the promise of 1 000,00 €"))
+    }
 }
