@@ -9,13 +9,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 harness="${1:?usage: scripts/fuzz.sh amount|date|csv|record|keys [RUNS]}"
 runs="${2:-1000000}"
-flags=(--scratch-path .build-fuzz -c release --product relance-fuzz
-       -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING -Xswiftc -parse-as-library)
-if ! swift build "${flags[@]}" >&2; then
-  # ld.gold (the default linker here) crashes on this link; the same link with lld works.
-  echo "fuzz.sh: linking again with lld" >&2
-  swift build "${flags[@]}" -v 2>&1 | grep -E 'swiftc .*-emit-executable' | tail -1 | sed 's|swiftc -v |swiftc -use-ld=lld |' | bash >&2
-fi
+# ld.gold (the default linker here) crashes on this link; clang links it with lld.
+swift build --scratch-path .build-fuzz -c release --product relance-fuzz \
+  -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING -Xswiftc -parse-as-library \
+  -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld >&2
 bin="$(swift build --scratch-path .build-fuzz -c release --show-bin-path)/relance-fuzz"
 [ -x "$bin" ] || { echo "fuzz.sh: no fuzzer binary at $bin" >&2; exit 1; }
 corpus="$(mktemp -d)"
