@@ -22,9 +22,9 @@ public struct AccountScreen: Screen {
 
     public var hints: [KeyHint] {
         let money = [KeyHint("c", "Call"), KeyHint("p", "Promise"), KeyHint("d", "Dispute"), KeyHint("r", "Resolve"), KeyHint("e", "Plan")]
-        let more = [KeyHint("w", "Waive fees"), KeyHint("l", "Letter credit"), KeyHint("X", "Withdraw promise/plan")]
+        let more = [KeyHint("w", "Waive"), KeyHint("l", "Credit"), KeyHint("X", "Withdraw")]
         return (mayRecordMoney ? money : []) + [KeyHint("n", "Note")] + (mayRecordMoney ? more : [])
-            + [KeyHint("/", "Search"), KeyHint("?", "Help"), KeyHint("Esc", "Back")]
+            + [KeyHint("h", "History"), KeyHint("?", "Help"), KeyHint("Esc", "Back")]
     }
 
     var items: [AccountSummary.ItemRow] { summary?.items ?? [] }
@@ -58,6 +58,8 @@ public struct AccountScreen: Screen {
         case .letterCredit:
             if let refusal = session.moneyRefusal { return .status(.error(refusal)) }
             return letterCredit(session: session)
+        case .history:
+            return .push(HistoryScreen(customerId: customerId))
         case .cancelCommitment:
             if let refusal = session.moneyRefusal { return .status(.error(refusal)) }
             return cancelCommitment(session: session)

@@ -38,8 +38,14 @@ struct ImportCommand: ParsableCommand {
         let me = try Identity.require(book: store.book, requested: user, roles: [.supervisor], doing: "importing")
         var plan: Importer.Plan?
         do {
+            // Parse and validate outside the store's lock, against the latest state: others keep saving meanwhile.
+            // Under the lock the plan is used as is when nobody changed the book since, and made again otherwise.
+            _ = try store.refresh()
+            let base = store.book
+            let planned = try Importer.plan(kind, data: data, file: file, book: base, user: me.id)
+            guard planned.change != nil else { plan = planned; throw NothingToDo() }
             try store.commit(user: me.id) { book in
-                let p = try Importer.plan(kind, data: data, file: file, book: book, user: me.id)
+                let p = book.revision == base.revision ? planned : try Importer.plan(kind, data: data, file: file, book: book, user: me.id)
                 plan = p
                 guard let change = p.change else { throw NothingToDo() }
                 return change

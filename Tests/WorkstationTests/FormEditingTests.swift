@@ -68,5 +68,17 @@ import TerminalKit
         #expect(screen.line(cursor.row).contains("client fin"))
         app.handle(.function(2))
         #expect(store.book.activities(of: "C1").last?.note == "Société" + long)
+        // ...and read back whole: h lists the history, Enter shows the entry wrapped to the screen.
+        app.handle(.character("h")); app.render()
+        #expect(screen.line(0).contains("History"))
+        app.handle(.enter); app.render()
+        #expect(screen.text.contains("Note"))
+        #expect(screen.text.contains("Sociétérelance client relance client"))
+        app.handle(.pageDown); app.handle(.pageDown); app.handle(.pageDown); app.render()
+        #expect(screen.text.contains("client fin"))
+        let shown = (0..<24).map { screen.line($0) }.filter { $0.hasPrefix("   ") }.joined()
+        #expect(shown.filter { $0 == "r" }.count > 60)    // many lines of the note, not one cut line
+        app.handle(.escape); app.handle(.escape); app.render()
+        #expect(screen.line(0).contains("Account"))
     }
 }

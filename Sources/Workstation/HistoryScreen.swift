@@ -1,0 +1,116 @@
+import Receivables
+import TerminalKit
+
+/// An account's whole history (`h` on the account screen), one entry a line, and Enter for the full entry: a long
+/// note (2,000 characters, or several lines) is read back whole there, wrapped to the screen.
+public struct HistoryScreen: Screen {
+    public let customerId: String
+    public var cursor = 0
+    /// The entry shown whole, or nil for the list.
+    public var detail: Int?
+    private(set) var entries: [Activity] = []
+    private var problem: String?
+    private var revision = -1
+    public var top = 0
+
+    public init(customerId: String) { self.customerId = customerId }
+
+    public var title: String { "History" }
+    public var keyContext: KeyContext { .list }
+    public var hints: [KeyHint] {
+        detail == nil ? [KeyHint("↑↓", "Select"), KeyHint("Enter", "Whole entry"), KeyHint("Esc", "Back")]
+                      : [KeyHint("↑↓", "Scroll"), KeyHint("Esc", "Back to the list")]
+    }
+
+    public mutating func prepare(session: Session) {
+        guard session.book.revision != revision else { return }
+        revision = session.book.revision
+        do {
+            entries = try session.store.history(of: customerId).sorted { ($0.date, $0.at) > ($1.date, $1.at) }
+            problem = nil
+        } catch { entries = []; problem = "history could not be read: \(error)" }
+        cursor = min(cursor, max(0, entries.count - 1))
+    }
+
+    public mutating func handle(_ command: Command, session: Session) -> ScreenAction {
+        if detail != nil {
+            switch command {
+            case .back, .quit: detail = nil; top = 0
+            case .up, .pageUp: top = max(0, top - (command == .up ? 1 : 10))
+            case .down, .pageDown: top += command == .down ? 1 : 10
+            default: break
+            }
+            return .none
+        }
+        if let moved = movedCursor(cursor, by: command, count: entries.count) { cursor = moved; return .none }
+        switch command {
+        case .back, .quit: return .pop
+        case .open: if entries.indices.contains(cursor) { detail = cursor; top = 0 }
+        default: break
+        }
+        return .none
+    }
+
+    public func render(on terminal: Terminal, session: Session) {
+        let canvas = Canvas(terminal: terminal)
+        let (rows, width) = terminal.size
+        canvas.titleBar("History", session: session)
+        let name = session.book.customers[customerId]?.name ?? customerId
+        canvas.text(" \(name) · \(entries.count) entr\(entries.count == 1 ? "y" : "ies"), newest first", row: 1, style: .accent)
+        if let problem { canvas.text(" " + problem, row: 3, style: .error) }
+        if let d = detail, entries.indices.contains(d) {
+            renderDetail(entries[d], canvas: canvas, rows: rows, width: width, session: session)
+        } else {
+            let visible = max(1, rows - 5)
+            let first = max(0, min(cursor - visible / 2, entries.count - visible))
+            for (i, a) in entries.enumerated().dropFirst(first).prefix(visible) {
+                let what = [a.channel.label, a.outcome?.label].compactMap { $0 }.joined(separator: " ")
+                let text = " \(a.date.short) \(a.user) \(what): \(a.note.replacingOccurrences(of: "\n", with: " ⏎ "))"
+                canvas.text(text, row: 3 + i - first, style: i == cursor ? Style(reverse: true) : .plain)
+            }
+            if entries.isEmpty { canvas.text("   nothing recorded yet", row: 3, style: .dim) }
+        }
+        canvas.keyBar(hints)
+    }
+
+    private func renderDetail(_ a: Activity, canvas: Canvas, rows: Int, width: Int, session: Session) {
+        var lines: [String] = [
+            "Date        \(a.date.french) (recorded \(a.at))",
+            "By          \(session.name(of: a.user)) (\(a.user))",
+            "What        " + [a.channel.label, a.outcome?.label].compactMap { $0 }.joined(separator: ", "),
+        ]
+        if let c = a.contact { lines.append("Contact     \(c)") }
+        if !a.invoices.isEmpty { lines.append("Invoices    \(a.invoices.joined(separator: ", "))") }
+        if let n = a.nextActionDate { lines.append("Next action \(n.french)") }
+        if let s = a.step { lines.append("Policy step \(s)") }
+        lines.append("")
+        lines.append("Note")
+        for paragraph in a.note.split(separator: "\n", omittingEmptySubsequences: false) {
+            lines += Self.wrap(String(paragraph), width: width - 4).map { "  " + $0 }
+        }
+        let visible = rows - 5
+        for (i, l) in lines.dropFirst(min(top, max(0, lines.count - visible))).prefix(visible).enumerated() {
+            canvas.text(" " + l, row: 3 + i)
+        }
+    }
+
+    /// Words wrapped to `width` columns; a word longer than a line is cut across lines.
+    static func wrap(_ text: String, width: Int) -> [String] {
+        guard width > 4 else { return [text] }
+        var out: [String] = [], line = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            var w = String(word)
+            while TextWidth.of(w) > width {
+                if !line.isEmpty { out.append(line); line = "" }
+                var head = ""
+                for c in w { if TextWidth.of(head) + TextWidth.of(c) > width { break }; head.append(c) }
+                out.append(head); w = String(w.dropFirst(head.count))
+            }
+            if line.isEmpty { line = w }
+            else if TextWidth.of(line) + 1 + TextWidth.of(w) <= width { line += " " + w }
+            else { out.append(line); line = w }
+        }
+        out.append(line)
+        return out
+    }
+}
