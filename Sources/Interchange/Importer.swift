@@ -75,7 +75,13 @@ public enum Importer {
                     change = .upsertCustomer(customer: try customer(value, existing: scratch.customers[key]))
                 case .invoices:
                     key = value("number")
-                    change = .upsertInvoice(invoice: try invoice(value))
+                    var inv = try invoice(value)
+                    // What the file does not carry is kept: a re-export without PO numbers never erases them.
+                    if let old = scratch.invoices[key] {
+                        if columns["po_number"] == nil { inv.poNumber = old.poNumber }
+                        inv.deliverySite = old.deliverySite
+                    }
+                    change = .upsertInvoice(invoice: inv)
                 case .users:
                     key = value("id")
                     change = .upsertUser(user: try Importer.user(value, existing: scratch.users[key]))

@@ -1,0 +1,81 @@
+import ArgumentParser
+import DemoData
+import FileStore
+import Foundation
+import Interchange
+import Receivables
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `relance-tools import-bench`: the large-import figures of issue 9: the daily full re-export of a 100,000-invoice
+/// book (most rows unchanged), and a file of N invoice rows validated; time, peak memory, and the longest wait of
+/// another process's save meanwhile.
+struct ImportBench: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "import-bench", abstract: "Time large CSV imports and report peak memory.")
+
+    @Option(help: "Customers of the book (20 invoices each).") var customers = 5_000
+    @Option(help: "Rows of the large file to validate.") var rows = 1_000_000
+
+    func run() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("relance-import-bench-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let today = CalendarDate(year: 2026, month: 11, day: 23)!
+        var generator = DemoGenerator(customers: customers, seed: 7, today: today)
+        generator.invoicesPerCustomer = 20...20
+        var book = try generator.book()
+        book.markAsDemo()
+        let store = try JSONFileStore.create(directory: dir, book: book)
+        let supervisor = book.users.values.first { $0.role == .supervisor }!.id
+
+        // The daily re-export: every invoice of the book, a few with another amount.
+        var csv = "number,customer_id,issue_date,due_date,amount\n"
+        for (k, inv) in book.invoices.values.sorted(by: { $0.number < $1.number }).enumerated() {
+            let amount = k % 1000 == 0 ? inv.amount + Money(cents: 100) : inv.amount
+            csv += "\(inv.number),\(inv.customerId),\(inv.issueDate.iso),\(inv.dueDate.iso),\(amount.plain)\n"
+        }
+        let reexport = Data(csv.utf8)
+        let other = try JSONFileStore(directory: dir)
+        let firstCustomer = book.customerOrder[0]
+        nonisolated(unsafe) let saver = other
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var waits: [Double] = []
+        nonisolated(unsafe) var stop = false
+        DispatchQueue.global().async {
+            var i = 0
+            while !stop {
+                let s = Date()
+                try? saver.commit(user: supervisor, .logActivity(activity: Activity(id: "W\(i)", at: Timestamp.now(), date: today, user: supervisor,
+                    customerId: firstCustomer, channel: .note, note: "during the import \(i)")))
+                waits.append(Date().timeIntervalSince(s)); i += 1
+                usleep(20_000)
+            }
+            done.signal()
+        }
+        var t = Date()
+        let base = store.book
+        let plan = try Importer.plan(.invoices, data: reexport, file: "reexport.csv", book: base, user: supervisor)
+        let planTime = Date().timeIntervalSince(t)
+        t = Date()
+        try store.commit(user: supervisor) { b in
+            b.revision == base.revision ? plan.change! : try Importer.plan(.invoices, data: reexport, file: "reexport.csv", book: b, user: supervisor).change!
+        }
+        let commitTime = Date().timeIntervalSince(t)
+        stop = true; done.wait()
+        print(String(format: "daily re-export of %d invoices (%@): validate %.1f s outside the lock, save %.2f s; another user's %d saves meanwhile: longest %.2f s",
+                     book.invoices.count, plan.summary, planTime, commitTime, waits.count, waits.max() ?? 0))
+
+        // A large file, validated (not committed).
+        var big = "number,customer_id,issue_date,due_date,amount\n"
+        big.reserveCapacity(rows * 50)
+        for i in 0..<rows { big += "N\(i),\(book.customerOrder[i % book.customerOrder.count]),2026-10-01,2026-11-01,\(100 + i % 9000).50\n" }
+        let bigData = Data(big.utf8)
+        big = ""
+        t = Date()
+        let bigPlan = try Importer.plan(.invoices, data: bigData, file: "big.csv", book: store.book, user: supervisor)
+        print(String(format: "%d invoice rows validated in %.1f s (%@)", rows, Date().timeIntervalSince(t), bigPlan.summary))
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        print("peak memory of this process: \(usage.ru_maxrss / 1024) MB")
+    }
+}
