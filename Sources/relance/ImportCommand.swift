@@ -39,17 +39,15 @@ struct ImportCommand: ParsableCommand {
         var plan: Importer.Plan?
         do {
             // Parse and validate outside the store's lock, against the latest state: others keep saving meanwhile.
-            // Under the lock the plan is used as is when nobody changed the book since, and made again otherwise.
+            // Under the lock the planned change is applied to the state of that moment, which checks every item
+            // again (a customer deleted, an invoice paid or a payment imported meanwhile refuses the file, and
+            // running it again says what is left); a row unchanged at planning is never written over a colleague's
+            // newer change.
             _ = try store.refresh()
-            let base = store.book
-            let planned = try Importer.plan(kind, data: data, file: file, book: base, user: me.id)
-            guard planned.change != nil else { plan = planned; throw NothingToDo() }
-            try store.commit(user: me.id) { book in
-                let p = book.revision == base.revision ? planned : try Importer.plan(kind, data: data, file: file, book: book, user: me.id)
-                plan = p
-                guard let change = p.change else { throw NothingToDo() }
-                return change
-            }
+            let planned = try Importer.plan(kind, data: data, file: file, book: store.book, user: me.id)
+            plan = planned
+            guard let change = planned.change else { throw NothingToDo() }
+            try store.commit(user: me.id) { _ in change }
         } catch is NothingToDo {
         } catch {
             warn("import refused:\n\(error)")
