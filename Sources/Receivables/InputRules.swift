@@ -75,10 +75,15 @@ extension Book {
         }
     }
 
-    /// One horizon for every future date a person enters (the policy's, default one year).
-    private func checkHorizon(_ d: CalendarDate, from start: CalendarDate, what: String) throws(DomainError) {
+    /// One horizon for every future date a person enters (the policy's, default one year). Forms ask this too,
+    /// to put the message next to the field.
+    public func horizonProblem(_ d: CalendarDate, from start: CalendarDate) -> String? {
         let end = start.adding(months: policy.futureHorizonMonths)
-        guard d <= end else { throw DomainError("\(what) \(d.french) is more than \(policy.futureHorizonMonths) months ahead (until \(end.french))") }
+        return d <= end ? nil : "\(d.french) is more than \(policy.futureHorizonMonths) months ahead (until \(end.french))"
+    }
+
+    private func checkHorizon(_ d: CalendarDate, from start: CalendarDate, what: String) throws(DomainError) {
+        if let problem = horizonProblem(d, from: start) { throw DomainError("\(what) \(problem)") }
     }
 
     private func checkLimit(_ m: Money?, what: String) throws(DomainError) {

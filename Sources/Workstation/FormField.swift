@@ -2,6 +2,13 @@ import TextSafety
 import Receivables
 import TerminalKit
 
+/// The fields forms have, named by the compiler rather than by strings (a misspelt name no longer compiles,
+/// where `field("amout")!` crashed at run time).
+public enum FieldID: String, Sendable {
+    case invoices, invoice, amount, date, contact, note, outcome, next, reason, owner, followup, dispute, status, credit
+    case down, downDate, count, period, first
+}
+
 /// One field of a form: its value as typed, and the error shown next to it.
 public struct FormField {
     public enum Kind {
@@ -23,7 +30,7 @@ public struct FormField {
         public var daysPastDue: Int
     }
 
-    public var id: String
+    public var id: FieldID
     public var label: String
     public var kind: Kind
     public var text: String
@@ -36,7 +43,7 @@ public struct FormField {
     public var edited = false
     public var optional = false
 
-    public init(id: String, label: String, kind: Kind, text: String = "", optional: Bool = false) {
+    public init(id: FieldID, label: String, kind: Kind, text: String = "", optional: Bool = false) {
         self.id = id; self.label = label; self.kind = kind; self.text = text; self.caret = text.count; self.optional = optional
     }
 

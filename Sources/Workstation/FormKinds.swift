@@ -9,7 +9,7 @@ extension FormScreen {
             FormField.InvoiceChoice(number: inv.number, dueDate: inv.dueDate, open: book.openAmount(inv.number),
                                     daysPastDue: inv.dueDate.days(until: session.today))
         }.sorted { $0.open != $1.open ? $0.open > $1.open : $0.dueDate < $1.dueDate }
-        return FormField(id: "invoices", label: label, kind: .invoices(list))
+        return FormField(id: .invoices, label: label, kind: .invoices(list))
     }
 
     static func defaultContact(_ session: Session, _ customerId: String) -> String {
@@ -19,10 +19,10 @@ extension FormScreen {
     public static func call(customerId: String, session: Session) -> FormScreen {
         let outcomes = Activity.Outcome.callForm.map { FormField.Choice($0.rawValue, $0.label) }
         return FormScreen(kind: .call, customerId: customerId, session: session, fields: [
-            FormField(id: "contact", label: "Contact", kind: .text, text: defaultContact(session, customerId)),
-            FormField(id: "outcome", label: "Outcome", kind: .choice(outcomes)),
-            FormField(id: "note", label: "Note", kind: .text, optional: true),
-            FormField(id: "next", label: "Next action", kind: .date, text: session.today.adding(days: 7).iso, optional: true),
+            FormField(id: .contact, label: "Contact", kind: .text, text: defaultContact(session, customerId)),
+            FormField(id: .outcome, label: "Outcome", kind: .choice(outcomes)),
+            FormField(id: .note, label: "Note", kind: .text, optional: true),
+            FormField(id: .next, label: "Next action", kind: .date, text: session.today.adding(days: 7).iso, optional: true),
         ])
     }
 
@@ -32,10 +32,10 @@ extension FormScreen {
         invoices.picked = Set((overdue.isEmpty ? invoices.invoiceChoices : overdue).map(\.number))
         var form = FormScreen(kind: .promise, customerId: customerId, session: session, fields: [
             invoices,
-            FormField(id: "amount", label: "Amount", kind: .amount),
-            FormField(id: "date", label: "Promised date", kind: .date, text: session.today.adding(days: 7).iso),
-            FormField(id: "contact", label: "Contact", kind: .text, text: defaultContact(session, customerId)),
-            FormField(id: "note", label: "Note", kind: .text, optional: true),
+            FormField(id: .amount, label: "Amount", kind: .amount),
+            FormField(id: .date, label: "Promised date", kind: .date, text: session.today.adding(days: 7).iso),
+            FormField(id: .contact, label: "Contact", kind: .text, text: defaultContact(session, customerId)),
+            FormField(id: .note, label: "Note", kind: .text, optional: true),
         ])
         form.followDefaults(session: session)
         return form
@@ -48,11 +48,11 @@ extension FormScreen {
         let departments = Dispute.departments.map { FormField.Choice($0, $0) }
         var form = FormScreen(kind: .dispute, customerId: customerId, session: session, fields: [
             invoices,
-            FormField(id: "reason", label: "Reason", kind: .choice(reasons)),
-            FormField(id: "amount", label: "Disputed amount", kind: .amount),
-            FormField(id: "owner", label: "Owner department", kind: .choice(departments)),
-            FormField(id: "followup", label: "Follow-up date", kind: .date, text: session.today.adding(days: 7).iso),
-            FormField(id: "note", label: "Note", kind: .text, optional: true),
+            FormField(id: .reason, label: "Reason", kind: .choice(reasons)),
+            FormField(id: .amount, label: "Disputed amount", kind: .amount),
+            FormField(id: .owner, label: "Owner department", kind: .choice(departments)),
+            FormField(id: .followup, label: "Follow-up date", kind: .date, text: session.today.adding(days: 7).iso),
+            FormField(id: .note, label: "Note", kind: .text, optional: true),
         ])
         form.followDefaults(session: session)
         return form
@@ -65,15 +65,15 @@ extension FormScreen {
         let choices = active.map { d in
             FormField.Choice(d.id, "\(d.reasonCode) \(d.amount.formatted) on \(d.invoices.joined(separator: ", ")) · \(d.age(at: session.today)) d")
         }
-        var dispute = FormField(id: "dispute", label: "Dispute", kind: .choice(choices))
+        var dispute = FormField(id: .dispute, label: "Dispute", kind: .choice(choices))
         if let n = invoice, let i = active.firstIndex(where: { $0.invoices.contains(n) }) { dispute.choice = i }
         let statuses: [Dispute.Status] = [.inProgress, .resolvedCreditNote, .resolvedRejected, .withdrawn]
         return FormScreen(kind: .disputeUpdate, customerId: customerId, session: session, fields: [
             dispute,
-            FormField(id: "status", label: "New status", kind: .choice(statuses.map { .init($0.rawValue, $0.label) })),
-            FormField(id: "credit", label: "Credit note", kind: .amount, optional: true),
-            FormField(id: "followup", label: "Follow-up date", kind: .date, text: session.today.adding(days: 7).iso, optional: true),
-            FormField(id: "note", label: "Note", kind: .text, optional: true),
+            FormField(id: .status, label: "New status", kind: .choice(statuses.map { .init($0.rawValue, $0.label) })),
+            FormField(id: .credit, label: "Credit note", kind: .amount, optional: true),
+            FormField(id: .followup, label: "Follow-up date", kind: .date, text: session.today.adding(days: 7).iso, optional: true),
+            FormField(id: .note, label: "Note", kind: .text, optional: true),
         ])
     }
 
@@ -83,27 +83,27 @@ extension FormScreen {
         invoices.picked = Set(invoices.invoiceChoices.map(\.number).filter { session.book.disputedAmount($0).isZero })
         var form = FormScreen(kind: .plan, customerId: customerId, session: session, fields: [
             invoices,
-            FormField(id: "down", label: "Down payment", kind: .amount),
-            FormField(id: "downDate", label: "Down payment date", kind: .date, text: session.today.iso),
-            FormField(id: "count", label: "Instalments", kind: .number, text: "3"),
-            FormField(id: "period", label: "Period", kind: .choice(PlanBuilder.Period.allCases.map { .init($0.rawValue, $0.rawValue) })),
-            FormField(id: "first", label: "First instalment", kind: .date, text: session.today.adding(months: 1).iso),
+            FormField(id: .down, label: "Down payment", kind: .amount),
+            FormField(id: .downDate, label: "Down payment date", kind: .date, text: session.today.iso),
+            FormField(id: .count, label: "Instalments", kind: .number, text: "3"),
+            FormField(id: .period, label: "Period", kind: .choice(PlanBuilder.Period.allCases.map { .init($0.rawValue, $0.rawValue) })),
+            FormField(id: .first, label: "First instalment", kind: .date, text: session.today.adding(months: 1).iso),
         ])
-        form.fields[form.index("period")].choice = 1   // monthly
+        form.fields[form.index(.period)].choice = 1   // monthly
         form.followDefaults(session: session)
         return form
     }
 
     public static func note(customerId: String, session: Session) -> FormScreen {
         FormScreen(kind: .note, customerId: customerId, session: session, fields: [
-            FormField(id: "note", label: "Field note", kind: .text),
+            FormField(id: .note, label: "Field note", kind: .text),
         ])
     }
 
     public static func waiver(customerId: String, invoice: String, session: Session) -> FormScreen {
         FormScreen(kind: .waiver, customerId: customerId, session: session, fields: [
-            FormField(id: "invoice", label: "Invoice", kind: .choice([.init(invoice, invoice)])),
-            FormField(id: "reason", label: "Why waive", kind: .text),
+            FormField(id: .invoice, label: "Invoice", kind: .choice([.init(invoice, invoice)])),
+            FormField(id: .reason, label: "Why waive", kind: .text),
         ])
     }
 
@@ -111,18 +111,18 @@ extension FormScreen {
     mutating func followDefaults(session: Session) {
         switch kind {
         case .promise, .dispute:
-            let i = index("amount")
-            if !fields[i].edited { fields[i].set(field("invoices").pickedTotal.formatted(symbol: false)) }
-            if kind == .dispute, !fields[index("owner")].edited, let code = field("reason").selectedChoice,
+            let i = index(.amount)
+            if !fields[i].edited { fields[i].set(field(.invoices).pickedTotal.formatted(symbol: false)) }
+            if kind == .dispute, !fields[index(.owner)].edited, let code = field(.reason).selectedChoice,
                let owner = session.book.reasons.reason(code)?.owner {
-                let o = index("owner")
+                let o = index(.owner)
                 if let k = fields[o].choices.firstIndex(where: { owner.hasPrefix($0.value) }) { fields[o].choice = k }
             }
         case .plan:
-            let i = index("down")
+            let i = index(.down)
             if !fields[i].edited {
                 // 25 %: the middle of the policy's 20-30 % range.
-                let total = field("invoices").pickedTotal
+                let total = field(.invoices).pickedTotal
                 let pct = (session.book.policy.downPaymentPercent.min + session.book.policy.downPaymentPercent.max) / 2
                 fields[i].set(total.scaled(by: Int64(pct), over: 100).formatted(symbol: false))
             }
@@ -132,59 +132,65 @@ extension FormScreen {
 
     /// Rules across fields, with the message placed on the field to correct.
     mutating func crossFieldRules(book: Book, session: Session) {
-        func fail(_ id: String, _ message: String) { fields[index(id)].error = message }
+        func fail(_ id: FieldID, _ message: String) { fields[index(id)].error = message }
         let today = session.today
         switch kind {
         case .call:
-            if let d = field("next").date, d < today { fail("next", "\(d.french) is in the past") }
-        case .promise:
-            let open = field("invoices").pickedTotal
-            if let a = field("amount").money {
-                if !a.isPositive { fail("amount", "must be above zero") }
-                else if a > open { fail("amount", "\(a.formatted) is more than the \(open.formatted) open on the ticked invoices") }
+            if let d = field(.next).date {
+                if d < today { fail(.next, "\(d.french) is in the past") }
+                else if let p = book.horizonProblem(d, from: today) { fail(.next, p) }
             }
-            if let d = field("date").date {
-                if d < today { fail("date", "\(d.french) is in the past") }
-                else if d > today.adding(months: 12) { fail("date", "more than one year ahead") }
+        case .promise:
+            let open = field(.invoices).pickedTotal
+            if let a = field(.amount).money {
+                if !a.isPositive { fail(.amount, "must be above zero") }
+                else if a > open { fail(.amount, "\(a.formatted) is more than the \(open.formatted) open on the ticked invoices") }
+            }
+            if let d = field(.date).date {
+                if d < today { fail(.date, "\(d.french) is in the past") }
+                else if let p = book.horizonProblem(d, from: today) { fail(.date, p) }
             }
         case .dispute:
-            let open = field("invoices").pickedTotal
-            if let a = field("amount").money {
-                if !a.isPositive { fail("amount", "must be above zero") }
-                else if a > open { fail("amount", "\(a.formatted) is more than the \(open.formatted) open on the ticked invoices") }
+            let open = field(.invoices).pickedTotal
+            if let a = field(.amount).money {
+                if !a.isPositive { fail(.amount, "must be above zero") }
+                else if a > open { fail(.amount, "\(a.formatted) is more than the \(open.formatted) open on the ticked invoices") }
             }
-            if let d = field("followup").date, d < today { fail("followup", "\(d.french) is in the past") }
+            if let d = field(.followup).date {
+                if d < today { fail(.followup, "\(d.french) is in the past") }
+                else if let p = book.horizonProblem(d, from: today) { fail(.followup, p) }
+            }
         case .plan:
-            do { _ = try schedule(session: session) } catch { fail("down", error.message) }
+            do { _ = try schedule(session: session) } catch { fail(.down, error.message) }
         case .disputeUpdate:
-            let status = Dispute.Status(rawValue: field("status").selectedChoice ?? "")
-            let credit = field("credit").money
-            let d = book.disputes[field("dispute").selectedChoice ?? ""]
+            let status = Dispute.Status(rawValue: field(.status).selectedChoice ?? "")
+            let credit = field(.credit).money
+            let d = book.disputes[field(.dispute).selectedChoice ?? ""]
             if status == .resolvedCreditNote {
-                if credit == nil { fail("credit", "required with a credit note resolution") }
-                else if let c = credit, let d, c > d.amount { fail("credit", "\(c.formatted) is more than the \(d.amount.formatted) disputed") }
-                else if let c = credit, !c.isPositive { fail("credit", "must be above zero") }
+                if credit == nil { fail(.credit, "required with a credit note resolution") }
+                else if let c = credit, let d, c > d.amount { fail(.credit, "\(c.formatted) is more than the \(d.amount.formatted) disputed") }
+                else if let c = credit, !c.isPositive { fail(.credit, "must be above zero") }
             } else if credit != nil {
-                fail("credit", "a credit note goes with the status 'resolved: credit note'")
+                fail(.credit, "a credit note goes with the status 'resolved: credit note'")
             }
-            if status != .inProgress, field("note").text.trimmed.isEmpty { fail("note", "say how it was resolved") }
-            if let f = field("followup").date, f < today { fail("followup", "\(f.french) is in the past") }
+            if status != .inProgress, field(.note).text.trimmed.isEmpty { fail(.note, "say how it was resolved") }
+            if let f = field(.followup).date, f < today { fail(.followup, "\(f.french) is in the past") }
         case .note, .waiver: break
         }
     }
 
     func schedule(session: Session) throws(DomainError) -> [PaymentPlan.Instalment] {
-        guard let down = field("down").money, let downDate = field("downDate").date, let count = Int(field("count").text.trimmed),
-              let first = field("first").date else { throw DomainError("complete the fields above") }
+        guard let down = field(.down).money, let downDate = field(.downDate).date, let count = Int(field(.count).text.trimmed),
+              let first = field(.first).date else { throw DomainError("complete the fields above") }
         guard downDate >= session.today else { throw DomainError("the down payment date is in the past") }
-        return try PlanBuilder.schedule(total: field("invoices").pickedTotal, downPayment: down, downPaymentDate: downDate, count: count,
-                                        period: field("period").selectedChoice == "weekly" ? .weekly : .monthly, firstInstalment: first)
+        return try PlanBuilder.schedule(total: field(.invoices).pickedTotal, downPayment: down, downPaymentDate: downDate, count: count,
+                                        period: field(.period).selectedChoice == "weekly" ? .weekly : .monthly, firstInstalment: first)
     }
 
     /// A question to confirm with a second save, when a rule is only advice (down payment under 20 %).
     func confirmationNeeded(session: Session) -> String? {
-        guard kind == .plan, let down = field("down").money else { return nil }
-        let total = field("invoices").pickedTotal
+        guard kind == .plan, let down = field(.down).money else { return nil }
+        let total = field(.invoices).pickedTotal
         let range = session.book.policy.downPaymentPercent
         // Exact comparison in cents: 19.999 % is below 20 %, whatever the rounding of the figure shown.
         guard down.times(100) < total.times(Int64(range.min)) else { return nil }
@@ -194,7 +200,7 @@ extension FormScreen {
     /// The change to save, built against `book` (the latest state, under the store's lock).
     func build(book: Book, session: Session) throws(DomainError) -> (Change, String) {
         let user = session.user.id, today = session.today, at = Timestamp.now()
-        let note = fields.first { $0.id == "note" }?.text.trimmed ?? ""
+        let note = fields.first { $0.id == .note }?.text.trimmed ?? ""
         func activity(_ channel: Activity.Channel, outcome: Activity.Outcome? = nil, invoices: [String] = [], text: String,
                       next: CalendarDate? = nil, contact: String? = nil) -> Change {
             .logActivity(activity: Activity(id: newId("ACT"), at: at, date: today, user: user, customerId: customerId, invoices: invoices,
@@ -202,14 +208,14 @@ extension FormScreen {
         }
         switch kind {
         case .call:
-            let outcome = Activity.Outcome(rawValue: field("outcome").selectedChoice ?? "") ?? .reached
-            let contact = field("contact").text.trimmed
-            return (activity(.phone, outcome: outcome, text: note.isEmpty ? outcome.label : note, next: field("next").date,
+            let outcome = Activity.Outcome(rawValue: field(.outcome).selectedChoice ?? "") ?? .reached
+            let contact = field(.contact).text.trimmed
+            return (activity(.phone, outcome: outcome, text: note.isEmpty ? outcome.label : note, next: field(.next).date,
                              contact: contact.isEmpty ? nil : contact),
                     "call to \(customerName) (\(outcome.label))")
         case .promise:
-            let p = Promise(id: newId("PRM"), customerId: customerId, invoices: field("invoices").pickedInvoices, amount: field("amount").money!,
-                            promisedDate: field("date").date!, madeOn: today, contact: field("contact").text.trimmed, user: user)
+            let p = Promise(id: newId("PRM"), customerId: customerId, invoices: field(.invoices).pickedInvoices, amount: field(.amount).money!,
+                            promisedDate: field(.date).date!, madeOn: today, contact: field(.contact).text.trimmed, user: user)
             try book.validate(promise: p)
             let text = "Promise of \(p.amount.formatted) for \(p.promisedDate.french) on \(p.invoices.joined(separator: ", "))" + (note.isEmpty ? "" : " — \(note)")
             // Replaces only the promises the person saw on the form (a colleague's newer one is refused by the book).
@@ -217,10 +223,10 @@ extension FormScreen {
                                      activity(.phone, outcome: .promised, invoices: p.invoices, text: text, contact: p.contact)]),
                     "promise of \(p.amount.formatted) for \(p.promisedDate.french)")
         case .dispute:
-            let code = field("reason").selectedChoice!
-            let lines = spread(field("amount").money!, over: field("invoices").pickedInvoices, book: book)
+            let code = field(.reason).selectedChoice!
+            let lines = spread(field(.amount).money!, over: field(.invoices).pickedInvoices, book: book)
             let d = Dispute(id: newId("LIT"), customerId: customerId, lines: lines, reasonCode: code,
-                            ownerDepartment: field("owner").selectedChoice!, openedOn: today, followUpDate: field("followup").date,
+                            ownerDepartment: field(.owner).selectedChoice!, openedOn: today, followUpDate: field(.followup).date,
                             note: note, user: user)
             try book.validate(dispute: d)
             let label = book.reasons.reason(code)?.fr ?? code
@@ -229,12 +235,12 @@ extension FormScreen {
                                               text: "Dispute \(code) (\(label)): \(d.amount.formatted)" + (note.isEmpty ? "" : " — \(note)"))]),
                     "dispute \(code) on \(d.invoices.joined(separator: ", "))")
         case .disputeUpdate:
-            guard let d = book.disputes[field("dispute").selectedChoice ?? ""], d.isActive else {
+            guard let d = book.disputes[field(.dispute).selectedChoice ?? ""], d.isActive else {
                 throw DomainError("this dispute was closed meanwhile by someone else")
             }
-            let status = Dispute.Status(rawValue: field("status").selectedChoice!)!
+            let status = Dispute.Status(rawValue: field(.status).selectedChoice!)!
             // A credit note is spread over the dispute's invoices in order, each up to its disputed part.
-            var left = field("credit").money ?? .zero
+            var left = field(.credit).money ?? .zero
             var notes: [Allocation] = []
             for line in d.lines where left.isPositive {
                 let take = min(left, line.amount)
@@ -243,7 +249,7 @@ extension FormScreen {
             }
             if left.isPositive { throw DomainError("the credit note is larger than the \(d.amount.formatted) disputed") }
             let update = DisputeUpdate(id: d.id, date: today, user: user, status: status,
-                                       followUpDate: status == .inProgress ? field("followup").date : nil,
+                                       followUpDate: status == .inProgress ? field(.followup).date : nil,
                                        note: note.isEmpty ? nil : note, creditNotes: notes)
             let text = "Dispute \(d.reasonCode) \(status.label)" + (notes.isEmpty ? "" : ", credit note \(notes.sum(\.amount).formatted)")
                 + (note.isEmpty ? "" : " — \(note)")
@@ -254,8 +260,8 @@ extension FormScreen {
         case .note:
             return (activity(.note, text: note), "field note on \(customerName)")
         case .waiver:
-            let n = field("invoice").selectedChoice!
-            let reason = field("reason").text.trimmed
+            let n = field(.invoice).selectedChoice!
+            let reason = field(.reason).text.trimmed
             return (.batch(changes: [.waiveLateFees(waiver: LateFeeWaiver(invoice: n, date: today, user: user, reason: reason)),
                                      activity(.note, invoices: [n], text: "Late fees waived on \(n): \(reason)")]),
                     "late fees on \(n) waived")
@@ -282,7 +288,7 @@ extension FormScreen {
     /// After a call whose outcome was a promise or a dispute, go straight to that form.
     func afterSave(message: StatusMessage, session: Session) -> ScreenAction {
         guard kind == .call else { return .popWith(message) }
-        switch field("outcome").selectedChoice {
+        switch field(.outcome).selectedChoice {
         case Activity.Outcome.promised.rawValue:
             return .replace(FormScreen.promise(customerId: customerId, session: session), .info("Call saved — now enter the promise"))
         case Activity.Outcome.disputed.rawValue:
@@ -296,7 +302,7 @@ extension FormScreen {
         guard kind == .plan else { return [] }
         do {
             let lines = try schedule(session: session)
-            let pct = PlanBuilder.downPaymentPercent(lines[0].amount, of: field("invoices").pickedTotal)
+            let pct = PlanBuilder.downPaymentPercent(lines[0].amount, of: field(.invoices).pickedTotal)
             var out: [(String, Style)] = [("Schedule (sums to \(lines.sum(\.amount).formatted), down payment \(pct) %):", .bold)]
             let text = lines.enumerated().map { i, l in "\(i == 0 ? "down" : "#\(i)") \(l.date.short) \(l.amount.formatted)" }
             var row = ""

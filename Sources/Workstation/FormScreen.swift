@@ -38,12 +38,19 @@ public struct FormScreen: Screen {
          KeyHint("Esc", "Cancel"), KeyHint("F1", "Help")]
     }
 
-    public func field(_ id: String) -> FormField { fields.first { $0.id == id }! }
-    func index(_ id: String) -> Int { fields.firstIndex { $0.id == id }! }
+    /// The form's field `id`; every form kind builds the fields its code asks for (`FormKinds`).
+    public func field(_ id: FieldID) -> FormField {
+        guard let f = fields.first(where: { $0.id == id }) else { preconditionFailure("the \(kind) form has no field \(id)") }
+        return f
+    }
+    func index(_ id: FieldID) -> Int {
+        guard let i = fields.firstIndex(where: { $0.id == id }) else { preconditionFailure("the \(kind) form has no field \(id)") }
+        return i
+    }
 
     public mutating func prepare(session: Session) {
         guard kind == .promise else { return }
-        let picked = Set(field("invoices").pickedInvoices)
+        let picked = Set(field(.invoices).pickedInvoices)
         seenPromises = session.book.openPromises(of: customerId, asOf: session.today)
             .filter { !picked.isDisjoint(with: $0.invoices) }.map(\.id)
     }
@@ -113,8 +120,8 @@ public struct FormScreen: Screen {
         }
         if kind == .plan, let lines = try? schedule(session: session) {
             // Terms first, then every line, editable, before anything is saved.
-            return .push(ScheduleScreen(customerId: customerId, customerName: customerName, invoices: field("invoices").pickedInvoices,
-                                        target: field("invoices").pickedTotal, lines: lines))
+            return .push(ScheduleScreen(customerId: customerId, customerName: customerName, invoices: field(.invoices).pickedInvoices,
+                                        target: field(.invoices).pickedTotal, lines: lines))
         }
         do {
             let form = self
