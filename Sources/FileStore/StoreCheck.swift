@@ -19,8 +19,8 @@ public struct StoreCheck {
             return StoreCheck(ok: false, text: "FAILED \(directory)\n  \(error)\n")
         }
         var lines = ["store \(directory): change \(store.seq), schema \(store.loadedSchema)",
-                     "  \(book.customers.count) customers, \(book.invoices.count) invoices, \(book.payments.count) payments, \(book.activityCount) activities",
-                     "  \(book.disputes.count) disputes, \(book.promises.count) promises, \(book.plans.count) plans"]
+                     "  \(count(book.customers.count, "customer")), \(count(book.invoices.count, "invoice")), \(count(book.payments.count, "payment")), \(count(book.activityCount, "activity", "activities"))",
+                     "  \(count(book.disputes.count, "dispute")), \(count(book.promises.count, "promise")), \(count(book.plans.count, "plan"))"]
         let open = book.invoices.keys.reduce(Money.zero) { $0 + book.openAmount($1) }
         let invoiced = book.invoices.values.sum(\.amount)
         let allocated = book.payments.values.reduce(Money.zero) { $0 + $1.allocations.sum(\.amount) }
@@ -48,3 +48,6 @@ public struct StoreCheck {
         return StoreCheck(ok: problems.isEmpty, text: lines.joined(separator: "\n") + "\n")
     }
 }
+
+/// "1 promise", "2 promises".
+private func count(_ n: Int, _ one: String, _ many: String? = nil) -> String { "\(n) \(n == 1 ? one : many ?? one + "s")" }

@@ -91,10 +91,13 @@ public enum AgendaExport {
                          .text(r.map(\.step).joined(separator: "+")), .text(line.why),
                          .text(r.map { "\($0.label) since \($0.since.iso): \($0.detail)" + ($0.invoices.isEmpty ? "" : " [\($0.invoices.joined(separator: " "))]") }.joined(separator: " | "))])
         }
-        return ReportTable(name: "agenda", title: "Agenda of \(agenda.collector ?? "the whole team") for \(agenda.date.iso): \(agenda.calls.count) calls, \(agenda.written.count) written reminders",
+        return ReportTable(name: "agenda", title: "Agenda of \(agenda.collector ?? "the whole team") for \(agenda.date.iso): \(plural(agenda.calls.count, "call")), \(plural(agenda.written.count, "written reminder"))",
             columns: [.init("rank", "#"), .init("kind", "Kind"), .init("channel", "Channel"), .init("customer_id", "Id"), .init("customer", "Customer"),
                       .init("collector", "Collector"), .init("amount_at_stake", "At stake"), .init("oldest_days_overdue", "Late"), .init("age_days", "Age"),
                       .init("contact", "Contact"), .init("phone", "Phone"), .init("steps", "Steps"), .init("why", "Why"), .init("detail", "Detail")],
             rows: rows, total: nil, notes: ["calls first by priority (broken promises, then follow-ups, then amount at stake x lateness), then written reminders"])
     }
 }
+
+/// "1 call", "2 calls".
+func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }

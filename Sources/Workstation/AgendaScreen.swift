@@ -13,15 +13,19 @@ public struct AgendaScreen: Screen {
 
     public var title: String { "Agenda" }
     public var keyContext: KeyContext { .list }
+    /// The key bar shows only what the user may do: salespeople and read-only sessions do not mark letters sent.
+    private var mayMarkSent = true
+
     public var hints: [KeyHint] {
-        [KeyHint("Enter", "Open"), KeyHint("/", "Search"), KeyHint("s", "Mark sent"), KeyHint("a", "Whose"),
-         KeyHint("R", "Reports"), KeyHint("?", "Help"), KeyHint("q", "Quit")]
+        [KeyHint("Enter", "Open"), KeyHint("/", "Search")] + (mayMarkSent ? [KeyHint("s", "Mark sent")] : [])
+            + [KeyHint("a", "Whose"), KeyHint("R", "Reports"), KeyHint("?", "Help"), KeyHint("q", "Quit")]
     }
 
     /// Calls, then reminders: the selectable lines.
     public var lines: [AgendaLine] { agenda?.lines ?? [] }
 
     public mutating func prepare(session: Session) {
+        mayMarkSent = session.moneyRefusal == nil
         guard session.book.revision != revision || agenda == nil else { return }
         let selected = lines.indices.contains(cursor) ? lines[cursor].customerId + lines[cursor].kind.rawValue : nil
         agenda = Agenda(book: session.book, date: session.today, collector: scope)
