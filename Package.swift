@@ -21,7 +21,7 @@ let package = Package(
                 resources: [.copy("policy"), .copy("catalogue"), .copy("demo"), .copy("templates")]),
         // One rule for any text that reaches a terminal or a text file: control characters shown, not sent.
         .target(name: "TextSafety"),
-        .target(name: "Receivables", dependencies: ["RelanceResources"]),
+        .target(name: "Receivables", dependencies: ["RelanceResources", "TextSafety"]),
         .target(name: "FileStore", dependencies: ["Receivables"]),
         .target(name: "Interchange", dependencies: ["Receivables", "RelanceResources", "TextSafety"]),
         .target(name: "DemoData", dependencies: ["Receivables", "RelanceResources"]),

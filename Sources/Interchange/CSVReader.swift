@@ -1,3 +1,4 @@
+import TextSafety
 import Foundation
 
 /// Reads the CSV files accountants actually produce: UTF-8 with or without BOM, `,` or `;` separators
@@ -78,6 +79,9 @@ public struct CSVReader {
     public func columns(required: [String], optional: [String], file: String) throws -> [String: Int] {
         var map: [String: Int] = [:]
         for (i, h) in header.enumerated() {
+            if let bad = h.unicodeScalars.first(where: Safe.isUnsafe) {
+                throw ImportError(file: file, line: 1, "column \(i + 1)'s name holds an invisible or control character U+\(String(bad.value, radix: 16, uppercase: true))")
+            }
             // Two columns of one name: which one is meant? Refused rather than "the last one wins".
             if let first = map[h], !h.isEmpty {
                 throw ImportError(file: file, line: 1, "column \(h) appears twice (columns \(first + 1) and \(i + 1))")

@@ -47,9 +47,10 @@ public enum TableFormatter {
     /// never taken for a formula (`=HYPERLINK(...)` in a customer name); numbers stay numbers, a negative amount
     /// included.
     public static func csvCell(_ cell: ReportTable.Cell) -> String {
-        guard case .text(let s) = cell, let first = s.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else {
-            return csvField(cell.plain)
-        }
+        guard case .text(let raw) = cell else { return csvField(cell.plain) }
+        // Printed to a terminal as often as opened in a spreadsheet: control characters are shown, not sent.
+        let s = Safe.text(raw)
+        guard let first = raw.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return csvField(s) }
         return csvField("'" + s)
     }
 

@@ -23,8 +23,11 @@ public enum Importer {
         public var updated = 0
         public var unchanged = 0
         public var onAccount = Money.zero
+        /// Columns of the file that this import does not read (an export's extra columns), said in the summary.
+        public var ignored: [String] = []
         public var summary: String {
             "\(added) added, \(updated) updated, \(unchanged) unchanged" + (onAccount.isPositive ? ", \(onAccount.formatted) left on account" : "")
+                + (ignored.isEmpty ? "" : "; ignored column\(ignored.count == 1 ? "" : "s"): \(ignored.joined(separator: ", "))")
         }
     }
 
@@ -46,7 +49,14 @@ public enum Importer {
         let columns: [String: Int]
         do { columns = try csv.columns(required: required, optional: optional, file: file) }
         catch let e as ImportError { throw ImportFailure(errors: [e]) }
+        plan.ignored = csv.header.filter { !$0.isEmpty && !optional.contains($0) && !required.contains($0) }
         var seenInFile: [String: Int] = [:]
+        // Bank references name payments whatever their case and spacing: "VIR-1" and "vir-1 " are one payment,
+        // whether it came from an earlier import or was recorded otherwise.
+        var byReference: [String: Payment] = [:]
+        if kind == .payments {
+            for p in scratch.payments.values { if let r = p.reference { byReference[referenceKey(r)] = p } }
+        }
         for row in csv.rows {
             func value(_ name: String) -> String {
                 guard let i = columns[name], i < row.fields.count else { return "" }
@@ -89,14 +99,19 @@ public enum Importer {
                     let p = try payment(value, book: scratch, occurrence: &seenInFile)
                     key = p.id
                     change = .recordPayment(payment: p)
-                    if let old = scratch.payments[p.id] {
-                        // Already imported: the same payment again changes nothing; other data under the same
-                        // reference is refused, never dropped.
+                    if let old = scratch.payments[p.id] ?? p.reference.flatMap({ byReference[referenceKey($0)] }) {
+                        // Already recorded: the same payment again changes nothing; other data under the same
+                        // reference (another customer, amount, date, or invoice asked for) is refused, never dropped.
                         guard old.customerId == p.customerId, old.amount == p.amount, old.date == p.date else {
                             throw InputError("reference \(p.reference ?? p.id) was already imported for \(old.customerId), \(old.amount.formatted) on \(old.date.french); this row says \(p.customerId), \(p.amount.formatted) on \(p.date.french)")
                         }
+                        let asked = value("invoice_number")
+                        guard asked.isEmpty || old.allocations.contains(where: { $0.invoice == asked }) else {
+                            throw InputError("reference \(p.reference ?? p.id) was already imported, allocated to \(old.allocations.map(\.invoice).joined(separator: ", ").nilIfEmpty ?? "no invoice"); this row asks for \(asked)")
+                        }
                         plan.unchanged += 1; continue
                     }
+                    if let r = p.reference { byReference[referenceKey(r)] = p }
                     plan.onAccount += p.unallocated
                 }
                 if kind != .payments, let n = seenInFile[key] { throw InputError("\(key) already appears on line \(n)") }
@@ -218,4 +233,11 @@ public enum Importer {
         return Payment(id: "PAY:" + id, customerId: customerId, date: date, amount: amount,
                        reference: reference.isEmpty ? nil : reference, allocations: allocations)
     }
+}
+
+/// A bank reference as compared: trimmed, without inner white space, upper case.
+func referenceKey(_ r: String) -> String { String(r.uppercased().filter { !$0.isWhitespace }) }
+
+extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
 }

@@ -1,3 +1,5 @@
+import TextSafety
+
 /// The rules every *new* change must pass, on top of `apply`'s consistency rules: amounts within
 /// `Money.limit`, dates within `CalendarDate.supportedYears`, a SIREN of 9 ASCII digits passing its Luhn check,
 /// credit limits not negative, collectors and salespeople who are users of the store, users' ids and logins,
@@ -25,6 +27,8 @@ extension Book {
     func checkNew(_ change: Change) throws(DomainError) {
         switch change {
         case .upsertCustomer(let c):
+            try checkText([c.id, c.name, c.siren, c.billingAddress?.street, c.billingAddress?.city, c.billingAddress?.postalCode]
+                          + c.contacts.flatMap { [$0.name, $0.role, $0.phone, $0.email] }, what: "customer \(c.id)")
             if let s = c.siren { try Siren.check(s, what: "customer \(c.id)") }
             try checkLimit(c.creditLimit, what: "customer \(c.id): credit limit")
             try checkPerson(c.collector, role: "collector", what: "customer \(c.id)")
@@ -34,8 +38,10 @@ extension Book {
             try checkPerson(patch.collector, role: "collector", what: "customer \(id)")
             try checkPerson(patch.salesperson, role: "salesperson", what: "customer \(id)")
         case .upsertUser(let u):
+            try checkText([u.id, u.name, u.login, u.email], what: "user \(u.id)")
             try checkUser(u)
         case .setCompany(let c):
+            try checkText([c.legalName, c.siren, c.street, c.postalCode, c.city, c.phone, c.email, c.iban, c.bic, c.signatory], what: "the company profile")
             if let s = c.siren, !s.isEmpty { try Siren.check(s, what: "the company") }
         case .upsertInvoice(let i):
             if let old = invoices[i.number], old.customerId != i.customerId {
@@ -60,6 +66,8 @@ extension Book {
             if let other = active.first {
                 throw DomainError("invoices \(Set(other.invoices).intersection(plan.invoices).sorted().joined(separator: ", ")) are already in the active plan \(other.id) of \(other.total.formatted); cancel it first")
             }
+            // The down payment and the first instalment within the horizon of every date; the end within the plan maximum.
+            for line in plan.schedule.prefix(2) { try checkHorizon(line.date, from: plan.createdOn, what: "the plan's payment of") }
             if let last = plan.schedule.last?.date, last > plan.createdOn.adding(months: policy.maxPlanMonths) {
                 throw DomainError("the plan ends on \(last.french), more than \(policy.maxPlanMonths) months ahead (the policy's maximum)")
             }
@@ -67,6 +75,8 @@ extension Book {
             if let next = a.nextActionDate { try checkHorizon(next, from: a.date, what: "the next action") }
         case .openDispute(let d):
             if let f = d.followUpDate { try checkHorizon(f, from: d.openedOn, what: "the follow-up date") }
+        case .updateDispute(let u):
+            if let f = u.followUpDate { try checkHorizon(f, from: u.date, what: "the follow-up date") }
         case .recordPayment(let p):
             guard p.amount.isWithinLimit else { throw DomainError("payment \(p.id): \(p.amount) is above the limit of \(Money.limit)") }
             try checkDate(p.date, what: "payment \(p.id)")
@@ -84,6 +94,15 @@ extension Book {
 
     private func checkHorizon(_ d: CalendarDate, from start: CalendarDate, what: String) throws(DomainError) {
         if let problem = horizonProblem(d, from: start) { throw DomainError("\(what) \(problem)") }
+    }
+
+    /// Text free of control characters and invisible marks (`Safe.isUnsafe`), in every field a person or a file gives.
+    private func checkText(_ values: [String?], what: String) throws(DomainError) {
+        for case let v? in values {
+            if let bad = v.unicodeScalars.first(where: Safe.isUnsafe) {
+                throw DomainError("\(what): control or invisible character U+\(String(bad.value, radix: 16, uppercase: true)) is not allowed")
+            }
+        }
     }
 
     private func checkLimit(_ m: Money?, what: String) throws(DomainError) {

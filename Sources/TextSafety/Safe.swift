@@ -17,10 +17,17 @@ public enum Safe {
         return String(out)
     }
 
+    /// C0, DEL, C1; the bidirectional overrides, isolates and marks (U+061C, U+200E, U+200F); the line and paragraph
+    /// separators (they break lines like a newline); the byte-order mark and the deprecated language tag. Zero-width
+    /// joiners, variation selectors and the tag characters of subdivision flags stay: emoji need them.
     public static func isUnsafe(_ u: Unicode.Scalar) -> Bool {
         switch u.value {
-        case 0x00...0x1F, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069: return true
+        case 0x00...0x1F, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069, 0x061C, 0x200B, 0x200E, 0x200F, 0x2028, 0x2029, 0x2060, 0xFEFF, 0xE0001:
+            return true
         default: return false
         }
     }
+
+    /// True when `s` holds no character `isUnsafe` refuses.
+    public static func isClean(_ s: String) -> Bool { !s.unicodeScalars.contains(where: isUnsafe) }
 }

@@ -21,8 +21,8 @@ public enum Keymap {
         case .down: return .down
         case .pageUp: return .pageUp
         case .pageDown: return .pageDown
-        case .home: return context == .list ? .home : nil
-        case .end: return context == .list ? .end : nil
+        case .home: return context == .search ? nil : .home
+        case .end: return context == .search ? nil : .end
         case .left: return .left
         case .right: return .right
         case .escape: return .back

@@ -71,6 +71,9 @@ public struct FormScreen: Screen {
         case .right:
             if !f.choices.isEmpty { f.choice = (f.choice + 1) % f.choices.count; f.edited = true }
             else { f.moveCaret(by: 1) }
+        case .home, .end:
+            guard f.choices.isEmpty, !f.isList else { return .none }
+            f.moveCaret(by: command == .home ? -f.text.count : f.text.count)
         case .toggle:
             if f.isList, f.invoiceChoices.indices.contains(f.listCursor) {
                 let n = f.invoiceChoices[f.listCursor].number

@@ -34,7 +34,7 @@ struct BackupCommand: ParsableCommand {
             warn("backup failed: \(error)")
             throw ExitCode(1)
         }
-        print("Backup of \(options.store) at change \(store.seq) written to \(out) and read back; restore it with: relance restore \(out) --into NEW_DIR")
+        say("Backup of \(options.store) at change \(store.seq) written to \(out) and read back; restore it with: relance restore \(out) --into NEW_DIR")
     }
 }
 
@@ -52,7 +52,7 @@ struct RestoreCommand: ParsableCommand {
     func run() throws {
         do {
             let store = try JSONFileStore.restore(backup: file, into: into)
-            print("Restored \(file) into \(into): change \(store.seq), \(store.book.customers.count) customers, \(store.book.invoices.count) invoices, \(store.book.activityCount) activities.")
+            say("Restored \(file) into \(into): change \(store.seq), \(store.book.customers.count) customers, \(store.book.invoices.count) invoices, \(store.book.activityCount) activities.")
         } catch {
             warn("restore failed: \(error)\nNothing was changed.")
             throw ExitCode(1)
@@ -70,8 +70,8 @@ struct MigrateCommand: ParsableCommand {
     func run() throws {
         let store = try openStore(options.store)
         do {
-            if let done = try store.migrate() { print("\(options.store): \(done); the original files are in \(options.store)/backups/") }
-            else { print("\(options.store): already at schema \(currentSchemaVersion); nothing to do") }
+            if let done = try store.migrate() { say("\(options.store): \(done); the original files are in \(options.store)/backups/") }
+            else { say("\(options.store): already at schema \(currentSchemaVersion); nothing to do") }
         } catch {
             warn("migration failed: \(error)")
             throw ExitCode(1)

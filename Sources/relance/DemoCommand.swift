@@ -32,8 +32,8 @@ struct DemoCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let open = book.invoices.keys.reduce(Money.zero) { $0 + book.openAmount($1) }
-        print("Demo store written to \(out): \(book.customers.count) customers, \(book.invoices.count) invoices, \(open.formatted) open.")
-        print("Open it with: relance --store \(out) --user amelie")
+        say("Demo store written to \(out): \(book.customers.count) customers, \(book.invoices.count) invoices, \(open.formatted) open.")
+        say("Open it with: relance --store \(out) --user amelie")
     }
 
     static func makeBook(customers: Int, seed: UInt64, today: CalendarDate) throws -> Book {

@@ -53,7 +53,7 @@ struct ImportCommand: ParsableCommand {
             warn("import refused:\n\(error)")
             throw ExitCode(1)
         }
-        print("\(file): \(kind.rawValue) \(plan?.summary ?? "")")
+        say("\(file): \(kind.rawValue) \(plan?.summary ?? "")")
         store.maintain()   // compaction, if due, once the result is printed
     }
 

@@ -65,10 +65,10 @@ struct InitCommand: ParsableCommand {
             warn("cannot create a store: \(error)")
             throw ExitCode(1)
         }
-        print("Created an empty store in \(options.store); its supervisor is \(supervisor.id) (\(supervisor.name), login \(login)).")
+        say("Created an empty store in \(options.store); its supervisor is \(supervisor.id) (\(supervisor.name), login \(login)).")
         let missing = book.company?.missingForLetters ?? []
-        if !missing.isEmpty { print("Letters need the company's \(missing.joined(separator: ", ")): relance company set --store \(options.store) ...") }
-        print("Next: relance user add ID --name NAME --role collector --login LOGIN --store \(options.store), then relance import customers FILE.csv")
+        if !missing.isEmpty { say("Letters need the company's \(missing.joined(separator: ", ")): relance company set --store \(options.store) ...") }
+        say("Next: relance user add ID --name NAME --role collector --login LOGIN --store \(options.store), then relance import customers FILE.csv")
     }
 }
 
@@ -105,7 +105,7 @@ struct CompanyCommand: ParsableCommand {
                 warn("refused: \(error)\nNothing was changed.")
                 throw ExitCode(1)
             }
-            print("Company profile updated.")
+            say("Company profile updated.")
             store.maintain()
         }
     }

@@ -52,7 +52,7 @@ struct LettersCommand: ParsableCommand {
                                                 step: l.line.reasons[0].step))
             }))
         }
-        print("\(letters.count) letter\(letters.count == 1 ? "" : "s") written to \(out)\(markSent ? " and recorded as sent" : "")")
+        say("\(letters.count) letter\(letters.count == 1 ? "" : "s") written to \(out)\(markSent ? " and recorded as sent" : "")")
         if markSent { store.maintain() }
     }
 }

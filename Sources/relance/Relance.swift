@@ -21,6 +21,23 @@ struct Relance: ParsableCommand {
     )
 
     static let version = "0.3.0 (store schema \(currentSchemaVersion))"
+
+    /// As ArgumentParser's own `main`, but every message it prints (an unknown report name, a bad date, a path
+    /// echoed back) goes through `Safe.text` first: an argument holding escape sequences is shown, never obeyed.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error).split(separator: "\n", omittingEmptySubsequences: false)
+                .map { Safe.text(String($0)) }.joined(separator: "\n")
+            if !message.isEmpty {
+                if code == .success { print(message) } else { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+            }
+            Foundation.exit(code.rawValue)
+        }
+    }
 }
 
 /// `relance [open]`: the full-screen workstation.
@@ -60,7 +77,7 @@ struct OpenCommand: ParsableCommand {
         let color = !noColor && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         let code = try Workbench.run(session: session, color: color,
                                      warnings: fileStore.warnings + [Identity.legacyWarning(fileStore.book)].compactMap { $0 })
-        if demo { print("The demo store is kept in \(directory); reopen it with: relance --store \(directory) --user \(session.user.id)") }
+        if demo { say("The demo store is kept in \(directory); reopen it with: relance --store \(directory) --user \(session.user.id)") }
         if code != 0 { throw ExitCode(code) }
     }
 }
@@ -100,4 +117,9 @@ extension CalendarDate: ExpressibleByArgument {
         guard let d = try? CalendarDate.parse(argument) else { return nil }
         self = d
     }
+}
+
+/// Prints a line for a person (file names, paths and names echoed back), control characters shown, not sent.
+func say(_ text: String) {
+    print(text.split(separator: "\n", omittingEmptySubsequences: false).map { Safe.text(String($0)) }.joined(separator: "\n"))
 }

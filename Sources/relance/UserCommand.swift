@@ -57,7 +57,7 @@ struct UserCommand: ParsableCommand {
                 guard book.users[id] == nil else { throw DomainError("user \(id) exists already; change it with `relance user set \(id)`") }
                 return .upsertUser(user: User(id: id, name: name, role: role, login: login, email: fields.email))
             }
-            print("Added \(role.rawValue) \(id) (\(name), login \(login)).")
+            say("Added \(role.rawValue) \(id) (\(name), login \(login)).")
         }
     }
 
@@ -77,7 +77,7 @@ struct UserCommand: ParsableCommand {
                 if let v = fields.email { u.email = v.isEmpty ? nil : v }
                 return .upsertUser(user: u)
             }
-            print("User \(id) updated.")
+            say("User \(id) updated.")
         }
     }
 
@@ -93,7 +93,7 @@ struct UserCommand: ParsableCommand {
                 u.disabled = true
                 return .upsertUser(user: u)
             }
-            print("User \(id) disabled; their accounts show as unassigned until they are given to another collector.")
+            say("User \(id) disabled; their accounts show as unassigned until they are given to another collector.")
         }
     }
 
@@ -109,7 +109,7 @@ struct UserCommand: ParsableCommand {
                 u.disabled = false
                 return .upsertUser(user: u)
             }
-            print("User \(id) enabled.")
+            say("User \(id) enabled.")
         }
     }
 }

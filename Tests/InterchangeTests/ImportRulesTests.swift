@@ -83,4 +83,32 @@ import TestSupport
         try b.applyNew(changed.change!)
         #expect(b.invoices["F1"]?.poNumber == "PO-1" && b.invoices["F1"]?.amount == Fixtures.eur("1300.00"))
     }
+
+    /// Found by the second outside attack: references differing in case or spacing, a reference recorded otherwise,
+    /// another invoice asked for, a duplicate column hidden by an invisible character.
+    @Test func referencesAreComparedWhateverTheirCaseAndWhatTheyAskFor() throws {
+        var b = try book()
+        let first = try Importer.plan(.payments, data: Data("date,customer_id,amount,reference,invoice_number\n2026-11-20,C1,100.00,VIR-XYZ-1,F1\n".utf8),
+                                      file: "a.csv", book: b, user: "t")
+        try b.applyNew(first.change!)
+        let again = try Importer.plan(.payments, data: Data("date,customer_id,amount,reference,invoice_number\n2026-11-20,C1,100.00,vir-xyz-1 ,\n".utf8),
+                                      file: "b.csv", book: b, user: "t")
+        #expect(again.change == nil && again.unchanged == 1)   // the same payment: not counted twice
+        let other = try refusal(.payments, "date,customer_id,amount,reference,invoice_number\n2026-11-20,C1,100.00,VIR-XYZ-1,F2\n", into: b)
+        #expect(other?.contains("this row asks for F2") == true, "\(other ?? "accepted")")
+        let dup = try refusal(.payments, "date,customer_id,amount,reference,\u{FEFF}amount\n2026-11-20,C1,100.00,X,1\n", into: b)
+        #expect(dup?.contains("x.csv:1") == true && dup?.contains("U+FEFF") == true, "\(dup ?? "accepted")")
+        let hidden = try refusal(.customers, "id,name\nC9,Ev\u{200F}il\n", into: b)
+        #expect(hidden?.contains("U+200F") == true, "\(hidden ?? "accepted")")
+        let extra = try Importer.plan(.customers, data: Data("id,name,evil\nC9,Négoce,x\n".utf8), file: "c.csv", book: b, user: "t")
+        #expect(extra.summary.contains("ignored column: evil"))
+    }
+
+    @Test func everyDoorRefusesControlCharactersInTeamAndCompanyText() {
+        var b = ImportTests.team
+        #expect(throws: DomainError.self) { try b.applyNew(.upsertUser(user: User(id: "x1", name: "Evil\u{1B}]0;t\u{07}", role: .collector, login: "l1"))) }
+        #expect(throws: DomainError.self) { try b.applyNew(.upsertUser(user: User(id: "x1", name: "X", role: .collector, login: "l1", email: "a\u{1B}@b"))) }
+        #expect(throws: DomainError.self) { try b.applyNew(.setCompany(company: CompanyProfile(legalName: "ACME\u{202E}"))) }
+        #expect(throws: Never.self) { try b.applyNew(.setCompany(company: CompanyProfile(legalName: "Négoce Dupont SAS 👍🏽"))) }
+    }
 }

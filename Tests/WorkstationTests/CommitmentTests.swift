@@ -110,4 +110,27 @@ import TerminalKit
         #expect(store.book.promises["P1"]?.closedAs == .withdrawn)
         #expect(screen.text.contains("Withdrawn: the promise of 1 000,00 €"))
     }
+
+    @Test func planDatesAndDisputeFollowUpsKeepTheHorizon() throws {
+        var b = book()
+        let lines = try PlanBuilder.schedule(total: Fixtures.eur("500.00"), downPayment: Fixtures.eur("100.00"), downPaymentDate: Fixtures.date("2027-12-20"),
+                                             count: 2, period: .monthly, firstInstalment: Fixtures.date("2028-01-20"))
+        #expect { try b.applyNew(.createPlan(plan: PaymentPlan(id: "E9", customerId: "C1", invoices: ["F2"], createdOn: today, schedule: lines, user: "amelie"))) }
+            throws: { "\($0)".contains("more than 12 months ahead") }
+        try b.apply(.openDispute(dispute: Dispute(id: "D1", customerId: "C1", lines: [.init(invoice: "F1", amount: Fixtures.eur("10.00"))],
+                                                  reasonCode: "PRICE", ownerDepartment: "sales", openedOn: today, user: "amelie")))
+        #expect { try b.applyNew(.updateDispute(update: DisputeUpdate(id: "D1", date: today, user: "helene", status: .inProgress,
+                                                                     followUpDate: Fixtures.date("2199-12-31")))) }
+            throws: { "\($0)".contains("the follow-up date 31/12/2199") }
+    }
+
+    @Test func homeAndEndMoveTheCursorInAField() {
+        let store = MemoryStore(book: book())
+        let (app, _) = app(store)
+        press(app, .enter, .character("n"))
+        type(app, "abc")
+        press(app, .home); app.handle(.character("X")); press(app, .end); app.handle(.character("Y"))
+        let form = app.top as! FormScreen
+        #expect(form.fields[form.focus].text == "XabcY")
+    }
 }

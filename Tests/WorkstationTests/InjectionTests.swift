@@ -46,7 +46,11 @@ import Interchange
                                          .text("\tx"), .text("plain"), .money(Money(cents: -1234)), .int(-5)]
         let t = ReportTable(name: "t", title: "t", columns: cells.indices.map { .init("c\($0)", "c\($0)") }, rows: [cells], total: nil, notes: [])
         let csv = TableFormatter.format(t, as: .csv).split(separator: "\n")[1]
-        #expect(csv == "\"'=HYPERLINK(\"\"http://x\"\";\"\"y\"\")\",'+33 1 23,'-x,'@SUM(A1),'\tx,plain,-12.34,-5")
+        #expect(csv == "\"'=HYPERLINK(\"\"http://x\"\";\"\"y\"\")\",'+33 1 23,'-x,'@SUM(A1),'␉x,plain,-12.34,-5")
+        // CSV printed to a terminal: control characters shown there too.
+        let escaped = TableFormatter.format(ReportTable(name: "t", title: "t", columns: [.init("n", "n")], rows: [[.text(Self.evil)]], total: nil, notes: []), as: .csv)
+        #expect(!escaped.unicodeScalars.contains { Safe.isUnsafe($0) && $0 != "\n" })
+        #expect(escaped.contains("Evil␛]0;pwned␇"))
         // JSON stays exact.
         let json = TableFormatter.format(ReportTable(name: "t", title: "t", columns: [.init("n", "n")], rows: [[.text(Self.evil)]], total: nil, notes: []), as: .json)
         let decoded = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
