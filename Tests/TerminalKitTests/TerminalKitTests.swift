@@ -46,3 +46,12 @@ import Testing
         #expect(screen.find("21 771")! == (1, 8))
     }
 }
+
+/// Display widths as the terminal's `wcwidth` gives them (issue 9: the hand table disagreed on ⌚ ✅ ⚡ ☕...).
+@Suite struct TextWidthTests {
+    @Test(arguments: [("a", 1), ("é", 1), ("e\u{301}", 1), ("€", 1), ("漢", 2), ("⌚", 2), ("✅", 2), ("⚡", 2), ("☕", 2),
+                      ("🇫🇷", 2), ("👍🏽", 2), ("❤️", 2), ("\u{301}", 0), ("…", 1), ("─", 1)])
+    func aCharacterTakesTheColumnsTheTerminalGivesIt(text: String, columns: Int) {
+        #expect(TextWidth.of(text) == columns, "\(text)")
+    }
+}
