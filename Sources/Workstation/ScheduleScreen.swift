@@ -1,3 +1,4 @@
+import TextSafety
 import Receivables
 import TerminalKit
 
@@ -60,8 +61,11 @@ public struct ScheduleScreen: Screen {
         case .down: row = min(dates.count - 1, row + 1)
         case .left: column = 0
         case .right: column = 1
-        case .insert(let c): edit { $0.append(c) }
-        case .toggle: edit { $0.append(" ") }
+        case .insert(let c):
+            // A date or an amount: no control characters, and no longer than its cell shows.
+            guard Safe.isClean(String(c)) else { return .none }
+            edit { if TextWidth.of($0) < (column == 0 ? 12 : 14) - 1 { $0.append(c) } }
+        case .toggle: edit { if TextWidth.of($0) < (column == 0 ? 12 : 14) - 1 { $0.append(" ") } }
         case .backspace: edit { if !$0.isEmpty { $0.removeLast() } }
         case .save: return save(session: session)
         default: break
@@ -112,6 +116,10 @@ public struct ScheduleScreen: Screen {
         var r = 5
         let visible = max(3, rows - 12)
         let top = max(0, min(row - visible / 2, dates.count - visible))
+        // The cursor at the end of the cell being typed (amounts are aligned right: just after them).
+        if row >= top && row < top + visible {
+            terminal.setCursor((5 + row - top, column == 0 ? 18 + min(11, TextWidth.of(dates[row])) : 46))
+        }
         for i in dates.indices.dropFirst(top).prefix(visible) {
             let label = i == 0 ? "down payment" : "instalment \(i)"
             canvas.text("   " + TextWidth.pad(label, to: 14), row: r, style: errors[i] != nil ? .error : .plain)

@@ -81,4 +81,22 @@ import TerminalKit
         app.handle(.escape); app.handle(.escape); app.render()
         #expect(screen.line(0).contains("Account"))
     }
+
+    @Test func theScheduleEditorShowsItsCursorAndKeepsCellsClean() throws {
+        let store = MemoryStore(book: Fixtures.book(invoices: [("F1", "2026-09-01", "2026-10-01", "1000.00")]))
+        let screen = ScreenBuffer(rows: 24, columns: 80)
+        let app = App(session: Session(store: store, user: store.book.users["amelie"]!, today: today), terminal: screen)
+        app.render()
+        app.handle(.enter); app.render(); app.handle(.character("e")); app.render(); app.handle(.function(2)); app.render()
+        let schedule = try #require(app.top as? ScheduleScreen, "\(screen.text)")
+        #expect(screen.cursor.map { [$0.row, $0.column] } == [5, 46])          // after the amount, aligned right
+        app.handle(.left); app.render()                                         // the date cell
+        #expect(screen.cursor.map { [$0.row, $0.column] } == [5, 18 + TextWidth.of(schedule.dates[0])])
+        for _ in 0..<12 { app.handle(.backspace) }
+        for c in "2026-11-2\u{1B}4 and more" { app.handle(.character(c)) }
+        app.render()
+        let edited = try #require(app.top as? ScheduleScreen)
+        #expect(edited.dates[0] == "2026-11-24 ")   // the escape dropped, the cell full at 11 characters
+        #expect(screen.cursor?.column == 18 + 11)
+    }
 }
