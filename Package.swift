@@ -38,7 +38,7 @@ let package = Package(
         ]),
         // libFuzzer harnesses (scripts/fuzz.sh builds them with -sanitize=fuzzer -DFUZZING); plain builds replay files.
         .executableTarget(name: "relance-fuzz", dependencies: ["Receivables", "FileStore", "Interchange", "TerminalKit"]),
-        .target(name: "TestSupport", dependencies: ["Receivables", "FileStore", "TerminalKit", "Workstation"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Receivables", "FileStore", "TerminalKit", "Workstation", "DemoData"], path: "Tests/TestSupport"),
         .testTarget(name: "ReceivablesTests", dependencies: ["Receivables", "TestSupport"]),
         .testTarget(name: "FileStoreTests", dependencies: ["FileStore", "Receivables", "DemoData", "TestSupport"]),
         .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "Receivables", "FileStore", "TestSupport"]),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DemoData
 import FileStore
 import Foundation
 import Receivables
@@ -47,12 +48,12 @@ struct Torture: ParsableCommand {
         var importerPids: [pid_t: (Int, Int, String)] = [:]   // pid -> (importer, round, reference)
         var round = Array(repeating: 0, count: importers)
         var acknowledgedPayments: [String] = []
-        var rng = SplitMix(seed: seed)
+        var rng = SeededRandom(seed: seed)
         func startImport(_ i: Int) throws {
             round[i] += 1
             let reference = "TI\(i)-\(seed)-\(round[i])"
-            let customer = customers[Int(rng.next() % UInt64(customers.count))]
-            let cents = 100 + Int(rng.next() % 50_000)
+            let customer = customers[rng.int(customers.count)]
+            let cents = 100 + rng.int(50_000)
             let file = work + "/import-\(i)-\(round[i]).csv"
             try Data("date,customer_id,amount,reference,invoice_number\n2026-11-20,\(customer),\(cents / 100).\(String(format: "%02d", cents % 100)),\(reference),\n".utf8)
                 .write(to: URL(fileURLWithPath: file))
@@ -103,18 +104,5 @@ struct Torture: ParsableCommand {
             print("lost: \(lostNotes.prefix(5)) \(lostPayments.prefix(5))")
             throw ExitCode(1)
         }
-    }
-}
-
-/// A small seeded generator (SplitMix64): the same seed, the same run.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,3 +1,4 @@
+import DemoData
 import Foundation
 import Receivables
 import TerminalKit
@@ -6,15 +7,11 @@ import Workstation
 /// Random keys and pastes through every form of the workstation (issue 9's property test): the test suite runs
 /// a few seeded sequences, `relance-tools forms` thousands. Deterministic for a seed.
 public enum FormMonkey {
-    /// SplitMix64: the same seed, the same keys.
-    struct Rng { var s: UInt64; mutating func next() -> UInt64 { s &+= 0x9E37_79B9_7F4A_7C15; var z = s; z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9; z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB; return z ^ (z >> 31) }
-        mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) } }
-
     public static let pastes = ["Cafe\u{301}", "👍🏽", "🇫🇷", "👩‍💻", "\u{1B}]0;pwned\u{07}", "a\tb", "1 234,56", "9999999999999.99", "-5",
                          "31/02/2026", "2026-12-03", "9999-12-31", "03/12/2026", "0", "60", "61", "\u{202E}x", "\u{0}", "Société Générale",
                          String(repeating: "x", count: 300), "1.2.3,4", "12,345", "€", "  ", "\n"]
 
-    static func randomKey(_ r: inout Rng) -> [Key] {
+    static func randomKey(_ r: inout SeededRandom) -> [Key] {
         switch r.int(20) {
         case 0...5: return Array(Self.pastes[r.int(Self.pastes.count)]).map { .character($0) }
         case 6...8: return [.character(Character(Unicode.Scalar(UInt8(48 + r.int(10)))))]
@@ -34,7 +31,7 @@ public enum FormMonkey {
 
     /// `search`: what to type in the search box to reach the account (the agenda may be empty).
     public static func run(seed: UInt64, sequences: Int, store: BookStore, user: User, search: String = "chaudron") {
-        var r = Rng(s: seed)
+        var r = SeededRandom(seed: seed)
         let screen = ScreenBuffer(rows: 24, columns: 80)
         let app = App(session: Session(store: store, user: user, today: Fixtures.date("2026-11-23")), terminal: screen)
         app.render()
