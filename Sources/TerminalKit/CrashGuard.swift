@@ -19,7 +19,7 @@ public enum CrashGuard {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { sig in
                 if CrashGuard.hasSaved { tcsetattr(STDIN_FILENO, TCSANOW, &CrashGuard.saved) }
-                let reset: StaticString = "\u{1B}[0m\u{1B}[?1049l\u{1B}[?25h\r\nrelance: crashed; the terminal was restored\r\n"
+                let reset: StaticString = "\u{1B}[0m\u{1B}[?2004l\u{1B}[?1049l\u{1B}[?25h\r\nrelance: crashed; the terminal was restored\r\n"
                 _ = write(STDOUT_FILENO, reset.utf8Start, reset.utf8CodeUnitCount)
                 signal(sig, SIG_DFL)
                 raise(sig)

@@ -49,6 +49,10 @@ public final class CursesTerminal: Terminal {
         }
         keypad(window, true)
         curs_set(0)
+        // Bracketed paste: the terminal wraps pasted text in ESC [200~ ... ESC [201~, so a paste of several lines
+        // reaches a note whole instead of as Enter keys that leave the field.
+        putp("\u{1B}[?2004h")
+        fflush(stdout)            // putp goes through stdio's buffer, not curses' own
         colors = useColor && has_colors()
         if colors {
             start_color()
@@ -70,6 +74,8 @@ public final class CursesTerminal: Terminal {
         guard !closed else { return }
         closed = true
         curs_set(1)
+        putp("\u{1B}[?2004l")
+        fflush(stdout)
         endwin()
         delscreen(screen)
     }
@@ -118,7 +124,68 @@ public final class CursesTerminal: Terminal {
         wtimeout(window, Int32(timeout ?? -1))
         var value: wint_t = 0
         let status = wget_wch(window, &value)
-        return KeyDecoder.decode(status: status, value: UInt32(value))
+        // Some terminfo entries (tmux's) name the paste brackets, so curses returns them as key codes.
+        if status == KEY_CODE_YES, pasteStart > 0, Int32(value) == pasteStart { return .paste(readPasteBody(endCode: pasteEnd)) }
+        let key = KeyDecoder.decode(status: status, value: UInt32(value))
+        if key == .escape, let pasted = readPaste() { return .paste(pasted) }
+        return key
+    }
+
+    /// The key codes curses gives the paste brackets, when its terminfo entry defines them (0 otherwise).
+    private lazy var pasteStart: Int32 = key_defined("\u{1B}[200~")
+    private lazy var pasteEnd: Int32 = key_defined("\u{1B}[201~")
+
+    /// Reads a paste's text until the closing bracket arrives as the key code `endCode`.
+    private func readPasteBody(endCode: Int32) -> String {
+        wtimeout(window, 200)
+        defer { wtimeout(window, -1) }
+        var text = String.UnicodeScalarView()
+        while true {
+            var v: wint_t = 0
+            let s = wget_wch(window, &v)
+            if s == KEY_CODE_YES {
+                if Int32(v) == endCode { break }
+                if v == KEY_ENTER { text.append("\r") }
+                continue
+            }
+            guard s == 0 else { break }
+            if let u = Unicode.Scalar(UInt32(v)) { text.append(u) }
+        }
+        return String(text)
+    }
+
+    /// After an ESC: the rest of a bracketed paste's opening `[200~`, then the text up to `ESC [201~`. Anything
+    /// else right after the ESC is put back and the ESC stays an Escape key.
+    private func readPaste() -> String? {
+        wtimeout(window, 0)
+        defer { wtimeout(window, -1) }
+        func next() -> UInt32? {
+            var v: wint_t = 0
+            let s = wget_wch(window, &v)
+            if s == KEY_CODE_YES { return v == KEY_ENTER ? 13 : nil }   // a line break curses took for Enter
+            return s == 0 ? UInt32(v) : nil
+        }
+        guard let first = next() else { return nil }
+        guard first == 0x5B else { unget_wch(wchar_t(first)); return nil }   // not '['
+        for expected in "200~".unicodeScalars {
+            guard let c = next(), c == expected.value else { return nil }    // an unknown sequence: dropped
+        }
+        var text = String.UnicodeScalarView()
+        var closing: [UInt32] = []
+        let end: [UInt32] = [0x1B, 0x5B, 0x32, 0x30, 0x31, 0x7E]          // ESC [ 2 0 1 ~
+        wtimeout(window, 200)                                              // a paste arrives at once
+        while let c = next() {
+            if c == end[closing.count] {
+                closing.append(c)
+                if closing.count == end.count { return String(text) }
+                continue
+            }
+            for held in closing { if let u = Unicode.Scalar(held) { text.append(u) } }
+            closing = []
+            if c == end[0] { closing = [c]; continue }
+            if let u = Unicode.Scalar(c) { text.append(u) }
+        }
+        return String(text)
     }
 
     /// ncurses' key codes, for the test that checks `KeyDecoder`'s table against the C headers.

@@ -6,6 +6,8 @@ public enum Key: Hashable, Sendable {
     case enter, tab, backTab, backspace, delete, escape
     case function(Int)
     case resize
+    /// Text pasted in one go (bracketed paste): kept whole, line breaks included, never taken for keys.
+    case paste(String)
 }
 
 /// Decodes what `wget_wch` returns into a `Key`. Pure, so it is table-tested without a terminal.

@@ -8,6 +8,7 @@ public enum Command: Equatable, Sendable {
     case users, toggleUserDisabled, cancelCommitment, history
     case nextField, previousField, save, toggle
     case insert(Character), backspace, deleteForward
+    case paste(String)
 }
 
 /// How keys are read on a screen: list screens bind letters to actions; forms and search boxes take text.
@@ -30,6 +31,7 @@ public enum Keymap {
         case .function(2), .control("s"): return context == .form ? .save : nil
         case .control("l"): return .redraw
         case .resize: return .redraw
+        case .paste(let text): return context == .list ? nil : .paste(text)
         case .tab: return context == .form ? .nextField : nil
         case .backTab: return context == .form ? .previousField : nil
         case .enter: return context == .form ? .nextField : .open

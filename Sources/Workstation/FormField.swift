@@ -75,11 +75,17 @@ public struct FormField {
 
     private var caretIndex: String.Index { text.index(text.startIndex, offsetBy: min(max(0, caret), text.count)) }
 
+    /// A note keeps the line breaks of pasted text; other fields get a space instead.
+    var keepsLineBreaks: Bool { id == .note }
+
     /// Inserts typed or pasted text: control characters are dropped (they would reach the terminal), a tab
-    /// becomes a space; everything else, emoji and their joiners included, is kept.
+    /// becomes a space, a line break (CR, LF or both) a line break in a note and a space elsewhere; everything
+    /// else, emoji and their joiners included, is kept.
     mutating func insert(_ typed: String) {
-        let clean = String(String.UnicodeScalarView(typed.unicodeScalars.compactMap { u -> Unicode.Scalar? in
-            u == "\t" ? " " : Safe.isUnsafe(u) ? nil : u
+        let lines = typed.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        let clean = String(String.UnicodeScalarView(lines.unicodeScalars.compactMap { u -> Unicode.Scalar? in
+            if u == "\n" { return keepsLineBreaks ? u : " " }
+            return u == "\t" ? " " : Safe.isUnsafe(u) ? nil : u
         }))
         guard !clean.isEmpty else { return }
         let i = caretIndex
@@ -113,7 +119,7 @@ public struct FormField {
     /// The part of the text shown in a field `width` columns wide, scrolled so the caret is visible, and the
     /// caret's column in it.
     func visibleText(width: Int) -> (text: String, caretColumn: Int) {
-        let chars = Array(text)
+        let chars = Array(Safe.text(text))   // a line break shows as ␊, one character for one
         let c = min(max(0, caret), chars.count)
         var start = 0
         // Scroll right until the caret fits (keeping one column for it at the end); widths kept as a running sum.

@@ -84,6 +84,9 @@ public struct FormScreen: Screen {
         case .insert(let c):
             guard f.choices.isEmpty, !f.isList else { return .none }
             f.insert(String(c))
+        case .paste(let text):
+            guard f.choices.isEmpty, !f.isList else { return .none }
+            f.insert(text)
         case .backspace:
             guard f.choices.isEmpty, !f.isList else { return .none }
             f.deleteBackward()

@@ -1,3 +1,4 @@
+import TextSafety
 import Foundation
 import Receivables
 import TerminalKit
@@ -54,7 +55,10 @@ public struct SearchScreen: Screen {
     public mutating func handle(_ command: Command, session: Session) -> ScreenAction {
         if let moved = movedCursor(cursor, by: command, count: results.count) { cursor = moved; return .none }
         switch command {
-        case .insert(let c): query.append(c); cursor = 0; prepare(session: session)
+        case .insert(let c): if Safe.isClean(String(c)) { query.append(c) }; cursor = 0; prepare(session: session)
+        case .paste(let text):
+            query += String(text.unicodeScalars.filter { !Safe.isUnsafe($0) }.map(Character.init))
+            cursor = 0; prepare(session: session)
         case .backspace: if !query.isEmpty { query.removeLast(); cursor = 0; prepare(session: session) }
         case .back: return .pop
         case .open:

@@ -29,6 +29,12 @@ public final class Tmux {
         _ = try Spawn.run(["tmux", "-L", socket, "send-keys", "-t", session, "-l", text])
     }
 
+    /// Pastes text as a terminal does: bracketed (`ESC [200~ ... ESC [201~`) when the program asked for it.
+    public func paste(_ text: String) throws {
+        _ = try Spawn.run(["tmux", "-L", socket, "set-buffer", "-b", "p", text])
+        _ = try Spawn.run(["tmux", "-L", socket, "paste-buffer", "-p", "-b", "p", "-t", session])
+    }
+
     /// Resizes the window, as a user dragging the terminal's corner.
     public func resize(columns: Int, rows: Int) throws {
         _ = try Spawn.run(["tmux", "-L", socket, "resize-window", "-t", session, "-x", String(columns), "-y", String(rows)])

@@ -99,4 +99,24 @@ import TerminalKit
         #expect(edited.dates[0] == "2026-11-24 ")   // the escape dropped, the cell full at 11 characters
         #expect(screen.cursor?.column == 18 + 11)
     }
+
+    /// A paste of several lines reaches the note whole (bracketed paste): line breaks kept, read back in the
+    /// history; in a one-line field they become spaces; nothing leaks into the next field.
+    @Test func aPastedMultiLineTextStaysInTheNote() throws {
+        let (app, screen, store) = noteForm()
+        app.handle(.paste("Appel du 23/11 :\r\n- accord sur 2 échéances\n- relancer le 15/12\tsans faute")); app.render()
+        #expect(field(app).text == "Appel du 23/11 :\n- accord sur 2 échéances\n- relancer le 15/12 sans faute")
+        #expect(screen.text.contains("␊"))
+        app.handle(.function(2)); app.render()
+        #expect(store.book.activities(of: "C1").last?.note == "Appel du 23/11 :\n- accord sur 2 échéances\n- relancer le 15/12 sans faute")
+        app.handle(.character("h")); app.render(); app.handle(.enter); app.render()
+        #expect(screen.text.contains("  - accord sur 2 échéances") && screen.text.contains("  - relancer le 15/12 sans faute"))
+        // A one-line field: the promise's contact.
+        app.handle(.escape); app.handle(.escape); app.render()
+        app.handle(.character("p")); app.render()
+        for _ in 0..<3 { app.handle(.tab) }
+        for _ in 0..<30 { app.handle(.backspace) }
+        app.handle(.paste("Jean\nDupont")); app.render()
+        #expect(field(app).text == "Jean Dupont")
+    }
 }
