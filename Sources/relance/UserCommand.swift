@@ -88,11 +88,7 @@ struct UserCommand: ParsableCommand {
         @Option(help: "Who you are (only yourself).") var user: String?
 
         func run() throws {
-            try change(options.store, as: user, doing: "disabling a user") { book in
-                guard var u = book.users[id] else { throw DomainError("no user \(id)") }
-                u.disabled = true
-                return .upsertUser(user: u)
-            }
+            try setDisabled(id, true, store: options.store, as: user)
             say("User \(id) disabled; their accounts show as unassigned until they are given to another collector.")
         }
     }
@@ -104,12 +100,16 @@ struct UserCommand: ParsableCommand {
         @Option(help: "Who you are (only yourself).") var user: String?
 
         func run() throws {
-            try change(options.store, as: user, doing: "enabling a user") { book in
-                guard var u = book.users[id] else { throw DomainError("no user \(id)") }
-                u.disabled = false
-                return .upsertUser(user: u)
-            }
+            try setDisabled(id, false, store: options.store, as: user)
             say("User \(id) enabled.")
+        }
+    }
+
+    static func setDisabled(_ id: String, _ disabled: Bool, store: String, as requested: String?) throws {
+        try change(store, as: requested, doing: disabled ? "disabling a user" : "enabling a user") { book in
+            guard var u = book.users[id] else { throw DomainError("no user \(id); users: \(book.users.keys.sorted().joined(separator: ", "))") }
+            u.disabled = disabled
+            return .upsertUser(user: u)
         }
     }
 }
