@@ -54,10 +54,15 @@ struct ImportCommand: ParsableCommand {
             throw ExitCode(1)
         }
         say("\(file): \(kind.rawValue) \(plan?.summary ?? "")")
-        store.maintain()   // compaction, if due, once the result is printed
+        // A large import lands through a compaction (a new snapshot) right away, so other users' processes never
+        // have to decode one giant journal line; otherwise compaction only if due. Both after the result is printed.
+        if let p = plan, p.added + p.updated > Self.compactAfterItems { _ = try? store.compact() } else { store.maintain() }
     }
 
     struct NothingToDo: Error {}
+
+    /// Imports that change more records than this are followed by a compaction.
+    static let compactAfterItems = 5_000
 }
 
 extension Importer.Kind: ExpressibleByArgument {}
