@@ -131,9 +131,8 @@ enum SnapshotCodec {
     }
 
     /// Checks the end line of a schema-3 snapshot: present, every block's CRC right, and the line itself exactly
-    /// what this writer writes for those bytes (so a changed block size or count cannot pass). Returns where the
-    /// body ends.
-    static func verifyTrailer(_ data: Data, lines: [Range<Int>], path: String) throws -> Int {
+    /// what this writer writes for those bytes (so a changed block size or count cannot pass).
+    static func verifyTrailer(_ data: Data, lines: [Range<Int>], path: String) throws {
         guard let last = lines.last, data[last].starts(with: trailerPrefix),
               let t = try? JSONDecoder().decode(Trailer.self, from: data[last]) else {
             throw StoreError(file: path, line: lines.count, "the end line with the checksums is missing: the file is truncated or was edited")
@@ -154,7 +153,6 @@ enum SnapshotCodec {
         guard trailerLine(bytes: body, crcs: crcs) == data[last] else {
             throw StoreError(file: path, line: lines.count, "the end line with the checksums was altered")
         }
-        return last.lowerBound
     }
 
     /// Where a customer's activities are in the history file, and their digest.
@@ -245,16 +243,12 @@ enum SnapshotCodec {
         var all = lines
         var integrity: StoreError?
         if v >= 3 {
-            do { _ = try verifyTrailer(data, lines: lines, path: path) } catch let e as StoreError { integrity = e }
+            do { try verifyTrailer(data, lines: lines, path: path) } catch let e as StoreError { integrity = e }
             if let last = lines.last, data[last].starts(with: trailerPrefix) { all.removeLast() }
         }
-        do {
-            let loaded = try decodeBody(data, lines: lines, body: all, header: header, path: path, into: base)
-            if let integrity { throw integrity }
-            return loaded
-        } catch let e as StoreError {
-            throw e
-        }
+        let loaded = try decodeBody(data, lines: lines, body: all, header: header, path: path, into: base)
+        if let integrity { throw integrity }
+        return loaded
     }
 
     private static func decodeBody(_ data: Data, lines: [Range<Int>], body all: [Range<Int>], header: Header, path: String, into base: Book) throws -> Loaded {
@@ -336,10 +330,7 @@ enum SnapshotCodec {
     }
 
     private static func lineNumber(of range: Range<Int>, in lines: [Range<Int>]) -> Int {
-        // binary search: lines are in order
-        var lo = 0, hi = lines.count - 1
-        while lo < hi { let mid = (lo + hi) / 2; if lines[mid].lowerBound < range.lowerBound { lo = mid + 1 } else { hi = mid } }
-        return lo + 1
+        lineNumber(ofOffset: range.lowerBound, in: lines)
     }
 
     /// The 1-based line holding byte `offset`.

@@ -75,7 +75,7 @@ extension JSONFileStore {
         let snapshot = try SnapshotCodec.encode(captured.book, seq: captured.seq, historyFile: history.name, index: index,
                                                 journal: newJournal, previousJournal: captured.journalId ?? SnapshotCodec.legacyJournal)
         let aside: LockedFile
-        do { aside = try files.writeAside(snapshot, to: Self.snapshotName + ".tmp-\(getpid())-compact\(UInt32.random(in: 0...UInt32.max))") }
+        do { aside = try files.writeAside(snapshot, to: files.temporaryName(for: Self.snapshotName, tag: "compact")) }
         catch { history.discard(); throw error }
         defer { aside.close() }
         try whileWriting?()

@@ -121,18 +121,16 @@ public final class JSONFileStore: BookStore {
     /// holding anything: a store is never created over other files, nor re-initialised.
     @discardableResult
     public static func create(directory: String, book: Book, seq: Int = 0) throws -> JSONFileStore {
-        var isDir: ObjCBool = false
-        if !FileManager.default.fileExists(atPath: directory, isDirectory: &isDir) {
+        if !FileManager.default.fileExists(atPath: directory) {
+            // Its parents as needed, then the store's own folder like every folder of the store: 0770 whatever the
+            // umask, keeping the setgid bit of a team's shared parent (so every file stays in the team's group).
+            let url = URL(fileURLWithPath: directory)
+            let parent = url.deletingLastPathComponent().path
             do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true,
                                                         attributes: [.posixPermissions: Int(Posix.dirMode)])
-            } catch { throw StoreError(file: directory, "cannot create the directory: \(error.localizedDescription)") }
-            // 0770 whatever the umask, keeping the setgid bit a team's shared parent directory passes on (so every
-            // file stays in the team's group).
-            var st = stat()
-            let parent = URL(fileURLWithPath: directory).deletingLastPathComponent().path
-            let setgid: mode_t = stat(parent, &st) == 0 ? st.st_mode & S_ISGID : 0
-            chmod(directory, Posix.dirMode | setgid)
+            } catch { throw StoreError(file: parent, "cannot create the directory: \(error.localizedDescription)") }
+            _ = try StoreDirectory(parent: StoreDirectory(path: parent), name: url.lastPathComponent, create: true)
         }
         let files = try StoreDirectory(path: directory)
         let present = files.list()

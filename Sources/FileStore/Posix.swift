@@ -119,10 +119,15 @@ final class StoreLock {
         return try body()
     }
 
-    /// The login of the real user (from the uid, not from `$USER`).
-    static let login: String = {
+    static var login: String { UnixLogin.current }
+}
+
+/// The login of the process's real user, from the uid (not from `$USER`, which anyone can set): who made a change,
+/// and who is working.
+public enum UnixLogin {
+    public static let current: String = {
         if let pw = getpwuid(getuid()), let name = pw.pointee.pw_name { return String(cString: name) }
-        return "uid \(getuid())"
+        return "uid\(getuid())"
     }()
 }
 

@@ -192,33 +192,24 @@ final class StoreDirectory {
     }
 
     /// Writes `data` to `name` so that a crash leaves either the old or the new file: a new locked temporary
-    /// file, write, fsync, rename, fsync of the directory. With `keepLocked`, the file stays locked (and so
-    /// safe from cleanup) until the returned handle is closed: for the next generation's history file, which
-    /// no snapshot names until the compaction's swap.
-    @discardableResult
-    func writeAtomically(_ data: Data, to name: String, keepLocked: Bool = false) throws -> LockedFile? {
-        let temp = try createLocked { "\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))" }
+    /// file, write, fsync, rename, fsync of the directory.
+    func writeAtomically(_ data: Data, to name: String) throws {
+        let temp = try writeAside(data, to: temporaryName(for: name))
+        defer { temp.close() }
         do {
-            try Posix.writeAll(temp.fd, data, path: temp.path)
-            try Posix.fsync(temp.fd, path: temp.path)
             try rename(temp.name, to: name)
             temp.name = name
         } catch { temp.discard(); throw error }
         try sync()
-        if keepLocked { return temp }
-        temp.close()
-        return nil
     }
 
     /// Like `writeAtomically`, but the file takes a name nobody else has: the first of `names()` that does not
     /// exist, claimed with a hard link (which, unlike a rename, never replaces an existing file). Two compactions
     /// of the same change both want `history-<seq>.jsonl`: the second gets another name instead of replacing the
-    /// first one's file. Returned still locked.
+    /// first one's file. Returned still locked, so no cleanup takes it for a leftover before a snapshot names it.
     func writeNew(_ data: Data, tempBase: String, named names: () -> String) throws -> LockedFile {
-        let temp = try createLocked { "\(tempBase).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))" }
+        let temp = try writeAside(data, to: temporaryName(for: tempBase))
         do {
-            try Posix.writeAll(temp.fd, data, path: temp.path)
-            try Posix.fsync(temp.fd, path: temp.path)
             var claimed: String?
             for _ in 0..<20 {
                 let candidate = names()
@@ -231,6 +222,11 @@ final class StoreDirectory {
         } catch { temp.discard(); throw error }
         try sync()
         return temp
+    }
+
+    /// `<name>.tmp-<pid>-<random>`: the only temporary names cleanup considers (with `compact<digits>`).
+    func temporaryName(for name: String, tag: String = "") -> String {
+        "\(name).tmp-\(getpid())-\(tag)\(UInt32.random(in: 0...UInt32.max))"
     }
 
     /// Writes `data` to a new locked file `name` (`O_EXCL`) and fsyncs it, for a later rename into place.

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import ArgumentParser
+import FileStore
 import Foundation
 import Receivables
 
@@ -10,10 +11,7 @@ import Receivables
 /// before logins existed (with a warning until a supervisor sets them).
 enum Identity {
     /// The login of the real user of this process.
-    static let login: String = {
-        if let pw = getpwuid(getuid()), let name = pw.pointee.pw_name { return String(cString: name) }
-        return "uid\(getuid())"
-    }()
+    static var login: String { UnixLogin.current }
 
     /// The full name from the password file (GECOS), for a first supervisor.
     static func fullName(of login: String) -> String? {
