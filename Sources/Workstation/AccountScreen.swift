@@ -37,7 +37,7 @@ public struct AccountScreen: Screen {
         summary = AccountSummary(book: session.book, customerId: customerId, date: session.today)
         revision = session.book.revision
         do {
-            history = try session.store.history(of: customerId).sorted { ($0.date, $0.at) > ($1.date, $1.at) }
+            history = try session.history(of: customerId)
             historyProblem = nil
         } catch {
             history = []
@@ -199,9 +199,8 @@ public struct AccountScreen: Screen {
         if let problem = historyProblem, row < rows - 2 { canvas.text("   " + problem, row: row, style: .error); row += 1 }
         else if history.isEmpty && row < rows - 2 { canvas.text("   nothing recorded yet", row: row, style: .dim) }
         for a in history where row < rows - 2 {
-            let what = [a.channel.label, a.outcome?.label].compactMap { $0 }.joined(separator: " ")
             let next = a.nextActionDate.map { " → next \($0.short)" } ?? ""
-            canvas.text("   \(a.date.short) \(a.user) \(what): \(a.note.replacingOccurrences(of: "\n", with: " "))\(next)", row: row)
+            canvas.text("   \(a.date.short) \(a.user) \(a.what): \(a.note.replacingOccurrences(of: "\n", with: " "))\(next)", row: row)
             row += 1
         }
         canvas.keyBar(hints)

@@ -26,7 +26,7 @@ public struct HistoryScreen: Screen {
         guard session.book.revision != revision else { return }
         revision = session.book.revision
         do {
-            entries = try session.store.history(of: customerId).sorted { ($0.date, $0.at) > ($1.date, $1.at) }
+            entries = try session.history(of: customerId)
             problem = nil
         } catch { entries = []; problem = "history could not be read: \(error)" }
         cursor = min(cursor, max(0, entries.count - 1))
@@ -64,8 +64,7 @@ public struct HistoryScreen: Screen {
             let visible = max(1, rows - 5)
             let first = max(0, min(cursor - visible / 2, entries.count - visible))
             for (i, a) in entries.enumerated().dropFirst(first).prefix(visible) {
-                let what = [a.channel.label, a.outcome?.label].compactMap { $0 }.joined(separator: " ")
-                let text = " \(a.date.short) \(a.user) \(what): \(a.note.replacingOccurrences(of: "\n", with: " ⏎ "))"
+                let text = " \(a.date.short) \(a.user) \(a.what): \(a.note.replacingOccurrences(of: "\n", with: " ⏎ "))"
                 canvas.text(text, row: 3 + i - first, style: i == cursor ? Style(reverse: true) : .plain)
             }
             if entries.isEmpty { canvas.text("   nothing recorded yet", row: 3, style: .dim) }
@@ -77,7 +76,7 @@ public struct HistoryScreen: Screen {
         var lines: [String] = [
             "Date        \(a.date.french) (recorded \(a.at))",
             "By          \(session.name(of: a.user)) (\(a.user))",
-            "What        " + [a.channel.label, a.outcome?.label].compactMap { $0 }.joined(separator: ", "),
+            "What        \(a.what)",
         ]
         if let c = a.contact { lines.append("Contact     \(c)") }
         if !a.invoices.isEmpty { lines.append("Invoices    \(a.invoices.joined(separator: ", "))") }

@@ -14,6 +14,11 @@ public final class Session {
 
     public var book: Book { store.book }
 
+    /// A customer's whole history, newest first (the account and history screens).
+    public func history(of customerId: String) throws -> [Activity] {
+        try store.history(of: customerId).sorted { ($0.date, $0.at) > ($1.date, $1.at) }
+    }
+
     /// A user's display name, or their id when unknown.
     public func name(of userId: String?) -> String {
         guard let id = userId else { return "—" }
@@ -26,4 +31,9 @@ public final class Session {
         if !user.role.mayRecordMoneyEvents { return "salespeople look up accounts and add field notes (n); money events are for collectors" }
         return nil
     }
+}
+
+extension Activity {
+    /// "phone promised", "letter": what the entry was, for history lines.
+    var what: String { [channel.label, outcome?.label].compactMap { $0 }.joined(separator: " ") }
 }
