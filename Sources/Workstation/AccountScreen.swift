@@ -23,8 +23,9 @@ public struct AccountScreen: Screen {
     public var hints: [KeyHint] {
         let money = [KeyHint("c", "Call"), KeyHint("p", "Promise"), KeyHint("d", "Dispute"), KeyHint("r", "Resolve"), KeyHint("e", "Plan")]
         let more = [KeyHint("w", "Waive"), KeyHint("l", "Credit"), KeyHint("X", "Withdraw")]
-        return (mayRecordMoney ? money : []) + [KeyHint("n", "Note")] + (mayRecordMoney ? more : [])
-            + [KeyHint("h", "History"), KeyHint("?", "Help"), KeyHint("Esc", "Back")]
+        // What fits at 80 columns comes first (? lists every key); the rarer actions after.
+        return (mayRecordMoney ? money : []) + [KeyHint("n", "Note"), KeyHint("h", "History"), KeyHint("?", "Help")]
+            + (mayRecordMoney ? more : []) + [KeyHint("Esc", "Back")]
     }
 
     var items: [AccountSummary.ItemRow] { summary?.items ?? [] }

@@ -44,7 +44,8 @@ public struct UsersScreen: Screen {
         let list = users(session)
         let unassigned = session.book.customerOrder.filter { session.book.assignedCollector(of: $0) == nil }.count
         canvas.text(" \(list.count) users · \(unassigned) account\(unassigned == 1 ? "" : "s") without an active collector", row: 1, style: .accent)
-        let table = TableLayout([Column(10), Column(nil), Column(11), Column(12), Column(24), Column(8)], total: terminal.size.columns - 1)
+        // The name keeps 20 columns; the e-mail takes what is left.
+        let table = TableLayout([Column(10), Column(20), Column(11), Column(12), Column(nil), Column(8)], total: terminal.size.columns - 1)
         canvas.text(table.line(["Id", "Name", "Role", "Login", "E-mail", "Status"]), row: 3, style: Style(underline: true))
         for (i, u) in list.enumerated() where 4 + i < rows - 2 {
             let style: Style = i == cursor ? Style(reverse: true) : u.disabled ? .dim : .plain
