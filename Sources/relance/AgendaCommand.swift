@@ -32,7 +32,7 @@ extension OutputFormat: ExpressibleByArgument {}
 
 /// Which agenda: a day and a collector, for `relance agenda` and `relance letters`.
 struct AgendaOptions: ParsableArguments {
-    @Option(help: "The day (default: today).")
+    @Option(help: "The day (default: today).", transform: CalendarDate.fromArgument)
     var date: CalendarDate?
 
     @Option(help: "A collector's user id (default: the whole team).")

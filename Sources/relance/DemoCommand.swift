@@ -17,7 +17,7 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Random seed: the same seed gives the same store.")
     var seed: UInt64 = 1
 
-    @Option(help: "The demo's today (YYYY-MM-DD): invoices fall in the 6 months before it.")
+    @Option(help: "The demo's today (YYYY-MM-DD): invoices fall in the 6 months before it.", transform: CalendarDate.fromArgument)
     var today: CalendarDate?
 
     func validate() throws {

@@ -40,14 +40,21 @@ struct ImportCommand: ParsableCommand {
         do {
             // Parse and validate outside the store's lock, against the latest state: others keep saving meanwhile.
             // Under the lock the planned change is applied to the state of that moment, which checks every item
-            // again (a customer deleted, an invoice paid or a payment imported meanwhile refuses the file, and
-            // running it again says what is left); a row unchanged at planning is never written over a colleague's
-            // newer change.
+            // again; a row unchanged at planning is never written over a colleague's newer change. Only when that
+            // fails (the same file imported meanwhile, an invoice paid) is the file planned again, under the lock,
+            // against the state that refused it.
             _ = try store.refresh()
             let planned = try Importer.plan(kind, data: data, file: file, book: store.book, user: me.id)
             plan = planned
             guard let change = planned.change else { throw NothingToDo() }
-            try store.commit(user: me.id) { _ in change }
+            do { try store.commit(user: me.id) { _ in change } } catch is DomainError {
+                try store.commit(user: me.id) { book in
+                    let again = try Importer.plan(kind, data: data, file: file, book: book, user: me.id)
+                    plan = again
+                    guard let change = again.change else { throw NothingToDo() }
+                    return change
+                }
+            }
         } catch is NothingToDo {
         } catch {
             warn("import refused:\n\(error)")

@@ -55,7 +55,7 @@ struct OpenCommand: ParsableCommand {
     @Option(help: "Who you are: only yourself (the user whose login is yours), except on a demo store, where any of its users.")
     var user: String?
 
-    @Option(help: "Work as if today were this date (YYYY-MM-DD or DD/MM/YYYY).")
+    @Option(help: "Work as if today were this date (YYYY-MM-DD or DD/MM/YYYY).", transform: CalendarDate.fromArgument)
     var date: CalendarDate?
 
     @Flag(name: .customLong("no-color"), help: "Monochrome screen (also when NO_COLOR is set).")
@@ -112,10 +112,11 @@ func warn(_ text: String) {
     FileHandle.standardError.write(Data("relance: \(safe)\n".utf8))
 }
 
-extension CalendarDate: ExpressibleByArgument {
-    public init?(argument: String) {
-        guard let d = try? CalendarDate.parse(argument) else { return nil }
-        self = d
+extension CalendarDate {
+    /// A date option, with the parser's own message when it is refused ("year 9999 is outside the supported
+    /// range 1900-2199"), where ArgumentParser alone would only say "invalid".
+    static func fromArgument(_ text: String) throws -> CalendarDate {
+        do { return try CalendarDate.parse(text) } catch { throw ValidationError(error.message) }
     }
 }
 

@@ -13,7 +13,7 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var options: StoreOptions
 
-    @Option(name: .customLong("as-of"), help: "The book as it was at the end of this day (default: today).")
+    @Option(name: .customLong("as-of"), help: "The book as it was at the end of this day (default: today).", transform: CalendarDate.fromArgument)
     var asOf: CalendarDate?
 
     @Option(help: "text, csv or json.")

@@ -214,3 +214,25 @@ import Glibc
         #expect(cs == 0 && ct.hasSuffix("OK\n"), "\(ct)")
     }
 }
+
+/// The same file imported by three processes at once: one adds, the others find it unchanged; none fails.
+@Suite struct ConcurrentImportTests {
+    @Test func theSameImportThreeTimesAtOnceAddsOnce() throws {
+        let relance = productsDirectory + "/relance"
+        let dir = TempDirectory("same-import"); defer { dir.remove() }
+        let (made, text) = try Spawn.run([relance, "demo", "--out", dir.path + "/s", "--customers", "5", "--today", "2026-11-23"])
+        try #require(made == 0, "\(text)")
+        try Data("date,customer_id,amount,reference\n2026-11-20,C0001,10.00,VIR-SAME\n".utf8).write(to: URL(fileURLWithPath: dir.path + "/p.csv"))
+        let outputs = (0..<3).map { dir.path + "/out\($0)" }
+        let pids = try outputs.map { try Spawn.start([relance, "import", "payments", dir.path + "/p.csv", "--store", dir.path + "/s", "--user", "helene"], output: $0) }
+        for pid in pids { #expect(Spawn.wait(pid) == 0) }
+        let said = outputs.map { (try? String(contentsOfFile: $0, encoding: .utf8)) ?? "" }
+        #expect(said.filter { $0.contains("1 added") }.count == 1, "\(said)")
+        #expect(said.filter { $0.contains("1 unchanged") }.count == 2, "\(said)")
+    }
+
+    @Test func aDateOptionOutsideTheSupportedYearsSaysWhy() throws {
+        let (status, text) = try Spawn.run([productsDirectory + "/relance", "agenda", "--date", "9999-12-31"])
+        #expect(status == 64 && text.contains("year 9999 is outside the supported range 1900-2199"), "\(text)")
+    }
+}
