@@ -29,6 +29,34 @@ extension JSONFileStore {
 
     public func compact() throws { try compact(whileWriting: nil) }
 
+    /// Commits a change too large for a journal line (a large import) as a new generation of the store: the
+    /// book after `transform` is written as a snapshot aside, outside the lock, like a compaction, and swapped in
+    /// under the lock in milliseconds; other processes then load the new snapshot instead of decoding a line of
+    /// a hundred megabytes, and nobody waits for the write. `transform` gets the state captured under the lock
+    /// and its sequence number, and returns the book after the change (nil: nothing to do); it must check the
+    /// change as `commit` does (`applyNew`).
+    ///
+    /// The change is folded into the snapshot at the captured change N and takes no number of its own: saves
+    /// made meanwhile (N+1...) stay in the journal, carried over as a compaction carries them, and so come after
+    /// it; each is replayed on the new book under the lock. Should one no longer apply there (it conflicts with
+    /// the change), the files are stale and the whole is made again on the new state, up to `attempts` times;
+    /// then it returns nil and the caller commits through the journal. A crash at any step leaves the old
+    /// snapshot or the new one with the journal that continues it. There is no journal line, so no per-change
+    /// login (as after any compaction); the snapshot before it stays in backups/.
+    public func commitThroughSnapshot(attempts: Int = 3, _ transform: (Book, Int) throws -> Book?) throws -> Book? {
+        guard !isReadOnly else { throw DomainError("read-only session: you cannot change \(directory)") }
+        for _ in 0..<attempts {
+            switch try withoutActuallyEscaping(transform, do: { try compact(whileWriting: nil, transform: $0) }) {
+            case .written: return book
+            case .nothingToDo: return book
+            case .stale: continue
+            }
+        }
+        return nil
+    }
+
+    enum Rewrite { case written, nothingToDo, stale }
+
     /// `relance migrate`: brings an older schema to the current one now (the original files go to backups/).
     public func migrate() throws -> String? {
         guard !isReadOnly else { throw StoreError(file: directory, "read-only for you: cannot migrate") }
@@ -51,8 +79,11 @@ extension JSONFileStore {
     }
 
     /// `whileWriting` runs between the capture and the swap, outside the lock (tests race other writers there).
-    func compact(whileWriting: (() throws -> Void)?) throws {
-        guard !isReadOnly else { return }
+    /// With `transform`, the captured book is changed before it is written (see `commitThroughSnapshot`), and any
+    /// save meanwhile makes the result stale; without it, saves meanwhile are carried over in the new journal.
+    @discardableResult
+    func compact(whileWriting: (() throws -> Void)?, transform: ((Book, Int) throws -> Book?)? = nil) throws -> Rewrite {
+        guard !isReadOnly else { return .nothingToDo }
         var held = Date()
         let captured = try lock.with(exclusive: true) { () throws -> Captured in
             defer { lastCompactionLockTime = Date().timeIntervalSince(held) }
@@ -60,26 +91,31 @@ extension JSONFileStore {
             return Captured(book: book, seq: seq, journalOffset: journal.offset, journalInode: journal.inode,
                             journalId: journal.header?.id, history: historyFile.map { ($0, historyIndex) }, schema: loadedSchema)
         }
+        var target = captured
+        if let transform {
+            guard let changed = try transform(captured.book, captured.seq) else { return .nothingToDo }
+            target.book = changed
+        }
         let newJournal = SnapshotCodec.JournalRef(id: JournalCodec.newId(), baseSeq: captured.seq, schemaVersion: currentSchemaVersion)
         let history: LockedFile, index: HistoryIndex
-        do { (history, index) = try HistoryFile.write(book: captured.book, seq: captured.seq, directory: files, previous: captured.history) }
+        do { (history, index) = try HistoryFile.write(book: target.book, seq: captured.seq, directory: files, previous: captured.history) }
         catch {
             // The previous history file may have been replaced by another process's compaction meanwhile: then
             // there is nothing left to do. Anything else is a real failure.
-            if try lock.with(exclusive: false, { try catchUp(); return journal.header?.id != captured.journalId }) { return }
+            if try lock.with(exclusive: false, { try catchUp(); return journal.header?.id != captured.journalId }) { return .stale }
             throw error
         }
         defer { history.close() }
         // A journal without an id (written before schema 3) is named "legacy", so that only a crash window after
         // a migration accepts a journal without id.
-        let snapshot = try SnapshotCodec.encode(captured.book, seq: captured.seq, historyFile: history.name, index: index,
+        let snapshot = try SnapshotCodec.encode(target.book, seq: captured.seq, historyFile: history.name, index: index,
                                                 journal: newJournal, previousJournal: captured.journalId ?? SnapshotCodec.legacyJournal)
         let aside: LockedFile
         do { aside = try files.writeAside(snapshot, to: files.temporaryName(for: Self.snapshotName, tag: "compact")) }
         catch { history.discard(); throw error }
         defer { aside.close() }
         try whileWriting?()
-        try lock.with(exclusive: true) {
+        return try lock.with(exclusive: true) { () throws -> Rewrite in
             held = Date()
             defer { lastCompactionLockTime += Date().timeIntervalSince(held) }
             try catchUp()
@@ -87,12 +123,37 @@ extension JSONFileStore {
             guard journal.inode == captured.journalInode, journal.header?.id == captured.journalId, historyFile == captured.history?.0 else {
                 // Another process compacted meanwhile: what we wrote is already stale.
                 aside.discard(); history.discard()
-                return
+                return .stale
+            }
+            if transform != nil {
+                // The saves made meanwhile come after the change: each must still apply on top of it.
+                guard let result = try? replayed(onto: target.book, from: captured.journalOffset, after: captured.seq) else {
+                    aside.discard(); history.discard(); return .stale
+                }
+                book = result
             }
             if captured.schema < currentSchemaVersion { try keepOriginals(schema: captured.schema) }
-            try swapIn(captured: captured, aside: aside, history: history, index: index, newJournal: newJournal)
+            try swapIn(captured: target, aside: aside, history: history, index: index, newJournal: newJournal)
             removeLeftovers()
+            return .written
         }
+    }
+
+    /// The journal's entries after `seq` (from `offset`, where the capture stood) applied on `book`; throws when one
+    /// does not apply or cannot be read.
+    private func replayed(onto book: Book, from offset: Int, after seq: Int) throws -> Book {
+        var result = book
+        let tail = try journal.bytes(from: offset)
+        let decoder = JSONDecoder()
+        var expected = seq + 1
+        for line in tail.split(separator: 10) where !line.isEmpty {
+            guard case .success(.entry(let entry)) = JournalCodec.parse(Data(line), decoder: decoder) else { continue }   // a torn tail
+            guard entry.seq == expected else { throw StoreError(file: journal.path, "change \(entry.seq) where \(expected) was expected") }
+            try result.apply(entry.change)
+            expected += 1
+        }
+        guard expected == self.seq + 1 else { throw StoreError(file: journal.path, "changes \(expected)-\(self.seq) could not be read again") }
+        return result
     }
 
     /// Under the exclusive lock: back up the current files, rename the new snapshot into place, and rewrite the
@@ -101,7 +162,7 @@ extension JSONFileStore {
         let backups = try StoreDirectory(parent: files, name: Self.backupsName, create: true)
         // Keep the previous snapshot and its history file as an automatic backup (hard links cost nothing).
         let stamp = Timestamp.now().replacingOccurrences(of: ":", with: "")
-        files.link(Self.snapshotName, into: backups, as: "snapshot-\(stamp)-\(captured.seq).jsonl")
+        files.link(Self.snapshotName, into: backups, as: "snapshot-\(stamp)-\(snapshotSeq).jsonl")   // the seq the replaced snapshot stands at
         if let old = historyFile { files.link(old, into: backups, as: old) }
         let tail = try journal.bytes(from: captured.journalOffset)
         do { try files.rename(aside.name, to: Self.snapshotName) } catch { aside.discard(); history.discard(); throw error }

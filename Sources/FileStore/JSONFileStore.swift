@@ -29,7 +29,7 @@ public final class JSONFileStore: BookStore {
     }
     public var location: String { directory }
     /// Sequence number of the last change applied.
-    public private(set) var seq = 0
+    public internal(set) var seq = 0
 
     /// Compact when the journal holds more than this many bytes or entries.
     public var compactAfterBytes = 8 << 20

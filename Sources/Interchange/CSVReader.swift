@@ -2,12 +2,15 @@ import TextSafety
 import Foundation
 
 /// Reads the CSV files accountants actually produce: UTF-8 with or without BOM, `,` or `;` separators
-/// (sniffed from the header), quoted fields with doubled quotes, CRLF or LF line ends.
+/// (sniffed from the header), quoted fields with doubled quotes, CRLF, LF or CR line ends.
 ///
 /// Hand-written rather than a package because every row must keep its line number for error messages
-/// (docs/DECISIONS.md).
+/// (docs/DECISIONS.md). Rows are parsed one at a time from the file's bytes (`forEachRow`), never all kept:
+/// a million-row import holds the file and the rows it keeps, not a second copy of every field (issue 9).
+/// Separators, quotes and line ends are ASCII, so working on UTF-8 bytes is exact; each field is checked to be
+/// valid UTF-8 as it is decoded, and the first invalid one stops the file with its line.
 public struct CSVReader {
-    public struct Row {
+    public struct Row: Equatable {
         /// 1-based line number in the file where the row starts.
         public var line: Int
         public var fields: [String]
@@ -15,64 +18,113 @@ public struct CSVReader {
 
     public let separator: Character
     public let header: [String]
-    public let rows: [Row]
+    private let data: Data
+    private let file: String
+    /// Where the rows after the header start (bytes), and on which line.
+    private let bodyStart: Int
+    private let bodyLine: Int
 
     public init(data: Data, file: String) throws {
-        var bytes = data
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
-        guard let text = String(data: bytes, encoding: .utf8) else {
-            let line = CSVReader.firstInvalidUTF8Line(bytes)
-            throw ImportError(file: file, line: line, "not valid UTF-8 (save the file as UTF-8)")
+        self.data = data
+        self.file = file
+        let start = data.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        let sep: UInt8 = data.withUnsafeBytes { raw in
+            var semicolons = 0, commas = 0, quoted = false
+            for b in raw.dropFirst(start) {
+                if b == UInt8(ascii: "\"") { quoted.toggle() }
+                if !quoted && (b == 10 || b == 13) { break }
+                if b == UInt8(ascii: ";") { semicolons += 1 } else if b == UInt8(ascii: ",") { commas += 1 }
+            }
+            return semicolons > commas ? UInt8(ascii: ";") : UInt8(ascii: ",")
         }
-        let firstLine = text.prefix { $0 != "\n" && $0 != "\r\n" && $0 != "\r" }
-        separator = firstLine.filter { $0 == ";" }.count > firstLine.filter { $0 == "," }.count ? ";" : ","
-        var records = try CSVReader.parse(text, separator: separator, file: file)
-        guard !records.isEmpty else { throw ImportError(file: file, line: 1, "the file is empty") }
-        header = records.removeFirst().fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        rows = records.filter { !($0.fields.count == 1 && $0.fields[0].trimmingCharacters(in: .whitespaces).isEmpty) }
+        separator = Character(UnicodeScalar(sep))
+        var parser = Parser(separator: sep, offset: start, line: 1)
+        let first = try data.withUnsafeBytes { raw throws(ImportError) in try parser.next(raw.bindMemory(to: UInt8.self), file: file) }
+        guard let first else { throw ImportError(file: file, line: 1, "the file is empty") }
+        header = first.fields.map { $0.trimmedSpaces.lowercased() }
+        bodyStart = parser.offset
+        bodyLine = parser.line
     }
 
-    static func parse(_ text: String, separator: Character, file: String) throws -> [Row] {
-        var rows: [Row] = []
-        var field = "", fields: [String] = []
-        var inQuotes = false, line = 1, rowStart = 1
-        var iterator = text.makeIterator()
-        var pending: Character? = nil
-        func next() -> Character? { if let p = pending { pending = nil; return p }; return iterator.next() }
-        while let c = next() {
-            if inQuotes {
-                if c == "\"" {
-                    if let n = next() {
-                        if n == "\"" { field.append("\"") } else { inQuotes = false; pending = n }
-                    } else { inQuotes = false }
-                } else {
-                    if c == "\n" || c == "\r\n" { line += 1 }
-                    field.append(c)
-                }
-                continue
-            }
-            switch c {
-            case "\"" where field.isEmpty: inQuotes = true
-            case separator: fields.append(field); field = ""
-            case "\n", "\r\n", "\r":
-                fields.append(field); field = ""
-                rows.append(Row(line: rowStart, fields: fields)); fields = []
-                line += 1; rowStart = line
-            default: field.append(c)
+    /// Calls `body` with each row after the header, in order, skipping blank lines; throws the first file-level
+    /// problem (invalid UTF-8, a quoted field never closed) as an `ImportError` with its line.
+    public func forEachRow(_ body: (Row) throws -> Void) throws {
+        let sep = separator.asciiValue!
+        var parser = Parser(separator: sep, offset: bodyStart, line: bodyLine)
+        try data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            while let row = try parser.next(bytes, file: file) {
+                if row.fields.count == 1 && row.fields[0].trimmedSpaces.isEmpty { continue }
+                try body(row)
             }
         }
-        if inQuotes { throw ImportError(file: file, line: rowStart, "a quoted field is never closed") }
-        if !field.isEmpty || !fields.isEmpty { fields.append(field); rows.append(Row(line: rowStart, fields: fields)) }
+    }
+
+    /// Lines of the file after the header (line ends counted on the bytes): an upper bound of its rows, to size
+    /// tables before reading them.
+    public var lineCount: Int {
+        data.withUnsafeBytes { raw in
+            var n = 0
+            for b in raw.dropFirst(bodyStart) where b == 10 { n += 1 }
+            return n + 1
+        }
+    }
+
+    /// Every row at once: for small files and tests.
+    public func allRows() throws -> [Row] {
+        var rows: [Row] = []
+        try forEachRow { rows.append($0) }
         return rows
     }
 
-    static func firstInvalidUTF8Line(_ data: Data) -> Int {
-        var line = 1
-        for chunk in data.split(separator: 10, omittingEmptySubsequences: false) {
-            if String(data: Data(chunk), encoding: .utf8) == nil { return line }
-            line += 1
+    /// The byte-level state machine: one record per call.
+    private struct Parser {
+        let separator: UInt8
+        var offset: Int
+        var line: Int
+        var field: [UInt8] = []
+
+        mutating func next(_ b: UnsafeBufferPointer<UInt8>, file: String) throws(ImportError) -> Row? {
+            guard offset < b.count else { return nil }
+            let rowStart = line
+            var fields: [String] = []
+            var inQuotes = false
+            field.removeAll(keepingCapacity: true)
+            func finish() throws(ImportError) {
+                guard let s = String(validating: field, as: UTF8.self) else {
+                    throw ImportError(file: file, line: rowStart, "not valid UTF-8 (save the file as UTF-8)")
+                }
+                fields.append(s)
+                field.removeAll(keepingCapacity: true)
+            }
+            let quote = UInt8(ascii: "\"")
+            while offset < b.count {
+                let c = b[offset]
+                offset += 1
+                if inQuotes {
+                    if c == quote {
+                        if offset < b.count && b[offset] == quote { field.append(quote); offset += 1 } else { inQuotes = false }
+                    } else {
+                        if c == 10 || (c == 13 && !(offset < b.count && b[offset] == 10)) { line += 1 }
+                        field.append(c)
+                    }
+                    continue
+                }
+                switch c {
+                case quote where field.isEmpty: inQuotes = true
+                case separator: try finish()
+                case 10, 13:
+                    if c == 13 && offset < b.count && b[offset] == 10 { offset += 1 }
+                    try finish()
+                    line += 1
+                    return Row(line: rowStart, fields: fields)
+                default: field.append(c)
+                }
+            }
+            if inQuotes { throw ImportError(file: file, line: rowStart, "a quoted field is never closed") }
+            try finish()
+            return Row(line: rowStart, fields: fields)
         }
-        return 1
     }
 
     /// Index of each required column, or an error naming the missing ones.

@@ -124,6 +124,14 @@ public struct Book: Sendable {
     /// Activities recorded, loaded or not.
     public var activityCount: Int { digests.values.reduce(0) { $0 + $1.count } }
 
+    /// Room for `count` more invoices or customers at once: a million-row import then grows its table once
+    /// instead of doubling it twenty times, each doubling holding the old table and the new one (issue 9).
+    public mutating func reserveCapacity(invoices count: Int) { invoices.reserveCapacity(invoices.count + count) }
+    public mutating func reserveCapacity(customers count: Int) {
+        customers.reserveCapacity(customers.count + count)
+        customerOrder.reserveCapacity(customerOrder.count + count)
+    }
+
     // MARK: Mutation (only through apply)
 
     mutating func insertCustomer(_ c: Customer) {

@@ -1,4 +1,5 @@
 import Foundation
+import TextSafety
 
 /// A calendar day (no time, no time zone): invoice, due, promise and payment dates.
 ///
@@ -108,7 +109,8 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
 
     /// Strict parser for what users and files give: `2026-12-03` or `03/12/2026` (also `3/12/2026`, `20261203`).
     public static func parse(_ input: String) throws(InputError) -> CalendarDate {
-        let text = input.trimmingCharacters(in: .whitespaces)
+        if let d = parseISO(input), d.isSupported { return d }   // the exports' form, without the general path
+        let text = input.trimmedSpaces
         guard !text.isEmpty else { throw InputError("enter a date, e.g. 2026-12-03 or 03/12/2026") }
         var parts: [Substring]
         var ymd: Bool

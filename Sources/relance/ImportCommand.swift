@@ -27,6 +27,9 @@ struct ImportCommand: ParsableCommand {
     @Option(help: "Who you are (only yourself; the store's user whose login is yours). Imports are for supervisors.")
     var user: String?
 
+    @Flag(name: .long, help: "Check the file and say what the import would do, without importing (reads the store only).")
+    var dryRun = false
+
     func run() throws {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
@@ -34,9 +37,20 @@ struct ImportCommand: ParsableCommand {
             throw ExitCode(1)
         }
         // A store is created only by `relance init` (or `demo --out`): an import never makes one by accident.
-        let store = try openStore(options.store)
+        let store = try openStore(options.store, readOnly: dryRun)
         let me = try Identity.require(book: store.book, requested: user, roles: [.supervisor], doing: "importing")
-        var plan: Importer.Plan?
+        if dryRun {
+            do {
+                let planned = try Importer.plan(kind, data: data, file: file, book: store.book, user: me.id)
+                say("\(file): \(kind.rawValue) would be \(planned.summary) (dry run: nothing imported)")
+            } catch {
+                warn("import would be refused:\n\(error)")
+                throw ExitCode(1)
+            }
+            return
+        }
+        var summary = "", changedRecords = 0
+        var large = false
         do {
             // Parse and validate outside the store's lock, against the latest state: others keep saving meanwhile.
             // Under the lock the planned change is applied to the state of that moment, which checks every item
@@ -44,13 +58,34 @@ struct ImportCommand: ParsableCommand {
             // fails (the same file imported meanwhile, an invoice paid) is the file planned again, under the lock,
             // against the state that refused it.
             _ = try store.refresh()
-            let planned = try Importer.plan(kind, data: data, file: file, book: store.book, user: me.id)
-            plan = planned
-            guard let change = planned.change else { throw NothingToDo() }
+            var planned = try Importer.plan(kind, data: data, file: file, book: store.book, user: me.id)
+            var plannedSeq = store.seq
+            summary = planned.summary; changedRecords = planned.added + planned.updated
+            guard changedRecords > 0 else { throw NothingToDo() }
+            if changedRecords > Self.snapshotAfterRecords {
+                // A large import lands as a new snapshot written aside (others keep working; the lock is held for
+                // the swap only) rather than as a journal line every other process would have to decode. The
+                // plan's own book is the result when nobody saved since; otherwise the file is planned again on
+                // the state captured for the write.
+                large = true
+                let written = try store.commitThroughSnapshot { book, seq in
+                    if seq != plannedSeq {
+                        planned = try Importer.plan(kind, data: data, file: file, book: book, user: me.id)
+                        plannedSeq = seq
+                        summary = planned.summary; changedRecords = planned.added + planned.updated
+                    }
+                    return planned.resultingBook
+                }
+                if written != nil { say("\(file): \(kind.rawValue) \(summary)"); return }
+                // Others kept saving during every write: the journal's way, with the lock held for the batch.
+            }
+            // Only the change outlives the plan here: the book it holds is as large as the file's records.
+            let change: Change? = { defer { planned = Importer.Plan.empty(kind) }; return planned.change }()
+            guard let change else { throw NothingToDo() }
             do { try store.commit(user: me.id) { _ in change } } catch is DomainError {
                 try store.commit(user: me.id) { book in
                     let again = try Importer.plan(kind, data: data, file: file, book: book, user: me.id)
-                    plan = again
+                    summary = again.summary; changedRecords = again.added + again.updated
                     guard let change = again.change else { throw NothingToDo() }
                     return change
                 }
@@ -60,16 +95,16 @@ struct ImportCommand: ParsableCommand {
             warn("import refused:\n\(error)")
             throw ExitCode(1)
         }
-        say("\(file): \(kind.rawValue) \(plan?.summary ?? "")")
-        // A large import lands through a compaction (a new snapshot) right away, so other users' processes never
-        // have to decode one giant journal line; otherwise compaction only if due. Both after the result is printed.
-        if let p = plan, p.added + p.updated > Self.compactAfterItems { _ = try? store.compact() } else { store.maintain() }
+        say("\(file): \(kind.rawValue) \(summary)")
+        // A large import that had to go through the journal is compacted at once; otherwise compaction only if
+        // due. Both after the result is printed.
+        if large { _ = try? store.compact() } else { store.maintain() }
     }
 
     struct NothingToDo: Error {}
 
-    /// Imports that change more records than this are followed by a compaction.
-    static let compactAfterItems = 5_000
+    /// Imports that change more records than this are written as a new snapshot.
+    static let snapshotAfterRecords = 5_000
 }
 
 extension Importer.Kind: ExpressibleByArgument {}

@@ -194,10 +194,10 @@ import Glibc
     }
 }
 
-/// A large import lands through a compaction (issue 9): afterwards the journal holds only its header, and the
-/// changes are in the snapshot.
+/// A large import lands as a new snapshot (issue 9): afterwards the journal holds only its header, the changes are
+/// in the snapshot, the snapshot before it is in backups/, and a dry run beforehand changed nothing.
 @Suite struct LargeImportTests {
-    @Test func aLargeImportIsFollowedByACompaction() throws {
+    @Test func aLargeImportLandsAsANewSnapshot() throws {
         let relance = productsDirectory + "/relance"
         let dir = TempDirectory("large-import"); defer { dir.remove() }
         let (made, text) = try Spawn.run([relance, "demo", "--out", dir.path + "/s", "--customers", "20", "--today", "2026-11-23"])
@@ -205,11 +205,17 @@ import Glibc
         var csv = "number,customer_id,issue_date,due_date,amount\n"
         for i in 0..<6_000 { csv += "N\(i),C\(String(format: "%04d", i % 20 + 1)),2026-10-01,2026-11-01,\(100 + i % 900).50\n" }
         try Data(csv.utf8).write(to: URL(fileURLWithPath: dir.path + "/big.csv"))
+        let snapshotBefore = try Data(contentsOf: URL(fileURLWithPath: dir.path + "/s/snapshot.jsonl"))
+        let (ds, dt) = try Spawn.run([relance, "import", "invoices", dir.path + "/big.csv", "--store", dir.path + "/s", "--user", "helene", "--dry-run"])
+        #expect(ds == 0 && dt.contains("would be 6000 added") && dt.contains("nothing imported"), "\(dt)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dir.path + "/s/snapshot.jsonl")) == snapshotBefore)
         let (status, out) = try Spawn.run([relance, "import", "invoices", dir.path + "/big.csv", "--store", dir.path + "/s", "--user", "helene"])
         #expect(status == 0, "\(out)")
         #expect(out.contains("6000 added"), "\(out)")
         let journal = try String(contentsOfFile: dir.path + "/s/journal.jsonl", encoding: .utf8)
         #expect(journal.split(separator: "\n").count == 1, "the import is still in the journal")
+        let backups = try FileManager.default.contentsOfDirectory(atPath: dir.path + "/s/backups")
+        #expect(backups.contains { $0.hasPrefix("snapshot-") }, "\(backups)")
         let (cs, ct) = try Spawn.run([relance, "check", "--store", dir.path + "/s"])
         #expect(cs == 0 && ct.hasSuffix("OK\n"), "\(ct)")
     }

@@ -22,6 +22,18 @@ import Interchange
         #expect(Safe.text(emoji) == emoji)
     }
 
+    @Test func trimmedSpacesAgreesWithFoundation() {
+        // Foundation's `.whitespaces` is the reference: Zs and tab, never line ends.
+        let samples = ["", " ", "\t a b \t", "\u{A0}x\u{202F}", "\u{3000}日本\u{2009}", "\nx\n", " \u{301}a ", "é", "a\u{200B}",
+                       "\u{1680}\u{2000}\u{205F}", " 👍🏽 ", "x y"]
+        for s in samples { #expect(s.trimmedSpaces == s.trimmingCharacters(in: .whitespaces), "\(s.unicodeScalars.map(\.value))") }
+        let disagree = (0..<0x3100).compactMap(Unicode.Scalar.init).filter { c in
+            let s = "\(c)x\(c)"
+            return s.trimmedSpaces != s.trimmingCharacters(in: .whitespaces)
+        }
+        #expect(disagree.isEmpty, "\(disagree.map { String($0.value, radix: 16) })")
+    }
+
     @Test func aNameWithEscapesAndNewlinesDrawsNothingButItself() {
         let store = MemoryStore(book: book())
         let screen = ScreenBuffer(rows: 24, columns: 100)
