@@ -31,7 +31,8 @@ public enum KeyDecoder {
         guard status == 0 else { return nil }
         switch value {
         case 9: return .tab
-        case 10, 13: return .enter          // with nonl(), Enter arrives as 13
+        case 13: return .enter              // with nonl(), Enter arrives as 13...
+        case 10: return .control("j")       // ...and Ctrl-J as 10: a line break in a note, Enter elsewhere
         case 27: return .escape
         case 8, 127: return .backspace
         case 1...26: return .control(Character(UnicodeScalar(value + 96)!))

@@ -6,7 +6,7 @@ public enum Command: Equatable, Sendable {
     case open, back, quit, help, search, redraw
     case logCall, promise, dispute, updateDispute, plan, note, markSent, toggleScope, waiveFees, letterCredit, reports
     case users, toggleUserDisabled, cancelCommitment, history
-    case nextField, previousField, save, toggle
+    case nextField, previousField, save, toggle, lineBreak
     case insert(Character), backspace, deleteForward
     case paste(String)
 }
@@ -35,6 +35,8 @@ public enum Keymap {
         case .tab: return context == .form ? .nextField : nil
         case .backTab: return context == .form ? .previousField : nil
         case .enter: return context == .form ? .nextField : .open
+        // Ctrl-J types a line break in a note (Enter moves on); a terminal that sends LF for Enter still works.
+        case .control("j"): return context == .form ? .lineBreak : (context == .list ? .open : nil)
         case .backspace: return context == .list ? .back : .backspace
         case .delete: return context == .list ? nil : .deleteForward
         case .character(let c):

@@ -60,6 +60,9 @@ public struct FormScreen: Screen {
         switch command {
         case .back: return .popWith(.info("Cancelled: nothing saved"))
         case .nextField: leave(); focus = (focus + 1) % fields.count; return .none
+        case .lineBreak:
+            guard f.keepsLineBreaks else { leave(); focus = (focus + 1) % fields.count; return .none }
+            f.insert("\n")
         case .previousField: leave(); focus = (focus + fields.count - 1) % fields.count; return .none
         case .up:
             if f.isList && f.listCursor > 0 { f.listCursor -= 1 } else { leave(); focus = (focus + fields.count - 1) % fields.count; return .none }
@@ -156,7 +159,8 @@ public struct FormScreen: Screen {
         let (rows, width) = terminal.size
         canvas.titleBar(title, session: session)
         canvas.text(" \(title) — \(customerName)", row: 1, style: .accent)
-        canvas.text(" Tab/Shift-Tab move · Space ticks or chooses · F2 or Ctrl-S saves · Esc cancels", row: 2, style: .dim)
+        let lineBreak = fields.indices.contains(focus) && fields[focus].keepsLineBreaks ? " · Ctrl-J new line" : ""
+        canvas.text(" Tab/Shift-Tab move · Space ticks or chooses" + lineBreak + " · F2 or Ctrl-S saves · Esc cancels", row: 2, style: .dim)
         let labelWidth = 20
         let valueWidth = max(10, min(44, width - labelWidth - 4))
         var row = 4

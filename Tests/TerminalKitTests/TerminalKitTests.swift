@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct KeyDecoderTests {
     @Test(arguments: [
-        (0, 13, Key.enter), (0, 10, .enter), (0, 9, .tab), (0, 27, .escape), (0, 127, .backspace), (0, 19, .control("s")),
+        (0, 13, Key.enter), (0, 10, .control("j")), (0, 9, .tab), (0, 27, .escape), (0, 127, .backspace), (0, 19, .control("s")),
         (0, 12, .control("l")), (0, 0xE9, .character("é")), (0, 0x20AC, .character("€")), (0, 113, .character("q")),
         (0o400, 0o402, .down), (0o400, 0o403, .up), (0o400, 0o541, .backTab), (0o400, 0o412, .function(2)),
         (0o400, 0o411, .function(1)), (0o400, 0o632, .resize), (0o400, 0o522, .pageDown), (0o400, 0o527, .enter),

@@ -119,4 +119,22 @@ import TerminalKit
         app.handle(.paste("Jean\nDupont")); app.render()
         #expect(field(app).text == "Jean Dupont")
     }
+
+    /// Typed, not pasted: Ctrl-J (LF; Enter sends CR) starts a new line in a note; in a one-line field it moves on
+    /// as Enter does.
+    @Test func ctrlJTypesALineBreakInANoteAndMovesOnElsewhere() throws {
+        let (app, screen, store) = noteForm()
+        #expect(screen.text.contains("Ctrl-J new line"))
+        for c in "Rappel" { app.handle(.character(c)) }
+        app.handle(KeyDecoder.decode(status: 0, value: 10)!)
+        for c in "2e ligne" { app.handle(.character(c)) }
+        #expect(field(app).text == "Rappel\n2e ligne")
+        app.handle(.function(2)); app.render()
+        #expect(store.book.activities(of: "C1").last?.note == "Rappel\n2e ligne")
+        app.handle(.character("p")); app.render()
+        let promise = try #require(app.top as? FormScreen)
+        let before = promise.focus
+        app.handle(.control("j"))
+        #expect((app.top as? FormScreen)?.focus == (before + 1) % promise.fields.count)
+    }
 }
