@@ -249,12 +249,15 @@ public enum Importer {
         }
         // Identity for idempotence: the bank reference, else date+customer+amount (+ its rank among equal rows).
         var id = reference.isEmpty ? "\(date.iso)/\(customerId)/\(amount.plain)" : reference
-        occurrence[id, default: 0] += 1
-        if occurrence[id]! > 1 {
+        // References compare as `referenceKey` does against the book: "VIR-1" and "vir-1 " twice in one file are
+        // the same mistake as "VIR-1" twice.
+        let key = reference.isEmpty ? id : "reference " + referenceKey(reference)
+        occurrence[key, default: 0] += 1
+        if occurrence[key]! > 1 {
             // A bank reference names one payment: twice in a file is a mistake. Rows without one are told apart
             // by their rank among equal rows.
             guard reference.isEmpty else { throw InputError("reference \(reference) appears more than once in this file") }
-            id += "#\(occurrence[id]!)"
+            id += "#\(occurrence[key]!)"
         }
         let allocations = Lettering.allocate(book: book, customerId: customerId, amount: amount,
                                              invoiceNumber: invoiceNumber.isEmpty ? nil : invoiceNumber, reference: reference)

@@ -25,6 +25,9 @@ import TestSupport
         // (kind, csv, words the refusal must contain)
         (Importer.Kind.payments, "date,customer_id,amount,reference\n2026-11-10,C2,500.00,VIR-1\n2026-11-12,C1,900.00,VIR-1\n",
          "x.csv:3: reference VIR-1 appears more than once in this file"),
+        // The same payment twice, written in another case: once in a file is what counts, not the spelling.
+        (.payments, "date,customer_id,amount,reference\n2026-11-10,C2,500.00,VIR-1\n2026-11-10,C2,500.00,vir-1 \n",
+         "x.csv:3: reference vir-1 appears more than once in this file"),
         (.invoices, "number,customer_id,issue_date,due_date,amount\nF3,C1,2026-10-01,2026-11-15,300\n",
          "x.csv:2: invoice F3 belongs to customer C2, not C1"),
         (.customers, "id,name,name\nC9,A,B\n", "x.csv:1: column name appears twice (columns 2 and 3)"),
