@@ -12,6 +12,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Letter templates users edit: sections and conditionals without code (docs/DECISIONS.md).
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(name: "CNCursesW", path: "Sources/CNCursesW", providers: [.apt(["libncurses-dev"])]),
@@ -23,7 +25,8 @@ let package = Package(
         .target(name: "TextSafety"),
         .target(name: "Receivables", dependencies: ["RelanceResources", "TextSafety"]),
         .target(name: "FileStore", dependencies: ["Receivables"]),
-        .target(name: "Interchange", dependencies: ["Receivables", "RelanceResources", "TextSafety"]),
+        .target(name: "Interchange", dependencies: ["Receivables", "RelanceResources", "TextSafety",
+                                                    .product(name: "Mustache", package: "swift-mustache")]),
         .target(name: "DemoData", dependencies: ["Receivables", "RelanceResources"]),
         .target(name: "TerminalKit", dependencies: ["CNCursesW", "TextSafety"]),
         .target(name: "Workstation", dependencies: ["Receivables", "TerminalKit", "TextSafety"]),

@@ -7,7 +7,10 @@ import Receivables
 /// customer's history range has its CRC) and the snapshot names the journal that continues it (docs/STORE.md).
 /// 4: the team and the company: users carry their Unix login, e-mail and whether they are disabled; a company
 /// profile record and a settings record (a demo store); each journal entry records the login that made it.
-public let currentSchemaVersion = 4
+/// 5: the dunning engine (issue 10): invoices carry their dunning level and last written date (computed from the
+/// history when an older store is loaded or migrated), litigation decision records and change, customers'
+/// letter language and contractual interest rate.
+public let currentSchemaVersion = 5
 
 /// One line of the journal: a change, who made it, when, and its sequence number.
 public struct JournalEntry: Codable, Sendable {

@@ -211,8 +211,19 @@ public final class JSONFileStore: BookStore {
         historyIndex = loaded.historyIndex
         expectedJournal = loaded.journal
         previousJournal = loaded.previousJournal
+        if loaded.schemaVersion < 5 { try deriveDunningLevels() }
         journal.reset()
         try catchUp()
+    }
+
+    /// Before schema 5 the dunning levels were not kept with the items: they are computed once from the letters
+    /// in the history (only customers who were written to), then written with the items by the migration.
+    private func deriveDunningLevels() throws {
+        guard let name = historyFile else { return }
+        for id in book.customerOrder where !book.digest(of: id).lastWritten.isEmpty {
+            guard let entry = historyIndex.entries[id], !entry.range.isEmpty else { continue }
+            book.replayDunning(try HistoryFile.read(name, entry: entry, customer: id, directory: files))
+        }
     }
 
     /// Applies what was appended to the journal since we last read it (all of it after a compaction).

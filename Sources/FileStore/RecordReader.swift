@@ -254,10 +254,12 @@ struct RecordReader {
                         outcome: outcome, contact: contact, note: note, nextActionDate: next, step: step)
     }
 
-    static let invoiceKeys: [StaticString] = ["number", "customerId", "issueDate", "dueDate", "amount", "poNumber", "deliverySite"]
+    static let invoiceKeys: [StaticString] = ["number", "customerId", "issueDate", "dueDate", "amount", "poNumber", "deliverySite",
+                                             "dunningLevel", "lastDunned"]
 
     mutating func invoice() throws -> Invoice {
         var number: String?, customer: String?, issue: CalendarDate?, due: CalendarDate?, amount: Money?, po: String?, site: String?
+        var level: Int?, dunned: CalendarDate?
         try object(Self.invoiceKeys) { k, r in
             switch k {
             case 0: number = try r.string()
@@ -266,11 +268,14 @@ struct RecordReader {
             case 3: due = try r.date()
             case 4: amount = try r.money()
             case 5: po = try r.string()
-            default: site = try r.string()
+            case 6: site = try r.string()
+            case 7: level = try r.int()
+            default: dunned = try r.date()
             }
         }
         guard let number, let customer, let issue, let due, let amount else { throw Bad() }
-        return Invoice(number: number, customerId: customer, issueDate: issue, dueDate: due, amount: amount, poNumber: po, deliverySite: site)
+        return Invoice(number: number, customerId: customer, issueDate: issue, dueDate: due, amount: amount, poNumber: po, deliverySite: site,
+                       dunningLevel: level, lastDunned: dunned)
     }
 
     static let allocationKeys: [StaticString] = ["invoice", "amount"]
@@ -338,11 +343,11 @@ struct RecordReader {
     }
 
     static let customerKeys: [StaticString] = ["id", "name", "siren", "billingAddress", "deliverySites", "contacts", "collector", "salesperson",
-                                              "paymentTermsDays", "creditLimit", "orderBlocked"]
+                                              "paymentTermsDays", "creditLimit", "orderBlocked", "language", "interestRatePercent"]
 
     mutating func customer() throws -> Customer {
         var id: String?, name: String?, siren: String?, billing: Address?, sites: [Address]?, contacts: [Contact]?
-        var collector: String?, sales: String?, terms: Int?, limit: Money?, blocked: Bool?
+        var collector: String?, sales: String?, terms: Int?, limit: Money?, blocked: Bool?, language: String?, rate: String?
         try object(Self.customerKeys) { k, r in
             switch k {
             case 0: id = try r.string()
@@ -355,11 +360,14 @@ struct RecordReader {
             case 7: sales = try r.string()
             case 8: terms = try r.int()
             case 9: limit = try r.money()
-            default: blocked = try r.bool()
+            case 10: blocked = try r.bool()
+            case 11: language = try r.string()
+            default: rate = try r.string()
             }
         }
         guard let id, let name, let sites, let contacts, let terms, let blocked else { throw Bad() }
         return Customer(id: id, name: name, siren: siren, billingAddress: billing, deliverySites: sites, contacts: contacts,
-                        collector: collector, salesperson: sales, paymentTermsDays: terms, creditLimit: limit, orderBlocked: blocked)
+                        collector: collector, salesperson: sales, paymentTermsDays: terms, creditLimit: limit, orderBlocked: blocked,
+                        language: language, interestRatePercent: rate)
     }
 }

@@ -74,6 +74,7 @@ struct ObjectWriter {
 
     mutating func string(_ k: StaticString, _ v: String?) { guard let v else { return }; key(k); writer.string(v) }
     mutating func int(_ k: StaticString, _ v: Int) { key(k); writer.int(v) }
+    mutating func int(_ k: StaticString, _ v: Int?) { guard let v else { return }; key(k); writer.int(v) }
     mutating func bool(_ k: StaticString, _ v: Bool) { key(k); writer.raw(v ? "true" : "false") }
     mutating func money(_ k: StaticString, _ v: Money?) { guard let v else { return }; key(k); writer.string(v.plain) }
     mutating func date(_ k: StaticString, _ v: CalendarDate?) { guard let v else { return }; key(k); writer.string(v.iso) }
@@ -114,12 +115,13 @@ extension BookRecord {
                     }
                     o.string("collector", c.collector); o.string("salesperson", c.salesperson)
                     o.int("paymentTermsDays", c.paymentTermsDays); o.money("creditLimit", c.creditLimit); o.bool("orderBlocked", c.orderBlocked)
+                    o.string("language", c.language); o.string("interestRatePercent", c.interestRatePercent)
                 }
             case .invoice(let i):
                 o.object("invoice") { o in
                     o.string("number", i.number); o.string("customerId", i.customerId); o.date("issueDate", i.issueDate)
                     o.date("dueDate", i.dueDate); o.money("amount", i.amount); o.string("poNumber", i.poNumber)
-                    o.string("deliverySite", i.deliverySite)
+                    o.string("deliverySite", i.deliverySite); o.int("dunningLevel", i.dunningLevel); o.date("lastDunned", i.lastDunned)
                 }
             case .payment(let p):
                 o.object("payment") { o in
@@ -160,6 +162,12 @@ extension BookRecord {
                     o.string("customerId", a.customerId); o.strings("invoices", a.invoices); o.string("channel", a.channel.rawValue)
                     o.string("outcome", a.outcome?.rawValue); o.string("contact", a.contact); o.string("note", a.note)
                     o.date("nextActionDate", a.nextActionDate); o.string("step", a.step)
+                }
+            case .litigation(let d):
+                o.object("litigation") { o in
+                    o.string("id", d.id); o.string("customerId", d.customerId); o.strings("invoices", d.invoices); o.date("date", d.date)
+                    o.string("user", d.user); o.string("outcome", d.outcome.rawValue); o.string("reason", d.reason); o.string("note", d.note)
+                    o.date("reviewAgainOn", d.reviewAgainOn)
                 }
             }
         }

@@ -11,8 +11,9 @@ public enum Importer {
     public enum Kind: String, CaseIterable, Sendable { case customers, invoices, payments, users }
 
     public static let customerColumns = ["id", "name", "siren", "collector", "salesperson", "credit_limit", "payment_terms_days",
-                                         "contact_name", "contact_phone", "contact_email"]
-    public static let invoiceColumns = ["number", "customer_id", "issue_date", "due_date", "amount", "currency", "po_number"]
+                                         "contact_name", "contact_phone", "contact_email", "language", "interest_rate"]
+    public static let invoiceColumns = ["number", "customer_id", "issue_date", "due_date", "amount", "currency", "po_number",
+                                        "dunning_level", "last_dunned"]
     public static let paymentColumns = ["date", "customer_id", "amount", "reference", "invoice_number"]
     public static let userColumns = ["id", "name", "role", "login", "email"]
 
@@ -117,6 +118,10 @@ public enum Importer {
                     if let old = scratch.invoices[key] {
                         if columns["po_number"] == nil { inv.poNumber = old.poNumber }
                         inv.deliverySite = old.deliverySite
+                        // A level never goes back: an older export cannot undo the letters sent since.
+                        inv.dunningLevel = max(old.dunningLevel ?? 0, inv.dunningLevel ?? 0)
+                        if let l = old.lastDunned { inv.lastDunned = max(l, inv.lastDunned ?? l) }
+                        if inv.dunningLevel == 0 && old.dunningLevel == nil { inv.dunningLevel = nil }
                     }
                     change = .upsertInvoice(invoice: inv)
                 case .users:
@@ -215,6 +220,17 @@ public enum Importer {
             }
             c.paymentTermsDays = d
         }
+        if !value("language").isEmpty {
+            let l = value("language").lowercased()
+            guard Customer.languages.contains(l) else { throw InputError("language '\(value("language"))' is not one of \(Customer.languages.joined(separator: ", "))") }
+            c.language = l
+        }
+        if !value("interest_rate").isEmpty {
+            guard let r = try? Money.parse(value("interest_rate")), !r.isNegative, r.cents <= 100_00 else {
+                throw InputError("interest_rate '\(value("interest_rate"))' is not an annual rate in percent (0 to 100)")
+            }
+            c.interestRatePercent = r.plain
+        }
         let contactName = value("contact_name")
         if !contactName.isEmpty {
             let contact = Contact(name: contactName, role: existing?.contacts.first { $0.name == contactName }?.role,
@@ -230,9 +246,16 @@ public enum Importer {
         guard currency.isEmpty || currency == "EUR" else { throw InputError("currency \(currency): this book is kept in EUR") }
         let amount = try amount(value("amount"), "amount")
         guard amount.isPositive else { throw InputError("amount must be above zero (credit notes are recorded through disputes)") }
+        // The dunning history of a book imported from another tool: the level reached and the last written date.
+        var level: Int?
+        if !value("dunning_level").isEmpty {
+            guard let l = Int(value("dunning_level")), l >= 0 else { throw InputError("dunning_level '\(value("dunning_level"))' is not a level (0, 1, 2...)") }
+            level = l
+        }
+        let dunned = value("last_dunned").isEmpty ? nil : try date(value("last_dunned"), "last_dunned")
         return Invoice(number: try required(value("number"), "number"), customerId: try required(value("customer_id"), "customer_id"),
                        issueDate: try date(value("issue_date"), "issue_date"), dueDate: try date(value("due_date"), "due_date"),
-                       amount: amount, poNumber: value("po_number").isEmpty ? nil : value("po_number"))
+                       amount: amount, poNumber: value("po_number").isEmpty ? nil : value("po_number"), dunningLevel: level, lastDunned: dunned)
     }
 
     static func payment(_ value: (String) -> String, book: Book, occurrence: inout [String: Int]) throws(InputError) -> Payment {

@@ -1,58 +1,155 @@
 import TextSafety
 import Foundation
+import Mustache
 import Receivables
 import RelanceResources
 
-/// Reminder letters for the written lines of an agenda: one letter per customer and policy step, listing the
-/// step's invoices, from the step's template in `Resources/templates/` (French; the overdue reminder is the fallback).
+/// The day's letters: one per customer (issue 10), listing every item due for a written action at its own level,
+/// under the template of the highest level, in the customer's language.
+///
+/// Templates are Mustache (`Resources/templates/<template>.<fr|en>.mustache`, or a folder given with
+/// `letters --templates DIR`): every word of a letter is in its template, the code only supplies values
+/// (docs/LETTERS.md lists them). Values from the store are neutralised as they are inserted (control characters
+/// shown as placeholders), never written raw.
 public enum LetterWriter {
     public struct Letter: Equatable, Sendable {
-        /// `2026-11-23-C0042-formal-notice.txt`
+        /// `2026-11-23-C0042.txt`
         public var fileName: String
         public var text: String
         public var line: AgendaLine
+        public var language: String
+        /// The step whose template was used (the highest level's).
+        public var step: String
+        /// Each item and its written level after this letter (0: before its due date).
+        public var items: [(number: String, level: Int)]
+
+        public static func == (a: Letter, b: Letter) -> Bool {
+            a.fileName == b.fileName && a.text == b.text && a.line == b.line && a.language == b.language && a.step == b.step
+                && a.items.map(\.number) == b.items.map(\.number) && a.items.map(\.level) == b.items.map(\.level)
+        }
+
+        /// The activities recording this letter as sent: one per step (so each item's level follows its own step).
+        public func activities(user: String, date: CalendarDate, at stamp: String) -> [Activity] {
+            line.reasons.map { reason in
+                Activity(id: "LTR-\(date.iso)-\(line.customerId)-\(reason.step)", at: stamp, date: date, user: user, customerId: line.customerId,
+                         invoices: reason.invoices, channel: line.channel.activityChannel,
+                         note: "\(reason.label): \(reason.invoices.joined(separator: ", ")) (letter \(fileName))", step: reason.step)
+            }
+        }
     }
 
-    public static func letters(for agenda: Agenda, book: Book, language: String = "fr",
-                               template: (String) -> String? = bundledTemplate) throws(DomainError) -> [Letter] {
+    /// Where templates come from: a name like `formal-notice.en` gives the template's text, or nil.
+    public typealias TemplateSource = (String) -> String?
+
+    public static func letters(for agenda: Agenda, book: Book, template: TemplateSource = bundledTemplate) throws(DomainError) -> [Letter] {
+        _ = register
         var out: [Letter] = []
         // A litigation review is an internal decision, not a letter to the customer.
         for line in agenda.written where line.channel != .litigationReview {
-            guard let customer = book.customers[line.customerId], let reason = line.reasons.first else { continue }
-            let step = book.policy.steps.first { $0.id == reason.step }
-            let name = step?.template ?? "reminder-overdue"
-            guard let body = template("\(name).\(language)") ?? template("reminder-overdue.\(language)") else {
-                throw DomainError("no template \(name).\(language).txt (nor reminder-overdue.\(language).txt) in Resources/templates")
+            guard let customer = book.customers[line.customerId], let top = line.reasons.first,
+                  let step = book.policy.steps.first(where: { $0.id == top.step }) else { continue }
+            let language = customer.letterLanguage
+            let name = "\(step.template).\(language)"
+            guard let source = template(name) else {
+                throw DomainError("no template \(name).mustache in Resources/templates (nor in the --templates folder)")
             }
-            let items = reason.invoices.compactMap { book.invoices[$0] }.sorted { book.openAmount($0.number) > book.openAmount($1.number) }
-            let list = items.map { inv in
-                "  Facture \(inv.number) du \(inv.issueDate.french), échéance \(inv.dueDate.french) : \(book.openAmount(inv.number).formatted)"
-                    + (inv.poNumber.map { " (commande \($0))" } ?? "")
-            }.joined(separator: "\n")
-            let total = items.sum { book.openAmount($0.number) }
-            let fees = items.map { book.lateFees($0.number, asOf: agenda.date) }.filter { $0.total.isPositive }
-            let feesText = fees.isEmpty ? "" :
-                "Indemnités forfaitaires de recouvrement (art. L441-10 du Code de commerce) : \(fees.sum(\.indemnity).formatted) ; "
-                + "pénalités de retard au \(agenda.date.french) : \(fees.sum(\.interest).formatted)"
-            let address = customer.billingAddress.map { "\($0.street)\n\($0.postalCode) \($0.city)" } ?? ""
-            let collector = customer.collector.map { book.users[$0]?.name ?? $0 } ?? ""
-            let values = ["customer": customer.name, "address": address, "contact": customer.contacts.first?.name ?? "Service comptabilité fournisseurs",
-                          "city_date": "Le \(agenda.date.french)", "items": list, "total": total.formatted, "fees": feesText,
-                          "collector": collector]
-            var text = body
-            for (k, v) in values {
-                // Data from the store, line by line: control characters shown as placeholders, never written raw.
-                let safe = v.split(separator: "\n", omittingEmptySubsequences: false).map { Safe.text(String($0)) }.joined(separator: "\n")
-                text = text.replacingOccurrences(of: "{{\(k)}}", with: safe)
+            let compiled: MustacheTemplate
+            do { compiled = try MustacheTemplate(string: "{{% CONTENT_TYPE: RELANCE_LETTER}}" + source) }
+            catch { throw DomainError("template \(name).mustache: \(error)") }
+            let values = context(line: line, customer: customer, step: step, book: book, date: agenda.date, language: language)
+            // Each item's level once the letter is recorded (as `Book.recordDunning` will set it).
+            let items = line.reasons.flatMap { r in
+                r.invoices.map { n in (number: n, level: max(book.policy.level(ofStep: r.step), book.invoices[n]?.level ?? 0)) }
             }
-            out.append(Letter(fileName: "\(agenda.date.iso)-\(fileNamePart(customer.id))-\(fileNamePart(reason.step)).txt", text: text, line: line))
+            out.append(Letter(fileName: "\(agenda.date.iso)-\(fileNamePart(customer.id)).txt", text: compiled.render(values),
+                              line: line, language: language, step: step.id, items: items))
         }
         return out
     }
 
-    /// A template shipped in `Resources/templates/<name>.txt`.
+    /// The values a template sees (docs/LETTERS.md).
+    static func context(line: AgendaLine, customer: Customer, step: Policy.Step, book: Book, date: CalendarDate, language: String) -> [String: Any] {
+        func money(_ m: Money) -> String { m.formatted(language: language) }
+        func day(_ d: CalendarDate) -> String { d.formatted(language: language) }
+        let topLevel = book.policy.level(ofStep: step.id)
+        let formal = step.channel == .formalNotice
+        func item(_ n: String, level: Int) -> [String: Any]? {
+            guard let inv = book.invoices[n] else { return nil }
+            let late = max(0, inv.dueDate.days(until: date))
+            return ["number": inv.number, "issue_date": day(inv.issueDate), "due_date": day(inv.dueDate), "open": money(book.openAmount(n)),
+                    "days_late": late, "is_late": late > 0, "level": level, "po": inv.poNumber ?? "", "has_po": inv.poNumber != nil]
+        }
+        // A formal notice demands the items at its level and lists the others as also outstanding; any other
+        // letter asks for all its items.
+        var demanded: [(String, Int)] = [], others: [(String, Int)] = []
+        for r in line.reasons {
+            let level = book.policy.level(ofStep: r.step)
+            for n in r.invoices.sorted(by: { book.openAmount($0) > book.openAmount($1) }) {
+                if !formal || level == topLevel { demanded.append((n, level)) } else { others.append((n, level)) }
+            }
+        }
+        let fees = demanded.map { book.lateFees($0.0, asOf: date) }
+        let principal = demanded.reduce(Money.zero) { $0 + book.openAmount($1.0) }
+        let indemnity = fees.filter { !$0.waived }.reduce(Money.zero) { $0 + $1.indemnity }
+        let interest = fees.filter { !$0.waived }.reduce(Money.zero) { $0 + ($1.interest ?? .zero) }
+        let missing = Set(fees.compactMap(\.missingRate)).sorted()
+        let company = book.company ?? CompanyProfile()
+        let contact = customer.contacts.first?.name
+        let collector = customer.collector.flatMap { book.users[$0]?.name }
+        let address = customer.billingAddress.map { [$0.street, "\($0.postalCode) \($0.city)"] } ?? []
+        let total = formal ? principal + indemnity + interest : principal
+        return [
+            "company": ["legal_name": company.legalName ?? "", "siren": company.siren ?? "", "street": company.street ?? "",
+                        "postal_code": company.postalCode ?? "", "city": company.city ?? "", "phone": company.phone ?? "",
+                        "email": company.email ?? "", "iban": company.iban ?? "", "bic": company.bic ?? "",
+                        "signatory": company.signatory ?? collector ?? "", "has_iban": !(company.iban ?? "").isEmpty,
+                        "has_siren": !(company.siren ?? "").isEmpty, "has_phone": !(company.phone ?? "").isEmpty,
+                        "has_email": !(company.email ?? "").isEmpty],
+            "customer": ["name": customer.name, "id": customer.id, "address_lines": address, "siren": customer.siren ?? ""],
+            "contact": contact ?? "", "has_contact": contact != nil,
+            // French elides "de" before a vowel or a mute h: "à l'attention d'Océane", "de Marc".
+            "contact_elides": contact.map(elides) ?? false,
+            "date": day(date), "reference": "\(date.iso)-\(customer.id)",
+            "items": demanded.compactMap { item($0.0, level: $0.1) }, "item_count": demanded.count,
+            "others": others.compactMap { item($0.0, level: $0.1) }, "has_others": !others.isEmpty,
+            "principal": money(principal), "indemnity": money(indemnity), "interest": money(interest), "total": money(total),
+            "has_fees": indemnity.isPositive || interest.isPositive,
+            "interest_missing": missing.joined(separator: ", "), "has_interest_missing": !missing.isEmpty,
+            "formal": formal, "level": topLevel, "collector": collector ?? "",
+        ]
+    }
+
+    /// True for a name that French elision applies to (vowel, accented vowel, or h).
+    static func elides(_ name: String) -> Bool {
+        guard let first = name.trimmedSpaces.first else { return false }
+        return "aeiouyhàâäéèêëîïôöùûüÿæœ".contains(Character(first.lowercased()))
+    }
+
+    /// A template shipped in `Resources/templates/<name>.mustache`.
     public static func bundledTemplate(_ name: String) -> String? {
-        ResourceFiles.data(folder: "templates", name: name + ".txt").flatMap { String(data: $0, encoding: .utf8) }
+        ResourceFiles.data(folder: "templates", name: name + ".mustache").flatMap { String(data: $0, encoding: .utf8) }
+    }
+
+    /// Templates from a folder first (a company's own), the bundled ones otherwise.
+    public static func templates(in folder: String?) -> TemplateSource {
+        { name in
+            if let folder, let data = FileManager.default.contents(atPath: folder + "/" + name + ".mustache") {
+                return String(decoding: data, as: UTF8.self)
+            }
+            return bundledTemplate(name)
+        }
+    }
+
+    /// Registers the content type that neutralises every inserted value (once per process).
+    static let register: Void = {
+        MustacheContentTypes.register(SafeLetterText(), named: "RELANCE_LETTER")
+    }()
+}
+
+/// Values inserted into a letter: control characters shown as placeholders, line breaks kept.
+struct SafeLetterText: MustacheContentType {
+    func escapeText(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { Safe.text(String($0)) }.joined(separator: "\n")
     }
 }
 

@@ -77,38 +77,3 @@ public struct AccountSummary: Sendable {
         payerProfile = book.payerProfile(of: customerId, asOf: date)
     }
 }
-
-/// French late-payment law (Code de commerce L441-10): EUR 40 per invoice paid late, plus interest.
-public struct LateFees: Sendable, Equatable {
-    public var indemnity: Money
-    public var interest: Money
-    public var waived: Bool
-    public var total: Money { waived ? .zero : indemnity + interest }
-    public static let none = LateFees(indemnity: .zero, interest: .zero, waived: false)
-}
-
-extension Book {
-    /// Indemnity and interest due on an invoice at `date`: interest accrues day by day on the balance left
-    /// after the due date, at the policy's annual rate over 365 days; an explicit waiver cancels both.
-    public func lateFees(_ number: String, asOf date: CalendarDate) -> LateFees {
-        guard let inv = invoices[number], date > inv.dueDate else { return .none }
-        var balance = inv.amount
-        var centDays: Int64 = 0
-        var cursor = inv.dueDate
-        var paidLate = false
-        let settlements = (settlementsByInvoice[number] ?? []).filter { $0.date <= date }.sorted { $0.date < $1.date }
-        for s in settlements {
-            if s.date > cursor {
-                centDays = centDays.addingReportingOverflow(balance.times(Int64(cursor.days(until: s.date))).cents).partialValue
-                cursor = s.date
-                paidLate = true
-            }
-            balance -= s.amount
-        }
-        if balance.isPositive { centDays = centDays.addingReportingOverflow(balance.times(Int64(cursor.days(until: date))).cents).partialValue; paidLate = true }
-        guard paidLate else { return .none }
-        // rate in basis points: interest = centDays x bp / (10,000 x 365)
-        let interest = Money(cents: centDays).scaled(by: policy.lateInterestBasisPoints, over: 3_650_000)
-        return LateFees(indemnity: policy.fixedRecoveryIndemnity, interest: interest, waived: waivers[number] != nil)
-    }
-}

@@ -50,10 +50,14 @@ public struct AgendaLine: Sendable, Equatable {
     public var contact: Contact?
     /// 0 = broken promise, 1 = promise/plan/dispute follow-up, 2 = policy steps.
     public var tier: Int
-    /// Some open item is in the 90-120 days after issue zone where most debts become irrecoverable.
+    /// Some open item is 90 days or more after its issue date (the zone where most debts become irrecoverable;
+    /// worse after 120 days, see `Critical`).
     public var critical: Bool
+
     /// Days since the earliest reason became due (undone actions roll over and age).
     public var age: Int
+    /// Priority among lines of one tier; see `AgendaRules.score` (docs/DUNNING.md).
+    public var score: Int64 = 0
 
     /// The headline reason, shown in the agenda's "why" column.
     public var why: String { reasons.map(\.short).joined(separator: " + ") }
@@ -68,11 +72,6 @@ public struct AgendaLine: Sendable, Equatable {
         return a.customerName < b.customerName
     }
 
-    /// Amount at stake x (1 + days overdue / 30): a month late counts double.
-    public var score: Int64 {
-        let late = Int64(max(0, oldestDaysOverdue))
-        return Money(cents: amountAtStake.cents / 30).times(30 + late).cents
-    }
 }
 
 /// Why a line is on the agenda.
@@ -93,7 +92,7 @@ public struct AgendaReason: Sendable, Equatable {
     }
 }
 
-/// The agenda rules for one customer at one date.
+/// The agenda rules for one customer at one date (docs/DUNNING.md).
 struct AgendaRules {
     let book: Book
     let customer: Customer
@@ -160,74 +159,143 @@ struct AgendaRules {
                 tier = min(tier, 1)
             }
         }
+        // Items handed over (agency, injunction, legal) or written off leave the amicable agenda and letters.
+        let litigated = Set(items.map(\.number).filter { book.isInLitigation($0) })
+        let dunnable = items.filter { !held.contains($0.number) && !disputed.contains($0.number) && !litigated.contains($0.number) }
+
         if let s = scheduled, let a = latest, s <= date, !calledSince(s) {
             callReasons.append(.init(step: "follow-up", label: "Scheduled follow-up", invoices: [], since: s,
                 detail: "next action set on \(a.date.french) by \(a.user): \(a.note.prefix(60))"))
         }
-        let snoozed = scheduled.map { $0 > date } ?? false
+        // A next action scheduled later holds the policy's calls until that day, when they join the follow-up;
+        // a preventive call is never held past its item's due date.
+        let holdUntil = scheduled.flatMap { $0 > date ? $0 : nil }
 
-        // Policy steps, item by item: the latest triggered call step and written step of each item.
+        // Policy calls, item by item.
         var stepCalls: [String: (Policy.Step, [String], CalendarDate)] = [:]
-        var stepLetters: [String: (Policy.Step, [String], CalendarDate)] = [:]
-        for inv in items where !held.contains(inv.number) {
-            let open = book.openAmount(inv.number)
-            let isDisputed = disputed.contains(inv.number)
-            // Of the steps triggered and not yet done, the one furthest down the policy wins (escalation order):
-            // a formal notice replaces the courtesy reminder; once a step is done, a repeating one may come back.
-            var bestCall: (Policy.Step, CalendarDate)?, bestWritten: (Policy.Step, CalendarDate)?
-            for step in policy.steps where policy.step(step, appliesTo: open) {
-                guard let trigger = triggerDate(step, inv) else { continue }
-                if step.channel.isCall {
-                    if !calledSince(trigger) { bestCall = (step, trigger) }
-                } else if !digest.wrote(step: step.id, since: trigger) { bestWritten = (step, trigger) }
-            }
-            if let (step, trigger) = bestCall, !isDisputed, !snoozed {
-                stepCalls[step.id, default: (step, [], trigger)].1.append(inv.number)
-                stepCalls[step.id]!.2 = min(stepCalls[step.id]!.2, trigger)
-            }
-            if let (step, trigger) = bestWritten, !isDisputed {
-                stepLetters[step.id, default: (step, [], trigger)].1.append(inv.number)
-                stepLetters[step.id]!.2 = min(stepLetters[step.id]!.2, trigger)
-            }
+        for inv in dunnable {
+            guard let (step, since) = callDue(inv, lastCall: lastCall) else { continue }
+            if let h = holdUntil, !(step.relativeTo == .due && step.days < 0 && inv.dueDate < h) { continue }
+            stepCalls[step.id, default: (step, [], since)].1.append(inv.number)
+            stepCalls[step.id]!.2 = min(stepCalls[step.id]!.2, since)
         }
         for (step, numbers, since) in stepCalls.values.sorted(by: { $0.0.id < $1.0.id }) {
-            callReasons.append(.init(step: step.id, label: step.label, short: step.short, invoices: numbers, since: since,
-                detail: "\(numbers.count) item(s), step triggers \(step.days >= 0 ? "+" : "")\(step.days) days from \(step.relativeTo.rawValue) date"))
+            let again = step.relativeTo == .due && step.days >= 0 && (lastCall.map { $0 >= inv(numbers[0]).dueDate.adding(days: step.days) } ?? false)
+            callReasons.append(.init(step: step.id, label: again ? "\(step.label) (again every \(policy.callIntervalDays) d)" : step.label,
+                short: step.short, invoices: numbers, since: since,
+                detail: "\(numbers.count) item(s), " + (again ? "last call \(lastCall!.french), every \(policy.callIntervalDays) days until settled"
+                    : "step triggers \(step.days >= 0 ? "+" : "")\(step.days) days from \(step.relativeTo.rawValue) date")))
         }
 
-        // Money already received but not lettered: to apply before calling, or the call asks for paid invoices.
+        // Written actions, item by item, grouped in one letter per customer and day.
+        var written: [ItemDunning] = []
+        var reviews: [(String, CalendarDate)] = []
+        let wroteToday = digest.lastWritten.values.contains { $0 >= date }
+        for inv in dunnable {
+            if let action = book.writtenAction(on: inv, at: date) { written.append(action) }
+            else if let review = book.litigationReviewDate(of: inv), review <= date {
+                // Done only by a decision; back to amicable brings it back on the day the decision gave.
+                let decided = book.litigation(of: inv.number)
+                if decided.map({ $0.outcome == .amicable && ($0.reviewAgainOn ?? date) <= date }) ?? true {
+                    reviews.append((inv.number, max(review, decided?.reviewAgainOn ?? review)))
+                }
+            }
+        }
+        // Money received and not lettered: when it covers an item the letter would claim, lettering comes first.
         let credit = book.unallocatedCredit(of: customer.id)
-        if credit.isPositive, !items.isEmpty, !callReasons.isEmpty {
+        let creditCovers = credit.isPositive && written.contains { book.openAmount($0.invoice) <= credit }
+        if credit.isPositive, !items.isEmpty, !callReasons.isEmpty || creditCovers {
             callReasons.insert(.init(step: "on-account-credit", label: "On-account credit to letter", short: "Letter credit", invoices: [],
-                                     since: date, detail: "\(credit) received without a matching invoice: letter it before calling"), at: 0)
+                                     since: date, detail: "\(credit) received without a matching invoice: letter it before calling or writing"), at: 0)
+            if creditCovers { tier = min(tier, 1) }
         }
 
         let overdue = items.map { inv in inv.dueDate.days(until: date) }.max() ?? 0
-        let critical = items.contains { policy.criticalZoneDaysAfterIssue.from...policy.criticalZoneDaysAfterIssue.to ~= $0.issueDate.days(until: date) }
+        let critical = items.contains { $0.issueDate.days(until: date) >= policy.criticalZoneDaysAfterIssue.from }
         func stake(_ numbers: Set<String>) -> Money { numbers.reduce(Money.zero) { $0 + book.openAmount($1) } }
 
         var call: AgendaLine?
         if !callReasons.isEmpty {
             let numbers = Set(callReasons.flatMap(\.invoices))
+            let concerned = numbers.isEmpty ? Set(items.map(\.number)) : numbers
             call = AgendaLine(kind: .call, customerId: customer.id, customerName: customer.name, collector: book.assignedCollector(of: customer.id),
-                              channel: .phone, reasons: callReasons, amountAtStake: numbers.isEmpty ? book.openInvoices(of: customer.id).sum { book.openAmount($0.number) } : stake(numbers),
+                              channel: .phone, reasons: callReasons, amountAtStake: stake(concerned),
                               oldestDaysOverdue: overdue, contact: customer.contacts.first, tier: tier, critical: critical,
-                              age: callReasons.map { $0.since.days(until: date) }.max() ?? 0)
+                              age: callReasons.map { $0.since.days(until: date) }.max() ?? 0, score: score(concerned))
         }
-        let letters = stepLetters.values.sorted(by: { $0.0.id < $1.0.id }).map { step, numbers, since in
-            AgendaLine(kind: .written, customerId: customer.id, customerName: customer.name, collector: book.assignedCollector(of: customer.id),
-                       channel: step.channel,
-                       reasons: [.init(step: step.id, label: step.label, short: step.short, invoices: numbers, since: since,
-                                       detail: "one \(step.channel.label) listing \(numbers.count) item(s), template \(step.template)")],
-                       amountAtStake: stake(Set(numbers)), oldestDaysOverdue: overdue, contact: customer.contacts.first,
-                       tier: step.escalates ? 1 : 2, critical: critical, age: since.days(until: date))
+        var lines: [AgendaLine] = []
+        if !written.isEmpty && !wroteToday && !creditCovers {
+            // One letter: every item due for a written action, each at its own level, under the highest one's step.
+            let byStep = Dictionary(grouping: written, by: \.step.id)
+            let steps = byStep.values.map { $0[0] }.sorted { ($0.level, $0.step.days) > ($1.level, $1.step.days) }
+            let top = steps[0]
+            let numbers = Set(written.map(\.invoice))
+            lines.append(AgendaLine(kind: .written, customerId: customer.id, customerName: customer.name, collector: book.assignedCollector(of: customer.id),
+                channel: top.step.channel,
+                reasons: steps.map { first in
+                    let group = byStep[first.step.id]!
+                    return AgendaReason(step: first.step.id, label: first.step.label, short: first.step.short, invoices: group.map(\.invoice),
+                                        since: group.map(\.since).min()!,
+                                        detail: "level \(first.level): \(group.count) item(s)" + (first.level == 0 ? " not yet due" : ""))
+                },
+                amountAtStake: stake(numbers), oldestDaysOverdue: overdue, contact: customer.contacts.first,
+                tier: top.step.escalates ? 1 : 2, critical: critical, age: written.map { $0.since.days(until: date) }.max() ?? 0,
+                score: score(numbers)))
         }
-        return (call, letters)
+        if !reviews.isEmpty, let step = policy.litigationStep {
+            let numbers = reviews.map(\.0)
+            lines.append(AgendaLine(kind: .written, customerId: customer.id, customerName: customer.name, collector: book.assignedCollector(of: customer.id),
+                channel: .litigationReview,
+                reasons: [.init(step: step.id, label: step.label, short: step.short, invoices: numbers, since: reviews.map(\.1).min()!,
+                                detail: "\(numbers.count) item(s) at the top of the ladder: decide (agency, injunction, legal, write-off, amicable)")],
+                amountAtStake: stake(Set(numbers)), oldestDaysOverdue: overdue, contact: customer.contacts.first, tier: 1, critical: critical,
+                age: reviews.map { $0.1.days(until: date) }.max() ?? 0, score: score(Set(numbers))))
+        }
+        return (call, lines)
+    }
+
+    private func inv(_ n: String) -> Invoice { book.invoices[n]! }
+
+    /// The call due on an item: a preventive call before its due date (once, from its trigger), then after due the
+    /// overdue call step and every `callEveryDays` after the customer's last call, until the item is settled.
+    func callDue(_ inv: Invoice, lastCall: CalendarDate?) -> (Policy.Step, CalendarDate)? {
+        let open = book.openAmount(inv.number)
+        func calledSince(_ d: CalendarDate) -> Bool { lastCall.map { $0 >= d } ?? false }
+        if date <= inv.dueDate {
+            for step in policy.preventiveCallSteps where policy.step(step, appliesTo: open) {
+                let trigger = inv.dueDate.adding(days: step.days)
+                if trigger <= date && !calledSince(trigger) { return (step, trigger) }
+            }
+            return nil
+        }
+        var best: (Policy.Step, CalendarDate)?
+        for step in policy.overdueCallSteps where policy.step(step, appliesTo: open) {
+            guard let first = AgendaRules.triggerDate(step, inv, at: date) else { continue }
+            // Called since the step triggered: it comes back `callEveryDays` after that call.
+            let since = calledSince(first) ? lastCall!.adding(days: policy.callIntervalDays) : first
+            guard since <= date else { continue }
+            if best.map({ since < $0.1 }) ?? true { best = (step, since) }
+        }
+        return best
+    }
+
+    /// Calls and letters are ranked by what they are about: the sum over their items of the open amount times
+    /// (30 + days overdue) / 30 (a month late counts double; items not yet due count once), times the payer
+    /// profile's factor (100 + average days late, 0 to 60) / 100: a customer who pays 30 days late weighs 1.3.
+    func score(_ numbers: Set<String>) -> Int64 {
+        var weighted = Money.zero
+        for n in numbers {
+            guard let inv = book.invoices[n] else { continue }
+            let late = Int64(max(0, inv.dueDate.days(until: date)))
+            weighted += book.openAmount(n).scaled(by: 30 + late, over: 30)
+        }
+        let profile = book.payerProfile(of: customer.id, asOf: date)?.averageDaysLate ?? 0
+        return weighted.scaled(by: 100 + Int64(min(60, max(0, profile))), over: 100).cents
     }
 
     /// The date the step last fell due for this item on or before `date`, or nil if it does not apply yet
     /// (or no longer: steps before the due date end on the due date).
-    func triggerDate(_ step: Policy.Step, _ inv: Invoice) -> CalendarDate? {
+    static func triggerDate(_ step: Policy.Step, _ inv: Invoice, at date: CalendarDate) -> CalendarDate? {
         let anchor = step.relativeTo == .issue ? inv.issueDate : inv.dueDate
         let first = anchor.adding(days: step.days)
         guard first <= date else { return nil }
@@ -235,5 +303,4 @@ struct AgendaRules {
         guard let every = step.repeatEveryDays else { return first }
         return first.adding(days: (first.days(until: date) / every) * every)
     }
-
 }

@@ -9,7 +9,7 @@ public struct Book: Sendable {
     /// The sender of letters and e-mails (set by `relance init` and `relance company set`).
     public internal(set) var company: CompanyProfile?
     public internal(set) var settings = StoreSettings()
-    public private(set) var invoices: [String: Invoice] = [:]
+    public internal(set) var invoices: [String: Invoice] = [:]
     public private(set) var invoicesByCustomer: [String: [String]] = [:]
     public private(set) var payments: [String: Payment] = [:]
     public private(set) var paymentsByCustomer: [String: [String]] = [:]
@@ -26,6 +26,9 @@ public struct Book: Sendable {
     /// What the agenda needs from each customer's whole history.
     public private(set) var digests: [String: ActivityDigest] = [:]
     public private(set) var waivers: [String: LateFeeWaiver] = [:]
+    public internal(set) var litigations: [String: LitigationDecision] = [:]
+    /// The latest decision on each invoice.
+    public internal(set) var litigationByInvoice: [String: String] = [:]
     /// Dated settlements (payment allocations and credit notes) per invoice, for as-of computations.
     public private(set) var settlementsByInvoice: [String: [Settlement]] = [:]
     /// Current settled total per invoice (sum of `settlementsByInvoice`), kept for speed.
@@ -55,7 +58,7 @@ public struct Book: Sendable {
 
     /// A dated reduction of an invoice's open amount.
     public struct Settlement: Sendable, Equatable {
-        public enum Kind: Sendable, Equatable { case payment(String), creditNote(String) }
+        public enum Kind: Sendable, Equatable { case payment(String), creditNote(String), writeOff(String) }
         public var date: CalendarDate
         public var amount: Money
         public var kind: Kind
@@ -140,6 +143,11 @@ public struct Book: Sendable {
     }
     mutating func setUser(_ u: User) { users[u.id] = u }
     mutating func insertInvoice(_ i: Invoice) {
+        var i = i
+        // An invoice sent again without its dunning state (a re-import, an edit) keeps the one it has.
+        if i.dunningLevel == nil && i.lastDunned == nil, let old = invoices[i.number] {
+            i.dunningLevel = old.dunningLevel; i.lastDunned = old.lastDunned
+        }
         if let old = invoices[i.number] {
             if old.customerId != i.customerId { invoicesByCustomer[old.customerId]?.removeAll { $0 == i.number } }
             else { invoices[i.number] = i; return }
@@ -160,13 +168,14 @@ public struct Book: Sendable {
         creditNotes[n.id] = n
         settle(n.invoice, Settlement(date: n.date, amount: n.amount, kind: .creditNote(n.id)))
     }
-    private mutating func settle(_ invoice: String, _ s: Settlement) {
+    mutating func settle(_ invoice: String, _ s: Settlement) {
         settlementsByInvoice[invoice, default: []].append(s)
         settledTotal[invoice, default: .zero] += s.amount
     }
     mutating func appendActivity(_ a: Activity) {
         activitiesByCustomer[a.customerId, default: []].append(a)
         digests[a.customerId, default: ActivityDigest()].add(a)
+        recordDunning(a)   // idempotent: a snapshot's levels and a replayed letter agree
     }
 
     /// Sets a customer's digest as a store saved it (the activities themselves stay on disk).

@@ -76,6 +76,8 @@ extension Book {
             guard invoices[w.invoice] != nil else { throw DomainError("unknown invoice \(w.invoice)") }
             guard !w.reason.trimmed.isEmpty else { throw DomainError("say why the late fees are waived") }
             setWaiver(w)
+        case .decideLitigation(let d):
+            try applyLitigation(d)
         case .batch(let changes):
             var copy = self
             for (i, c) in changes.enumerated() {

@@ -12,14 +12,15 @@ public enum BookRecord: Codable, Sendable, Equatable {
     case plan(PaymentPlan)
     case waiver(LateFeeWaiver)
     case activity(Activity)
+    case litigation(LitigationDecision)
 
-    private enum Key: String, CodingKey { case settings, company, user, customer, invoice, payment, creditNote, dispute, promise, plan, waiver, activity }
+    private enum Key: String, CodingKey { case settings, company, user, customer, invoice, payment, creditNote, dispute, promise, plan, waiver, activity, litigation }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: Key.self)
         guard let key = c.allKeys.first, c.allKeys.count == 1 else {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription:
-                "a record has exactly one of the keys settings, company, user, customer, invoice, payment, creditNote, dispute, promise, plan, waiver, activity"))
+                "a record has exactly one of the keys settings, company, user, customer, invoice, payment, creditNote, dispute, promise, plan, waiver, activity, litigation"))
         }
         switch key {
         case .settings: self = .settings(try c.decode(StoreSettings.self, forKey: key))
@@ -34,6 +35,7 @@ public enum BookRecord: Codable, Sendable, Equatable {
         case .plan: self = .plan(try c.decode(PaymentPlan.self, forKey: key))
         case .waiver: self = .waiver(try c.decode(LateFeeWaiver.self, forKey: key))
         case .activity: self = .activity(try c.decode(Activity.self, forKey: key))
+        case .litigation: self = .litigation(try c.decode(LitigationDecision.self, forKey: key))
         }
     }
 
@@ -52,6 +54,7 @@ public enum BookRecord: Codable, Sendable, Equatable {
         case .plan(let v): try c.encode(v, forKey: .plan)
         case .waiver(let v): try c.encode(v, forKey: .waiver)
         case .activity(let v): try c.encode(v, forKey: .activity)
+        case .litigation(let v): try c.encode(v, forKey: .litigation)
         }
     }
 }
@@ -77,6 +80,7 @@ extension Book {
             out += plans(of: id).map { .plan($0) }
         }
         out += waivers.keys.sorted().map { .waiver(waivers[$0]!) }
+        out += litigationDecisions.map { .litigation($0) }
         if includingActivities { for id in customerOrder { out += activities(of: id).map { .activity($0) } } }
         return out
     }
@@ -112,6 +116,7 @@ extension Book {
         case .plan(let p): try needCustomer(p.customerId); for n in p.invoices { try needInvoice(n) }; setPlan(p)
         case .waiver(let w): try needInvoice(w.invoice); setWaiver(w)
         case .activity(let a): try needCustomer(a.customerId); appendActivity(a)
+        case .litigation(let d): try applyLitigation(d)
         }
     }
 

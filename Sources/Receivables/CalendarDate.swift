@@ -86,6 +86,15 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
         return Self.digits(d, 2) + "/" + Self.digits(m, 2) + "/" + Self.digits(y, 4)
     }
 
+    /// `23 November 2026`, the English letters' form.
+    public var english: String {
+        let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+        return "\(day) \(months[month - 1]) \(year)"
+    }
+
+    /// The display form of a letter's language ("fr": `23/11/2026`, "en": `23 November 2026`).
+    public func formatted(language: String) -> String { language == "en" ? english : french }
+
     /// Short display form `DD/MM/YY` for narrow table columns.
     public var short: String {
         let (y, m, d) = components

@@ -22,6 +22,8 @@ public enum Change: Codable, Sendable, Equatable {
     case createPlan(plan: PaymentPlan)
     case cancelPlan(id: String)
     case waiveLateFees(waiver: LateFeeWaiver)
+    /// A litigation review's outcome for some of a customer's items.
+    case decideLitigation(decision: LitigationDecision)
     /// Several changes applied all together or not at all (an import file).
     case batch(changes: [Change])
 
@@ -43,6 +45,7 @@ public enum Change: Codable, Sendable, Equatable {
         case .createPlan(let p): "plan \(p.id)"
         case .cancelPlan(let id): "cancel plan \(id)"
         case .waiveLateFees(let w): "waive late fees \(w.invoice)"
+        case .decideLitigation(let d): "litigation \(d.customerId): \(d.outcome.short)"
         case .batch(let cs): "batch of \(cs.count) changes"
         }
     }

@@ -15,15 +15,23 @@ public struct Customer: Codable, Sendable, Equatable, Identifiable {
     public var creditLimit: Money?
     /// Orders held by a supervisor decision (see the `blocked` report for the computed suggestion).
     public var orderBlocked: Bool
+    /// The language of the customer's letters: "fr" (nil) or "en".
+    public var language: String?
+    /// A contractual late-interest rate (annual percent, "9.5"), replacing the legal rate when set.
+    public var interestRatePercent: String?
+
+    public static let languages = ["fr", "en"]
+    public var letterLanguage: String { language ?? "fr" }
 
     public init(id: String, name: String, siren: String? = nil, billingAddress: Address? = nil,
                 deliverySites: [Address] = [], contacts: [Contact] = [], collector: String? = nil,
                 salesperson: String? = nil, paymentTermsDays: Int = 30, creditLimit: Money? = nil,
-                orderBlocked: Bool = false) {
+                orderBlocked: Bool = false, language: String? = nil, interestRatePercent: String? = nil) {
         self.id = id; self.name = name; self.siren = siren; self.billingAddress = billingAddress
         self.deliverySites = deliverySites; self.contacts = contacts; self.collector = collector
         self.salesperson = salesperson; self.paymentTermsDays = paymentTermsDays
         self.creditLimit = creditLimit; self.orderBlocked = orderBlocked
+        self.language = language; self.interestRatePercent = interestRatePercent
     }
 }
 

@@ -50,6 +50,13 @@ extension Book {
             guard i.amount.isWithinLimit else { throw DomainError("invoice \(i.number): \(i.amount) is above the limit of \(Money.limit)") }
             try checkDate(i.issueDate, what: "invoice \(i.number): issue date")
             try checkDate(i.dueDate, what: "invoice \(i.number): due date")
+            if let l = i.dunningLevel, !(0...policy.ladder.count).contains(l) {
+                throw DomainError("invoice \(i.number): dunning level \(l) is not one of the policy's levels 0-\(policy.ladder.count) (\(policy.ladder.map(\.id).joined(separator: ", ")))")
+            }
+            if let d = i.lastDunned {
+                try checkDate(d, what: "invoice \(i.number): last dunned")
+                guard d >= i.issueDate else { throw DomainError("invoice \(i.number): last dunned \(d.french) is before its issue date") }
+            }
         case .makePromise(let p, let supersedes):
             // Commitments never contradict each other: a promise on invoices that already carry an open one
             // replaces it only when the person saw it (the form names it in `supersedes`).
@@ -77,6 +84,20 @@ extension Book {
             if let f = d.followUpDate { try checkHorizon(f, from: d.openedOn, what: "the follow-up date") }
         case .updateDispute(let u):
             if let f = u.followUpDate { try checkHorizon(f, from: u.date, what: "the follow-up date") }
+        case .decideLitigation(let d):
+            try checkText([d.reason], what: "the decision's reason")
+            try checkDate(d.date, what: "the decision")
+            if d.outcome == .writeOff, users[d.user]?.role != .supervisor {
+                throw DomainError("only a supervisor writes items off (\(d.user) is \(users[d.user]?.role.rawValue ?? "not a user"))")
+            }
+            if d.outcome == .amicable {
+                guard let r = d.reviewAgainOn else { throw DomainError("back to amicable follow-up needs the date of the next review") }
+                guard r > d.date else { throw DomainError("the next review must come after the decision") }
+                try checkHorizon(r, from: d.date, what: "the next review")
+            }
+            for n in d.invoices where isInLitigation(n) {
+                throw DomainError("invoice \(n) is already \(litigation(of: n)!.outcome.label) since \(litigation(of: n)!.date.french)")
+            }
         case .recordPayment(let p):
             guard p.amount.isWithinLimit else { throw DomainError("payment \(p.id): \(p.amount) is above the limit of \(Money.limit)") }
             try checkDate(p.date, what: "payment \(p.id)")

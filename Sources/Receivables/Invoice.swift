@@ -8,13 +8,21 @@ public struct Invoice: Codable, Sendable, Equatable, Identifiable {
     public var amount: Money
     public var poNumber: String?
     public var deliverySite: String?
+    /// The item's written dunning level (issue 10): 0 = no written action yet, or only courtesy letters before its
+    /// due date; 1 = the first written reminder after due; then each later written step of the policy's ladder.
+    /// Kept with the item (the agenda reads it at start-up; the history stays on disk). Nil reads as 0.
+    public var dunningLevel: Int?
+    /// The day of the item's last written action (any level): the next one waits the policy's minimum interval.
+    public var lastDunned: CalendarDate?
 
     public var id: String { number }
+    public var level: Int { dunningLevel ?? 0 }
 
     public init(number: String, customerId: String, issueDate: CalendarDate, dueDate: CalendarDate,
-                amount: Money, poNumber: String? = nil, deliverySite: String? = nil) {
+                amount: Money, poNumber: String? = nil, deliverySite: String? = nil, dunningLevel: Int? = nil, lastDunned: CalendarDate? = nil) {
         self.number = number; self.customerId = customerId; self.issueDate = issueDate
         self.dueDate = dueDate; self.amount = amount; self.poNumber = poNumber; self.deliverySite = deliverySite
+        self.dunningLevel = dunningLevel; self.lastDunned = lastDunned
     }
 }
 

@@ -85,6 +85,22 @@ public struct Money: Hashable, Comparable, Sendable, Codable, CustomStringConver
 
     public var description: String { formatted }
 
+    /// English display form `€21,771.07`.
+    public var formattedEnglish: String {
+        let a = cents.magnitude
+        let whole = String(a / 100)
+        var grouped = ""
+        for (i, ch) in whole.enumerated() {
+            if i > 0 && (whole.count - i) % 3 == 0 { grouped.append(",") }
+            grouped.append(ch)
+        }
+        let frac = a % 100
+        return (cents < 0 ? "-" : "") + "€" + grouped + "." + (frac < 10 ? "0" : "") + String(frac)
+    }
+
+    /// The display form of a letter's language ("fr" or "en").
+    public func formatted(language: String) -> String { language == "en" ? formattedEnglish : formatted }
+
     /// Parses what a user types: `1234.56`, `1 234,56`, `1234,56`, `1234`, with an optional `€`.
     public static func parse(_ input: String) throws(InputError) -> Money {
         // The canonical form (every export's) needs none of the work below: a million-row import is mostly it.

@@ -15,8 +15,9 @@ public struct Policy: Codable, Sendable, Equatable {
     /// Days overdue after which the `blocked` report suggests holding the customer's orders.
     public var blockOrdersAfterDaysOverdue: Int
     public var downPaymentPercent: PercentRange
-    /// Annual late-interest rate in percent (default: ECB refinancing rate + 10 points).
-    public var lateInterestAnnualRatePercent: String
+    /// Older policies' single late-interest rate: no longer used (the rate changes each half-year; see
+    /// `interestRates`). Kept so that a store's own policy.json keeps opening.
+    public var lateInterestAnnualRatePercent: String?
     public var ecbRefinancingRatePercent: String?
     public var fixedRecoveryIndemnity: Money
     public var steps: [Step]
@@ -26,7 +27,18 @@ public struct Policy: Codable, Sendable, Equatable {
     /// The longest payment plan, from its creation to its last instalment (default 36 months).
     public var paymentPlanMaxMonths: Int?
 
+    /// Days at least between two written actions on one item (default 10): a level never follows the previous
+    /// one the next day.
+    public var minDaysBetweenLetters: Int?
+    /// Large overdue items come back for a call every this many days after the last call (default 14).
+    public var callEveryDays: Int?
+    /// The legal late-interest rate by half-year (France: the ECB main refinancing rate in force on 1 January or
+    /// 1 July, plus 10 points), kept by hand; see `LateInterest`.
+    public var interestRates: [HalfYearRate]?
+
     public var futureHorizonMonths: Int { futureDateHorizonMonths ?? 12 }
+    public var minLetterIntervalDays: Int { max(1, minDaysBetweenLetters ?? 10) }
+    public var callIntervalDays: Int { max(1, callEveryDays ?? 14) }
     public var maxPlanMonths: Int { paymentPlanMaxMonths ?? 36 }
 
     public struct DayRange: Codable, Sendable, Equatable { public var from: Int; public var to: Int }
@@ -70,10 +82,8 @@ public struct Policy: Codable, Sendable, Equatable {
         public var below: String?
     }
 
-    /// The late-interest rate as an exact fraction: basis points (12.15 % = 1215).
-    public var lateInterestBasisPoints: Int64 {
-        (try? Money.parse(lateInterestAnnualRatePercent).cents) ?? 0
-    }
+    /// The half-year table in force: the policy's own, else the one shipped with Relance.
+    public var rateTable: [HalfYearRate] { interestRates ?? Policy.standard.interestRates ?? [] }
 
     func resolve(_ ref: String) -> Money? {
         ref == "threshold" ? largeItemThreshold : Money.parseCanonical(ref)
@@ -92,7 +102,12 @@ public struct Policy: Codable, Sendable, Equatable {
         if graceDays < 0 { out.append("graceDays must be 0 or more") }
         if !largeItemThreshold.isPositive { out.append("largeItemThreshold must be above zero") }
         if downPaymentPercent.min > downPaymentPercent.max { out.append("downPaymentPercent.min is above max") }
-        if (try? Money.parse(lateInterestAnnualRatePercent)) == nil { out.append("lateInterestAnnualRatePercent is not a number") }
+        if let d = minDaysBetweenLetters, d < 1 { out.append("minDaysBetweenLetters must be 1 or more") }
+        if let d = callEveryDays, d < 1 { out.append("callEveryDays must be 1 or more") }
+        for r in interestRates ?? [] {
+            if !(r.half == 1 || r.half == 2) { out.append("interestRates: half must be 1 (January-June) or 2 (July-December), not \(r.half)") }
+            if (try? Money.parse(r.ecbPercent)) == nil { out.append("interestRates \(r.year) H\(r.half): ecbPercent '\(r.ecbPercent)' is not a number") }
+        }
         var seen = Set<String>()
         for s in steps {
             if !seen.insert(s.id).inserted { out.append("step id '\(s.id)' appears twice") }

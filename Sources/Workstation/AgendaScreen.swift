@@ -61,12 +61,18 @@ public struct AgendaScreen: Screen {
             }
             if let refusal = session.moneyRefusal { return .status(.error(refusal)) }
             let line = lines[cursor]
-            let reason = line.reasons[0]
+            if line.channel == .litigationReview {
+                return .status(.error("A litigation review is a decision: open the account (Enter) and press L"))
+            }
+            // One activity per step of the letter: each item moves to its own level.
+            let stamp = Timestamp.now()
+            let changes: [Change] = line.reasons.map { reason in
+                .logActivity(activity: Activity(id: newId("ACT"), at: stamp, date: session.today, user: session.user.id, customerId: line.customerId,
+                    invoices: reason.invoices, channel: line.channel.activityChannel,
+                    note: "\(reason.label): \(reason.invoices.joined(separator: ", "))", step: reason.step))
+            }
             do {
-                try session.store.commit(user: session.user.id, .logActivity(activity: Activity(
-                    id: newId("ACT"), at: Timestamp.now(), date: session.today, user: session.user.id, customerId: line.customerId,
-                    invoices: reason.invoices, channel: line.channel.activityChannel, note: "\(reason.label): \(reason.invoices.count) item(s)",
-                    step: reason.step)))
+                try session.store.commit(user: session.user.id, changes.count == 1 ? changes[0] : .batch(changes: changes))
                 return .status(.info("Saved: \(line.channel.label) to \(line.customerName) recorded as sent"))
             } catch { return .status(.error("Not saved: \(error)")) }
         default: break

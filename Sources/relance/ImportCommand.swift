@@ -9,8 +9,8 @@ struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "import",
         abstract: "Import customers, invoices, payments or users from CSV (all-or-nothing, idempotent; supervisors only).",
         discussion: """
-        customers: id,name,siren,collector,salesperson,credit_limit,payment_terms_days,contact_name,contact_phone,contact_email
-        invoices:  number,customer_id,issue_date,due_date,amount,currency,po_number
+        customers: id,name,siren,collector,salesperson,credit_limit,payment_terms_days,contact_name,contact_phone,contact_email,language,interest_rate
+        invoices:  number,customer_id,issue_date,due_date,amount,currency,po_number,dunning_level,last_dunned
         payments:  date,customer_id,amount,reference,invoice_number
         users:     id,name,role,login,email
         Headers in any order, any case; `,` or `;`; amounts 1234.56 or 1 234,56; dates 2026-11-23 or 23/11/2026.

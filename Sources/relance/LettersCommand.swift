@@ -4,10 +4,17 @@ import Foundation
 import Interchange
 import Receivables
 
-/// `relance letters`: the written reminders of an agenda as letters, optionally recorded as sent.
+/// `relance letters`: the day's letters (one per customer), optionally recorded as sent.
 struct LettersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "letters",
-        abstract: "Write the agenda's reminder letters (one per customer and step) as text files.")
+        abstract: "Write the day's letters (one per customer, each item at its own dunning level) as text files.",
+        discussion: """
+        Templates are Mustache files: Resources/templates/<step template>.<fr|en>.mustache, or your own with \
+        --templates DIR (same names; docs/LETTERS.md lists the values they see). With --mark-sent the letters are \
+        chosen and recorded under the store's lock: two runs at once never send a letter twice.
+        """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
 
     @OptionGroup var options: StoreOptions
     @OptionGroup var which: AgendaOptions
@@ -15,11 +22,19 @@ struct LettersCommand: ParsableCommand {
     @Option(help: "Directory to write the letters to (created if needed).")
     var out: String
 
-    @Flag(help: "Record each letter as sent in the account's history (they leave the agenda).")
+    @Flag(help: "Record each letter as sent in the account's history (the items move to their new level).")
     var markSent = false
+
+    @Option(help: "A folder of your own templates, used before the bundled ones.")
+    var templates: String?
+
+    @Option(help: "text (a summary line) or json (each letter, its step, language and items with their level).")
+    var format: Format = .text
 
     @Option(help: "Who you are (only yourself). Marking sent is for the account's collector or a supervisor.")
     var user: String?
+
+    struct NothingToSend: Error {}
 
     func run() throws {
         let store = try openStore(options.store, readOnly: !markSent)
@@ -34,25 +49,61 @@ struct LettersCommand: ParsableCommand {
             }
             which.collector = me.id
         }
-        let agenda = which.agenda(store.book)
-        let day = agenda.date
-        let letters: [LetterWriter.Letter]
-        do { letters = try LetterWriter.letters(for: agenda, book: store.book) } catch {
-            warn("\(error)")
-            throw ExitCode(1)
-        }
+        let source = LetterWriter.templates(in: templates)
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         // Each letter is a new file renamed into place: a link planted in a shared folder is never written through.
-        for l in letters { try SafeFile.write(Data(l.text.utf8), to: out + "/" + l.fileName) }
-        if markSent && !letters.isEmpty {
-            try store.commit(user: me.id, .batch(changes: letters.map { l in
-                .logActivity(activity: Activity(id: "LTR-\(day.iso)-\(l.line.customerId)-\(l.line.reasons[0].step)", at: Timestamp.now(), date: day,
-                                                user: me.id, customerId: l.line.customerId, invoices: l.line.reasons[0].invoices,
-                                                channel: l.line.channel.activityChannel, note: "\(l.line.reasons[0].label): \(l.fileName)",
-                                                step: l.line.reasons[0].step))
-            }))
+        func write(_ letters: [LetterWriter.Letter]) throws {
+            for l in letters { try SafeFile.write(Data(l.text.utf8), to: out + "/" + l.fileName) }
         }
-        say("\(letters.count) letter\(letters.count == 1 ? "" : "s") written to \(out)\(markSent ? " and recorded as sent" : "")")
+        var letters: [LetterWriter.Letter] = []
+        do {
+            if markSent {
+                // Chosen and recorded in one change under the lock: a second run at the same moment sees these
+                // letters recorded (one letter per customer and day) and finds nothing left to send.
+                do {
+                    try store.commit(user: me.id) { book in
+                        let agenda = which.agenda(book)
+                        letters = try LetterWriter.letters(for: agenda, book: book, template: source)
+                        guard !letters.isEmpty else { throw NothingToSend() }
+                        try write(letters)
+                        let stamp = Timestamp.now()
+                        return .batch(changes: letters.flatMap { $0.activities(user: me.id, date: agenda.date, at: stamp) }.map { .logActivity(activity: $0) })
+                    }
+                } catch is NothingToSend { letters = [] }
+            } else {
+                letters = try LetterWriter.letters(for: which.agenda(store.book), book: store.book, template: source)
+                try write(letters)
+            }
+        } catch let e as DomainError {
+            warn(e.message)
+            throw ExitCode(1)
+        }
+        switch format {
+        case .text:
+            say("\(letters.count) letter\(letters.count == 1 ? "" : "s") written to \(out)\(markSent ? " and recorded as sent" : "")")
+        case .json:
+            print(LettersJSON.render(letters))   // exact (JSON escapes what must be), like agenda --format json
+        }
         if markSent { store.maintain() }
+    }
+}
+
+/// `letters --format json`: `{"letters":[{"customer_id","file","step","channel","language","invoices":[{"number","level"}]}]}`.
+enum LettersJSON {
+    struct Output: Encodable { var letters: [Letter] }
+    struct Letter: Encodable {
+        var customer_id: String, file: String, step: String, channel: String, language: String, invoices: [Item]
+    }
+    struct Item: Encodable { var number: String; var level: Int }
+
+    static func render(_ letters: [LetterWriter.Letter]) -> String {
+        let out = Output(letters: letters.map { l in
+            Letter(customer_id: l.line.customerId, file: l.fileName, step: l.step,
+                   channel: l.line.channel == .formalNotice ? "formal-notice" : "letter", language: l.language,
+                   invoices: l.items.map { Item(number: $0.number, level: $0.level) })
+        })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(out)) ?? Data("{\"letters\":[]}".utf8), as: UTF8.self)
     }
 }

@@ -11,8 +11,15 @@ import TestSupport
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Fixtures/stores").path
 
+    /// figures.py on every fixture: the dunning levels (schema 5 keeps them with the invoices; before, figures.py
+    /// follows the letters in the history with the default ladder, as the migration does in Swift).
+    static let levels = "F26-000009=2@2026-11-23 F26-000010=1@2026-11-23 F26-000011=0@2026-11-23 F26-000029=1@2026-11-23 F26-000075=0@2026-11-23 F26-000092=0@2026-11-23 F26-000104=2@2026-11-23 F26-000106=2@2026-11-23 F26-000107=1@2026-11-23 F26-000108=0@2026-11-23 F26-000109=0@2026-11-23 F26-000119=2@2026-11-23 F26-000121=1@2026-11-23"
+
     /// figures.py on every fixture: customers 8 invoices 79 payments 47 activities 15 seq 2 open_cents 22029759
     func expectFigures(_ store: JSONFileStore, _ label: String) {
+        let levels = store.book.invoices.values.filter { $0.dunningLevel != nil || $0.lastDunned != nil }.sorted { $0.number < $1.number }
+            .map { "\($0.number)=\($0.level)@\($0.lastDunned?.iso ?? "None")" }.joined(separator: " ")
+        #expect(levels == Self.levels, "\(label)")
         let book = store.book
         #expect(book.customers.count == 8, "\(label)")
         #expect(book.invoices.count == 79, "\(label)")
@@ -28,13 +35,20 @@ import TestSupport
         return target
     }
 
+    /// After migration the levels are in the invoices themselves, as figures.py reads them.
+    func expectLevelsKept(_ store: JSONFileStore) {
+        let levels = store.book.invoices.values.filter { $0.dunningLevel != nil || $0.lastDunned != nil }.sorted { $0.number < $1.number }
+            .map { "\($0.number)=\($0.level)@\($0.lastDunned?.iso ?? "None")" }.joined(separator: " ")
+        #expect(levels == Self.levels)
+    }
+
     @Test func everySchemaUpToTheCurrentOneHasAFixture() {
         for v in 1...currentSchemaVersion {
             #expect(FileManager.default.fileExists(atPath: Self.fixtures + "/schema-\(v)/snapshot.jsonl"), "no fixture for schema \(v)")
         }
     }
 
-    @Test(arguments: [1, 2, 3, 4])
+    @Test(arguments: [1, 2, 3, 4, 5])
     func aFixtureLoadsWithItsFiguresAndOpeningChangesNothing(schema: Int) throws {
         let dir = TempDirectory("fixture"); defer { dir.remove() }
         let path = try copy(schema, dir)
@@ -51,7 +65,7 @@ import TestSupport
         #expect(readOnly.book.settings.demo == (schema >= 4))   // schema 4 marks demo stores
     }
 
-    @Test(arguments: [1, 2, 3])
+    @Test(arguments: [1, 2, 3, 4])
     func anOlderFixtureMigratesOnTheFirstWriteKeepingTheOriginals(schema: Int) throws {
         let dir = TempDirectory("fixture-mig"); defer { dir.remove() }
         let path = try copy(schema, dir)
@@ -67,6 +81,7 @@ import TestSupport
         #expect(reopened.seq == 3)
         #expect(try reopened.history(of: "C0001").last?.note == "après migration")
         #expect(StoreCheck.run(directory: path).ok)
+        expectLevelsKept(reopened)
         let folder = try #require(try FileManager.default.contentsOfDirectory(atPath: path + "/backups").first { $0.hasPrefix("schema-\(schema)-") })
         #expect(FileManager.default.contents(atPath: path + "/backups/\(folder)/snapshot.jsonl") == original["snapshot.jsonl"])
         #expect(FileManager.default.contents(atPath: path + "/backups/\(folder)/journal.jsonl") != nil)

@@ -4,30 +4,97 @@ import TestSupport
 @testable import Interchange
 @testable import Receivables
 
+/// Letters (issue 10): one per customer and day, each item at its own level, the law's figures worked out by hand.
 @Suite struct LetterTests {
-    @Test func oneLetterPerCustomerAndStepWithItsItemsTotalAndLateFees() throws {
+    /// C1 owes F1 300,00 (due 20/10), F2 200,00 (due 21/10), F3 150,00 (due 20/09); no letter was ever sent.
+    func book() throws -> Book {
         var book = Fixtures.book(invoices: [("F1", "2026-08-01", "2026-10-20", "300.00"), ("F2", "2026-08-15", "2026-10-21", "200.00"),
                                             ("F3", "2026-07-01", "2026-09-20", "150.00")])
         try book.apply(.upsertCustomer(customer: Customer(id: "C1", name: "Société Générale de Chaudronnerie",
             billingAddress: Address(street: "12 rue Pasteur", postalCode: "69002", city: "Lyon"),
             contacts: [Contact(name: "Hélène Martin")], collector: "amelie")))
-        let agenda = Agenda(book: book, date: Fixtures.date("2026-11-23"), collector: "amelie")
-        #expect(Set(agenda.written.map { $0.reasons[0].step }) == ["formal-notice", "litigation-review"])
-        let letters = try LetterWriter.letters(for: agenda, book: book)
-        #expect(letters.map(\.fileName) == ["2026-11-23-C1-formal-notice.txt"])     // the litigation review is internal
-        let text = letters[0].text
-        #expect(text.hasPrefix("Société Générale de Chaudronnerie\n12 rue Pasteur\n69002 Lyon\nÀ l'attention de Hélène Martin"))
-        #expect(text.contains("MISE EN DEMEURE"))
-        #expect(text.contains("Facture F1 du 01/08/2026, échéance 20/10/2026 : 300,00 €"))
-        #expect(text.contains("Total dû : 500,00 €"))
-        #expect(text.contains("Indemnités forfaitaires de recouvrement (art. L441-10 du Code de commerce) : 80,00 €"))
-        #expect(text.contains("Amélie Rousseau"))
-        #expect(!text.contains("{{"))
+        try book.apply(.setCompany(company: CompanyProfile(legalName: "Aciers Dupré SAS", siren: "552100554", street: "3 quai Perrache",
+            postalCode: "69002", city: "Lyon", phone: "04 78 00 00 00", email: "compta@dupre.fr", iban: "FR76 3000 4000 0500 0012 3456 789",
+            bic: "BNPAFRPP", signatory: "Hélène Dupré, responsable du recouvrement")))
+        return book
     }
 
-    @Test func aMissingTemplateIsNamed() {
-        let book = Fixtures.book(invoices: [("F1", "2026-08-01", "2026-10-20", "300.00")])
-        let agenda = Agenda(book: book, date: Fixtures.date("2026-11-23"), collector: nil)
-        #expect(throws: DomainError.self) { try LetterWriter.letters(for: agenda, book: book, language: "de") }
+    @Test func theFirstLetterIsTheFirstReminderWhateverTheLatenessThenTheFormalNoticeStatesAndAsksForTheTotal() throws {
+        var book = try book()
+        let day1 = Fixtures.date("2026-11-23")
+        let agenda = Agenda(book: book, date: day1, collector: "amelie")
+        // F3 is 64 days late, yet nothing was ever sent: level 1 for all three, in one letter (audit: C0097, C0002).
+        #expect(agenda.written.map(\.channel) == [.letter])
+        #expect(agenda.written[0].reasons.map(\.step) == ["reminder-after-due"])
+        let letters = try LetterWriter.letters(for: agenda, book: book)
+        #expect(letters.map(\.fileName) == ["2026-11-23-C1.txt"])
+        #expect(letters[0].items.map(\.level) == [1, 1, 1])
+        let text = letters[0].text
+        #expect(text.hasPrefix("Aciers Dupré SAS\n3 quai Perrache\n69002 Lyon\nTél. 04 78 00 00 00 · compta@dupre.fr\nSIREN 552100554\n"))
+        #expect(text.contains("À l'attention d'Hélène Martin"))          // elision, not "de Hélène"
+        #expect(text.contains("Facture F1 du 01/08/2026, échue le 20/10/2026 (34 j) : 300,00 €"))
+        #expect(text.contains("Total restant dû : 650,00 €"))
+        // Interest at 2.15 + 10 = 12.15 % for 2026 H2, per item rounded half-up:
+        // F1 30000 x 1215 x 34 / 3,650,000 = 339.53 -> 3,40; F2 20000 x 1215 x 33 / 3,650,000 = 219.70 -> 2,20;
+        // F3 15000 x 1215 x 64 / 3,650,000 = 319.56 -> 3,20; total 8,80. Indemnities 3 x 40 = 120,00.
+        #expect(text.contains("(à ce jour : indemnités 120,00 €, pénalités 8,80 €)"))
+        #expect(text.contains("IBAN FR76 3000 4000 0500 0012 3456 789 · BIC BNPAFRPP"))
+        #expect(text.contains("salutations distinguées.\n\nHélène Dupré, responsable du recouvrement"))
+        #expect(!text.contains("{{") && !text.contains("MISE EN DEMEURE"))
+        for a in letters[0].activities(user: "amelie", date: day1, at: "t") { try book.applyNew(.logActivity(activity: a)) }
+        #expect(book.invoices.values.map(\.level) == [1, 1, 1])
+
+        // The formal notice waits the minimum interval (10 days) after the reminder: nothing on 02/12, all on 03/12.
+        #expect(Agenda(book: book, date: Fixtures.date("2026-12-02"), collector: nil).written.isEmpty)
+        let day2 = Fixtures.date("2026-12-03")
+        let notice = try LetterWriter.letters(for: Agenda(book: book, date: day2, collector: nil), book: book)
+        #expect(notice.count == 1 && notice[0].step == "formal-notice" && notice[0].items.map(\.level) == [2, 2, 2])
+        let n = notice[0].text
+        #expect(n.contains("LETTRE RECOMMANDÉE AVEC ACCUSÉ DE RÉCEPTION"))
+        // F1 44 days: 439.39 -> 4,39; F2 43 days: 286.27 -> 2,86; F3 74 days: 369.49 -> 3,69; interest 10,94.
+        // Total 650,00 + 120,00 + 10,94 = 780,94, and the letter asks for exactly that.
+        #expect(n.contains("Principal                                                    650,00 €"))
+        #expect(n.contains("Indemnités forfaitaires de recouvrement (40 € par facture)   120,00 €"))
+        #expect(n.contains("Pénalités de retard au 03/12/2026                              10,94 €"))
+        #expect(n.contains("Total dû                                                     780,94 €"))
+        #expect(n.contains("de nous régler la somme de 780,94 €"))
+    }
+
+    @Test func aFormalNoticeDemandsItsLevelAndListsTheOthersAndEnglishCustomersGetEnglish() throws {
+        var book = try book()
+        var c = book.customers["C1"]!
+        c.language = "en"
+        try book.apply(.upsertCustomer(customer: c))
+        // F3 already had its first reminder on 01/11; F1 and F2 never did.
+        try book.apply(.logActivity(activity: Activity(id: "A1", at: "t", date: Fixtures.date("2026-11-01"), user: "amelie", customerId: "C1",
+                                                       invoices: ["F3"], channel: .letter, step: "reminder-after-due")))
+        let letters = try LetterWriter.letters(for: Agenda(book: book, date: Fixtures.date("2026-11-23"), collector: nil), book: book)
+        #expect(letters.count == 1 && letters[0].language == "en" && letters[0].step == "formal-notice")
+        #expect(Dictionary(uniqueKeysWithValues: letters[0].items.map { ($0.number, $0.level) }) == ["F3": 2, "F1": 1, "F2": 1])
+        let t = letters[0].text
+        #expect(t.contains("Subject: FORMAL NOTICE TO PAY") && t.contains("REGISTERED LETTER"))
+        #expect(t.contains("Invoice F3 of 01/07/2026".replacingOccurrences(of: "01/07/2026", with: "1 July 2026")))
+        // Demanded: F3 only (150,00 + 40,00 + interest 15000 x 1215 x 64 / 3,650,000 = 3,20) = 193,20.
+        #expect(t.contains("Total due                                                    €193.20"))
+        #expect(t.contains("For your information, the following also remain due to date:\n  Invoice F1 of 1 August 2026, due 20 October 2026: €300.00"))
+        #expect(t.contains("For the attention of Hélène Martin"))
+        #expect(!t.contains("Facture") && !t.contains("{{"))
+    }
+
+    @Test func valuesAreNeutralisedAndAMissingTemplateIsNamed() throws {
+        var book = try book()
+        var c = book.customers["C1"]!
+        c.name = "Evil\u{1B}]0;pwned\u{07}"
+        try book.apply(.upsertCustomer(customer: c))
+        let letters = try LetterWriter.letters(for: Agenda(book: book, date: Fixtures.date("2026-11-23"), collector: nil), book: book)
+        #expect(letters[0].text.contains("Evil␛]0;pwned␇") && !letters[0].text.contains("\u{1B}"))
+        #expect(throws: DomainError.self) {
+            try LetterWriter.letters(for: Agenda(book: book, date: Fixtures.date("2026-11-23"), collector: nil), book: book, template: { _ in nil })
+        }
+    }
+
+    @Test func frenchElision() {
+        #expect(LetterWriter.elides("Océane") && LetterWriter.elides("Hélène") && LetterWriter.elides("Yves") && LetterWriter.elides("Émile"))
+        #expect(!LetterWriter.elides("Marc") && !LetterWriter.elides("Service comptabilité") && !LetterWriter.elides(""))
     }
 }

@@ -23,11 +23,20 @@ import TestSupport
         #expect(a.written.first?.reasons.first?.step == written)
     }
 
-    @Test func formalNoticeAndLitigationEscalate() {
-        let b = Fixtures.book(invoices: [("F1", "2026-08-01", "2026-10-20", "300.00"), ("F2", "2026-08-01", "2026-09-20", "300.00")])
-        let steps = Set(lines(b).written.flatMap { $0.reasons.map(\.step) })
-        #expect(steps == ["formal-notice", "litigation-review"])
-        #expect(lines(b).written.allSatisfy { $0.tier == 1 })
+    @Test func formalNoticeAndLitigationEscalateOneLevelAtATime() throws {
+        var b = Fixtures.book(invoices: [("F1", "2026-08-01", "2026-10-20", "300.00"), ("F2", "2026-08-01", "2026-09-20", "300.00")])
+        // Never written to: the first reminder, however late (64 and 34 days).
+        #expect(lines(b).written.flatMap { $0.reasons.map(\.step) } == ["reminder-after-due"])
+        func send(_ step: String, _ invoices: [String], on date: String) throws {
+            try b.applyNew(.logActivity(activity: Activity(id: "\(step)\(date)", at: "t", date: Fixtures.date(date), user: "amelie", customerId: "C1",
+                                                           invoices: invoices, channel: step == "formal-notice" ? .formalNotice : .letter, step: step)))
+        }
+        try send("reminder-after-due", ["F1", "F2"], on: "2026-10-25")
+        try send("formal-notice", ["F1", "F2"], on: "2026-11-05")
+        // At the top of the ladder, 60 days after due and 10 after the notice: F2's litigation review only.
+        let w = lines(b).written
+        #expect(w.map(\.channel) == [.litigationReview])
+        #expect(w[0].reasons[0].invoices == ["F2"] && w[0].tier == 1)
     }
 
     @Test func oneLetterPerCustomerAndStepListingAllItsItems() {

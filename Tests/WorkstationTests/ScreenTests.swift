@@ -34,7 +34,7 @@ import TerminalKit
         #expect(screen.text.contains("Société Générale de Chaudronnerie"))
         #expect(screen.text.contains("18 000,00 €"))          // F26-001 + F26-002 at stake
         #expect(screen.text.contains("Overdue call +1"))
-        #expect(screen.text.contains("1 call (18 000,00 € at stake) · 3 reminders"))
+        #expect(screen.text.contains("1 call (18 000,00 € at stake) · 1 reminder"))   // one letter per customer and day
         #expect(screen.text.contains("01 23 45 67 89"))
         #expect(screen.text.contains("why: Call one week after due date [call-after-due] since 09/10/2026"))
         #expect(screen.line(23).contains("Enter Open"))

@@ -1,0 +1,106 @@
+/// The dunning ladder (issue 10): every item climbs the policy's written steps one level at a time.
+///
+/// As in the major ERPs' dunning runs, the level belongs to the item, not to the customer: level 1 is the first
+/// written reminder after the due date, then each later written step after due, in the policy's order (by days).
+/// Letters before the due date (courtesy, preventive) are level 0, and only for items not yet due. The next
+/// written action on an item is always the next level (never a skip, never back), at the earliest when its step
+/// triggers and the policy's minimum interval after the item's last written action. After the top of the ladder
+/// comes the litigation review, a decision (see `LitigationDecision`), not a letter.
+extension Policy {
+    /// Written steps after the due date, in order: `ladder[k - 1]` takes an item to level k.
+    public var ladder: [Step] {
+        steps.enumerated().filter { _, s in s.isWritten && s.relativeTo == .due && s.days >= 0 }
+            .sorted { ($0.element.days, $0.offset) < ($1.element.days, $1.offset) }.map(\.element)
+    }
+
+    /// Written steps before the due date (or counted from the issue date): level 0, items not yet due only.
+    public var preDueWrittenSteps: [Step] { steps.filter { $0.isWritten && !($0.relativeTo == .due && $0.days >= 0) } }
+
+    /// The level a written step takes an item to (0 for letters before due and for unknown steps).
+    public func level(ofStep id: String?) -> Int {
+        guard let id, let i = ladder.firstIndex(where: { $0.id == id }) else { return 0 }
+        return i + 1
+    }
+
+    /// The step of a level (1 = the first written reminder after due).
+    public func step(ofLevel level: Int) -> Step? {
+        let l = ladder
+        return l.indices.contains(level - 1) ? l[level - 1] : nil
+    }
+
+    public var litigationStep: Step? { steps.first { $0.channel == .litigationReview } }
+    public var preventiveCallSteps: [Step] { steps.filter { $0.channel.isCall && $0.relativeTo == .due && $0.days < 0 } }
+    public var overdueCallSteps: [Step] { steps.filter { $0.channel.isCall && !($0.relativeTo == .due && $0.days < 0) } }
+}
+
+extension Policy.Step {
+    /// A letter, an e-mail, an SMS or a formal notice: something sent to the customer.
+    public var isWritten: Bool { !channel.isCall && channel != .litigationReview }
+}
+
+/// The written action due on one item at a date.
+public struct ItemDunning: Sendable, Equatable {
+    public var invoice: String
+    public var step: Policy.Step
+    /// The item's level once this action is sent (0 before due).
+    public var level: Int
+    /// The day it became due (trigger, or the end of the minimum interval).
+    public var since: CalendarDate
+}
+
+extension Book {
+    /// What a written activity does to its items: each moves to the level of the activity's step (never down),
+    /// and its last written date moves on. Called when the activity is applied, so replay rebuilds the same.
+    mutating func recordDunning(_ a: Activity) {
+        guard a.channel.isWritten else { return }
+        let level = policy.level(ofStep: a.step)
+        for n in a.invoices {
+            guard var inv = invoices[n] else { continue }
+            inv.dunningLevel = max(inv.level, level)
+            inv.lastDunned = max(inv.lastDunned ?? a.date, a.date)
+            invoices[n] = inv
+        }
+    }
+
+    /// The levels written letters of an older history give (a store migrated to schema 5).
+    public mutating func replayDunning(_ activities: [Activity]) {
+        for a in activities.sorted(by: { $0.date < $1.date }) { recordDunning(a) }
+    }
+
+    /// The written action due on `inv` at `date`, or nil. The caller leaves out items held by a promise or plan,
+    /// disputed or in litigation.
+    public func writtenAction(on inv: Invoice, at date: CalendarDate) -> ItemDunning? {
+        let open = openAmount(inv.number)
+        guard open.isPositive else { return nil }
+        let rest = inv.lastDunned.map { $0.adding(days: policy.minLetterIntervalDays) }
+        if date <= inv.dueDate {
+            // Not yet due: the latest courtesy step triggered and not written since (level 0).
+            var best: ItemDunning?
+            for step in policy.preDueWrittenSteps where policy.step(step, appliesTo: open) {
+                guard let trigger = AgendaRules.triggerDate(step, inv, at: date), inv.lastDunned.map({ $0 < trigger }) ?? true else { continue }
+                let since = max(trigger, rest ?? trigger)
+                guard since <= date else { continue }
+                if best.map({ trigger > $0.since }) ?? true { best = ItemDunning(invoice: inv.number, step: step, level: inv.level, since: since) }
+            }
+            return best
+        }
+        // Overdue: the next level of the ladder, never a skip, never back.
+        let ladder = policy.ladder
+        guard let k = ladder.indices.first(where: { $0 >= inv.level && policy.step(ladder[$0], appliesTo: open) }) else { return nil }
+        let trigger = inv.dueDate.adding(days: ladder[k].days)
+        let since = max(trigger, rest ?? trigger)
+        guard since <= date else { return nil }
+        return ItemDunning(invoice: inv.number, step: ladder[k], level: k + 1, since: since)
+    }
+
+    /// The day the litigation review falls due on `inv` (top of the ladder reached, the review's delay after due
+    /// passed, the minimum interval after the last letter), or nil.
+    public func litigationReviewDate(of inv: Invoice) -> CalendarDate? {
+        guard let step = policy.litigationStep, policy.step(step, appliesTo: openAmount(inv.number)) else { return nil }
+        let top = policy.ladder.count
+        guard inv.level >= top else { return nil }
+        var since = inv.dueDate.adding(days: step.days)
+        if let last = inv.lastDunned { since = max(since, last.adding(days: policy.minLetterIntervalDays)) }
+        return since
+    }
+}
