@@ -28,6 +28,7 @@ let package = Package(
         .target(name: "Interchange", dependencies: ["Receivables", "RelanceResources", "TextSafety",
                                                     .product(name: "Mustache", package: "swift-mustache")]),
         .target(name: "DemoData", dependencies: ["Receivables", "RelanceResources"]),
+        .target(name: "Simulation", dependencies: ["Receivables", "Interchange", "DemoData"]),
         .target(name: "TerminalKit", dependencies: ["CNCursesW", "TextSafety"]),
         .target(name: "Workstation", dependencies: ["Receivables", "TerminalKit", "TextSafety"]),
         .executableTarget(name: "relance", dependencies: [
@@ -36,7 +37,7 @@ let package = Package(
         ]),
         // Benchmarks and the store torture writer used by the crash and concurrency tests.
         .executableTarget(name: "relance-tools", dependencies: [
-            "Receivables", "FileStore", "Interchange", "DemoData", "TestSupport",
+            "Receivables", "FileStore", "Interchange", "DemoData", "TestSupport", "Simulation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // libFuzzer harnesses (scripts/fuzz.sh builds them with -sanitize=fuzzer -DFUZZING); plain builds replay files.
@@ -44,7 +45,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Receivables", "FileStore", "TerminalKit", "Workstation", "DemoData"], path: "Tests/TestSupport"),
         .testTarget(name: "ReceivablesTests", dependencies: ["Receivables", "TestSupport"]),
         .testTarget(name: "FileStoreTests", dependencies: ["FileStore", "Receivables", "DemoData", "TestSupport"]),
-        .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "Receivables", "FileStore", "TestSupport"]),
+        .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "Receivables", "FileStore", "TestSupport", "Simulation", "DemoData"]),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
         .testTarget(name: "WorkstationTests", dependencies: ["Workstation", "Receivables", "TerminalKit", "FileStore", "TestSupport",
                                                             "Interchange", "TextSafety"]),
