@@ -8,7 +8,7 @@ public struct StoreCheck {
 
     /// Opens the store read-only (a check never writes, renames, migrates or deletes anything), verifies every
     /// checksum of what opening read (snapshot, journal) and of the history file, then the sums.
-    public static func run(directory: String) -> StoreCheck {
+    public static func run(directory: String, today: CalendarDate = .today()) -> StoreCheck {
         let store: JSONFileStore
         do { store = try JSONFileStore(directory: directory, forceReadOnly: true) } catch {
             return StoreCheck(ok: false, text: "FAILED \(directory)\n  \(error)\n")
@@ -25,7 +25,9 @@ public struct StoreCheck {
         let invoiced = book.invoices.values.sum(\.amount)
         let allocated = book.payments.values.reduce(Money.zero) { $0 + $1.allocations.sum(\.amount) }
         let credited = book.creditNotes.values.sum(\.amount)
-        lines.append("  invoiced \(invoiced.plain) - allocated \(allocated.plain) - credit notes \(credited.plain) = open \(open.plain)")
+        let writtenOff = book.settlementsByInvoice.values.joined().reduce(Money.zero) { if case .writeOff = $1.kind { return $0 + $1.amount }; return $0 }
+        lines.append("  invoiced \(invoiced.plain) - allocated \(allocated.plain) - credit notes \(credited.plain)"
+                     + (writtenOff.isZero ? "" : " - written off \(writtenOff.plain)") + " = open \(open.plain)")
         var problems = book.consistencyProblems()
         // Every activity the digests count is in the history file or in the journal since.
         for id in book.customerOrder {
@@ -35,9 +37,14 @@ public struct StoreCheck {
             }
         }
         if store.loadedSchema < currentSchemaVersion {
-            lines.append("  note: schema \(store.loadedSchema) has no checksums; `relance migrate` (or the next change) adds them")
+            lines.append("  note: schema \(store.loadedSchema) is older than this Relance's \(currentSchemaVersion); `relance migrate` (or the next change) brings it up to date")
         }
-        if invoiced - allocated - credited != open { problems.append("open amounts do not add up: \(invoiced - allocated - credited) expected, \(open) found") }
+        if invoiced - allocated - credited - writtenOff != open {
+            problems.append("open amounts do not add up: \(invoiced - allocated - credited - writtenOff) expected, \(open) found")
+        }
+        for half in missingRates(book, today: today) {
+            lines.append("  warning: the policy's interest table has no rate for \(half) (ECB rate on its first day + 10 points): late interest is not computed for those days")
+        }
         for w in store.warnings { lines.append("  warning: \(w)") }
         // Older records that today's input rules would refuse: they load, and are listed to be corrected.
         let violations = book.ruleViolations()
@@ -47,6 +54,19 @@ public struct StoreCheck {
         lines.append(problems.isEmpty ? "OK" : "FAILED: \(problems.count) problem(s)")
         return StoreCheck(ok: problems.isEmpty, text: lines.joined(separator: "\n") + "\n")
     }
+}
+
+/// The half-years from the oldest unpaid overdue item to `today` that the policy's rate table lacks.
+func missingRates(_ book: Book, today: CalendarDate) -> [String] {
+    let overdue = book.invoices.values.filter { $0.dueDate < today && book.openAmount($0.number).isPositive }
+    guard let oldest = overdue.map(\.dueDate).min() else { return [] }
+    var out: [String] = []
+    var d = oldest.adding(days: 1)
+    while d <= today {
+        if book.policy.legalRateBasisPoints(on: d) == nil { out.append(Policy.halfYear(of: d)) }
+        d = CalendarDate(year: d.year + (d.month <= 6 ? 0 : 1), month: d.month <= 6 ? 7 : 1, day: 1)!
+    }
+    return out
 }
 
 /// "1 promise", "2 promises".

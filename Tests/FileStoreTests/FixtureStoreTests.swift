@@ -42,6 +42,17 @@ import TestSupport
         #expect(levels == Self.levels)
     }
 
+    /// The rate table is kept by hand: `check` says which half-year it lacks, from the oldest unpaid item to today.
+    @Test func checkWarnsOfAMissingHalfYearRate() throws {
+        let dir = TempDirectory("fixture-rate"); defer { dir.remove() }
+        let path = try copy(5, dir)
+        #expect(!StoreCheck.run(directory: path, today: Fixtures.date("2026-11-23")).text.contains("no rate"))
+        let later = StoreCheck.run(directory: path, today: Fixtures.date("2027-08-02"))
+        #expect(later.ok)
+        #expect(later.text.contains("warning: the policy's interest table has no rate for 2027 H1"))
+        #expect(later.text.contains("no rate for 2027 H2"))
+    }
+
     @Test func everySchemaUpToTheCurrentOneHasAFixture() {
         for v in 1...currentSchemaVersion {
             #expect(FileManager.default.fileExists(atPath: Self.fixtures + "/schema-\(v)/snapshot.jsonl"), "no fixture for schema \(v)")
