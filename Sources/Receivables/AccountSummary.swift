@@ -27,7 +27,10 @@ public struct AccountSummary: Sendable {
         public var state: ItemState
         public var cumulativePermille: Int
         public var brokenPromises: Int
+        /// 90 days or more after issue: the zone where most debts become irrecoverable, and everything beyond it.
         public var critical: Bool
+        /// Beyond the zone (over 120 days after issue): worse.
+        public var pastCriticalZone: Bool
         public var lateFees: LateFees
     }
 
@@ -53,7 +56,7 @@ public struct AccountSummary: Sendable {
             let age = inv.issueDate.days(until: date)
             return ItemRow(invoice: inv, open: open, daysPastDue: late, disputed: disputed, disputeAge: disputeAge, state: state, cumulativePermille: 0,
                            brokenPromises: book.brokenPromiseCount(inv.number, asOf: date),
-                           critical: (policy.criticalZoneDaysAfterIssue.from...policy.criticalZoneDaysAfterIssue.to).contains(age),
+                           critical: age >= policy.criticalZoneDaysAfterIssue.from, pastCriticalZone: age > policy.criticalZoneDaysAfterIssue.to,
                            lateFees: book.lateFees(inv.number, asOf: date))
         }
         rows.sort { $0.open != $1.open ? $0.open > $1.open : $0.invoice.dueDate < $1.invoice.dueDate }

@@ -137,7 +137,7 @@ public enum Analytics {
             let kept = c[.kept] ?? 0, partial = c[.partiallyKept] ?? 0, broken = c[.broken] ?? 0
             let judged = kept + partial + broken
             return [.text(name), .int(c.values.reduce(0, +)), .int(kept), .int(partial), .int(broken), .int(c[.open] ?? 0),
-                    .int((c[.withdrawn] ?? 0) + (c[.superseded] ?? 0)), .permille(judged == 0 ? 0 : kept * 1000 / judged)]
+                    .int((c[.withdrawn] ?? 0) + (c[.superseded] ?? 0)), .permille(judged == 0 ? 0 : (kept * 2000 + judged) / (2 * judged))]   // rounded half-up like every rate
         }
         var all: [Promise.State: Int] = [:]
         for c in byUser.values { for (k, v) in c { all[k, default: 0] += v } }
@@ -148,14 +148,23 @@ public enum Analytics {
             notes: ["judged at promised date + \(book.policy.graceDays) grace days; kept rate = kept / (kept + partly + broken)"])
     }
 
-    /// The cash one day of DSO is worth: sales incl. VAT of the last 12 months / 365.
+    /// The cash one day of DSO is worth: sales incl. VAT of the last 12 months / 365. A book holding less than
+    /// 12 months of invoices is extrapolated from the days it covers, and the report says so.
     public static func cashImpact(_ book: Book, _ asOf: CalendarDate) -> ReportTable {
-        let sales = invoiced(book, from: asOf.adding(days: -364), to: asOf)
-        let perDay = sales.scaled(by: 1, over: 365)
+        let from = asOf.adding(days: -364)
+        let sales = invoiced(book, from: from, to: asOf)
+        let first = book.invoices.values.map(\.issueDate).filter { $0 <= asOf }.min()
+        let covered = first.map { max(1, min(365, $0.days(until: asOf) + 1)) } ?? 365
+        let perDay = sales.scaled(by: 1, over: Int64(covered))
+        var notes = ["sales = invoices issued \(from.iso)..\(asOf.iso)"]
+        if covered < 365, let first {
+            notes.append("extrapolated: the book holds \(covered) days of invoices (since \(first.iso)), under 12 months; one day = sales / \(covered)")
+        }
         return ReportTable(name: "cash-impact", title: "Cash impact of one day of DSO at \(asOf.iso)",
             columns: [.init("measure", "Measure"), .init("amount", "Amount")],
-            rows: [[.text("sales incl. VAT, last 12 months"), .money(sales)], [.text("one day of DSO"), .money(perDay)]],
-            total: nil, notes: ["sales = invoices issued \(asOf.adding(days: -364).iso)..\(asOf.iso)"])
+            rows: [[.text(covered < 365 ? "sales incl. VAT, last \(covered) days" : "sales incl. VAT, last 12 months"), .money(sales)],
+                   [.text("one day of DSO"), .money(perDay)]],
+            total: nil, notes: notes)
     }
 
     /// Customers whose orders should be held: over their credit limit, or with items far overdue.

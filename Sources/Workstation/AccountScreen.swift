@@ -130,8 +130,8 @@ public struct AccountScreen: Screen {
                     + " · collector \(session.name(of: c.collector)) · sales \(session.name(of: c.salesperson))", row: 1, style: .accent)
         var terms = " \(c.paymentTermsDays) days" + (s.payerProfile.map { ", \($0.summary)" } ?? "") + " · " + (c.creditLimit.map { "credit limit \($0.formatted)" } ?? "no credit limit")
         if let use = s.creditUsePermille { terms += " (used \(ReportTable.Cell.permille(use).display)\(use > 1000 ? ", OVER LIMIT" : ""))" }
-        // On-account credit first: it is money to letter before calling.
-        if s.onAccountCredit.isPositive { terms += " · on account \(s.onAccountCredit.formatted)" }
+        // On-account credit first (before what a narrow terminal cuts): it is money to letter before calling or writing.
+        if s.onAccountCredit.isPositive { terms = " on account \(s.onAccountCredit.formatted) to letter (l) ·" + terms }
         if s.lateFees.isPositive { terms += " · late fees \(s.lateFees.formatted)" }
         canvas.text(terms, row: 2, style: (s.creditUsePermille ?? 0) > 1000 ? .error : .plain)
         canvas.text(" Open \(s.totalOpen.formatted)  Overdue \(s.overdue.formatted)  Disputed \(s.disputed.formatted)  Promised \(s.promised.formatted)",
@@ -167,7 +167,8 @@ public struct AccountScreen: Screen {
                 notes.append(item.disputed < item.open ? "\(item.disputed.formatted) disp. \(age) d" : "disputed \(age) d")
             }
             if item.brokenPromises > 0 { notes.append("broken promises: \(item.brokenPromises)") }
-            if item.critical { notes.append("critical 90-120 d") }
+            if item.pastCriticalZone { notes.append("CRITICAL over \(session.book.policy.criticalZoneDaysAfterIssue.to) d") }
+            else if item.critical { notes.append("critical \(session.book.policy.criticalZoneDaysAfterIssue.from)-\(session.book.policy.criticalZoneDaysAfterIssue.to) d") }
             if item.lateFees.waived { notes.append("fees waived") }
             else if item.lateFees.total.isPositive { notes.append("fees \(item.lateFees.total.formatted)") }
             let days = item.daysPastDue > 0 ? "+\(item.daysPastDue)" : String(item.daysPastDue)

@@ -209,7 +209,10 @@ import TestSupport
     @Test func averageDaysLateWeightedByAmountWithTrend() throws {
         var b = Fixtures.book(invoices: [("F1", "2026-05-01", "2026-06-01", "3000.00"), ("F2", "2026-06-01", "2026-07-01", "1000.00"),
                                          ("F3", "2026-09-01", "2026-10-01", "1000.00")])
-        #expect(b.payerProfile(of: "C1", asOf: Fixtures.date("2026-11-23")) == nil)
+        #expect(b.payerProfile(of: "C1", asOf: Fixtures.date("2026-05-20")) == nil)   // nothing paid, nothing late yet
+        // Nothing paid yet, all three overdue at 23/11: (3000 x 175 + 1000 x 145 + 1000 x 53) / 5000 = 144.6 -> 145.
+        let unpaid = try #require(b.payerProfile(of: "C1", asOf: Fixtures.date("2026-11-23")))
+        #expect(unpaid.averageDaysLate == 145 && unpaid.unpaidOverdue == 3 && unpaid.summary == "pays 145 d late, 3 unpaid late")
         try Fixtures.pay(&b, "V1", on: "2026-06-11", [("F1", "3000.00")])   // 10 days late
         try Fixtures.pay(&b, "V2", on: "2026-07-31", [("F2", "1000.00")])   // 30 days late
         try Fixtures.pay(&b, "V3", on: "2026-11-09", [("F3", "1000.00")])   // 39 days late, in the last 90 days

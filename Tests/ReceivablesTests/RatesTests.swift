@@ -1,0 +1,29 @@
+import Testing
+import TestSupport
+@testable import Receivables
+
+/// Rates rounded half-up everywhere, and the cash impact saying when it extrapolates (issue 10).
+@Suite struct RatesTests {
+    /// Two promises kept out of seven judged: 2/7 = 28.571 % shows as 28,6 % (it was truncated to 28,5 %).
+    @Test func thePromiseKeptRateIsRoundedHalfUp() throws {
+        var b = Fixtures.book(invoices: (1...7).map { ("F\($0)", "2026-09-01", "2026-10-01", "100.00") })
+        for k in 1...7 {
+            try b.apply(.makePromise(promise: Promise(id: "P\(k)", customerId: "C1", invoices: ["F\(k)"], amount: Fixtures.eur("100.00"),
+                                                      promisedDate: Fixtures.date("2026-10-20"), madeOn: Fixtures.date("2026-10-10"), user: "amelie"), supersedes: []))
+        }
+        try Fixtures.pay(&b, "V1", on: "2026-10-20", [("F1", "100.00")])
+        try Fixtures.pay(&b, "V2", on: "2026-10-20", [("F2", "100.00")])
+        let t = Analytics.promises(b, Fixtures.date("2026-11-23"))
+        let amelie = try #require(t.rows.first { $0[0].display.contains("Amélie") || $0[0].display == "amelie" })
+        #expect(amelie.last?.display == "28,6 %", "\(amelie.map(\.display))")
+    }
+
+    /// A book holding invoices from 01/09 only: 84 days to 23/11; 8 400,00 invoiced, so one day = 100,00 (not
+    /// 8 400 / 365 = 23,01), and the report says it extrapolates.
+    @Test func cashImpactSaysWhenItExtrapolates() {
+        let b = Fixtures.book(invoices: [("F1", "2026-09-01", "2026-10-01", "4200.00"), ("F2", "2026-11-01", "2026-12-01", "4200.00")])
+        let t = Analytics.cashImpact(b, Fixtures.date("2026-11-23"))
+        #expect(t.rows[1][1] == .money(Fixtures.eur("100.00")), "\(t.rows)")
+        #expect(t.notes.contains { $0.contains("extrapolated") && $0.contains("84 days") && $0.contains("under 12 months") })
+    }
+}
