@@ -1,7 +1,7 @@
 /// Supervisor reports. "At the as-of date" means: invoices issued on or before it, less payments and credit
 /// notes dated on or before it, so a past date gives the book as it was then.
 public enum Analytics {
-    public static let reportNames = ["aged", "dso", "disputes", "promises", "cash-impact", "blocked"]
+    public static let reportNames = ["aged", "dso", "disputes", "promises", "cash-impact", "blocked", "litigation"]
 
     public static func report(_ name: String, book: Book, asOf: CalendarDate) throws(DomainError) -> ReportTable {
         switch name {
@@ -11,6 +11,7 @@ public enum Analytics {
         case "promises": return promises(book, asOf)
         case "cash-impact": return cashImpact(book, asOf)
         case "blocked": return blocked(book, asOf)
+        case "litigation": return litigation(book, asOf)
         default: throw DomainError("unknown report '\(name)' (choose from \(reportNames.joined(separator: ", ")))")
         }
     }
@@ -22,16 +23,21 @@ public enum Analytics {
 
     public static func bucketIndex(daysPastDue: Int) -> Int { buckets.firstIndex { $0.1.contains(daysPastDue) }! }
 
-    /// Open amount per customer and bucket; totals equal the sum of the open items to the cent.
+    /// Open amount per customer and bucket; totals equal the sum of the open items to the cent. Items handed over
+    /// (agency, injunction, legal) at the as-of date are still owed: they make a line of their own, after the
+    /// customers; written-off items left the balance on the write-off date.
     public static func aged(_ book: Book, _ asOf: CalendarDate) -> ReportTable {
         var rows: [[ReportTable.Cell]] = []
         var totals = [Money](repeating: .zero, count: buckets.count)
+        var handedOver = [Money](repeating: .zero, count: buckets.count)
         for id in book.customerOrder {
             var sums = [Money](repeating: .zero, count: buckets.count)
             for inv in book.invoices(of: id) {
                 let open = book.openAmount(inv.number, asOf: asOf)
                 guard !open.isZero else { continue }
-                sums[bucketIndex(daysPastDue: inv.dueDate.days(until: asOf))] += open
+                let bucket = bucketIndex(daysPastDue: inv.dueDate.days(until: asOf))
+                if let d = book.litigation(of: inv.number), d.outcome.isHandedOver, d.date <= asOf { handedOver[bucket] += open; continue }
+                sums[bucket] += open
             }
             let total = sums.sum { $0 }
             guard !total.isZero || sums.contains(where: { !$0.isZero }) else { continue }
@@ -39,6 +45,10 @@ public enum Analytics {
             rows.append([.text(id), .text(book.customers[id]!.name), .money(total)] + sums.map { .money($0) })
         }
         rows.sort { if case .money(let a) = $0[2], case .money(let b) = $1[2] { return a > b }; return false }
+        if handedOver.contains(where: { !$0.isZero }) {
+            for i in handedOver.indices { totals[i] += handedOver[i] }
+            rows.append([.text(""), .text("HANDED OVER (agency, injunction, legal)"), .money(handedOver.sum { $0 })] + handedOver.map { .money($0) })
+        }
         return ReportTable(name: "aged", title: "Aged balance at \(asOf.iso)",
             columns: [.init("customer_id", "Id"), .init("customer", "Customer"), .init("total", "Total")]
                 + buckets.map { .init("b_" + $0.0.replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_"), $0.0) },
@@ -165,6 +175,35 @@ public enum Analytics {
             rows: [[.text(covered < 365 ? "sales incl. VAT, last \(covered) days" : "sales incl. VAT, last 12 months"), .money(sales)],
                    [.text("one day of DSO"), .money(perDay)]],
             total: nil, notes: notes)
+    }
+
+    /// Litigation decisions up to the as-of date: what was handed over, written off or sent back to amicable
+    /// follow-up, by whom, and what is still owed on the items handed over.
+    public static func litigation(_ book: Book, _ asOf: CalendarDate) -> ReportTable {
+        var rows: [[ReportTable.Cell]] = []
+        var handedOver = Money.zero, writtenOff = Money.zero
+        for d in book.litigationDecisions where d.date <= asOf {
+            let amount: Money
+            if d.outcome == .writeOff {
+                amount = d.invoices.reduce(Money.zero) { total, n in
+                    total + (book.settlementsByInvoice[n] ?? []).reduce(Money.zero) { if case .writeOff(d.id) = $1.kind { return $0 + $1.amount }; return $0 }
+                }
+                writtenOff += amount
+            } else {
+                // Still owed at the as-of date, on the items this decision is the latest for.
+                amount = d.invoices.filter { book.litigationByInvoice[$0] == d.id }.reduce(Money.zero) { $0 + book.openAmount($1, asOf: asOf) }
+                if d.outcome.isHandedOver { handedOver += amount }
+            }
+            rows.append([.text(d.date.iso), .text(d.customerId), .text(book.customers[d.customerId]?.name ?? d.customerId), .text(d.outcome.rawValue),
+                         .text(d.invoices.joined(separator: " ")), .money(amount), .text(d.user),
+                         .text([d.reason, d.reviewAgainOn.map { "review again \($0.iso)" }, d.note.isEmpty ? nil : d.note].compactMap { $0 }.joined(separator: "; "))])
+        }
+        return ReportTable(name: "litigation", title: "Litigation decisions to \(asOf.iso)",
+            columns: [.init("date", "Date"), .init("customer_id", "Id"), .init("customer", "Customer"), .init("decision", "Decision"),
+                      .init("invoices", "Invoices"), .init("amount", "Amount"), .init("user", "By"), .init("detail", "Reason / next review")],
+            rows: rows, total: nil,
+            notes: ["handed over and still owed: \(handedOver.plain); written off: \(writtenOff.plain)",
+                    "amount = still owed at \(asOf.iso) (handed over, amicable) or written off on the decision's date"])
     }
 
     /// Customers whose orders should be held: over their credit limit, or with items far overdue.

@@ -22,7 +22,7 @@ public struct AccountScreen: Screen {
 
     public var hints: [KeyHint] {
         let money = [KeyHint("c", "Call"), KeyHint("p", "Promise"), KeyHint("d", "Dispute"), KeyHint("r", "Resolve"), KeyHint("e", "Plan")]
-        let more = [KeyHint("w", "Waive"), KeyHint("l", "Credit"), KeyHint("X", "Withdraw")]
+        let more = [KeyHint("w", "Waive"), KeyHint("l", "Credit"), KeyHint("X", "Withdraw"), KeyHint("L", "Litigation")]
         // What fits at 80 columns comes first (? lists every key); the rarer actions after.
         return (mayRecordMoney ? money : []) + [KeyHint("n", "Note"), KeyHint("h", "History"), KeyHint("?", "Help")]
             + (mayRecordMoney ? more : []) + [KeyHint("Esc", "Back")]
@@ -64,6 +64,12 @@ public struct AccountScreen: Screen {
         case .cancelCommitment:
             if let refusal = session.moneyRefusal { return .status(.error(refusal)) }
             return cancelCommitment(session: session)
+        case .litigation:
+            if let refusal = session.moneyRefusal { return .status(.error(refusal)) }
+            guard items.contains(where: { $0.daysPastDue > 0 && !session.book.isInLitigation($0.invoice.number) }) else {
+                return .status(.error("No overdue invoice left in amicable follow-up"))
+            }
+            return .push(FormScreen.litigation(customerId: customerId, session: session))
         case .logCall, .promise, .dispute, .updateDispute, .plan, .waiveFees:
             if let refusal = session.moneyRefusal { return .status(.error(refusal)) }
             switch command {
@@ -167,6 +173,9 @@ public struct AccountScreen: Screen {
                 notes.append(item.disputed < item.open ? "\(item.disputed.formatted) disp. \(age) d" : "disputed \(age) d")
             }
             if item.brokenPromises > 0 { notes.append("broken promises: \(item.brokenPromises)") }
+            if let d = session.book.litigation(of: item.invoice.number) {
+                notes.append(d.outcome == .amicable ? "amicable, review \(d.reviewAgainOn?.short ?? "")" : "\(d.outcome.short.uppercased()) since \(d.date.short)")
+            }
             if item.pastCriticalZone { notes.append("CRITICAL over \(session.book.policy.criticalZoneDaysAfterIssue.to) d") }
             else if item.critical { notes.append("critical \(session.book.policy.criticalZoneDaysAfterIssue.from)-\(session.book.policy.criticalZoneDaysAfterIssue.to) d") }
             if item.lateFees.waived { notes.append("fees waived") }

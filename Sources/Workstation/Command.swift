@@ -5,7 +5,7 @@ public enum Command: Equatable, Sendable {
     case up, down, pageUp, pageDown, home, end, left, right
     case open, back, quit, help, search, redraw
     case logCall, promise, dispute, updateDispute, plan, note, markSent, toggleScope, waiveFees, letterCredit, reports
-    case users, toggleUserDisabled, cancelCommitment, history
+    case users, toggleUserDisabled, cancelCommitment, history, litigation
     case nextField, previousField, save, toggle, lineBreak
     case insert(Character), backspace, deleteForward
     case paste(String)
@@ -66,6 +66,7 @@ public enum Keymap {
                 case "U": return .users
                 case "D": return .toggleUserDisabled
                 case "X": return .cancelCommitment
+                case "L": return .litigation
                 case "h": return .history
                 default: return nil
                 }

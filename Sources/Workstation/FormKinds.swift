@@ -107,6 +107,28 @@ extension FormScreen {
         ])
     }
 
+    /// The litigation review's decision (issue 10): the items it covers (those due for review ticked), the outcome,
+    /// a reason (required to write off), the date of the next review when going back to amicable follow-up.
+    public static func litigation(customerId: String, session: Session) -> FormScreen {
+        let book = session.book
+        var invoices = invoiceField(session, customerId, label: "Invoices")
+        invoices.picked = Set(invoices.invoiceChoices.map(\.number).filter { n in
+            guard let inv = book.invoices[n], !book.isInLitigation(n), let review = book.litigationReviewDate(of: inv) else { return false }
+            return review <= session.today
+        })
+        if invoices.picked.isEmpty {
+            invoices.picked = Set(invoices.invoiceChoices.filter { $0.daysPastDue > 0 && !book.isInLitigation($0.number) }.map(\.number))
+        }
+        let outcomes = LitigationDecision.Outcome.allCases.map { FormField.Choice($0.rawValue, $0.label) }
+        return FormScreen(kind: .litigation, customerId: customerId, session: session, fields: [
+            invoices,
+            FormField(id: .outcome, label: "Decision", kind: .choice(outcomes)),
+            FormField(id: .reason, label: "Reason", kind: .text, optional: true),
+            FormField(id: .date, label: "Review again on", kind: .date, text: session.today.adding(days: 30).iso, optional: true),
+            FormField(id: .note, label: "Note", kind: .text, optional: true),
+        ])
+    }
+
     /// Defaults that follow other fields until the user types in them (amount = sum of ticked invoices).
     mutating func followDefaults(session: Session) {
         switch kind {
@@ -175,6 +197,22 @@ extension FormScreen {
             }
             if status != .inProgress, field(.note).text.trimmed.isEmpty { fail(.note, "say how it was resolved") }
             if let f = field(.followup).date, f < today { fail(.followup, "\(f.french) is in the past") }
+        case .litigation:
+            let outcome = LitigationDecision.Outcome(rawValue: field(.outcome).selectedChoice ?? "")
+            if field(.invoices).picked.isEmpty { fail(.invoices, "tick the invoices the decision covers") }
+            for n in field(.invoices).pickedInvoices where book.isInLitigation(n) {
+                fail(.invoices, "\(n) is already \(book.litigation(of: n)!.outcome.label)")
+            }
+            if outcome == .writeOff {
+                if session.user.role != .supervisor { fail(.outcome, "only a supervisor writes items off") }
+                if field(.reason).text.trimmed.isEmpty { fail(.reason, "say why the items are written off") }
+            }
+            if outcome == .amicable {
+                if let d = field(.date).date {
+                    if d <= today { fail(.date, "the next review comes after today") }
+                    else if let p = book.horizonProblem(d, from: today) { fail(.date, p) }
+                } else { fail(.date, "the date of the next review") }
+            }
         case .note, .waiver: break
         }
     }
@@ -259,6 +297,16 @@ extension FormScreen {
             throw DomainError("a plan is saved from its schedule screen")   // save() pushes ScheduleScreen
         case .note:
             return (activity(.note, text: note), "field note on \(customerName)")
+        case .litigation:
+            let outcome = LitigationDecision.Outcome(rawValue: field(.outcome).selectedChoice!)!
+            let reason = field(.reason).text.trimmed
+            let decision = LitigationDecision(id: newId("LIT"), customerId: customerId, invoices: field(.invoices).pickedInvoices, date: today,
+                                              user: user, outcome: outcome, reason: reason.isEmpty ? nil : reason, note: note,
+                                              reviewAgainOn: outcome == .amicable ? field(.date).date : nil)
+            let text = "Litigation: \(outcome.label) — \(decision.invoices.joined(separator: ", "))" + (reason.isEmpty ? "" : "; reason: \(reason)")
+                + (decision.reviewAgainOn.map { "; review again on \($0.french)" } ?? "") + (note.isEmpty ? "" : " — \(note)")
+            return (.batch(changes: [.decideLitigation(decision: decision), activity(.litigationReview, invoices: decision.invoices, text: text)]),
+                    "\(outcome.label): \(decision.invoices.count) invoice(s)")
         case .waiver:
             let n = field(.invoice).selectedChoice!
             let reason = field(.reason).text.trimmed

@@ -5,7 +5,7 @@ import TerminalKit
 /// A data-entry form (call, promise, dispute, plan, note, waiver): fields validated one by one with the
 /// error next to the field; saved only when valid, through the store, against the latest book.
 public struct FormScreen: Screen {
-    public enum Kind: String { case call, promise, dispute, disputeUpdate, plan, note, waiver }
+    public enum Kind: String { case call, promise, dispute, disputeUpdate, plan, note, waiver, litigation }
 
     public let kind: Kind
     public let customerId: String
@@ -29,7 +29,7 @@ public struct FormScreen: Screen {
     public var title: String {
         switch kind {
         case .call: "Log a call"; case .promise: "Promise to pay"; case .dispute: "Dispute"; case .disputeUpdate: "Dispute status"
-        case .plan: "Payment plan"; case .note: "Field note"; case .waiver: "Waive late fees"
+        case .plan: "Payment plan"; case .note: "Field note"; case .waiver: "Waive late fees"; case .litigation: "Litigation decision"
         }
     }
     public var keyContext: KeyContext { .form }

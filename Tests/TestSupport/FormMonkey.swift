@@ -40,7 +40,7 @@ public enum FormMonkey {
             while app.stack.count > 1 { app.handle(.escape) }
             // Through search: the agenda may be empty once calls are logged.
             app.handle(.character("/")); for c in search { app.handle(.character(c)) }; app.handle(.enter)
-            app.handle(.character(["c", "p", "d", "r", "e", "n", "w", "l"][r.int(8)]))
+            app.handle(.character(["c", "p", "d", "r", "e", "n", "w", "l", "L"][r.int(9)]))
             app.render()
             // Half the time, a few sensible keys first (a note, a valid amount), so saves happen too.
             if r.int(2) == 0 {

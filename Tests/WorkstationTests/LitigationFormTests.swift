@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+import TestSupport
+import TerminalKit
+@testable import Receivables
+@testable import Workstation
+
+/// The litigation review is a decision (issue 10): it ends, and handed-over items leave the amicable follow-up.
+@Suite struct LitigationFormTests {
+    let today = Fixtures.date("2026-11-23")
+
+    /// F1 and F2 had their reminder and formal notice; F2 is 64 days late, past the review's 60 days.
+    func store() throws -> MemoryStore {
+        var b = Fixtures.book(invoices: [("F1", "2026-08-01", "2026-10-20", "300.00"), ("F2", "2026-08-01", "2026-09-20", "7000.00")])
+        try b.apply(.upsertUser(user: User(id: "helene", name: "Hélène Dupré", role: .supervisor)))
+        for (step, date) in [("reminder-after-due", "2026-10-25"), ("formal-notice", "2026-11-05")] {
+            try b.applyNew(.logActivity(activity: Activity(id: step, at: "t", date: Fixtures.date(date), user: "amelie", customerId: "C1",
+                                                           invoices: ["F1", "F2"], channel: .letter, step: step)))
+        }
+        return MemoryStore(book: b)
+    }
+
+    func open(_ store: MemoryStore, as user: String) -> (App, ScreenBuffer) {
+        let screen = ScreenBuffer(rows: 30, columns: 110)
+        let app = App(session: Session(store: store, user: store.book.users[user]!, today: today), terminal: screen)
+        app.render()
+        return (app, screen)
+    }
+
+    @Test func handingOverEndsTheReviewAndTheFollowUp() throws {
+        let store = try store()
+        #expect(Agenda(book: store.book, date: today, collector: nil).written.map(\.channel) == [.litigationReview])
+        let (app, screen) = open(store, as: "amelie")
+        // `s` on a review does not mark it done: it is a decision.
+        for _ in 0..<6 { app.handle(.down) }
+        app.handle(.character("s")); app.render()
+        #expect(screen.text.contains("A litigation review is a decision"))
+        app.handle(.home); app.handle(.enter); app.render()
+        app.handle(.character("L")); app.render()
+        let form = try #require(app.top as? FormScreen)
+        #expect(form.field(.invoices).pickedInvoices == ["F2"])        // the item due for review is ticked
+        app.handle(.function(2)); app.render()                         // first outcome: collection agency
+        let d = try #require(store.book.litigation(of: "F2"))
+        #expect(d.outcome == .collectionAgency && d.user == "amelie")
+        #expect(screen.text.contains("AGENCY since 23/11/26"), "\(screen.text)")
+        // Off the agenda, letters and calls; still owed (aged balance).
+        let later = Agenda(book: store.book, date: today.adding(days: 30), collector: nil)
+        #expect(!later.lines.flatMap { $0.reasons.flatMap(\.invoices) }.contains("F2"))
+        #expect(store.book.openAmount("F2") == Fixtures.eur("7000.00"))
+        // The aged balance keeps it, on a line of its own (F2 is 64 days past due: bucket 61-90); the total is the
+        // same 7 300,00.
+        let aged = Analytics.aged(store.book, today)
+        let line = try #require(aged.rows.first { $0[1].display.hasPrefix("HANDED OVER") })
+        #expect(line[2] == .money(Fixtures.eur("7000.00")) && line[6] == .money(Fixtures.eur("7000.00")))
+        #expect(aged.rows.first { $0[0].display == "C1" }?[2] == .money(Fixtures.eur("300.00")))
+        #expect(aged.total?[2] == .money(Fixtures.eur("7300.00")))
+        let report = Analytics.litigation(store.book, today)
+        #expect(report.rows.map { $0.map(\.display) }.first?[3] == "collection-agency")
+        #expect(report.notes[0] == "handed over and still owed: 7000.00; written off: 0.00")
+    }
+
+    @Test func onlyASupervisorWritesOffAndAmicableComesBackOnItsDate() throws {
+        let store = try store()
+        let (app, screen) = open(store, as: "amelie")
+        app.handle(.enter); app.render(); app.handle(.character("L")); app.render()
+        app.handle(.tab); app.render()
+        // Decision: write-off (the fourth outcome).
+        for _ in 0..<3 { app.handle(.right) }
+        app.handle(.function(2)); app.render()
+        #expect(screen.text.contains("only a supervisor writes items off"))
+        #expect(store.book.litigation(of: "F2") == nil)
+        // Back to amicable, review again in 30 days (the default date).
+        app.handle(.right); app.render()
+        app.handle(.function(2)); app.render()
+        #expect(store.book.litigation(of: "F2")?.outcome == .amicable)
+        func reviewsF2(_ days: Int) -> Bool {
+            Agenda(book: store.book, date: today.adding(days: days), collector: nil).written
+                .contains { $0.channel == .litigationReview && $0.reasons[0].invoices.contains("F2") }
+        }
+        #expect(!reviewsF2(29) && reviewsF2(30))
+        // A supervisor writes off: the item leaves the open balance from the decision's date.
+        let (sup, _) = open(store, as: "helene")
+        sup.handle(.enter); sup.render(); sup.handle(.character("L")); sup.render()
+        sup.handle(.tab)
+        for _ in 0..<3 { sup.handle(.right) }
+        sup.handle(.tab)
+        for c in "liquidation judiciaire" { sup.handle(.character(c)) }
+        sup.handle(.function(2)); sup.render()
+        #expect(store.book.litigation(of: "F2")?.outcome == .writeOff)
+        #expect(store.book.openAmount("F2") == .zero)
+        #expect(store.book.openAmount("F2", asOf: today.adding(days: -1)) == Fixtures.eur("7000.00"))
+    }
+}
