@@ -24,8 +24,8 @@ public struct AccountScreen: Screen {
         let money = [KeyHint("c", "Call"), KeyHint("p", "Promise"), KeyHint("d", "Dispute"), KeyHint("r", "Resolve"), KeyHint("e", "Plan")]
         let more = [KeyHint("w", "Waive"), KeyHint("l", "Credit"), KeyHint("X", "Withdraw"), KeyHint("L", "Litigation")]
         // What fits at 80 columns comes first (? lists every key); the rarer actions after.
-        return (mayRecordMoney ? money : []) + [KeyHint("n", "Note"), KeyHint("h", "History"), KeyHint("?", "Help")]
-            + (mayRecordMoney ? more : []) + [KeyHint("Esc", "Back")]
+        return (mayRecordMoney ? money : []) + [KeyHint("n", "Note"), KeyHint("h", "History"), KeyHint("?", "Help"), KeyHint("Esc", "Back")]
+            + (mayRecordMoney ? more : [])
     }
 
     var items: [AccountSummary.ItemRow] { summary?.items ?? [] }
