@@ -54,7 +54,7 @@ public enum LetterWriter {
                 throw DomainError("no template \(name).mustache in Resources/templates (nor in the --templates folder)")
             }
             let compiled: MustacheTemplate
-            do { compiled = try MustacheTemplate(string: "{{% CONTENT_TYPE: RELANCE_LETTER}}" + source) }
+            do { compiled = try MustacheTemplate(string: "{{% CONTENT_TYPE: RELANCE_LETTER}}\n" + source) }
             catch { throw DomainError("template \(name).mustache: \(error)") }
             let values = context(line: line, customer: customer, step: step, book: book, date: agenda.date, language: language)
             // Each item's level once the letter is recorded (as `Book.recordDunning` will set it).
@@ -79,13 +79,17 @@ public enum LetterWriter {
             return ["number": inv.number, "issue_date": day(inv.issueDate), "due_date": day(inv.dueDate), "open": money(book.openAmount(n)),
                     "days_late": late, "is_late": late > 0, "level": level, "po": inv.poNumber ?? "", "has_po": inv.poNumber != nil]
         }
-        // A formal notice demands the items at its level and lists the others as also outstanding; any other
-        // letter asks for all its items.
-        var demanded: [(String, Int)] = [], others: [(String, Int)] = []
+        // A formal notice demands the items at its level and lists the other overdue ones as also outstanding; any
+        // other letter asks for its overdue items. Items not yet due (a courtesy step) are listed apart as upcoming,
+        // except in a courtesy letter, which is about them.
+        var demanded: [(String, Int)] = [], others: [(String, Int)] = [], upcoming: [(String, Int)] = []
         for r in line.reasons {
             let level = book.policy.level(ofStep: r.step)
             for n in r.invoices.sorted(by: { book.openAmount($0) > book.openAmount($1) }) {
-                if !formal || level == topLevel { demanded.append((n, level)) } else { others.append((n, level)) }
+                let due = book.invoices[n]?.dueDate ?? date
+                if topLevel > 0 && due >= date { upcoming.append((n, level)) }
+                else if !formal || level == topLevel { demanded.append((n, level)) }
+                else { others.append((n, level)) }
             }
         }
         let fees = demanded.map { book.lateFees($0.0, asOf: date) }
@@ -104,6 +108,8 @@ public enum LetterWriter {
                         "email": company.email ?? "", "iban": company.iban ?? "", "bic": company.bic ?? "",
                         "signatory": company.signatory ?? collector ?? "", "has_iban": !(company.iban ?? "").isEmpty,
                         "has_siren": !(company.siren ?? "").isEmpty, "has_phone": !(company.phone ?? "").isEmpty,
+                        "has_legal_name": !(company.legalName ?? "").isEmpty, "has_street": !(company.street ?? "").isEmpty,
+                        "has_city": !(company.city ?? "").isEmpty,
                         "has_email": !(company.email ?? "").isEmpty],
             "customer": ["name": customer.name, "id": customer.id, "address_lines": address, "siren": customer.siren ?? ""],
             "contact": contact ?? "", "has_contact": contact != nil,
@@ -112,6 +118,7 @@ public enum LetterWriter {
             "date": day(date), "reference": "\(date.iso)-\(customer.id)",
             "items": demanded.compactMap { item($0.0, level: $0.1) }, "item_count": demanded.count,
             "others": others.compactMap { item($0.0, level: $0.1) }, "has_others": !others.isEmpty,
+            "upcoming": upcoming.compactMap { item($0.0, level: $0.1) }, "has_upcoming": !upcoming.isEmpty,
             "principal": money(principal), "indemnity": money(indemnity), "interest": money(interest), "total": money(total),
             "has_fees": indemnity.isPositive || interest.isPositive,
             "interest_missing": missing.joined(separator: ", "), "has_interest_missing": !missing.isEmpty,

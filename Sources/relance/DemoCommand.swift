@@ -27,6 +27,10 @@ struct DemoCommand: ParsableCommand {
     func run() throws {
         var book = try Self.makeBook(customers: customers, seed: seed, today: today ?? .today())
         book.markAsDemo()   // anyone may open it as any of its users (`--user amelie`)
+        // A sender for the letters (fictitious: the SIREN passes its check digit but names nobody).
+        try book.applyNew(.setCompany(company: CompanyProfile(legalName: "Aciers Rhône-Alpes SAS (démo)", siren: "900000001",
+            street: "12 quai Perrache", postalCode: "69002", city: "Lyon", phone: "04 72 00 00 00", email: "recouvrement@aciers-demo.invalid",
+            iban: "FR76 0000 0000 0000 0000 0000 000", bic: "DEMOFRPPXXX", signatory: "Hélène Dupré, responsable du recouvrement")))
         do { try JSONFileStore.create(directory: out, book: book) } catch {
             warn("\(error)")
             throw ExitCode(1)

@@ -50,6 +50,10 @@ struct LettersCommand: ParsableCommand {
             which.collector = me.id
         }
         let source = LetterWriter.templates(in: templates)
+        let missing = (store.book.company ?? CompanyProfile()).missingForLetters
+        if !missing.isEmpty {
+            warn("the company profile lacks \(missing.joined(separator: ", ")): the letters go out without them (relance company set ...)")
+        }
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         // Each letter is a new file renamed into place: a link planted in a shared folder is never written through.
         func write(_ letters: [LetterWriter.Letter]) throws {

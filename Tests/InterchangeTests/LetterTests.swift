@@ -40,7 +40,7 @@ import TestSupport
         #expect(text.contains("(à ce jour : indemnités 120,00 €, pénalités 8,80 €)"))
         #expect(text.contains("IBAN FR76 3000 4000 0500 0012 3456 789 · BIC BNPAFRPP"))
         #expect(text.contains("salutations distinguées.\n\nHélène Dupré, responsable du recouvrement"))
-        #expect(!text.contains("{{") && !text.contains("MISE EN DEMEURE"))
+        #expect(!text.contains("{{") && !text.contains("MISE EN DEMEURE") && !text.contains("\n\n\n"))
         for a in letters[0].activities(user: "amelie", date: day1, at: "t") { try book.applyNew(.logActivity(activity: a)) }
         #expect(book.invoices.values.map(\.level) == [1, 1, 1])
 
@@ -79,6 +79,22 @@ import TestSupport
         #expect(t.contains("For your information, the following also remain due to date:\n  Invoice F1 of 1 August 2026, due 20 October 2026: €300.00"))
         #expect(t.contains("For the attention of Hélène Martin"))
         #expect(!t.contains("Facture") && !t.contains("{{"))
+    }
+
+    /// An item not yet due in the same letter as overdue ones is listed apart, never as "échue ... (0 j)", and not
+    /// in the total asked for; a store without a company profile still gets a clean letter.
+    @Test func upcomingItemsAreListedApartAndAMissingCompanyLeavesNoHoles() throws {
+        var book = try book()
+        try book.apply(.upsertInvoice(invoice: Invoice(number: "F4", customerId: "C1", issueDate: Fixtures.date("2026-11-01"),
+                                                       dueDate: Fixtures.date("2026-11-30"), amount: Fixtures.eur("90.00"))))
+        try book.apply(.setCompany(company: CompanyProfile()))
+        let letter = try #require(try LetterWriter.letters(for: Agenda(book: book, date: Fixtures.date("2026-11-23"), collector: nil), book: book).first)
+        #expect(letter.items.first { $0.number == "F4" }?.level == 0)
+        #expect(letter.text.contains("Total restant dû : 650,00 €"))
+        #expect(letter.text.contains("Pour information, arrivent à échéance :\n  Facture F4 du 01/11/2026, échéance 30/11/2026 : 90,00 €"))
+        #expect(!letter.text.contains("F4 du 01/11/2026, échue"))
+        #expect(letter.text.drop { $0 == "\n" }.hasPrefix("                                        Société Générale de Chaudronnerie\n"))
+        #expect(letter.text.contains("\nLe 23/11/2026\n") && !letter.text.contains("\n\n\n"))
     }
 
     @Test func valuesAreNeutralisedAndAMissingTemplateIsNamed() throws {
