@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TestSupport
 @testable import Receivables
@@ -70,5 +71,21 @@ import TestSupport
         #expect(p.legalRateBasisPoints(on: Fixtures.date("2026-11-23")) == 1215)
         #expect(p.legalRateBasisPoints(on: Fixtures.date("2024-03-01")) == 1450)
         #expect(p.legalRateBasisPoints(on: Fixtures.date("2027-01-01")) == nil)
+    }
+}
+
+/// A store's own policy.json written before issue 10 (no ladder fields, no rate table, the single rate it had)
+/// keeps opening, with the new fields' defaults and the shipped rate table.
+@Suite struct OlderPolicyTests {
+    @Test func aPolicyFromBeforeIssue10StillLoads() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/policy/before-issue-10.json").path
+        let data = try #require(FileManager.default.contents(atPath: path))
+        let p = try Policy.load(data, source: path)
+        #expect(p.minLetterIntervalDays == 10 && p.callIntervalDays == 14 && p.interestRates == nil)
+        #expect(p.lateInterestAnnualRatePercent == "12.15")                  // read, no longer used
+        #expect(p.legalRateBasisPoints(on: Fixtures.date("2026-11-23")) == 1215)   // the shipped table
+        #expect(p.ladder.map(\.id) == ["reminder-after-due", "formal-notice"])
+        #expect(p.preDueWrittenSteps.map(\.id) == ["courtesy-reminder"])
     }
 }
