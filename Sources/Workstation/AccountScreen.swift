@@ -173,6 +173,11 @@ public struct AccountScreen: Screen {
                 notes.append(item.disputed < item.open ? "\(item.disputed.formatted) disp. \(age) d" : "disputed \(age) d")
             }
             if item.brokenPromises > 0 { notes.append("broken promises: \(item.brokenPromises)") }
+            // The item's dunning level and its last letter: what the next letter will be follows from it.
+            if item.invoice.level > 0 || item.invoice.lastDunned != nil {
+                let step = session.book.policy.step(ofLevel: item.invoice.level)?.short ?? "courtesy"
+                notes.append("L\(item.invoice.level) \(step)" + (item.invoice.lastDunned.map { " \($0.short)" } ?? ""))
+            }
             if let d = session.book.litigation(of: item.invoice.number) {
                 notes.append(d.outcome == .amicable ? "amicable, review \(d.reviewAgainOn?.short ?? "")" : "\(d.outcome.short.uppercased()) since \(d.date.short)")
             }

@@ -36,6 +36,7 @@ import TerminalKit
         app.handle(.character("s")); app.render()
         #expect(screen.text.contains("A litigation review is a decision"))
         app.handle(.home); app.handle(.enter); app.render()
+        #expect(screen.text.contains("L2 Formal notice 05/11/26"), "\(screen.text)")   // each item's level on the account
         app.handle(.character("L")); app.render()
         let form = try #require(app.top as? FormScreen)
         #expect(form.field(.invoices).pickedInvoices == ["F2"])        // the item due for review is ticked
