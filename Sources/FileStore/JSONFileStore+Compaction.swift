@@ -36,6 +36,9 @@ extension JSONFileStore {
     /// and its sequence number, and returns the book after the change (nil: nothing to do); it must check the
     /// change as `commit` does (`applyNew`).
     ///
+    /// The state is identified by the journal's generation and the change number (`StoreState`): a large change
+    /// folded into a snapshot keeps the number, so the number alone does not tell that the book moved.
+    ///
     /// The change is folded into the snapshot at the captured change N and takes no number of its own: saves
     /// made meanwhile (N+1...) stay in the journal, carried over as a compaction carries them, and so come after
     /// it; each is replayed on the new book under the lock. Should one no longer apply there (it conflicts with
@@ -43,7 +46,7 @@ extension JSONFileStore {
     /// then it returns nil and the caller commits through the journal. A crash at any step leaves the old
     /// snapshot or the new one with the journal that continues it. There is no journal line, so no per-change
     /// login (as after any compaction); the snapshot before it stays in backups/.
-    public func commitThroughSnapshot(attempts: Int = 3, _ transform: (Book, Int) throws -> Book?) throws -> Book? {
+    public func commitThroughSnapshot(attempts: Int = 3, _ transform: (Book, StoreState) throws -> Book?) throws -> Book? {
         guard !isReadOnly else { throw DomainError("read-only session: you cannot change \(directory)") }
         for _ in 0..<attempts {
             switch try withoutActuallyEscaping(transform, do: { try compact(whileWriting: nil, transform: $0) }) {
@@ -82,7 +85,7 @@ extension JSONFileStore {
     /// With `transform`, the captured book is changed before it is written (see `commitThroughSnapshot`), and any
     /// save meanwhile makes the result stale; without it, saves meanwhile are carried over in the new journal.
     @discardableResult
-    func compact(whileWriting: (() throws -> Void)?, transform: ((Book, Int) throws -> Book?)? = nil) throws -> Rewrite {
+    func compact(whileWriting: (() throws -> Void)?, transform: ((Book, StoreState) throws -> Book?)? = nil) throws -> Rewrite {
         guard !isReadOnly else { return .nothingToDo }
         var held = Date()
         let captured = try lock.with(exclusive: true) { () throws -> Captured in
@@ -93,7 +96,7 @@ extension JSONFileStore {
         }
         var target = captured
         if let transform {
-            guard let changed = try transform(captured.book, captured.seq) else { return .nothingToDo }
+            guard let changed = try transform(captured.book, StoreState(journalId: captured.journalId, seq: captured.seq)) else { return .nothingToDo }
             target.book = changed
         }
         let newJournal = SnapshotCodec.JournalRef(id: JournalCodec.newId(), baseSeq: captured.seq, schemaVersion: currentSchemaVersion)
@@ -163,7 +166,7 @@ extension JSONFileStore {
         // Keep the previous snapshot and its history file as an automatic backup (hard links cost nothing).
         let stamp = Timestamp.now().replacingOccurrences(of: ":", with: "")
         files.link(Self.snapshotName, into: backups, as: "snapshot-\(stamp)-\(snapshotSeq).jsonl")   // the seq the replaced snapshot stands at
-        if let old = historyFile { files.link(old, into: backups, as: old) }
+        if let old = historyFile { files.link(old, into: backups, as: old, unique: false) }   // one name per generation
         let tail = try journal.bytes(from: captured.journalOffset)
         do { try files.rename(aside.name, to: Self.snapshotName) } catch { aside.discard(); history.discard(); throw error }
         aside.name = Self.snapshotName
@@ -215,7 +218,7 @@ extension JSONFileStore {
     private func pruneBackups(_ backups: StoreDirectory) {
         let names = backups.list()
         // Only the snapshots compaction put there (`snapshot-<time>-<seq>.jsonl`): a user's own file stays.
-        let snapshots = names.filter { $0.wholeMatch(of: #/snapshot-\d{4}-\d{2}-\d{2}T\d{6}Z-\d+\.jsonl/#) != nil }.sorted()
+        let snapshots = names.filter { $0.wholeMatch(of: #/snapshot-\d{4}-\d{2}-\d{2}T\d{6}Z-\d+(-\d+)?\.jsonl/#) != nil }.sorted()
         for name in snapshots.dropLast(backupsKept) { backups.unlink(name) }
         // History files no kept backup snapshot names can go too.
         let kept = Set(snapshots.suffix(backupsKept).compactMap { historyName(of: $0, in: backups) })

@@ -178,6 +178,10 @@ public final class JSONFileStore: BookStore {
         return book
     }
 
+    /// Which state the book in memory is: the journal's generation and the change number. Two equal states hold
+    /// the same book; a large import (folded into a new snapshot) changes the generation, not the number.
+    public var state: StoreState { StoreState(journalId: journal.header?.id, seq: seq) }
+
     public func refresh() throws -> Bool {
         guard journal.hasChangedOnDisk else { return false }
         let before = seq
@@ -361,4 +365,10 @@ public final class JSONFileStore: BookStore {
         guard let type = best?.1 else { return nil }
         return type.hasPrefix("nfs") ? "NFS" : ["cifs", "smb3", "smbfs"].contains(type) ? "SMB/CIFS" : nil
     }
+}
+
+/// The identity of a store's state (see `JSONFileStore.state`).
+public struct StoreState: Equatable, Sendable {
+    public var journalId: String?
+    public var seq: Int
 }

@@ -246,8 +246,17 @@ final class StoreDirectory {
     func unlink(_ name: String) { _ = unlinkat(fd, name, 0) }
 
     /// A hard link of `name` in `target` (backups: they cost nothing). Links are never followed.
-    func link(_ name: String, into target: StoreDirectory, as newName: String) {
-        _ = linkat(fd, name, target.fd, newName, 0)
+    /// Hard-links `name` into `target` as `newName`, or `newName-2`, `-3`... when that name is taken (two backups in
+    /// the same second once overwrote nothing and kept only the first); returns the name used, nil on failure.
+    @discardableResult
+    func link(_ name: String, into target: StoreDirectory, as newName: String, unique: Bool = true) -> String? {
+        let dot = newName.lastIndex(of: ".") ?? newName.endIndex
+        for k in 1...(unique ? 100 : 1) {
+            let candidate = k == 1 ? newName : String(newName[..<dot]) + "-\(k)" + String(newName[dot...])
+            if linkat(fd, name, target.fd, candidate, 0) == 0 { return candidate }
+            guard errno == EEXIST else { return nil }
+        }
+        return nil
     }
 
     func sync() throws { try Posix.fsync(fd, path: path) }

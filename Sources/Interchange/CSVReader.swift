@@ -64,11 +64,20 @@ public struct CSVReader {
     /// tables before reading them.
     public var lineCount: Int {
         data.withUnsafeBytes { raw in
-            var n = 0
-            for b in raw.dropFirst(bodyStart) where b == 10 { n += 1 }
+            var n = 0, previous: UInt8 = 0
+            // LF, and CR not followed by LF (files from old Macs end lines with CR alone).
+            for b in raw.dropFirst(bodyStart) {
+                if b == 10 || previous == 13 && b != 10 { n += 1 }
+                previous = b
+            }
             return n + 1
         }
     }
+
+    /// Limits no accounting export reaches: a field of 64 KB, 1,000 fields in a row. Past them the file is refused
+    /// at once (a 200 MB "invoice number" took 800 MB to validate).
+    static let maxFieldBytes = 65_536
+    static let maxFields = 1_000
 
     /// Every row at once: for small files and tests.
     public func allRows() throws -> [Row] {
@@ -79,6 +88,23 @@ public struct CSVReader {
 
     /// The byte-level state machine: one record per call.
     private struct Parser {
+        /// Line breaks in a quoted field before its first invalid UTF-8 sequence, so the error names the line of
+        /// the bad byte, not only the line where the row starts.
+        static func linesBeforeInvalidUTF8(_ bytes: [UInt8]) -> Int {
+            var iterator = bytes.makeIterator()
+            var parser = Unicode.UTF8.ForwardParser()
+            var lines = 0, previous: UInt32 = 0
+            while true {
+                switch parser.parseScalar(from: &iterator) {
+                case .valid(let encoded):
+                    let v = Unicode.UTF8.decode(encoded).value
+                    if v == 10 && previous != 13 || v == 13 { lines += 1 }
+                    previous = v
+                case .error, .emptyInput: return lines
+                }
+            }
+        }
+
         let separator: UInt8
         var offset: Int
         var line: Int
@@ -92,15 +118,21 @@ public struct CSVReader {
             field.removeAll(keepingCapacity: true)
             func finish() throws(ImportError) {
                 guard let s = String(validating: field, as: UTF8.self) else {
-                    throw ImportError(file: file, line: rowStart, "not valid UTF-8 (save the file as UTF-8)")
+                    throw ImportError(file: file, line: rowStart + Parser.linesBeforeInvalidUTF8(field), "not valid UTF-8 (save the file as UTF-8)")
                 }
                 fields.append(s)
                 field.removeAll(keepingCapacity: true)
+                guard fields.count <= CSVReader.maxFields else {
+                    throw ImportError(file: file, line: rowStart, "more than \(CSVReader.maxFields) fields in one row")
+                }
             }
             let quote = UInt8(ascii: "\"")
             while offset < b.count {
                 let c = b[offset]
                 offset += 1
+                if field.count >= CSVReader.maxFieldBytes {
+                    throw ImportError(file: file, line: rowStart, "a field longer than \(CSVReader.maxFieldBytes) bytes (a missing closing quote?)")
+                }
                 if inQuotes {
                     if c == quote {
                         if offset < b.count && b[offset] == quote { field.append(quote); offset += 1 } else { inQuotes = false }

@@ -84,7 +84,7 @@ struct ImportBench: ParsableCommand {
         big = ""
         let before = Self.residentMB()
         t = Date()
-        let plannedSeq = store.seq
+        let plannedAt = store.state
         var bigPlan: Importer.Plan? = try Importer.plan(.invoices, data: bigData, file: "big.csv", book: store.book, user: supervisor)
         print(String(format: "%d invoice rows validated in %.1f s (%@); resident memory %d MB before, peak of the process %d MB",
                      rows, Date().timeIntervalSince(t), bigPlan!.summary, before, Self.peakMB()))
@@ -105,8 +105,8 @@ struct ImportBench: ParsableCommand {
         // As `relance import` does: the plan's book written as a new snapshot, the saves meanwhile kept after it.
         t = Date()
         var replans = 0
-        let written = try store.commitThroughSnapshot { book, seq in
-            if seq != plannedSeq { replans += 1; bigPlan = try Importer.plan(.invoices, data: bigData, file: "big.csv", book: book, user: supervisor) }
+        let written = try store.commitThroughSnapshot { book, state in
+            if state != plannedAt { replans += 1; bigPlan = try Importer.plan(.invoices, data: bigData, file: "big.csv", book: book, user: supervisor) }
             return bigPlan?.resultingBook
         }
         bigPlan = nil

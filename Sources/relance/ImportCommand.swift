@@ -32,6 +32,19 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         let data: Data
+        // Only a regular file (a link to one is fine): a FIFO or a device would block or never end, and Foundation's
+        // messages for them ("You don't have permission", "error 256") say nothing useful.
+        var st = stat()
+        guard stat(file, &st) == 0 else {
+            warn("cannot read \(file): \(String(cString: strerror(errno)))")
+            throw ExitCode(1)
+        }
+        switch st.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: warn("cannot read \(file): it is a directory, not a CSV file"); throw ExitCode(1)
+        default: warn("cannot read \(file): not a regular file (a FIFO, a device or a socket); save the CSV to a file first"); throw ExitCode(1)
+        }
+        guard access(file, R_OK) == 0 else { warn("cannot read \(file): \(String(cString: strerror(errno)))"); throw ExitCode(1) }
         do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
             warn("cannot read \(file): \(error.localizedDescription)")
             throw ExitCode(1)
@@ -59,7 +72,7 @@ struct ImportCommand: ParsableCommand {
             // against the state that refused it.
             _ = try store.refresh()
             var planned = try Importer.plan(kind, data: data, file: file, book: store.book, user: me.id)
-            var plannedSeq = store.seq
+            var plannedAt = store.state
             summary = planned.summary; changedRecords = planned.added + planned.updated
             guard changedRecords > 0 else { throw NothingToDo() }
             if changedRecords > Self.snapshotAfterRecords {
@@ -68,10 +81,11 @@ struct ImportCommand: ParsableCommand {
                 // plan's own book is the result when nobody saved since; otherwise the file is planned again on
                 // the state captured for the write.
                 large = true
-                let written = try store.commitThroughSnapshot { book, seq in
-                    if seq != plannedSeq {
+                let written = try store.commitThroughSnapshot { book, state in
+                    // Planned on another state (a save, or another large import folded into a new snapshot): again.
+                    if state != plannedAt {
                         planned = try Importer.plan(kind, data: data, file: file, book: book, user: me.id)
-                        plannedSeq = seq
+                        plannedAt = state
                         summary = planned.summary; changedRecords = planned.added + planned.updated
                     }
                     return planned.resultingBook
@@ -82,7 +96,17 @@ struct ImportCommand: ParsableCommand {
             // Only the change outlives the plan here: the book it holds is as large as the file's records.
             let change: Change? = { defer { planned = Importer.Plan.empty(kind) }; return planned.change }()
             guard let change else { throw NothingToDo() }
-            do { try store.commit(user: me.id) { _ in change } } catch is DomainError {
+            do {
+                try store.commit(user: me.id) { book in
+                    // Under the lock: if anything landed since planning (the same file imported by a colleague a
+                    // moment ago), plan again on that state, so the summary says what this run really did.
+                    guard store.state != plannedAt else { return change }
+                    let again = try Importer.plan(kind, data: data, file: file, book: book, user: me.id)
+                    summary = again.summary; changedRecords = again.added + again.updated
+                    guard let change = again.change else { throw NothingToDo() }
+                    return change
+                }
+            } catch is DomainError {
                 try store.commit(user: me.id) { book in
                     let again = try Importer.plan(kind, data: data, file: file, book: book, user: me.id)
                     summary = again.summary; changedRecords = again.added + again.updated

@@ -221,6 +221,34 @@ import Glibc
     }
 }
 
+/// Found by an outside attack: two large imports at once both said "added" and the second one's snapshot,
+/// planned on the state before the first, replaced it (the change number alone did not show that the book moved).
+@Suite struct ConcurrentLargeImportTests {
+    @Test func twoLargeImportsAtOnceBothLand() throws {
+        let relance = productsDirectory + "/relance"
+        let dir = TempDirectory("two-large"); defer { dir.remove() }
+        let (made, text) = try Spawn.run([relance, "demo", "--out", dir.path + "/s", "--customers", "20", "--today", "2026-11-23"])
+        try #require(made == 0, "\(text)")
+        let before = try #require(Int(try Spawn.run([relance, "check", "--store", dir.path + "/s"]).1
+            .split(separator: "\n")[1].split(separator: ",")[1].split(separator: " ")[0]))
+        for prefix in ["A", "B"] {
+            var csv = "number,customer_id,issue_date,due_date,amount\n"
+            for i in 0..<6_000 { csv += "\(prefix)\(i),C\(String(format: "%04d", i % 20 + 1)),2026-10-01,2026-11-01,\(100 + i % 900).50\n" }
+            try Data(csv.utf8).write(to: URL(fileURLWithPath: dir.path + "/\(prefix).csv"))
+        }
+        let pids = try ["A", "B"].map { p in
+            try Spawn.start([relance, "import", "invoices", dir.path + "/\(p).csv", "--store", dir.path + "/s", "--user", "helene"], output: dir.path + "/out\(p)")
+        }
+        for pid in pids { #expect(Spawn.wait(pid) == 0) }
+        let (cs, ct) = try Spawn.run([relance, "check", "--store", dir.path + "/s"])
+        #expect(cs == 0, "\(ct)")
+        #expect(ct.contains(" \(before + 12_000) invoices"), "\(ct)")
+        // Run again: nothing left to add.
+        let (_, again) = try Spawn.run([relance, "import", "invoices", dir.path + "/A.csv", "--store", dir.path + "/s", "--user", "helene"])
+        #expect(again.contains("0 added, 0 updated, 6000 unchanged"), "\(again)")
+    }
+}
+
 /// The same file imported by three processes at once: one adds, the others find it unchanged; none fails.
 @Suite struct ConcurrentImportTests {
     @Test func theSameImportThreeTimesAtOnceAddsOnce() throws {
@@ -235,6 +263,19 @@ import Glibc
         let said = outputs.map { (try? String(contentsOfFile: $0, encoding: .utf8)) ?? "" }
         #expect(said.filter { $0.contains("1 added") }.count == 1, "\(said)")
         #expect(said.filter { $0.contains("1 unchanged") }.count == 2, "\(said)")
+    }
+
+    /// A directory or a FIFO given as the CSV file: a clear refusal, without blocking.
+    @Test func anImportOfSomethingElseThanAFileSaysWhat() throws {
+        let relance = productsDirectory + "/relance"
+        let dir = TempDirectory("import-odd"); defer { dir.remove() }
+        let (made, text) = try Spawn.run([relance, "demo", "--out", dir.path + "/s", "--customers", "3", "--today", "2026-11-23"])
+        try #require(made == 0, "\(text)")
+        #expect(mkfifo(dir.path + "/fifo.csv", 0o600) == 0)
+        for (path, words) in [(dir.path, "is a directory"), (dir.path + "/fifo.csv", "not a regular file"), (dir.path + "/none.csv", "No such file")] {
+            let (status, out) = try Spawn.run(["timeout", "20", relance, "import", "invoices", path, "--store", dir.path + "/s", "--user", "helene"])
+            #expect(status == 1 && out.contains(words), "\(path): \(status) \(out)")
+        }
     }
 
     @Test func aDateOptionOutsideTheSupportedYearsSaysWhy() throws {

@@ -20,8 +20,8 @@ import TestSupport
         let a = try JSONFileStore.create(directory: dir.path, book: Fixtures.book(invoices: [("F1", "2026-09-01", "2026-10-01", "1000.00")]))
         let b = try JSONFileStore(directory: dir.path)
         try a.commit(user: "a", note("A1"))
-        let written = try a.commitThroughSnapshot { book, seq in
-            #expect(seq == 1)
+        let written = try a.commitThroughSnapshot { book, state in
+            #expect(state.seq == 1)
             var after = book
             try after.applyNew(invoices(1...50))
             return after
@@ -46,8 +46,8 @@ import TestSupport
         let a = try JSONFileStore.create(directory: dir.path, book: Fixtures.book(invoices: [("F1", "2026-09-01", "2026-10-01", "1000.00")]))
         let b = try JSONFileStore(directory: dir.path)
         var calls: [Int] = []
-        let written = try a.commitThroughSnapshot { book, seq in
-            calls.append(seq)
+        let written = try a.commitThroughSnapshot { book, state in
+            calls.append(state.seq)
             // The transform runs outside the lock: colleagues save meanwhile, and never wait for it.
             try b.commit(user: "b", note("B1"))
             try b.commit(user: "b", note("B2"))
@@ -79,8 +79,8 @@ import TestSupport
         }
         var n = 0
         var seqs: [Int] = []
-        let written = try a.commitThroughSnapshot(attempts: 2) { book, seq in
-            n += 1; seqs.append(seq)
+        let written = try a.commitThroughSnapshot(attempts: 2) { book, state in
+            n += 1; seqs.append(state.seq)
             try b.commit(user: "b", payment(n))
             var after = book
             try after.applyNew(payment(n))

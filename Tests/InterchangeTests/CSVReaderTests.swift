@@ -40,4 +40,26 @@ import Testing
         // A header whose quoted name holds the other separator is sniffed by what lies outside the quotes.
         #expect(try CSVReader(data: Data("\"a;b\",c,d\n1,2,3\n".utf8), file: "x.csv").separator == ",")
     }
+
+    /// Found by an outside attack: the bad byte of a quoted field spanning lines 2-4 is on line 4, and the error said 2.
+    @Test func invalidUTF8InsideAMultiLineFieldNamesItsOwnLine() {
+        var data = Data("id,name\nC1,\"first line\nsecond line\nthird ".utf8)
+        data.append(contentsOf: [0xE9])
+        data.append(contentsOf: Array("\"\n".utf8))
+        do { _ = try CSVReader(data: data, file: "x.csv").allRows(); Issue.record("accepted") } catch let e as ImportError {
+            #expect(e.line == 4, "\(e)")
+        } catch { Issue.record("\(error)") }
+    }
+
+    @Test func oversizedFieldsAndRowsAreRefusedAtOnce() {
+        let long = Data(("number\n" + String(repeating: "9", count: CSVReader.maxFieldBytes + 1) + "\n").utf8)
+        #expect(throws: ImportError.self) { try CSVReader(data: long, file: "x.csv").allRows() }
+        let wide = Data(("a\n" + String(repeating: ",", count: CSVReader.maxFields + 5) + "\n").utf8)
+        #expect(throws: ImportError.self) { try CSVReader(data: wide, file: "x.csv").allRows() }
+    }
+
+    @Test func lineCountCountsLoneCarriageReturns() throws {
+        #expect(try CSVReader(data: Data("a\r1\r2\r3\r".utf8), file: "x.csv").lineCount >= 3)
+        #expect(try CSVReader(data: Data("a\r\n1\r\n2\r\n".utf8), file: "x.csv").lineCount == 3)
+    }
 }
