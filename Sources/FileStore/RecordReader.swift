@@ -255,11 +255,11 @@ struct RecordReader {
     }
 
     static let invoiceKeys: [StaticString] = ["number", "customerId", "issueDate", "dueDate", "amount", "poNumber", "deliverySite",
-                                             "dunningLevel", "lastDunned"]
+                                             "dunningLevel", "lastDunned", "dunningStep"]
 
     mutating func invoice() throws -> Invoice {
         var number: String?, customer: String?, issue: CalendarDate?, due: CalendarDate?, amount: Money?, po: String?, site: String?
-        var level: Int?, dunned: CalendarDate?
+        var level: Int?, dunned: CalendarDate?, step: String?
         try object(Self.invoiceKeys) { k, r in
             switch k {
             case 0: number = try r.string()
@@ -270,12 +270,13 @@ struct RecordReader {
             case 5: po = try r.string()
             case 6: site = try r.string()
             case 7: level = try r.int()
-            default: dunned = try r.date()
+            case 8: dunned = try r.date()
+            default: step = try r.string()
             }
         }
         guard let number, let customer, let issue, let due, let amount else { throw Bad() }
         return Invoice(number: number, customerId: customer, issueDate: issue, dueDate: due, amount: amount, poNumber: po, deliverySite: site,
-                       dunningLevel: level, lastDunned: dunned)
+                       dunningLevel: level, lastDunned: dunned, dunningStep: step)
     }
 
     static let allocationKeys: [StaticString] = ["invoice", "amount"]

@@ -52,7 +52,7 @@ public enum Importer {
     }
 
     /// Plans the import of `data` against `book`; throws `ImportFailure` listing every bad row.
-    public static func plan(_ kind: Kind, data: Data, file: String, book: Book, user: String) throws -> Plan {
+    public static func plan(_ kind: Kind, data: Data, file: String, book: Book, user: String, today: CalendarDate = .today()) throws -> Plan {
         let csv: CSVReader
         do { csv = try CSVReader(data: data, file: file) } catch let e as ImportError { throw ImportFailure(errors: [e]) }
         var scratch = book
@@ -115,13 +115,22 @@ public enum Importer {
                     key = value("number")
                     var inv = try invoice(value)
                     // What the file does not carry is kept: a re-export without PO numbers never erases them.
+                    if let l = inv.dunningLevel, l > 0 {
+                        guard let step = scratch.policy.step(ofLevel: l) else {
+                            throw InputError("dunning_level \(l) is not one of the policy's levels 0-\(scratch.policy.ladder.count)")
+                        }
+                        inv.dunningStep = step.id
+                        // A written reminder after the due date: a level needs the date it was reached, after due.
+                        guard let d = inv.lastDunned else { throw InputError("dunning_level \(l) needs last_dunned (the date of that letter)") }
+                        guard d > inv.dueDate else { throw InputError("dunning_level \(l) on \(d.french) is not after the due date \(inv.dueDate.french)") }
+                    }
+                    if let d = inv.lastDunned, d > today { throw InputError("last_dunned \(d.french) is in the future") }
                     if let old = scratch.invoices[key] {
                         if columns["po_number"] == nil { inv.poNumber = old.poNumber }
                         inv.deliverySite = old.deliverySite
                         // A level never goes back: an older export cannot undo the letters sent since.
-                        inv.dunningLevel = max(old.dunningLevel ?? 0, inv.dunningLevel ?? 0)
+                        if old.level >= inv.level { inv.dunningLevel = old.dunningLevel; inv.dunningStep = old.dunningStep }
                         if let l = old.lastDunned { inv.lastDunned = max(l, inv.lastDunned ?? l) }
-                        if inv.dunningLevel == 0 && old.dunningLevel == nil { inv.dunningLevel = nil }
                     }
                     change = .upsertInvoice(invoice: inv)
                 case .users:

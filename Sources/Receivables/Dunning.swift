@@ -56,10 +56,20 @@ extension Book {
         let level = policy.level(ofStep: a.step)
         for n in a.invoices {
             guard var inv = invoices[n] else { continue }
-            inv.dunningLevel = max(inv.level, level)
+            if level > inv.level { inv.dunningLevel = level; inv.dunningStep = a.step }
+            else if inv.dunningLevel == nil { inv.dunningLevel = inv.level }
             inv.lastDunned = max(inv.lastDunned ?? a.date, a.date)
             invoices[n] = inv
         }
+    }
+
+    /// The level an item's recorded step stands for in this book's policy (a store's policy may have gained or lost a
+    /// step since the level was written); the number written is kept when the step is no longer in the ladder.
+    func realigned(_ inv: Invoice) -> Invoice {
+        guard let step = inv.dunningStep, case let level = policy.level(ofStep: step), level > 0, level != inv.dunningLevel else { return inv }
+        var copy = inv
+        copy.dunningLevel = level
+        return copy
     }
 
     /// The levels written letters of an older history give (a store migrated to schema 5).

@@ -14,15 +14,19 @@ public struct Invoice: Codable, Sendable, Equatable, Identifiable {
     public var dunningLevel: Int?
     /// The day of the item's last written action (any level): the next one waits the policy's minimum interval.
     public var lastDunned: CalendarDate?
+    /// The ladder step the level stands for: when a store's policy gains or loses a step, the level follows the
+    /// step (an item past its formal notice stays past it), not the old position in the ladder.
+    public var dunningStep: String?
 
     public var id: String { number }
     public var level: Int { dunningLevel ?? 0 }
 
     public init(number: String, customerId: String, issueDate: CalendarDate, dueDate: CalendarDate,
-                amount: Money, poNumber: String? = nil, deliverySite: String? = nil, dunningLevel: Int? = nil, lastDunned: CalendarDate? = nil) {
+                amount: Money, poNumber: String? = nil, deliverySite: String? = nil, dunningLevel: Int? = nil, lastDunned: CalendarDate? = nil,
+                dunningStep: String? = nil) {
         self.number = number; self.customerId = customerId; self.issueDate = issueDate
         self.dueDate = dueDate; self.amount = amount; self.poNumber = poNumber; self.deliverySite = deliverySite
-        self.dunningLevel = dunningLevel; self.lastDunned = lastDunned
+        self.dunningLevel = dunningLevel; self.lastDunned = lastDunned; self.dunningStep = dunningStep
     }
 }
 

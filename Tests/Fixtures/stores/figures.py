@@ -29,7 +29,9 @@ for l in lines[1:]:
     elif "invoice" in r:
         invoices[r["invoice"]["number"]] = Decimal(r["invoice"]["amount"])
         if "dunningLevel" in r["invoice"] or "lastDunned" in r["invoice"]:
-            levels[r["invoice"]["number"]] = (r["invoice"].get("dunningLevel", 0), r["invoice"].get("lastDunned"))
+            # The step reached names the level (a policy may gain or lose steps); the number is the fallback.
+            i = r["invoice"]
+            levels[i["number"]] = (LADDER.get(i.get("dunningStep"), i.get("dunningLevel", 0)), i.get("lastDunned"))
     elif "payment" in r:
         payments[r["payment"]["id"]] = r["payment"]
     elif "activity" in r: activities += 1; letter(r["activity"])

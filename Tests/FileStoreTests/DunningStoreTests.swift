@@ -1,0 +1,31 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import FileStore
+@testable import Receivables
+
+/// Found by an outside audit: a level was kept as a position in the ladder, so a store's policy gaining a step
+/// re-sent formal notices after a compaction (and not before). The level now follows the step reached.
+@Suite struct DunningStoreTests {
+    @Test func aPolicyGainingAStepKeepsItemsPastTheirFormalNotice() throws {
+        let dir = TempDirectory("dunning-policy"); defer { dir.remove() }
+        let store = try JSONFileStore.create(directory: dir.path, book: Fixtures.book(invoices: [("F1", "2026-08-01", "2026-09-01", "800.00")]))
+        for (step, date, channel) in [("reminder-after-due", "2026-09-05", Activity.Channel.letter), ("formal-notice", "2026-10-05", .formalNotice)] {
+            try store.commit(user: "amelie", .logActivity(activity: Activity(id: step, at: "t", date: Fixtures.date(date), user: "amelie",
+                customerId: "C1", invoices: ["F1"], channel: channel, step: step)))
+        }
+        try store.compact()   // the levels are now in the snapshot, the letters in the history file
+        // The store's own policy inserts a second reminder at D+15, before the formal notice.
+        var policy = Policy.standard
+        let second = Policy.Step(id: "second-reminder", short: "2nd reminder", label: "Second reminder", relativeTo: .due, days: 15,
+                                 repeatEveryDays: nil, amount: nil, channel: .letter, template: "reminder-overdue", escalates: false)
+        policy.steps.insert(second, at: policy.steps.firstIndex { $0.id == "formal-notice" }!)
+        let encoder = JSONEncoder()
+        try encoder.encode(policy).write(to: URL(fileURLWithPath: dir.file("policy.json")))
+        let reopened = try JSONFileStore(directory: dir.path)
+        let inv = try #require(reopened.book.invoices["F1"])
+        #expect(inv.dunningStep == "formal-notice" && inv.level == 3)   // formal notice is level 3 in this ladder
+        let agenda = Agenda(book: reopened.book, date: Fixtures.date("2026-11-23"), collector: nil)
+        #expect(agenda.written.map(\.channel) == [.litigationReview], "\(agenda.written.map(\.reasons))")
+    }
+}
