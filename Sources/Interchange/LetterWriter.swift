@@ -28,13 +28,20 @@ public enum LetterWriter {
                 && a.items.map(\.number) == b.items.map(\.number) && a.items.map(\.level) == b.items.map(\.level)
         }
 
-        /// The activities recording this letter as sent: one per step (so each item's level follows its own step).
-        public func activities(user: String, date: CalendarDate, at stamp: String) -> [Activity] {
-            line.reasons.map { reason in
-                Activity(id: "LTR-\(date.iso)-\(line.customerId)-\(reason.step)", at: stamp, date: date, user: user, customerId: line.customerId,
-                         invoices: reason.invoices, channel: line.channel.activityChannel,
-                         note: "\(reason.label): \(reason.invoices.joined(separator: ", ")) (letter \(fileName))", step: reason.step)
-            }
+        /// The activities recording this letter as sent: one per step (so each item's level follows its own step),
+        /// each with its step's channel (a first reminder inside a formal notice is recorded as a letter).
+        public func activities(user: String, date: CalendarDate, at stamp: String, policy: Policy) -> [Activity] {
+            LetterWriter.activities(line, user: user, date: date, at: stamp, policy: policy, file: fileName)
+        }
+    }
+
+    /// The activities recording a written agenda line as sent (the CLI's letters and the workstation's `s`).
+    public static func activities(_ line: AgendaLine, user: String, date: CalendarDate, at stamp: String, policy: Policy, file: String?) -> [Activity] {
+        line.reasons.map { reason in
+            let channel = policy.steps.first { $0.id == reason.step }?.channel.activityChannel ?? line.channel.activityChannel
+            return Activity(id: "LTR-\(date.iso)-\(line.customerId)-\(reason.step)", at: stamp, date: date, user: user, customerId: line.customerId,
+                            invoices: reason.invoices, channel: channel,
+                            note: "\(reason.label): \(reason.invoices.joined(separator: ", "))" + (file.map { " (letter \($0))" } ?? ""), step: reason.step)
         }
     }
 
@@ -44,6 +51,7 @@ public enum LetterWriter {
     public static func letters(for agenda: Agenda, book: Book, template: TemplateSource = bundledTemplate) throws(DomainError) -> [Letter] {
         _ = register
         var out: [Letter] = []
+        var names = Set<String>()
         // A litigation review is an internal decision, not a letter to the customer.
         for line in agenda.written where line.channel != .litigationReview {
             guard let customer = book.customers[line.customerId], let top = line.reasons.first,
@@ -61,7 +69,13 @@ public enum LetterWriter {
             let items = line.reasons.flatMap { r in
                 r.invoices.map { n in (number: n, level: max(book.policy.level(ofStep: r.step), book.invoices[n]?.level ?? 0)) }
             }
-            out.append(Letter(fileName: "\(agenda.date.iso)-\(fileNamePart(customer.id)).txt", text: compiled.render(values),
+            var text = compiled.render(values)
+            if !text.hasSuffix("\n") { text += "\n" }
+            // Ids that read the same once made safe for a file name ("X/1", "X_1") get a suffix of their own.
+            var file = "\(agenda.date.iso)-\(fileNamePart(customer.id))"
+            if fileNamePart(customer.id) != customer.id || names.contains(file) { file += "-" + shortHash(customer.id) }
+            names.insert(file)
+            out.append(Letter(fileName: file + ".txt", text: text,
                               line: line, language: language, step: step.id, items: items))
         }
         return out
@@ -92,15 +106,23 @@ public enum LetterWriter {
                 else { others.append((n, level)) }
             }
         }
+        // Every other overdue item of the customer still in amicable follow-up is recalled too, so a letter never
+        // looks like the whole debt when it is not (items not due for a letter today, at any level).
+        let inLetter = Set(line.reasons.flatMap(\.invoices))
+        for inv in book.openInvoices(of: customer.id).sorted(by: { book.openAmount($0.number) > book.openAmount($1.number) })
+            where !inLetter.contains(inv.number) && inv.dueDate < date && !book.isInLitigation(inv.number) {
+            others.append((inv.number, inv.level))
+        }
         let fees = demanded.map { book.lateFees($0.0, asOf: date) }
         let principal = demanded.reduce(Money.zero) { $0 + book.openAmount($1.0) }
         let indemnity = fees.filter { !$0.waived }.reduce(Money.zero) { $0 + $1.indemnity }
-        let interest = fees.filter { !$0.waived }.reduce(Money.zero) { $0 + ($1.interest ?? .zero) }
+        // A half-year missing from the rate table: the known days' interest, said to be incomplete (never 0,00).
+        let interest = fees.filter { !$0.waived }.reduce(Money.zero) { $0 + $1.knownInterest }
         let missing = Set(fees.compactMap(\.missingRate)).sorted()
         let company = book.company ?? CompanyProfile()
         let contact = customer.contacts.first?.name
         let collector = customer.collector.flatMap { book.users[$0]?.name }
-        let address = customer.billingAddress.map { [$0.street, "\($0.postalCode) \($0.city)"] } ?? []
+        let address = customer.billingAddress.map { [$0.street, "\($0.postalCode) \($0.city)".trimmedSpaces].filter { !$0.isEmpty } } ?? []
         let total = formal ? principal + indemnity + interest : principal
         return [
             "company": ["legal_name": company.legalName ?? "", "siren": company.siren ?? "", "street": company.street ?? "",
@@ -158,6 +180,13 @@ struct SafeLetterText: MustacheContentType {
     func escapeText(_ text: String) -> String {
         text.split(separator: "\n", omittingEmptySubsequences: false).map { Safe.text(String($0)) }.joined(separator: "\n")
     }
+}
+
+/// Eight hex digits naming a string (FNV-1a): tells apart ids that read the same once made safe for a file name.
+func shortHash(_ s: String) -> String {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+    return String(format: "%08x", UInt32(truncatingIfNeeded: h ^ (h >> 32)))
 }
 
 /// A customer id or step as part of a file name: anything but letters, digits, `.`, `_` and `-` becomes `_`, so an

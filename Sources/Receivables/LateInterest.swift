@@ -21,8 +21,10 @@ public struct LateFees: Sendable, Equatable {
     public var missingRate: String?
     /// What is still owed on the invoice at the date.
     public var principal: Money
+    /// The interest of the days whose rate is known (all of it when `missingRate` is nil).
+    public var knownInterest: Money = .zero
 
-    public static let none = LateFees(indemnity: .zero, interest: .zero, waived: false, missingRate: nil, principal: .zero)
+    public static let none = LateFees(indemnity: .zero, interest: .zero, waived: false, missingRate: nil, principal: .zero, knownInterest: .zero)
 
     /// Indemnity + interest (interest counted as zero while its rate is missing), zero when waived.
     public var total: Money { waived ? .zero : indemnity + (interest ?? .zero) }
@@ -85,6 +87,6 @@ extension Book {
         let denominator: Int128 = 10_000 * 365
         let interest = Money(cents: Int64(clamping: (numerator + denominator / 2) / denominator))
         return LateFees(indemnity: policy.fixedRecoveryIndemnity, interest: missing == nil ? interest : nil,
-                        waived: waivers[number] != nil, missingRate: missing, principal: max(.zero, principalNow))
+                        waived: waivers[number] != nil, missingRate: missing, principal: max(.zero, principalNow), knownInterest: interest)
     }
 }

@@ -103,7 +103,7 @@ public struct DunningSimulation {
                 for (c, k) in perCustomer where k > 1 { report.violations.append("\(date.iso) \(c): \(k) letters in one day") }
                 for l in letters {
                     check(letter: l, date: date, &report)
-                    for a in l.activities(user: collector, date: date, at: "sim") { apply(.logActivity(activity: a), &report, "letter") }
+                    for a in l.activities(user: collector, date: date, at: "sim", policy: book.policy) { apply(.logActivity(activity: a), &report, "letter") }
                     report.letters += 1
                     report.lettersByLevel[l.items.map(\.level).max() ?? 0, default: 0] += 1
                 }

@@ -71,7 +71,7 @@ struct LettersCommand: ParsableCommand {
                         guard !letters.isEmpty else { throw NothingToSend() }
                         try write(letters)
                         let stamp = Timestamp.now()
-                        return .batch(changes: letters.flatMap { $0.activities(user: me.id, date: agenda.date, at: stamp) }.map { .logActivity(activity: $0) })
+                        return .batch(changes: letters.flatMap { $0.activities(user: me.id, date: agenda.date, at: stamp, policy: book.policy) }.map { .logActivity(activity: $0) })
                     }
                 } catch is NothingToSend { letters = [] }
             } else {

@@ -16,7 +16,7 @@ import DemoData
 
     func send(_ book: inout Book, on date: CalendarDate) throws -> [LetterWriter.Letter] {
         let letters = try LetterWriter.letters(for: Agenda(book: book, date: date, collector: nil), book: book)
-        for l in letters { for a in l.activities(user: "helene", date: date, at: "t") { try book.applyNew(.logActivity(activity: a)) } }
+        for l in letters { for a in l.activities(user: "helene", date: date, at: "t", policy: book.policy) { try book.applyNew(.logActivity(activity: a)) } }
         return letters
     }
 

@@ -41,7 +41,7 @@ import TestSupport
         #expect(text.contains("IBAN FR76 3000 4000 0500 0012 3456 789 · BIC BNPAFRPP"))
         #expect(text.contains("salutations distinguées.\n\nHélène Dupré, responsable du recouvrement"))
         #expect(!text.contains("{{") && !text.contains("MISE EN DEMEURE") && !text.contains("\n\n\n"))
-        for a in letters[0].activities(user: "amelie", date: day1, at: "t") { try book.applyNew(.logActivity(activity: a)) }
+        for a in letters[0].activities(user: "amelie", date: day1, at: "t", policy: book.policy) { try book.applyNew(.logActivity(activity: a)) }
         #expect(book.invoices.values.map(\.level) == [1, 1, 1])
 
         // The formal notice waits the minimum interval (10 days) after the reminder: nothing on 02/12, all on 03/12.
@@ -55,7 +55,7 @@ import TestSupport
         // Total 650,00 + 120,00 + 10,94 = 780,94, and the letter asks for exactly that.
         #expect(n.contains("Principal                                                    650,00 €"))
         #expect(n.contains("Indemnités forfaitaires de recouvrement (40 € par facture)   120,00 €"))
-        #expect(n.contains("Pénalités de retard au 03/12/2026                              10,94 €"))
+        #expect(n.contains("Pénalités de retard au 03/12/2026                            10,94 €"))
         #expect(n.contains("Total dû                                                     780,94 €"))
         #expect(n.contains("de nous régler la somme de 780,94 €"))
     }
@@ -112,5 +112,59 @@ import TestSupport
     @Test func frenchElision() {
         #expect(LetterWriter.elides("Océane") && LetterWriter.elides("Hélène") && LetterWriter.elides("Yves") && LetterWriter.elides("Émile"))
         #expect(!LetterWriter.elides("Marc") && !LetterWriter.elides("Service comptabilité") && !LetterWriter.elides(""))
+    }
+
+    /// Found by an outside audit: ids that read the same once made safe for a file name ("X/1", "X_1", "X 1") wrote
+    /// one file over the other while all three were recorded as sent.
+    @Test func everyLetterHasAFileOfItsOwn() throws {
+        var book = Fixtures.book(invoices: [])
+        for id in ["X/1", "X_1", "X 1"] {
+            try book.apply(.upsertCustomer(customer: Customer(id: id, name: "Client \(id)", collector: "amelie")))
+            try book.apply(.upsertInvoice(invoice: Invoice(number: "F-\(id)", customerId: id, issueDate: Fixtures.date("2026-09-01"),
+                                                           dueDate: Fixtures.date("2026-10-01"), amount: Fixtures.eur("100.00"))))
+        }
+        let letters = try LetterWriter.letters(for: Agenda(book: book, date: Fixtures.date("2026-11-23"), collector: nil), book: book)
+        #expect(letters.count == 3 && Set(letters.map(\.fileName)).count == 3, "\(letters.map(\.fileName))")
+        #expect(letters.allSatisfy { !$0.fileName.contains("/") && !$0.fileName.contains(" ") })
+    }
+
+    /// A formal notice recalls the customer's other overdue items, including those not due for a letter today, and
+    /// records the first reminder it carries as a letter, not as a formal notice.
+    @Test func aLetterRecallsTheWholeOverdueDebtAndRecordsEachStepWithItsChannel() throws {
+        var book = try book()
+        // F1, F2: first reminder on 01/11 (formal notice due from 01/12); F3 reminded on 25/11 (not due again before 05/12).
+        try book.apply(.logActivity(activity: Activity(id: "A1", at: "t", date: Fixtures.date("2026-11-01"), user: "amelie", customerId: "C1",
+                                                       invoices: ["F1", "F2"], channel: .letter, step: "reminder-after-due")))
+        try book.apply(.logActivity(activity: Activity(id: "A2", at: "t", date: Fixtures.date("2026-11-25"), user: "amelie", customerId: "C1",
+                                                       invoices: ["F3"], channel: .letter, step: "reminder-after-due")))
+        try book.apply(.upsertInvoice(invoice: Invoice(number: "F5", customerId: "C1", issueDate: Fixtures.date("2026-10-01"),
+                                                       dueDate: Fixtures.date("2026-11-30"), amount: Fixtures.eur("70.00"))))
+        let day = Fixtures.date("2026-12-02")
+        let letter = try #require(try LetterWriter.letters(for: Agenda(book: book, date: day, collector: nil), book: book).first)
+        #expect(letter.step == "formal-notice")
+        #expect(Dictionary(uniqueKeysWithValues: letter.items.map { ($0.number, $0.level) }) == ["F1": 2, "F2": 2, "F5": 1])
+        // F3 (not due for a letter today) and F5 (its first reminder) are recalled under the notice.
+        #expect(letter.text.contains("Pour mémoire, restent également dues à ce jour :"))
+        #expect(letter.text.contains("Facture F3 du 01/07/2026") && letter.text.contains("Facture F5 du 01/10/2026"))
+        let activities = letter.activities(user: "amelie", date: day, at: "t", policy: book.policy)
+        #expect(Set(activities.map { "\($0.step!):\($0.channel.rawValue)" }) == ["formal-notice:formal-notice", "reminder-after-due:letter"])
+    }
+
+    /// A half-year missing from the rate table: the known days' interest, said to be "at least", never 0,00.
+    @Test func aMissingRateGivesTheKnownPartAsAMinimum() throws {
+        var book = try book()
+        book.policy.interestRates = [HalfYearRate(year: 2026, half: 2, ecbPercent: "2.15")]
+        for (step, date) in [("reminder-after-due", "2026-12-01")] {
+            try book.apply(.logActivity(activity: Activity(id: step, at: "t", date: Fixtures.date(date), user: "amelie", customerId: "C1",
+                                                           invoices: ["F1", "F2", "F3"], channel: .letter, step: step)))
+        }
+        let day = Fixtures.date("2027-01-05")
+        let letter = try #require(try LetterWriter.letters(for: Agenda(book: book, date: day, collector: nil), book: book).first)
+        #expect(letter.step == "formal-notice")
+        // Known: 2026 H2 only. F1 72 days (21/10-31/12): 30000 x 1215 x 72 / 3,650,000 = 719.01 -> 7,19;
+        // F2 71 days: 20000 x 1215 x 71 / 3,650,000 = 472.68 -> 4,73; F3 102 days: 15000 x 1215 x 102 / 3,650,000 = 509.30 -> 5,09.
+        #expect(letter.text.contains("Pénalités de retard au 05/01/2027                            17,01 € au moins"), "\(letter.text)")
+        #expect(letter.text.contains("taux légal manquant pour 2027 H1"))
+        #expect(letter.text.contains("Total dû                                                     787,01 € au moins"))
     }
 }
