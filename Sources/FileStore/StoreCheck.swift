@@ -42,6 +42,9 @@ public struct StoreCheck {
         if invoiced - allocated - credited - writtenOff != open {
             problems.append("open amounts do not add up: \(invoiced - allocated - credited - writtenOff) expected, \(open) found")
         }
+        for inv in book.invoices.values.filter({ ($0.lastDunned ?? today) > today }).sorted(by: { $0.number < $1.number }).prefix(20) {
+            lines.append("  to correct: invoice \(inv.number): last letter dated \(inv.lastDunned!.french), after today (its letters wait until then)")
+        }
         for half in missingRates(book, today: today) {
             lines.append("  warning: the policy's interest table has no rate for \(half) (ECB rate on its first day + 10 points): late interest is not computed for those days")
         }

@@ -31,17 +31,7 @@ public enum LetterWriter {
         /// The activities recording this letter as sent: one per step (so each item's level follows its own step),
         /// each with its step's channel (a first reminder inside a formal notice is recorded as a letter).
         public func activities(user: String, date: CalendarDate, at stamp: String, policy: Policy) -> [Activity] {
-            LetterWriter.activities(line, user: user, date: date, at: stamp, policy: policy, file: fileName)
-        }
-    }
-
-    /// The activities recording a written agenda line as sent (the CLI's letters and the workstation's `s`).
-    public static func activities(_ line: AgendaLine, user: String, date: CalendarDate, at stamp: String, policy: Policy, file: String?) -> [Activity] {
-        line.reasons.map { reason in
-            let channel = policy.steps.first { $0.id == reason.step }?.channel.activityChannel ?? line.channel.activityChannel
-            return Activity(id: "LTR-\(date.iso)-\(line.customerId)-\(reason.step)", at: stamp, date: date, user: user, customerId: line.customerId,
-                            invoices: reason.invoices, channel: channel,
-                            note: "\(reason.label): \(reason.invoices.joined(separator: ", "))" + (file.map { " (letter \($0))" } ?? ""), step: reason.step)
+            line.sentActivities(user: user, date: date, at: stamp, policy: policy, file: fileName)
         }
     }
 

@@ -74,6 +74,20 @@ public struct AgendaLine: Sendable, Equatable {
 
 }
 
+extension AgendaLine {
+    /// The activities recording a written line as sent (the letters command and the workstation's `s`): one per step,
+    /// each with its step's channel (a first reminder inside a formal notice is recorded as a letter), with an id
+    /// that names the day, customer and step.
+    public func sentActivities(user: String, date: CalendarDate, at stamp: String, policy: Policy, file: String?) -> [Activity] {
+        reasons.map { reason in
+            let channel = policy.steps.first { $0.id == reason.step }?.channel.activityChannel ?? self.channel.activityChannel
+            return Activity(id: "LTR-\(date.iso)-\(customerId)-\(reason.step)", at: stamp, date: date, user: user, customerId: customerId,
+                            invoices: reason.invoices, channel: channel,
+                            note: "\(reason.label): \(reason.invoices.joined(separator: ", "))" + (file.map { " (letter \($0))" } ?? ""), step: reason.step)
+        }
+    }
+}
+
 /// Why a line is on the agenda.
 public struct AgendaReason: Sendable, Equatable {
     /// A policy step id, or `broken-promise`, `promise-due`, `dispute-follow-up`, `instalment-due`,
@@ -167,9 +181,13 @@ struct AgendaRules {
             callReasons.append(.init(step: "follow-up", label: "Scheduled follow-up", invoices: [], since: s,
                 detail: "next action set on \(a.date.french) by \(a.user): \(a.note.prefix(60))"))
         }
-        // A next action scheduled later holds the policy's calls until that day, when they join the follow-up;
-        // a preventive call is never held past its item's due date.
-        let holdUntil = scheduled.flatMap { $0 > date ? $0 : nil }
+        // A next action scheduled later holds the policy's calls until that day, when they join the follow-up; but
+        // never more than `callEveryDays` after it was set (a date a year away does not hide a large overdue
+        // item for a year), and a preventive call is never held past its item's due date.
+        let holdUntil = scheduled.flatMap { s -> CalendarDate? in
+            let end = min(s, (latest?.date ?? date).adding(days: policy.callIntervalDays))
+            return end > date ? end : nil
+        }
 
         // Policy calls, item by item.
         var stepCalls: [String: (Policy.Step, [String], CalendarDate)] = [:]

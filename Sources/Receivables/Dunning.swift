@@ -104,13 +104,14 @@ extension Book {
     }
 
     /// The day the litigation review falls due on `inv` (top of the ladder reached, the review's delay after due
-    /// passed, the minimum interval after the last letter), or nil.
+    /// passed, and the formal notice's time to pay over: 8 days from its receipt, so 15 days after it was sent,
+    /// or the minimum interval if longer), or nil.
     public func litigationReviewDate(of inv: Invoice) -> CalendarDate? {
         guard let step = policy.litigationStep, policy.step(step, appliesTo: openAmount(inv.number)) else { return nil }
         let top = policy.ladder.count
         guard inv.level >= top else { return nil }
         var since = inv.dueDate.adding(days: step.days)
-        if let last = inv.lastDunned { since = max(since, last.adding(days: policy.minLetterIntervalDays)) }
+        if let last = inv.lastDunned { since = max(since, last.adding(days: max(15, policy.minLetterIntervalDays))) }
         return since
     }
 }

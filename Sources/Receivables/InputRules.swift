@@ -29,6 +29,7 @@ extension Book {
         case .upsertCustomer(let c):
             try checkText([c.id, c.name, c.siren, c.billingAddress?.street, c.billingAddress?.city, c.billingAddress?.postalCode]
                           + c.contacts.flatMap { [$0.name, $0.role, $0.phone, $0.email] }, what: "customer \(c.id)")
+            try checkLength([c.id, c.name, c.billingAddress?.street, c.billingAddress?.city] + c.contacts.map(\.name), what: "customer \(c.id)")
             if let s = c.siren { try Siren.check(s, what: "customer \(c.id)") }
             try checkLimit(c.creditLimit, what: "customer \(c.id): credit limit")
             try checkPerson(c.collector, role: "collector", what: "customer \(c.id)")
@@ -42,6 +43,7 @@ extension Book {
             try checkUser(u)
         case .setCompany(let c):
             try checkText([c.legalName, c.siren, c.street, c.postalCode, c.city, c.phone, c.email, c.iban, c.bic, c.signatory], what: "the company profile")
+            try checkLength([c.legalName, c.street, c.city, c.email, c.signatory], what: "the company profile")
             if let s = c.siren, !s.isEmpty { try Siren.check(s, what: "the company") }
         case .upsertInvoice(let i):
             if let old = invoices[i.number], old.customerId != i.customerId {
@@ -123,6 +125,14 @@ extension Book {
             if let bad = v.unicodeScalars.first(where: Safe.isUnsafe) {
                 throw DomainError("\(what): control or invisible character U+\(String(bad.value, radix: 16, uppercase: true)) is not allowed")
             }
+        }
+    }
+
+    /// Names and addresses fit a letter's window and a screen line: 200 characters at most (a 300-character legal
+    /// name printed as one line of every letter).
+    private func checkLength(_ values: [String?], what: String) throws(DomainError) {
+        for case let v? in values where v.count > 200 {
+            throw DomainError("\(what): '\(v.prefix(30))…' is \(v.count) characters long (200 at most)")
         }
     }
 

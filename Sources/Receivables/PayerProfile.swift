@@ -37,7 +37,9 @@ extension Book {
                 unpaid += 1
             }
             for s in settlementsByInvoice[inv.number] ?? [] {
-                guard case .payment = s.kind, s.date >= since, s.date <= date else { continue }
+                // A write-off counts as paid on its date, as late as it then was: it is the worst of payments.
+                switch s.kind { case .payment, .writeOff: break; case .creditNote: continue }
+                guard s.date >= since, s.date <= date else { continue }
                 let weighted = s.amount.times(Int64(inv.dueDate.days(until: s.date)))
                 all.0 += weighted; all.1 += s.amount
                 if s.date >= recent { last.0 += weighted; last.1 += s.amount } else { before.0 += weighted; before.1 += s.amount }

@@ -64,16 +64,22 @@ public struct AgendaScreen: Screen {
             if line.channel == .litigationReview {
                 return .status(.error("A litigation review is a decision: open the account (Enter) and press L"))
             }
-            // One activity per step of the letter: each item moves to its own level.
-            let stamp = Timestamp.now()
-            let changes: [Change] = line.reasons.map { reason in
-                .logActivity(activity: Activity(id: newId("ACT"), at: stamp, date: session.today, user: session.user.id, customerId: line.customerId,
-                    invoices: reason.invoices, channel: line.channel.activityChannel,
-                    note: "\(reason.label): \(reason.invoices.joined(separator: ", "))", step: reason.step))
-            }
+            // Chosen again under the store's lock, from the latest book: a letter a colleague (or `relance letters
+            // --mark-sent`) recorded meanwhile is not recorded twice, and each item moves to its own step's level.
+            var recorded = 0
             do {
-                try session.store.commit(user: session.user.id, changes.count == 1 ? changes[0] : .batch(changes: changes))
-                return .status(.info("Saved: \(line.channel.label) to \(line.customerName) recorded as sent"))
+                try session.store.commit(user: session.user.id) { book in
+                    let fresh = Agenda(book: book, date: session.today, collector: nil).written
+                        .first { $0.customerId == line.customerId && $0.channel != .litigationReview }
+                    guard let fresh else {
+                        throw DomainError("nothing left to send to \(line.customerName) today: a letter was recorded meanwhile")
+                    }
+                    let activities = fresh.sentActivities(user: session.user.id, date: session.today, at: Timestamp.now(),
+                                                          policy: book.policy, file: nil)
+                    recorded = activities.count
+                    return activities.count == 1 ? .logActivity(activity: activities[0]) : .batch(changes: activities.map { .logActivity(activity: $0) })
+                }
+                return .status(.info("Saved: \(line.channel.label) to \(line.customerName) recorded as sent (\(recorded) step\(recorded == 1 ? "" : "s"))"))
             } catch { return .status(.error("Not saved: \(error)")) }
         default: break
         }

@@ -116,9 +116,8 @@ extension FormScreen {
             guard let inv = book.invoices[n], !book.isInLitigation(n), let review = book.litigationReviewDate(of: inv) else { return false }
             return review <= session.today
         })
-        if invoices.picked.isEmpty {
-            invoices.picked = Set(invoices.invoiceChoices.filter { $0.daysPastDue > 0 && !book.isInLitigation($0.number) }.map(\.number))
-        }
+        // Only the items due for review are ticked; others may be ticked by hand (a customer in liquidation is
+        // handed over without waiting for the ladder), with a confirmation.
         let outcomes = LitigationDecision.Outcome.allCases.map { FormField.Choice($0.rawValue, $0.label) }
         return FormScreen(kind: .litigation, customerId: customerId, session: session, fields: [
             invoices,
@@ -203,6 +202,9 @@ extension FormScreen {
             for n in field(.invoices).pickedInvoices where book.isInLitigation(n) {
                 fail(.invoices, "\(n) is already \(book.litigation(of: n)!.outcome.label)")
             }
+            for n in field(.invoices).pickedInvoices where (book.invoices[n]?.dueDate ?? today) >= today {
+                fail(.invoices, "\(n) is not overdue: nothing to hand over or write off yet")
+            }
             if outcome == .writeOff {
                 if session.user.role != .supervisor { fail(.outcome, "only a supervisor writes items off") }
                 if field(.reason).text.trimmed.isEmpty { fail(.reason, "say why the items are written off") }
@@ -225,8 +227,18 @@ extension FormScreen {
                                         period: field(.period).selectedChoice == "weekly" ? .weekly : .monthly, firstInstalment: first)
     }
 
-    /// A question to confirm with a second save, when a rule is only advice (down payment under 20 %).
+    /// A question to confirm with a second save, when a rule is only advice (down payment under 20 %, a litigation
+    /// decision on items that have not had their formal notice).
     func confirmationNeeded(session: Session) -> String? {
+        if kind == .litigation {
+            let book = session.book
+            let early = field(.invoices).pickedInvoices.filter { n in
+                guard let inv = book.invoices[n] else { return false }
+                return inv.level < book.policy.ladder.count
+            }
+            guard !early.isEmpty else { return nil }
+            return "\(early.joined(separator: ", ")) had no formal notice yet: press F2 again to decide anyway"
+        }
         guard kind == .plan, let down = field(.down).money else { return nil }
         let total = field(.invoices).pickedTotal
         let range = session.book.policy.downPaymentPercent

@@ -49,6 +49,12 @@ struct LettersCommand: ParsableCommand {
             }
             which.collector = me.id
         }
+        // Recorded as sent on a day still to come, the items would wait for that day's interval and drop out of
+        // every earlier run (an outside audit froze a collector's letters until 2028 that way).
+        if markSent, let d = which.date, d > .today() {
+            warn("--date \(d.french) is in the future: letters are recorded as sent on the day they go out\nNothing was changed.")
+            throw ExitCode(2)
+        }
         let source = LetterWriter.templates(in: templates)
         let missing = (store.book.company ?? CompanyProfile()).missingForLetters
         if !missing.isEmpty {

@@ -56,4 +56,18 @@ import TestSupport
         #expect(levels.allSatisfy { $0 == 0 || $0 == 1 })   // a fresh demo: nothing above the first reminder
         #expect(FileManager.default.fileExists(atPath: dir.path + "/l/" + (first["file"] as! String)))
     }
+
+    /// Found by an outside audit: letters recorded as sent in 2028 froze a collector's dunning until then.
+    @Test func lettersAreNeverRecordedAsSentOnADayStillToCome() throws {
+        let dir = TempDirectory("letters-future"); defer { dir.remove() }
+        let store = try demo(dir)
+        let before = try Data(contentsOf: URL(fileURLWithPath: store + "/journal.jsonl"))
+        let (status, text) = try Spawn.run([relance, "letters", "--store", store, "--out", dir.path + "/l", "--date", "2099-06-01",
+                                            "--user", "helene", "--mark-sent"])
+        #expect(status == 2 && text.contains("in the future"), "\(text)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: store + "/journal.jsonl")) == before)
+        // Without --mark-sent, a later day may be previewed.
+        let (ps, pt) = try Spawn.run([relance, "letters", "--store", store, "--out", dir.path + "/p", "--date", "2027-01-15", "--user", "helene"])
+        #expect(ps == 0, "\(pt)")
+    }
 }

@@ -53,8 +53,18 @@ import DemoData
         let book = Self.seed7
         #expect(book.digest(of: "C0091").lastScheduled?.nextActionDate == Fixtures.date("2026-11-27"))
         let call = try #require(Agenda(book: book, date: today, collector: nil).calls.first { $0.customerId == "C0091" })
-        #expect(call.reasons.contains { $0.step == "preventive-call" && $0.invoices == ["F26-001587"] })
+        #expect(call.reasons.contains { $0.step == "preventive-call" && $0.invoices.contains("F26-001587") })
         #expect(book.openAmount("F26-001587") == Fixtures.eur("45222.16"))
+    }
+
+    /// Found by an outside audit: a next action a year away hid a 130 077 € item 117 days late for a year. A hold
+    /// lasts at most `callEveryDays` after it was set.
+    @Test func aFarNextActionHoldsCallsForFourteenDaysAtMost() throws {
+        var book = Self.seed1
+        try book.applyNew(.logActivity(activity: Activity(id: "FAR", at: "t", date: today, user: "amelie", customerId: "C0004", channel: .phone,
+                                                          outcome: .reached, nextActionDate: Fixtures.date("2027-11-20"))))
+        func called(_ d: Int) -> Bool { Agenda(book: book, date: today.adding(days: d), collector: nil).calls.contains { $0.customerId == "C0004" } }
+        #expect(!called(13) && called(14))
     }
 
     /// Seed 1, C0127: 30 807,88 € 110 days late, last called 10/11: the call comes back 14 days after (24/11),

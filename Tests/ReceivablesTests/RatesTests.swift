@@ -27,3 +27,26 @@ import TestSupport
         #expect(t.notes.contains { $0.contains("extrapolated") && $0.contains("84 days") && $0.contains("under 12 months") })
     }
 }
+
+/// Found by an outside audit (issue 10): writing off a customer's debt made its payer profile look better, and a
+/// 300-character legal name went into every letter.
+@Suite struct AuditSmallTests {
+    @Test func aWriteOffCountsAsTheLatestOfPayments() throws {
+        var b = Fixtures.book(invoices: [("F1", "2026-05-01", "2026-06-01", "1000.00"), ("F2", "2026-09-01", "2026-10-01", "1000.00")])
+        try b.apply(.upsertUser(user: User(id: "helene", name: "Hélène", role: .supervisor)))
+        try Fixtures.pay(&b, "V1", on: "2026-10-11", [("F2", "1000.00")])                       // 10 days late
+        // F1 unpaid 175 days at 23/11: (1000 x 175 + 1000 x 10) / 2000 = 92.5 -> 93.
+        #expect(b.payerProfile(of: "C1", asOf: Fixtures.date("2026-11-23"))?.averageDaysLate == 93)
+        try b.applyNew(.decideLitigation(decision: LitigationDecision(id: "W1", customerId: "C1", invoices: ["F1"], date: Fixtures.date("2026-11-23"),
+                                                                      user: "helene", outcome: .writeOff, reason: "liquidation")))
+        // Written off on 23/11, 175 days late: the same 93, not 10.
+        #expect(b.payerProfile(of: "C1", asOf: Fixtures.date("2026-11-23"))?.averageDaysLate == 93)
+    }
+
+    @Test func namesAreTwoHundredCharactersAtMost() {
+        var b = Fixtures.book(invoices: [])
+        #expect(throws: DomainError.self) { try b.applyNew(.setCompany(company: CompanyProfile(legalName: String(repeating: "A", count: 300)))) }
+        #expect(throws: DomainError.self) { try b.applyNew(.upsertCustomer(customer: Customer(id: "C9", name: String(repeating: "é", count: 201)))) }
+        #expect(throws: Never.self) { try b.applyNew(.upsertCustomer(customer: Customer(id: "C9", name: String(repeating: "é", count: 200)))) }
+    }
+}

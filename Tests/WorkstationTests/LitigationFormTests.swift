@@ -92,3 +92,58 @@ import TerminalKit
         #expect(store.book.openAmount("F2", asOf: today.adding(days: -1)) == Fixtures.eur("7000.00"))
     }
 }
+
+/// Found by an outside audit: the decision form ticked every overdue item and accepted one not yet due.
+@Suite struct LitigationEligibilityTests {
+    @Test func onlyReviewedItemsAreTickedAndOthersNeedAConfirmation() throws {
+        let today = Fixtures.date("2026-11-23")
+        let store = MemoryStore(book: Fixtures.book(invoices: [("F1", "2026-08-01", "2026-09-01", "900.00"), ("F2", "2026-11-01", "2026-12-15", "100.00")]))
+        let screen = ScreenBuffer(rows: 30, columns: 110)
+        let app = App(session: Session(store: store, user: store.book.users["amelie"]!, today: today), terminal: screen)
+        app.render(); app.handle(.enter); app.render()
+        app.handle(.character("L")); app.render()
+        let form = try #require(app.top as? FormScreen)
+        #expect(form.field(.invoices).picked.isEmpty)                  // no letter ever sent: nothing due for review
+        // Tick both (the list is largest first: F1, then F2).
+        app.handle(.character(" ")); app.handle(.down); app.handle(.character(" ")); app.render()
+        app.handle(.function(2)); app.render()
+        #expect(screen.text.contains("F2 is not overdue"), "\(screen.text)")
+        app.handle(.character(" ")); app.render()                     // untick F2
+        app.handle(.function(2)); app.render()
+        #expect(screen.text.contains("F1 had no formal notice yet: press F2 again"), "\(screen.text)")
+        #expect(store.book.litigation(of: "F1") == nil)
+        app.handle(.function(2)); app.render()
+        #expect(store.book.litigation(of: "F1")?.outcome == .collectionAgency)
+    }
+}
+
+/// `s` on a written line of the agenda (issue 10): chosen again under the lock, so a letter recorded meanwhile by
+/// `relance letters --mark-sent` (or a colleague) is not recorded twice.
+@Suite struct MarkSentTests {
+    @Test func markSentFromAStaleAgendaRecordsNothingTwice() throws {
+        let today = Fixtures.date("2026-11-23")
+        let store = MemoryStore(book: Fixtures.book(invoices: [("F1", "2026-09-01", "2026-10-01", "300.00"), ("F2", "2026-10-01", "2026-11-20", "200.00")]))
+        let screen = ScreenBuffer(rows: 24, columns: 100)
+        let app = App(session: Session(store: store, user: store.book.users["amelie"]!, today: today), terminal: screen)
+        app.render()
+        let line = try #require(Agenda(book: store.book, date: today, collector: nil).written.first)
+        // Someone else records the day's letter meanwhile.
+        try store.commit(user: "amelie", .batch(changes: line.sentActivities(user: "amelie", date: today, at: "t", policy: store.book.policy, file: "x.txt")
+            .map { .logActivity(activity: $0) }))
+        let before = store.book.activityCount
+        app.handle(.end); app.handle(.character("s")); app.render()
+        #expect(screen.text.contains("nothing left to send"), "\(screen.text)")
+        #expect(store.book.activityCount == before)
+    }
+
+    @Test func markSentRecordsEachStepAndMovesTheLevels() throws {
+        let today = Fixtures.date("2026-11-23")
+        let store = MemoryStore(book: Fixtures.book(invoices: [("F1", "2026-09-01", "2026-10-01", "300.00")]))
+        let screen = ScreenBuffer(rows: 24, columns: 100)
+        let app = App(session: Session(store: store, user: store.book.users["amelie"]!, today: today), terminal: screen)
+        app.render()
+        app.handle(.end); app.handle(.character("s")); app.render()
+        #expect(screen.text.contains("recorded as sent"), "\(screen.text)")
+        #expect(store.book.invoices["F1"]?.level == 1 && store.book.invoices["F1"]?.lastDunned == today)
+    }
+}
