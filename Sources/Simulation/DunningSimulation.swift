@@ -20,6 +20,7 @@ public struct DunningSimulation {
         public var lettersByLevel: [Int: Int] = [:]
         public var calls = 0
         public var promises = 0
+        public var plans = 0
         public var disputes = 0
         public var payments = 0
         public var decisions: [String: Int] = [:]
@@ -30,7 +31,7 @@ public struct DunningSimulation {
         public var summary: String {
             let levels = lettersByLevel.keys.sorted().map { "level \($0): \(lettersByLevel[$0]!)" }.joined(separator: ", ")
             let decided = decisions.keys.sorted().map { "\($0) \(decisions[$0]!)" }.joined(separator: ", ")
-            return "\(days) days: \(letters) letters (\(levels)), \(calls) calls, \(promises) promises, \(disputes) disputes, "
+            return "\(days) days: \(letters) letters (\(levels)), \(calls) calls, \(promises) promises, \(plans) plans, \(disputes) disputes, "
                 + "\(payments) payments, litigation decisions: \(decided.isEmpty ? "none" : decided); \(largeItemsWatched) large overdue items watched, "
                 + "longest gap between calls \(longestCallGap) d; \(violations.count) violation\(violations.count == 1 ? "" : "s")"
         }
@@ -84,6 +85,20 @@ public struct DunningSimulation {
         for d in 0..<days {
             let date = start.adding(days: d)
             report.days += 1
+            // Plans: the instalment due today is paid most of the time, spread over the plan's items in order.
+            for plan in book.plans.values.sorted(by: { $0.id < $1.id }) where book.status(of: plan, asOf: date).state == .active {
+                guard let line = plan.schedule.first(where: { $0.date == date }), random.int(1...100) <= 80 else { continue }
+                var left = line.amount
+                var allocations: [Allocation] = []
+                for n in plan.invoices where left.isPositive {
+                    let take = min(left, book.openAmount(n))
+                    if take.isPositive { allocations.append(Allocation(invoice: n, amount: take)); left -= take }
+                }
+                guard !allocations.isEmpty else { continue }
+                apply(.recordPayment(payment: Payment(id: id("INST"), customerId: plan.customerId, date: date, amount: allocations.reduce(.zero) { $0 + $1.amount },
+                                                      allocations: allocations)), &report, "instalment")
+                report.payments += 1
+            }
             // Customers pay: a promised item on its date most of the time, any other one now and then.
             for inv in book.invoices.values.sorted(by: { $0.number < $1.number }) {
                 let open = book.openAmount(inv.number)
@@ -155,6 +170,16 @@ public struct DunningSimulation {
                                                 reasonCode: "PRICE", ownerDepartment: "sales", openedOn: date,
                                                 followUpDate: date.adding(days: 10), user: collector)), &report, "dispute")
             report.disputes += 1
+        } else if roll < 50, items.count >= 1 {
+            // A payment plan: a quarter down in a week, the rest in three monthly instalments.
+            outcome = .reached
+            let total = items.reduce(Money.zero) { $0 + book.openAmount($1) }
+            if total.cents >= 400, let schedule = try? PlanBuilder.schedule(total: total, downPayment: total.scaled(by: 1, over: 4),
+                    downPaymentDate: date.adding(days: 7), count: 3, period: .monthly, firstInstalment: date.adding(months: 1)) {
+                apply(.createPlan(plan: PaymentPlan(id: id("PLAN"), customerId: line.customerId, invoices: items, createdOn: date,
+                                                    schedule: schedule, user: collector)), &report, "plan")
+                report.plans += 1
+            }
         } else if roll < 85 {
             outcome = .noAnswer
             next = date.adding(days: 2)

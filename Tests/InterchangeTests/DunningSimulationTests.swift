@@ -18,7 +18,7 @@ import DemoData
         #expect(report.violations.isEmpty, "\(report.violations.joined(separator: "\n"))")
         // The run did exercise the rules: letters at several levels, calls, reviews.
         #expect(report.lettersByLevel.keys.filter { $0 >= 1 }.count >= 2, "\(report.summary)")
-        #expect(report.calls > 20 && report.largeItemsWatched > 0 && !report.decisions.isEmpty, "\(report.summary)")
+        #expect(report.calls > 20 && report.largeItemsWatched > 0 && !report.decisions.isEmpty && report.plans > 0 && report.promises > 0, "\(report.summary)")
     }
 
     @Test func onAnImportedBookCarryingItsLevels() throws {
