@@ -49,6 +49,11 @@ public struct StoreCheck {
             lines.append("  warning: the policy's interest table has no rate for \(half) (ECB rate on its first day + 10 points): late interest is not computed for those days")
         }
         for w in store.warnings { lines.append("  warning: \(w)") }
+        // Files of interrupted writes (a crash between two steps): harmless, removed by the next compaction.
+        let leftovers = store.files.list().filter { JSONFileStore.isTemporary($0) || (HistoryFile.isOurs($0) && $0 != store.historyFile) }
+        if !leftovers.isEmpty {
+            lines.append("  note: \(leftovers.count) file\(leftovers.count == 1 ? "" : "s") left by interrupted writes (\(leftovers.prefix(3).joined(separator: ", "))\(leftovers.count > 3 ? ", ..." : "")): the next compaction removes them")
+        }
         // Older records that today's input rules would refuse: they load, and are listed to be corrected.
         let violations = book.ruleViolations()
         for v in violations.prefix(50) { lines.append("  to correct: \(v)") }

@@ -29,3 +29,17 @@ import TestSupport
         #expect(agenda.written.map(\.channel) == [.litigationReview], "\(agenda.written.map(\.reasons))")
     }
 }
+
+/// Found by an outside attack: files left by writes killed half-way piled up and `check` did not mention them.
+@Suite struct LeftoverNoteTests {
+    @Test func checkNamesLeftoversAndChangesNothing() throws {
+        let dir = TempDirectory("leftovers"); defer { dir.remove() }
+        _ = try JSONFileStore.create(directory: dir.path, book: Fixtures.book(invoices: [("F1", "2026-08-01", "2026-09-01", "800.00")]))
+        try Data("x".utf8).write(to: URL(fileURLWithPath: dir.file("history-97.jsonl")))
+        try Data("y".utf8).write(to: URL(fileURLWithPath: dir.file("journal.jsonl.tmp-123-456")))
+        let report = StoreCheck.run(directory: dir.path)
+        #expect(report.ok)
+        #expect(report.text.contains("note: 2 files left by interrupted writes"), "\(report.text)")
+        #expect(FileManager.default.fileExists(atPath: dir.file("history-97.jsonl")))
+    }
+}
