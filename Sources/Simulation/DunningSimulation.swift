@@ -12,7 +12,8 @@ import Receivables
 ///   letters only on items not yet due, and at least the policy's minimum interval after its last letter;
 /// - no letter on a paid, disputed, promised, planned or handed-over item;
 /// - every large overdue item is called at least every `callEveryDays` days until it is settled, held or handed over.
-/// Changes go through `Book.applyNew`, the rules every door of the store applies.
+/// It runs in process on the in-memory store (`MemoryStore`): every change is committed through it, so it passes
+/// `Book.applyNew`, the rules every door of the store applies.
 public struct DunningSimulation {
     public struct Report: Sendable {
         public var days = 0
@@ -37,7 +38,8 @@ public struct DunningSimulation {
         }
     }
 
-    public var book: Book
+    public let store: MemoryStore
+    public var book: Book { store.book }
     public var start: CalendarDate
     public var days: Int
     var random: SeededRandom
@@ -45,7 +47,7 @@ public struct DunningSimulation {
     let supervisor: String
 
     public init(book: Book, start: CalendarDate, days: Int, seed: UInt64) {
-        self.book = book; self.start = start; self.days = days
+        store = MemoryStore(book: book); self.start = start; self.days = days
         random = SeededRandom(seed: seed)
         supervisor = book.users.values.filter { $0.role == .supervisor }.map(\.id).sorted().first ?? "helene"
     }
@@ -145,7 +147,7 @@ public struct DunningSimulation {
     }
 
     mutating func apply(_ change: Change, _ report: inout Report, _ what: String) {
-        do { try book.applyNew(change) } catch { report.violations.append("\(what) refused: \(error.message)") }
+        do { try store.commit(user: collector, change) } catch { report.violations.append("\(what) refused: \(error)") }
     }
 
     /// The collector's call: a promise, a dispute, no answer (call back in 2 days) or a payment announced.
