@@ -146,8 +146,12 @@ public struct Book: Sendable {
         var i = i
         // An invoice sent again without its dunning state (a re-import, an edit) keeps the one it has.
         if i.dunningLevel == nil && i.lastDunned == nil, let old = invoices[i.number] {
-            i.dunningLevel = old.dunningLevel; i.lastDunned = old.lastDunned
+            i.dunningLevel = old.dunningLevel; i.lastDunned = old.lastDunned; i.dunningStep = old.dunningStep
         }
+        // A due date moved after the last letter (an extension): the letters were sent before it, so the item
+        // starts its ladder again (the date of the last letter stays, for the minimum interval).
+        if let last = i.lastDunned, last <= i.dueDate, i.level > 0 { i.dunningLevel = 0; i.dunningStep = nil }
+        i = realigned(i)   // the level follows its step in this book's policy, whatever path it came by
         if let old = invoices[i.number] {
             if old.customerId != i.customerId { invoicesByCustomer[old.customerId]?.removeAll { $0 == i.number } }
             else { invoices[i.number] = i; return }

@@ -104,7 +104,7 @@ extension Book {
         case .invoice(let i):
             try needCustomer(i.customerId)
             guard invoices[i.number] == nil else { throw DomainError("invoice '\(i.number)' appears twice") }
-            insertInvoice(realigned(i))
+            insertInvoice(i)
         case .payment(let p):
             try needCustomer(p.customerId)
             for a in p.allocations { try needInvoice(a.invoice) }

@@ -64,11 +64,14 @@ extension Book {
     }
 
     /// The level an item's recorded step stands for in this book's policy (a store's policy may have gained or lost a
-    /// step since the level was written); the number written is kept when the step is no longer in the ladder.
+    /// step since the level was written). A step no longer in the ladder is taken as one level below the number
+    /// written, capped to the ladder: the next letter is then the step that number names, never one past it (a
+    /// removed second reminder must not read as a formal notice sent).
     func realigned(_ inv: Invoice) -> Invoice {
-        guard let step = inv.dunningStep, case let level = policy.level(ofStep: step), level > 0, level != inv.dunningLevel else { return inv }
+        guard let step = inv.dunningStep else { return inv }
         var copy = inv
-        copy.dunningLevel = level
+        let level = policy.level(ofStep: step)
+        copy.dunningLevel = level > 0 ? level : max(0, min(inv.level, policy.ladder.count) - 1)
         return copy
     }
 

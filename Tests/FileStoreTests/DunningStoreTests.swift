@@ -30,6 +30,58 @@ import TestSupport
     }
 }
 
+/// Found by the second outside audit: a step removed from the policy turned second reminders into formal notices;
+/// an import still in the journal was not realigned; a due date moved after the letters kept the level.
+@Suite struct DunningRealignTests {
+    func policy(withSecondReminder: Bool) -> Policy {
+        var p = Policy.standard
+        if withSecondReminder {
+            p.steps.insert(Policy.Step(id: "second-reminder", short: "2nd reminder", label: "Second reminder", relativeTo: .due, days: 15,
+                                       repeatEveryDays: nil, amount: nil, channel: .letter, template: "reminder-overdue", escalates: false),
+                           at: p.steps.firstIndex { $0.id == "formal-notice" }!)
+        }
+        return p
+    }
+
+    @Test func aRemovedStepFallsBackOneLevelNeverUp() throws {
+        var b = Fixtures.book(invoices: [("F1", "2026-08-01", "2026-09-01", "800.00")])
+        b.policy = policy(withSecondReminder: true)
+        for (step, date) in [("reminder-after-due", "2026-09-05"), ("second-reminder", "2026-09-20")] {
+            try b.applyNew(.logActivity(activity: Activity(id: step, at: "t", date: Fixtures.date(date), user: "amelie", customerId: "C1",
+                                                           invoices: ["F1"], channel: .letter, step: step)))
+        }
+        #expect(b.invoices["F1"]?.level == 2 && b.invoices["F1"]?.dunningStep == "second-reminder")
+        // The same records under the default policy (the step removed, or a restore without the store's policy).
+        var plain = Book()
+        plain.policy = Policy.standard
+        for r in b.records { try plain.restore(r) }
+        #expect(plain.invoices["F1"]?.level == 1)
+        let next = Agenda(book: plain, date: Fixtures.date("2026-11-23"), collector: nil).written.first?.reasons.map(\.step)
+        #expect(next == ["formal-notice"])      // the formal notice comes; no review of an item never put on notice
+    }
+
+    @Test func anImportedLevelFollowsItsStepWithoutACompaction() throws {
+        var b = Fixtures.book(invoices: [])
+        b.policy = policy(withSecondReminder: true)
+        try b.applyNew(.upsertInvoice(invoice: Invoice(number: "J1", customerId: "C1", issueDate: Fixtures.date("2026-08-01"), dueDate: Fixtures.date("2026-09-01"),
+                                                       amount: Fixtures.eur("500.00"), dunningLevel: 2, lastDunned: Fixtures.date("2026-10-05"), dunningStep: "formal-notice")))
+        #expect(b.invoices["J1"]?.level == 3)   // formal notice is level 3 in this ladder: next is the review, not a second notice
+        #expect(!Agenda(book: b, date: Fixtures.date("2026-12-20"), collector: nil).written.contains { $0.channel == .formalNotice })
+    }
+
+    @Test func aDueDateMovedAfterTheLettersStartsTheLadderAgain() throws {
+        var b = Fixtures.book(invoices: [("D1", "2026-08-01", "2026-09-01", "500.00")])
+        try b.applyNew(.logActivity(activity: Activity(id: "A", at: "t", date: Fixtures.date("2026-10-05"), user: "amelie", customerId: "C1",
+                                                       invoices: ["D1"], channel: .letter, step: "reminder-after-due")))
+        var moved = b.invoices["D1"]!
+        moved.dueDate = Fixtures.date("2027-03-01"); moved.dunningLevel = nil; moved.lastDunned = nil; moved.dunningStep = nil
+        try b.applyNew(.upsertInvoice(invoice: moved))
+        #expect(b.invoices["D1"]?.level == 0 && b.invoices["D1"]?.lastDunned == Fixtures.date("2026-10-05"))
+        let first = Agenda(book: b, date: Fixtures.date("2027-03-31"), collector: nil).written.first?.reasons.map(\.step)
+        #expect(first == ["reminder-after-due"])   // not a formal notice saying "despite our reminders"
+    }
+}
+
 /// Found by an outside attack: files left by writes killed half-way piled up and `check` did not mention them.
 @Suite struct LeftoverNoteTests {
     @Test func checkNamesLeftoversAndChangesNothing() throws {
