@@ -63,8 +63,12 @@ public enum LetterWriter {
             if !text.hasSuffix("\n") { text += "\n" }
             // Ids that read the same once made safe for a file name ("X/1", "X_1") get a suffix of their own.
             var file = "\(agenda.date.iso)-\(fileNamePart(customer.id))"
-            if fileNamePart(customer.id) != customer.id || names.contains(file) { file += "-" + shortHash(customer.id) }
-            names.insert(file)
+            if fileNamePart(customer.id) != customer.id || names.contains(file.lowercased()) { file += "-" + shortHash(customer.id) }
+            // Still taken (a planted id, a hash collision, or a case-insensitive disk): a counter, checked again.
+            var unique = file, k = 2
+            while names.contains(unique.lowercased()) { unique = file + "-\(k)"; k += 1 }
+            file = unique
+            names.insert(file.lowercased())
             out.append(Letter(fileName: file + ".txt", text: text,
                               line: line, language: language, step: step.id, items: items))
         }
@@ -100,7 +104,9 @@ public enum LetterWriter {
         // looks like the whole debt when it is not (items not due for a letter today, at any level).
         let inLetter = Set(line.reasons.flatMap(\.invoices))
         for inv in book.openInvoices(of: customer.id).sorted(by: { book.openAmount($0.number) > book.openAmount($1.number) })
-            where !inLetter.contains(inv.number) && inv.dueDate < date && !book.isInLitigation(inv.number) {
+            where !inLetter.contains(inv.number) && inv.dueDate < date && !book.isInLitigation(inv.number)
+                && !book.isHeld(inv.number, asOf: date) && !book.isDisputed(inv.number) {
+            // (promised, in a plan or disputed items are not claimed as due: they are being dealt with)
             others.append((inv.number, inv.level))
         }
         let fees = demanded.map { book.lateFees($0.0, asOf: date) }
@@ -108,12 +114,14 @@ public enum LetterWriter {
         let indemnity = fees.filter { !$0.waived }.reduce(Money.zero) { $0 + $1.indemnity }
         // A half-year missing from the rate table: the known days' interest, said to be incomplete (never 0,00).
         let interest = fees.filter { !$0.waived }.reduce(Money.zero) { $0 + $1.knownInterest }
-        let missing = Set(fees.compactMap(\.missingRate)).sorted()
+        let missing = Set(fees.compactMap(\.missingRate).flatMap { $0.components(separatedBy: ", ") }).sorted()
         let company = book.company ?? CompanyProfile()
         let contact = customer.contacts.first?.name
         let collector = customer.collector.flatMap { book.users[$0]?.name }
         let address = customer.billingAddress.map { [$0.street, "\($0.postalCode) \($0.city)".trimmedSpaces].filter { !$0.isEmpty } } ?? []
         let total = formal ? principal + indemnity + interest : principal
+        let width = [principal, indemnity, interest, total].map { money($0).count }.max() ?? 0
+        func column(_ m: Money) -> String { String(repeating: " ", count: width - money(m).count) + money(m) }
         return [
             "company": ["legal_name": company.legalName ?? "", "siren": company.siren ?? "", "street": company.street ?? "",
                         "postal_code": company.postalCode ?? "", "city": company.city ?? "", "phone": company.phone ?? "",
@@ -132,7 +140,10 @@ public enum LetterWriter {
             "others": others.compactMap { item($0.0, level: $0.1) }, "has_others": !others.isEmpty,
             "upcoming": upcoming.compactMap { item($0.0, level: $0.1) }, "has_upcoming": !upcoming.isEmpty,
             "principal": money(principal), "indemnity": money(indemnity), "interest": money(interest), "total": money(total),
-            "has_fees": indemnity.isPositive || interest.isPositive,
+            // The same four right-aligned to one width, for a column of figures.
+            "principal_column": column(principal), "indemnity_column": column(indemnity), "interest_column": column(interest),
+            "total_column": column(total),
+            "has_fees": indemnity.isPositive || interest.isPositive, "has_known_interest": interest.isPositive,
             "interest_missing": missing.joined(separator: ", "), "has_interest_missing": !missing.isEmpty,
             "formal": formal, "level": topLevel, "collector": collector ?? "",
         ]
@@ -184,6 +195,6 @@ func shortHash(_ s: String) -> String {
 func fileNamePart(_ s: String) -> String {
     let kept = String(s.unicodeScalars.map { u -> Character in
         (u.isASCII && (CharacterSet.alphanumerics.contains(u) || u == "_" || u == "-")) ? Character(u) : "_"
-    })
+    }.prefix(64))   // a file name has 255 bytes at most: an id of 300 combining accents stopped every letters run
     return kept.isEmpty ? "_" : kept
 }

@@ -118,3 +118,18 @@ extension Book {
         return since
     }
 }
+
+extension Book {
+    /// Under an open promise or an active plan at `date`.
+    public func isHeld(_ invoice: String, asOf date: CalendarDate) -> Bool {
+        guard let c = invoices[invoice]?.customerId else { return false }
+        return openPromises(of: c, asOf: date).contains { $0.invoices.contains(invoice) }
+            || activePlans(of: c, asOf: date).contains { $0.invoices.contains(invoice) }
+    }
+
+    /// Under an active dispute.
+    public func isDisputed(_ invoice: String) -> Bool {
+        guard let c = invoices[invoice]?.customerId else { return false }
+        return activeDisputes(of: c).contains { $0.invoices.contains(invoice) }
+    }
+}

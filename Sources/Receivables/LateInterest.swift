@@ -17,7 +17,8 @@ public struct LateFees: Sendable, Equatable {
     /// Interest at the legal (or contractual) rate; nil when a half-year's rate is missing from the table.
     public var interest: Money?
     public var waived: Bool
-    /// "2027 H1" when the table lacks a half-year the item was late in (interest then unknown, never guessed).
+    /// "2027 H1" (or "2027 H1, 2027 H2") when the table lacks half-years the item was late in: the interest is then
+    /// unknown, never guessed; `knownInterest` is the part of the days whose rate is known.
     public var missingRate: String?
     /// What is still owed on the invoice at the date.
     public var principal: Money
@@ -26,8 +27,8 @@ public struct LateFees: Sendable, Equatable {
 
     public static let none = LateFees(indemnity: .zero, interest: .zero, waived: false, missingRate: nil, principal: .zero, knownInterest: .zero)
 
-    /// Indemnity + interest (interest counted as zero while its rate is missing), zero when waived.
-    public var total: Money { waived ? .zero : indemnity + (interest ?? .zero) }
+    /// Indemnity + the interest known (a minimum while a rate is missing), zero when waived.
+    public var total: Money { waived ? .zero : indemnity + knownInterest }
 }
 
 extension Policy {
@@ -65,7 +66,7 @@ extension Book {
         guard owed.isPositive else { return .none }
         let contractual = customers[inv.customerId]?.interestRatePercent.flatMap { try? Money.parse($0) }?.cents
         var numerator: Int128 = 0   // cents x basis points x days
-        var missing: String?
+        var missing: [String] = []
         var day = inv.dueDate.adding(days: 1)
         var index = paying.firstIndex { $0.date > inv.dueDate } ?? paying.count
         // Walk the days in runs of one principal and one rate.
@@ -78,15 +79,16 @@ extension Book {
             let days = Int64(day.days(until: end) + 1)
             if let bp = contractual ?? policy.legalRateBasisPoints(on: day) {
                 numerator += Int128(owed.cents) * Int128(bp) * Int128(days)
-            } else if missing == nil {
-                missing = Policy.halfYear(of: day)
+            } else if missing.last != Policy.halfYear(of: day) {
+                missing.append(Policy.halfYear(of: day))
             }
             day = end.adding(days: 1)
             while index < paying.count && paying[index].date < day { owed -= paying[index].amount; index += 1 }
         }
         let denominator: Int128 = 10_000 * 365
         let interest = Money(cents: Int64(clamping: (numerator + denominator / 2) / denominator))
-        return LateFees(indemnity: policy.fixedRecoveryIndemnity, interest: missing == nil ? interest : nil,
-                        waived: waivers[number] != nil, missingRate: missing, principal: max(.zero, principalNow), knownInterest: interest)
+        return LateFees(indemnity: policy.fixedRecoveryIndemnity, interest: missing.isEmpty ? interest : nil,
+                        waived: waivers[number] != nil, missingRate: missing.isEmpty ? nil : missing.joined(separator: ", "),
+                        principal: max(.zero, principalNow), knownInterest: interest)
     }
 }

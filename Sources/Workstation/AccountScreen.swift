@@ -184,7 +184,9 @@ public struct AccountScreen: Screen {
             if item.pastCriticalZone { notes.append("CRITICAL over \(session.book.policy.criticalZoneDaysAfterIssue.to) d") }
             else if item.critical { notes.append("critical \(session.book.policy.criticalZoneDaysAfterIssue.from)-\(session.book.policy.criticalZoneDaysAfterIssue.to) d") }
             if item.lateFees.waived { notes.append("fees waived") }
-            else if item.lateFees.total.isPositive { notes.append("fees \(item.lateFees.total.formatted)") }
+            else if item.lateFees.total.isPositive {
+                notes.append("fees " + (item.lateFees.missingRate == nil ? "" : "≥ ") + item.lateFees.total.formatted)
+            }
             let days = item.daysPastDue > 0 ? "+\(item.daysPastDue)" : String(item.daysPastDue)
             let cells = [item.invoice.number, item.invoice.dueDate.short, days, item.state.rawValue, item.open.formatted,
                          ReportTable.Cell.permille(item.cumulativePermille).display.replacingOccurrences(of: " %", with: "%"),

@@ -55,7 +55,7 @@ import TestSupport
         // Total 650,00 + 120,00 + 10,94 = 780,94, and the letter asks for exactly that.
         #expect(n.contains("Principal                                                    650,00 €"))
         #expect(n.contains("Indemnités forfaitaires de recouvrement (40 € par facture)   120,00 €"))
-        #expect(n.contains("Pénalités de retard au 03/12/2026                            10,94 €"))
+        #expect(n.contains("Pénalités de retard au 03/12/2026                             10,94 €"))
         #expect(n.contains("Total dû                                                     780,94 €"))
         #expect(n.contains("de nous régler la somme de 780,94 €"))
     }
@@ -118,13 +118,17 @@ import TestSupport
     /// one file over the other while all three were recorded as sent.
     @Test func everyLetterHasAFileOfItsOwn() throws {
         var book = Fixtures.book(invoices: [])
-        for id in ["X/1", "X_1", "X 1"] {
+        // Also (second audit): an id planted to look like another's suffixed name, one differing only in case (a
+        // case-insensitive disk), and one of 300 combining accents (a file name too long stopped every run).
+        let ids = ["X/1", "X_1", "X 1", "X_1-" + shortHash("X/1"), "x_1", "Ze" + String(repeating: "\u{301}", count: 300)]
+        for id in ids {
             try book.apply(.upsertCustomer(customer: Customer(id: id, name: "Client \(id)", collector: "amelie")))
             try book.apply(.upsertInvoice(invoice: Invoice(number: "F-\(id)", customerId: id, issueDate: Fixtures.date("2026-09-01"),
                                                            dueDate: Fixtures.date("2026-10-01"), amount: Fixtures.eur("100.00"))))
         }
         let letters = try LetterWriter.letters(for: Agenda(book: book, date: Fixtures.date("2026-11-23"), collector: nil), book: book)
-        #expect(letters.count == 3 && Set(letters.map(\.fileName)).count == 3, "\(letters.map(\.fileName))")
+        #expect(letters.count == ids.count && Set(letters.map { $0.fileName.lowercased() }).count == ids.count, "\(letters.map(\.fileName))")
+        #expect(letters.allSatisfy { $0.fileName.utf8.count < 120 })
         #expect(letters.allSatisfy { !$0.fileName.contains("/") && !$0.fileName.contains(" ") })
     }
 
@@ -146,6 +150,11 @@ import TestSupport
         // F3 (not due for a letter today) and F5 (its first reminder) are recalled under the notice.
         #expect(letter.text.contains("Pour mémoire, restent également dues à ce jour :"))
         #expect(letter.text.contains("Facture F3 du 01/07/2026") && letter.text.contains("Facture F5 du 01/10/2026"))
+        // A promised item is not claimed as due (second audit).
+        try book.apply(.makePromise(promise: Promise(id: "P", customerId: "C1", invoices: ["F3"], amount: Fixtures.eur("150.00"),
+                                                     promisedDate: Fixtures.date("2026-12-10"), madeOn: Fixtures.date("2026-12-01"), user: "amelie"), supersedes: []))
+        let again = try #require(try LetterWriter.letters(for: Agenda(book: book, date: day, collector: nil), book: book).first)
+        #expect(!again.text.contains("Facture F3"))
         let activities = letter.activities(user: "amelie", date: day, at: "t", policy: book.policy)
         #expect(Set(activities.map { "\($0.step!):\($0.channel.rawValue)" }) == ["formal-notice:formal-notice", "reminder-after-due:letter"])
     }
@@ -163,8 +172,14 @@ import TestSupport
         #expect(letter.step == "formal-notice")
         // Known: 2026 H2 only. F1 72 days (21/10-31/12): 30000 x 1215 x 72 / 3,650,000 = 719.01 -> 7,19;
         // F2 71 days: 20000 x 1215 x 71 / 3,650,000 = 472.68 -> 4,73; F3 102 days: 15000 x 1215 x 102 / 3,650,000 = 509.30 -> 5,09.
-        #expect(letter.text.contains("Pénalités de retard au 05/01/2027                            17,01 € au moins"), "\(letter.text)")
+        #expect(letter.text.contains("Pénalités de retard au 05/01/2027                             17,01 € au moins"), "\(letter.text)")
         #expect(letter.text.contains("taux légal manquant pour 2027 H1"))
         #expect(letter.text.contains("Total dû                                                     787,01 € au moins"))
+        #expect(letter.text.contains("de nous régler la somme de 787,01 € au moins"))
+        // A reminder whose whole lateness falls in the missing half-year says "non calculées", never 0,00 €.
+        var late = Fixtures.book(invoices: [("R1", "2026-12-01", "2027-01-05", "500.00")])
+        late.policy.interestRates = [HalfYearRate(year: 2026, half: 2, ecbPercent: "2.15")]
+        let reminder = try #require(try LetterWriter.letters(for: Agenda(book: late, date: Fixtures.date("2027-01-20"), collector: nil), book: late).first)
+        #expect(reminder.text.contains("pénalités non calculées)") && !reminder.text.contains(" 0,00 €"), "\(reminder.text)")
     }
 }
