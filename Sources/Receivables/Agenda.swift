@@ -211,12 +211,9 @@ struct AgendaRules {
         let wroteToday = digest.lastWritten.values.contains { $0 >= date }
         for inv in dunnable {
             if let action = book.writtenAction(on: inv, at: date) { written.append(action) }
-            else if let review = book.litigationReviewDate(of: inv), review <= date {
+            else if book.isDueForReview(inv.number, at: date), let review = book.litigationReviewDate(of: inv) {
                 // Done only by a decision; back to amicable brings it back on the day the decision gave.
-                let decided = book.litigation(of: inv.number)
-                if decided.map({ $0.outcome == .amicable && ($0.reviewAgainOn ?? date) <= date }) ?? true {
-                    reviews.append((inv.number, max(review, decided?.reviewAgainOn ?? review)))
-                }
+                reviews.append((inv.number, max(review, book.litigation(of: inv.number)?.reviewAgainOn ?? review)))
             }
         }
         // Money received and not lettered: when it covers an item the letter would claim, lettering comes first.

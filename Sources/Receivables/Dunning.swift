@@ -75,6 +75,14 @@ extension Book {
         return copy
     }
 
+    /// Whether the item's litigation review is due at `date`: at the top of the ladder, its delay passed, and not
+    /// decided, or sent back to amicable follow-up until a day now reached.
+    public func isDueForReview(_ number: String, at date: CalendarDate) -> Bool {
+        guard let inv = invoices[number], openAmount(number).isPositive, let review = litigationReviewDate(of: inv), review <= date else { return false }
+        guard let d = litigation(of: number) else { return true }
+        return d.outcome == .amicable && (d.reviewAgainOn ?? date) <= date
+    }
+
     /// The levels written letters of an older history give (a store migrated to schema 5).
     public mutating func replayDunning(_ activities: [Activity]) {
         for a in activities.sorted(by: { $0.date < $1.date }) { recordDunning(a) }

@@ -50,6 +50,7 @@ extension Book {
                 throw DomainError("invoice \(i.number) belongs to customer \(old.customerId), not \(i.customerId): an invoice never moves to another customer")
             }
             guard i.amount.isWithinLimit else { throw DomainError("invoice \(i.number): \(i.amount) is above the limit of \(Money.limit)") }
+            try checkLength([i.number, i.customerId, i.poNumber], what: "invoice \(i.number.prefix(30))")
             try checkDate(i.issueDate, what: "invoice \(i.number): issue date")
             try checkDate(i.dueDate, what: "invoice \(i.number): due date")
             if let l = i.dunningLevel, !(0...policy.ladder.count).contains(l) {
@@ -131,7 +132,8 @@ extension Book {
     /// Names and addresses fit a letter's window and a screen line: 200 characters at most (a 300-character legal
     /// name printed as one line of every letter).
     private func checkLength(_ values: [String?], what: String) throws(DomainError) {
-        for case let v? in values where v.count > 200 {
+        // Counted as characters and as code points: 400 combining accents on one letter are one character.
+        for case let v? in values where v.count > 200 || v.unicodeScalars.count > 400 {
             throw DomainError("\(what): '\(v.prefix(30))…' is \(v.count) characters long (200 at most)")
         }
     }

@@ -37,9 +37,13 @@ extension Book {
                 unpaid += 1
             }
             for s in settlementsByInvoice[inv.number] ?? [] {
-                // A write-off counts as paid on its date, as late as it then was: it is the worst of payments.
-                switch s.kind { case .payment, .writeOff: break; case .creditNote: continue }
-                guard s.date >= since, s.date <= date else { continue }
+                // A write-off counts as paid on its date, as late as it then was, and whatever its age: it is the
+                // worst of payments and must not fall out of the profile a year later.
+                switch s.kind {
+                case .payment: guard s.date >= since, s.date <= date else { continue }
+                case .writeOff: guard s.date <= date else { continue }
+                case .creditNote: continue
+                }
                 let weighted = s.amount.times(Int64(inv.dueDate.days(until: s.date)))
                 all.0 += weighted; all.1 += s.amount
                 if s.date >= recent { last.0 += weighted; last.1 += s.amount } else { before.0 += weighted; before.1 += s.amount }

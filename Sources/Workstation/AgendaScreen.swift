@@ -64,6 +64,10 @@ public struct AgendaScreen: Screen {
             if line.channel == .litigationReview {
                 return .status(.error("A litigation review is a decision: open the account (Enter) and press L"))
             }
+            // As `relance letters --mark-sent`: a collector records their own accounts' letters, a supervisor anyone's.
+            if session.user.role == .collector, line.collector != session.user.id {
+                return .status(.error("Only \(session.name(of: line.collector)) or a supervisor marks this letter sent"))
+            }
             // Chosen again under the store's lock, from the latest book: a letter a colleague (or `relance letters
             // --mark-sent`) recorded meanwhile is not recorded twice, and each item moves to its own step's level.
             var recorded = 0

@@ -112,10 +112,7 @@ extension FormScreen {
     public static func litigation(customerId: String, session: Session) -> FormScreen {
         let book = session.book
         var invoices = invoiceField(session, customerId, label: "Invoices")
-        invoices.picked = Set(invoices.invoiceChoices.map(\.number).filter { n in
-            guard let inv = book.invoices[n], !book.isInLitigation(n), let review = book.litigationReviewDate(of: inv) else { return false }
-            return review <= session.today
-        })
+        invoices.picked = Set(invoices.invoiceChoices.map(\.number).filter { book.isDueForReview($0, at: session.today) })
         // Only the items due for review are ticked; others may be ticked by hand (a customer in liquidation is
         // handed over without waiting for the ladder), with a confirmation.
         let outcomes = LitigationDecision.Outcome.allCases.map { FormField.Choice($0.rawValue, $0.label) }
@@ -232,12 +229,11 @@ extension FormScreen {
     func confirmationNeeded(session: Session) -> String? {
         if kind == .litigation {
             let book = session.book
-            let early = field(.invoices).pickedInvoices.filter { n in
-                guard let inv = book.invoices[n] else { return false }
-                return inv.level < book.policy.ladder.count
-            }
+            // Items not due for review (no formal notice yet, its time to pay not over, or sent back to amicable
+            // follow-up until a later date): deciding early is possible, after a confirmation.
+            let early = field(.invoices).pickedInvoices.filter { !book.isDueForReview($0, at: session.today) }
             guard !early.isEmpty else { return nil }
-            return "\(early.joined(separator: ", ")) had no formal notice yet: press F2 again to decide anyway"
+            return "\(early.joined(separator: ", ")) \(early.count == 1 ? "is" : "are") not due for review yet: press F2 again to decide anyway"
         }
         guard kind == .plan, let down = field(.down).money else { return nil }
         let total = field(.invoices).pickedTotal

@@ -72,11 +72,18 @@ struct OpenCommand: ParsableCommand {
         } else {
             directory = store ?? StoreOptions.defaultDirectory
         }
-        let fileStore = try openStore(directory)
+        var fileStore = try openStore(directory)
+        // A day still to come may be looked at, not written in: what is recorded "on" it (a letter, a call and its
+        // next action) would hold the real days' dunning until then. Demo stores are playgrounds and stay writable.
+        var future: String?
+        if today > .today() && !fileStore.book.settings.demo {
+            fileStore = try openStore(directory, readOnly: true)
+            future = "\(today.french) is a day still to come: read-only, nothing can be recorded on it"
+        }
         let session = try Sessions.make(store: fileStore, userId: user, today: today)
         let color = !noColor && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         let code = try Workbench.run(session: session, color: color,
-                                     warnings: fileStore.warnings + [Identity.legacyWarning(fileStore.book)].compactMap { $0 })
+                                     warnings: fileStore.warnings + [Identity.legacyWarning(fileStore.book), future].compactMap { $0 })
         if demo { say("The demo store is kept in \(directory); reopen it with: relance --store \(directory) --user \(session.user.id)") }
         if code != 0 { throw ExitCode(code) }
     }

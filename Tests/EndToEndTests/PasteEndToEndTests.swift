@@ -31,3 +31,22 @@ import TestSupport
         try tmux.waitFor("EXIT=0")
     }
 }
+
+/// Found by the second outside audit: the workstation opened on a day still to come recorded letters and calls
+/// "on" it, which held the real days' dunning until then. Such a day opens read-only (demo stores excepted).
+@Suite struct FutureDateEndToEndTests {
+    var relance: String { productsDirectory + "/relance" }
+
+    @Test func aDayStillToComeOpensReadOnly() throws {
+        let dir = TempDirectory("future"); defer { dir.remove() }
+        let (made, text) = try Spawn.run([relance, "init", "--store", dir.path + "/s"])
+        try #require(made == 0, "\(text)")
+        let before = try Data(contentsOf: URL(fileURLWithPath: dir.path + "/s/journal.jsonl"))
+        let tmux = try Tmux("\(relance) --store \(dir.path)/s --date 2099-01-01")
+        let screen = try tmux.waitFor("read-only")
+        #expect(screen.contains("01/01/2099 is a day still to come"), "\(screen)")
+        try tmux.keys("q")
+        try tmux.waitFor("EXIT=0")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dir.path + "/s/journal.jsonl")) == before)
+    }
+}

@@ -50,3 +50,15 @@ import TestSupport
         #expect(throws: Never.self) { try b.applyNew(.upsertCustomer(customer: Customer(id: "C9", name: String(repeating: "é", count: 200)))) }
     }
 }
+
+/// Second audit: a write-off more than a year old fell out of the profile, and the customer "paid on time".
+@Suite struct OldWriteOffTests {
+    @Test func anOldWriteOffStaysInTheProfile() throws {
+        var b = Fixtures.book(invoices: [("W1", "2025-05-01", "2025-06-01", "10000.00")])
+        try b.apply(.upsertUser(user: User(id: "helene", name: "Hélène", role: .supervisor)))
+        try b.applyNew(.decideLitigation(decision: LitigationDecision(id: "W", customerId: "C1", invoices: ["W1"], date: Fixtures.date("2025-09-01"),
+                                                                      user: "helene", outcome: .writeOff, reason: "liquidation")))
+        // Written off 92 days after its due date (01/06 -> 01/09/2025), still counted in November 2026.
+        #expect(b.payerProfile(of: "C1", asOf: Fixtures.date("2026-11-23"))?.averageDaysLate == 92)
+    }
+}

@@ -82,10 +82,15 @@ import TerminalKit
         // A supervisor writes off: the item leaves the open balance from the decision's date.
         let (sup, _) = open(store, as: "helene")
         sup.handle(.enter); sup.render(); sup.handle(.character("L")); sup.render()
+        // Sent back to amicable until a later day: not ticked; ticked by hand, it asks for a confirmation.
+        #expect((sup.top as? FormScreen)?.field(.invoices).picked.isEmpty == true)
+        sup.handle(.character(" "))                                    // F2, the largest, first in the list
         sup.handle(.tab)
         for _ in 0..<3 { sup.handle(.right) }
         sup.handle(.tab)
         for c in "liquidation judiciaire" { sup.handle(.character(c)) }
+        sup.handle(.function(2)); sup.render()
+        #expect(store.book.litigation(of: "F2")?.outcome == .amicable)
         sup.handle(.function(2)); sup.render()
         #expect(store.book.litigation(of: "F2")?.outcome == .writeOff)
         #expect(store.book.openAmount("F2") == .zero)
@@ -110,7 +115,7 @@ import TerminalKit
         #expect(screen.text.contains("F2 is not overdue"), "\(screen.text)")
         app.handle(.character(" ")); app.render()                     // untick F2
         app.handle(.function(2)); app.render()
-        #expect(screen.text.contains("F1 had no formal notice yet: press F2 again"), "\(screen.text)")
+        #expect(screen.text.contains("F1 is not due for review yet: press F2 again"), "\(screen.text)")
         #expect(store.book.litigation(of: "F1") == nil)
         app.handle(.function(2)); app.render()
         #expect(store.book.litigation(of: "F1")?.outcome == .collectionAgency)
@@ -145,5 +150,23 @@ import TerminalKit
         app.handle(.end); app.handle(.character("s")); app.render()
         #expect(screen.text.contains("recorded as sent"), "\(screen.text)")
         #expect(store.book.invoices["F1"]?.level == 1 && store.book.invoices["F1"]?.lastDunned == today)
+    }
+}
+
+/// Second audit: a collector switched to a colleague's agenda and marked that colleague's letter sent.
+@Suite struct MarkSentCollectorRuleTests {
+    @Test func aCollectorMarksOnlyTheirOwnLetters() throws {
+        let today = Fixtures.date("2026-11-23")
+        var b = Fixtures.book(invoices: [("F1", "2026-09-01", "2026-10-01", "300.00")])
+        try b.apply(.upsertUser(user: User(id: "celine", name: "Céline Hébert", role: .collector)))
+        try b.apply(.updateCustomer(id: "C1", patch: CustomerPatch(collector: "celine")))
+        let store = MemoryStore(book: b)
+        let screen = ScreenBuffer(rows: 24, columns: 100)
+        let app = App(session: Session(store: store, user: store.book.users["amelie"]!, today: today), terminal: screen)
+        app.render()
+        app.handle(.character("a")); app.render()                       // the whole team's agenda
+        app.handle(.end); app.handle(.character("s")); app.render()
+        #expect(screen.text.contains("Only Céline Hébert or a supervisor marks this letter sent"), "\(screen.text)")
+        #expect(store.book.activityCount == 0)
     }
 }
