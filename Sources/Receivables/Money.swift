@@ -72,31 +72,26 @@ public struct Money: Hashable, Comparable, Sendable, Codable, CustomStringConver
     public var formatted: String { formatted(symbol: true) }
 
     public func formatted(symbol: Bool) -> String {
+        (cents < 0 ? "-" : "") + digits(group: " ", decimal: ",") + (symbol ? " €" : "")
+    }
+
+    /// The magnitude with thousands groups and two decimals: `21 771,07`, `21,771.07`.
+    private func digits(group: Character, decimal: Character) -> String {
         let a = cents.magnitude
         let whole = String(a / 100)
         var grouped = ""
         for (i, ch) in whole.enumerated() {
-            if i > 0 && (whole.count - i) % 3 == 0 { grouped.append(" ") }
+            if i > 0 && (whole.count - i) % 3 == 0 { grouped.append(group) }
             grouped.append(ch)
         }
         let frac = a % 100
-        return (cents < 0 ? "-" : "") + grouped + "," + (frac < 10 ? "0" : "") + String(frac) + (symbol ? " €" : "")
+        return grouped + String(decimal) + (frac < 10 ? "0" : "") + String(frac)
     }
 
     public var description: String { formatted }
 
     /// English display form `€21,771.07`.
-    public var formattedEnglish: String {
-        let a = cents.magnitude
-        let whole = String(a / 100)
-        var grouped = ""
-        for (i, ch) in whole.enumerated() {
-            if i > 0 && (whole.count - i) % 3 == 0 { grouped.append(",") }
-            grouped.append(ch)
-        }
-        let frac = a % 100
-        return (cents < 0 ? "-" : "") + "€" + grouped + "." + (frac < 10 ? "0" : "") + String(frac)
-    }
+    public var formattedEnglish: String { (cents < 0 ? "-" : "") + "€" + digits(group: ",", decimal: ".") }
 
     /// The display form of a letter's language ("fr" or "en").
     public func formatted(language: String) -> String { language == "en" ? formattedEnglish : formatted }

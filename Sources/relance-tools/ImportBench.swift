@@ -54,17 +54,23 @@ struct ImportBench: ParsableCommand {
         let done = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var waits: [Double] = []
         let stop = StopFlag()
-        DispatchQueue.global().async {
-            var i = 0
-            while !stop.isSet {
-                let s = Date()
-                _ = try? saver.commit(user: supervisor, .logActivity(activity: Activity(id: "W\(i)", at: Timestamp.now(), date: today, user: supervisor,
-                    customerId: firstCustomer, channel: .note, note: "during the import \(i)")))
-                waits.append(Date().timeIntervalSince(s)); i += 1
-                usleep(20_000)
+        /// Another user saving a note every 20 ms until `stop`, each save's wait kept in `waits`.
+        func startSaver(_ prefix: String) {
+            stop.set(false)
+            waits = []
+            DispatchQueue.global().async {
+                var i = 0
+                while !stop.isSet {
+                    let s = Date()
+                    _ = try? saver.commit(user: supervisor, .logActivity(activity: Activity(id: "\(prefix)\(i)", at: Timestamp.now(), date: today,
+                        user: supervisor, customerId: firstCustomer, channel: .note, note: "during the import \(i)")))
+                    waits.append(Date().timeIntervalSince(s)); i += 1
+                    usleep(20_000)
+                }
+                done.signal()
             }
-            done.signal()
         }
+        startSaver("W")
         var t = Date()
         let base = store.book
         let plan = try Importer.plan(.invoices, data: reexport, file: "reexport.csv", book: base, user: supervisor)
@@ -89,19 +95,7 @@ struct ImportBench: ParsableCommand {
         print(String(format: "%d invoice rows validated in %.1f s (%@); resident memory %d MB before, peak of the process %d MB",
                      rows, Date().timeIntervalSince(t), bigPlan!.summary, before, Self.peakMB()))
         guard commit else { return }
-        stop.set(false)
-        waits = []
-        DispatchQueue.global().async {
-            var i = 0
-            while !stop.isSet {
-                let s = Date()
-                _ = try? saver.commit(user: supervisor, .logActivity(activity: Activity(id: "B\(i)", at: Timestamp.now(), date: today, user: supervisor,
-                    customerId: firstCustomer, channel: .note, note: "during the big import \(i)")))
-                waits.append(Date().timeIntervalSince(s)); i += 1
-                usleep(20_000)
-            }
-            done.signal()
-        }
+        startSaver("B")
         // As `relance import` does: the plan's book written as a new snapshot, the saves meanwhile kept after it.
         t = Date()
         var replans = 0
