@@ -208,7 +208,10 @@ struct AgendaRules {
         // Written actions, item by item, grouped in one letter per customer and day.
         var written: [ItemDunning] = []
         var reviews: [(String, CalendarDate)] = []
-        let wroteToday = digest.lastWritten.values.contains { $0 >= date }
+        // One letter per customer per day, and at most one every `minDaysBetweenLetters` days: items that fall due
+        // one after another wait and go together, as in a dunning run (a customer got a letter every day or two).
+        let lastLetter = digest.lastWritten.values.max()
+        let wroteToday = lastLetter.map { $0.adding(days: policy.minLetterIntervalDays) > date } ?? false
         for inv in dunnable {
             if let action = book.writtenAction(on: inv, at: date) { written.append(action) }
             else if book.isDueForReview(inv.number, at: date), let review = book.litigationReviewDate(of: inv) {

@@ -7,7 +7,8 @@ import Receivables
 /// engine for. A scripted collector sends every letter of the day (as `relance letters --mark-sent` records
 /// them), logs every call (some promise, some dispute, some do not answer), a supervisor decides every litigation
 /// review, and customers pay some items. Every day the rules are checked:
-/// - one letter per customer per day (the letters are asked for twice: the second run finds nothing);
+/// - one letter per customer per day (the letters are asked for twice: the second run finds nothing), and at least
+///   the minimum interval between two letters to one customer;
 /// - each item of a letter climbs exactly one level after its due date (never a skip, never back), courtesy
 ///   letters only on items not yet due, and at least the policy's minimum interval after its last letter;
 /// - no letter on a paid, disputed, promised, planned or handed-over item;
@@ -192,6 +193,9 @@ public struct DunningSimulation {
 
     /// Every letter's items: one level up after due (level 0 before), the minimum interval, nothing held.
     func check(letter: LetterWriter.Letter, date: CalendarDate, _ report: inout Report) {
+        if let last = book.digest(of: letter.line.customerId).lastWritten.values.max(), last.days(until: date) < book.policy.minLetterIntervalDays {
+            report.violations.append("\(date.iso) \(letter.line.customerId): a letter \(last.days(until: date)) days after the previous one to this customer")
+        }
         for (number, level) in letter.items {
             guard let inv = book.invoices[number] else { continue }
             let at = "\(date.iso) \(letter.line.customerId) \(number)"

@@ -136,27 +136,30 @@ import TestSupport
     /// records the first reminder it carries as a letter, not as a formal notice.
     @Test func aLetterRecallsTheWholeOverdueDebtAndRecordsEachStepWithItsChannel() throws {
         var book = try book()
-        // F1, F2: first reminder on 01/11 (formal notice due from 01/12); F3 reminded on 25/11 (not due again before 05/12).
+        // F1, F2, F3: first reminder on 01/11 (formal notice due); F6 (due 20/11) reminded on 21/11: its formal notice
+        // is not due before 20/12; F5 (due 30/11) never written to.
+        try book.apply(.upsertInvoice(invoice: Invoice(number: "F6", customerId: "C1", issueDate: Fixtures.date("2026-10-01"),
+                                                       dueDate: Fixtures.date("2026-11-20"), amount: Fixtures.eur("60.00"))))
         try book.apply(.logActivity(activity: Activity(id: "A1", at: "t", date: Fixtures.date("2026-11-01"), user: "amelie", customerId: "C1",
-                                                       invoices: ["F1", "F2"], channel: .letter, step: "reminder-after-due")))
-        try book.apply(.logActivity(activity: Activity(id: "A2", at: "t", date: Fixtures.date("2026-11-25"), user: "amelie", customerId: "C1",
-                                                       invoices: ["F3"], channel: .letter, step: "reminder-after-due")))
+                                                       invoices: ["F1", "F2", "F3"], channel: .letter, step: "reminder-after-due")))
+        try book.apply(.logActivity(activity: Activity(id: "A2", at: "t", date: Fixtures.date("2026-11-21"), user: "amelie", customerId: "C1",
+                                                       invoices: ["F6"], channel: .letter, step: "reminder-after-due")))
         try book.apply(.upsertInvoice(invoice: Invoice(number: "F5", customerId: "C1", issueDate: Fixtures.date("2026-10-01"),
                                                        dueDate: Fixtures.date("2026-11-30"), amount: Fixtures.eur("70.00"))))
         let day = Fixtures.date("2026-12-02")
         let letter = try #require(try LetterWriter.letters(for: Agenda(book: book, date: day, collector: nil), book: book).first)
         #expect(letter.step == "formal-notice")
-        #expect(Dictionary(uniqueKeysWithValues: letter.items.map { ($0.number, $0.level) }) == ["F1": 2, "F2": 2, "F5": 1])
-        // F3 (not due for a letter today) and F5 (its first reminder) are recalled under the notice.
+        #expect(Dictionary(uniqueKeysWithValues: letter.items.map { ($0.number, $0.level) }) == ["F1": 2, "F2": 2, "F3": 2, "F5": 1])
+        // F6 (not due for a letter today) and F5 (its first reminder) are recalled under the notice.
         #expect(letter.text.contains("Pour mémoire, restent également dues à ce jour :"))
-        #expect(letter.text.contains("Facture F3 du 01/07/2026") && letter.text.contains("Facture F5 du 01/10/2026"))
-        // A promised item is not claimed as due (second audit).
-        try book.apply(.makePromise(promise: Promise(id: "P", customerId: "C1", invoices: ["F3"], amount: Fixtures.eur("150.00"),
-                                                     promisedDate: Fixtures.date("2026-12-10"), madeOn: Fixtures.date("2026-12-01"), user: "amelie"), supersedes: []))
-        let again = try #require(try LetterWriter.letters(for: Agenda(book: book, date: day, collector: nil), book: book).first)
-        #expect(!again.text.contains("Facture F3"))
+        #expect(letter.text.contains("Facture F6 du 01/10/2026") && letter.text.contains("Facture F5 du 01/10/2026"))
         let activities = letter.activities(user: "amelie", date: day, at: "t", policy: book.policy)
         #expect(Set(activities.map { "\($0.step!):\($0.channel.rawValue)" }) == ["formal-notice:formal-notice", "reminder-after-due:letter"])
+        // A promised item is not claimed as due (second audit).
+        try book.apply(.makePromise(promise: Promise(id: "P", customerId: "C1", invoices: ["F6"], amount: Fixtures.eur("60.00"),
+                                                     promisedDate: Fixtures.date("2026-12-10"), madeOn: Fixtures.date("2026-12-01"), user: "amelie"), supersedes: []))
+        let again = try #require(try LetterWriter.letters(for: Agenda(book: book, date: day, collector: nil), book: book).first)
+        #expect(!again.text.contains("Facture F6"))
     }
 
     /// A half-year missing from the rate table: the known days' interest, said to be "at least", never 0,00.
