@@ -85,7 +85,7 @@ public enum LetterWriter {
             guard let inv = book.invoices[n] else { return nil }
             let late = max(0, inv.dueDate.days(until: date))
             return ["number": inv.number, "issue_date": day(inv.issueDate), "due_date": day(inv.dueDate), "open": money(book.openAmount(n)),
-                    "days_late": late, "is_late": late > 0, "level": level, "po": inv.poNumber ?? "", "has_po": inv.poNumber != nil]
+                    "days_late": late, "is_late": late > 0, "one_day": late == 1, "level": level, "po": inv.poNumber ?? "", "has_po": inv.poNumber != nil]
         }
         // A formal notice demands the items at its level and lists the other overdue ones as also outstanding; any
         // other letter asks for its overdue items. Items not yet due (a courtesy step) are listed apart as upcoming,
@@ -136,7 +136,7 @@ public enum LetterWriter {
             // French elides "de" before a vowel or a mute h: "à l'attention d'Océane", "de Marc".
             "contact_elides": contact.map(elides) ?? false,
             "date": day(date), "reference": "\(date.iso)-\(customer.id)",
-            "items": demanded.compactMap { item($0.0, level: $0.1) }, "item_count": demanded.count,
+            "items": demanded.compactMap { item($0.0, level: $0.1) }, "item_count": demanded.count, "single": demanded.count == 1,
             "others": others.compactMap { item($0.0, level: $0.1) }, "has_others": !others.isEmpty,
             "upcoming": upcoming.compactMap { item($0.0, level: $0.1) }, "has_upcoming": !upcoming.isEmpty,
             "principal": money(principal), "indemnity": money(indemnity), "interest": money(interest), "total": money(total),

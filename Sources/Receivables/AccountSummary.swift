@@ -35,7 +35,7 @@ public struct AccountSummary: Sendable {
     }
 
     public enum ItemState: String, Sendable {
-        case notDue = "not due", dueSoon = "due soon", overdue, disputed, promised, inPlan = "in plan"
+        case notDue = "not due", dueSoon = "due soon", overdue, disputed, promised, inPlan = "in plan", handedOver = "handed over"
     }
 
     public init(book: Book, customerId: String, date: CalendarDate) {
@@ -50,7 +50,7 @@ public struct AccountSummary: Sendable {
             let open = book.openAmount(inv.number)
             let late = inv.dueDate.days(until: date)
             let disputed = book.disputedAmount(inv.number)
-            let state: ItemState = disputed.isPositive ? .disputed : planItems.contains(inv.number) ? .inPlan
+            let state: ItemState = book.isInLitigation(inv.number) ? .handedOver : disputed.isPositive ? .disputed : planItems.contains(inv.number) ? .inPlan
                 : promisedItems.contains(inv.number) ? .promised : late > 0 ? .overdue : late >= -14 ? .dueSoon : .notDue
             let disputeAge = book.activeDisputes(of: customerId).filter { $0.invoices.contains(inv.number) }.map { $0.age(at: date) }.max()
             let age = inv.issueDate.days(until: date)

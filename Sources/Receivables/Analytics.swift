@@ -202,7 +202,7 @@ public enum Analytics {
             columns: [.init("date", "Date"), .init("customer_id", "Id"), .init("customer", "Customer"), .init("decision", "Decision"),
                       .init("invoices", "Invoices"), .init("amount", "Amount"), .init("user", "By"), .init("detail", "Reason / next review")],
             rows: rows, total: nil,
-            notes: ["handed over and still owed: \(handedOver.plain); written off: \(writtenOff.plain)",
+            notes: ["handed over and still owed: \(handedOver.formatted); written off: \(writtenOff.formatted)",
                     "amount = still owed at \(asOf.iso) (handed over, amicable) or written off on the decision's date"])
     }
 

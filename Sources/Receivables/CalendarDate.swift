@@ -134,6 +134,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
         else { throw InputError("'\(input)' is not a date (use 2026-12-03 or 03/12/2026)") }
         let nums = parts.map { Int($0)! }
         let (y, m, d) = ymd ? (nums[0], nums[1], nums[2]) : (nums[2], nums[1], nums[0])
+        if !ymd && parts[0].count == 4 { throw InputError("'\(input)' is not a date (use 2026-12-03 or 03/12/2026)") }
         guard (ymd ? parts[0].count : parts[2].count) == 4 else { throw InputError("'\(input)': write the year with 4 digits") }
         guard (1...12).contains(m) else { throw InputError("'\(input)': month \(m) does not exist") }
         guard let date = CalendarDate(year: y, month: m, day: d) else {

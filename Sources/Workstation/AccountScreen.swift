@@ -181,8 +181,9 @@ public struct AccountScreen: Screen {
             if let d = session.book.litigation(of: item.invoice.number) {
                 notes.append(d.outcome == .amicable ? "amicable, review \(d.reviewAgainOn?.short ?? "")" : "\(d.outcome.short.uppercased()) since \(d.date.short)")
             }
-            if item.pastCriticalZone { notes.append("CRITICAL over \(session.book.policy.criticalZoneDaysAfterIssue.to) d") }
-            else if item.critical { notes.append("critical \(session.book.policy.criticalZoneDaysAfterIssue.from)-\(session.book.policy.criticalZoneDaysAfterIssue.to) d") }
+            // Counted from the issue date (where most debts become irrecoverable), not from the due date.
+            if item.pastCriticalZone { notes.append("CRITICAL issued >\(session.book.policy.criticalZoneDaysAfterIssue.to) d") }
+            else if item.critical { notes.append("critical: issued \(session.book.policy.criticalZoneDaysAfterIssue.from)-\(session.book.policy.criticalZoneDaysAfterIssue.to) d") }
             if item.lateFees.waived { notes.append("fees waived") }
             else if item.lateFees.total.isPositive {
                 notes.append("fees " + (item.lateFees.missingRate == nil ? "" : "≥ ") + item.lateFees.total.formatted)

@@ -21,7 +21,7 @@ struct CheckCommand: ParsableCommand {
 /// `relance backup`: a consistent copy while others keep working.
 struct BackupCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "backup",
-        abstract: "Write a consistent snapshot of the store to a file (restore: put it in an empty directory as snapshot.jsonl).")
+        abstract: "Write a consistent, verified copy of the store to a file (relance restore FILE --into DIR makes a store of it).")
 
     @OptionGroup var options: StoreOptions
 

@@ -55,6 +55,12 @@ struct LettersCommand: ParsableCommand {
             warn("--date \(d.french) is in the future: letters are recorded as sent on the day they go out\nNothing was changed.")
             throw ExitCode(2)
         }
+        // Letters go beside the store, never into it (a store directory holds only its own files).
+        if URL(fileURLWithPath: out).standardizedFileURL.resolvingSymlinksInPath().path
+            == URL(fileURLWithPath: options.store).standardizedFileURL.resolvingSymlinksInPath().path {
+            warn("--out \(out) is the store's own directory: write the letters somewhere else\nNothing was changed.")
+            throw ExitCode(2)
+        }
         let source = LetterWriter.templates(in: templates)
         let missing = (store.book.company ?? CompanyProfile()).missingForLetters
         if !missing.isEmpty {

@@ -6,9 +6,9 @@ import Receivables
 /// `relance report NAME`: the supervisor's figures at a date.
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "report",
-        abstract: "Print a report: aged, dso, disputes, promises, cash-impact or blocked.")
+        abstract: "Print a report: aged, dso, disputes, promises, cash-impact, blocked or litigation.")
 
-    @Argument(help: "aged, dso, disputes, promises, cash-impact or blocked.")
+    @Argument(help: "aged, dso, disputes, promises, cash-impact, blocked or litigation.")
     var name: String
 
     @OptionGroup var options: StoreOptions

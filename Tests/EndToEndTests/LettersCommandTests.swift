@@ -70,4 +70,14 @@ import TestSupport
         let (ps, pt) = try Spawn.run([relance, "letters", "--store", store, "--out", dir.path + "/p", "--date", "2027-01-15", "--user", "helene"])
         #expect(ps == 0, "\(pt)")
     }
+
+    /// A trial user wrote 141 letters into the store's own directory.
+    @Test func lettersNeverGoIntoTheStoreDirectory() throws {
+        let dir = TempDirectory("letters-into-store"); defer { dir.remove() }
+        let store = try demo(dir)
+        let before = try FileManager.default.contentsOfDirectory(atPath: store).sorted()
+        let (status, text) = try Spawn.run([relance, "letters", "--store", store, "--out", store + "/", "--date", "2026-11-23", "--user", "helene"])
+        #expect(status == 2 && text.contains("the store's own directory"), "\(text)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: store).sorted() == before)
+    }
 }

@@ -62,3 +62,13 @@ import TestSupport
         #expect(b.payerProfile(of: "C1", asOf: Fixtures.date("2026-11-23"))?.averageDaysLate == 92)
     }
 }
+
+
+/// A trial user typed 2026/12/05 and was told to write the year with 4 digits.
+@Suite struct DateMessageTests {
+    @Test func aYearFirstDateWithSlashesSaysWhichFormsAreRead() {
+        do { _ = try CalendarDate.parse("2026/12/05"); Issue.record("accepted") } catch {
+            #expect(error.message.contains("use 2026-12-03 or 03/12/2026"), "\(error.message)")
+        }
+    }
+}

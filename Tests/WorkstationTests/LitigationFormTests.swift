@@ -43,7 +43,7 @@ import TerminalKit
         app.handle(.function(2)); app.render()                         // first outcome: collection agency
         let d = try #require(store.book.litigation(of: "F2"))
         #expect(d.outcome == .collectionAgency && d.user == "amelie")
-        #expect(screen.text.contains("AGENCY since 23/11/26"), "\(screen.text)")
+        #expect(screen.text.contains("AGENCY since 23/11/26") && screen.text.contains("handed over"), "\(screen.text)")
         // Off the agenda, letters and calls; still owed (aged balance).
         let later = Agenda(book: store.book, date: today.adding(days: 30), collector: nil)
         #expect(!later.lines.flatMap { $0.reasons.flatMap(\.invoices) }.contains("F2"))
@@ -57,7 +57,7 @@ import TerminalKit
         #expect(aged.total?[2] == .money(Fixtures.eur("7300.00")))
         let report = Analytics.litigation(store.book, today)
         #expect(report.rows.map { $0.map(\.display) }.first?[3] == "collection-agency")
-        #expect(report.notes[0] == "handed over and still owed: 7000.00; written off: 0.00")
+        #expect(report.notes[0] == "handed over and still owed: 7 000,00 €; written off: 0,00 €")
     }
 
     @Test func onlyASupervisorWritesOffAndAmicableComesBackOnItsDate() throws {

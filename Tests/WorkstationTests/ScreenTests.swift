@@ -285,7 +285,7 @@ import TerminalKit
         #expect(screen.text.contains("[dso]"))
         #expect(screen.text.contains("count-back"))
         app.handle(.backTab); app.handle(.backTab); app.render()
-        #expect(screen.text.contains("[litigation]") && screen.text.contains("handed over and still owed: 0.00"))
+        #expect(screen.text.contains("[litigation]") && screen.text.contains("handed over and still owed: 0,00 €"))
         app.handle(.backTab); app.render()
         #expect(screen.text.contains("[blocked]"))
         app.handle(.escape); app.render()
