@@ -131,7 +131,9 @@ struct AgendaRules {
             let deadline = book.deadline(of: p)
             if state == .open {
                 held.formUnion(p.invoices)
-                if date >= p.promisedDate {
+                // Due from its date until a call about it (a call after the promised date answers it for now;
+                // the promise is judged broken after the grace days anyway).
+                if date >= p.promisedDate && !calledSince(p.promisedDate) {
                     let paid = book.paidTowards(p, through: date)
                     callReasons.append(.init(step: "promise-due", label: "Promise due", invoices: p.invoices, since: p.promisedDate,
                         detail: "promised \(p.amount) for \(p.promisedDate.french), \(paid) received so far; broken after \(deadline.french)"))

@@ -7,6 +7,8 @@ import TerminalKit
 /// Adding users and changing logins is done with `relance user add|set` (docs in the README, "For a team").
 public struct UsersScreen: Screen {
     public var cursor = 0
+    /// Disabling leaves a collector's accounts unassigned: the first `D` asks, the second does it.
+    var pendingDisable: String?
     public init() {}
 
     public var title: String { "Users" }
@@ -19,6 +21,7 @@ public struct UsersScreen: Screen {
 
     public mutating func handle(_ command: Command, session: Session) -> ScreenAction {
         let list = users(session)
+        if command != .toggleUserDisabled { pendingDisable = nil }
         if let moved = movedCursor(cursor, by: command, count: list.count) { cursor = moved; return .none }
         switch command {
         case .back: return .pop
@@ -28,6 +31,12 @@ public struct UsersScreen: Screen {
             guard list.indices.contains(cursor) else { return .none }
             var u = list[cursor]
             guard u.id != session.user.id else { return .status(.error("You cannot disable yourself")) }
+            if !u.disabled && pendingDisable != u.id {
+                pendingDisable = u.id
+                let accounts = session.book.customers.values.filter { $0.collector == u.id }.count
+                return .status(.error("Disable \(u.name)? \(accounts) account\(accounts == 1 ? "" : "s") will be unassigned: press D again to confirm"))
+            }
+            pendingDisable = nil
             u.disabled.toggle()
             do {
                 try session.store.commit(user: session.user.id, .upsertUser(user: u))

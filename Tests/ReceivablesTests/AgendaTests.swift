@@ -146,3 +146,16 @@ import TestSupport
         #expect(s.creditUsePermille == 200)
     }
 }
+
+/// A trial user called about a promise due today and the line stayed on the agenda.
+@Suite struct PromiseDueCallTests {
+    @Test func aCallAnswersAPromiseDueLine() throws {
+        let today = Fixtures.date("2026-11-23")
+        var b = Fixtures.book(invoices: [("F1", "2026-09-01", "2026-10-01", "9000.00")])
+        try b.apply(.makePromise(promise: Promise(id: "P1", customerId: "C1", invoices: ["F1"], amount: Fixtures.eur("9000.00"),
+                                                  promisedDate: Fixtures.date("2026-11-22"), madeOn: Fixtures.date("2026-11-10"), user: "amelie"), supersedes: []))
+        #expect(Agenda(book: b, date: today, collector: nil).calls.first?.reasons.map(\.step) == ["promise-due"])
+        try b.apply(.logActivity(activity: Activity(id: "C", at: "t", date: today, user: "amelie", customerId: "C1", channel: .phone, outcome: .noAnswer)))
+        #expect(Agenda(book: b, date: today, collector: nil).calls.isEmpty)
+    }
+}

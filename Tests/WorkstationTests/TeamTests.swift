@@ -50,7 +50,10 @@ import TerminalKit
         app.handle(.character("U")); app.render()
         #expect(screen.line(0).contains("Users"))
         #expect(screen.text.contains("hdupre") && screen.text.contains("Amélie Rousseau"))
-        // Sorted by role then id: amelie (collector) first.
+        // Sorted by role then id: amelie (collector) first. The first D asks (her accounts become unassigned).
+        app.handle(.character("D")); app.render()
+        #expect(store.book.users["amelie"]?.disabled == false)
+        #expect(screen.text.contains("Disable Amélie Rousseau? 1 account will be unassigned: press D again"), "\(screen.text)")
         app.handle(.character("D")); app.render()
         #expect(store.book.users["amelie"]?.disabled == true)
         #expect(screen.text.contains("1 account without an active collector"))
