@@ -60,15 +60,27 @@ import TestSupport
     /// Found by an outside audit: letters recorded as sent in 2028 froze a collector's dunning until then.
     @Test func lettersAreNeverRecordedAsSentOnADayStillToCome() throws {
         let dir = TempDirectory("letters-future"); defer { dir.remove() }
-        let store = try demo(dir)
+        // A real store (not a demo: demo stores may be played ahead): made by init, filled by imports.
+        let store = dir.path + "/real"
+        let (si, ti) = try Spawn.run([relance, "init", "--store", store])
+        try #require(si == 0, "\(ti)")
+        try Data("id,name\nC1,Société Générale\n".utf8).write(to: URL(fileURLWithPath: dir.path + "/c.csv"))
+        try Data("number,customer_id,issue_date,due_date,amount\nF1,C1,2026-09-01,2026-10-01,100.00\n".utf8).write(to: URL(fileURLWithPath: dir.path + "/i.csv"))
+        for (kind, file) in [("customers", "c.csv"), ("invoices", "i.csv")] {
+            let (s, t) = try Spawn.run([relance, "import", kind, dir.path + "/" + file, "--store", store])
+            try #require(s == 0, "\(t)")
+        }
         let before = try Data(contentsOf: URL(fileURLWithPath: store + "/journal.jsonl"))
-        let (status, text) = try Spawn.run([relance, "letters", "--store", store, "--out", dir.path + "/l", "--date", "2099-06-01",
-                                            "--user", "helene", "--mark-sent"])
+        let (status, text) = try Spawn.run([relance, "letters", "--store", store, "--out", dir.path + "/l", "--date", "2099-06-01", "--mark-sent"])
         #expect(status == 2 && text.contains("in the future"), "\(text)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: store + "/journal.jsonl")) == before)
         // Without --mark-sent, a later day may be previewed.
-        let (ps, pt) = try Spawn.run([relance, "letters", "--store", store, "--out", dir.path + "/p", "--date", "2027-01-15", "--user", "helene"])
+        let (ps, pt) = try Spawn.run([relance, "letters", "--store", store, "--out", dir.path + "/p", "--date", "2027-01-15"])
         #expect(ps == 0, "\(pt)")
+        // A demo store may be played ahead.
+        let playground = try demo(dir)
+        let (ds, dt) = try Spawn.run([relance, "letters", "--store", playground, "--out", dir.path + "/d", "--date", "2099-06-01", "--user", "helene", "--mark-sent"])
+        #expect(ds == 0, "\(dt)")
     }
 
     /// A trial user wrote 141 letters into the store's own directory.
