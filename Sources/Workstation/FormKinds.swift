@@ -225,8 +225,13 @@ extension FormScreen {
     }
 
     /// A question to confirm with a second save, when a rule is only advice (down payment under 20 %, a litigation
-    /// decision on items that have not had their formal notice).
+    /// decision on items that have not had their formal notice, a waiver above the policy's large-item threshold).
     func confirmationNeeded(session: Session) -> String? {
+        if kind == .waiver, let n = field(.invoice).selectedChoice {
+            let total = session.book.lateFees(n, asOf: session.today).total
+            guard total >= session.book.policy.largeItemThreshold else { return nil }
+            return "Waive \(total.formatted) of late fees on \(n)? Press F2 again to confirm"
+        }
         if kind == .litigation {
             let book = session.book
             // Items not due for review (no formal notice yet, its time to pay not over, or sent back to amicable
@@ -318,8 +323,9 @@ extension FormScreen {
         case .waiver:
             let n = field(.invoice).selectedChoice!
             let reason = field(.reason).text.trimmed
+            let waived = book.lateFees(n, asOf: today).total
             return (.batch(changes: [.waiveLateFees(waiver: LateFeeWaiver(invoice: n, date: today, user: user, reason: reason)),
-                                     activity(.note, invoices: [n], text: "Late fees waived on \(n): \(reason)")]),
+                                     activity(.note, invoices: [n], text: "Late fees of \(waived.formatted) waived on \(n): \(reason)")]),
                     "late fees on \(n) waived")
         }
     }
@@ -355,6 +361,11 @@ extension FormScreen {
 
     /// Lines under the fields: the plan's schedule preview.
     func extraLines(session: Session) -> [(String, Style)] {
+        if kind == .waiver, let n = field(.invoice).selectedChoice {
+            // What the waiver gives away, before it is saved (a trial user waived 5 106 € with one key).
+            let fees = session.book.lateFees(n, asOf: session.today)
+            return [("Waives \(fees.total.formatted)\(fees.missingRate == nil ? "" : " at least"): indemnity \(fees.indemnity.formatted), interest \(fees.knownInterest.formatted)", .bold)]
+        }
         guard kind == .plan else { return [] }
         do {
             let lines = try schedule(session: session)

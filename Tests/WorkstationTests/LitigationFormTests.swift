@@ -170,3 +170,35 @@ import TerminalKit
         #expect(store.book.activityCount == 0)
     }
 }
+
+/// A trial user waived 5 106 € of late fees with one key and the history kept no amount.
+@Suite struct WaiverFormTests {
+    func open(_ invoices: [(String, String, String, String)]) -> (App, ScreenBuffer, MemoryStore) {
+        let store = MemoryStore(book: Fixtures.book(invoices: invoices))
+        let screen = ScreenBuffer(rows: 30, columns: 110)
+        let app = App(session: Session(store: store, user: store.book.users["amelie"]!, today: Fixtures.date("2026-11-23")), terminal: screen)
+        app.render(); app.handle(.enter); app.render()
+        app.handle(.character("w")); app.render()
+        return (app, screen, store)
+    }
+
+    @Test func theAmountIsShownAndKeptInTheHistory() throws {
+        let (app, screen, store) = open([("F1", "2026-08-01", "2026-09-01", "1000.00")])
+        // 1 000,00 x 12.15 % x 83 days (02/09-23/11) = 100000 x 1215 x 83 / 3,650,000 = 2762.88 -> 27,63; + 40,00.
+        #expect(screen.text.contains("Waives 67,63 €: indemnity 40,00 €, interest 27,63 €"), "\(screen.text)")
+        app.handle(.tab); for c in "geste commercial" { app.handle(.character(c)) }
+        app.handle(.function(2)); app.render()
+        #expect(store.book.waivers["F1"] != nil)
+        #expect(store.book.activities(of: "C1").last?.note == "Late fees of 67,63 € waived on F1: geste commercial")
+    }
+
+    @Test func aLargeWaiverAsksFirst() throws {
+        let (app, screen, store) = open([("F1", "2025-06-01", "2025-07-01", "100000.00")])
+        app.handle(.tab); for c in "accord" { app.handle(.character(c)) }
+        app.handle(.function(2)); app.render()
+        #expect(screen.text.contains("of late fees on F1? Press F2 again to confirm"), "\(screen.text)")
+        #expect(store.book.waivers["F1"] == nil)
+        app.handle(.function(2)); app.render()
+        #expect(store.book.waivers["F1"] != nil)
+    }
+}
