@@ -208,11 +208,13 @@ extension JSONFileStore {
     /// so a compaction in progress in another process keeps its files; names that are not the store's own
     /// (`history-2024-ventes.xlsx`, `notes.tmp-backup.txt`) are never touched.
     func removeLeftovers() {
+        files.removeUnlocked(leftovers())
+    }
+
+    /// Files of interrupted writes: temporary names of ours, and history files the snapshot does not name.
+    func leftovers() -> [String] {
         let live = historyFile
-        let candidates = files.list().filter { name in
-            Self.isTemporary(name) || (HistoryFile.isOurs(name) && name != live)
-        }
-        files.removeUnlocked(candidates)
+        return files.list().filter { name in Self.isTemporary(name) || (HistoryFile.isOurs(name) && name != live) }
     }
 
     private func pruneBackups(_ backups: StoreDirectory) {

@@ -50,7 +50,7 @@ public struct StoreCheck {
         }
         for w in store.warnings { lines.append("  warning: \(w)") }
         // Files of interrupted writes (a crash between two steps): harmless, removed by the next compaction.
-        let leftovers = store.files.list().filter { JSONFileStore.isTemporary($0) || (HistoryFile.isOurs($0) && $0 != store.historyFile) }
+        let leftovers = store.leftovers()
         if !leftovers.isEmpty {
             lines.append("  note: \(leftovers.count) file\(leftovers.count == 1 ? "" : "s") left by interrupted writes (\(leftovers.prefix(3).joined(separator: ", "))\(leftovers.count > 3 ? ", ..." : "")): the next compaction removes them")
         }
