@@ -96,23 +96,19 @@ struct ImportCommand: ParsableCommand {
             // Only the change outlives the plan here: the book it holds is as large as the file's records.
             let change: Change? = { defer { planned = Importer.Plan.empty(kind) }; return planned.change }()
             guard let change else { throw NothingToDo() }
+            /// The file planned again on `book` (under the lock), the summary following it.
+            func replanned(_ book: Book) throws -> Change {
+                let again = try Importer.plan(kind, data: data, file: file, book: book, user: me.id)
+                summary = again.summary; changedRecords = again.added + again.updated
+                guard let change = again.change else { throw NothingToDo() }
+                return change
+            }
             do {
-                try store.commit(user: me.id) { book in
-                    // Under the lock: if anything landed since planning (the same file imported by a colleague a
-                    // moment ago), plan again on that state, so the summary says what this run really did.
-                    guard store.state != plannedAt else { return change }
-                    let again = try Importer.plan(kind, data: data, file: file, book: book, user: me.id)
-                    summary = again.summary; changedRecords = again.added + again.updated
-                    guard let change = again.change else { throw NothingToDo() }
-                    return change
-                }
+                // Under the lock: if anything landed since planning (the same file imported by a colleague a
+                // moment ago), plan again on that state, so the summary says what this run really did.
+                try store.commit(user: me.id) { book in store.state == plannedAt ? change : try replanned(book) }
             } catch is DomainError {
-                try store.commit(user: me.id) { book in
-                    let again = try Importer.plan(kind, data: data, file: file, book: book, user: me.id)
-                    summary = again.summary; changedRecords = again.added + again.updated
-                    guard let change = again.change else { throw NothingToDo() }
-                    return change
-                }
+                try store.commit(user: me.id) { book in try replanned(book) }
             }
         } catch is NothingToDo {
         } catch {
