@@ -35,6 +35,16 @@ public struct Agenda: Sendable {
     }
 }
 
+extension Agenda {
+    /// One customer's lines at `date` (its call, then its written lines): what the whole agenda would hold for it,
+    /// without computing everyone's (the workstation re-chooses a letter under the lock with it).
+    public static func lines(of customerId: String, book: Book, date: CalendarDate) -> [AgendaLine] {
+        guard let c = book.customers[customerId] else { return [] }
+        let (call, written) = AgendaRules(book: book, customer: c, date: date).lines()
+        return (call.map { [$0] } ?? []) + written
+    }
+}
+
 /// One customer to call, or one reminder to send.
 public struct AgendaLine: Sendable, Equatable {
     public enum Kind: String, Sendable { case call, written }

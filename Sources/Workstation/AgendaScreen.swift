@@ -73,8 +73,8 @@ public struct AgendaScreen: Screen {
             var recorded = 0
             do {
                 try session.store.commit(user: session.user.id) { book in
-                    let fresh = Agenda(book: book, date: session.today, collector: nil).written
-                        .first { $0.customerId == line.customerId && $0.channel != .litigationReview }
+                    let fresh = Agenda.lines(of: line.customerId, book: book, date: session.today)
+                        .first { $0.kind == .written && $0.channel != .litigationReview }
                     guard let fresh else {
                         throw DomainError("nothing left to send to \(line.customerName) today: a letter was recorded meanwhile")
                     }
