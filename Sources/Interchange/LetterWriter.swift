@@ -9,8 +9,9 @@ import RelanceResources
 ///
 /// Templates are Mustache (`Resources/templates/<template>.<fr|en>.mustache`, or a folder given with
 /// `letters --templates DIR`): every word of a letter is in its template, the code only supplies values
-/// (docs/LETTERS.md lists them). Values from the store are neutralised as they are inserted (control characters
-/// shown as placeholders), never written raw.
+/// (docs/LETTERS.md lists them). The rendered letter is neutralised line by line (control characters shown as
+/// placeholders): values from the store, however a template inserts them (`{{x}}` or `{{{x}}}`), and the template's
+/// own text alike, never reach the file raw.
 public enum LetterWriter {
     public struct Letter: Equatable, Sendable {
         /// `2026-11-23-C0042.txt`
@@ -39,7 +40,6 @@ public enum LetterWriter {
     public typealias TemplateSource = (String) -> String?
 
     public static func letters(for agenda: Agenda, book: Book, template: TemplateSource = bundledTemplate) throws(DomainError) -> [Letter] {
-        _ = register
         var out: [Letter] = []
         var names = Set<String>()
         // A litigation review is an internal decision, not a letter to the customer.
@@ -52,14 +52,16 @@ public enum LetterWriter {
                 throw DomainError("no template \(name).mustache in Resources/templates (nor in the --templates folder)")
             }
             let compiled: MustacheTemplate
-            do { compiled = try MustacheTemplate(string: "{{% CONTENT_TYPE: RELANCE_LETTER}}\n" + source) }
+            // Plain text: no HTML escaping of the values (the pragma on its own line leaves no blank line).
+            do { compiled = try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}\n" + source) }
             catch { throw DomainError("template \(name).mustache: \(error)") }
             let values = context(line: line, customer: customer, step: step, book: book, date: agenda.date, language: language)
             // Each item's level once the letter is recorded (as `Book.recordDunning` will set it).
             let items = line.reasons.flatMap { r in
                 r.invoices.map { n in (number: n, level: max(book.policy.level(ofStep: r.step), book.invoices[n]?.level ?? 0)) }
             }
-            var text = compiled.render(values)
+            var text = compiled.render(values).split(separator: "\n", omittingEmptySubsequences: false)
+                .map { Safe.text(String($0)) }.joined(separator: "\n")
             if !text.hasSuffix("\n") { text += "\n" }
             // Ids that read the same once made safe for a file name ("X/1", "X_1") get a suffix of their own.
             var file = "\(agenda.date.iso)-\(fileNamePart(customer.id))"
@@ -168,18 +170,6 @@ public enum LetterWriter {
             }
             return bundledTemplate(name)
         }
-    }
-
-    /// Registers the content type that neutralises every inserted value (once per process).
-    static let register: Void = {
-        MustacheContentTypes.register(SafeLetterText(), named: "RELANCE_LETTER")
-    }()
-}
-
-/// Values inserted into a letter: control characters shown as placeholders, line breaks kept.
-struct SafeLetterText: MustacheContentType {
-    func escapeText(_ text: String) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false).map { Safe.text(String($0)) }.joined(separator: "\n")
     }
 }
 

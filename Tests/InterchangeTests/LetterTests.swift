@@ -104,6 +104,10 @@ import TestSupport
         try book.apply(.upsertCustomer(customer: c))
         let letters = try LetterWriter.letters(for: Agenda(book: book, date: Fixtures.date("2026-11-23"), collector: nil), book: book)
         #expect(letters[0].text.contains("Evil␛]0;pwned␇") && !letters[0].text.contains("\u{1B}"))
+        // A company's own template inserting a value raw ({{{x}}}) or holding an escape itself: neutralised too.
+        let own = try LetterWriter.letters(for: Agenda(book: book, date: Fixtures.date("2026-11-23"), collector: nil), book: book,
+                                           template: { _ in "{{{customer.name}}} \u{1B}[2J {{total}}" })
+        #expect(own[0].text == "Evil␛]0;pwned␇ ␛[2J 650,00 €\n", "\(own[0].text)")
         #expect(throws: DomainError.self) {
             try LetterWriter.letters(for: Agenda(book: book, date: Fixtures.date("2026-11-23"), collector: nil), book: book, template: { _ in nil })
         }
