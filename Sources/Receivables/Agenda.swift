@@ -243,6 +243,8 @@ struct AgendaRules {
         let overdue = items.map { inv in inv.dueDate.days(until: date) }.max() ?? 0
         let critical = items.contains { $0.issueDate.days(until: date) >= policy.criticalZoneDaysAfterIssue.from }
         func stake(_ numbers: Set<String>) -> Money { numbers.reduce(Money.zero) { $0 + book.openAmount($1) } }
+        // The payer profile weighs every line of the customer: computed once, and only when there is a line.
+        lazy var payerDaysLate = book.payerProfile(of: customer.id, asOf: date)?.averageDaysLate ?? 0
 
         var call: AgendaLine?
         if !callReasons.isEmpty {
@@ -251,7 +253,7 @@ struct AgendaRules {
             call = AgendaLine(kind: .call, customerId: customer.id, customerName: customer.name, collector: book.assignedCollector(of: customer.id),
                               channel: .phone, reasons: callReasons, amountAtStake: stake(concerned),
                               oldestDaysOverdue: overdue, contact: customer.contacts.first, tier: tier, critical: critical,
-                              age: callReasons.map { $0.since.days(until: date) }.max() ?? 0, score: score(concerned))
+                              age: callReasons.map { $0.since.days(until: date) }.max() ?? 0, score: score(concerned, payerDaysLate: payerDaysLate))
         }
         var lines: [AgendaLine] = []
         if !written.isEmpty && !wroteToday && !creditCovers {
@@ -270,7 +272,7 @@ struct AgendaRules {
                 },
                 amountAtStake: stake(numbers), oldestDaysOverdue: overdue, contact: customer.contacts.first,
                 tier: top.step.escalates ? 1 : 2, critical: critical, age: written.map { $0.since.days(until: date) }.max() ?? 0,
-                score: score(numbers)))
+                score: score(numbers, payerDaysLate: payerDaysLate)))
         }
         if !reviews.isEmpty, let step = policy.litigationStep {
             let numbers = reviews.map(\.0)
@@ -279,7 +281,7 @@ struct AgendaRules {
                 reasons: [.init(step: step.id, label: step.label, short: step.short, invoices: numbers, since: reviews.map(\.1).min()!,
                                 detail: "\(numbers.count) item(s) at the top of the ladder: decide (agency, injunction, legal, write-off, amicable)")],
                 amountAtStake: stake(Set(numbers)), oldestDaysOverdue: overdue, contact: customer.contacts.first, tier: 1, critical: critical,
-                age: reviews.map { $0.1.days(until: date) }.max() ?? 0, score: score(Set(numbers))))
+                age: reviews.map { $0.1.days(until: date) }.max() ?? 0, score: score(Set(numbers), payerDaysLate: payerDaysLate)))
         }
         return (call, lines)
     }
@@ -312,15 +314,14 @@ struct AgendaRules {
     /// Calls and letters are ranked by what they are about: the sum over their items of the open amount times
     /// (30 + days overdue) / 30 (a month late counts double; items not yet due count once), times the payer
     /// profile's factor (100 + average days late, 0 to 60) / 100: a customer who pays 30 days late weighs 1.3.
-    func score(_ numbers: Set<String>) -> Int64 {
+    func score(_ numbers: Set<String>, payerDaysLate: Int) -> Int64 {
         var weighted = Money.zero
         for n in numbers {
             guard let inv = book.invoices[n] else { continue }
             let late = Int64(max(0, inv.dueDate.days(until: date)))
             weighted += book.openAmount(n).scaled(by: 30 + late, over: 30)
         }
-        let profile = book.payerProfile(of: customer.id, asOf: date)?.averageDaysLate ?? 0
-        return weighted.scaled(by: 100 + Int64(min(60, max(0, profile))), over: 100).cents
+        return weighted.scaled(by: 100 + Int64(min(60, max(0, payerDaysLate))), over: 100).cents
     }
 
     /// The date the step last fell due for this item on or before `date`, or nil if it does not apply yet
