@@ -22,6 +22,9 @@ public struct ActivityDigest: Codable, Sendable, Equatable {
         if a.nextActionDate != nil { lastScheduled = a }
     }
 
+    /// The latest written action to the customer, whatever its step.
+    public var lastLetter: CalendarDate? { lastWritten.values.max() }
+
     /// True when a written action for `step` (or one recorded without a step) is dated on or after `date`.
     public func wrote(step: String, since date: CalendarDate) -> Bool {
         [lastWritten["*"], lastWritten[step]].contains { $0.map { $0 >= date } ?? false }

@@ -222,8 +222,7 @@ struct AgendaRules {
         var reviews: [(String, CalendarDate)] = []
         // One letter per customer per day, and at most one every `minDaysBetweenLetters` days: items that fall due
         // one after another wait and go together, as in a dunning run (a customer got a letter every day or two).
-        let lastLetter = digest.lastWritten.values.max()
-        let wroteToday = lastLetter.map { $0.adding(days: policy.minLetterIntervalDays) > date } ?? false
+        let wroteRecently = digest.lastLetter.map { $0.adding(days: policy.minLetterIntervalDays) > date } ?? false
         for inv in dunnable {
             if let action = book.writtenAction(on: inv, at: date) { written.append(action) }
             else if book.isDueForReview(inv.number, at: date), let review = book.litigationReviewDate(of: inv) {
@@ -256,7 +255,7 @@ struct AgendaRules {
                               age: callReasons.map { $0.since.days(until: date) }.max() ?? 0, score: score(concerned, payerDaysLate: payerDaysLate))
         }
         var lines: [AgendaLine] = []
-        if !written.isEmpty && !wroteToday && !creditCovers {
+        if !written.isEmpty && !wroteRecently && !creditCovers {
             // One letter: every item due for a written action, each at its own level, under the highest one's step.
             let byStep = Dictionary(grouping: written, by: \.step.id)
             let steps = byStep.values.map { $0[0] }.sorted { ($0.level, $0.step.days) > ($1.level, $1.step.days) }

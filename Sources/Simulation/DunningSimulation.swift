@@ -193,7 +193,7 @@ public struct DunningSimulation {
 
     /// Every letter's items: one level up after due (level 0 before), the minimum interval, nothing held.
     func check(letter: LetterWriter.Letter, date: CalendarDate, _ report: inout Report) {
-        if let last = book.digest(of: letter.line.customerId).lastWritten.values.max(), last.days(until: date) < book.policy.minLetterIntervalDays {
+        if let last = book.digest(of: letter.line.customerId).lastLetter, last.days(until: date) < book.policy.minLetterIntervalDays {
             report.violations.append("\(date.iso) \(letter.line.customerId): a letter \(last.days(until: date)) days after the previous one to this customer")
         }
         for (number, level) in letter.items {
