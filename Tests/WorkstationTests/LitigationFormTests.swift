@@ -21,8 +21,7 @@ import TerminalKit
     }
 
     func open(_ store: MemoryStore, as user: String) -> (App, ScreenBuffer) {
-        let screen = ScreenBuffer(rows: 30, columns: 110)
-        let app = App(session: Session(store: store, user: store.book.users[user]!, today: today), terminal: screen)
+        let (app, screen) = workstation(store, user: user, today: today, rows: 30, columns: 110)
         app.render()
         return (app, screen)
     }
@@ -103,8 +102,7 @@ import TerminalKit
     @Test func onlyReviewedItemsAreTickedAndOthersNeedAConfirmation() throws {
         let today = Fixtures.date("2026-11-23")
         let store = MemoryStore(book: Fixtures.book(invoices: [("F1", "2026-08-01", "2026-09-01", "900.00"), ("F2", "2026-11-01", "2026-12-15", "100.00")]))
-        let screen = ScreenBuffer(rows: 30, columns: 110)
-        let app = App(session: Session(store: store, user: store.book.users["amelie"]!, today: today), terminal: screen)
+        let (app, screen) = workstation(store, user: "amelie", today: today, rows: 30, columns: 110)
         app.render(); app.handle(.enter); app.render()
         app.handle(.character("L")); app.render()
         let form = try #require(app.top as? FormScreen)
@@ -128,8 +126,7 @@ import TerminalKit
     @Test func markSentFromAStaleAgendaRecordsNothingTwice() throws {
         let today = Fixtures.date("2026-11-23")
         let store = MemoryStore(book: Fixtures.book(invoices: [("F1", "2026-09-01", "2026-10-01", "300.00"), ("F2", "2026-10-01", "2026-11-20", "200.00")]))
-        let screen = ScreenBuffer(rows: 24, columns: 100)
-        let app = App(session: Session(store: store, user: store.book.users["amelie"]!, today: today), terminal: screen)
+        let (app, screen) = workstation(store, user: "amelie", today: today, rows: 24, columns: 100)
         app.render()
         let line = try #require(Agenda(book: store.book, date: today, collector: nil).written.first)
         // Someone else records the day's letter meanwhile.
@@ -144,8 +141,7 @@ import TerminalKit
     @Test func markSentRecordsEachStepAndMovesTheLevels() throws {
         let today = Fixtures.date("2026-11-23")
         let store = MemoryStore(book: Fixtures.book(invoices: [("F1", "2026-09-01", "2026-10-01", "300.00")]))
-        let screen = ScreenBuffer(rows: 24, columns: 100)
-        let app = App(session: Session(store: store, user: store.book.users["amelie"]!, today: today), terminal: screen)
+        let (app, screen) = workstation(store, user: "amelie", today: today, rows: 24, columns: 100)
         app.render()
         app.handle(.end); app.handle(.character("s")); app.render()
         #expect(screen.text.contains("recorded as sent"), "\(screen.text)")
@@ -161,8 +157,7 @@ import TerminalKit
         try b.apply(.upsertUser(user: User(id: "celine", name: "Céline Hébert", role: .collector)))
         try b.apply(.updateCustomer(id: "C1", patch: CustomerPatch(collector: "celine")))
         let store = MemoryStore(book: b)
-        let screen = ScreenBuffer(rows: 24, columns: 100)
-        let app = App(session: Session(store: store, user: store.book.users["amelie"]!, today: today), terminal: screen)
+        let (app, screen) = workstation(store, user: "amelie", today: today, rows: 24, columns: 100)
         app.render()
         app.handle(.character("a")); app.render()                       // the whole team's agenda
         app.handle(.end); app.handle(.character("s")); app.render()
@@ -175,8 +170,7 @@ import TerminalKit
 @Suite struct WaiverFormTests {
     func open(_ invoices: [(String, String, String, String)]) -> (App, ScreenBuffer, MemoryStore) {
         let store = MemoryStore(book: Fixtures.book(invoices: invoices))
-        let screen = ScreenBuffer(rows: 30, columns: 110)
-        let app = App(session: Session(store: store, user: store.book.users["amelie"]!, today: Fixtures.date("2026-11-23")), terminal: screen)
+        let (app, screen) = workstation(store, user: "amelie", today: Fixtures.date("2026-11-23"), rows: 30, columns: 110)
         app.render(); app.handle(.enter); app.render()
         app.handle(.character("w")); app.render()
         return (app, screen, store)
