@@ -23,16 +23,18 @@ let package = Package(
                 resources: [.copy("policy"), .copy("catalogue"), .copy("demo"), .copy("templates")]),
         // One rule for any text that reaches a terminal or a text file: control characters shown, not sent.
         .target(name: "TextSafety"),
+        // Files a command writes outside the store: a batch that a kill leaves whole or absent, --out paths checked.
+        .target(name: "OutputFiles"),
         .target(name: "Receivables", dependencies: ["RelanceResources", "TextSafety"]),
-        .target(name: "FileStore", dependencies: ["Receivables"]),
-        .target(name: "Interchange", dependencies: ["Receivables", "RelanceResources", "TextSafety",
+        .target(name: "FileStore", dependencies: ["Receivables", "TextSafety"]),
+        .target(name: "Interchange", dependencies: ["Receivables", "RelanceResources", "TextSafety", "OutputFiles",
                                                     .product(name: "Mustache", package: "swift-mustache")]),
         .target(name: "DemoData", dependencies: ["Receivables", "RelanceResources"]),
         .target(name: "Simulation", dependencies: ["Receivables", "Interchange", "DemoData"]),
         .target(name: "TerminalKit", dependencies: ["CNCursesW", "TextSafety"]),
         .target(name: "Workstation", dependencies: ["Receivables", "TerminalKit", "TextSafety"]),
         .executableTarget(name: "relance", dependencies: [
-            "Receivables", "FileStore", "Interchange", "DemoData", "TerminalKit", "Workstation", "TextSafety",
+            "Receivables", "FileStore", "Interchange", "DemoData", "TerminalKit", "Workstation", "TextSafety", "OutputFiles",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Benchmarks and the store torture writer used by the crash and concurrency tests.
@@ -45,7 +47,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Receivables", "FileStore", "TerminalKit", "Workstation", "DemoData"], path: "Tests/TestSupport"),
         .testTarget(name: "ReceivablesTests", dependencies: ["Receivables", "TestSupport"]),
         .testTarget(name: "FileStoreTests", dependencies: ["FileStore", "Receivables", "DemoData", "TestSupport"]),
-        .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "Receivables", "FileStore", "TestSupport", "Simulation", "DemoData"]),
+        .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "Receivables", "FileStore", "TestSupport", "Simulation", "DemoData", "OutputFiles"]),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
         .testTarget(name: "WorkstationTests", dependencies: ["Workstation", "Receivables", "TerminalKit", "FileStore", "TestSupport",
                                                             "Interchange", "TextSafety"]),

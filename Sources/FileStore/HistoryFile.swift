@@ -89,8 +89,11 @@ enum HistoryFile {
     /// The whole file checked against the index (for `check` and `backup`): the ranges cover it exactly, each
     /// range's CRC matches, each line is an activity of its customer. Returns the file and each customer's count.
     static func verifyAll(_ name: String, index: HistoryIndex, directory: StoreDirectory) throws -> (Data, [String: Int]) {
-        let path = directory.file(name)
-        let data = try directory.read(name)
+        try verifyAll(try directory.read(name), path: directory.file(name), index: index)
+    }
+
+    /// The same for the bytes of the file, read by the caller (from a descriptor opened under the lock).
+    static func verifyAll(_ data: Data, path: String, index: HistoryIndex) throws -> (Data, [String: Int]) {
         var counts: [String: Int] = [:]
         var covered = 0
         for (id, e) in index.entries.sorted(by: { $0.value.range.lowerBound < $1.value.range.lowerBound }) {

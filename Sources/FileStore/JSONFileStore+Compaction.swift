@@ -88,9 +88,9 @@ extension JSONFileStore {
     func compact(whileWriting: (() throws -> Void)?, transform: ((Book, StoreState) throws -> Book?)? = nil) throws -> Rewrite {
         guard !isReadOnly else { return .nothingToDo }
         var held = Date()
-        let captured = try lock.with(exclusive: true) { () throws -> Captured in
+        let captured = try exclusively { () throws -> Captured in
+            held = Date()
             defer { lastCompactionLockTime = Date().timeIntervalSince(held) }
-            try catchUp()
             return Captured(book: book, seq: seq, journalOffset: journal.offset, journalInode: journal.inode,
                             journalId: journal.header?.id, history: historyFile.map { ($0, historyIndex) }, schema: loadedSchema)
         }
@@ -105,7 +105,7 @@ extension JSONFileStore {
         catch {
             // The previous history file may have been replaced by another process's compaction meanwhile: then
             // there is nothing left to do. Anything else is a real failure.
-            if try lock.with(exclusive: false, { try catchUp(); return journal.header?.id != captured.journalId }) { return .stale }
+            if try caughtUp({ journal.header?.id != captured.journalId }) { return .stale }
             throw error
         }
         defer { history.close() }
@@ -121,6 +121,9 @@ extension JSONFileStore {
         return try lock.with(exclusive: true) { () throws -> Rewrite in
             held = Date()
             defer { lastCompactionLockTime += Date().timeIntervalSince(held) }
+            // Another process compacted meanwhile: what we wrote is stale, and its snapshot is read later, outside
+            // the lock (never here, while others wait).
+            if journal.wasReplaced() { aside.discard(); history.discard(); return .stale }
             try catchUp()
             // The journal's id names its generation (an inode number can be reused by a later journal).
             guard journal.inode == captured.journalInode, journal.header?.id == captured.journalId, historyFile == captured.history?.0 else {

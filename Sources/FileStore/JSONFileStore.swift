@@ -30,6 +30,9 @@ public final class JSONFileStore: BookStore {
     public var location: String { directory }
     /// Sequence number of the last change applied.
     public internal(set) var seq = 0
+    /// The last changes applied, with their numbers: what moved since a long command planned (`changes(since:)`).
+    var recent: [(seq: Int, change: Change)] = []
+    static let recentKept = 20_000
 
     /// Compact when the journal holds more than this many bytes or entries.
     public var compactAfterBytes = 8 << 20
@@ -96,7 +99,19 @@ public final class JSONFileStore: BookStore {
         lock = try StoreLock(directory: files, name: Self.lockName, writable: writable)
         journal = Journal(directory: files)
         book = Book()
-        try lock.with(exclusive: false) { try reloadAll() }
+        // The snapshot is decoded before the shared lock is taken (as after another's compaction): a writer never
+        // waits for this process to read a large file.
+        for attempt in 1...3 {
+            prefetchSnapshot()
+            do {
+                try lock.with(exclusive: false) {
+                    // Replaced again since it was read (a compaction under way): read it again outside the lock.
+                    if attempt < 3, prefetched?.stamp != files.stamp(Self.snapshotName) { throw SnapshotMoved() }
+                    try reloadAll()
+                }
+                break
+            } catch is SnapshotMoved { continue }
+        }
         if loadedSchema < currentSchemaVersion {
             fixedWarnings.append("\(directory): schema \(loadedSchema), older than this Relance's \(currentSchemaVersion); "
                                  + (writable ? "it is migrated after your first change (or run `relance migrate`)" : "read as it is"))
@@ -157,11 +172,7 @@ public final class JSONFileStore: BookStore {
     @discardableResult
     public func commit(user: String, _ make: (Book) throws -> Change) throws -> Book {
         guard !isReadOnly else { throw DomainError("read-only session: you cannot change \(directory)") }
-        // Catch up first under the shared lock (a reload after someone's compaction takes a moment): the
-        // exclusive lock is then held only for an incremental catch-up and the append.
-        _ = try refresh()
-        try lock.with(exclusive: true) {
-            try catchUp()
+        try exclusively {
             try journal.truncateTornTail()
             let change = try make(book)
             try book.applyNew(change)   // a new change passes the input rules; replay only applies
@@ -169,6 +180,8 @@ public final class JSONFileStore: BookStore {
             do {
                 try journal.append(try JournalCodec.line(entry, encoder: encoder), seq: entry.seq)
                 seq += 1
+                recent.append((seq, change))
+                if recent.count > Self.recentKept { recent.removeFirst(recent.count - Self.recentKept) }
             } catch {
                 // The change is in memory but maybe not on disk: forget memory, trust the disk.
                 try? reloadAll()
@@ -176,6 +189,47 @@ public final class JSONFileStore: BookStore {
             }
         }
         return book
+    }
+
+    /// Runs `body` under the exclusive lock with the book caught up. What takes time is done before, under no lock
+    /// or the shared one: a new snapshot left by another's compaction is decoded first (`prefetchSnapshot`), and the
+    /// journal caught up under the shared lock, so the exclusive lock is held for an incremental catch-up and the
+    /// body only. Should yet another compaction land in between, the lock is let go and the new snapshot read
+    /// outside it again (twice; the third time it is read under the lock, so the call always ends).
+    func exclusively<T>(_ body: () throws -> T) throws -> T {
+        _ = try refresh()
+        return try locked(exclusive: true, body)
+    }
+
+    /// Runs `body` under the lock with the book caught up, a new snapshot decoded before the lock is taken (and again,
+    /// twice at most, when yet another replaced it meanwhile; the third time it is read under the lock).
+    func locked<T>(exclusive: Bool, _ body: () throws -> T) throws -> T {
+        for attempt in 1...3 {
+            if journal.wasReplaced() { prefetchSnapshot() }
+            do {
+                return try lock.with(exclusive: exclusive) {
+                    if attempt < 3, journal.wasReplaced(), prefetched?.stamp != files.stamp(Self.snapshotName) { throw SnapshotMoved() }
+                    try catchUp()
+                    return try body()
+                }
+            } catch is SnapshotMoved { continue }
+        }
+        fatalError("unreachable: the third attempt never throws SnapshotMoved")
+    }
+
+    struct SnapshotMoved: Error {}
+
+    /// Runs `body` under the shared lock with the book caught up; a new snapshot is decoded before the lock is taken.
+    func caughtUp<T>(_ body: () throws -> T) throws -> T { try locked(exclusive: false, body) }
+
+    /// The changes applied since `state`, oldest first, when this process knows them all (the same journal
+    /// generation, and no more than the last `recentKept`); nil otherwise. A long command planned at `state` checks
+    /// under the lock only what these changes touched.
+    public func changes(since state: StoreState) -> [Change]? {
+        guard state.journalId == journal.header?.id, state.seq <= seq else { return nil }
+        if state.seq == seq { return [] }
+        guard let first = recent.first, first.seq <= state.seq + 1 else { return nil }
+        return recent.filter { $0.seq > state.seq }.map(\.change)
     }
 
     /// Which state the book in memory is: the journal's generation and the change number. Two equal states hold
@@ -186,7 +240,7 @@ public final class JSONFileStore: BookStore {
         guard journal.hasChangedOnDisk else { return false }
         let before = seq
         let generation = (journal.inode, journal.header?.id)
-        try lock.with(exclusive: false) { try catchUp() }
+        try caughtUp {}
         return seq != before || generation != (journal.inode, journal.header?.id)
     }
 
@@ -195,14 +249,39 @@ public final class JSONFileStore: BookStore {
 
     // MARK: Loading
 
-    func reloadAll() throws {
+    /// Decodes the snapshot and the policy it is read with (call under a lock, or see `prefetchSnapshot`).
+    private func decodeSnapshot() throws -> SnapshotCodec.Loaded {
         var base = Book()
         if files.exists(Self.policyName) {
             base.policy = try Policy.load(try files.read(Self.policyName), source: files.file(Self.policyName))
         }
+        return try SnapshotCodec.decode(try files.read(Self.snapshotName), path: files.file(Self.snapshotName), into: base)
+    }
+
+    /// A snapshot decoded under no lock, and the file it was read from.
+    var prefetched: (stamp: Posix.FileStamp, policy: Posix.FileStamp?, loaded: SnapshotCodec.Loaded)?
+
+    /// After another process's compaction, decodes its new snapshot before any lock is taken, so that nobody waits
+    /// on this process while it reads a large file: the snapshot and policy are only ever replaced by a rename, never
+    /// written in place, and the decode checks every byte, so a file read while another replaces it is either whole
+    /// or refused. `reloadAll` (under the lock) uses it when the file is still the one read; any failure here is
+    /// left for `reloadAll` to report with its message.
+    func prefetchSnapshot() {
+        guard let before = files.stamp(Self.snapshotName), prefetched?.stamp != before else { return }
+        let policy = files.stamp(Self.policyName)
+        guard let loaded = try? decodeSnapshot(), files.stamp(Self.snapshotName) == before, files.stamp(Self.policyName) == policy else { return }
+        prefetched = (before, policy, loaded)
+    }
+
+    func reloadAll() throws {
+        let loaded: SnapshotCodec.Loaded
+        if let p = prefetched, p.stamp == files.stamp(Self.snapshotName), p.policy == files.stamp(Self.policyName) {
+            loaded = p.loaded
+        } else {
+            loaded = try decodeSnapshot()
+        }
+        prefetched = nil
         let path = files.file(Self.snapshotName)
-        let data = try files.read(Self.snapshotName)
-        let loaded = try SnapshotCodec.decode(data, path: path, into: base)
         if let h = loaded.historyFile {
             try files.requirePlain(h)
             guard files.exists(h) else { throw StoreError(file: path, line: 1, "its history file \(h) is missing from the store") }
@@ -217,6 +296,7 @@ public final class JSONFileStore: BookStore {
         previousJournal = loaded.previousJournal
         if loaded.schemaVersion < 5 { try deriveDunningLevels() }
         journal.reset()
+        recent.removeAll()
         try catchUp()
     }
 
@@ -252,8 +332,10 @@ public final class JSONFileStore: BookStore {
                     throw StoreError(file: journal.path, line: lineNumber, "change \(entry.seq) (\(entry.change.summary)) cannot be applied: \(error.message)")
                 }
                 seq = entry.seq
+                recent.append((seq, entry.change))
             }
         }
+        if recent.count > Self.recentKept { recent.removeFirst(recent.count - Self.recentKept) }
         if journalIsPrevious && seq < snapshotSeq {
             throw StoreError(file: journal.path, "stops at change \(seq), but the snapshot continuing it was taken at change \(snapshotSeq): changes are missing")
         }
@@ -289,8 +371,7 @@ public final class JSONFileStore: BookStore {
     /// A customer's whole history: the lines of the history file (checked against their CRC), then what was
     /// recorded since.
     public func history(of customerId: String) throws -> [Activity] {
-        try lock.with(exclusive: false) {
-            try catchUp()
+        try caughtUp {
             var out: [Activity] = []
             if let name = historyFile, let entry = historyIndex.entries[customerId], !entry.range.isEmpty {
                 out = try HistoryFile.read(name, entry: entry, customer: customerId, directory: files)
@@ -299,19 +380,35 @@ public final class JSONFileStore: BookStore {
         }
     }
 
-    /// Under the shared lock, so no compaction replaces the files meanwhile: the latest book and its history file,
-    /// checked whole, with each customer's count of activities in it (for `check`).
+    /// The latest book and its history file checked whole, with each customer's count of activities in it (for
+    /// `check`). Only the capture is under the shared lock: the book (a value) and an open descriptor of the history
+    /// file, which is never written in place once named (a compaction writes a new one), so it is read and verified
+    /// after the lock is let go, while others keep saving.
     func verifiedState() throws -> (Book, [String: Int]) {
-        try lock.with(exclusive: false) {
-            try catchUp()
-            return (book, try verifiedHistory().1)
+        let captured = try capture()
+        return (captured.book, try captured.verifiedHistory().1)
+    }
+
+    /// What `check` and `backup` read: the book, its change number, and the history file opened under the lock.
+    struct Capture {
+        var book: Book
+        var seq: Int
+        var history: (path: String, fd: Int32, index: HistoryIndex)?
+
+        /// Reads and verifies the history file (then closes it).
+        func verifiedHistory() throws -> (Data, [String: Int]) {
+            guard let h = history else { return (Data(), [:]) }
+            defer { close(h.fd) }
+            return try HistoryFile.verifyAll(try Posix.readAll(h.fd, path: h.path), path: h.path, index: h.index)
         }
     }
 
-    /// The history file checked whole, and each customer's count of activities in it (call under the lock).
-    func verifiedHistory() throws -> (Data, [String: Int]) {
-        guard let name = historyFile else { return (Data(), [:]) }
-        return try HistoryFile.verifyAll(name, index: historyIndex, directory: files)
+    func capture() throws -> Capture {
+        try caughtUp {
+            var history: (String, Int32, HistoryIndex)?
+            if let name = historyFile { history = (files.file(name), try files.openForReading(name), historyIndex) }
+            return Capture(book: book, seq: seq, history: history)
+        }
     }
 
     // MARK: Backup
@@ -319,16 +416,15 @@ public final class JSONFileStore: BookStore {
     /// Writes a self-contained snapshot of the current state, history included, to `path` while others keep
     /// working. The history is verified before, and the written file decoded again after: a damaged store gives
     /// a failing backup, never a file that cannot be restored. Restore: `relance restore FILE --into DIR`.
+    /// The lock is held only to capture the state (see `capture`); the file is made and written after.
     public func backup(to path: String) throws {
-        let data: Data = try lock.with(exclusive: false) {
-            try catchUp()
-            let (history, _) = try verifiedHistory()
-            return try SnapshotCodec.encodeFull(book, seq: seq, history: history)
-        }
+        let captured = try capture()
+        let (history, _) = try captured.verifiedHistory()
+        let data = try SnapshotCodec.encodeFull(captured.book, seq: captured.seq, history: history)
         try Posix.writeNewFile(data, to: path)
         let written = try Self.readBackup(path)
-        guard written.book.activityCount == book.activityCount, written.seq == seq,
-              written.book.invoices.count == book.invoices.count, written.book.customers.count == book.customers.count else {
+        guard written.book.activityCount == captured.book.activityCount, written.seq == captured.seq,
+              written.book.invoices.count == captured.book.invoices.count, written.book.customers.count == captured.book.customers.count else {
             throw StoreError(file: path, "the backup read back does not hold what was written")
         }
     }
@@ -367,8 +463,4 @@ public final class JSONFileStore: BookStore {
     }
 }
 
-/// The identity of a store's state (see `JSONFileStore.state`).
-public struct StoreState: Equatable, Sendable {
-    public var journalId: String?
-    public var seq: Int
-}
+

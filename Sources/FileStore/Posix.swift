@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import TextSafety
 
 /// Thin, checked wrappers over the POSIX calls the store needs (write, fsync, read, flock).
 ///
@@ -81,45 +82,147 @@ final class StoreLock {
     let path: String
     let fd: Int32
     let writable: Bool
+    private let directory: StoreDirectory
+    private let name: String
 
     /// A read-only lock opens the file read-only and never writes it (read-only commands change nothing).
     init(directory: StoreDirectory, name: String, writable: Bool) throws {
         path = directory.file(name)
         self.writable = writable
+        self.directory = directory
+        self.name = name
         fd = try directory.openLockFile(name, writable: writable)
     }
 
     deinit { close(fd) }
 
     /// Runs `body` holding the lock (exclusive to write, shared to read), waiting up to `timeout` seconds.
+    ///
+    /// A busy lock is waited for with a *blocking* `flock`, which the kernel grants as soon as the holder lets go:
+    /// polling with `LOCK_NB` every few milliseconds (as before) loses every race against blocking waiters and
+    /// luckier pollers, and under load one writer waited past its deadline (issue 14). The blocking call runs in a
+    /// helper thread on a file description of its own (a `flock` belongs to the open file description), so the
+    /// deadline can be kept: a waiter that gives up abandons that description, and the helper, should it get the
+    /// lock later, releases it at once.
     func with<T>(exclusive: Bool, timeout: Double = 10, _ body: () throws -> T) throws -> T {
         let op = exclusive ? LOCK_EX : LOCK_SH
-        let start = Date()
-        while flock(fd, op | LOCK_NB) != 0 {
+        let asked = LockLog.now()
+        var holder = fd, own: Int32 = -1
+        if flock(fd, op | LOCK_NB) != 0 {
             guard errno == EWOULDBLOCK || errno == EINTR else {
                 throw StoreError(file: path, "cannot lock: \(Posix.errorText())")
             }
-            if Date().timeIntervalSince(start) > timeout {
-                var buffer = [UInt8](repeating: 0, count: 200)
-                let n = pread(fd, &buffer, buffer.count, 0)
-                let holder = n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self).trimmed : ""
-                throw StoreError(file: path, "the store is locked by another Relance\(holder.isEmpty ? "" : " (\(holder))") for more than \(Int(timeout)) s; try again")
-            }
-            usleep(2_000)
+            own = try waitBlocking(op, timeout: timeout)
+            holder = own
         }
-        defer { flock(fd, LOCK_UN) }
+        let granted = LockLog.now()
+        defer {
+            flock(holder, LOCK_UN)
+            if own >= 0 { close(own) }
+            LockLog.record(exclusive: exclusive, waited: granted - asked, held: LockLog.now() - granted)
+        }
         var st = stat()
-        if exclusive && writable && fstat(fd, &st) == 0 && st.st_nlink == 1 {
+        if exclusive && writable && fstat(holder, &st) == 0 && st.st_nlink == 1 {
             // (Never into a lock file with another hard link: that other name could be anyone's file.)
             // Who holds the lock, for the timeout message of others (not synced: advisory only).
             let who = "pid \(getpid()) user \(Self.login)"
-            _ = ftruncate(fd, 0)
-            _ = who.withCString { pwrite(fd, $0, strlen($0), 0) }
+            _ = ftruncate(holder, 0)
+            _ = who.withCString { pwrite(holder, $0, strlen($0), 0) }
         }
         return try body()
     }
 
+    /// Waits for the lock on a new file description in a helper thread; returns that description, locked.
+    private func waitBlocking(_ op: Int32, timeout: Double) throws -> Int32 {
+        let other = try directory.openLockFile(name, writable: writable)
+        var a = stat(), b = stat()
+        guard fstat(fd, &a) == 0, fstat(other, &b) == 0, a.st_ino == b.st_ino, a.st_dev == b.st_dev else {
+            close(other)
+            throw StoreError(file: path, "was replaced while Relance had it open; a store's lock file is never replaced")
+        }
+        let waiter = LockWaiter(fd: other, op: op)
+        let thread = Thread { waiter.run() }
+        thread.stackSize = 64 << 10
+        thread.start()
+        if waiter.wait(seconds: timeout) { return other }
+        var buffer = [UInt8](repeating: 0, count: 200)
+        let n = pread(fd, &buffer, buffer.count, 0)
+        let holderText = n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self).trimmed : ""
+        if let failure = waiter.failure { throw StoreError(file: path, "cannot lock: \(Posix.errorText(failure))") }
+        throw StoreError(file: path, "the store is locked by another Relance\(holderText.isEmpty ? "" : " (\(Safe.text(holderText)))") for more than \(Int(timeout)) s; try again")
+    }
+
     static var login: String { UnixLogin.current }
+}
+
+/// One blocking `flock` in a helper thread, and whether the thread that asked for it still wants it.
+private final class LockWaiter: @unchecked Sendable {
+    private let fd: Int32
+    private let op: Int32
+    private let condition = NSCondition()
+    private enum State { case waiting, granted, abandoned, failed }
+    private var state = State.waiting
+    private(set) var failure: Int32?
+
+    init(fd: Int32, op: Int32) { self.fd = fd; self.op = op }
+
+    func run() {
+        var code: Int32 = 0
+        while flock(fd, op) != 0 {
+            if errno == EINTR { continue }
+            code = errno
+            break
+        }
+        condition.lock()
+        defer { condition.unlock() }
+        if state == .abandoned {
+            // Nobody wants it any more: let it go at once, and the description with it.
+            if code == 0 { flock(fd, LOCK_UN) }
+            close(fd)
+            return
+        }
+        if code != 0 { failure = code; state = .failed } else { state = .granted }
+        condition.signal()
+    }
+
+    /// True when the lock was granted within `seconds`; otherwise the helper is told to give it back (and to close
+    /// the description) whenever it gets it.
+    func wait(seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        condition.lock()
+        defer { condition.unlock() }
+        while state == .waiting && condition.wait(until: deadline) {}
+        switch state {
+        case .granted: return true
+        case .failed: close(fd); return false
+        case .waiting, .abandoned: state = .abandoned; return false
+        }
+    }
+}
+
+/// Lock waits and holds, one line per release (`E|S wait_us hold_us pid command`), appended to the file named by
+/// `RELANCE_LOCK_LOG`: how `relance-tools torture` measures fairness across processes. Ignored in a setgid
+/// process (the environment is the caller's: it must never make the program write a file with its rights).
+enum LockLog {
+    private static let fd: Int32 = {
+        guard getuid() == geteuid(), getgid() == getegid(), let path = ProcessInfo.processInfo.environment["RELANCE_LOCK_LOG"], !path.isEmpty else { return -1 }
+        return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+    }()
+
+    /// The command (`import`, `letters`, `writer`...), to tell who held the lock.
+    private static let command = CommandLine.arguments.dropFirst().first.map { String($0.prefix(20).filter { $0.isLetter || $0 == "-" }) } ?? "-"
+
+    static func now() -> UInt64 {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return UInt64(t.tv_sec) * 1_000_000 + UInt64(t.tv_nsec) / 1_000
+    }
+
+    static func record(exclusive: Bool, waited: UInt64, held: UInt64) {
+        guard fd >= 0 else { return }
+        let line = "\(exclusive ? "E" : "S") \(waited) \(held) \(getpid()) \(command)\n"
+        _ = line.withCString { Glibc.write(fd, $0, strlen($0)) }   // one write: lines of processes never mix
+    }
 }
 
 /// The login of the process's real user, from the uid (not from `$USER`, which anyone can set): who made a change,

@@ -39,32 +39,45 @@ public enum LetterWriter {
     /// Where templates come from: a name like `formal-notice.en` gives the template's text, or nil.
     public typealias TemplateSource = (String) -> String?
 
-    public static func letters(for agenda: Agenda, book: Book, template: TemplateSource = bundledTemplate) throws(DomainError) -> [Letter] {
+    public static func letters(for agenda: Agenda, book: Book, template: TemplateSource = bundledTemplate,
+                               limits: TemplateLimits = .standard) throws(DomainError) -> [Letter] {
+        try letters(for: agenda.written, date: agenda.date, book: book, template: template, limits: limits)
+    }
+
+    /// The letters of some written agenda lines at `date` (a long command renders again, outside the lock, the few
+    /// whose accounts changed while it ran). Each template is checked and parsed once.
+    public static func letters(for lines: [AgendaLine], date: CalendarDate, book: Book, template: TemplateSource = bundledTemplate,
+                               limits: TemplateLimits = .standard) throws(DomainError) -> [Letter] {
         var out: [Letter] = []
         var names = Set<String>()
+        var compiled: [String: MustacheTemplate] = [:]
         // A litigation review is an internal decision, not a letter to the customer.
-        for line in agenda.written where line.channel != .litigationReview {
+        for line in lines where line.kind == .written && line.channel != .litigationReview {
             guard let customer = book.customers[line.customerId], let top = line.reasons.first,
                   let step = book.policy.steps.first(where: { $0.id == top.step }) else { continue }
             let language = customer.letterLanguage
             let name = "\(step.template).\(language)"
-            guard let source = template(name) else {
-                throw DomainError("no template \(name).mustache in Resources/templates (nor in the --templates folder)")
-            }
-            let compiled: MustacheTemplate
-            // Plain text: no HTML escaping of the values (the pragma on its own line leaves no blank line).
-            do { compiled = try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}\n" + source) }
-            catch { throw DomainError("template \(name).mustache: \(error)") }
-            let values = context(line: line, customer: customer, step: step, book: book, date: agenda.date, language: language)
+            let parsed: MustacheTemplate
+            if let known = compiled[name] { parsed = known } else { parsed = try compile(name, source: template, limits: limits) }
+            compiled[name] = parsed
+            let budget = RenderBudget(seconds: limits.seconds)
+            let values = context(line: line, customer: customer, step: step, book: book, date: date, language: language, budget: budget)
             // Each item's level once the letter is recorded (as `Book.recordDunning` will set it).
             let items = line.reasons.flatMap { r in
                 r.invoices.map { n in (number: n, level: max(book.policy.level(ofStep: r.step), book.invoices[n]?.level ?? 0)) }
             }
-            var text = compiled.render(values).split(separator: "\n", omittingEmptySubsequences: false)
+            let rendered = parsed.render(values)
+            if budget.exceeded {
+                throw DomainError("template \(name).mustache: rendering the letter to \(customer.id) took more than \(limits.secondsText) s (sections repeated inside each other?); letters not written")
+            }
+            if rendered.utf8.count > limits.bytes {
+                throw DomainError("template \(name).mustache: the letter to \(customer.id) is over \(limits.bytes / 1_000_000) MB (\(rendered.utf8.count) bytes); letters not written")
+            }
+            var text = rendered.split(separator: "\n", omittingEmptySubsequences: false)
                 .map { Safe.text(String($0)) }.joined(separator: "\n")
             if !text.hasSuffix("\n") { text += "\n" }
             // Ids that read the same once made safe for a file name ("X/1", "X_1") get a suffix of their own.
-            var file = "\(agenda.date.iso)-\(fileNamePart(customer.id))"
+            var file = "\(date.iso)-\(fileNamePart(customer.id))"
             if fileNamePart(customer.id) != customer.id || names.contains(file.lowercased()) { file += "-" + shortHash(customer.id) }
             // Still taken (a planted id, a hash collision, or a case-insensitive disk): a counter, checked again.
             var unique = file, k = 2
@@ -77,8 +90,24 @@ public enum LetterWriter {
         return out
     }
 
+    /// A template checked (nesting) and parsed, or the refusal naming it.
+    static func compile(_ name: String, source: TemplateSource, limits: TemplateLimits) throws(DomainError) -> MustacheTemplate {
+        guard let text = source(name) else {
+            throw DomainError("no template \(name).mustache in Resources/templates (nor in the --templates folder)")
+        }
+        // The template parser recurses once per nested section: 5,000 of them overflowed its stack (exit 139).
+        if let (depth, line) = TemplateNesting.deepest(text), depth > limits.depth {
+            throw DomainError("template \(name).mustache:\(line): sections nested \(depth) deep; at most \(limits.depth)")
+        }
+        // Plain text: no HTML escaping of the values (the pragma on its own line leaves no blank line).
+        do { return try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}\n" + text) }
+        catch { throw DomainError("template \(name).mustache: \(error)") }
+    }
+
     /// The values a template sees (docs/LETTERS.md).
-    static func context(line: AgendaLine, customer: Customer, step: Policy.Step, book: Book, date: CalendarDate, language: String) -> [String: Any] {
+    static func context(line: AgendaLine, customer: Customer, step: Policy.Step, book: Book, date: CalendarDate, language: String,
+                        budget: RenderBudget = RenderBudget(seconds: TemplateLimits.standard.seconds)) -> [String: Any] {
+        func list(_ elements: [Any]) -> BudgetedList { BudgetedList(elements: elements, budget: budget) }
         func money(_ m: Money) -> String { m.formatted(language: language) }
         func day(_ d: CalendarDate) -> String { d.formatted(language: language) }
         let topLevel = book.policy.level(ofStep: step.id)
@@ -133,14 +162,14 @@ public enum LetterWriter {
                         "has_legal_name": !(company.legalName ?? "").isEmpty, "has_street": !(company.street ?? "").isEmpty,
                         "has_city": !(company.city ?? "").isEmpty,
                         "has_email": !(company.email ?? "").isEmpty],
-            "customer": ["name": customer.name, "id": customer.id, "address_lines": address, "siren": customer.siren ?? ""],
+            "customer": ["name": customer.name, "id": customer.id, "address_lines": list(address), "siren": customer.siren ?? ""],
             "contact": contact ?? "", "has_contact": contact != nil,
             // French elides "de" before a vowel or a mute h: "à l'attention d'Océane", "de Marc".
             "contact_elides": contact.map(elides) ?? false,
             "date": day(date), "reference": "\(date.iso)-\(customer.id)",
-            "items": demanded.compactMap { item($0.0, level: $0.1) }, "item_count": demanded.count, "single": demanded.count == 1,
-            "others": others.compactMap { item($0.0, level: $0.1) }, "has_others": !others.isEmpty,
-            "upcoming": upcoming.compactMap { item($0.0, level: $0.1) }, "has_upcoming": !upcoming.isEmpty,
+            "items": list(demanded.compactMap { item($0.0, level: $0.1) }), "item_count": demanded.count, "single": demanded.count == 1,
+            "others": list(others.compactMap { item($0.0, level: $0.1) }), "has_others": !others.isEmpty,
+            "upcoming": list(upcoming.compactMap { item($0.0, level: $0.1) }), "has_upcoming": !upcoming.isEmpty,
             "principal": money(principal), "indemnity": money(indemnity), "interest": money(interest), "total": money(total),
             // The same four right-aligned to one width, for a column of figures.
             "principal_column": column(principal), "indemnity_column": column(indemnity), "interest_column": column(interest),

@@ -15,9 +15,23 @@ public protocol BookStore: AnyObject {
     func refresh() throws -> Bool
     /// A customer's whole history, oldest first (a store may keep it on disk, off the start-up path).
     func history(of customerId: String) throws -> [Activity]
+    /// Which state `book` is: equal states hold the same book (see `StoreState`).
+    var state: StoreState { get }
+    /// The changes applied since `state`, oldest first, when the store knows them all; nil when it does not (another
+    /// generation of the store, or too long ago). A long command that planned at `state` outside the lock checks,
+    /// under the lock, only what these touched (`Change.customers(in:)`), so it holds the lock no longer than a save.
+    func changes(since state: StoreState) -> [Change]?
     /// Housekeeping while the user is idle or after a command has printed its result (compaction): never
     /// inside a save, so a save never waits for it.
     func maintain()
+}
+
+/// The identity of a store's state: the generation of its journal and the change number. Two equal states hold the
+/// same book; a large import (folded into a new snapshot) changes the generation, not the number.
+public struct StoreState: Equatable, Sendable {
+    public var journalId: String?
+    public var seq: Int
+    public init(journalId: String?, seq: Int) { self.journalId = journalId; self.seq = seq }
 }
 
 extension BookStore {
@@ -47,4 +61,11 @@ public final class MemoryStore: BookStore {
     }
 
     public func refresh() throws -> Bool { false }
+
+    public var state: StoreState { StoreState(journalId: nil, seq: changes.count) }
+
+    public func changes(since state: StoreState) -> [Change]? {
+        guard state.journalId == nil, state.seq <= changes.count else { return nil }
+        return Array(changes[state.seq...])
+    }
 }

@@ -103,12 +103,34 @@ struct ImportCommand: ParsableCommand {
                 guard let change = again.change else { throw NothingToDo() }
                 return change
             }
-            do {
-                // Under the lock: if anything landed since planning (the same file imported by a colleague a
-                // moment ago), plan again on that state, so the summary says what this run really did.
-                try store.commit(user: me.id) { book in store.state == plannedAt ? change : try replanned(book) }
-            } catch is DomainError {
-                try store.commit(user: me.id) { book in try replanned(book) }
+            // Under the lock only a planned change that still fits is recorded: when anything landed since planning
+            // (the same file imported by a colleague a moment ago), the lock is let go and the file planned again
+            // outside it on the new state, so the summary says what this run really did; only the last of three
+            // attempts plans under the lock, so the import always ends.
+            var current: Change? = change
+            /// The planned change still fits when nothing saved since planning touched the accounts it changes
+            /// (the book's rules check it again as it is applied).
+            func stillFits(_ book: Book) -> Bool {
+                if store.state == plannedAt { return true }
+                guard let since = store.changes(since: plannedAt), let mine = current?.customers(in: book) else { return false }
+                return since.allSatisfy { $0.customers(in: book).map { $0.isDisjoint(with: mine) } ?? false }
+            }
+            for attempt in 1...3 {
+                do {
+                    try store.commit(user: me.id) { book in
+                        if let current, stillFits(book) { return current }
+                        if attempt < 3 { throw Stale() }
+                        return try replanned(book)
+                    }
+                    break
+                } catch is Stale {
+                } catch is DomainError where attempt < 3 {
+                    // Refused by the state of the moment (an invoice paid meanwhile): planned again on it.
+                }
+                _ = try store.refresh()
+                plannedAt = store.state
+                current = nil
+                current = try replanned(store.book)
             }
         } catch is NothingToDo {
         } catch {
@@ -122,6 +144,7 @@ struct ImportCommand: ParsableCommand {
     }
 
     struct NothingToDo: Error {}
+    struct Stale: Error {}
 
     /// Imports that change more records than this are written as a new snapshot.
     static let snapshotAfterRecords = 5_000

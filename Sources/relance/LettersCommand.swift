@@ -2,7 +2,9 @@ import ArgumentParser
 import FileStore
 import Foundation
 import Interchange
+import OutputFiles
 import Receivables
+import TextSafety
 
 /// `relance letters`: the day's letters (one per customer), optionally recorded as sent.
 struct LettersCommand: ParsableCommand {
@@ -33,8 +35,6 @@ struct LettersCommand: ParsableCommand {
 
     @Option(help: "Who you are (only yourself). Marking sent is for the account's collector or a supervisor.")
     var user: String?
-
-    struct NothingToSend: Error {}
 
     func run() throws {
         let store = try openStore(options.store, readOnly: !markSent)
@@ -67,54 +67,51 @@ struct LettersCommand: ParsableCommand {
         if !missing.isEmpty {
             warn("the company profile lacks \(missing.joined(separator: ", ")): the letters go out without them (relance company set ...)")
         }
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        // Each letter is a new file renamed into place: a link planted in a shared folder is never written through.
-        func write(_ letters: [LetterWriter.Letter]) throws {
-            for l in letters { try SafeFile.write(Data(l.text.utf8), to: out + "/" + l.fileName) }
-        }
-        var letters: [LetterWriter.Letter] = []
         do {
-            if markSent {
-                // Chosen and recorded in one change under the lock: a second run at the same moment sees these
-                // letters recorded (one letter per customer and day) and finds nothing left to send.
-                do {
-                    try store.commit(user: me.id) { book in
-                        let agenda = which.agenda(book)
-                        letters = try LetterWriter.letters(for: agenda, book: book, template: source)
-                        guard !letters.isEmpty else { throw NothingToSend() }
-                        try write(letters)
-                        let stamp = Timestamp.now()
-                        return .batch(changes: letters.flatMap { $0.activities(user: me.id, date: agenda.date, at: stamp, policy: book.policy) }.map { .logActivity(activity: $0) })
-                    }
-                } catch is NothingToSend { letters = [] }
-            } else {
-                letters = try LetterWriter.letters(for: which.agenda(store.book), book: store.book, template: source)
-                try write(letters)
-            }
-        } catch let e as DomainError {
-            warn(e.message)
-            throw ExitCode(1)
+            try OutputPath.checkLinks(out)
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        } catch let e as OutputError {
+            warn("--out \(Safe.text(e.description))\nNothing was changed."); throw ExitCode(1)
+        } catch {
+            warn("--out \(Safe.text(out)): cannot create the folder: \(OutputPath.describe(error))\nNothing was changed."); throw ExitCode(1)
         }
+        // Chosen, rendered and written outside the store's lock, into a pending folder; recorded under the lock for
+        // what is still true; then the folder is renamed into place (docs/LETTERS.md, "A batch of letters").
+        let run = LetterRun(store: store, user: me.id, date: which.date ?? .today(), collector: which.collector, out: out, template: source)
+        let result: LetterRun.Result
+        do { result = try run.run(markSent: markSent) }
+        catch let e as DomainError { warn(e.message); throw ExitCode(1) }
+        catch let e as OutputError { warn(Safe.text(e.description)); throw ExitCode(1) }
+        for r in result.recovered {
+            say(r.kept > 0 ? "an interrupted run's letters were recorded: \(r.kept) kept in \(out)/\(r.id)\(r.removed > 0 ? " (\(r.removed) not recorded, removed)" : "")"
+                           : "an interrupted run's \(r.removed) letter file\(r.removed == 1 ? "" : "s") were never recorded: removed")
+        }
+        let letters = result.letters
         switch format {
         case .text:
-            say("\(letters.count) letter\(letters.count == 1 ? "" : "s") written to \(out)\(markSent ? " and recorded as sent" : "")")
+            let folder = result.folder.map { " to \($0)" } ?? ""
+            say("\(letters.count) letter\(letters.count == 1 ? "" : "s") written\(folder)\(markSent ? " and recorded as sent" : "")")
         case .json:
-            print(LettersJSON.render(letters))   // exact (JSON escapes what must be), like agenda --format json
+            print(LettersJSON.render(letters, folder: result.folder))   // exact (JSON escapes what must be), like agenda --format json
+        }
+        if !result.leftForNextRun.isEmpty {
+            warn("\(result.leftForNextRun.count) account\(result.leftForNextRun.count == 1 ? "" : "s") kept changing while their letters were recorded, left for the next run: \(result.leftForNextRun.prefix(5).map(Safe.text).joined(separator: ", "))")
         }
         if markSent { store.maintain() }
     }
 }
 
-/// `letters --format json`: `{"letters":[{"customer_id","file","step","channel","language","invoices":[{"number","level"}]}]}`.
+/// `letters --format json`: `{"folder":…,"letters":[{"customer_id","file","step","channel","language","invoices":[{"number","level"}]}]}`
+/// (`file` is the name inside `folder`).
 enum LettersJSON {
-    struct Output: Encodable { var letters: [Letter] }
+    struct Output: Encodable { var folder: String?; var letters: [Letter] }
     struct Letter: Encodable {
         var customer_id: String, file: String, step: String, channel: String, language: String, invoices: [Item]
     }
     struct Item: Encodable { var number: String; var level: Int }
 
-    static func render(_ letters: [LetterWriter.Letter]) -> String {
-        let out = Output(letters: letters.map { l in
+    static func render(_ letters: [LetterWriter.Letter], folder: String?) -> String {
+        let out = Output(folder: folder, letters: letters.map { l in
             Letter(customer_id: l.line.customerId, file: l.fileName, step: l.step,
                    channel: l.line.channel == .formalNotice ? "formal-notice" : "letter", language: l.language,
                    invoices: l.items.map { Item(number: $0.number, level: $0.level) })

@@ -54,7 +54,10 @@ import TestSupport
         #expect(letters.allSatisfy { ($0["channel"] as? String) == "letter" || ($0["channel"] as? String) == "formal-notice" })
         let levels = letters.flatMap { ($0["invoices"] as? [[String: Any]] ?? []).compactMap { $0["level"] as? Int } }
         #expect(levels.allSatisfy { $0 == 0 || $0 == 1 })   // a fresh demo: nothing above the first reminder
-        #expect(FileManager.default.fileExists(atPath: dir.path + "/l/" + (first["file"] as! String)))
+        // `file` is the letter's name in the run's batch folder, `folder`.
+        let folder = try #require(json["folder"] as? String)
+        #expect(folder.hasPrefix(dir.path + "/l/2026-11-23-"))
+        #expect(FileManager.default.fileExists(atPath: folder + "/" + (first["file"] as! String)))
     }
 
     /// Found by an outside audit: letters recorded as sent in 2028 froze a collector's dunning until then.

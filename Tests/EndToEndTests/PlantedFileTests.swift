@@ -119,17 +119,22 @@ import Glibc
         #expect(try String(contentsOfFile: victim, encoding: .utf8) == "do not touch\n")
         var st = stat()
         #expect(lstat(shared + "/backup.jsonl", &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG)
-        // Letters: a link planted under the name the next letter will have.
+        // Letters: each run writes a batch folder of its own, made new (mkdir) and filled with files made new
+        // (O_EXCL|O_NOFOLLOW): a link planted in the output folder is never written through.
         let letters = dir.path + "/letters"
         let (s1, _) = try run(["letters", "--store", store, "--date", "2026-11-23", "--out", letters])
         #expect(s1 == 0)
-        let first = try #require(try FileManager.default.contentsOfDirectory(atPath: letters).sorted().first)
-        try FileManager.default.removeItem(atPath: letters + "/" + first)
+        let batch = try #require(try FileManager.default.contentsOfDirectory(atPath: letters).sorted().first)
+        let first = try #require(try FileManager.default.contentsOfDirectory(atPath: letters + "/" + batch).sorted().first)
         try FileManager.default.createSymbolicLink(atPath: letters + "/" + first, withDestinationPath: victim)
         let (s2, t2) = try run(["letters", "--store", store, "--date", "2026-11-23", "--out", letters])
         #expect(s2 == 0, "\(t2)")
         #expect(try String(contentsOfFile: victim, encoding: .utf8) == "do not touch\n")
-        #expect(lstat(letters + "/" + first, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG)
+        let batches = try FileManager.default.contentsOfDirectory(atPath: letters).filter { $0 != first && $0 != batch }
+        #expect(batches.count == 1)
+        for name in try FileManager.default.contentsOfDirectory(atPath: letters + "/" + batches[0]) {
+            #expect(lstat(letters + "/" + batches[0] + "/" + name, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG)
+        }
     }
 
     @Test func aStoreIsCreatedOnlyWhereNothingElseIs() throws {

@@ -1,0 +1,163 @@
+import Foundation
+import OutputFiles
+import Receivables
+
+/// `relance letters`: the day's letters written as one batch, and with `markSent` recorded as sent, over any store.
+///
+/// The long part runs outside the store's lock: the agenda, the rendering and the writing of every file (into a
+/// pending folder, `BatchFolder`). Under the lock only what is still true is recorded: the accounts that the changes
+/// made meanwhile touched are chosen again (`BookStore.changes(since:)`), and a letter whose account moved is left
+/// out of that record, rendered again outside the lock and recorded in the next round. The lock is therefore held
+/// as long as a save, whatever the number of letters (issue 14: it was held 10-35 s, and 100 s by a bad template).
+public struct LetterRun {
+    public var store: any BookStore
+    /// Who records the letters (the journal's user).
+    public var user: String
+    public var date: CalendarDate
+    /// Only this collector's accounts (nil: the whole team).
+    public var collector: String?
+    public var out: String
+    public var template: LetterWriter.TemplateSource
+    public var limits: TemplateLimits = .standard
+    /// Rounds of "record what is still true, render again what moved" before leaving the rest for the next run.
+    public var rounds = 3
+
+    public init(store: any BookStore, user: String, date: CalendarDate, collector: String?, out: String,
+                template: @escaping LetterWriter.TemplateSource) {
+        self.store = store; self.user = user; self.date = date; self.collector = collector; self.out = out; self.template = template
+    }
+
+    public struct Result {
+        /// The batch's folder (`OUT/<id>`), nil when there was no letter.
+        public var folder: String?
+        /// The letters written (and recorded, with `markSent`), in agenda order.
+        public var letters: [LetterWriter.Letter]
+        /// Customers whose account kept changing while their letter was being recorded: for the next run.
+        public var leftForNextRun: [String]
+        /// Batches of killed runs finished (kept letters) or removed.
+        public var recovered: [(id: String, kept: Int, removed: Int)]
+    }
+
+    /// Where each letter's record points: `<batch>/<file>`, also how a later run recognises a killed batch's letters.
+    static func recordedPath(batch: String, file: String) -> String { batch + "/" + file }
+
+    /// Test hook: runs between the files' sync and the recording (a test saves a colleague's change there).
+    public var beforeRecording: (() throws -> Void)?
+
+    public func run(markSent: Bool) throws -> Result {
+        // A batch left by a killed run: its recorded letters are kept (and the folder named), the rest removed.
+        let recovered = try BatchFolder.recover(in: out) { account, path in
+            try store.history(of: account).contains { $0.note.hasSuffix("(letter \(path))") }
+        }
+        _ = try store.refresh()
+        var planned = store.state
+        let book = store.book
+        let lines = Agenda(book: book, date: date, collector: collector).written
+        var letters = try LetterWriter.letters(for: lines, date: date, book: book, template: template, limits: limits)
+        guard !letters.isEmpty else { return Result(folder: nil, letters: [], leftForNextRun: [], recovered: recovered) }
+        let batch = try BatchFolder(out: out, id: BatchFolder.newId(day: date.iso))
+        do {
+            for l in letters { try batch.write(l.fileName, data: Data(l.text.utf8), account: l.line.customerId) }
+            try batch.sync()
+            guard markSent else {
+                return Result(folder: try batch.finish(), letters: letters, leftForNextRun: [], recovered: recovered)
+            }
+            try beforeRecording?()
+        } catch {
+            batch.discard()   // nothing was recorded: no file stays
+            throw error
+        }
+        // From here a failure leaves the pending batch as it is: whether its letters were recorded is the store's
+        // to say, and the next run finishes or removes it accordingly.
+        var recorded: [String: LetterWriter.Letter] = [:]
+        var waiting = letters
+        for round in 1...rounds where !waiting.isEmpty {
+            let (done, moved) = try record(waiting, batch: batch.id, plannedAt: planned, lastRound: round == rounds)
+            for l in done { recorded[l.line.customerId] = l }
+            guard !moved.isEmpty else { waiting = []; break }
+            // Their accounts changed since they were rendered: rendered again on the latest state, outside the lock,
+            // under the same file names; those no longer due for a letter today are dropped.
+            _ = try store.refresh()
+            planned = store.state
+            var again: [LetterWriter.Letter] = []
+            for old in moved {
+                guard let line = currentLine(of: old.line.customerId, in: store.book),
+                      var l = try LetterWriter.letters(for: [line], date: date, book: store.book, template: template, limits: limits).first
+                else { batch.remove(old.fileName); continue }
+                l.fileName = old.fileName
+                try batch.write(l.fileName, data: Data(l.text.utf8), account: l.line.customerId)
+                again.append(l)
+            }
+            if !again.isEmpty { try batch.sync() }
+            waiting = again
+        }
+        for l in waiting { batch.remove(l.fileName) }
+        letters = letters.compactMap { l in recorded[l.line.customerId] }
+        return Result(folder: try batch.finish(), letters: letters, leftForNextRun: waiting.map(\.line.customerName), recovered: recovered)
+    }
+
+    /// The account's written line today, if it is in this run's scope.
+    func currentLine(of customer: String, in book: Book) -> AgendaLine? {
+        if let collector {
+            if collector == Agenda.unassigned { guard book.assignedCollector(of: customer) == nil else { return nil } }
+            else { guard book.customers[customer]?.collector == collector else { return nil } }
+        }
+        return Agenda.lines(of: customer, book: book, date: date).first { $0.kind == .written && $0.channel != .litigationReview }
+    }
+
+    private struct Replan: Error {}
+    private struct NothingStillTrue: Error {}
+
+    /// One commit: the letters whose accounts nothing touched since `plannedAt`, and those chosen again identical.
+    /// Returns the letters recorded and those whose account moved. When the store cannot say what changed (another
+    /// generation: someone compacted), every account is chosen again outside the lock and the round starts over,
+    /// except in the last round, where they are chosen again under it.
+    private func record(_ letters: [LetterWriter.Letter], batch: String, plannedAt: StoreState, lastRound: Bool) throws -> ([LetterWriter.Letter], [LetterWriter.Letter]) {
+        var planned = plannedAt
+        var candidates = letters
+        var movedOutside: [LetterWriter.Letter] = []
+        for _ in 0..<3 {
+            var recorded: [LetterWriter.Letter] = [], moved: [LetterWriter.Letter] = []
+            do {
+                try store.commit(user: user) { book in
+                    recorded = []; moved = []
+                    let since = store.changes(since: planned)
+                    if since == nil && !lastRound { throw Replan() }
+                    var touched: Set<String>? = []
+                    for c in since ?? [] {
+                        guard let some = c.customers(in: book) else { touched = nil; break }
+                        touched?.formUnion(some)
+                    }
+                    if since == nil { touched = nil }
+                    var activities: [Activity] = []
+                    let stamp = Timestamp.now()
+                    for l in candidates {
+                        if touched == nil || touched!.contains(l.line.customerId) {
+                            guard currentLine(of: l.line.customerId, in: book) == l.line else { moved.append(l); continue }
+                        }
+                        recorded.append(l)
+                        activities += l.line.sentActivities(user: user, date: date, at: stamp, policy: book.policy,
+                                                            file: Self.recordedPath(batch: batch, file: l.fileName))
+                    }
+                    guard !activities.isEmpty else { throw NothingStillTrue() }
+                    return .batch(changes: activities.map { .logActivity(activity: $0) })
+                }
+                return (recorded, moved + movedOutside)
+            } catch is NothingStillTrue {
+                return ([], moved + movedOutside)
+            } catch is Replan {
+                // Chosen again outside the lock on the latest state; the unchanged go to the lock again.
+                _ = try store.refresh()
+                planned = store.state
+                var still: [LetterWriter.Letter] = []
+                for l in candidates {
+                    if currentLine(of: l.line.customerId, in: store.book) == l.line { still.append(l) } else { movedOutside.append(l) }
+                }
+                candidates = still
+                if candidates.isEmpty { return ([], movedOutside) }
+            }
+        }
+        // Compactions kept landing: chosen again under the lock this time.
+        return try record(candidates, batch: batch, plannedAt: planned, lastRound: true)
+    }
+}

@@ -1,0 +1,166 @@
+import DemoData
+import FileStore
+import Foundation
+import OutputFiles
+import Testing
+import TestSupport
+@testable import Interchange
+@testable import Receivables
+
+/// Issue 14: the day's letters are chosen, rendered and written outside the store's lock, recorded under it for
+/// what is still true, and a batch is complete and recorded, or absent.
+@Suite struct LetterRunTests {
+    static let today = Fixtures.date("2026-11-23")
+
+    func store(_ dir: TempDirectory, customers: Int = 40) throws -> JSONFileStore {
+        let book = try DemoGenerator(customers: customers, seed: 3, today: Self.today).book()
+        return try JSONFileStore.create(directory: dir.path + "/store", book: book)
+    }
+
+    func run(_ store: any BookStore, out: String, template: @escaping LetterWriter.TemplateSource = LetterWriter.bundledTemplate) -> LetterRun {
+        LetterRun(store: store, user: "helene", date: Self.today, collector: nil, out: out, template: template)
+    }
+
+    /// The letter files of the batches in `out` (none pending), and the letters the store records.
+    func filesAndRecords(_ out: String, _ store: JSONFileStore) throws -> (files: Set<String>, recorded: Set<String>) {
+        var files = Set<String>()
+        for batch in try FileManager.default.contentsOfDirectory(atPath: out) {
+            #expect(!batch.hasPrefix(".pending-"), "a pending batch was left: \(batch)")
+            for f in try FileManager.default.contentsOfDirectory(atPath: out + "/" + batch) { files.insert(batch + "/" + f) }
+        }
+        var recorded = Set<String>()
+        for id in store.book.customerOrder {
+            for a in try store.history(of: id) where a.date == Self.today {
+                if let r = a.note.range(of: "(letter ") { recorded.insert(String(a.note[r.upperBound...].dropLast())) }
+            }
+        }
+        return (files, recorded)
+    }
+
+    @Test func lettersAreRenderedWhileOthersKeepSaving() throws {
+        let dir = TempDirectory("letter-run-lock"); defer { dir.remove() }
+        let store = try store(dir)
+        let colleague = try JSONFileStore(directory: store.directory)
+        var savesDuringRendering = 0
+        // The template is read while the letters are rendered: a colleague's save then goes through at once (before
+        // issue 14 the rendering ran inside the commit, and this save waited for the lock, then failed after 10 s).
+        let template: LetterWriter.TemplateSource = { name in
+            let customer = colleague.book.customerOrder[savesDuringRendering % colleague.book.customerOrder.count]
+            let started = Date()
+            try? colleague.commit(user: "amelie", .logActivity(activity: Activity(id: "N\(savesDuringRendering)", at: "t", date: Self.today, user: "amelie",
+                                                                                 customerId: customer, channel: .note, note: "while rendering")))
+            #expect(Date().timeIntervalSince(started) < 2)
+            savesDuringRendering += 1
+            return LetterWriter.bundledTemplate(name)
+        }
+        let result = try run(store, out: dir.path + "/out", template: template).run(markSent: true)
+        #expect(savesDuringRendering > 0)
+        #expect(!result.letters.isEmpty)
+        // The colleague's notes touched accounts of the batch: each was chosen again under the lock, and recorded.
+        let (files, recorded) = try filesAndRecords(dir.path + "/out", try JSONFileStore(directory: store.directory))
+        #expect(files == recorded)
+        #expect(files.count == result.letters.count)
+    }
+
+    @Test func anAccountThatChangedBeforeTheRecordIsRenderedAgainAndTheOthersRecorded() throws {
+        let dir = TempDirectory("letter-run-moved"); defer { dir.remove() }
+        let store = try store(dir)
+        let colleague = try JSONFileStore(directory: store.directory)
+        let planned = Agenda(book: store.book, date: Self.today, collector: nil).written.filter { $0.channel != .litigationReview }
+        #expect(planned.count >= 3)
+        let paid = planned[0], moved = planned[1]
+        let paidItems = paid.reasons.flatMap(\.invoices)
+        let movedItems = moved.reasons.flatMap(\.invoices)
+        var run = run(store, out: dir.path + "/out")
+        run.beforeRecording = {
+            // Between the rendering and the record: one customer pays everything its letter asks for, another pays
+            // one of its items (its letter must now ask for the rest only).
+            let book = colleague.book
+            try colleague.commit(user: "helene", .recordPayment(payment: Payment(id: "PAY-A", customerId: paid.customerId, date: Self.today,
+                amount: paidItems.reduce(.zero) { $0 + book.openAmount($1) }, allocations: paidItems.map { Allocation(invoice: $0, amount: book.openAmount($0)) })))
+            if movedItems.count > 1 {
+                try colleague.commit(user: "helene", .recordPayment(payment: Payment(id: "PAY-B", customerId: moved.customerId, date: Self.today,
+                    amount: book.openAmount(movedItems[0]), allocations: [Allocation(invoice: movedItems[0], amount: book.openAmount(movedItems[0]))])))
+            }
+        }
+        let result = try run.run(markSent: true)
+        let after = try JSONFileStore(directory: store.directory)
+        // The paid customer gets no letter; every other planned one is recorded, with a file.
+        #expect(!result.letters.contains { $0.line.customerId == paid.customerId })
+        #expect(Set(result.letters.map(\.line.customerId)) == Set(planned.dropFirst().map(\.customerId)))
+        let (files, recorded) = try filesAndRecords(dir.path + "/out", after)
+        #expect(files == recorded && files.count == planned.count - 1)
+        if movedItems.count > 1 {
+            let letter = try #require(result.letters.first { $0.line.customerId == moved.customerId })
+            #expect(!letter.text.contains(movedItems[0] + " "))
+            #expect(letter.text.contains(movedItems[1]))
+            let file = try String(contentsOfFile: result.folder! + "/" + letter.fileName, encoding: .utf8)
+            #expect(file == letter.text)
+        }
+        // Nothing is sent twice: a second run the same day finds nothing left.
+        let again = try self.run(after, out: dir.path + "/out").run(markSent: true)
+        #expect(again.letters.isEmpty && again.folder == nil)
+    }
+
+    @Test func aKilledRunsBatchIsFinishedWhenRecordedAndRemovedWhenNot() throws {
+        let dir = TempDirectory("letter-run-recover"); defer { dir.remove() }
+        let store = try store(dir)
+        let out = dir.path + "/out"
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let letters = try LetterWriter.letters(for: Agenda(book: store.book, date: Self.today, collector: nil), book: store.book)
+        // A run killed after writing its files, before recording: nothing recorded, so nothing stays.
+        do {
+            let b = try BatchFolderProbe.pending(out: out, id: "2026-11-23-000000-aaaa", letters: letters)
+            _ = b
+        }
+        // A run killed after recording, before the rename: the recorded letters stay and get the final name.
+        let recordedId = "2026-11-23-000001-bbbb"
+        do {
+            let b = try BatchFolderProbe.pending(out: out, id: recordedId, letters: letters)
+            _ = b
+            for l in letters.prefix(2) {
+                try store.commit(user: "helene", .batch(changes: l.activities(user: "helene", date: Self.today, at: "t", policy: store.book.policy)
+                    .map { var a = $0; a.note += " (letter \(recordedId)/\(l.fileName))"; return .logActivity(activity: a) }))
+            }
+        }
+        let result = try run(store, out: out).run(markSent: false)
+        #expect(result.recovered.count == 2)
+        #expect(result.recovered.first { $0.id == recordedId }.map { ($0.kept, $0.removed) }! == (2, letters.count - 2))
+        #expect(result.recovered.first { $0.id != recordedId }.map { ($0.kept, $0.removed) }! == (0, letters.count))
+        let names = try FileManager.default.contentsOfDirectory(atPath: out)
+        #expect(!names.contains { $0.hasPrefix(".pending") })
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: out + "/" + recordedId)) == Set(letters.prefix(2).map(\.fileName)))
+    }
+
+    @Test func templatesCannotTakeTheProgramDown() throws {
+        let book = try DemoGenerator(customers: 30, seed: 3, today: Self.today).book()
+        let agenda = Agenda(book: book, date: Self.today, collector: nil)
+        #expect(!agenda.written.isEmpty)
+        func letters(_ template: String, limits: TemplateLimits = .standard) -> String? {
+            do { _ = try LetterWriter.letters(for: agenda, book: book, template: { _ in template }, limits: limits); return nil }
+            catch { return error.message }
+        }
+        // 5,000 nested sections overflowed the template parser's stack (exit 139): refused by name and line.
+        let deep = String(repeating: "{{#items}}", count: 5_000) + "x" + String(repeating: "{{/items}}", count: 5_000)
+        #expect(letters("Madame,\n" + deep)?.contains("reminder-after-due.fr.mustache:2: sections nested 5000 deep; at most 32") == true)
+        #expect(letters(String(repeating: "{{#items}}", count: 33) + String(repeating: "{{/items}}", count: 33))?.contains("nested 33 deep") == true)
+        #expect(letters(String(repeating: "{{#items}}", count: 32) + "{{number}}" + String(repeating: "{{/items}}", count: 32), limits: .init(depth: 32, bytes: 1_000_000, seconds: 0.3))?
+            .contains("took more than 0.3 s") == true)
+        // Other delimiters are followed.
+        #expect(letters("{{=<% %>=}}" + String(repeating: "<%#items%>", count: 40) + String(repeating: "<%/items%>", count: 40))?.contains("nested 40 deep") == true)
+        // A letter over 1 MB.
+        #expect(letters(String(repeating: "x", count: 1_000_001))?.contains("is over 1 MB") == true)
+        // What a company really writes passes.
+        #expect(letters("{{#items}}{{number}} {{open}}\n{{/items}}") == nil)
+    }
+}
+
+/// A pending batch as a killed run leaves it: files written and synced, manifest unlocked (the run is gone).
+enum BatchFolderProbe {
+    static func pending(out: String, id: String, letters: [LetterWriter.Letter]) throws -> Bool {
+        let batch = try BatchFolder(out: out, id: id)
+        for l in letters { try batch.write(l.fileName, data: Data(l.text.utf8), account: l.line.customerId) }
+        try batch.sync()
+        return true   // the BatchFolder is released here, as the kernel releases a killed run's lock
+    }
+}
