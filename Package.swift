@@ -51,6 +51,6 @@ let package = Package(
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
         .testTarget(name: "WorkstationTests", dependencies: ["Workstation", "Receivables", "TerminalKit", "FileStore", "TestSupport",
                                                             "Interchange", "TextSafety"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "FileStore", "Receivables"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "FileStore", "Receivables", "DemoData"]),
     ]
 )

@@ -165,11 +165,19 @@ extension JSONFileStore {
     /// Under the exclusive lock: back up the current files, rename the new snapshot into place, and rewrite the
     /// journal as a header plus the lines appended since the capture.
     private func swapIn(captured: Captured, aside: LockedFile, history: LockedFile, index: HistoryIndex, newJournal: SnapshotCodec.JournalRef) throws {
-        let backups = try StoreDirectory(parent: files, name: Self.backupsName, create: true)
-        // Keep the previous snapshot and its history file as an automatic backup (hard links cost nothing).
+        // Keep the previous snapshot and its history file as an automatic backup (hard links cost nothing). When
+        // that cannot be done (backups/ not writable), the compaction is not done: the previous snapshot is never
+        // dropped without a word.
         let stamp = Timestamp.now().replacingOccurrences(of: ":", with: "")
-        files.link(Self.snapshotName, into: backups, as: "snapshot-\(stamp)-\(snapshotSeq).jsonl")   // the seq the replaced snapshot stands at
-        if let old = historyFile { files.link(old, into: backups, as: old, unique: false) }   // one name per generation
+        do {
+            let backups = try StoreDirectory(parent: files, name: Self.backupsName, create: true)
+            try files.link(Self.snapshotName, into: backups, as: "snapshot-\(stamp)-\(snapshotSeq).jsonl")   // the seq the replaced snapshot stands at
+            if let old = historyFile { try files.link(old, into: backups, as: old, unique: false) }   // one name per generation
+        } catch let e as StoreError {
+            aside.discard(); history.discard()
+            throw StoreError(file: e.file, "\(e.message); the store was left as it was (the previous snapshot is kept in backups/ before any compaction or large import: give the team write access to backups/)")
+        }
+        let backups = try StoreDirectory(parent: files, name: Self.backupsName, create: false)
         let tail = try journal.bytes(from: captured.journalOffset)
         do { try files.rename(aside.name, to: Self.snapshotName) } catch { aside.discard(); history.discard(); throw error }
         aside.name = Self.snapshotName

@@ -116,6 +116,9 @@ public final class JSONFileStore: BookStore {
             fixedWarnings.append("\(directory): schema \(loadedSchema), older than this Relance's \(currentSchemaVersion); "
                                  + (writable ? "it is migrated after your first change (or run `relance migrate`)" : "read as it is"))
         }
+        if files.lacksSetgid {
+            fixedWarnings.append("\(directory): the directory has no setgid bit (`chmod g+s`): Relance gives the files it creates the directory's group, other programs may not")
+        }
         if let fs = networkFilesystem(directory) { fixedWarnings.append("the store is on \(fs): file locks may not work there") }
     }
 
@@ -245,7 +248,17 @@ public final class JSONFileStore: BookStore {
     }
 
     /// Housekeeping between a user's actions: compaction when the journal has grown or the schema is old.
-    public func maintain() { _ = try? compactIfNeeded() }
+    /// A failure (say `backups/` cannot be written) is reported once and not tried again for ten minutes: each try
+    /// writes a whole snapshot aside.
+    @discardableResult
+    public func maintain() -> String? {
+        if let until = maintenanceHeldUntil, Date() < until { return nil }
+        do { try compactIfNeeded(); maintenanceHeldUntil = nil; return nil } catch {
+            maintenanceHeldUntil = Date().addingTimeInterval(600)
+            return "the store was not compacted: \(error)"
+        }
+    }
+    private var maintenanceHeldUntil: Date?
 
     // MARK: Loading
 

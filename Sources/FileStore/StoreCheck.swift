@@ -29,6 +29,7 @@ public struct StoreCheck {
         lines.append("  invoiced \(invoiced.plain) - allocated \(allocated.plain) - credit notes \(credited.plain)"
                      + (writtenOff.isZero ? "" : " - written off \(writtenOff.plain)") + " = open \(open.plain)")
         var problems = book.consistencyProblems()
+        problems += BackupsCheck.problems(in: store.files)
         // Every activity the digests count is in the history file or in the journal since.
         for id in book.customerOrder {
             let found = (counts[id] ?? 0) + book.activities(of: id).count

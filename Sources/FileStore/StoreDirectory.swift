@@ -18,6 +18,31 @@ final class StoreDirectory {
 
     enum Kind: Equatable { case missing, regular, directory, symlink, fifo, other }
 
+    /// The directory's group: every file the store creates is given it, as a setgid directory would do. A store
+    /// directory that lost its setgid bit would otherwise get files in the creator's own group after a compaction,
+    /// and lock the rest of the team out (issue 14).
+    var group: gid_t {
+        var st = stat()
+        return fstat(fd, &st) == 0 ? st.st_gid : gid_t.max
+    }
+
+    /// True when the directory is shared with a group (group-writable, a group other than its owner's own) but has
+    /// no setgid bit: `relance` then warns (files it creates are given the group all the same).
+    var lacksSetgid: Bool {
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_mode & S_IWGRP != 0, st.st_mode & S_ISGID == 0 else { return false }
+        guard let pw = getpwuid(st.st_uid) else { return true }
+        return pw.pointee.pw_gid != st.st_gid
+    }
+
+    /// Gives a file this process created the directory's group (when it is not already; allowed when the user is a
+    /// member of that group, which a team member is).
+    func adopt(_ file: Int32) {
+        var st = stat()
+        let g = group
+        if g != gid_t.max, fstat(file, &st) == 0, st.st_gid != g { _ = fchown(file, uid_t.max, g) }
+    }
+
     /// Opens the directory (following a link given as the store path itself). Errors say what is wrong:
     /// missing, not a directory, permission denied.
     init(path: String) throws {
@@ -45,6 +70,7 @@ final class StoreDirectory {
             var st = stat()
             let setgid: mode_t = fstat(parent.fd, &st) == 0 ? st.st_mode & S_ISGID : 0
             _ = fchmodat(parent.fd, name, Posix.dirMode | setgid, 0)
+            _ = fchownat(parent.fd, name, uid_t.max, parent.group, AT_SYMLINK_NOFOLLOW)
         }
         let fd = openat(parent.fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else {
@@ -164,7 +190,7 @@ final class StoreDirectory {
         let fd = openat(self.fd, name, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, Posix.fileMode)
         guard fd >= 0 else { throw openError(name, errno) }
         do { try requireRegular(fd, name) } catch { close(fd); throw error }
-        if create { _ = fchmod(fd, Posix.fileMode) }   // whatever the umask: the team's group shares the store
+        if create { _ = fchmod(fd, Posix.fileMode); adopt(fd) }   // whatever the umask: the team's group shares the store
         return fd
     }
 
@@ -180,6 +206,7 @@ final class StoreDirectory {
                 throw StoreError(file: file(n), "cannot create: \(Posix.errorText())")
             }
             _ = fchmod(fd, Posix.fileMode)
+            adopt(fd)
             while flock(fd, LOCK_EX) != 0 && errno == EINTR {}
             var mine = stat(), there = stat()
             if fstat(fd, &mine) == 0, fstatat(self.fd, n, &there, AT_SYMLINK_NOFOLLOW) == 0,
@@ -248,15 +275,21 @@ final class StoreDirectory {
     /// A hard link of `name` in `target` (backups: they cost nothing). Links are never followed.
     /// Hard-links `name` into `target` as `newName`, or `newName-2`, `-3`... when that name is taken (two backups in
     /// the same second once overwrote nothing and kept only the first); returns the name used, nil on failure.
+    /// Hard-links `name` into `target` as `newName` (with `-2`, `-3`... when `unique` and the name is taken; when not
+    /// `unique`, a name already there is taken to be this file, linked before). Throws when the link cannot be made:
+    /// a compaction keeps the previous snapshot this way, and must not replace it without.
     @discardableResult
-    func link(_ name: String, into target: StoreDirectory, as newName: String, unique: Bool = true) -> String? {
+    func link(_ name: String, into target: StoreDirectory, as newName: String, unique: Bool = true) throws -> String {
         let dot = newName.lastIndex(of: ".") ?? newName.endIndex
         for k in 1...(unique ? 100 : 1) {
             let candidate = k == 1 ? newName : String(newName[..<dot]) + "-\(k)" + String(newName[dot...])
             if linkat(fd, name, target.fd, candidate, 0) == 0 { return candidate }
-            guard errno == EEXIST else { return nil }
+            guard errno == EEXIST else {
+                throw StoreError(file: target.file(candidate), "cannot keep a copy of \(name) there: \(Posix.errorText())")
+            }
+            if !unique { return candidate }
         }
-        return nil
+        throw StoreError(file: target.file(newName), "cannot keep a copy of \(name) there: 100 names taken")
     }
 
     func sync() throws { try Posix.fsync(fd, path: path) }

@@ -55,6 +55,8 @@ public struct LetterRun {
         let lines = Agenda(book: book, date: date, collector: collector).written
         var letters = try LetterWriter.letters(for: lines, date: date, book: book, template: template, limits: limits)
         guard !letters.isEmpty else { return Result(folder: nil, letters: [], leftForNextRun: [], recovered: recovered) }
+        do { try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true) }
+        catch { throw OutputError(path: out, "cannot create the folder: \(OutputPath.describe(error))") }
         let batch = try BatchFolder(out: out, id: BatchFolder.newId(day: date.iso))
         do {
             for l in letters { try batch.write(l.fileName, data: Data(l.text.utf8), account: l.line.customerId) }

@@ -23,7 +23,9 @@ public protocol BookStore: AnyObject {
     func changes(since state: StoreState) -> [Change]?
     /// Housekeeping while the user is idle or after a command has printed its result (compaction): never
     /// inside a save, so a save never waits for it.
-    func maintain()
+    /// Returns what went wrong, worth telling the user once (nil: done, or nothing to do).
+    @discardableResult
+    func maintain() -> String?
 }
 
 /// The identity of a store's state: the generation of its journal and the change number. Two equal states hold the
@@ -36,7 +38,8 @@ public struct StoreState: Equatable, Sendable {
 
 extension BookStore {
     public func history(of customerId: String) throws -> [Activity] { book.activities(of: customerId) }
-    public func maintain() {}
+    @discardableResult
+    public func maintain() -> String? { nil }
 
     @discardableResult
     public func commit(user: String, _ change: Change) throws -> Book { try commit(user: user) { _ in change } }

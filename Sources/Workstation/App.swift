@@ -108,7 +108,7 @@ public final class App {
                     lastPoll = Date()
                     if poll() { render() }
                     // Idle for a while: a good moment for the store's housekeeping (compaction), never inside a save.
-                    if Date().timeIntervalSince(lastKey) >= 3 { session.store.maintain() }
+                    if Date().timeIntervalSince(lastKey) >= 3, let problem = session.store.maintain() { status = .error(problem); render() }
                 }
                 continue
             }

@@ -140,7 +140,7 @@ struct ImportCommand: ParsableCommand {
         say("\(file): \(kind.rawValue) \(summary)")
         // A large import that had to go through the journal is compacted at once; otherwise compaction only if
         // due. Both after the result is printed.
-        if large { _ = try? store.compact() } else { store.maintain() }
+        if large { do { try store.compact() } catch { warn("the store was not compacted: \(error)") } } else if let problem = store.maintain() { warn(problem) }
     }
 
     struct NothingToDo: Error {}

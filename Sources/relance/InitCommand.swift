@@ -106,7 +106,7 @@ struct CompanyCommand: ParsableCommand {
                 throw ExitCode(1)
             }
             say("Company profile updated.")
-            store.maintain()
+            if let problem = store.maintain() { warn(problem) }
         }
     }
 }

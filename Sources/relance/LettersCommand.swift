@@ -97,7 +97,7 @@ struct LettersCommand: ParsableCommand {
         if !result.leftForNextRun.isEmpty {
             warn("\(result.leftForNextRun.count) account\(result.leftForNextRun.count == 1 ? "" : "s") kept changing while their letters were recorded, left for the next run: \(result.leftForNextRun.prefix(5).map(Safe.text).joined(separator: ", "))")
         }
-        if markSent { store.maintain() }
+        if markSent, let problem = store.maintain() { warn(problem) }
     }
 }
 

@@ -107,7 +107,7 @@ struct StoreOptions: ParsableArguments {
 /// Commands that only read open it `readOnly`: they never write, rename, migrate or delete anything.
 func openStore(_ directory: String, readOnly: Bool = false) throws -> JSONFileStore {
     do { return try JSONFileStore(directory: directory, forceReadOnly: readOnly) } catch {
-        FileHandle.standardError.write(Data("relance: cannot open the store: \(error)\nNothing was changed.\n".utf8))
+        warn("cannot open the store: \(error)\nNothing was changed.")   // the path as typed may hold escapes: shown, not sent
         throw ExitCode(2)
     }
 }

@@ -122,7 +122,7 @@ func change(_ directory: String, as requested: String?, doing what: String, _ ma
         warn("refused: \(error)\nNothing was changed.")
         throw ExitCode(1)
     }
-    store.maintain()
+    if let problem = store.maintain() { warn(problem) }
 }
 
 extension User.Role: ExpressibleByArgument {}

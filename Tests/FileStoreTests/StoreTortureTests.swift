@@ -79,7 +79,8 @@ import Glibc
     }
 
     /// The short seeded version of `relance-tools torture` (the long one, 60 s, is run by hand: docs/TESTING.md):
-    /// importers, writers compacting every 15 changes and opens in a loop, all at once; nothing lost, check OK.
+    /// importers, writers compacting every 15 changes, `letters --mark-sent` and opens in a loop, all at once; nothing
+    /// lost, no command failed (before issue 14 one writer per run gave up after 10 s of waiting), check OK.
     @Test func importersWritersAndOpensTogetherLoseNothing() throws {
         let dir = TempDirectory("torture"); defer { dir.remove() }
         let relance = productsDirectory + "/relance"
@@ -89,6 +90,9 @@ import Glibc
                                               "--writers", "2", "--compact-every", "15", "--seed", "7"])
         #expect(status == 0, "\(output)")
         #expect(output.contains("lost: 0 of"), "\(output)")
-        print(output)
+        #expect(output.contains("failed commands: 0;"), "\(output)")
+        // The letters loop ran and its runs recorded letters; the lock figures are printed.
+        #expect(output.contains("runs of `letters --mark-sent`") && !output.contains(", 0 letters recorded"), "\(output)")
+        #expect(output.contains("exclusive holds: p50"), "\(output)")
     }
 }

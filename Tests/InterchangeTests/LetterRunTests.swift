@@ -142,7 +142,8 @@ import TestSupport
         }
         // 5,000 nested sections overflowed the template parser's stack (exit 139): refused by name and line.
         let deep = String(repeating: "{{#items}}", count: 5_000) + "x" + String(repeating: "{{/items}}", count: 5_000)
-        #expect(letters("Madame,\n" + deep)?.contains("reminder-after-due.fr.mustache:2: sections nested 5000 deep; at most 32") == true)
+        let refusal = letters("Madame,\n" + deep)
+        #expect(refusal?.contains(".mustache:2: sections nested 5000 deep; at most 32") == true, "\(refusal ?? "")")
         #expect(letters(String(repeating: "{{#items}}", count: 33) + String(repeating: "{{/items}}", count: 33))?.contains("nested 33 deep") == true)
         #expect(letters(String(repeating: "{{#items}}", count: 32) + "{{number}}" + String(repeating: "{{/items}}", count: 32), limits: .init(depth: 32, bytes: 1_000_000, seconds: 0.3))?
             .contains("took more than 0.3 s") == true)
