@@ -76,7 +76,7 @@ public enum TableFormatter {
         var root: [String: Any] = ["report": t.name, "title": t.title, "rows": t.rows.map(object), "notes": t.notes]
         if let total = t.total { root["total"] = object(total) }
         let data = (try? JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return Safe.json(String(decoding: data, as: UTF8.self)) + "\n"
     }
 }
 

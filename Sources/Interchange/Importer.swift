@@ -81,6 +81,7 @@ public enum Importer {
         // Bank references name payments whatever their case and spacing: "VIR-1" and "vir-1 " are one payment,
         // whether it came from an earlier import or was recorded otherwise.
         var byReference: [String: Payment] = [:]
+        var foldedNumbers: [String: String]?   // lowercased invoice number -> the number held, built at the first new invoice
         if kind == .payments {
             for p in scratch.payments.values { if let r = p.reference { byReference[referenceKey(r)] = p } }
         }
@@ -125,6 +126,14 @@ public enum Importer {
                         guard d > inv.dueDate else { throw InputError("dunning_level \(l) on \(d.french) is not after the due date \(inv.dueDate.french)") }
                     }
                     if let d = inv.lastDunned, d > today { throw InputError("last_dunned \(d.french) is in the future") }
+                    // Invoice numbers are unique whatever their case: `f26-000001` beside `F26-000001` was counted twice.
+                    if scratch.invoices[key] == nil {
+                        if foldedNumbers == nil { foldedNumbers = Dictionary(scratch.invoices.keys.map { ($0.lowercased(), $0) }, uniquingKeysWith: min) }
+                        if let other = foldedNumbers?[key.lowercased()] {
+                            throw InputError("invoice \(key) is already \(other) (invoice numbers are unique whatever their case)")
+                        }
+                        foldedNumbers?[key.lowercased()] = key
+                    }
                     if let old = scratch.invoices[key] {
                         if columns["po_number"] == nil { inv.poNumber = old.poNumber }
                         inv.deliverySite = old.deliverySite
@@ -138,6 +147,9 @@ public enum Importer {
                     change = .upsertUser(user: try Importer.user(value, existing: scratch.users[key]))
                 case .payments:
                     let p = try payment(value, book: scratch, occurrence: &seenInFile)
+                    // A payment is recorded once received: one dated ahead took the account off the agenda while the
+                    // aged balance ignored it (as future last_dunned dates are refused).
+                    if p.date > today { throw InputError("date \(p.date.french) is after today (\(today.french)): a payment is recorded once received") }
                     key = p.id
                     change = .recordPayment(payment: p)
                     if let old = scratch.payments[p.id] ?? p.reference.flatMap({ byReference[referenceKey($0)] }) {

@@ -152,10 +152,19 @@ extension Book {
 
     /// A collector or salesperson named on a customer must be a user of the store (an unknown id would drop the
     /// account out of every agenda); the message lists who can be named.
+    /// The role must fit too: a salesperson is never an account's collector, nor a collector its salesperson
+    /// (supervisors may be either).
     private func checkPerson(_ id: String?, role: String, what: String) throws(DomainError) {
-        guard let id, !id.isEmpty, users[id] == nil else { return }
-        let known = users.values.filter { $0.isActive }.map(\.id).sorted()
-        throw DomainError("\(what): \(role) '\(id)' is not a user of this store (users: \(known.isEmpty ? "none yet; add them with relance user add" : known.joined(separator: ", ")))")
+        guard let id, !id.isEmpty else { return }
+        let fits: (User) -> Bool = { $0.role == .supervisor || $0.role.rawValue == role }
+        guard let user = users[id] else {
+            let known = users.values.filter { $0.isActive }.map(\.id).sorted()
+            throw DomainError("\(what): \(role) '\(id)' is not a user of this store (users: \(known.isEmpty ? "none yet; add them with relance user add" : known.joined(separator: ", ")))")
+        }
+        guard fits(user) else {
+            let known = users.values.filter { $0.isActive && fits($0) }.map(\.id).sorted()
+            throw DomainError("\(what): \(id) is a \(user.role.rawValue), not a \(role) (who can be: \(known.isEmpty ? "nobody yet" : known.joined(separator: ", ")))")
+        }
     }
 }
 
@@ -190,7 +199,11 @@ extension Book {
             if let p = c.collector, users[p] == nil { out.append("customer \(id): collector '\(p)' is not a user of the store") }
             if let p = c.salesperson, users[p] == nil { out.append("customer \(id): salesperson '\(p)' is not a user of the store") }
         }
+        var folded: [String: String] = [:]
         for i in invoices.values.sorted(by: { $0.number < $1.number }) {
+            if let other = folded.updateValue(i.number, forKey: i.number.lowercased()) {
+                out.append("invoice \(i.number): the same number as \(other) but for the case (numbers are unique whatever their case)")
+            }
             if !i.amount.isWithinLimit { out.append("invoice \(i.number): amount \(i.amount.plain) is above the limit of \(Money.limit.plain)") }
             if !i.issueDate.isSupported || !i.dueDate.isSupported { out.append("invoice \(i.number): a date is outside \(CalendarDate.supportedYears.lowerBound)-\(CalendarDate.supportedYears.upperBound)") }
         }

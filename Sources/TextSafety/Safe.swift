@@ -46,3 +46,27 @@ extension String {
         return String(scalars[start...end])
     }
 }
+
+extension Safe {
+    /// JSON text from an encoder, with every character `isUnsafe` refuses written as a `\uXXXX` escape: the same
+    /// JSON for a program that reads it, but nothing a terminal acts on (JSON allows U+202E, U+2028 and C1 controls
+    /// raw inside strings, and `relance ... --format json` is often read on a terminal). Outside strings an encoder
+    /// writes only ASCII punctuation, digits, spaces and newlines, which are left alone.
+    public static func json(_ s: String) -> String {
+        let kept: Set<UInt32> = [0x0A, 0x0D, 0x09]
+        guard s.unicodeScalars.contains(where: { isUnsafe($0) && !kept.contains($0.value) }) else { return s }
+        var out = String.UnicodeScalarView()
+        for u in s.unicodeScalars {
+            guard isUnsafe(u), !kept.contains(u.value) else { out.append(u); continue }
+            func escape(_ v: UInt32) {
+                let hex = String(v, radix: 16)
+                out.append(contentsOf: ("\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex).unicodeScalars)
+            }
+            if u.value > 0xFFFF {
+                let v = u.value - 0x10000
+                escape(0xD800 + (v >> 10)); escape(0xDC00 + (v & 0x3FF))
+            } else { escape(u.value) }
+        }
+        return String(out)
+    }
+}

@@ -67,7 +67,7 @@ public struct HistoryScreen: Screen {
                 let text = " \(a.date.short) \(a.user) \(a.what): \(a.note.replacingOccurrences(of: "\n", with: " ⏎ "))"
                 canvas.text(text, row: 3 + i - first, style: i == cursor ? Style(reverse: true) : .plain)
             }
-            if entries.isEmpty { canvas.text("   nothing recorded yet", row: 3, style: .dim) }
+            if entries.isEmpty && problem == nil { canvas.text("   nothing recorded yet", row: 3, style: .dim) }
         }
         canvas.keyBar(hints)
     }

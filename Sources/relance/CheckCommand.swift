@@ -2,6 +2,7 @@ import TextSafety
 import ArgumentParser
 import FileStore
 import Foundation
+import OutputFiles
 import Receivables
 
 /// `relance check`: verifies a store without changing it.
@@ -30,6 +31,7 @@ struct BackupCommand: ParsableCommand {
 
     func run() throws {
         let store = try openStore(options.store, readOnly: true)
+        do { try OutputPath.checkLinks(out) } catch { warn("--out \(error)\nNothing was written."); throw ExitCode(1) }
         do { try store.backup(to: out) } catch {
             warn("backup failed: \(error)")
             throw ExitCode(1)

@@ -118,6 +118,6 @@ enum LettersJSON {
         })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(out)) ?? Data("{\"letters\":[]}".utf8), as: UTF8.self)
+        return Safe.json(String(decoding: (try? encoder.encode(out)) ?? Data("{\"letters\":[]}".utf8), as: UTF8.self))
     }
 }

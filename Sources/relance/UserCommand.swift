@@ -3,6 +3,7 @@ import FileStore
 import Foundation
 import Interchange
 import Receivables
+import TextSafety
 
 /// `relance user`: the team (supervisors manage it; anyone who is a user may list it).
 struct UserCommand: ParsableCommand {
@@ -22,7 +23,7 @@ struct UserCommand: ParsableCommand {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
                 let data = try encoder.encode(["users": users.map { Row(id: $0.id, name: $0.name, role: $0.role.rawValue, login: $0.login, email: $0.email, disabled: $0.disabled) }])
-                print(String(decoding: data, as: UTF8.self))
+                print(Safe.json(String(decoding: data, as: UTF8.self)))
                 return
             }
             let table = ReportTable(name: "users", title: "Users of \(options.store)",

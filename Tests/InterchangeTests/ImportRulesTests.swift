@@ -40,6 +40,14 @@ import TestSupport
         (.invoices, "number,customer_id,issue_date,due_date,amount\nF9,C1,2026-10-01,2026-11-15,9999999999999.99\n", "above the limit"),
         (.invoices, "number,customer_id,issue_date,due_date,amount\nF9,C1,2026-10-01,2250-11-15,10\n", "outside the supported range"),
         (.customers, "id,name\nC\u{0}9,Nul\n", "id: control character U+0000"),
+        // Issue 14: a salesperson made a collector (and the other way round) is refused, naming who can be.
+        (.customers, "id,name,collector\nC9,Négoce,zoe\n", "x.csv:2: customer C9: zoe is a salesperson, not a collector (who can be: amelie, benoit)"),
+        (.customers, "id,name,salesperson\nC9,Négoce,amelie\n", "amelie is a collector, not a salesperson (who can be: zoe)"),
+        // Invoice numbers are unique whatever their case (f1 beside F1 was counted twice), in the file too.
+        (.invoices, "number,customer_id,issue_date,due_date,amount\nf1,C1,2026-10-01,2026-11-15,10\n", "x.csv:2: invoice f1 is already F1 (invoice numbers are unique whatever their case)"),
+        (.invoices, "number,customer_id,issue_date,due_date,amount\nG7,C1,2026-10-01,2026-11-15,10\ng7,C1,2026-10-01,2026-11-15,10\n", "x.csv:3: invoice g7 is already G7"),
+        // A payment dated ahead (2099) took the account off the agenda while the aged balance ignored it.
+        (.payments, "date,customer_id,amount,reference\n2099-01-10,C2,500.00,VIR-9\n", "x.csv:2: date 10/01/2099 is after today"),
     ])
     func aBadRowIsRefusedWithItsLineAndReason(kind: Importer.Kind, csv: String, words: String) throws {
         let text = try refusal(kind, csv)
