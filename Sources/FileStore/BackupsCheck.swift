@@ -39,7 +39,15 @@ enum BackupsCheck {
     }
 
     /// A kept snapshot's end line and the history file it names (in the same folder), or what is wrong with them.
+    /// `check` reads backups/ without the store's lock (it may take a while), so a compaction may prune a snapshot
+    /// meanwhile (the snapshot first, then the history files no kept snapshot names): a snapshot gone by the end of
+    /// its check was pruned, not damaged.
     static func snapshotProblem(_ dir: StoreDirectory, _ name: String) -> String? {
+        let problem = firstProblem(dir, name)
+        return problem != nil && dir.kind(of: name) == .missing ? nil : problem
+    }
+
+    private static func firstProblem(_ dir: StoreDirectory, _ name: String) -> String? {
         do {
             let data = try dir.read(name)
             let lines = splitLines(data)

@@ -101,12 +101,14 @@ public final class JSONFileStore: BookStore {
         book = Book()
         // The snapshot is decoded before the shared lock is taken (as after another's compaction): a writer never
         // waits for this process to read a large file.
-        for attempt in 1...3 {
+        // A reader retries outside the lock once; then it reads under the shared lock, which only writers wait for:
+        // under compactions in a loop (the torture runs), retrying more starved the opens themselves.
+        for attempt in 1...2 {
             prefetchSnapshot()
             do {
                 try lock.with(exclusive: false) {
                     // Replaced again since it was read (a compaction under way): read it again outside the lock.
-                    if attempt < 3, prefetched?.stamp != files.stamp(Self.snapshotName) { throw SnapshotMoved() }
+                    if attempt < 2, prefetched?.stamp != files.stamp(Self.snapshotName) { throw SnapshotMoved() }
                     try reloadAll()
                 }
                 break
@@ -207,11 +209,12 @@ public final class JSONFileStore: BookStore {
     /// Runs `body` under the lock with the book caught up, a new snapshot decoded before the lock is taken (and again,
     /// twice at most, when yet another replaced it meanwhile; the third time it is read under the lock).
     func locked<T>(exclusive: Bool, _ body: () throws -> T) throws -> T {
-        for attempt in 1...3 {
+        let attempts = exclusive ? 3 : 2   // (readers: see init)
+        for attempt in 1...attempts {
             if journal.wasReplaced() { prefetchSnapshot() }
             do {
                 return try lock.with(exclusive: exclusive) {
-                    if attempt < 3, journal.wasReplaced(), prefetched?.stamp != files.stamp(Self.snapshotName) { throw SnapshotMoved() }
+                    if attempt < attempts, journal.wasReplaced(), prefetched?.stamp != files.stamp(Self.snapshotName) { throw SnapshotMoved() }
                     try catchUp()
                     return try body()
                 }
