@@ -88,7 +88,7 @@ extension JSONFileStore {
     func compact(whileWriting: (() throws -> Void)?, transform: ((Book, StoreState) throws -> Book?)? = nil) throws -> Rewrite {
         guard !isReadOnly else { return .nothingToDo }
         var held = Date()
-        let captured = try exclusively { () throws -> Captured in
+        var captured = try exclusively { () throws -> Captured in
             held = Date()
             defer { lastCompactionLockTime = Date().timeIntervalSince(held) }
             return Captured(book: book, seq: seq, journalOffset: journal.offset, journalInode: journal.inode,
@@ -117,7 +117,14 @@ extension JSONFileStore {
         do { aside = try files.writeAside(snapshot, to: files.temporaryName(for: Self.snapshotName, tag: "compact")) }
         catch { history.discard(); throw error }
         defer { aside.close() }
+        // The captured book shares its storage with the live one: held through the swap, every change replayed
+        // there would copy the whole book (copy on write) under the lock. Only its activity counts are needed.
+        let written = captured.book.activitiesByCustomer.mapValues(\.count)
+        captured.book = Book()
+        if transform == nil { target.book = Book() }
         try whileWriting?()
+        // What others saved meanwhile is read under the shared lock first: under the exclusive one only the swap.
+        _ = try refresh()
         return try lock.with(exclusive: true) { () throws -> Rewrite in
             held = Date()
             defer { lastCompactionLockTime += Date().timeIntervalSince(held) }
@@ -138,8 +145,9 @@ extension JSONFileStore {
                 }
                 book = result
             }
+            LockLog.note("swap")
             if captured.schema < currentSchemaVersion { try keepOriginals(schema: captured.schema) }
-            try swapIn(captured: target, aside: aside, history: history, index: index, newJournal: newJournal)
+            try swapIn(captured: target, written: written, aside: aside, history: history, index: index, newJournal: newJournal)
             removeLeftovers()
             return .written
         }
@@ -164,7 +172,7 @@ extension JSONFileStore {
 
     /// Under the exclusive lock: back up the current files, rename the new snapshot into place, and rewrite the
     /// journal as a header plus the lines appended since the capture.
-    private func swapIn(captured: Captured, aside: LockedFile, history: LockedFile, index: HistoryIndex, newJournal: SnapshotCodec.JournalRef) throws {
+    private func swapIn(captured: Captured, written: [String: Int], aside: LockedFile, history: LockedFile, index: HistoryIndex, newJournal: SnapshotCodec.JournalRef) throws {
         // Keep the previous snapshot and its history file as an automatic backup (hard links cost nothing). When
         // that cannot be done (backups/ not writable), the compaction is not done: the previous snapshot is never
         // dropped without a word.
@@ -193,7 +201,7 @@ extension JSONFileStore {
         snapshotSeq = captured.seq
         expectedJournal = newJournal
         previousJournal = captured.journalId ?? SnapshotCodec.legacyJournal
-        book.releaseActivities(written: captured.book.activitiesByCustomer.mapValues(\.count))
+        book.releaseActivities(written: written)
         journal.replaced(byteCount: newJournalData.count, lineCount: 1 + tail.reduce(0) { $1 == 10 ? $0 + 1 : $0 },
                          header: .init(schemaVersion: currentSchemaVersion, baseSeq: newJournal.baseSeq, id: newJournal.id), headerBytes: newHeader,
                          lastSeq: seq)

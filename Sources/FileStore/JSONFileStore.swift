@@ -199,11 +199,31 @@ public final class JSONFileStore: BookStore {
     /// Runs `body` under the exclusive lock with the book caught up. What takes time is done before, under no lock
     /// or the shared one: a new snapshot left by another's compaction is decoded first (`prefetchSnapshot`), and the
     /// journal caught up under the shared lock, so the exclusive lock is held for an incremental catch-up and the
-    /// body only. Should yet another compaction land in between, the lock is let go and the new snapshot read
-    /// outside it again (twice; the third time it is read under the lock, so the call always ends).
+    /// body only. Should the store move too far meanwhile (yet another compaction, or more than `behindLimit` bytes
+    /// of journal, a large batch another wrote), the lock is let go and the catching up done outside it again; the
+    /// last of `exclusiveAttempts` does it under the lock, so the call always ends.
     func exclusively<T>(_ body: () throws -> T) throws -> T {
-        _ = try refresh()
-        return try locked(exclusive: true, body)
+        for attempt in 1...Self.exclusiveAttempts {
+            _ = try refresh()
+            do {
+                return try lock.with(exclusive: true) {
+                    if attempt < Self.exclusiveAttempts, isFarBehind { throw SnapshotMoved() }
+                    try catchUp()
+                    return try body()
+                }
+            } catch is SnapshotMoved { continue }
+        }
+        fatalError("unreachable: the last attempt never throws SnapshotMoved")
+    }
+
+    static let exclusiveAttempts = 8
+    static let behindLimit = 32 << 10   // a few lines: a chunk of letters is 40-60 KB
+
+    /// True when catching up would mean decoding a snapshot not read yet, or a long journal tail.
+    private var isFarBehind: Bool {
+        if journal.wasReplaced() { return prefetched?.stamp != files.stamp(Self.snapshotName) }
+        guard let s = journal.stamp else { return false }
+        return Int(s.size) - journal.offset > Self.behindLimit
     }
 
     /// Runs `body` under the lock with the book caught up, a new snapshot decoded before the lock is taken (and again,
@@ -295,6 +315,7 @@ public final class JSONFileStore: BookStore {
             loaded = p.loaded
         } else {
             loaded = try decodeSnapshot()
+            LockLog.note("decoded")
         }
         prefetched = nil
         let path = files.file(Self.snapshotName)

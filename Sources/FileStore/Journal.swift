@@ -109,7 +109,10 @@ final class Journal {
         let fd = try directory.openForAppending(Self.name)
         defer { close(fd) }
         try Posix.writeAll(fd, line, path: path)
+        let started = LockLog.now()
         guard fdatasync(fd) == 0 else { throw StoreError(file: path, "fdatasync failed: \(Posix.errorText())") }
+        let synced = LockLog.now() - started
+        if synced > 20_000 { LockLog.note("fdatasync \(synced / 1000) ms") }
         offset += line.count
         lines += 1
         lastEntrySeq = seq

@@ -115,11 +115,11 @@ final class StoreLock {
             own = try waitBlocking(op, timeout: timeout)
             holder = own
         }
-        let granted = LockLog.now()
+        let granted = LockLog.now(), cpu = LockLog.cpu()
         defer {
             flock(holder, LOCK_UN)
             if own >= 0 { close(own) }
-            LockLog.record(exclusive: exclusive, waited: granted - asked, held: LockLog.now() - granted)
+            LockLog.record(exclusive: exclusive, waited: granted - asked, held: LockLog.now() - granted, cpu: LockLog.cpu() - cpu)
         }
         var st = stat()
         if exclusive && writable && fstat(holder, &st) == 0 && st.st_nlink == 1 {
@@ -200,10 +200,10 @@ private final class LockWaiter: @unchecked Sendable {
     }
 }
 
-/// Lock waits and holds, one line per release (`E|S wait_us hold_us pid command`), appended to the file named by
+/// Lock waits and holds, one line per release (`E|S wait_us hold_us pid command cpu=us notes`), appended to the file named by
 /// `RELANCE_LOCK_LOG`: how `relance-tools torture` measures fairness across processes. Ignored in a setgid
 /// process (the environment is the caller's: it must never make the program write a file with its rights).
-enum LockLog {
+public enum LockLog {
     private static let fd: Int32 = {
         guard getuid() == geteuid(), getgid() == getegid(), let path = ProcessInfo.processInfo.environment["RELANCE_LOCK_LOG"], !path.isEmpty else { return -1 }
         return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
@@ -218,9 +218,22 @@ enum LockLog {
         return UInt64(t.tv_sec) * 1_000_000 + UInt64(t.tv_nsec) / 1_000
     }
 
-    static func record(exclusive: Bool, waited: UInt64, held: UInt64) {
+    /// What took the time under the lock (a snapshot decoded there), for the next line.
+    nonisolated(unsafe) private static var notes: [String] = []
+    public static func note(_ what: String) { if fd >= 0 { notes.append(what) } }
+
+    /// This thread's CPU time (µs): a hold much longer than its CPU time was spent waiting for a core or the disk.
+    static func cpu() -> UInt64 {
+        guard fd >= 0 else { return 0 }
+        var t = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+        return UInt64(t.tv_sec) * 1_000_000 + UInt64(t.tv_nsec) / 1_000
+    }
+
+    static func record(exclusive: Bool, waited: UInt64, held: UInt64, cpu: UInt64) {
         guard fd >= 0 else { return }
-        let line = "\(exclusive ? "E" : "S") \(waited) \(held) \(getpid()) \(command)\n"
+        defer { notes.removeAll() }
+        let line = "\(exclusive ? "E" : "S") \(waited) \(held) \(getpid()) \(command) cpu=\(cpu) \(notes.joined(separator: ","))\n"
         _ = line.withCString { Glibc.write(fd, $0, strlen($0)) }   // one write: lines of processes never mix
     }
 }

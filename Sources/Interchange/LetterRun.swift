@@ -6,8 +6,9 @@ import Receivables
 ///
 /// The long part runs outside the store's lock: the agenda, the rendering and the writing of every file (into a
 /// pending folder, `BatchFolder`). Under the lock only what is still true is recorded: the accounts that the changes
-/// made meanwhile touched are chosen again (`BookStore.changes(since:)`), and a letter whose account moved is left
-/// out of that record, rendered again outside the lock and recorded in the next round. The lock is therefore held
+/// made meanwhile touched are chosen again (`BookStore.changes(since:)`; all of them when the store cannot say), a
+/// chunk of letters per save, and a letter whose account moved is left out of that record, rendered again outside the
+/// lock and recorded in the next round. The lock is therefore held
 /// as long as a save, whatever the number of letters (issue 14: it was held 10-35 s, and 100 s by a bad template).
 public struct LetterRun {
     public var store: any BookStore
@@ -51,9 +52,13 @@ public struct LetterRun {
         }
         _ = try store.refresh()
         var planned = store.state
-        let book = store.book
-        let lines = Agenda(book: book, date: date, collector: collector).written
-        var letters = try LetterWriter.letters(for: lines, date: date, book: book, template: template, limits: limits)
+        // No copy of the book outlives this: while one is held, every save of the run would copy the store's whole
+        // book (copy on write), under the lock.
+        var letters = try { () throws -> [LetterWriter.Letter] in
+            let book = store.book
+            return try LetterWriter.letters(for: Agenda(book: book, date: date, collector: collector).written, date: date, book: book,
+                                            template: template, limits: limits)
+        }()
         guard !letters.isEmpty else { return Result(folder: nil, letters: [], leftForNextRun: [], recovered: recovered) }
         do { try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true) }
         catch { throw OutputError(path: out, "cannot create the folder: \(OutputPath.describe(error))") }
@@ -73,8 +78,8 @@ public struct LetterRun {
         // to say, and the next run finishes or removes it accordingly.
         var recorded: [String: LetterWriter.Letter] = [:]
         var waiting = letters
-        for round in 1...rounds where !waiting.isEmpty {
-            let (done, moved) = try record(waiting, batch: batch.id, plannedAt: planned, lastRound: round == rounds)
+        for _ in 1...rounds where !waiting.isEmpty {
+            let (done, moved) = try record(waiting, batch: batch.id, plannedAt: planned)
             for l in done { recorded[l.line.customerId] = l }
             guard !moved.isEmpty else { waiting = []; break }
             // Their accounts changed since they were rendered: rendered again on the latest state, outside the lock,
@@ -107,24 +112,36 @@ public struct LetterRun {
         return Agenda.lines(of: customer, book: book, date: date).first { $0.kind == .written && $0.channel != .litigationReview }
     }
 
-    private struct Replan: Error {}
     private struct NothingStillTrue: Error {}
 
-    /// One commit: the letters whose accounts nothing touched since `plannedAt`, and those chosen again identical.
-    /// Returns the letters recorded and those whose account moved. When the store cannot say what changed (another
-    /// generation: someone compacted), every account is chosen again outside the lock and the round starts over,
-    /// except in the last round, where they are chosen again under it.
-    private func record(_ letters: [LetterWriter.Letter], batch: String, plannedAt: StoreState, lastRound: Bool) throws -> ([LetterWriter.Letter], [LetterWriter.Letter]) {
-        var planned = plannedAt
-        var candidates = letters
-        var movedOutside: [LetterWriter.Letter] = []
-        for _ in 0..<3 {
+    /// Records the letters whose accounts nothing touched since `plannedAt`, and those chosen again identical;
+    /// returns the letters recorded and those whose account moved.
+    ///
+    /// In chunks, each a short save of its own: a batch of thousands of letters is one long line to encode, apply and
+    /// for everyone else to decode, under the lock. (Each letter's record names its file, so a run killed between two
+    /// chunks leaves its batch for the next run to finish.) A chunk's check runs from `plannedAt`: the earlier chunks
+    /// touched only their own accounts. When the store cannot say what changed (someone compacted it meanwhile), the
+    /// chunk's accounts are all chosen again under the lock: a chunk at a time, that is a few milliseconds.
+    private func record(_ letters: [LetterWriter.Letter], batch: String, plannedAt: StoreState) throws -> ([LetterWriter.Letter], [LetterWriter.Letter]) {
+        var done: [LetterWriter.Letter] = [], moved: [LetterWriter.Letter] = []
+        for start in stride(from: 0, to: letters.count, by: Self.chunk) {
+            let (r, m) = try commit(Array(letters[start..<min(letters.count, start + Self.chunk)]), batch: batch, planned: plannedAt)
+            done += r; moved += m
+        }
+        return (done, moved)
+    }
+
+    /// Letters recorded in one save, at most.
+    static let chunk = 100
+
+    /// One save: the letters of `letters` whose accounts nothing touched since `planned`, and those chosen again
+    /// identical; returns them and those whose account moved.
+    private func commit(_ candidates: [LetterWriter.Letter], batch: String, planned: StoreState) throws -> ([LetterWriter.Letter], [LetterWriter.Letter]) {
             var recorded: [LetterWriter.Letter] = [], moved: [LetterWriter.Letter] = []
             do {
                 try store.commit(user: user) { book in
                     recorded = []; moved = []
                     let since = store.changes(since: planned)
-                    if since == nil && !lastRound { throw Replan() }
                     var touched: Set<String>? = []
                     for c in since ?? [] {
                         guard let some = c.customers(in: book) else { touched = nil; break }
@@ -144,22 +161,9 @@ public struct LetterRun {
                     guard !activities.isEmpty else { throw NothingStillTrue() }
                     return .batch(changes: activities.map { .logActivity(activity: $0) })
                 }
-                return (recorded, moved + movedOutside)
+                return (recorded, moved)
             } catch is NothingStillTrue {
-                return ([], moved + movedOutside)
-            } catch is Replan {
-                // Chosen again outside the lock on the latest state; the unchanged go to the lock again.
-                _ = try store.refresh()
-                planned = store.state
-                var still: [LetterWriter.Letter] = []
-                for l in candidates {
-                    if currentLine(of: l.line.customerId, in: store.book) == l.line { still.append(l) } else { movedOutside.append(l) }
-                }
-                candidates = still
-                if candidates.isEmpty { return ([], movedOutside) }
+                return ([], moved)
             }
-        }
-        // Compactions kept landing: chosen again under the lock this time.
-        return try record(candidates, batch: batch, plannedAt: planned, lastRound: true)
     }
 }

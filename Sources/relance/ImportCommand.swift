@@ -105,7 +105,7 @@ struct ImportCommand: ParsableCommand {
             }
             // Under the lock only a planned change that still fits is recorded: when anything landed since planning
             // (the same file imported by a colleague a moment ago), the lock is let go and the file planned again
-            // outside it on the new state, so the summary says what this run really did; only the last of three
+            // outside it on the new state, so the summary says what this run really did; only the last of five
             // attempts plans under the lock, so the import always ends.
             var current: Change? = change
             /// The planned change still fits when nothing saved since planning touched the accounts it changes
@@ -115,16 +115,17 @@ struct ImportCommand: ParsableCommand {
                 guard let since = store.changes(since: plannedAt), let mine = current?.customers(in: book) else { return false }
                 return since.allSatisfy { $0.customers(in: book).map { $0.isDisjoint(with: mine) } ?? false }
             }
-            for attempt in 1...3 {
+            for attempt in 1...Self.attempts {
                 do {
                     try store.commit(user: me.id) { book in
                         if let current, stillFits(book) { return current }
-                        if attempt < 3 { throw Stale() }
+                        if attempt < Self.attempts { throw Stale() }
+                        LockLog.note("planned")
                         return try replanned(book)
                     }
                     break
                 } catch is Stale {
-                } catch is DomainError where attempt < 3 {
+                } catch is DomainError where attempt < Self.attempts {
                     // Refused by the state of the moment (an invoice paid meanwhile): planned again on it.
                 }
                 _ = try store.refresh()
@@ -145,6 +146,8 @@ struct ImportCommand: ParsableCommand {
 
     struct NothingToDo: Error {}
     struct Stale: Error {}
+    /// Plans made outside the lock before the last, made under it.
+    static let attempts = 5
 
     /// Imports that change more records than this are written as a new snapshot.
     static let snapshotAfterRecords = 5_000
