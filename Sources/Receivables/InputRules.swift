@@ -11,7 +11,28 @@ import TextSafety
 extension Book {
     /// Checks `change` against the input rules, then applies it; a batch is checked item by item as it applies.
     public mutating func applyNew(_ change: Change) throws(DomainError) {
+        if case .batch(let changes) = change, changes.count == 1 {
+            // One change is all or nothing by itself (`apply` leaves the book unchanged on error): no copy needed.
+            do { try applyNew(changes[0]) } catch { throw DomainError("item 1 (\(changes[0].summary)): \(error.message)") }
+            return
+        }
         if case .batch(let changes) = change {
+            // Activities only (a chunk of letters): each is checked on the book as it is, none depends on another, and
+            // recording one cannot fail once checked, so they are applied in place. A copy of the book for the
+            // all-or-nothing rule would copy its largest tables (invoices, digests) under the store's lock.
+            if changes.allSatisfy({ if case .logActivity = $0 { return true }; return false }) {
+                for (i, c) in changes.enumerated() {
+                    guard case .logActivity(let a) = c else { continue }
+                    do throws(DomainError) {
+                        try checkNew(c)
+                        guard customers[a.customerId] != nil else { throw DomainError("unknown customer \(a.customerId)") }
+                        for n in a.invoices where invoices[n] == nil { throw DomainError("unknown invoice \(n)") }
+                    } catch { throw DomainError("item \(i + 1) (\(c.summary)): \(error.message)") }
+                }
+                for c in changes { try apply(c) }
+                revision += 1
+                return
+            }
             var copy = self
             for (i, c) in changes.enumerated() {
                 do { try copy.applyNew(c) } catch { throw DomainError("item \(i + 1) (\(c.summary)): \(error.message)") }
