@@ -180,7 +180,7 @@ public final class JSONFileStore: BookStore {
         try exclusively {
             try journal.truncateTornTail()
             let change = try make(book)
-            try book.applyNew(change)   // a new change passes the input rules; replay only applies
+            try book.applyNew(change, by: user)   // a new change passes the permission table and the input rules; replay only applies
             let entry = JournalEntry(seq: seq + 1, at: Timestamp.now(), user: user, login: StoreLock.login, change: change)
             do {
                 try journal.append(try JournalCodec.line(entry, encoder: encoder), seq: entry.seq)

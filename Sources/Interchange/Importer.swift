@@ -176,7 +176,7 @@ public enum Importer {
                 case .upsertUser(let u): scratch.users[u.id] != nil
                 default: false
                 }
-                do throws(DomainError) { try scratch.applyNew(change) } catch { throw InputError(error.message) }
+                do throws(DomainError) { try scratch.applyNew(change, by: user) } catch { throw InputError(error.message) }
                 plan.changed.append(key)
                 if existed { plan.updated += 1 } else { plan.added += 1 }
             } catch { fail(error.message) }

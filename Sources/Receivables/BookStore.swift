@@ -58,7 +58,7 @@ public final class MemoryStore: BookStore {
     public func commit(user: String, _ make: (Book) throws -> Change) throws -> Book {
         guard !isReadOnly else { throw DomainError("this store is read-only") }
         let change = try make(book)
-        try book.applyNew(change)
+        try book.applyNew(change, by: user)
         changes.append(change)
         return book
     }

@@ -62,10 +62,12 @@ public struct DunningSimulation {
     /// earlier tool reached on some items (`dunning_level,last_dunned` columns).
     public static func importedBook(from demo: Book, today: CalendarDate) throws -> Book {
         var book = Book()
-        for u in demo.users.values.sorted(by: { $0.id < $1.id }) { try book.applyNew(.upsertUser(user: u)) }
+        // The first supervisor first (a book without users refuses nobody), then the rest of the team, as that supervisor.
+        let supervisor = demo.users.values.filter { $0.role == .supervisor }.map(\.id).sorted().first ?? "helene"
+        for u in demo.users.values.sorted(by: { ($0.id == supervisor ? "" : $0.id) < ($1.id == supervisor ? "" : $1.id) }) { try book.applyNew(.upsertUser(user: u), by: supervisor) }
         var customers = "id,name,collector\n"
         for id in demo.customerOrder { customers += "\(id),\"\(demo.customers[id]!.name)\",\(demo.customers[id]!.collector ?? "")\n" }
-        try book.applyNew(try Importer.plan(.customers, data: Data(customers.utf8), file: "customers.csv", book: book, user: "import").change!)
+        try book.applyNew(try Importer.plan(.customers, data: Data(customers.utf8), file: "customers.csv", book: book, user: supervisor).change!, by: supervisor)
         var invoices = "number,customer_id,issue_date,due_date,amount,dunning_level,last_dunned\n"
         for (k, inv) in demo.invoices.values.sorted(by: { $0.number < $1.number }).enumerated() {
             let open = demo.openAmount(inv.number)
@@ -75,7 +77,7 @@ public struct DunningSimulation {
             invoices += "\(inv.number),\(inv.customerId),\(inv.issueDate.iso),\(inv.dueDate.iso),\(open.plain),"
                 + (carried ? "1,\(inv.dueDate.adding(days: 10).iso)\n" : ",\n")
         }
-        try book.applyNew(try Importer.plan(.invoices, data: Data(invoices.utf8), file: "invoices.csv", book: book, user: "import").change!)
+        try book.applyNew(try Importer.plan(.invoices, data: Data(invoices.utf8), file: "invoices.csv", book: book, user: supervisor).change!, by: supervisor)
         return book
     }
 
@@ -99,7 +101,7 @@ public struct DunningSimulation {
                 }
                 guard !allocations.isEmpty else { continue }
                 apply(.recordPayment(payment: Payment(id: id("INST"), customerId: plan.customerId, date: date, amount: allocations.reduce(.zero) { $0 + $1.amount },
-                                                      allocations: allocations)), &report, "instalment")
+                                                      allocations: allocations)), &report, "instalment", as: supervisor)   // an imported bank line
                 report.payments += 1
             }
             // Customers pay: a promised item on its date most of the time, any other one now and then.
@@ -109,7 +111,7 @@ public struct DunningSimulation {
                 let promised = book.openPromises(of: inv.customerId, asOf: date).contains { $0.invoices.contains(inv.number) && $0.promisedDate == date }
                 guard promised ? random.int(1...100) <= 70 : random.int(1...100) <= 1 else { continue }
                 apply(.recordPayment(payment: Payment(id: id("PAY"), customerId: inv.customerId, date: date, amount: open,
-                                                      allocations: [Allocation(invoice: inv.number, amount: open)])), &report, "payment")
+                                                      allocations: [Allocation(invoice: inv.number, amount: open)])), &report, "payment", as: supervisor)
                 report.payments += 1
             }
             let agenda = Agenda(book: book, date: date, collector: nil)
@@ -138,7 +140,7 @@ public struct DunningSimulation {
                 let decision = LitigationDecision(id: id("LIT"), customerId: line.customerId, invoices: line.reasons[0].invoices, date: date,
                                                   user: supervisor, outcome: outcome, reason: outcome == .writeOff ? "insolvent" : nil,
                                                   reviewAgainOn: outcome == .amicable ? date.adding(days: 30) : nil)
-                apply(.decideLitigation(decision: decision), &report, "decision")
+                apply(.decideLitigation(decision: decision), &report, "decision", as: supervisor)
                 report.decisions[outcome.rawValue, default: 0] += 1
             }
             watchCalls(date: date, lastEligible: &lastEligible, &report)
@@ -147,8 +149,9 @@ public struct DunningSimulation {
         return report
     }
 
-    mutating func apply(_ change: Change, _ report: inout Report, _ what: String) {
-        do { try store.commit(user: collector, change) } catch { report.violations.append("\(what) refused: \(error)") }
+    /// Commits as the collector, or as `author` (the supervisor imports payments and decides the reviews).
+    mutating func apply(_ change: Change, _ report: inout Report, _ what: String, as author: String? = nil) {
+        do { try store.commit(user: author ?? collector, change) } catch { report.violations.append("\(what) refused: \(error)") }
     }
 
     /// The collector's call: a promise, a dispute, no answer (call back in 2 days) or a payment announced.

@@ -13,10 +13,11 @@ enum Harnesses {
     /// A small book for the CSV importer to validate against.
     static let book: Book = {
         var b = Book()
-        try? b.applyNew(.upsertUser(user: User(id: "amelie", name: "Amélie", role: .collector)))
-        try? b.applyNew(.upsertCustomer(customer: Customer(id: "C1", name: "Société Générale", siren: "552100554", collector: "amelie")))
+        try? b.applyNew(.upsertUser(user: User(id: "helene", name: "Hélène", role: .supervisor)), by: "helene")
+        try? b.applyNew(.upsertUser(user: User(id: "amelie", name: "Amélie", role: .collector)), by: "helene")
+        try? b.applyNew(.upsertCustomer(customer: Customer(id: "C1", name: "Société Générale", siren: "552100554", collector: "amelie")), by: "helene")
         try? b.applyNew(.upsertInvoice(invoice: Invoice(number: "F1", customerId: "C1", issueDate: CalendarDate(year: 2026, month: 9, day: 1)!,
-                                                        dueDate: CalendarDate(year: 2026, month: 10, day: 1)!, amount: Money(cents: 100_000))))
+                                                        dueDate: CalendarDate(year: 2026, month: 10, day: 1)!, amount: Money(cents: 100_000))), by: "helene")
         return b
     }()
 
@@ -39,9 +40,9 @@ enum Harnesses {
             if let d = CalendarDate.parseISO(text) { _ = d.adding(months: 120); _ = d.adding(days: 1_000_000) }
         case "csv":
             for kind in Importer.Kind.allCases {
-                if let plan = try? Importer.plan(kind, data: Data(bytes), file: "f.csv", book: book, user: "amelie"), let change = plan.change {
+                if let plan = try? Importer.plan(kind, data: Data(bytes), file: "f.csv", book: book, user: "helene"), let change = plan.change {
                     var b = book
-                    do { try b.applyNew(change) } catch { preconditionFailure("a planned import does not apply: \(error)") }
+                    do { try b.applyNew(change, by: "helene") } catch { preconditionFailure("a planned import does not apply: \(error)") }
                     precondition(b.ruleViolations().isEmpty, "an import let a bad value in: \(b.ruleViolations())")
                 }
             }

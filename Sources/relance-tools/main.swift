@@ -118,9 +118,15 @@ struct Writer: ParsableCommand {
     @Option(help: "How many changes.") var count = 1_000_000
     @Option(help: "Compact the journal after this many entries (small: exercises compaction).") var compactEvery = 5_000
     @Option(help: "Every Nth change updates the shared customer C0001's credit limit.") var sharedEvery = 5
+    @Option(help: "The store's user who makes the changes (default: its first supervisor); the permission table applies.") var user: String?
 
     func run() throws {
         let s = try JSONFileStore(directory: store)
+        // (A store without users yet refuses nobody: its changes are made in the tag's name.)
+        guard let me = user ?? s.book.users.values.filter({ $0.role == .supervisor && $0.isActive }).map(\.id).sorted().first
+                ?? (s.book.users.isEmpty ? tag : nil) else {
+            throw ValidationError("the store has no supervisor: name a user with --user")
+        }
         s.compactAfterEntries = compactEvery
         let ackFD = open(ack, O_WRONLY | O_APPEND | O_CREAT, 0o644)
         guard ackFD >= 0 else { throw ValidationError("cannot open \(ack)") }
@@ -134,10 +140,10 @@ struct Writer: ParsableCommand {
             } else {
                 // Alternate between a customer of its own and one every writer touches.
                 let customer = i % 2 == 0 ? customers[1] : customers[2 + abs(tag.hashValue) % max(1, customers.count - 2)]
-                change = .logActivity(activity: Activity(id: note, at: Timestamp.now(), date: today, user: tag, customerId: customer,
+                change = .logActivity(activity: Activity(id: note, at: Timestamp.now(), date: today, user: me, customerId: customer,
                                                          channel: .phone, note: note))
             }
-            try s.commit(user: tag, change)
+            try s.commit(user: me, change)
             let line = note + "\n"
             _ = line.withCString { write(ackFD, $0, strlen($0)) }
             // As a command does once it has printed its result: compaction is never part of the save.

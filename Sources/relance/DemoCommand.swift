@@ -28,9 +28,10 @@ struct DemoCommand: ParsableCommand {
         var book = try Self.makeBook(customers: customers, seed: seed, today: today ?? .today())
         book.markAsDemo()   // anyone may open it as any of its users (`--user amelie`)
         // A sender for the letters (fictitious: the SIREN passes its check digit but names nobody).
+        let supervisor = book.users.values.filter { $0.role == .supervisor }.map(\.id).sorted().first ?? "helene"
         try book.applyNew(.setCompany(company: CompanyProfile(legalName: "Aciers Rhône-Alpes SAS (démo)", siren: "900000001",
             street: "12 quai Perrache", postalCode: "69002", city: "Lyon", phone: "04 72 00 00 00", email: "recouvrement@aciers-demo.invalid",
-            iban: "FR76 0000 0000 0000 0000 0000 000", bic: "DEMOFRPPXXX", signatory: "Hélène Dupré, responsable du recouvrement")))
+            iban: "FR76 0000 0000 0000 0000 0000 000", bic: "DEMOFRPPXXX", signatory: "Hélène Dupré, responsable du recouvrement")), by: supervisor)
         do { try JSONFileStore.create(directory: out, book: book) } catch {
             warn("\(error)")
             throw ExitCode(1)

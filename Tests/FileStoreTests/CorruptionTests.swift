@@ -14,20 +14,20 @@ import TestSupport
         }, ["snapshot.jsonl"], nil),
         ("invalid UTF-8", { dir in
             var lines = try String(contentsOfFile: dir + "/snapshot.jsonl", encoding: .utf8).components(separatedBy: "\n")
-            lines[2] = lines[2].replacingOccurrences(of: "Société", with: "Soci\u{FFFD}t\u{FFFD}")
+            lines[3] = lines[3].replacingOccurrences(of: "Société", with: "Soci\u{FFFD}t\u{FFFD}")
             var data = Data(lines.joined(separator: "\n").utf8)
             let bad = Data("\u{FFFD}".utf8)
             while let r = data.range(of: bad) { data.replaceSubrange(r, with: Data([0xC3, 0x28])) }
             try data.write(to: URL(fileURLWithPath: dir + "/snapshot.jsonl"))
-        }, ["not valid UTF-8"], 3),
+        }, ["not valid UTF-8"], 4),   // (lines: header, the two users, the customer...)
         ("wrong type", { dir in
             try replace(dir, "\"paymentTermsDays\":30", "\"paymentTermsDays\":\"thirty\"")
-        }, ["paymentTermsDays", "expected a whole number"], 3),
-        ("bad amount", { dir in try replace(dir, "\"amount\":\"1000.00\"", "\"amount\":\"1 000,00\"") }, ["amount", "1 000,00"], 4),
-        ("impossible date", { dir in try replace(dir, "\"dueDate\":\"2026-10-01\"", "\"dueDate\":\"2026-02-30\"") }, ["dueDate", "2026-02-30"], 4),
+        }, ["paymentTermsDays", "expected a whole number"], 4),
+        ("bad amount", { dir in try replace(dir, "\"amount\":\"1000.00\"", "\"amount\":\"1 000,00\"") }, ["amount", "1 000,00"],5),
+        ("impossible date", { dir in try replace(dir, "\"dueDate\":\"2026-10-01\"", "\"dueDate\":\"2026-02-30\"") }, ["dueDate", "2026-02-30"],5),
         ("unknown reference", { dir in try replace(dir, "\"customerId\":\"C1\",\"issueDate\"", "\"customerId\":\"C9\",\"issueDate\"") },
-         ["unknown customer 'C9'"], 4),
-        ("not JSON", { dir in try replace(dir, "{\"invoice\":{", "{\"invoice\":{{") }, ["not valid JSON", "column"], 4),
+         ["unknown customer 'C9'"],5),
+        ("not JSON", { dir in try replace(dir, "{\"invoice\":{", "{\"invoice\":{{") }, ["not valid JSON", "column"],5),
         ("future schema", { dir in try replace(dir, "\"schemaVersion\":\(currentSchemaVersion)", "\"schemaVersion\":7") }, ["newer Relance", "schema 7"], 1),
         ("missing history file", { dir in
             let name = try FileManager.default.contentsOfDirectory(atPath: dir).first { $0.hasPrefix("history-") }!

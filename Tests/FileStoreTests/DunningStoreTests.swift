@@ -48,7 +48,7 @@ import TestSupport
         b.policy = policy(withSecondReminder: true)
         for (step, date) in [("reminder-after-due", "2026-09-05"), ("second-reminder", "2026-09-20")] {
             try b.applyNew(.logActivity(activity: Activity(id: step, at: "t", date: Fixtures.date(date), user: "amelie", customerId: "C1",
-                                                           invoices: ["F1"], channel: .letter, step: step)))
+                                                           invoices: ["F1"], channel: .letter, step: step)), by: Fixtures.supervisor)
         }
         #expect(b.invoices["F1"]?.level == 2 && b.invoices["F1"]?.dunningStep == "second-reminder")
         // The same records under the default policy (the step removed, or a restore without the store's policy).
@@ -64,7 +64,7 @@ import TestSupport
         var b = Fixtures.book(invoices: [])
         b.policy = policy(withSecondReminder: true)
         try b.applyNew(.upsertInvoice(invoice: Invoice(number: "J1", customerId: "C1", issueDate: Fixtures.date("2026-08-01"), dueDate: Fixtures.date("2026-09-01"),
-                                                       amount: Fixtures.eur("500.00"), dunningLevel: 2, lastDunned: Fixtures.date("2026-10-05"), dunningStep: "formal-notice")))
+                                                       amount: Fixtures.eur("500.00"), dunningLevel: 2, lastDunned: Fixtures.date("2026-10-05"), dunningStep: "formal-notice")), by: Fixtures.supervisor)
         #expect(b.invoices["J1"]?.level == 3)   // formal notice is level 3 in this ladder: next is the review, not a second notice
         #expect(!Agenda(book: b, date: Fixtures.date("2026-12-20"), collector: nil).written.contains { $0.channel == .formalNotice })
     }
@@ -72,10 +72,10 @@ import TestSupport
     @Test func aDueDateMovedAfterTheLettersStartsTheLadderAgain() throws {
         var b = Fixtures.book(invoices: [("D1", "2026-08-01", "2026-09-01", "500.00")])
         try b.applyNew(.logActivity(activity: Activity(id: "A", at: "t", date: Fixtures.date("2026-10-05"), user: "amelie", customerId: "C1",
-                                                       invoices: ["D1"], channel: .letter, step: "reminder-after-due")))
+                                                       invoices: ["D1"], channel: .letter, step: "reminder-after-due")), by: Fixtures.supervisor)
         var moved = b.invoices["D1"]!
         moved.dueDate = Fixtures.date("2027-03-01"); moved.dunningLevel = nil; moved.lastDunned = nil; moved.dunningStep = nil
-        try b.applyNew(.upsertInvoice(invoice: moved))
+        try b.applyNew(.upsertInvoice(invoice: moved), by: Fixtures.supervisor)
         #expect(b.invoices["D1"]?.level == 0 && b.invoices["D1"]?.lastDunned == Fixtures.date("2026-10-05"))
         let first = Agenda(book: b, date: Fixtures.date("2027-03-31"), collector: nil).written.first?.reasons.map(\.step)
         #expect(first == ["reminder-after-due"])   // not a formal notice saying "despite our reminders"

@@ -33,7 +33,7 @@ import TestSupport
         let b = try JSONFileStore(directory: dir.path)
         try a.commit(user: "amelie", note("A1"))
         try b.commit(user: "helene", note("B1", customer: "C2"))      // b had not seen A1: it must replay it first
-        try a.commit(user: "amelie", .updateCustomer(id: "C1", patch: CustomerPatch(creditLimit: Money(euros: 1000))))
+        try a.commit(user: "helene", .updateCustomer(id: "C1", patch: CustomerPatch(creditLimit: Money(euros: 1000))))
         try b.commit(user: "helene", .updateCustomer(id: "C1", patch: CustomerPatch(creditLimit: Money(euros: 2000), orderBlocked: true)))
         let c = try JSONFileStore(directory: dir.path)
         #expect(c.book.activities(of: "C1").map(\.id) == ["A1"])
@@ -50,7 +50,7 @@ import TestSupport
         let dir = TempDirectory("stale"); defer { dir.remove() }
         let a = try JSONFileStore.create(directory: dir.path, book: smallBook())
         let b = try JSONFileStore(directory: dir.path)
-        try a.commit(user: "amelie", .recordPayment(payment: Payment(id: "V1", customerId: "C1", date: Fixtures.date("2026-11-20"),
+        try a.commit(user: "helene", .recordPayment(payment: Payment(id: "V1", customerId: "C1", date: Fixtures.date("2026-11-20"),
             amount: Fixtures.eur("1000.00"), allocations: [.init(invoice: "F1", amount: Fixtures.eur("1000.00"))])))
         // b still believes F1 is open; under the lock it sees the payment and the promise is refused.
         let promise = Promise(id: "P1", customerId: "C1", invoices: ["F1"], amount: Fixtures.eur("100.00"),
@@ -260,16 +260,16 @@ import TestSupport
         func note(_ id: String, _ c: String) -> Change {
             .logActivity(activity: Activity(id: id, at: "t", date: Fixtures.date("2026-11-23"), user: "u", customerId: c, channel: .phone, note: id))
         }
-        for i in 1...5 { try a.commit(user: "a", note("A\(i)", "C1")) }
+        for i in 1...5 { try a.commit(user: "amelie", note("A\(i)", "C1")) }
         // b compacts in the background while a keeps saving: run both and interleave.
         let group = DispatchGroup()
         nonisolated(unsafe) var compactionError: Error?
         nonisolated(unsafe) let other = b      // its own lock file descriptor: flock excludes it like another process
         DispatchQueue.global().async(group: group) { do { try other.compact() } catch { compactionError = error } }
-        for i in 6...40 { try a.commit(user: "a", note("A\(i)", i % 2 == 0 ? "C1" : "C2")) }
+        for i in 6...40 { try a.commit(user: "amelie", note("A\(i)", i % 2 == 0 ? "C1" : "C2")) }
         group.wait()
         #expect(compactionError == nil)
-        try b.commit(user: "b", note("B1", "C2"))
+        try b.commit(user: "helene", note("B1", "C2"))
         let c = try JSONFileStore(directory: dir.path)
         let all = try c.history(of: "C1").map(\.id) + c.history(of: "C2").map(\.id)
         #expect(Set(all) == Set((1...40).map { "A\($0)" } + ["B1"]))
@@ -285,8 +285,8 @@ import TestSupport
         func note(_ id: String) -> Change {
             .logActivity(activity: Activity(id: id, at: "t", date: Fixtures.date("2026-11-23"), user: "u", customerId: "C1", channel: .phone, note: id))
         }
-        for i in 1...3 { try a.commit(user: "a", note("A\(i)")) }
-        try b.compact(whileWriting: { for i in 4...6 { try a.commit(user: "a", note("A\(i)")) } })
+        for i in 1...3 { try a.commit(user: "amelie", note("A\(i)")) }
+        try b.compact(whileWriting: { for i in 4...6 { try a.commit(user: "amelie", note("A\(i)")) } })
         // b's snapshot stops at change 3; the journal carries 4-6 over.
         let journal = try String(contentsOfFile: dir.file("journal.jsonl"), encoding: .utf8).split(separator: "\n")
         #expect(journal.first?.contains("\"baseSeq\":3") == true)
@@ -294,7 +294,7 @@ import TestSupport
         #expect(try b.history(of: "C1").map(\.id) == (1...6).map { "A\($0)" })
         let c = try JSONFileStore(directory: dir.path)
         #expect(try c.history(of: "C1").map(\.id) == (1...6).map { "A\($0)" })
-        try a.commit(user: "a", note("A7"))            // a notices the new journal and appends after the carried lines
+        try a.commit(user: "amelie", note("A7"))            // a notices the new journal and appends after the carried lines
         #expect(try JSONFileStore(directory: dir.path).history(of: "C1").count == 7)
     }
 

@@ -19,11 +19,11 @@ import TestSupport
         let dir = TempDirectory("snap-commit"); defer { dir.remove() }
         let a = try JSONFileStore.create(directory: dir.path, book: Fixtures.book(invoices: [("F1", "2026-09-01", "2026-10-01", "1000.00")]))
         let b = try JSONFileStore(directory: dir.path)
-        try a.commit(user: "a", note("A1"))
+        try a.commit(user: "amelie", note("A1"))
         let written = try a.commitThroughSnapshot { book, state in
             #expect(state.seq == 1)
             var after = book
-            try after.applyNew(invoices(1...50))
+            try after.applyNew(invoices(1...50), by: Fixtures.supervisor)
             return after
         }
         #expect(written?.invoices.count == 51)
@@ -33,7 +33,7 @@ import TestSupport
         #expect(journal.count == 1 && journal[0].contains("\"baseSeq\":1"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.file("backups")).contains { $0.hasSuffix("-0.jsonl") })   // the created snapshot, at change 0
         // Another process sees it, saves after it, and a fresh open has everything.
-        try b.commit(user: "b", note("B1"))
+        try b.commit(user: "helene", note("B1"))
         #expect(b.book.invoices.count == 51 && b.seq == 2)
         let c = try JSONFileStore(directory: dir.path)
         #expect(c.book.invoices.count == 51)
@@ -49,10 +49,10 @@ import TestSupport
         let written = try a.commitThroughSnapshot { book, state in
             calls.append(state.seq)
             // The transform runs outside the lock: colleagues save meanwhile, and never wait for it.
-            try b.commit(user: "b", note("B1"))
-            try b.commit(user: "b", note("B2"))
+            try b.commit(user: "helene", note("B1"))
+            try b.commit(user: "helene", note("B2"))
             var after = book
-            try after.applyNew(invoices(1...5))
+            try after.applyNew(invoices(1...5), by: Fixtures.supervisor)
             return after
         }
         #expect(calls == [0])
@@ -60,7 +60,7 @@ import TestSupport
         #expect(try a.history(of: "C1").map(\.id) == ["B1", "B2"])
         let journal = try String(contentsOfFile: dir.file("journal.jsonl"), encoding: .utf8).split(separator: "\n")
         #expect(journal.count == 3 && journal[0].contains("\"baseSeq\":0"))   // the saves carried over after the snapshot
-        try b.commit(user: "b", note("B3"))                                      // b reloads the new generation first
+        try b.commit(user: "helene", note("B3"))                                      // b reloads the new generation first
         #expect(b.book.invoices.count == 6)
         let c = try JSONFileStore(directory: dir.path)
         #expect(c.seq == 3 && c.book.invoices.count == 6)
@@ -81,9 +81,9 @@ import TestSupport
         var seqs: [Int] = []
         let written = try a.commitThroughSnapshot(attempts: 2) { book, state in
             n += 1; seqs.append(state.seq)
-            try b.commit(user: "b", payment(n))
+            try b.commit(user: "helene", payment(n))
             var after = book
-            try after.applyNew(payment(n))
+            try after.applyNew(payment(n), by: Fixtures.supervisor)
             return after
         }
         #expect(written == nil)

@@ -16,7 +16,7 @@ import DemoData
 
     func send(_ book: inout Book, on date: CalendarDate) throws -> [LetterWriter.Letter] {
         let letters = try LetterWriter.letters(for: Agenda(book: book, date: date, collector: nil), book: book)
-        for l in letters { for a in l.activities(user: "helene", date: date, at: "t", policy: book.policy) { try book.applyNew(.logActivity(activity: a)) } }
+        for l in letters { for a in l.activities(user: "helene", date: date, at: "t", policy: book.policy) { try book.applyNew(.logActivity(activity: a), by: Fixtures.supervisor) } }
         return letters
     }
 
@@ -62,7 +62,7 @@ import DemoData
     @Test func aFarNextActionHoldsCallsForFourteenDaysAtMost() throws {
         var book = Self.seed1
         try book.applyNew(.logActivity(activity: Activity(id: "FAR", at: "t", date: today, user: "amelie", customerId: "C0004", channel: .phone,
-                                                          outcome: .reached, nextActionDate: Fixtures.date("2027-11-20"))))
+                                                          outcome: .reached, nextActionDate: Fixtures.date("2027-11-20"))), by: Fixtures.supervisor)
         func called(_ d: Int) -> Bool { Agenda(book: book, date: today.adding(days: d), collector: nil).calls.contains { $0.customerId == "C0004" } }
         #expect(!called(13) && called(14))
     }
@@ -80,7 +80,7 @@ import DemoData
             #expect(called(date), "round \(round): \(date.iso)")
             #expect(!called(date.adding(days: -1)) || round == 0, "round \(round): a day early")
             try book.applyNew(.logActivity(activity: Activity(id: "CALL\(round)", at: "t", date: date, user: "amelie", customerId: "C0127",
-                                                              invoices: ["F26-002109"], channel: .phone, outcome: .noAnswer)))
+                                                              invoices: ["F26-002109"], channel: .phone, outcome: .noAnswer)), by: Fixtures.supervisor)
             #expect(!called(date.adding(days: 13)))
             date = date.adding(days: 14)
         }
@@ -91,7 +91,7 @@ import DemoData
     @Test func onAccountMoneyIsLetteredBeforeAnyLetter() throws {
         var book = Self.seed1
         try book.applyNew(.recordPayment(payment: Payment(id: "VIR-3000", customerId: "C0004", date: Fixtures.date("2026-11-20"),
-                                                          amount: Fixtures.eur("3000.00"), allocations: [])))
+                                                          amount: Fixtures.eur("3000.00"), allocations: [])), by: Fixtures.supervisor)
         let agenda = Agenda(book: book, date: today, collector: nil)
         #expect(!agenda.written.contains { $0.customerId == "C0004" })
         let call = try #require(agenda.calls.first { $0.customerId == "C0004" })

@@ -8,16 +8,16 @@ import TestSupport
 @Suite struct ImportRulesTests {
     func book() throws -> Book {
         var b = ImportTests.team
-        let plan = try Importer.plan(.customers, data: Data(ImportTests.customers.utf8), file: "c.csv", book: b, user: "t")
-        try b.applyNew(plan.change!)
-        let inv = try Importer.plan(.invoices, data: Data(ImportTests.invoices.utf8), file: "i.csv", book: b, user: "t")
-        try b.applyNew(inv.change!)
+        let plan = try Importer.plan(.customers, data: Data(ImportTests.customers.utf8), file: "c.csv", book: b, user: "helene")
+        try b.applyNew(plan.change!, by: Fixtures.supervisor)
+        let inv = try Importer.plan(.invoices, data: Data(ImportTests.invoices.utf8), file: "i.csv", book: b, user: "helene")
+        try b.applyNew(inv.change!, by: Fixtures.supervisor)
         return b
     }
 
     /// The import's error text, or nil when it was accepted.
     func refusal(_ kind: Importer.Kind, _ csv: String, into b: Book? = nil) throws -> String? {
-        do { _ = try Importer.plan(kind, data: Data(csv.utf8), file: "x.csv", book: try b ?? book(), user: "t"); return nil }
+        do { _ = try Importer.plan(kind, data: Data(csv.utf8), file: "x.csv", book: try b ?? book(), user: "helene"); return nil }
         catch { return "\(error)" }
     }
 
@@ -35,14 +35,14 @@ import TestSupport
         (.customers, "id,name,credit_limit\nC9,Négoce,-100\n", "x.csv:2: customer C9: credit limit -100,00 € is negative"),
         (.customers, "id,name,siren\nC9,Négoce,５５２１００５５４\n", "SIREN"),
         (.customers, "id,name,siren\nC9,Négoce,552100555\n", "SIREN '552100555' is not valid"),
-        (.customers, "id,name,collector\nC9,Négoce,amelei\n", "collector 'amelei' is not a user of this store (users: amelie, benoit, zoe)"),
+        (.customers, "id,name,collector\nC9,Négoce,amelei\n", "collector 'amelei' is not a user of this store (users: amelie, benoit, helene, zoe)"),
         (.customers, "id,name,salesperson\nC9,Négoce,paul\n", "salesperson 'paul' is not a user"),
         (.invoices, "number,customer_id,issue_date,due_date,amount\nF9,C1,2026-10-01,2026-11-15,9999999999999.99\n", "above the limit"),
         (.invoices, "number,customer_id,issue_date,due_date,amount\nF9,C1,2026-10-01,2250-11-15,10\n", "outside the supported range"),
         (.customers, "id,name\nC\u{0}9,Nul\n", "id: control character U+0000"),
         // Issue 14: a salesperson made a collector (and the other way round) is refused, naming who can be.
-        (.customers, "id,name,collector\nC9,Négoce,zoe\n", "x.csv:2: customer C9: zoe is a salesperson, not a collector (who can be: amelie, benoit)"),
-        (.customers, "id,name,salesperson\nC9,Négoce,amelie\n", "amelie is a collector, not a salesperson (who can be: zoe)"),
+        (.customers, "id,name,collector\nC9,Négoce,zoe\n", "x.csv:2: customer C9: zoe is a salesperson, not a collector (who can be: amelie, benoit, helene)"),
+        (.customers, "id,name,salesperson\nC9,Négoce,amelie\n", "amelie is a collector, not a salesperson (who can be: helene, zoe)"),
         // Invoice numbers are unique whatever their case (f1 beside F1 was counted twice), in the file too.
         (.invoices, "number,customer_id,issue_date,due_date,amount\nf1,C1,2026-10-01,2026-11-15,10\n", "x.csv:2: invoice f1 is already F1 (invoice numbers are unique whatever their case)"),
         (.invoices, "number,customer_id,issue_date,due_date,amount\nG7,C1,2026-10-01,2026-11-15,10\ng7,C1,2026-10-01,2026-11-15,10\n", "x.csv:3: invoice g7 is already G7"),
@@ -56,8 +56,8 @@ import TestSupport
 
     @Test func aReferenceAlreadyImportedWithOtherDataIsRefused() throws {
         var b = try book()
-        let first = try Importer.plan(.payments, data: Data("date,customer_id,amount,reference\n2026-11-10,C2,100.00,VIR-1\n".utf8), file: "a.csv", book: b, user: "t")
-        try b.applyNew(first.change!)
+        let first = try Importer.plan(.payments, data: Data("date,customer_id,amount,reference\n2026-11-10,C2,100.00,VIR-1\n".utf8), file: "a.csv", book: b, user: "helene")
+        try b.applyNew(first.change!, by: Fixtures.supervisor)
         let text = try refusal(.payments, "date,customer_id,amount,reference\n2026-11-12,C1,900.00,VIR-1\n", into: b)
         #expect(text?.contains("x.csv:2: reference VIR-1 was already imported for C2, 100,00 € on 10/11/2026; this row says C1, 900,00 € on 12/11/2026") == true, "\(text ?? "accepted")")
     }
@@ -65,9 +65,9 @@ import TestSupport
     @Test func theSamePaymentAgainChangesNothing() throws {
         var b = try book()
         let csv = "date,customer_id,amount,reference\n2026-11-10,C2,100.00,VIR-7\n"
-        let first = try Importer.plan(.payments, data: Data(csv.utf8), file: "p.csv", book: b, user: "t")
-        try b.applyNew(first.change!)
-        let again = try Importer.plan(.payments, data: Data(csv.utf8), file: "p.csv", book: b, user: "t")
+        let first = try Importer.plan(.payments, data: Data(csv.utf8), file: "p.csv", book: b, user: "helene")
+        try b.applyNew(first.change!, by: Fixtures.supervisor)
+        let again = try Importer.plan(.payments, data: Data(csv.utf8), file: "p.csv", book: b, user: "helene")
         #expect(again.change == nil && again.unchanged == 1)
     }
 
@@ -78,7 +78,7 @@ import TestSupport
         try b.apply(.updateCustomer(id: "C1", patch: CustomerPatch(collector: "ghost")))
         #expect(b.customers["C1"]?.collector == "ghost")
         // ...while a new change through any door is refused.
-        #expect(throws: DomainError.self) { try b.applyNew(.updateCustomer(id: "C1", patch: CustomerPatch(collector: "ghost2"))) }
+        #expect(throws: DomainError.self) { try b.applyNew(.updateCustomer(id: "C1", patch: CustomerPatch(collector: "ghost2")), by: Fixtures.supervisor) }
     }
 
     /// Found by the import benchmark: a re-export without the po_number column "updated" 79 % of the invoices and
@@ -87,11 +87,11 @@ import TestSupport
         var b = try book()
         #expect(b.invoices["F1"]?.poNumber == "PO-1")
         let plan = try Importer.plan(.invoices, data: Data("number,customer_id,issue_date,due_date,amount\nF1,C1,2026-09-01,2026-10-01,1234.56\n".utf8),
-                                     file: "r.csv", book: b, user: "t")
+                                     file: "r.csv", book: b, user: "helene")
         #expect(plan.change == nil && plan.unchanged == 1)
         let changed = try Importer.plan(.invoices, data: Data("number,customer_id,issue_date,due_date,amount\nF1,C1,2026-09-01,2026-10-01,1300.00\n".utf8),
-                                        file: "r.csv", book: b, user: "t")
-        try b.applyNew(changed.change!)
+                                        file: "r.csv", book: b, user: "helene")
+        try b.applyNew(changed.change!, by: Fixtures.supervisor)
         #expect(b.invoices["F1"]?.poNumber == "PO-1" && b.invoices["F1"]?.amount == Fixtures.eur("1300.00"))
     }
 
@@ -100,10 +100,10 @@ import TestSupport
     @Test func referencesAreComparedWhateverTheirCaseAndWhatTheyAskFor() throws {
         var b = try book()
         let first = try Importer.plan(.payments, data: Data("date,customer_id,amount,reference,invoice_number\n2026-11-20,C1,100.00,VIR-XYZ-1,F1\n".utf8),
-                                      file: "a.csv", book: b, user: "t")
-        try b.applyNew(first.change!)
+                                      file: "a.csv", book: b, user: "helene")
+        try b.applyNew(first.change!, by: Fixtures.supervisor)
         let again = try Importer.plan(.payments, data: Data("date,customer_id,amount,reference,invoice_number\n2026-11-20,C1,100.00,vir-xyz-1 ,\n".utf8),
-                                      file: "b.csv", book: b, user: "t")
+                                      file: "b.csv", book: b, user: "helene")
         #expect(again.change == nil && again.unchanged == 1)   // the same payment: not counted twice
         let other = try refusal(.payments, "date,customer_id,amount,reference,invoice_number\n2026-11-20,C1,100.00,VIR-XYZ-1,F2\n", into: b)
         #expect(other?.contains("this row asks for F2") == true, "\(other ?? "accepted")")
@@ -111,15 +111,15 @@ import TestSupport
         #expect(dup?.contains("x.csv:1") == true && dup?.contains("U+FEFF") == true, "\(dup ?? "accepted")")
         let hidden = try refusal(.customers, "id,name\nC9,Ev\u{200F}il\n", into: b)
         #expect(hidden?.contains("U+200F") == true, "\(hidden ?? "accepted")")
-        let extra = try Importer.plan(.customers, data: Data("id,name,evil\nC9,Négoce,x\n".utf8), file: "c.csv", book: b, user: "t")
+        let extra = try Importer.plan(.customers, data: Data("id,name,evil\nC9,Négoce,x\n".utf8), file: "c.csv", book: b, user: "helene")
         #expect(extra.summary.contains("ignored column: evil"))
     }
 
     @Test func everyDoorRefusesControlCharactersInTeamAndCompanyText() {
         var b = ImportTests.team
-        #expect(throws: DomainError.self) { try b.applyNew(.upsertUser(user: User(id: "x1", name: "Evil\u{1B}]0;t\u{07}", role: .collector, login: "l1"))) }
-        #expect(throws: DomainError.self) { try b.applyNew(.upsertUser(user: User(id: "x1", name: "X", role: .collector, login: "l1", email: "a\u{1B}@b"))) }
-        #expect(throws: DomainError.self) { try b.applyNew(.setCompany(company: CompanyProfile(legalName: "ACME\u{202E}"))) }
-        #expect(throws: Never.self) { try b.applyNew(.setCompany(company: CompanyProfile(legalName: "Négoce Dupont SAS 👍🏽"))) }
+        #expect(throws: DomainError.self) { try b.applyNew(.upsertUser(user: User(id: "x1", name: "Evil\u{1B}]0;t\u{07}", role: .collector, login: "l1")), by: Fixtures.supervisor) }
+        #expect(throws: DomainError.self) { try b.applyNew(.upsertUser(user: User(id: "x1", name: "X", role: .collector, login: "l1", email: "a\u{1B}@b")), by: Fixtures.supervisor) }
+        #expect(throws: DomainError.self) { try b.applyNew(.setCompany(company: CompanyProfile(legalName: "ACME\u{202E}")), by: Fixtures.supervisor) }
+        #expect(throws: Never.self) { try b.applyNew(.setCompany(company: CompanyProfile(legalName: "Négoce Dupont SAS 👍🏽")), by: Fixtures.supervisor) }
     }
 }

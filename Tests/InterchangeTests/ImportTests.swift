@@ -21,8 +21,8 @@ import TestSupport
     /// A book with the team the CSV names (collectors and salespeople must be users of the store).
     static var team: Book {
         var b = Book()
-        for (id, role) in [("amelie", User.Role.collector), ("benoit", .collector), ("zoe", .salesperson)] {
-            try! b.applyNew(.upsertUser(user: User(id: id, name: id.capitalized, role: role)))
+        for (id, role) in [("helene", User.Role.supervisor), ("amelie", .collector), ("benoit", .collector), ("zoe", .salesperson)] {
+            try! b.applyNew(.upsertUser(user: User(id: id, name: id.capitalized, role: role)), by: Fixtures.supervisor)
         }
         return b
     }
@@ -30,7 +30,7 @@ import TestSupport
     func importAll(_ kinds: [(Importer.Kind, String)], into book: Book = ImportTests.team) throws -> Book {
         var b = book
         for (kind, text) in kinds {
-            let plan = try Importer.plan(kind, data: Data(text.utf8), file: "\(kind).csv", book: b, user: "test")
+            let plan = try Importer.plan(kind, data: Data(text.utf8), file: "\(kind).csv", book: b, user: "helene")
             if let c = plan.change { try b.apply(c) }
         }
         return b
@@ -49,12 +49,12 @@ import TestSupport
 
     @Test func reimportingTheSameFileChangesNothing() throws {
         let b = try importAll([(.customers, Self.customers), (.invoices, Self.invoices)])
-        let again = try Importer.plan(.invoices, data: Data(Self.invoices.utf8), file: "invoices.csv", book: b, user: "t")
+        let again = try Importer.plan(.invoices, data: Data(Self.invoices.utf8), file: "invoices.csv", book: b, user: "helene")
         #expect(again.change == nil)
         #expect(again.unchanged == 3)
         let payments = "date,customer_id,amount,reference,invoice_number\n2026-10-20,C1,500,VIR-1,F2\n"
         let b2 = try importAll([(.payments, payments)], into: b)
-        let twice = try Importer.plan(.payments, data: Data(payments.utf8), file: "p.csv", book: b2, user: "t")
+        let twice = try Importer.plan(.payments, data: Data(payments.utf8), file: "p.csv", book: b2, user: "helene")
         #expect(twice.change == nil && twice.unchanged == 1)
     }
 
@@ -70,7 +70,7 @@ import TestSupport
         F1,C1,2026-09-01,2026-10-01,100
         """
         do {
-            _ = try Importer.plan(.invoices, data: Data(bad.utf8), file: "inv.csv", book: b, user: "t")
+            _ = try Importer.plan(.invoices, data: Data(bad.utf8), file: "inv.csv", book: b, user: "helene")
             Issue.record("accepted")
         } catch let f as ImportFailure {
             #expect(f.errors.map(\.line) == [3, 4, 5, 6, 7])
@@ -84,7 +84,7 @@ import TestSupport
     }
 
     @Test func missingColumnsAreNamed() {
-        do { _ = try Importer.plan(.payments, data: Data("date,amount\n".utf8), file: "p.csv", book: Book(), user: "t"); Issue.record("accepted") }
+        do { _ = try Importer.plan(.payments, data: Data("date,amount\n".utf8), file: "p.csv", book: Book(), user: "helene"); Issue.record("accepted") }
         catch let f as ImportFailure { #expect(f.errors[0].reason.contains("missing column customer_id")) }
         catch { Issue.record("\(error)") }
     }
@@ -115,10 +115,10 @@ import TestSupport
     @Test func theImportedFileIsCommittedThroughTheStoreAllOrNothing() throws {
         let dir = TempDirectory("imp"); defer { dir.remove() }
         let store = try JSONFileStore.create(directory: dir.path, book: Self.team)
-        try store.commit(user: "t") { book in try Importer.plan(.customers, data: Data(Self.customers.utf8), file: "c.csv", book: book, user: "t").change! }
+        try store.commit(user: "helene") { book in try Importer.plan(.customers, data: Data(Self.customers.utf8), file: "c.csv", book: book, user: "helene").change! }
         #expect(throws: ImportFailure.self) {
-            try store.commit(user: "t") { book in
-                try Importer.plan(.invoices, data: Data((Self.invoices + "\nF9,C1,2026-01-01,2026-01-31,-5").utf8), file: "i.csv", book: book, user: "t").change!
+            try store.commit(user: "helene") { book in
+                try Importer.plan(.invoices, data: Data((Self.invoices + "\nF9,C1,2026-01-01,2026-01-31,-5").utf8), file: "i.csv", book: book, user: "helene").change!
             }
         }
         #expect(try JSONFileStore(directory: dir.path).book.invoices.isEmpty)

@@ -41,7 +41,7 @@ import TestSupport
         #expect(text.contains("IBAN FR76 3000 4000 0500 0012 3456 789 · BIC BNPAFRPP"))
         #expect(text.contains("salutations distinguées.\n\nHélène Dupré, responsable du recouvrement"))
         #expect(!text.contains("{{") && !text.contains("MISE EN DEMEURE") && !text.contains("\n\n\n"))
-        for a in letters[0].activities(user: "amelie", date: day1, at: "t", policy: book.policy) { try book.applyNew(.logActivity(activity: a)) }
+        for a in letters[0].activities(user: "amelie", date: day1, at: "t", policy: book.policy) { try book.applyNew(.logActivity(activity: a), by: Fixtures.supervisor) }
         #expect(book.invoices.values.map(\.level) == [1, 1, 1])
 
         // The formal notice waits the minimum interval (10 days) after the reminder: nothing on 02/12, all on 03/12.

@@ -29,7 +29,7 @@ import TestSupport
         #expect(lines(b).written.flatMap { $0.reasons.map(\.step) } == ["reminder-after-due"])
         func send(_ step: String, _ invoices: [String], on date: String) throws {
             try b.applyNew(.logActivity(activity: Activity(id: "\(step)\(date)", at: "t", date: Fixtures.date(date), user: "amelie", customerId: "C1",
-                                                           invoices: invoices, channel: step == "formal-notice" ? .formalNotice : .letter, step: step)))
+                                                           invoices: invoices, channel: step == "formal-notice" ? .formalNotice : .letter, step: step)), by: Fixtures.supervisor)
         }
         try send("reminder-after-due", ["F1", "F2"], on: "2026-10-25")
         try send("formal-notice", ["F1", "F2"], on: "2026-11-05")

@@ -46,11 +46,11 @@ import TestSupport
         var b = Fixtures.book(invoices: [])
         #expect(throws: DomainError.self) {
             try b.applyNew(.upsertInvoice(invoice: Invoice(number: "X", customerId: "C1", issueDate: Fixtures.date("2026-01-01"),
-                                                        dueDate: Fixtures.date("2026-02-01"), amount: Money(cents: 100_000_000_001))))
+                                                        dueDate: Fixtures.date("2026-02-01"), amount: Money(cents: 100_000_000_001))), by: Fixtures.supervisor)
         }
         #expect(throws: DomainError.self) {
             try b.applyNew(.upsertInvoice(invoice: Invoice(number: "X", customerId: "C1", issueDate: CalendarDate(year: 2026, month: 1, day: 1)!,
-                                                        dueDate: CalendarDate(year: 2300, month: 1, day: 1)!, amount: Money(cents: 100))))
+                                                        dueDate: CalendarDate(year: 2300, month: 1, day: 1)!, amount: Money(cents: 100))), by: Fixtures.supervisor)
         }
     }
 

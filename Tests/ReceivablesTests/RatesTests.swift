@@ -38,16 +38,16 @@ import TestSupport
         // F1 unpaid 175 days at 23/11: (1000 x 175 + 1000 x 10) / 2000 = 92.5 -> 93.
         #expect(b.payerProfile(of: "C1", asOf: Fixtures.date("2026-11-23"))?.averageDaysLate == 93)
         try b.applyNew(.decideLitigation(decision: LitigationDecision(id: "W1", customerId: "C1", invoices: ["F1"], date: Fixtures.date("2026-11-23"),
-                                                                      user: "helene", outcome: .writeOff, reason: "liquidation")))
+                                                                      user: "helene", outcome: .writeOff, reason: "liquidation")), by: Fixtures.supervisor)
         // Written off on 23/11, 175 days late: the same 93, not 10.
         #expect(b.payerProfile(of: "C1", asOf: Fixtures.date("2026-11-23"))?.averageDaysLate == 93)
     }
 
     @Test func namesAreTwoHundredCharactersAtMost() {
         var b = Fixtures.book(invoices: [])
-        #expect(throws: DomainError.self) { try b.applyNew(.setCompany(company: CompanyProfile(legalName: String(repeating: "A", count: 300)))) }
-        #expect(throws: DomainError.self) { try b.applyNew(.upsertCustomer(customer: Customer(id: "C9", name: String(repeating: "é", count: 201)))) }
-        #expect(throws: Never.self) { try b.applyNew(.upsertCustomer(customer: Customer(id: "C9", name: String(repeating: "é", count: 200)))) }
+        #expect(throws: DomainError.self) { try b.applyNew(.setCompany(company: CompanyProfile(legalName: String(repeating: "A", count: 300))), by: Fixtures.supervisor) }
+        #expect(throws: DomainError.self) { try b.applyNew(.upsertCustomer(customer: Customer(id: "C9", name: String(repeating: "é", count: 201))), by: Fixtures.supervisor) }
+        #expect(throws: Never.self) { try b.applyNew(.upsertCustomer(customer: Customer(id: "C9", name: String(repeating: "é", count: 200))), by: Fixtures.supervisor) }
     }
 }
 
@@ -57,7 +57,7 @@ import TestSupport
         var b = Fixtures.book(invoices: [("W1", "2025-05-01", "2025-06-01", "10000.00")])
         try b.apply(.upsertUser(user: User(id: "helene", name: "Hélène", role: .supervisor)))
         try b.applyNew(.decideLitigation(decision: LitigationDecision(id: "W", customerId: "C1", invoices: ["W1"], date: Fixtures.date("2025-09-01"),
-                                                                      user: "helene", outcome: .writeOff, reason: "liquidation")))
+                                                                      user: "helene", outcome: .writeOff, reason: "liquidation")), by: Fixtures.supervisor)
         // Written off 92 days after its due date (01/06 -> 01/09/2025), still counted in November 2026.
         #expect(b.payerProfile(of: "C1", asOf: Fixtures.date("2026-11-23"))?.averageDaysLate == 92)
     }

@@ -70,12 +70,12 @@ import TerminalKit
         #expect(form.field(.invoices).pickedInvoices == ["F1"])
         let lines = try PlanBuilder.schedule(total: Fixtures.eur("9931.22"), downPayment: Fixtures.eur("931.22"), downPaymentDate: today,
                                              count: 3, period: .monthly, firstInstalment: today.adding(months: 1))
-        try b.applyNew(.createPlan(plan: PaymentPlan(id: "E1", customerId: "C1", invoices: ["F1"], createdOn: today, schedule: lines, user: "amelie")))
-        #expect { try b.applyNew(.createPlan(plan: PaymentPlan(id: "E2", customerId: "C1", invoices: ["F1"], createdOn: today, schedule: lines, user: "amelie"))) }
+        try b.applyNew(.createPlan(plan: PaymentPlan(id: "E1", customerId: "C1", invoices: ["F1"], createdOn: today, schedule: lines, user: "amelie")), by: Fixtures.supervisor)
+        #expect { try b.applyNew(.createPlan(plan: PaymentPlan(id: "E2", customerId: "C1", invoices: ["F1"], createdOn: today, schedule: lines, user: "amelie")), by: Fixtures.supervisor) }
             throws: { "\($0)".contains("already in the active plan E1") }
         let long = try PlanBuilder.schedule(total: Fixtures.eur("500.00"), downPayment: Fixtures.eur("50.00"), downPaymentDate: today,
                                             count: 60, period: .monthly, firstInstalment: today.adding(months: 1))
-        #expect { try b.applyNew(.createPlan(plan: PaymentPlan(id: "E3", customerId: "C1", invoices: ["F2"], createdOn: today, schedule: long, user: "amelie"))) }
+        #expect { try b.applyNew(.createPlan(plan: PaymentPlan(id: "E3", customerId: "C1", invoices: ["F2"], createdOn: today, schedule: long, user: "amelie")), by: Fixtures.supervisor) }
             throws: { "\($0)".contains("more than 36 months ahead") }
     }
 
@@ -83,14 +83,14 @@ import TerminalKit
         var b = book()
         let far = Fixtures.date("2029-01-15")
         #expect { try b.applyNew(.logActivity(activity: Activity(id: "A", at: "x", date: today, user: "amelie", customerId: "C1",
-                                                                channel: .phone, note: "n", nextActionDate: far))) }
+                                                                channel: .phone, note: "n", nextActionDate: far)), by: Fixtures.supervisor) }
             throws: { "\($0)".contains("the next action 15/01/2029 is more than 12 months ahead") }
         #expect { try b.applyNew(.openDispute(dispute: Dispute(id: "D", customerId: "C1", lines: [.init(invoice: "F1", amount: Fixtures.eur("1.00"))],
-                                                               reasonCode: "PRICE", ownerDepartment: "sales", openedOn: today, followUpDate: far, user: "amelie"))) }
+                                                               reasonCode: "PRICE", ownerDepartment: "sales", openedOn: today, followUpDate: far, user: "amelie")), by: Fixtures.supervisor) }
             throws: { "\($0)".contains("the follow-up date 15/01/2029") }
         #expect(throws: Never.self) {
             try b.applyNew(.logActivity(activity: Activity(id: "B", at: "x", date: today, user: "amelie", customerId: "C1", channel: .phone,
-                                                           note: "n", nextActionDate: Fixtures.date("2027-11-23"))))
+                                                           note: "n", nextActionDate: Fixtures.date("2027-11-23"))), by: Fixtures.supervisor)
         }
     }
 
@@ -115,12 +115,12 @@ import TerminalKit
         var b = book()
         let lines = try PlanBuilder.schedule(total: Fixtures.eur("500.00"), downPayment: Fixtures.eur("100.00"), downPaymentDate: Fixtures.date("2027-12-20"),
                                              count: 2, period: .monthly, firstInstalment: Fixtures.date("2028-01-20"))
-        #expect { try b.applyNew(.createPlan(plan: PaymentPlan(id: "E9", customerId: "C1", invoices: ["F2"], createdOn: today, schedule: lines, user: "amelie"))) }
+        #expect { try b.applyNew(.createPlan(plan: PaymentPlan(id: "E9", customerId: "C1", invoices: ["F2"], createdOn: today, schedule: lines, user: "amelie")), by: Fixtures.supervisor) }
             throws: { "\($0)".contains("more than 12 months ahead") }
         try b.apply(.openDispute(dispute: Dispute(id: "D1", customerId: "C1", lines: [.init(invoice: "F1", amount: Fixtures.eur("10.00"))],
                                                   reasonCode: "PRICE", ownerDepartment: "sales", openedOn: today, user: "amelie")))
         #expect { try b.applyNew(.updateDispute(update: DisputeUpdate(id: "D1", date: today, user: "helene", status: .inProgress,
-                                                                     followUpDate: Fixtures.date("2199-12-31")))) }
+                                                                     followUpDate: Fixtures.date("2199-12-31"))), by: Fixtures.supervisor) }
             throws: { "\($0)".contains("the follow-up date 31/12/2199") }
     }
 

@@ -15,7 +15,7 @@ import TerminalKit
         try b.apply(.upsertUser(user: User(id: "helene", name: "Hélène Dupré", role: .supervisor)))
         for (step, date) in [("reminder-after-due", "2026-10-25"), ("formal-notice", "2026-11-05")] {
             try b.applyNew(.logActivity(activity: Activity(id: step, at: "t", date: Fixtures.date(date), user: "amelie", customerId: "C1",
-                                                           invoices: ["F1", "F2"], channel: .letter, step: step)))
+                                                           invoices: ["F1", "F2"], channel: .letter, step: step)), by: Fixtures.supervisor)
         }
         return MemoryStore(book: b)
     }

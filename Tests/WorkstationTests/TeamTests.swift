@@ -17,15 +17,15 @@ import TerminalKit
 
     @Test func loginsAreUniqueValidAndTheLastSupervisorStays() {
         var b = book()
-        #expect(throws: DomainError.self) { try b.applyNew(.upsertUser(user: User(id: "x", name: "X", role: .collector, login: "hdupre"))) }
-        #expect(throws: DomainError.self) { try b.applyNew(.upsertUser(user: User(id: "x", name: "X", role: .collector, login: "Root; rm"))) }
-        #expect(throws: DomainError.self) { try b.applyNew(.upsertUser(user: User(id: "X Y", name: "X", role: .collector))) }
-        #expect(throws: DomainError.self) { try b.applyNew(.upsertUser(user: User(id: "helene", name: "Hélène Dupré", role: .supervisor, login: "hdupre", disabled: true))) }
-        #expect(throws: DomainError.self) { try b.applyNew(.upsertUser(user: User(id: "helene", name: "Hélène Dupré", role: .collector, login: "hdupre"))) }
+        #expect(throws: DomainError.self) { try b.applyNew(.upsertUser(user: User(id: "x", name: "X", role: .collector, login: "hdupre")), by: Fixtures.supervisor) }
+        #expect(throws: DomainError.self) { try b.applyNew(.upsertUser(user: User(id: "x", name: "X", role: .collector, login: "Root; rm")), by: Fixtures.supervisor) }
+        #expect(throws: DomainError.self) { try b.applyNew(.upsertUser(user: User(id: "X Y", name: "X", role: .collector)), by: Fixtures.supervisor) }
+        #expect(throws: DomainError.self) { try b.applyNew(.upsertUser(user: User(id: "helene", name: "Hélène Dupré", role: .supervisor, login: "hdupre", disabled: true)), by: Fixtures.supervisor) }
+        #expect(throws: DomainError.self) { try b.applyNew(.upsertUser(user: User(id: "helene", name: "Hélène Dupré", role: .collector, login: "hdupre")), by: Fixtures.supervisor) }
         // With a second supervisor, the first may go; a disabled user's login may be given to someone else.
-        #expect(throws: Never.self) { try b.applyNew(.upsertUser(user: User(id: "paul", name: "Paul", role: .supervisor, login: "paul"))) }
-        #expect(throws: Never.self) { try b.applyNew(.upsertUser(user: User(id: "helene", name: "Hélène Dupré", role: .supervisor, login: "hdupre", disabled: true))) }
-        #expect(throws: Never.self) { try b.applyNew(.upsertUser(user: User(id: "hd2", name: "Hélène D.", role: .collector, login: "hdupre"))) }
+        #expect(throws: Never.self) { try b.applyNew(.upsertUser(user: User(id: "paul", name: "Paul", role: .supervisor, login: "paul")), by: Fixtures.supervisor) }
+        #expect(throws: Never.self) { try b.applyNew(.upsertUser(user: User(id: "helene", name: "Hélène Dupré", role: .supervisor, login: "hdupre", disabled: true)), by: Fixtures.supervisor) }
+        #expect(throws: Never.self) { try b.applyNew(.upsertUser(user: User(id: "hd2", name: "Hélène D.", role: .collector, login: "hdupre")), by: "paul") }   // (helene is disabled now)
         #expect(b.user(withLogin: "hdupre")?.id == "hd2")
     }
 
@@ -33,7 +33,7 @@ import TerminalKit
         var b = book()
         #expect(Agenda(book: b, date: today, collector: "amelie").calls.count == 1)
         #expect(Agenda(book: b, date: today, collector: Agenda.unassigned).lines.isEmpty)
-        try b.applyNew(.upsertUser(user: User(id: "amelie", name: "Amélie Rousseau", role: .collector, login: "amelie", disabled: true)))
+        try b.applyNew(.upsertUser(user: User(id: "amelie", name: "Amélie Rousseau", role: .collector, login: "amelie", disabled: true)), by: Fixtures.supervisor)
         let unassigned = Agenda(book: b, date: today, collector: Agenda.unassigned)
         #expect(unassigned.calls.map(\.customerId) == ["C1"])
         #expect(unassigned.calls[0].collector == nil)

@@ -1,0 +1,92 @@
+/// Who may make which change: one table (issue 15). `Book.applyNew(_:by:)` asks it for every new change, so no
+/// screen, command or store can skip it (before, six places checked roles, and the library none: a `MemoryStore`
+/// took a salesperson's promise, `relance-tools writer --tag` committed as anyone). Screens ask it only to grey out
+/// keys; `check` replays a store's journal against it.
+public enum Permission {
+    /// What a change does, as the table knows it.
+    public enum Action: String, CaseIterable, Sendable {
+        case importCustomers = "customers", editCustomer = "edit-customer", manageUsers = "users", setCompany = "company"
+        case importInvoices = "invoices", recordPayment = "payments", letterCredit = "letter-credit"
+        case call, writtenReminder = "written-reminder", fieldNote = "field-note"
+        case promise, dispute, plan, waiveFees = "waive-fees", litigation, writeOff = "write-off"
+    }
+
+    /// The table: the roles that may do each action.
+    public static let table: [Action: Set<User.Role>] = {
+        let everyone: Set<User.Role> = [.supervisor, .collector, .salesperson]
+        let collection: Set<User.Role> = [.supervisor, .collector]
+        let supervisors: Set<User.Role> = [.supervisor]
+        var t: [Action: Set<User.Role>] = [:]
+        for a in Action.allCases {
+            switch a {
+            // The book's data comes from the accounting package (imports), the team and the company are set up,
+            // and write-offs decided, by supervisors.
+            case .importCustomers, .editCustomer, .manageUsers, .setCompany, .importInvoices, .recordPayment, .writeOff: t[a] = supervisors
+            // The collection work.
+            case .letterCredit, .call, .writtenReminder, .promise, .dispute, .plan, .waiveFees, .litigation: t[a] = collection
+            // Salespeople look accounts up and add field notes.
+            case .fieldNote: t[a] = everyone
+            }
+        }
+        return t
+    }()
+
+    public static func allows(_ role: User.Role, _ action: Action) -> Bool { table[action]?.contains(role) ?? false }
+
+    /// The actions a change is made of (a batch: each of its changes').
+    public static func actions(of change: Change) -> [Action] {
+        switch change {
+        case .upsertCustomer: [.importCustomers]
+        case .updateCustomer: [.editCustomer]
+        case .upsertUser: [.manageUsers]
+        case .setCompany: [.setCompany]
+        case .upsertInvoice: [.importInvoices]
+        case .recordPayment: [.recordPayment]
+        case .allocateCredit: [.letterCredit]
+        case .logActivity(let a):
+            switch a.channel {
+            case .phone: [.call]
+            case .letter, .email, .sms, .fax, .formalNotice, .injunction: [.writtenReminder]
+            case .note, .visit: [.fieldNote]
+            case .litigationReview: [.litigation]
+            case .system: [.manageUsers]
+            }
+        case .makePromise, .closePromise: [.promise]
+        case .openDispute, .updateDispute: [.dispute]
+        case .createPlan, .cancelPlan: [.plan]
+        case .waiveLateFees: [.waiveFees]
+        case .decideLitigation(let d): [d.outcome == .writeOff ? .writeOff : .litigation]
+        case .batch(let changes): changes.flatMap(actions(of:))
+        }
+    }
+
+    /// Why `author` may not make `change` in `book` (its state before the change), or nil. A book without users
+    /// yet (a store being set up) refuses nobody: its first user is its first supervisor.
+    public static func refusal(_ change: Change, by author: String, in book: Book) -> PermissionRefusal? {
+        guard !book.users.isEmpty else { return nil }
+        let actions = actions(of: change)
+        guard let first = actions.first else { return nil }
+        guard let user = book.users[author] else { return PermissionRefusal(user: author, action: first, reason: .notAUser) }
+        guard user.isActive else { return PermissionRefusal(user: author, action: first, reason: .disabled) }
+        if let denied = actions.first(where: { !allows(user.role, $0) }) {
+            return PermissionRefusal(user: author, action: denied, reason: .role(user.role))
+        }
+        return nil
+    }
+}
+
+/// A change its author may not make, as a value (worded at the edge; `description` is the English wording).
+public struct PermissionRefusal: Error, Equatable, Sendable, CustomStringConvertible {
+    public enum Reason: Equatable, Sendable { case notAUser, disabled, role(User.Role) }
+    public var user: String
+    public var action: Permission.Action
+    public var reason: Reason
+
+    public var description: String {
+        switch reason {
+        case .notAUser: "\(user) is not a user of this store"
+        case .disabled: "your access was disabled by a supervisor (\(user))"
+        case .role(let r): "\(action.rawValue) is not for \(r.rawValue)s (\(user)); it is for \(Permission.table[action, default: []].map { $0.rawValue + "s" }.sorted().joined(separator: " and "))"
+        }
+    }
+}
