@@ -30,6 +30,9 @@ public final class JSONFileStore: BookStore {
     public var location: String { directory }
     /// Sequence number of the last change applied.
     public internal(set) var seq = 0
+    /// Journal entries whose author did not hold the role the change needed then, or made from another login
+    /// (replayed against the permission table as they are read): `check` reports them.
+    public internal(set) var forged: [String] = []
     /// The last changes applied, with their numbers: what moved since a long command planned (`changes(since:)`).
     var recent: [(seq: Int, change: Change)] = []
     static let recentKept = 20_000
@@ -334,6 +337,7 @@ public final class JSONFileStore: BookStore {
         if loaded.schemaVersion < 5 { try deriveDunningLevels() }
         journal.reset()
         recent.removeAll()
+        forged.removeAll()
         try catchUp()
     }
 
@@ -364,6 +368,14 @@ public final class JSONFileStore: BookStore {
                 guard entry.seq > seq else { continue }   // already in the snapshot (idempotent replay)
                 guard entry.seq == seq + 1 else {
                     throw StoreError(file: journal.path, line: lineNumber, "change \(entry.seq) follows change \(seq): changes \(seq + 1)-\(entry.seq - 1) are missing")
+                }
+                // Who made it, replayed against the permission table on the state it was made on, and the login
+                // it was made from against its user's: what `check` reports as forged (a journal line appended
+                // by hand, with a CRC anyone can compute).
+                if let refusal = Permission.refusal(entry.change, by: entry.user, in: book) {
+                    forged.append("\(journal.path):\(lineNumber): change \(entry.seq) (\(entry.change.summary)) by \(entry.user): \(refusal.description)")
+                } else if let login = entry.login, let expected = book.users[entry.user]?.login, login != expected {
+                    forged.append("\(journal.path):\(lineNumber): change \(entry.seq) (\(entry.change.summary)) by \(entry.user) was made from login \(login), not \(expected)")
                 }
                 do { try book.apply(entry.change) } catch {
                     throw StoreError(file: journal.path, line: lineNumber, "change \(entry.seq) (\(entry.change.summary)) cannot be applied: \(error.message)")

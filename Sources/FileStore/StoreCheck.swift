@@ -30,6 +30,10 @@ public struct StoreCheck {
                      + (writtenOff.isZero ? "" : " - written off \(writtenOff.plain)") + " = open \(open.plain)")
         var problems = book.consistencyProblems()
         problems += BackupsCheck.problems(in: store.files)
+        problems += store.forged.map { "forged entry: \($0)" }
+        if book.settings.demo && !book.isDemo {
+            problems.append("the snapshot claims a demo store, but its users have Unix logins: a team's store is never a demo (the flag was planted or copied)")
+        }
         // Every activity the digests count is in the history file or in the journal since.
         for id in book.customerOrder {
             let found = (counts[id] ?? 0) + book.activities(of: id).count

@@ -37,6 +37,11 @@ public struct Book: Sendable {
     /// Marks a generated book as a demo: its users may be chosen with `--user` by anyone (README examples).
     public mutating func markAsDemo() { settings.demo = true; revision += 1 }
 
+    /// A demo store, as `relance demo` makes it: flagged, and no user with a Unix login. The flag alone is not
+    /// trusted (issue 15: planted in a real store's snapshot it unlocked `--user` for anyone): a store whose users
+    /// have logins is a team's, whatever it claims, and `check` reports the claim.
+    public var isDemo: Bool { settings.demo && !users.values.contains { $0.login != nil } }
+
     /// The active users whose Unix login is `login`.
     public func user(withLogin login: String) -> User? { users.values.first { $0.isActive && $0.login == login } }
 

@@ -35,7 +35,7 @@ enum Identity {
     private static func who(book: Book, requested: String?) throws -> User {
         let users = book.users
         let me = book.user(withLogin: login)
-        if book.settings.demo {
+        if book.isDemo {
             // A demo store: the README's `--user amelie` examples work for anyone.
             if let id = requested {
                 guard let u = users[id] else { throw Refusal(description: "unknown user '\(id)'; users of this demo store: \(users.keys.sorted().joined(separator: ", "))") }
@@ -67,7 +67,7 @@ enum Identity {
 
     /// A warning for stores whose users have no logins yet (anyone can still act as anyone there).
     static func legacyWarning(_ book: Book) -> String? {
-        guard !book.settings.demo, !book.users.isEmpty, !book.users.values.contains(where: { $0.login != nil }) else { return nil }
+        guard !book.isDemo, !book.users.isEmpty, !book.users.values.contains(where: { $0.login != nil }) else { return nil }
         return "the users of this store have no Unix login yet, so anyone can act as anyone: set them with `relance user set ID --login LOGIN`"
     }
 

@@ -52,7 +52,7 @@ struct LettersCommand: ParsableCommand {
         // Recorded as sent on a day still to come, the items would wait for that day's interval and drop out of
         // every earlier run (an outside audit froze a collector's letters until 2028 that way).
         // (Demo stores are playgrounds: days may be played ahead there, as in the workstation.)
-        if markSent, let d = which.date, d > .today(), !store.book.settings.demo {
+        if markSent, let d = which.date, d > .today(), !store.book.isDemo {
             warn("--date \(d.french) is in the future: letters are recorded as sent on the day they go out\nNothing was changed.")
             throw ExitCode(2)
         }

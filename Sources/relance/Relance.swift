@@ -76,7 +76,7 @@ struct OpenCommand: ParsableCommand {
         // A day still to come may be looked at, not written in: what is recorded "on" it (a letter, a call and its
         // next action) would hold the real days' dunning until then. Demo stores are playgrounds and stay writable.
         var future: String?
-        if today > .today() && !fileStore.book.settings.demo {
+        if today > .today() && !fileStore.book.isDemo {
             fileStore = try openStore(directory, readOnly: true)
             future = "\(today.french) is a day still to come: read-only, nothing can be recorded on it"
         }
