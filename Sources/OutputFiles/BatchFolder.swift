@@ -163,6 +163,13 @@ public final class BatchFolder {
             defer { close(m) }
             guard flock(m, LOCK_EX | LOCK_NB) == 0 else { continue }   // its run is still going
             let pending = out + "/" + pendingPrefix + id
+            // Only what this program made, as this user: a manifest and a real folder (never a link to one), both ours.
+            // A colleague's planted `.pending-x -> ~/important` would otherwise have its files removed.
+            var ms = stat(), ps = stat()
+            guard fstat(m, &ms) == 0, (ms.st_mode & S_IFMT) == S_IFREG, ms.st_uid == geteuid(),
+                  lstat(pending, &ps) == 0, (ps.st_mode & S_IFMT) == S_IFDIR, ps.st_uid == geteuid() else { continue }
+            var fs = stat()
+            guard lstat(out + "/" + id, &fs) != 0 else { continue }   // its final name is taken: not ours to finish
             let text = (try? String(contentsOfFile: manifest, encoding: .utf8)) ?? ""
             var files: [String: String] = [:]
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
@@ -174,6 +181,8 @@ public final class BatchFolder {
             var kept = 0, removed = 0
             let present = (try? FileManager.default.contentsOfDirectory(atPath: pending)) ?? []
             for file in present {
+                var st = stat()
+                guard lstat(pending + "/" + file, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_uid == geteuid() else { continue }
                 if synced, let account = files[file], try recorded(account, id + "/" + file) { kept += 1; continue }
                 unlink(pending + "/" + file)
                 removed += 1
