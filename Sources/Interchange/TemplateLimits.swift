@@ -41,7 +41,7 @@ enum TemplateNesting {
             var j = start
             while j < bytes.count && !matches(close, at: j) { if bytes[j] == 10 { line += 1 }; j += 1 }
             guard j < bytes.count else { break }   // an unclosed tag: the parser reports it
-            let tag = bytes[start..<j].drop { $0 == 32 }
+            let tag = bytes[start..<j].drop { $0 == 32 || $0 == 9 || $0 == 10 || $0 == 13 }   // the parser skips any white space there
             switch tag.first {
             case UInt8(ascii: "#"), UInt8(ascii: "^"), UInt8(ascii: "$"), UInt8(ascii: "<"):
                 depth += 1
@@ -50,8 +50,10 @@ enum TemplateNesting {
             case UInt8(ascii: "="):
                 // `{{=<% %>=}}`: the new opening and closing delimiters, separated by spaces.
                 let inner = String(decoding: tag.dropFirst(), as: UTF8.self)
-                let parts = inner.hasSuffix("=") ? inner.dropLast().split(separator: " ") : []
-                if parts.count == 2 { open = Array(parts[0].utf8); close = Array(parts[1].utf8) }
+                let parts = inner.hasSuffix("=") ? inner.dropLast().split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }) : []
+                // Delimiters this scan cannot follow: refused as if too deep, rather than risk the parser's stack.
+                guard parts.count == 2 else { return (Int.max, line) }
+                open = Array(parts[0].utf8); close = Array(parts[1].utf8)
             default: break
             }
             i = j + close.count

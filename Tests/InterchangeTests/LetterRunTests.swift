@@ -149,6 +149,8 @@ import TestSupport
             .contains("took more than 0.3 s") == true)
         // Other delimiters are followed.
         #expect(letters("{{=<% %>=}}" + String(repeating: "<%#items%>", count: 40) + String(repeating: "<%/items%>", count: 40))?.contains("nested 40 deep") == true)
+        // A tab between the new delimiters (the parser accepts it) is followed too: 5,000 levels crashed the parser.
+        #expect(letters("{{=<%\t%>=}}" + String(repeating: "<%#items%>", count: 5_000) + String(repeating: "<%/items%>", count: 5_000))?.contains("nested 5000 deep") == true)
         // A letter over 1 MB.
         #expect(letters(String(repeating: "x", count: 1_000_001))?.contains("is over 1 MB") == true)
         // What a company really writes passes.
