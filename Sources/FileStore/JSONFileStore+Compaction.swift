@@ -177,15 +177,15 @@ extension JSONFileStore {
         // that cannot be done (backups/ not writable), the compaction is not done: the previous snapshot is never
         // dropped without a word.
         let stamp = Timestamp.now().replacingOccurrences(of: ":", with: "")
+        let backups: StoreDirectory
         do {
-            let backups = try StoreDirectory(parent: files, name: Self.backupsName, create: true)
+            backups = try StoreDirectory(parent: files, name: Self.backupsName, create: true)
             try files.link(Self.snapshotName, into: backups, as: "snapshot-\(stamp)-\(snapshotSeq).jsonl")   // the seq the replaced snapshot stands at
             if let old = historyFile { try files.link(old, into: backups, as: old, unique: false) }   // one name per generation
         } catch let e as StoreError {
             aside.discard(); history.discard()
             throw StoreError(file: e.file, "\(e.message); the store was left as it was (the previous snapshot is kept in backups/ before any compaction or large import: give the team write access to backups/)")
         }
-        let backups = try StoreDirectory(parent: files, name: Self.backupsName, create: false)
         let tail = try journal.bytes(from: captured.journalOffset)
         do { try files.rename(aside.name, to: Self.snapshotName) } catch { aside.discard(); history.discard(); throw error }
         aside.name = Self.snapshotName

@@ -35,7 +35,7 @@ public final class JSONFileStore: BookStore {
     public internal(set) var forged: [String] = []
     /// The last changes applied, with their numbers: what moved since a long command planned (`changes(since:)`).
     var recent: [(seq: Int, change: Change)] = []
-    static let recentKept = 20_000
+    static let recentKept = 20_000   // at least this many are known (up to twice as many)
 
     /// Compact when the journal holds more than this many bytes or entries.
     public var compactAfterBytes = 8 << 20
@@ -111,7 +111,7 @@ public final class JSONFileStore: BookStore {
             do {
                 try lock.with(exclusive: false) {
                     // Replaced again since it was read (a compaction under way): read it again outside the lock.
-                    if attempt < 2, prefetched?.stamp != files.stamp(Self.snapshotName) { throw SnapshotMoved() }
+                    if attempt < 2, !hasReadNewSnapshot { throw SnapshotMoved() }
                     try reloadAll()
                 }
                 break
@@ -188,8 +188,7 @@ public final class JSONFileStore: BookStore {
             do {
                 try journal.append(try JournalCodec.line(entry, encoder: encoder), seq: entry.seq)
                 seq += 1
-                recent.append((seq, change))
-                if recent.count > Self.recentKept { recent.removeFirst(recent.count - Self.recentKept) }
+                remember(seq, change)
             } catch {
                 // The change is in memory but maybe not on disk: forget memory, trust the disk.
                 try? reloadAll()
@@ -224,7 +223,7 @@ public final class JSONFileStore: BookStore {
 
     /// True when catching up would mean decoding a snapshot not read yet, or a long journal tail.
     private var isFarBehind: Bool {
-        if journal.wasReplaced() { return prefetched?.stamp != files.stamp(Self.snapshotName) }
+        if journal.wasReplaced() { return !hasReadNewSnapshot }
         guard let s = journal.stamp else { return false }
         return Int(s.size) - journal.offset > Self.behindLimit
     }
@@ -237,22 +236,32 @@ public final class JSONFileStore: BookStore {
             if journal.wasReplaced() { prefetchSnapshot() }
             do {
                 return try lock.with(exclusive: exclusive) {
-                    if attempt < attempts, journal.wasReplaced(), prefetched?.stamp != files.stamp(Self.snapshotName) { throw SnapshotMoved() }
+                    if attempt < attempts, journal.wasReplaced(), !hasReadNewSnapshot { throw SnapshotMoved() }
                     try catchUp()
                     return try body()
                 }
             } catch is SnapshotMoved { continue }
         }
-        fatalError("unreachable: the third attempt never throws SnapshotMoved")
+        fatalError("unreachable: the last attempt never throws SnapshotMoved")
     }
+
+    /// True when the snapshot on disk is the one decoded before the lock (`prefetchSnapshot`).
+    private var hasReadNewSnapshot: Bool { prefetched?.stamp == files.stamp(Self.snapshotName) }
 
     struct SnapshotMoved: Error {}
 
     /// Runs `body` under the shared lock with the book caught up; a new snapshot is decoded before the lock is taken.
     func caughtUp<T>(_ body: () throws -> T) throws -> T { try locked(exclusive: false, body) }
 
+    /// Keeps a change applied, for `changes(since:)`; past twice `recentKept`, the oldest half goes at once (an array
+    /// trimmed at every change would move all of it each time).
+    private func remember(_ seq: Int, _ change: Change) {
+        recent.append((seq, change))
+        if recent.count > 2 * Self.recentKept { recent.removeFirst(recent.count - Self.recentKept) }
+    }
+
     /// The changes applied since `state`, oldest first, when this process knows them all (the same journal
-    /// generation, and no more than the last `recentKept`); nil otherwise. A long command planned at `state` checks
+    /// generation, and within the last `recentKept` at least); nil otherwise. A long command planned at `state` checks
     /// under the lock only what these changes touched.
     public func changes(since state: StoreState) -> [Change]? {
         guard state.journalId == journal.header?.id, state.seq <= seq else { return nil }
@@ -381,10 +390,9 @@ public final class JSONFileStore: BookStore {
                     throw StoreError(file: journal.path, line: lineNumber, "change \(entry.seq) (\(entry.change.summary)) cannot be applied: \(error.message)")
                 }
                 seq = entry.seq
-                recent.append((seq, entry.change))
+                remember(seq, entry.change)
             }
         }
-        if recent.count > Self.recentKept { recent.removeFirst(recent.count - Self.recentKept) }
         if journalIsPrevious && seq < snapshotSeq {
             throw StoreError(file: journal.path, "stops at change \(seq), but the snapshot continuing it was taken at change \(snapshotSeq): changes are missing")
         }

@@ -137,33 +137,27 @@ public struct LetterRun {
     /// One save: the letters of `letters` whose accounts nothing touched since `planned`, and those chosen again
     /// identical; returns them and those whose account moved.
     private func commit(_ candidates: [LetterWriter.Letter], batch: String, planned: StoreState) throws -> ([LetterWriter.Letter], [LetterWriter.Letter]) {
-            var recorded: [LetterWriter.Letter] = [], moved: [LetterWriter.Letter] = []
-            do {
-                try store.commit(user: user) { book in
-                    recorded = []; moved = []
-                    let since = store.changes(since: planned)
-                    var touched: Set<String>? = []
-                    for c in since ?? [] {
-                        guard let some = c.customers(in: book) else { touched = nil; break }
-                        touched?.formUnion(some)
+        var recorded: [LetterWriter.Letter] = [], moved: [LetterWriter.Letter] = []
+        do {
+            try store.commit(user: user) { book in
+                recorded = []; moved = []
+                let touched = store.touchedAccounts(since: planned, in: book)   // nil: any, so all are chosen again
+                var activities: [Activity] = []
+                let stamp = Timestamp.now()
+                for l in candidates {
+                    if touched?.contains(l.line.customerId) != false {
+                        guard currentLine(of: l.line.customerId, in: book) == l.line else { moved.append(l); continue }
                     }
-                    if since == nil { touched = nil }
-                    var activities: [Activity] = []
-                    let stamp = Timestamp.now()
-                    for l in candidates {
-                        if touched == nil || touched!.contains(l.line.customerId) {
-                            guard currentLine(of: l.line.customerId, in: book) == l.line else { moved.append(l); continue }
-                        }
-                        recorded.append(l)
-                        activities += l.line.sentActivities(user: user, date: date, at: stamp, policy: book.policy,
-                                                            file: Self.recordedPath(batch: batch, file: l.fileName))
-                    }
-                    guard !activities.isEmpty else { throw NothingStillTrue() }
-                    return .batch(changes: activities.map { .logActivity(activity: $0) })
+                    recorded.append(l)
+                    activities += l.line.sentActivities(user: user, date: date, at: stamp, policy: book.policy,
+                                                        file: Self.recordedPath(batch: batch, file: l.fileName))
                 }
-                return (recorded, moved)
-            } catch is NothingStillTrue {
-                return ([], moved)
+                guard !activities.isEmpty else { throw NothingStillTrue() }
+                return .batch(changes: activities.map { .logActivity(activity: $0) })
             }
+            return (recorded, moved)
+        } catch is NothingStillTrue {
+            return ([], moved)
+        }
     }
 }

@@ -65,8 +65,8 @@ public final class BatchFolder {
         return "\(day)-\(clock)-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
     }
 
-    /// Writes one file of the batch (never over another: names are unique within a batch) and lists it in the
-    /// manifest, which is rewritten in place (it is only read by a later `recover`, after this run is gone).
+    /// Writes one file of the batch (never over another: names are unique within a batch; one written again for an
+    /// account that changed replaces its own). The manifest listing it is written by `sync`.
     public func write(_ name: String, data: Data, account: String) throws(OutputError) {
         guard !name.contains("/"), !name.hasPrefix("."), !name.isEmpty else { throw OutputError(path: pendingPath + "/" + name, "not a plain file name") }
         if files[name] != nil { unlinkat(dirFD, name, 0) }   // written again after its account changed

@@ -37,6 +37,19 @@ public struct StoreState: Equatable, Sendable {
 }
 
 extension BookStore {
+    /// The accounts the changes saved since `state` touched (`Change.customers(in:)`), or nil when the store cannot
+    /// say or a change may have touched any account: what a long command planned at `state` checks again under the
+    /// lock (the letters run, an import).
+    public func touchedAccounts(since state: StoreState, in book: Book) -> Set<String>? {
+        guard let since = changes(since: state) else { return nil }
+        var touched = Set<String>()
+        for c in since {
+            guard let some = c.customers(in: book) else { return nil }
+            touched.formUnion(some)
+        }
+        return touched
+    }
+
     public func history(of customerId: String) throws -> [Activity] { book.activities(of: customerId) }
     @discardableResult
     public func maintain() -> String? { nil }

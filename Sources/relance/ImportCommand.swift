@@ -112,8 +112,8 @@ struct ImportCommand: ParsableCommand {
             /// (the book's rules check it again as it is applied).
             func stillFits(_ book: Book) -> Bool {
                 if store.state == plannedAt { return true }
-                guard let since = store.changes(since: plannedAt), let mine = current?.customers(in: book) else { return false }
-                return since.allSatisfy { $0.customers(in: book).map { $0.isDisjoint(with: mine) } ?? false }
+                guard let touched = store.touchedAccounts(since: plannedAt, in: book), let mine = current?.customers(in: book) else { return false }
+                return touched.isDisjoint(with: mine)
             }
             for attempt in 1...Self.attempts {
                 do {
