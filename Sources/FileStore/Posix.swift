@@ -70,12 +70,6 @@ enum Posix {
     struct FileStamp: Equatable { var inode: UInt64; var size: Int64; var mtime: Int }
 }
 
-/// Files written outside a store by commands (letters, exports).
-public enum SafeFile {
-    /// Writes a new file and renames it over `path`: never through a link planted at `path`.
-    public static func write(_ data: Data, to path: String) throws { try Posix.writeNewFile(data, to: path) }
-}
-
 /// An advisory lock on the stable `store.lock` file (never renamed or deleted, so every process locks
 /// the same inode; `flock` belongs to the open file description, unlike fcntl locks).
 final class StoreLock {

@@ -67,13 +67,9 @@ struct LettersCommand: ParsableCommand {
         if !missing.isEmpty {
             warn("the company profile lacks \(missing.joined(separator: ", ")): the letters go out without them (relance company set ...)")
         }
-        do {
-            try OutputPath.checkLinks(out)
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        } catch let e as OutputError {
-            warn("--out \(Safe.text(e.description))\nNothing was changed."); throw ExitCode(1)
-        } catch {
-            warn("--out \(Safe.text(out)): cannot create the folder: \(OutputPath.describe(error))\nNothing was changed."); throw ExitCode(1)
+        // (The run makes the folder, and says so when it cannot.)
+        do { try OutputPath.checkLinks(out) } catch {
+            warn("--out \(Safe.text(error.description))\nNothing was changed."); throw ExitCode(1)
         }
         // Chosen, rendered and written outside the store's lock, into a pending folder; recorded under the lock for
         // what is still true; then the folder is renamed into place (docs/LETTERS.md, "A batch of letters").
@@ -81,7 +77,7 @@ struct LettersCommand: ParsableCommand {
         let result: LetterRun.Result
         do { result = try run.run(markSent: markSent) }
         catch let e as DomainError { warn(e.message); throw ExitCode(1) }
-        catch let e as OutputError { warn(Safe.text(e.description)); throw ExitCode(1) }
+        catch let e as OutputError { warn("--out \(Safe.text(e.description))"); throw ExitCode(1) }
         for r in result.recovered {
             say(r.kept > 0 ? "an interrupted run's letters were recorded: \(r.kept) kept in \(out)/\(r.id)\(r.removed > 0 ? " (\(r.removed) not recorded, removed)" : "")"
                            : "an interrupted run's \(r.removed) letter file\(r.removed == 1 ? "" : "s") were never recorded: removed")
