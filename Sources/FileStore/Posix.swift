@@ -61,8 +61,14 @@ enum Posix {
             throw StoreError(file: parent, errno == ENOENT ? "the folder does not exist; create it first" : "cannot use the folder: \(errorText())")
         }
         let dir = try StoreDirectory(path: parent.isEmpty ? "." : parent)
-        // A link or a FIFO at `path` is replaced by the rename, never opened; a directory is refused.
-        if dir.kind(of: url.lastPathComponent) == .directory { throw StoreError(file: path, "is a directory") }
+        // A file or a link at `path` is replaced by the rename (a link is never followed); anything else is refused:
+        // `--out /dev/full` run by root replaced the device node with the backup.
+        switch dir.kind(of: url.lastPathComponent) {
+        case .missing, .regular, .symlink: break
+        case .directory: throw StoreError(file: path, "is a directory; name a file")
+        case .fifo: throw StoreError(file: path, "is a FIFO, not a file; name a file")
+        case .other: throw StoreError(file: path, "is a device or a socket, not a file; name a file")
+        }
         try dir.writeAtomically(data, to: url.lastPathComponent)
     }
 

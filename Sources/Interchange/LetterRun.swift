@@ -35,8 +35,8 @@ public struct LetterRun {
         public var letters: [LetterWriter.Letter]
         /// Customers whose account kept changing while their letter was being recorded: for the next run.
         public var leftForNextRun: [String]
-        /// Batches of killed runs finished (kept letters) or removed.
-        public var recovered: [(id: String, kept: Int, removed: Int)]
+        /// Batches of killed runs finished (kept letters) or removed, and pending names left alone.
+        public var recovered: BatchFolder.Recovery
     }
 
     /// Where each letter's record points: `<batch>/<file>`, also how a later run recognises a killed batch's letters.

@@ -70,11 +70,17 @@ public final class BatchFolder {
     public func write(_ name: String, data: Data, account: String) throws(OutputError) {
         guard !name.contains("/"), !name.hasPrefix("."), !name.isEmpty else { throw OutputError(path: pendingPath + "/" + name, "not a plain file name") }
         if files[name] != nil { unlinkat(dirFD, name, 0) }   // written again after its account changed
+        files.removeValue(forKey: name)
         let fd = openat(dirFD, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, Self.fileMode)
         guard fd >= 0 else { throw OutputError(path: pendingPath + "/" + name, "cannot create: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         _ = fchmod(fd, Self.fileMode)
-        try writeAll(fd, data, path: pendingPath + "/" + name)
+        do { try writeAll(fd, data, path: pendingPath + "/" + name) }
+        catch {
+            // A full disk: the part written goes too, or `discard` would leave the folder behind, not empty.
+            unlinkat(dirFD, name, 0)
+            throw error
+        }
         files[name] = account
     }
 
@@ -148,55 +154,100 @@ public final class BatchFolder {
         public var synced: Bool
     }
 
+    /// What `recover` did: batches finished or removed, and pending names it left alone, with the reason (a
+    /// colleague's, a link, a final name taken) for the command to say.
+    public struct Recovery: Sendable {
+        public var finished: [(id: String, kept: Int, removed: Int)] = []
+        public var leftAlone: [(path: String, reason: String)] = []
+    }
+
     /// Finishes or removes every pending batch in `out` that no running command holds. `recorded(account, path)`
     /// tells whether the store holds the record of the file `path` (`<id>/<name>`); files not recorded are removed,
-    /// and the folder is renamed to its final name when any file is left. Returns what was done, for the summary.
-    public static func recover(in out: String, recorded: (String, String) throws -> Bool) throws -> [(id: String, kept: Int, removed: Int)] {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: out) else { return [] }
-        var done: [(String, Int, Int)] = []
-        for name in names.sorted() where name.hasPrefix(pendingPrefix) && name.hasSuffix(manifestSuffix) {
-            let id = String(name.dropFirst(pendingPrefix.count).dropLast(manifestSuffix.count))
+    /// and the folder is renamed to its final name when any file is left.
+    public static func recover(in out: String, recorded: (String, String) throws -> Bool) throws -> Recovery {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: out) else { return Recovery() }
+        var result = Recovery()
+        for name in names.sorted() where name.hasPrefix(pendingPrefix) {
+            let manifest = name.hasSuffix(manifestSuffix)
+            let id = String(name.dropFirst(pendingPrefix.count).dropLast(manifest ? manifestSuffix.count : 0))
             guard !id.isEmpty, !id.contains("/") else { continue }
-            let manifest = out + "/" + name
-            let m = open(manifest, O_RDWR | O_NOFOLLOW | O_CLOEXEC)
-            guard m >= 0 else { continue }
-            defer { close(m) }
-            guard flock(m, LOCK_EX | LOCK_NB) == 0 else { continue }   // its run is still going
-            let pending = out + "/" + pendingPrefix + id
-            // Only what this program made, as this user: a manifest and a real folder (never a link to one), both ours.
-            // A colleague's planted `.pending-x -> ~/important` would otherwise have its files removed.
-            var ms = stat(), ps = stat()
-            guard fstat(m, &ms) == 0, (ms.st_mode & S_IFMT) == S_IFREG, ms.st_uid == geteuid(),
-                  lstat(pending, &ps) == 0, (ps.st_mode & S_IFMT) == S_IFDIR, ps.st_uid == geteuid() else { continue }
-            var fs = stat()
-            guard lstat(out + "/" + id, &fs) != 0 else { continue }   // its final name is taken: not ours to finish
-            let text = (try? String(contentsOfFile: manifest, encoding: .utf8)) ?? ""
-            var files: [String: String] = [:]
-            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-            let synced = lines.first == "relance-batch 1"
-            for line in lines.dropFirst() where !line.isEmpty {
-                guard let tab = line.firstIndex(of: "\t") else { continue }
-                files[String(line[line.index(after: tab)...])] = unescape(String(line[..<tab]))
+            if manifest {
+                if let reason = try recoverBatch(out: out, id: id, recorded: recorded, into: &result) {
+                    result.leftAlone.append((out + "/" + name, reason))
+                }
+            } else if !names.contains(name + manifestSuffix) {
+                // A pending folder without its manifest: a run that failed (a full disk) and dropped its batch, which
+                // removes the manifest last. Nothing of it was recorded.
+                if let reason = removeOrphan(out + "/" + name) { result.leftAlone.append((out + "/" + name, reason)) }
             }
-            var kept = 0, removed = 0
-            let present = (try? FileManager.default.contentsOfDirectory(atPath: pending)) ?? []
-            for file in present {
-                var st = stat()
-                guard lstat(pending + "/" + file, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_uid == geteuid() else { continue }
-                if synced, let account = files[file], try recorded(account, id + "/" + file) { kept += 1; continue }
-                unlink(pending + "/" + file)
-                removed += 1
-            }
-            if kept > 0 {
-                try rename(pending, to: out + "/" + id)
-            } else {
-                rmdir(pending)
-            }
-            unlink(manifest)
-            done.append((id, kept, removed))
         }
         // Manifests whose folder is gone (killed between the rename and the manifest's removal): nothing to do.
-        return done
+        return result
+    }
+
+    /// One pending batch: nil when finished or removed (or still running), else why it was left alone.
+    private static func recoverBatch(out: String, id: String, recorded: (String, String) throws -> Bool, into result: inout Recovery) throws -> String? {
+        let manifest = out + "/" + pendingPrefix + id + manifestSuffix
+        let m = open(manifest, O_RDWR | O_NOFOLLOW | O_CLOEXEC)
+        guard m >= 0 else { return errno == ENOENT ? nil : "cannot be opened (\(String(cString: strerror(errno))))" }
+        defer { close(m) }
+        guard flock(m, LOCK_EX | LOCK_NB) == 0 else { return nil }   // its run is still going
+        let pending = out + "/" + pendingPrefix + id
+        // Only what this program made, as this user: a manifest and a real folder (never a link to one), both ours.
+        // A colleague's planted `.pending-x -> ~/important` would otherwise have its files removed.
+        var ms = stat(), ps = stat()
+        guard fstat(m, &ms) == 0, (ms.st_mode & S_IFMT) == S_IFREG, ms.st_uid == geteuid() else {
+            return "is not a batch this user made (another owner, or not a plain file): left alone"
+        }
+        guard lstat(pending, &ps) == 0 else { unlink(manifest); return nil }   // killed before making its folder
+        guard (ps.st_mode & S_IFMT) == S_IFDIR, ps.st_uid == geteuid() else {
+            return "names \(pending), which is not a folder this user made (a link, or another owner's): left alone"
+        }
+        var fs = stat()
+        guard lstat(out + "/" + id, &fs) != 0 else { return "cannot be finished: \(out)/\(id) already exists; left alone" }
+        let text = (try? String(contentsOfFile: manifest, encoding: .utf8)) ?? ""
+        var files: [String: String] = [:]
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let synced = lines.first == "relance-batch 1"
+        for line in lines.dropFirst() where !line.isEmpty {
+            guard let tab = line.firstIndex(of: "\t") else { continue }
+            files[String(line[line.index(after: tab)...])] = unescape(String(line[..<tab]))
+        }
+        var kept = 0, removed = 0
+        let present = (try? FileManager.default.contentsOfDirectory(atPath: pending)) ?? []
+        for file in present {
+            var st = stat()
+            guard lstat(pending + "/" + file, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_uid == geteuid() else { continue }
+            if synced, let account = files[file], try recorded(account, id + "/" + file) { kept += 1; continue }
+            unlink(pending + "/" + file)
+            removed += 1
+        }
+        if kept > 0 {
+            try rename(pending, to: out + "/" + id)
+        } else {
+            rmdir(pending)
+        }
+        unlink(manifest)
+        result.finished.append((id, kept, removed))
+        return nil
+    }
+
+    /// Empties and removes a pending folder that lost its manifest, when it is a folder of this user's holding only
+    /// this user's plain files; else says why it stays.
+    private static func removeOrphan(_ pending: String) -> String? {
+        var ps = stat()
+        guard lstat(pending, &ps) == 0, (ps.st_mode & S_IFMT) == S_IFDIR, ps.st_uid == geteuid() else {
+            return "has no manifest and is not a folder this user made: left alone"
+        }
+        let present = (try? FileManager.default.contentsOfDirectory(atPath: pending)) ?? []
+        for file in present {
+            var st = stat()
+            guard lstat(pending + "/" + file, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_uid == geteuid() else {
+                return "has no manifest and holds \(file), which this program did not write: left alone"
+            }
+        }
+        for file in present { unlink(pending + "/" + file) }
+        return rmdir(pending) == 0 ? nil : "cannot be removed: \(String(cString: strerror(errno)))"
     }
 
     /// `rename` that never replaces an existing folder.

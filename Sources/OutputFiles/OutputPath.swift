@@ -24,7 +24,9 @@ public enum OutputPath {
             let parent = walked.isEmpty ? "/" : walked
             let candidate = walked + "/" + part
             var st = stat()
-            guard lstat(candidate, &st) == 0 else { return }   // not there yet: created by the caller later
+            // Not there yet: the caller creates it later, with its parents, so a `..` after it comes back into
+            // folders that do exist and may hold a link; keep walking the names.
+            guard lstat(candidate, &st) == 0 else { walked = candidate; continue }
             guard (st.st_mode & S_IFMT) == S_IFLNK else { walked = candidate; continue }
             var dir = stat()
             if stat(parent, &dir) == 0, (dir.st_mode & S_ISVTX) != 0, (dir.st_mode & S_IWOTH) != 0,

@@ -75,10 +75,12 @@ struct LettersCommand: ParsableCommand {
         // what is still true; then the folder is renamed into place (docs/LETTERS.md, "A batch of letters").
         let run = LetterRun(store: store, user: me.id, date: which.date ?? .today(), collector: which.collector, out: out, template: source)
         let result: LetterRun.Result
+        let pendingBefore = Self.pendingBatches(out)
         do { result = try run.run(markSent: markSent) }
-        catch let e as DomainError { warn(e.message); throw ExitCode(1) }
-        catch let e as OutputError { warn("--out \(Safe.text(e.description))"); throw ExitCode(1) }
-        for r in result.recovered {
+        catch let e as DomainError { warn(e.message + Self.aftermath(out, before: pendingBefore)); throw ExitCode(1) }
+        catch let e as OutputError { warn("--out \(Safe.text(e.description))" + Self.aftermath(out, before: pendingBefore)); throw ExitCode(1) }
+        for left in result.recovered.leftAlone { warn("\(Safe.text(left.path)) \(Safe.text(left.reason))") }
+        for r in result.recovered.finished {
             say(r.kept > 0 ? "an interrupted run's letters were recorded: \(r.kept) kept in \(out)/\(r.id)\(r.removed > 0 ? " (\(r.removed) not recorded, removed)" : "")"
                            : "an interrupted run's \(r.removed) letter file\(r.removed == 1 ? "" : "s") were never recorded: removed")
         }
@@ -94,6 +96,20 @@ struct LettersCommand: ParsableCommand {
             warn("\(result.leftForNextRun.count) account\(result.leftForNextRun.count == 1 ? "" : "s") kept changing while their letters were recorded, left for the next run: \(result.leftForNextRun.prefix(5).map(Safe.text).joined(separator: ", "))")
         }
         if markSent, let problem = store.maintain() { warn(problem) }
+    }
+}
+
+extension LettersCommand {
+    static func pendingBatches(_ out: String) -> Set<String> {
+        Set(((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []).filter { $0.hasPrefix(".pending-") && $0.hasSuffix(".batch") })
+    }
+
+    /// What a failed run leaves: a run drops its batch when it fails before recording; a new pending batch left means
+    /// some letters were recorded, and the next run finishes it.
+    static func aftermath(_ out: String, before: Set<String>) -> String {
+        pendingBatches(out).subtracting(before).isEmpty
+            ? "\nNothing was recorded."
+            : "\nThe letters recorded so far are kept; the next run finishes their batch."
     }
 }
 

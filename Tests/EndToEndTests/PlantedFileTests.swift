@@ -137,6 +137,23 @@ import Glibc
         }
     }
 
+    /// A backup never replaces what is not a file: `--out /dev/full` run by root replaced the device node.
+    @Test func aBackupNeverReplacesADeviceOrAFifo() throws {
+        let dir = TempDirectory("backup-device"); defer { dir.remove() }
+        let store = dir.path + "/s"
+        try demo(store)
+        #expect(mkfifo(dir.path + "/fifo", 0o660) == 0)
+        var targets = [dir.path + "/fifo"]
+        if getuid() == 0, (try? Spawn.run(["mknod", dir.path + "/null", "c", "1", "3"]))?.0 == 0 { targets.append(dir.path + "/null") }
+        for target in targets {
+            let (status, text) = try run(["backup", "--store", store, "--out", target])
+            #expect(status != 0, "\(text)")
+            #expect(text.contains("not a file; name a file"), "\(text)")
+            var st = stat()
+            #expect(lstat(target, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG, "\(target) was replaced")
+        }
+    }
+
     @Test func aStoreIsCreatedOnlyWhereNothingElseIs() throws {
         let dir = TempDirectory("create"); defer { dir.remove() }
         // A folder with someone's files: init and demo refuse it, and touch nothing.

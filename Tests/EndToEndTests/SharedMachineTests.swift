@@ -36,6 +36,13 @@ import Glibc
         let (s2, t2) = try run(["backup", "--store", store, "--out", shared + "/letters/backup.jsonl"])
         #expect(s2 != 0)
         #expect(t2.contains("belongs to another user"), "\(t2)")
+        // A name that does not exist yet, then `..`, comes back to the link all the same.
+        let (s4, t4) = try run(["backup", "--store", store, "--out", shared + "/missing/../letters/backup.jsonl"])
+        #expect(s4 != 0)
+        #expect(t4.contains("belongs to another user"), "\(t4)")
+        let (s5, t5) = try run(["letters", "--store", store, "--date", "2026-11-23", "--out", shared + "/missing/../letters/out"])
+        #expect(s5 != 0)
+        #expect(t5.contains("belongs to another user"), "\(t5)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: home).isEmpty)
         // One's own link there is fine, and so is a link outside a sticky folder.
         #expect(lchown(shared + "/letters", getuid(), getgid()) == 0)
@@ -52,6 +59,26 @@ import Glibc
         let (s, t) = try run(["letters", "--store", store, "--date", "2026-11-23", "--out", dir.path + "/plain/sub"])
         #expect(s != 0)
         #expect(t.contains("cannot create the folder") && !t.contains("NSCocoaErrorDomain") && !t.contains("Code="), "\(t)")
+    }
+
+    /// A full disk while the letters are written: the command says so, nothing is recorded, and no pending folder
+    /// stays behind (the half-written file kept the folder from being removed, forever).
+    @Test(.enabled(if: getuid() == 0, "needs root to mount a small file system")) func aFullDiskLeavesNoPendingFolder() throws {
+        let dir = TempDirectory("full-disk"); defer { dir.remove() }
+        let store = dir.path + "/s"
+        let (status, text) = try run(["demo", "--out", store, "--customers", "60", "--seed", "2", "--today", "2026-11-23"])
+        try #require(status == 0, "\(text)")
+        let small = dir.path + "/small"
+        try FileManager.default.createDirectory(atPath: small, withIntermediateDirectories: true)
+        let (m, mt) = try Spawn.run(["mount", "-t", "tmpfs", "-o", "size=12k", "tmpfs", small])
+        guard m == 0 else { print("skipped: cannot mount a tmpfs here (\(mt))"); return }
+        defer { _ = try? Spawn.run(["umount", small]) }
+        let before = try Data(contentsOf: URL(fileURLWithPath: store + "/journal.jsonl"))
+        let (s, t) = try run(["letters", "--store", store, "--date", "2026-11-23", "--out", small, "--mark-sent"])
+        #expect(s != 0)
+        #expect(t.contains("No space left on device") && t.contains("Nothing was recorded."), "\(t)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: small).isEmpty)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: store + "/journal.jsonl")) == before)
     }
 
     /// The `--store` path as typed, and names in JSON output, reach the terminal with their escapes shown, never sent.

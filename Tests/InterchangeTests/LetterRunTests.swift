@@ -124,12 +124,50 @@ import TestSupport
             }
         }
         let result = try run(store, out: out).run(markSent: false)
-        #expect(result.recovered.count == 2)
-        #expect(result.recovered.first { $0.id == recordedId }.map { ($0.kept, $0.removed) }! == (2, letters.count - 2))
-        #expect(result.recovered.first { $0.id != recordedId }.map { ($0.kept, $0.removed) }! == (0, letters.count))
+        #expect(result.recovered.finished.count == 2)
+        #expect(result.recovered.finished.first { $0.id == recordedId }.map { ($0.kept, $0.removed) }! == (2, letters.count - 2))
+        #expect(result.recovered.finished.first { $0.id != recordedId }.map { ($0.kept, $0.removed) }! == (0, letters.count))
         let names = try FileManager.default.contentsOfDirectory(atPath: out)
         #expect(!names.contains { $0.hasPrefix(".pending") })
         #expect(Set(try FileManager.default.contentsOfDirectory(atPath: out + "/" + recordedId)) == Set(letters.prefix(2).map(\.fileName)))
+    }
+
+    /// What recovery leaves alone it says (a planted manifest beside a finished batch was skipped without a word);
+    /// a pending folder that lost its manifest (a run that failed on a full disk) is emptied and removed.
+    @Test func recoverySaysWhatItLeavesAloneAndRemovesOrphans() throws {
+        let dir = TempDirectory("letter-run-left-alone"); defer { dir.remove() }
+        let store = try store(dir)
+        let out = dir.path + "/out"
+        try FileManager.default.createDirectory(atPath: out + "/2026-11-23-000000-done", withIntermediateDirectories: true)
+        try Data("kept".utf8).write(to: URL(fileURLWithPath: out + "/2026-11-23-000000-done/a.txt"))
+        // A manifest planted for a batch whose final name is taken.
+        try Data("relance-batch 1\nC1\ta.txt\n".utf8).write(to: URL(fileURLWithPath: out + "/.pending-2026-11-23-000000-done.batch"))
+        try FileManager.default.createDirectory(atPath: out + "/.pending-2026-11-23-000000-done", withIntermediateDirectories: true)
+        // A pending name that is a link to someone's folder.
+        let elsewhere = dir.path + "/elsewhere"
+        try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
+        try Data("precious".utf8).write(to: URL(fileURLWithPath: elsewhere + "/x.txt"))
+        try Data("relance-batch 1\n".utf8).write(to: URL(fileURLWithPath: out + "/.pending-2026-11-23-000001-link.batch"))
+        try FileManager.default.createSymbolicLink(atPath: out + "/.pending-2026-11-23-000001-link", withDestinationPath: elsewhere)
+        // An orphan: a folder without manifest, holding a half-written letter.
+        try FileManager.default.createDirectory(atPath: out + "/.pending-2026-11-23-000002-full", withIntermediateDirectories: true)
+        try Data("Madame, Mon".utf8).write(to: URL(fileURLWithPath: out + "/.pending-2026-11-23-000002-full/C1.txt"))
+        // An orphan holding something this program never writes (a link) stays, said.
+        try FileManager.default.createDirectory(atPath: out + "/.pending-2026-11-23-000003-odd", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: out + "/.pending-2026-11-23-000003-odd/l", withDestinationPath: elsewhere)
+
+        let recovery = try run(store, out: out).run(markSent: false).recovered
+        let left = Dictionary(uniqueKeysWithValues: recovery.leftAlone.map { (URL(fileURLWithPath: $0.path).lastPathComponent, $0.reason) })
+        #expect(left[".pending-2026-11-23-000000-done.batch"]?.contains("already exists") == true, "\(left)")
+        #expect(left[".pending-2026-11-23-000001-link.batch"]?.contains("not a folder this user made") == true, "\(left)")
+        #expect(left[".pending-2026-11-23-000003-odd"]?.contains("did not write") == true, "\(left)")
+        #expect(left.count == 3, "\(left)")
+        #expect(recovery.finished.isEmpty)
+        let names = Set(try FileManager.default.contentsOfDirectory(atPath: out))
+        #expect(!names.contains(".pending-2026-11-23-000002-full"))
+        #expect(names.contains(".pending-2026-11-23-000003-odd"))
+        #expect(try String(contentsOfFile: elsewhere + "/x.txt", encoding: .utf8) == "precious")
+        #expect(try String(contentsOfFile: out + "/2026-11-23-000000-done/a.txt", encoding: .utf8) == "kept")
     }
 
     @Test func templatesCannotTakeTheProgramDown() throws {
