@@ -203,6 +203,19 @@ extension Book {
                 throw DomainError("login \(login) is already the login of user \(other.id) (\(other.name))")
             }
         }
+        // A new role must still fit the accounts the user holds: a collector made a salesperson would stay the
+        // collector of accounts nobody then works (check said OK).
+        if let old = users[u.id], old.role != u.role, u.role != .supervisor {
+            let held = customerOrder.filter { id in
+                guard let c = customers[id] else { return false }
+                return u.role == .salesperson ? c.collector == u.id : c.salesperson == u.id
+            }
+            if !held.isEmpty {
+                let what = u.role == .salesperson ? "collector" : "salesperson"
+                let list = held.prefix(5).joined(separator: ", ") + (held.count > 5 ? " and \(held.count - 5) more" : "")
+                throw DomainError("\(u.id) is the \(what) of \(held.count) account\(held.count == 1 ? "" : "s") (\(list)): a \(u.role.rawValue) cannot be; give them to another \(what) first")
+            }
+        }
         if let old = users[u.id], old.role == .supervisor, old.isActive, u.role != .supervisor || !u.isActive,
            !users.values.contains(where: { $0.id != u.id && $0.role == .supervisor && $0.isActive }) {
             throw DomainError("\(u.id) is the last active supervisor: add another supervisor first")

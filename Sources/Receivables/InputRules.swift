@@ -223,6 +223,8 @@ extension Book {
             if let l = c.creditLimit, l.isNegative || !l.isWithinLimit { out.append("customer \(id): credit limit \(l.plain) is outside 0-\(Money.limit.plain)") }
             if let p = c.collector, users[p] == nil { out.append("customer \(id): collector '\(p)' is not a user of the store") }
             if let p = c.salesperson, users[p] == nil { out.append("customer \(id): salesperson '\(p)' is not a user of the store") }
+            if let p = c.collector, let u = users[p], u.role == .salesperson { out.append("customer \(id): collector '\(p)' is a salesperson") }
+            if let p = c.salesperson, let u = users[p], u.role == .collector { out.append("customer \(id): salesperson '\(p)' is a collector") }
         }
         var folded: [String: String] = [:]
         for i in invoices.values.sorted(by: { $0.number < $1.number }) {

@@ -90,4 +90,26 @@ import TestSupport
         try store.commit(user: "amelie", promise)
         #expect(store.book.promises.count == 1)
     }
+    /// A collector made a salesperson while collecting accounts was accepted, and `check` said OK: refused, naming
+    /// the accounts; an older store that holds such an account is reported by `ruleViolations`.
+    @Test func aNewRoleMustFitTheAccountsHeld() throws {
+        var book = Fixtures.book(invoices: [("F1", "2026-09-01", "2026-10-01", "100.00")])
+        var amelie = try #require(book.users["amelie"])
+        amelie.role = .salesperson
+        #expect(throws: DomainError.self) { try book.applyNew(.upsertUser(user: amelie), by: Fixtures.supervisor) }
+        do { try book.applyNew(.upsertUser(user: amelie), by: Fixtures.supervisor) }
+        catch { #expect(error.message.contains("amelie is the collector of 1 account (C1)"), "\(error.message)") }
+        #expect(book.users["amelie"]?.role == .collector)
+        // Made a supervisor: still fits (a supervisor may collect).
+        amelie.role = .supervisor
+        try book.applyNew(.upsertUser(user: amelie), by: Fixtures.supervisor)
+        // Once the account is given to someone else, the change is accepted.
+        try book.applyNew(.updateCustomer(id: "C1", patch: CustomerPatch(collector: Fixtures.supervisor)), by: Fixtures.supervisor)
+        amelie.role = .salesperson
+        try book.applyNew(.upsertUser(user: amelie), by: Fixtures.supervisor)
+        #expect(book.ruleViolations().isEmpty)
+        // A book written before the rule (apply, the journal's replay, checks nothing): reported.
+        try book.apply(.updateCustomer(id: "C1", patch: CustomerPatch(collector: "amelie")))
+        #expect(book.ruleViolations() == ["customer C1: collector 'amelie' is a salesperson"])
+    }
 }
