@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import TextSafety
 import Foundation
 import Mustache
@@ -36,8 +39,9 @@ public enum LetterWriter {
         }
     }
 
-    /// Where templates come from: a name like `formal-notice.en` gives the template's text, or nil.
-    public typealias TemplateSource = (String) -> String?
+    /// Where templates come from: a name like `formal-notice.en` gives the template's text, nil when there is
+    /// none, or the refusal of one that is there but cannot be read.
+    public typealias TemplateSource = (String) throws(DomainError) -> String?
 
     public static func letters(for agenda: Agenda, book: Book, template: TemplateSource = bundledTemplate,
                                limits: TemplateLimits = .standard) throws(DomainError) -> [Letter] {
@@ -92,7 +96,7 @@ public enum LetterWriter {
 
     /// A template checked (nesting) and parsed, or the refusal naming it.
     static func compile(_ name: String, source: TemplateSource, limits: TemplateLimits) throws(DomainError) -> MustacheTemplate {
-        guard let text = source(name) else {
+        guard let text = try source(name) else {
             throw DomainError("no template \(name).mustache in Resources/templates (nor in the --templates folder)")
         }
         // The template parser recurses once per nested section: 5,000 of them overflowed its stack (exit 139).
@@ -101,7 +105,10 @@ public enum LetterWriter {
         }
         // Plain text: no HTML escaping of the values (the pragma on its own line leaves no blank line).
         do { return try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}\n" + text) }
-        catch { throw DomainError("template \(name).mustache: \(error)") }
+        catch let e as MustacheTemplate.ParserError {
+            // The line counted without the content-type line put first; the library's error named in words.
+            throw DomainError("template \(name).mustache:\(max(1, e.context.lineNumber - 1)):\(e.context.columnNumber): \(Self.words(e.error)); letters not written")
+        } catch { throw DomainError("template \(name).mustache: cannot be read as a template; letters not written") }
     }
 
     /// The values a template sees (docs/LETTERS.md).
@@ -192,12 +199,48 @@ public enum LetterWriter {
     }
 
     /// Templates from a folder first (a company's own), the bundled ones otherwise.
+    /// A template error in words (the library's cases are Swift names).
+    static func words(_ error: Error) -> String {
+        switch error as? MustacheTemplate.Error {
+        case .sectionCloseNameIncorrect: return "the section closed is not the one open ({{/name}} must match {{#name}})"
+        case .unfinishedName: return "a tag is not closed ({{name}} needs its }})"
+        case .expectedSectionEnd: return "a section is not closed (a {{#name}} without its {{/name}})"
+        case .invalidSetDelimiter: return "the delimiter change is malformed (write it {{=<% %>=}})"
+        case .invalidConfigVariableSyntax, .unrecognisedConfigVariable: return "a {{% ...}} setting is not understood"
+        case .transformAppliedToInheritanceSection, .illegalTokenInsideInheritSection, .textInsideInheritSection:
+            return "an inheritance section ({{<name}}) holds what it cannot"
+        case nil: return "cannot be read as a template"
+        }
+    }
+
+    /// The templates of a `--templates` folder, the bundled ones for names it lacks. A file that is there but is
+    /// not a readable plain file (a FIFO would block the run, an unreadable file fell back to the bundled letter
+    /// without a word) is refused by name.
     public static func templates(in folder: String?) -> TemplateSource {
-        { name in
-            if let folder, let data = FileManager.default.contents(atPath: folder + "/" + name + ".mustache") {
-                return String(decoding: data, as: UTF8.self)
+        { (name: String) throws(DomainError) -> String? in
+            guard let folder else { return bundledTemplate(name) }
+            let path = folder + "/" + name + ".mustache"
+            var st = stat()
+            guard stat(path, &st) == 0 else {
+                if errno == ENOENT { return bundledTemplate(name) }
+                throw DomainError("template \(path): \(String(cString: strerror(errno)))")
             }
-            return bundledTemplate(name)
+            guard (st.st_mode & S_IFMT) == S_IFREG else { throw DomainError("template \(path): not a plain file") }
+            guard st.st_size <= 1_000_000 else { throw DomainError("template \(path): over 1 MB") }
+            let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+            guard fd >= 0 else { throw DomainError("template \(path): cannot be read (\(String(cString: strerror(errno))))") }
+            defer { close(fd) }
+            var again = stat()
+            guard fstat(fd, &again) == 0, (again.st_mode & S_IFMT) == S_IFREG else { throw DomainError("template \(path): not a plain file") }
+            var bytes = [UInt8](repeating: 0, count: Int(again.st_size) + 1)
+            var count = 0
+            while count < bytes.count {
+                let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + count, $0.count - count) }
+                if n < 0 { if errno == EINTR { continue }; throw DomainError("template \(path): cannot be read (\(String(cString: strerror(errno))))") }
+                if n == 0 { break }
+                count += n
+            }
+            return String(decoding: bytes[0..<count], as: UTF8.self)
         }
     }
 }

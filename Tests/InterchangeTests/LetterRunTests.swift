@@ -3,6 +3,9 @@ import FileStore
 import Foundation
 import OutputFiles
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 import TestSupport
 @testable import Interchange
 @testable import Receivables
@@ -191,8 +194,32 @@ import TestSupport
         #expect(letters("{{=<%\t%>=}}" + String(repeating: "<%#items%>", count: 5_000) + String(repeating: "<%/items%>", count: 5_000))?.contains("nested 5000 deep") == true)
         // A letter over 1 MB.
         #expect(letters(String(repeating: "x", count: 1_000_001))?.contains("is over 1 MB") == true)
+        // A mistake is named in words with its line and column, not as a Swift value (an unclosed section: where
+        // the text ends).
+        let unclosed = letters("Madame,\n\n{{#items}}{{number}}\n")
+        #expect(unclosed?.contains(".mustache:4:1:") == true && unclosed?.contains("a section is not closed") == true
+                && unclosed?.contains("ParserError") == false, "\(unclosed ?? "")")
+        #expect(letters("{{#items}}{{/item}}")?.contains("the section closed is not the one open") == true)
         // What a company really writes passes.
         #expect(letters("{{#items}}{{number}} {{open}}\n{{/items}}") == nil)
+    }
+}
+
+extension LetterRunTests {
+    /// A template in the `--templates` folder that is not a plain file is refused by name: a FIFO blocked the run,
+    /// and a file that could not be read fell back to the bundled letter without a word.
+    @Test func aTemplateThatIsNotAPlainFileIsRefused() throws {
+        let dir = TempDirectory("templates-fifo"); defer { dir.remove() }
+        #expect(mkfifo(dir.path + "/reminder.fr.mustache", 0o600) == 0)
+        try FileManager.default.createDirectory(atPath: dir.path + "/formal.fr.mustache", withIntermediateDirectories: true)
+        try Data("Bonjour {{customer}}".utf8).write(to: URL(fileURLWithPath: dir.path + "/own.fr.mustache"))
+        let source = LetterWriter.templates(in: dir.path)
+        for name in ["reminder.fr", "formal.fr"] {
+            do { _ = try source(name); Issue.record("\(name) was read") }
+            catch { #expect(error.message.contains(name + ".mustache: not a plain file"), "\(error.message)") }
+        }
+        #expect(try source("own.fr") == "Bonjour {{customer}}")
+        #expect(try source("missing.fr") == nil)   // neither there nor bundled
     }
 }
 
