@@ -149,10 +149,7 @@ public final class JSONFileStore: BookStore {
             // umask, keeping the setgid bit of a team's shared parent (so every file stays in the team's group).
             let url = URL(fileURLWithPath: directory)
             let parent = url.deletingLastPathComponent().path
-            do {
-                try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true,
-                                                        attributes: [.posixPermissions: Int(Posix.dirMode)])
-            } catch { throw StoreError(file: parent, "cannot create the directory: \(error.localizedDescription)") }
+            try Posix.makeParents(parent)
             _ = try StoreDirectory(parent: StoreDirectory(path: parent), name: url.lastPathComponent, create: true)
         }
         let files = try StoreDirectory(path: directory)

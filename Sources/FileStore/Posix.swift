@@ -53,6 +53,21 @@ enum Posix {
     /// Writes a file outside the store (`backup --out`, letters) so that a link planted at `path` (in a shared
     /// `/tmp`, say) is never written through: a new file (`O_EXCL|O_NOFOLLOW`) beside it, fsync, then a rename
     /// over `path`, which replaces a link rather than following it.
+    /// `mkdir -p` with the store's folder mode, failing with the folder and the system's reason in plain words
+    /// (Foundation's "The operation could not be completed" named neither).
+    static func makeParents(_ path: String) throws {
+        var walked = path.hasPrefix("/") ? "" : "."
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            walked += "/" + part
+            if mkdir(walked, Posix.dirMode) == 0 { continue }
+            let e = errno
+            var st = stat()
+            if e == EEXIST, stat(walked, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR { continue }
+            let shown = path.hasPrefix("/") ? walked : String(walked.dropFirst(2))
+            throw StoreError(file: shown, e == EEXIST ? "is a file, not a folder" : "cannot create the folder: \(String(cString: strerror(e)))")
+        }
+    }
+
     static func writeNewFile(_ data: Data, to path: String) throws {
         let url = URL(fileURLWithPath: path)
         let parent = url.deletingLastPathComponent().path

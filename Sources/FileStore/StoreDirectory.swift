@@ -84,7 +84,7 @@ final class StoreDirectory {
 
     deinit { close(fd) }
 
-    func file(_ name: String) -> String { path + "/" + name }
+    func file(_ name: String) -> String { path.hasSuffix("/") ? path + name : path + "/" + name }
 
     /// What is at `name`, without following a link.
     func kind(of name: String) -> Kind {

@@ -167,6 +167,13 @@ import Glibc
             #expect(text.contains("not empty"), "\(c[0]): \(text)")
         }
         #expect(fingerprint(busy) == before)
+        // Under a file: said in plain words, naming the file (Foundation's "The operation could not be completed").
+        for c in [["init", "--store", busy + "/history-2024-ventes.xlsx/s/t"], ["demo", "--out", busy + "/history-2024-ventes.xlsx/s"]] {
+            let (status, text) = try run(c)
+            #expect(status != 0, "\(c[0]): \(text)")
+            #expect(text.contains("history-2024-ventes.xlsx: is a file, not a folder") && !text.contains("could not be completed"), "\(c[0]): \(text)")
+        }
+        #expect(fingerprint(busy) == before)
         // An import never creates a store: it says how to make one.
         let csv = dir.path + "/customers.csv"
         try Data("id,name\nC1,Société Générale\n".utf8).write(to: URL(fileURLWithPath: csv))
