@@ -10,7 +10,9 @@ import Receivables
 /// 5: the dunning engine (issue 10): invoices carry their dunning level and last written date (computed from the
 /// history when an older store is loaded or migrated), litigation decision records and change, customers'
 /// letter language and contractual interest rate.
-public let currentSchemaVersion = 5
+/// 6: the policy is store data (issue 15): a `{"policy":{"policy":…,"log":[…]}}` record first in the snapshot when
+/// the store has its own, changed by the `setPolicy` journal change; an older store's `policy.json` is taken in.
+public let currentSchemaVersion = 6
 
 /// One line of the journal: a change, who made it, when, and its sequence number.
 public struct JournalEntry: Codable, Sendable {
@@ -224,6 +226,13 @@ enum SnapshotCodec {
 
     /// One decoded snapshot line.
     enum Item { case record(BookRecord), history(HistoryLine.Inner) }
+
+    /// The schema a snapshot's header names (nil: no readable header; `decode` says why).
+    static func schemaVersion(of data: Data) -> Int? {
+        let end = data.firstIndex(of: 10) ?? data.endIndex
+        guard let h = try? JSONDecoder().decode(Header.self, from: data[data.startIndex..<end]) else { return nil }
+        return h.snapshot.schemaVersion
+    }
 
     /// Decodes a snapshot into a book, in parallel chunks (two cores decode about twice as fast).
     static func decode(_ data: Data, path: String, into base: Book) throws -> Loaded {

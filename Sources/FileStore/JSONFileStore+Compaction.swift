@@ -148,6 +148,9 @@ extension JSONFileStore {
             LockLog.note("swap")
             if captured.schema < currentSchemaVersion { try keepOriginals(schema: captured.schema) }
             try swapIn(captured: target, written: written, aside: aside, history: history, index: index, newJournal: newJournal)
+            // From schema 6 the policy is in the snapshot: the old policy.json (copied into backups/ above) goes, so
+            // that nobody edits a file no longer read.
+            if captured.schema < 6, files.exists(Self.policyName) { files.unlink(Self.policyName) }
             removeLeftovers()
             return .written
         }
@@ -215,7 +218,7 @@ extension JSONFileStore {
         let folderName = "schema-\(schema)-\(Timestamp.now().replacingOccurrences(of: ":", with: ""))"
         let folder = try StoreDirectory(parent: backups, name: folderName, create: true)
         // The snapshot, the journal and the history file the snapshot names: all it takes to open the old store.
-        for name in [Self.snapshotName, Journal.name] + (historyFile.map { [$0] } ?? []) where files.exists(name) {
+        for name in [Self.snapshotName, Journal.name, Self.policyName] + (historyFile.map { [$0] } ?? []) where files.exists(name) {
             try folder.writeAtomically(try files.read(name), to: name)
         }
         fixedWarnings.removeAll { $0.contains("older than this Relance") }

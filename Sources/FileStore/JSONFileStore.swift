@@ -295,12 +295,21 @@ public final class JSONFileStore: BookStore {
     // MARK: Loading
 
     /// Decodes the snapshot and the policy it is read with (call under a lock, or see `prefetchSnapshot`).
+    ///
+    /// A store before schema 6 kept its policy in `policy.json` beside its files: read (strictly) and taken in as
+    /// the store's own, which the migration writes into the snapshot. From schema 6 the policy is a record of the
+    /// snapshot and `policy.json` is no longer read (`check` says so when one is left).
     private func decodeSnapshot() throws -> SnapshotCodec.Loaded {
         var base = Book()
-        if files.exists(Self.policyName) {
-            base.policy = try Policy.load(try files.read(Self.policyName), source: files.file(Self.policyName))
+        let data = try files.read(Self.snapshotName)
+        if SnapshotCodec.schemaVersion(of: data).map({ $0 < 6 }) ?? false, files.exists(Self.policyName) {
+            let policy: Policy
+            do { policy = try Policy.read(try files.read(Self.policyName)) }
+            catch let e as Policy.Problem { throw StoreError(file: files.file(Self.policyName), line: e.line, e.message) }
+            let written = files.stamp(Self.policyName).map { Date(timeIntervalSince1970: TimeInterval($0.mtime / 1_000_000_000)) } ?? Date(timeIntervalSince1970: 0)
+            base.adoptPolicyFile(policy, at: Timestamp.now(written))
         }
-        return try SnapshotCodec.decode(try files.read(Self.snapshotName), path: files.file(Self.snapshotName), into: base)
+        return try SnapshotCodec.decode(data, path: files.file(Self.snapshotName), into: base)
     }
 
     /// A snapshot decoded under no lock, and the file it was read from.
@@ -380,6 +389,8 @@ public final class JSONFileStore: BookStore {
                 // by hand, with a CRC anyone can compute).
                 if let refusal = Permission.refusal(entry.change, by: entry.user, in: book) {
                     forged.append("\(journal.path):\(lineNumber): change \(entry.seq) (\(entry.change.summary)) by \(entry.user): \(refusal.description)")
+                } else if case .setPolicy(_, let author, _) = entry.change, author != entry.user {
+                    forged.append("\(journal.path):\(lineNumber): change \(entry.seq) (\(entry.change.summary)) by \(entry.user) logs the policy change as \(author)'s")
                 } else if let login = entry.login, let expected = book.users[entry.user]?.login, login != expected {
                     forged.append("\(journal.path):\(lineNumber): change \(entry.seq) (\(entry.change.summary)) by \(entry.user) was made from login \(login), not \(expected)")
                 }

@@ -1,3 +1,4 @@
+import Foundation
 import Receivables
 
 /// Writes snapshot records as JSON by hand: about twenty times faster than `JSONEncoder` (which made a
@@ -89,8 +90,16 @@ struct ObjectWriter {
 extension BookRecord {
     /// This record as one JSON line (without the newline).
     func write(to w: JSONWriter) {
+        if case .policy(let p) = self {
+            // One record per store, written rarely: the standard encoder (sorted keys, like every record).
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            w.bytes.append(contentsOf: (try? encoder.encode(["policy": p])) ?? Data())
+            return
+        }
         w.object { o in
             switch self {
+            case .policy: break
             case .settings(let s):
                 o.object("settings") { o in o.bool("demo", s.demo) }
             case .company(let c):

@@ -53,6 +53,12 @@ public struct StoreCheck {
         for half in missingRates(book, today: today) {
             lines.append("  warning: the policy's interest table has no rate for \(half) (ECB rate on its first day + 10 points): late interest is not computed for those days")
         }
+        lines.append(book.hasOwnPolicy
+            ? "  policy: the store's own (\(book.policy.name)), changed \(count(book.policyLog.count, "time")); relance policy log"
+            : "  policy: the one shipped with Relance (\(book.policy.name))")
+        if store.loadedSchema >= 6, store.files.exists(JSONFileStore.policyName) {
+            lines.append("  warning: \(store.files.file(JSONFileStore.policyName)) is no longer read (the policy is in the store since schema 6: relance policy show|edit); remove it")
+        }
         for w in store.warnings { lines.append("  warning: \(w)") }
         // Files of interrupted writes (a crash between two steps): harmless, removed by the next compaction.
         let leftovers = store.leftovers()

@@ -52,6 +52,10 @@ public struct Book: Sendable {
     }
 
     public var policy: Policy
+    /// Who changed the store's policy, and what (see `StoredPolicy`).
+    public internal(set) var policyLog: [PolicyChange] = []
+    /// The store has a policy of its own (a record in its snapshot), rather than the one shipped with Relance.
+    public internal(set) var hasOwnPolicy = false
     public var reasons: ReasonCatalogue
     /// Bumped by every change, so screens know when to recompute what they show.
     public internal(set) var revision = 0

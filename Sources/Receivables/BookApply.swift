@@ -21,6 +21,10 @@ extension Book {
             setUser(u)
         case .setCompany(let c):
             company = c
+        case .setPolicy(let p, let user, let at):
+            let problems = p.problems()
+            guard problems.isEmpty else { throw DomainError("the policy: " + problems.joined(separator: "; ")) }
+            setPolicy(p, user: user, at: at)
         case .upsertInvoice(let i):
             guard customers[i.customerId] != nil else { throw DomainError("invoice \(i.number): unknown customer \(i.customerId)") }
             guard i.amount.isPositive else { throw DomainError("invoice \(i.number): amount must be above zero") }

@@ -1,5 +1,7 @@
 /// One record of a book as written in a snapshot (one JSON line each), in dependency order.
 public enum BookRecord: Codable, Sendable, Equatable {
+    /// Schema 6: the store's own policy and its log (first: the invoices' levels are read in its ladder).
+    case policy(StoredPolicy)
     case settings(StoreSettings)
     case company(CompanyProfile)
     case user(User)
@@ -14,15 +16,16 @@ public enum BookRecord: Codable, Sendable, Equatable {
     case activity(Activity)
     case litigation(LitigationDecision)
 
-    private enum Key: String, CodingKey { case settings, company, user, customer, invoice, payment, creditNote, dispute, promise, plan, waiver, activity, litigation }
+    private enum Key: String, CodingKey { case policy, settings, company, user, customer, invoice, payment, creditNote, dispute, promise, plan, waiver, activity, litigation }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: Key.self)
         guard let key = c.allKeys.first, c.allKeys.count == 1 else {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription:
-                "a record has exactly one of the keys settings, company, user, customer, invoice, payment, creditNote, dispute, promise, plan, waiver, activity, litigation"))
+                "a record has exactly one of the keys policy, settings, company, user, customer, invoice, payment, creditNote, dispute, promise, plan, waiver, activity, litigation"))
         }
         switch key {
+        case .policy: self = .policy(try c.decode(StoredPolicy.self, forKey: key))
         case .settings: self = .settings(try c.decode(StoreSettings.self, forKey: key))
         case .company: self = .company(try c.decode(CompanyProfile.self, forKey: key))
         case .user: self = .user(try c.decode(User.self, forKey: key))
@@ -42,6 +45,7 @@ public enum BookRecord: Codable, Sendable, Equatable {
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: Key.self)
         switch self {
+        case .policy(let v): try c.encode(v, forKey: .policy)
         case .settings(let v): try c.encode(v, forKey: .settings)
         case .company(let v): try c.encode(v, forKey: .company)
         case .user(let v): try c.encode(v, forKey: .user)
@@ -67,6 +71,7 @@ extension Book {
     public func records(includingActivities: Bool) -> [BookRecord] {
         var out: [BookRecord] = []
         out.reserveCapacity(customers.count + invoices.count + payments.count + activityCount + 16)
+        if let p = policyRecord { out.append(.policy(p)) }
         if settings != StoreSettings() { out.append(.settings(settings)) }
         if let company { out.append(.company(company)) }
         out += users.keys.sorted().map { .user(users[$0]!) }
@@ -95,6 +100,7 @@ extension Book {
             guard invoices[n] != nil else { throw DomainError("refers to unknown invoice '\(n)'") }
         }
         switch record {
+        case .policy(let p): try restorePolicy(p)
         case .settings(let s): settings = s
         case .company(let c): company = c
         case .user(let u): setUser(u)

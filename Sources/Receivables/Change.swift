@@ -24,6 +24,9 @@ public enum Change: Codable, Sendable, Equatable {
     case waiveLateFees(waiver: LateFeeWaiver)
     /// A litigation review's outcome for some of a customer's items.
     case decideLitigation(decision: LitigationDecision)
+    /// The store's policy replaced (supervisors; `relance policy set|edit`): who and when are part of the change,
+    /// so the policy's log replays with it.
+    case setPolicy(policy: Policy, user: String, at: String)
     /// Several changes applied all together or not at all (an import file).
     case batch(changes: [Change])
 
@@ -34,6 +37,7 @@ public enum Change: Codable, Sendable, Equatable {
         case .updateCustomer(let id, _): "update customer \(id)"
         case .upsertUser(let u): "user \(u.id)"
         case .setCompany: "company profile"
+        case .setPolicy: "dunning policy"
         case .upsertInvoice(let i): "invoice \(i.number)"
         case .recordPayment(let p): "payment \(p.id)"
         case .allocateCredit(let id, _): "letter credit \(id)"

@@ -7,7 +7,7 @@ extension Change {
         switch self {
         case .upsertCustomer(let c): return [c.id]
         case .updateCustomer(let id, _): return [id]
-        case .upsertUser, .setCompany: return nil
+        case .upsertUser, .setCompany, .setPolicy: return nil
         case .upsertInvoice(let i):
             // An invoice moving from one customer to another (refused by the rules, but a replayed journal may
             // hold it) touches both.

@@ -13,6 +13,8 @@ extension Book {
     public mutating func applyNew(_ change: Change, by author: String) throws(DomainError) {
         // Who may make it first (the permission table), then what it may hold (the input rules).
         if let refusal = Permission.refusal(change, by: author, in: self) { throw DomainError(refusal.description) }
+        // The policy's log names its author: only the one saving it.
+        if case .setPolicy(_, let user, _) = change, user != author { throw DomainError("a policy change is logged as its author's: \(author), not \(user)") }
         try applyChecked(change)
     }
 

@@ -5,7 +5,7 @@
 public enum Permission {
     /// What a change does, as the table knows it.
     public enum Action: String, CaseIterable, Sendable {
-        case importCustomers = "customers", editCustomer = "edit-customer", manageUsers = "users", setCompany = "company"
+        case importCustomers = "customers", editCustomer = "edit-customer", manageUsers = "users", setCompany = "company", setPolicy = "policy"
         case importInvoices = "invoices", recordPayment = "payments", letterCredit = "letter-credit"
         case call, writtenReminder = "written-reminder", fieldNote = "field-note"
         case promise, dispute, plan, waiveFees = "waive-fees", litigation, writeOff = "write-off"
@@ -21,7 +21,7 @@ public enum Permission {
             switch a {
             // The book's data comes from the accounting package (imports), the team and the company are set up,
             // and write-offs decided, by supervisors.
-            case .importCustomers, .editCustomer, .manageUsers, .setCompany, .importInvoices, .recordPayment, .writeOff: t[a] = supervisors
+            case .importCustomers, .editCustomer, .manageUsers, .setCompany, .setPolicy, .importInvoices, .recordPayment, .writeOff: t[a] = supervisors
             // The collection work.
             case .letterCredit, .call, .writtenReminder, .promise, .dispute, .plan, .waiveFees, .litigation: t[a] = collection
             // Salespeople look accounts up and add field notes.
@@ -40,6 +40,7 @@ public enum Permission {
         case .updateCustomer: [.editCustomer]
         case .upsertUser: [.manageUsers]
         case .setCompany: [.setCompany]
+        case .setPolicy: [.setPolicy]
         case .upsertInvoice: [.importInvoices]
         case .recordPayment: [.recordPayment]
         case .allocateCredit: [.letterCredit]

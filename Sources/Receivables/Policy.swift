@@ -3,8 +3,8 @@ import RelanceResources
 
 /// The dunning policy: which action is due on which item, when, and through which channel.
 ///
-/// Data, not code: `Resources/policy/default-policy.json` holds the default, a store may override it
-/// with its own `policy.json`. Every agenda line names the step that put it there.
+/// Data, not code: `Resources/policy/default-policy.json` holds the default; a store may hold its own (a record
+/// of the store since schema 6, `StoredPolicy`). Every agenda line names the step that put it there.
 public struct Policy: Codable, Sendable, Equatable {
     public var name: String
     /// Items at or above this amount are called; smaller ones get written reminders.
@@ -99,11 +99,8 @@ public struct Policy: Codable, Sendable, Equatable {
     /// Checks what a hand-edited policy must satisfy; returns the problems found.
     public func problems() -> [String] {
         var out: [String] = []
-        if graceDays < 0 { out.append("graceDays must be 0 or more") }
         if !largeItemThreshold.isPositive { out.append("largeItemThreshold must be above zero") }
         if downPaymentPercent.min > downPaymentPercent.max { out.append("downPaymentPercent.min is above max") }
-        if let d = minDaysBetweenLetters, d < 1 { out.append("minDaysBetweenLetters must be 1 or more") }
-        if let d = callEveryDays, d < 1 { out.append("callEveryDays must be 1 or more") }
         for r in interestRates ?? [] {
             if !(r.half == 1 || r.half == 2) { out.append("interestRates: half must be 1 (January-June) or 2 (July-December), not \(r.half)") }
             if (try? Money.parse(r.ecbPercent)) == nil { out.append("interestRates \(r.year) H\(r.half): ecbPercent '\(r.ecbPercent)' is not a number") }
@@ -111,21 +108,33 @@ public struct Policy: Codable, Sendable, Equatable {
         var seen = Set<String>()
         for s in steps {
             if !seen.insert(s.id).inserted { out.append("step id '\(s.id)' appears twice") }
-            if let r = s.repeatEveryDays, r <= 0 { out.append("step \(s.id): repeatEveryDays must be above zero") }
             for ref in [s.amount?.min, s.amount?.below].compactMap({ $0 }) where resolve(ref) == nil {
                 out.append("step \(s.id): '\(ref)' is neither \"threshold\" nor an amount")
             }
         }
-        return out
+        return out + rangeProblems()
     }
 
-    /// Decodes and checks a policy file.
-    public static func load(_ data: Data, source: String) throws -> Policy {
+    /// Decodes and checks a policy file strictly: an unknown (or misspelt) key is refused with its line, and so is
+    /// a value out of range. The message starts with `source` (and the line).
+    public static func load(_ data: Data, source: String) throws(DomainError) -> Policy {
+        do { return try read(data) } catch { throw DomainError("\(source)\(error.line.map { ":\($0)" } ?? ""): \(error.message)") }
+    }
+
+    /// What is wrong with a policy's text, and where when known.
+    public struct Problem: Error, Sendable { public var line: Int?; public var message: String }
+
+    /// `load` without the source: the problem with its line, for callers that name the file their own way.
+    public static func read(_ data: Data) throws(Problem) -> Policy {
+        // Unknown keys first: a misspelt key is named with its line, rather than as the known one missing.
+        if let (key, line) = unknownKeys(in: data).first {
+            throw Problem(line: line, message: "unknown key '\(key)' (misspelt? the keys are those of relance policy show)")
+        }
         let p: Policy
         do { p = try JSONDecoder().decode(Policy.self, from: data) }
-        catch { throw DomainError("\(source): \(describeDecodingError(error, data: data))") }
+        catch { throw Problem(line: nil, message: describeDecodingError(error, data: data)) }
         let problems = p.problems()
-        guard problems.isEmpty else { throw DomainError("\(source): " + problems.joined(separator: "; ")) }
+        guard problems.isEmpty else { throw Problem(line: nil, message: problems.joined(separator: "; ")) }
         return p
     }
 

@@ -37,9 +37,6 @@ struct BackupCommand: ParsableCommand {
             throw ExitCode(1)
         }
         say("Backup of \(options.store) at change \(store.seq) written to \(out) and read back; restore it with: relance restore \(out) --into NEW_DIR")
-        if FileManager.default.fileExists(atPath: options.store + "/policy.json") {
-            warn("the store's own policy.json is not in the backup: keep a copy of it with the backup (a restore without it uses the default policy)")
-        }
     }
 }
 
@@ -58,7 +55,6 @@ struct RestoreCommand: ParsableCommand {
         do {
             let store = try JSONFileStore.restore(backup: file, into: into)
             say("Restored \(file) into \(into): change \(store.seq), \(store.book.customers.count) customers, \(store.book.invoices.count) invoices, \(store.book.activityCount) activities.")
-            say("It uses the default dunning policy: if the original store had its own policy.json, copy it into \(into).")
         } catch {
             warn("restore failed: \(error)\nNothing was changed.")
             throw ExitCode(1)

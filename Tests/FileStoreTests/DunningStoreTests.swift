@@ -20,13 +20,16 @@ import TestSupport
         let second = Policy.Step(id: "second-reminder", short: "2nd reminder", label: "Second reminder", relativeTo: .due, days: 15,
                                  repeatEveryDays: nil, amount: nil, channel: .letter, template: "reminder-overdue", escalates: false)
         policy.steps.insert(second, at: policy.steps.firstIndex { $0.id == "formal-notice" }!)
-        let encoder = JSONEncoder()
-        try encoder.encode(policy).write(to: URL(fileURLWithPath: dir.file("policy.json")))
-        let reopened = try JSONFileStore(directory: dir.path)
-        let inv = try #require(reopened.book.invoices["F1"])
-        #expect(inv.dunningStep == "formal-notice" && inv.level == 3)   // formal notice is level 3 in this ladder
-        let agenda = Agenda(book: reopened.book, date: Fixtures.date("2026-11-23"), collector: nil)
-        #expect(agenda.written.map(\.channel) == [.litigationReview], "\(agenda.written.map(\.reasons))")
+        try store.commit(user: Fixtures.supervisor, .setPolicy(policy: policy, user: Fixtures.supervisor, at: "2026-11-23T09:00:00Z"))
+        // In the journal, then in the snapshot: the levels follow the new ladder either way.
+        for compacted in [false, true] {
+            if compacted { try store.compact() }
+            let reopened = try JSONFileStore(directory: dir.path)
+            let inv = try #require(reopened.book.invoices["F1"])
+            #expect(inv.dunningStep == "formal-notice" && inv.level == 3, "compacted: \(compacted)")   // formal notice is level 3 in this ladder
+            let agenda = Agenda(book: reopened.book, date: Fixtures.date("2026-11-23"), collector: nil)
+            #expect(agenda.written.map(\.channel) == [.litigationReview], "\(agenda.written.map(\.reasons))")
+        }
     }
 }
 

@@ -216,39 +216,6 @@ import TestSupport
     }
 }
 
-/// A store may carry its own dunning policy; a bad one is refused with its file and what is wrong.
-@Suite struct PolicyOverrideTests {
-    let invoices = [("F1", "2026-11-02", "2026-12-01", "3000.00")]   // due in 8 days, below the default 5 000 € threshold
-
-    @Test func aStorePolicyChangesTheAgenda() throws {
-        let dir = TempDirectory("policy"); defer { dir.remove() }
-        try JSONFileStore.create(directory: dir.path, book: Fixtures.book(invoices: invoices))
-        let today = Fixtures.date("2026-11-23")
-        #expect(Agenda(book: try JSONFileStore(directory: dir.path).book, date: today, collector: nil).calls.isEmpty)
-        var policy = Policy.standard
-        policy.largeItemThreshold = Money(euros: 2_000)
-        let encoder = JSONEncoder()
-        try encoder.encode(policy).write(to: URL(fileURLWithPath: dir.file("policy.json")))
-        let calls = Agenda(book: try JSONFileStore(directory: dir.path).book, date: today, collector: nil).calls
-        #expect(calls.first?.reasons.first?.step == "preventive-call")
-    }
-
-    @Test func aBadPolicyIsRefusedWithItsFileAndProblem() throws {
-        let dir = TempDirectory("badpolicy"); defer { dir.remove() }
-        try JSONFileStore.create(directory: dir.path, book: Fixtures.book(invoices: invoices))
-        var policy = Policy.standard
-        policy.graceDays = -2
-        policy.steps[1].amount = .init(min: "lots", below: nil)
-        try JSONEncoder().encode(policy).write(to: URL(fileURLWithPath: dir.file("policy.json")))
-        #expect { try JSONFileStore(directory: dir.path) } throws: { error in
-            let text = "\(error)"
-            return text.contains("policy.json") && text.contains("graceDays must be 0 or more") && text.contains("'lots'")
-        }
-        try Data("{\"name\": 3}".utf8).write(to: URL(fileURLWithPath: dir.file("policy.json")))
-        #expect { try JSONFileStore(directory: dir.path) } throws: { "\($0)".contains("policy.json") && "\($0)".contains("name") }
-    }
-}
-
 /// A compaction writes its files outside the lock: changes others append meanwhile must survive it.
 @Suite struct CompactionRaceTests {
     @Test func changesAppendedDuringACompactionAreCarriedOver() throws {

@@ -59,7 +59,7 @@ import TestSupport
         }
     }
 
-    @Test(arguments: [1, 2, 3, 4, 5])
+    @Test(arguments: [1, 2, 3, 4, 5, 6])
     func aFixtureLoadsWithItsFiguresAndOpeningChangesNothing(schema: Int) throws {
         let dir = TempDirectory("fixture"); defer { dir.remove() }
         let path = try copy(schema, dir)
@@ -76,7 +76,7 @@ import TestSupport
         #expect(readOnly.book.settings.demo == (schema >= 4))   // schema 4 marks demo stores
     }
 
-    @Test(arguments: [1, 2, 3, 4])
+    @Test(arguments: [1, 2, 3, 4, 5])
     func anOlderFixtureMigratesOnTheFirstWriteKeepingTheOriginals(schema: Int) throws {
         let dir = TempDirectory("fixture-mig"); defer { dir.remove() }
         let path = try copy(schema, dir)
@@ -96,5 +96,48 @@ import TestSupport
         let folder = try #require(try FileManager.default.contentsOfDirectory(atPath: path + "/backups").first { $0.hasPrefix("schema-\(schema)-") })
         #expect(FileManager.default.contents(atPath: path + "/backups/\(folder)/snapshot.jsonl") == original["snapshot.jsonl"])
         #expect(FileManager.default.contents(atPath: path + "/backups/\(folder)/journal.jsonl") != nil)
+    }
+
+    /// Schema 6 (`relance migrate` of schema 5 with a `policy.json` whose grace is 5 days): the policy is a record of
+    /// the snapshot, with its log; a schema-5 store's `policy.json` is taken in by the migration and kept in backups/.
+    @Test func thePolicyIsStoreDataFromSchema6() throws {
+        let six = try JSONFileStore(directory: Self.fixtures + "/schema-6", forceReadOnly: true)
+        #expect(six.book.hasOwnPolicy && six.book.policy.graceDays == 5)
+        #expect(six.book.policyLog.map(\.differences) == [[PolicyDifference(key: "graceDays", old: "3", new: "5")]])
+        #expect(six.book.policyLog.first?.migrated == true)
+
+        let dir = TempDirectory("fixture-policy"); defer { dir.remove() }
+        let path = try copy(5, dir)
+        var policy = Policy.standard
+        policy.graceDays = 5
+        try JSONEncoder().encode(policy).write(to: URL(fileURLWithPath: path + "/policy.json"))
+        let five = try JSONFileStore(directory: path)
+        #expect(five.book.policy == policy && five.book.hasOwnPolicy)
+        #expect(try five.migrate() != nil)
+        #expect(!FileManager.default.fileExists(atPath: path + "/policy.json"))   // no longer read: gone
+        let folder = try #require(try FileManager.default.contentsOfDirectory(atPath: path + "/backups").first { $0.hasPrefix("schema-5-") })
+        #expect(FileManager.default.fileExists(atPath: path + "/backups/\(folder)/policy.json"))
+        let migrated = try JSONFileStore(directory: path)
+        #expect(migrated.loadedSchema == 6 && migrated.book.policy == policy)
+        expectFigures(migrated, "schema 5 migrated with its policy")
+        // A policy.json left in (or planted into) a schema-6 store is not read, and check says so.
+        var other = Policy.standard
+        other.graceDays = 30
+        try JSONEncoder().encode(other).write(to: URL(fileURLWithPath: path + "/policy.json"))
+        #expect(try JSONFileStore(directory: path).book.policy == policy)
+        #expect(StoreCheck.run(directory: path).text.contains("policy.json is no longer read"))
+    }
+
+    /// A schema-5 store's bad `policy.json` is refused with its file and line (it was read leniently: a misspelt key
+    /// was dropped without a word).
+    @Test func aSchema5StoresMisspeltPolicyKeyIsRefusedWithItsLine() throws {
+        let dir = TempDirectory("fixture-policy-bad"); defer { dir.remove() }
+        let path = try copy(5, dir)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let text = String(decoding: try encoder.encode(Policy.standard), as: UTF8.self).replacingOccurrences(of: "\"callEveryDays\"", with: "\"callEverydays\"")
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path + "/policy.json"))
+        let line = text.components(separatedBy: "\n").firstIndex { $0.contains("callEverydays") }! + 1
+        #expect { try JSONFileStore(directory: path) } throws: { "\($0)".contains("policy.json:\(line): unknown key 'callEverydays'") }
     }
 }
