@@ -24,19 +24,23 @@ let package = Package(
         // One rule for any text that reaches a terminal or a text file: control characters shown, not sent.
         .target(name: "TextSafety"),
         // Files a command writes outside the store: a batch that a kill leaves whole or absent, --out paths checked.
-        .target(name: "OutputFiles"),
+        .target(name: "OutputFiles", dependencies: ["UserRights"]),
+        // The user's own rights for the paths a user names, when the program runs setgid to the store's group.
+        .target(name: "UserRights"),
         .target(name: "Receivables", dependencies: ["RelanceResources", "TextSafety"]),
-        .target(name: "FileStore", dependencies: ["Receivables", "TextSafety"]),
-        .target(name: "Interchange", dependencies: ["Receivables", "RelanceResources", "TextSafety", "OutputFiles",
+        .target(name: "FileStore", dependencies: ["Receivables", "TextSafety", "UserRights"]),
+        .target(name: "Interchange", dependencies: ["Receivables", "RelanceResources", "TextSafety", "OutputFiles", "UserRights",
                                                     .product(name: "Mustache", package: "swift-mustache")]),
         .target(name: "DemoData", dependencies: ["Receivables", "RelanceResources"]),
         .target(name: "Simulation", dependencies: ["Receivables", "Interchange", "DemoData"]),
         .target(name: "TerminalKit", dependencies: ["CNCursesW", "TextSafety"]),
         .target(name: "Workstation", dependencies: ["Receivables", "TerminalKit", "TextSafety"]),
         .executableTarget(name: "relance", dependencies: [
-            "Receivables", "FileStore", "Interchange", "DemoData", "TerminalKit", "Workstation", "TextSafety", "OutputFiles",
+            "Receivables", "FileStore", "Interchange", "DemoData", "TerminalKit", "Workstation", "TextSafety", "OutputFiles", "UserRights",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        ],
+        linkerSettings: [.unsafeFlags(["-static-stdlib"]), .linkedLibrary("CoreFoundation"), .linkedLibrary("_FoundationICU"),
+                         .linkedLibrary("_FoundationCShims"), .linkedLibrary("_FoundationCollections"), .linkedLibrary("stdc++")]),
         // Benchmarks and the store torture writer used by the crash and concurrency tests.
         .executableTarget(name: "relance-tools", dependencies: [
             "Receivables", "FileStore", "Interchange", "DemoData", "TestSupport", "Simulation",

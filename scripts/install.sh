@@ -8,25 +8,53 @@
 #   PREFIX/share/man/man1/relance*.1                        man pages (swift-argument-parser's generate-manual)
 #   PREFIX/share/{bash-completion,zsh,fish}/...             shell completions
 #
-# Usage: scripts/install.sh [--prefix DIR] [--bin-path DIR] [--no-man]
+#
+# The program is installed setgid to a dedicated group, relance-store, that nobody is a member of (docs/TEAM.md):
+# only the program (and root) can then write a store, so nobody forges its record. The group is created when
+# missing; the install is refused when the group has members. --no-setgid installs it plain, for the
+# group-writable layout (which trusts the group).
+#
+# Usage: scripts/install.sh [--prefix DIR] [--bin-path DIR] [--no-man] [--group NAME | --no-setgid]
 #   --prefix    where to install (default: $PREFIX or /usr/local)
 #   --bin-path  install the products already built there instead of building in release (tests use it)
 #   --no-man    skip the man pages (they need a release build of the plugin's own)
+#   --group     the store group the program is setgid to (default: relance-store)
+#   --no-setgid install the program without the setgid bit (the group-writable layout)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 prefix="${PREFIX:-/usr/local}"
 bin_path=""
 man=1
+group="relance-store"
+setgid=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --prefix) prefix="$2"; shift 2 ;;
     --bin-path) bin_path="$2"; shift 2 ;;
     --no-man) man=0; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    --group) group="$2"; shift 2 ;;
+    --no-setgid) setgid=0; shift ;;
+    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
     *) echo "install.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
+
+if [ "$setgid" = 1 ]; then
+  [ "$(id -u)" = 0 ] || { echo "install.sh: installing setgid to $group needs root (or --no-setgid for the group-writable layout)" >&2; exit 1; }
+  if ! getent group "$group" >/dev/null; then
+    groupadd --system "$group"
+    echo "Created the group $group (nobody is to be a member: only the program runs with it)."
+  fi
+  gid="$(getent group "$group" | cut -d: -f3)"
+  members="$(getent group "$group" | cut -d: -f4)"
+  primary="$(getent passwd | awk -F: -v g="$gid" '$4 == g { print $1 }' | paste -sd, -)"
+  if [ -n "$members" ] || [ -n "$primary" ]; then
+    echo "install.sh: the group $group has members (${members}${members:+${primary:+,}}${primary}): whoever is in it can write the stores by hand." >&2
+    echo "  Take them out (gpasswd -d LOGIN $group), or install with --no-setgid for the group-writable layout." >&2
+    exit 1
+  fi
+fi
 
 if [ -z "$bin_path" ]; then
   swift build -c release --product relance
@@ -38,7 +66,13 @@ fi
 lib="$prefix/lib/relance"
 install -d "$lib" "$prefix/bin" "$prefix/share/man/man1" \
   "$prefix/share/bash-completion/completions" "$prefix/share/zsh/site-functions" "$prefix/share/fish/vendor_completions.d"
-install -m 0755 "$bin_path/relance" "$lib/relance.new" && mv -f "$lib/relance.new" "$lib/relance"
+if [ "$setgid" = 1 ]; then
+  # chmod after chgrp: changing the group clears the setgid bit.
+  install -o root -g "$group" -m 2755 "$bin_path/relance" "$lib/relance.new" && chmod 2755 "$lib/relance.new"
+  mv -f "$lib/relance.new" "$lib/relance"
+else
+  install -m 0755 "$bin_path/relance" "$lib/relance.new" && mv -f "$lib/relance.new" "$lib/relance"
+fi
 rm -rf "$lib/Relance_RelanceResources.resources.new"
 cp -R "$bin_path/Relance_RelanceResources.resources" "$lib/Relance_RelanceResources.resources.new"
 chmod -R a+rX "$lib/Relance_RelanceResources.resources.new"
@@ -57,5 +91,10 @@ if [ "$man" = 1 ]; then
   rm -rf "$out"
 fi
 
-echo "Installed relance in $prefix (program and resources in $lib)."
+if [ "$setgid" = 1 ]; then
+  echo "Installed relance in $prefix (program and resources in $lib), setgid to $group."
+  echo "Make each store directory as root first: install -d -o root -g $group -m 2770 DIR"
+else
+  echo "Installed relance in $prefix (program and resources in $lib), without setgid (the group-writable layout)."
+fi
 "$prefix/bin/relance" --version

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Foundation
 import Receivables
+import UserRights
 
 /// The JSON file store: `snapshot.jsonl` + `history-N.jsonl` + `journal.jsonl` + `store.lock` in one directory
 /// (docs/STORE.md). Its parts: `StoreDirectory` (the file rules: no links, no FIFOs, locked temporary files),
@@ -486,8 +487,11 @@ public final class JSONFileStore: BookStore {
         let captured = try capture()
         let (history, _) = try captured.verifiedHistory()
         let data = try SnapshotCodec.encodeFull(captured.book, seq: captured.seq, history: history)
-        try Posix.writeNewFile(data, to: path)
-        let written = try Self.readBackup(path)
+        // The backup file is the user's, written and read back with the user's rights (never the store group's).
+        let written = try UserRights.asUser { () throws -> (book: Book, seq: Int) in
+            try Posix.writeNewFile(data, to: path)
+            return try Self.readBackup(path)
+        }
         guard written.book.activityCount == captured.book.activityCount, written.seq == captured.seq,
               written.book.invoices.count == captured.book.invoices.count, written.book.customers.count == captured.book.customers.count else {
             throw StoreError(file: path, "the backup read back does not hold what was written")
@@ -508,7 +512,7 @@ public final class JSONFileStore: BookStore {
     /// `relance restore`: a new store in an empty directory from a backup file.
     @discardableResult
     public static func restore(backup path: String, into directory: String) throws -> JSONFileStore {
-        let (book, seq) = try readBackup(path)
+        let (book, seq) = try UserRights.asUser { try readBackup(path) }   // the user's file; the store the program's
         return try create(directory: directory, book: book, seq: seq)
     }
 

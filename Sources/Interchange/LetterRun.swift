@@ -1,5 +1,6 @@
 import Foundation
 import OutputFiles
+import UserRights
 import Receivables
 
 /// `relance letters`: the day's letters written as one batch, and with `markSent` recorded as sent, over any store.
@@ -60,7 +61,7 @@ public struct LetterRun {
                                             template: template, limits: limits)
         }()
         guard !letters.isEmpty else { return Result(folder: nil, letters: [], leftForNextRun: [], recovered: recovered) }
-        do { try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true) }
+        do { try UserRights.asUser { try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true) } }
         catch { throw OutputError(path: out, "cannot create the folder: \(OutputPath.describe(error))") }
         let batch = try BatchFolder(out: out, id: BatchFolder.newId(day: date.iso))
         do {

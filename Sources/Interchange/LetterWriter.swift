@@ -3,6 +3,7 @@ import Glibc
 #endif
 import TextSafety
 import Foundation
+import UserRights
 import Mustache
 import Receivables
 import RelanceResources
@@ -219,6 +220,9 @@ public enum LetterWriter {
     public static func templates(in folder: String?) -> TemplateSource {
         { (name: String) throws(DomainError) -> String? in
             guard let folder else { return bundledTemplate(name) }
+            // The user's folder, read with the user's rights (never the store group's).
+            UserRights.enter()
+            defer { UserRights.leave() }
             let path = folder + "/" + name + ".mustache"
             var st = stat()
             guard stat(path, &st) == 0 else {

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import UserRights
 
 /// A batch of files a long command writes outside the store (the day's letters, later e-mails), made so that a
 /// `kill -9` at any moment leaves either nothing or a complete set whose recording in the store is done:
@@ -32,6 +33,9 @@ public final class BatchFolder {
 
     /// Creates the pending folder and its manifest (locked) in `out`, which must exist.
     public init(out: String, id: String) throws(OutputError) {
+        // Every file of a batch is the user's, written with the user's rights (never the store group's: UserRights).
+        UserRights.enter()
+        defer { UserRights.leave() }
         self.out = out
         self.id = id
         let pending = out + "/" + Self.pendingPrefix + id
@@ -68,6 +72,8 @@ public final class BatchFolder {
     /// Writes one file of the batch (never over another: names are unique within a batch; one written again for an
     /// account that changed replaces its own). The manifest listing it is written by `sync`.
     public func write(_ name: String, data: Data, account: String) throws(OutputError) {
+        UserRights.enter()
+        defer { UserRights.leave() }
         guard !name.contains("/"), !name.hasPrefix("."), !name.isEmpty else { throw OutputError(path: pendingPath + "/" + name, "not a plain file name") }
         if files[name] != nil { unlinkat(dirFD, name, 0) }   // written again after its account changed
         files.removeValue(forKey: name)
@@ -87,6 +93,8 @@ public final class BatchFolder {
     /// Writes the manifest and syncs every file of the batch, the folder and the manifest: called before the batch
     /// is recorded, so that whatever the store records exists on disk.
     public func sync() throws(OutputError) {
+        UserRights.enter()
+        defer { UserRights.leave() }
         var text = "relance-batch 1\n"
         for (name, account) in files.sorted(by: { $0.key < $1.key }) { text += Self.escape(account) + "\t" + name + "\n" }
         guard ftruncate(manifestFD, 0) == 0 else { throw OutputError(path: manifestPath, "cannot write: \(String(cString: strerror(errno)))") }
@@ -112,6 +120,8 @@ public final class BatchFolder {
 
     /// Removes files of the batch that were not recorded (their accounts changed meanwhile).
     public func remove(_ name: String) {
+        UserRights.enter()
+        defer { UserRights.leave() }
         guard files.removeValue(forKey: name) != nil else { return }
         unlinkat(dirFD, name, 0)
     }
@@ -120,6 +130,8 @@ public final class BatchFolder {
     /// Returns the final folder, or nil when the batch was empty.
     @discardableResult
     public func finish() throws(OutputError) -> String? {
+        UserRights.enter()
+        defer { UserRights.leave() }
         defer { unlink(manifestPath) }
         if files.isEmpty {
             rmdir(pendingPath)
@@ -133,6 +145,8 @@ public final class BatchFolder {
 
     /// Drops the whole batch (nothing was recorded).
     public func discard() {
+        UserRights.enter()
+        defer { UserRights.leave() }
         for name in files.keys { unlinkat(dirFD, name, 0) }
         files.removeAll()
         rmdir(pendingPath)
@@ -165,6 +179,8 @@ public final class BatchFolder {
     /// tells whether the store holds the record of the file `path` (`<id>/<name>`); files not recorded are removed,
     /// and the folder is renamed to its final name when any file is left.
     public static func recover(in out: String, recorded: (String, String) throws -> Bool) throws -> Recovery {
+        UserRights.enter()
+        defer { UserRights.leave() }
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: out) else { return Recovery() }
         var result = Recovery()
         for name in names.sorted() where name.hasPrefix(pendingPrefix) {
@@ -218,7 +234,7 @@ public final class BatchFolder {
         for file in present {
             var st = stat()
             guard lstat(pending + "/" + file, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_uid == geteuid() else { continue }
-            if synced, let account = files[file], try recorded(account, id + "/" + file) { kept += 1; continue }
+            if synced, let account = files[file], try UserRights.asProgram({ try recorded(account, id + "/" + file) }) { kept += 1; continue }
             unlink(pending + "/" + file)
             removed += 1
         }

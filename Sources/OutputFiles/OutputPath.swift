@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import UserRights
 
 /// A path a user names for the program to write to (`--out`), checked before anything is written there.
 public enum OutputPath {
@@ -11,6 +12,8 @@ public enum OutputPath {
     /// Linux applies with `fs.protected_symlinks`, checked here whatever that setting is (and for root, whom the
     /// kernel does not protect from links in a sticky directory that root does not own).
     public static func checkLinks(_ path: String) throws(OutputError) {
+        UserRights.enter()
+        defer { UserRights.leave() }
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         var walked = ""
         var hops = 0

@@ -4,6 +4,10 @@ import FileStore
 import Foundation
 import OutputFiles
 import Receivables
+import UserRights
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `relance check`: verifies a store without changing it.
 struct CheckCommand: ParsableCommand {
@@ -13,6 +17,11 @@ struct CheckCommand: ParsableCommand {
     @OptionGroup var options: StoreOptions
 
     func run() throws {
+        if UserRights.isSetgid && getuid() != 0 {
+            // The program's rights reach every store of its group: a check is for the store's own users (or root).
+            let store = try openStore(options.store, readOnly: true)
+            _ = try Identity.require(book: store.book, requested: nil, doing: "checking the store")
+        }
         let report = StoreCheck.run(directory: options.store)
         print(report.text.split(separator: "\n", omittingEmptySubsequences: false).map { Safe.text(String($0)) }.joined(separator: "\n"), terminator: "")
         if !report.ok { throw ExitCode(1) }
@@ -31,6 +40,7 @@ struct BackupCommand: ParsableCommand {
 
     func run() throws {
         let store = try openStore(options.store, readOnly: true)
+        try TeamLayout.requireRootOrSupervisor(store.book, requested: nil, doing: "a backup")
         do { try OutputPath.checkLinks(out) } catch { warn("--out \(error)\nNothing was written."); throw ExitCode(1) }
         do { try store.backup(to: out) } catch {
             warn("backup failed: \(error)")
@@ -52,8 +62,14 @@ struct RestoreCommand: ParsableCommand {
     var into: String
 
     func run() throws {
+        try TeamLayout.checkNewStore(into)
+        let backup: (book: Book, seq: Int)
+        do { backup = try UserRights.asUser { try JSONFileStore.readBackup(file) } }   // the user's file
+        catch { warn("restore failed: \(error)\nNothing was changed."); throw ExitCode(1) }
+        try TeamLayout.requireRootOrSupervisor(backup.book, requested: nil, doing: "restoring a backup")
         do {
-            let store = try JSONFileStore.restore(backup: file, into: into)
+            try TeamLayout.makeStoreDirectoryAsRoot(into)
+            let store = try JSONFileStore.create(directory: into, book: backup.book, seq: backup.seq)
             say("Restored \(file) into \(into): change \(store.seq), \(store.book.customers.count) customers, \(store.book.invoices.count) invoices, \(store.book.activityCount) activities.")
         } catch {
             warn("restore failed: \(error)\nNothing was changed.")
@@ -71,6 +87,7 @@ struct MigrateCommand: ParsableCommand {
 
     func run() throws {
         let store = try openStore(options.store)
+        try TeamLayout.requireRootOrSupervisor(store.book, requested: nil, doing: "migrating the store")
         do {
             if let done = try store.migrate() { say("\(options.store): \(done); the original files are in \(options.store)/backups/") }
             else { say("\(options.store): already at schema \(currentSchemaVersion); nothing to do") }

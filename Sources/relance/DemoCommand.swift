@@ -1,7 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ArgumentParser
 import DemoData
 import FileStore
 import Foundation
+import UserRights
 import Receivables
 
 /// `relance demo`: writes a realistic, deterministic demo store.
@@ -32,6 +36,7 @@ struct DemoCommand: ParsableCommand {
         try book.applyNew(.setCompany(company: CompanyProfile(legalName: "Aciers Rhône-Alpes SAS (démo)", siren: "900000001",
             street: "12 quai Perrache", postalCode: "69002", city: "Lyon", phone: "04 72 00 00 00", email: "recouvrement@aciers-demo.invalid",
             iban: "FR76 0000 0000 0000 0000 0000 000", bic: "DEMOFRPPXXX", signatory: "Hélène Dupré, responsable du recouvrement")), by: supervisor)
+        try TeamLayout.checkNewStore(out)
         do { try JSONFileStore.create(directory: out, book: book) } catch {
             warn("\(error)")
             throw ExitCode(1)

@@ -3,6 +3,7 @@ import FileStore
 import Foundation
 import Interchange
 import Receivables
+import UserRights
 
 /// `relance import KIND FILE`: customers, invoices or payments from the canonical CSV.
 struct ImportCommand: ParsableCommand {
@@ -31,23 +32,25 @@ struct ImportCommand: ParsableCommand {
     var dryRun = false
 
     func run() throws {
-        let data: Data
-        // Only a regular file (a link to one is fine): a FIFO or a device would block or never end, and Foundation's
-        // messages for them ("You don't have permission", "error 256") say nothing useful.
-        var st = stat()
-        guard stat(file, &st) == 0 else {
-            warn("cannot read \(file): \(String(cString: strerror(errno)))")
-            throw ExitCode(1)
-        }
-        switch st.st_mode & S_IFMT {
-        case S_IFREG: break
-        case S_IFDIR: warn("cannot read \(file): it is a directory, not a CSV file"); throw ExitCode(1)
-        default: warn("cannot read \(file): not a regular file (a FIFO, a device or a socket); save the CSV to a file first"); throw ExitCode(1)
-        }
-        guard access(file, R_OK) == 0 else { warn("cannot read \(file): \(String(cString: strerror(errno)))"); throw ExitCode(1) }
-        do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
-            warn("cannot read \(file): \(error.localizedDescription)")
-            throw ExitCode(1)
+        // The user's file, read with the user's rights (never the store group's: UserRights).
+        let data: Data = try UserRights.asUser { () throws -> Data in
+            // Only a regular file (a link to one is fine): a FIFO or a device would block or never end, and Foundation's
+            // messages for them ("You don't have permission", "error 256") say nothing useful.
+            var st = stat()
+            guard stat(file, &st) == 0 else {
+                warn("cannot read \(file): \(String(cString: strerror(errno)))")
+                throw ExitCode(1)
+            }
+            switch st.st_mode & S_IFMT {
+            case S_IFREG: break
+            case S_IFDIR: warn("cannot read \(file): it is a directory, not a CSV file"); throw ExitCode(1)
+            default: warn("cannot read \(file): not a regular file (a FIFO, a device or a socket); save the CSV to a file first"); throw ExitCode(1)
+            }
+            guard access(file, R_OK) == 0 else { warn("cannot read \(file): \(String(cString: strerror(errno)))"); throw ExitCode(1) }
+            do { return try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
+                warn("cannot read \(file): \(error.localizedDescription)")
+                throw ExitCode(1)
+            }
         }
         // A store is created only by `relance init` (or `demo --out`): an import never makes one by accident.
         let store = try openStore(options.store, readOnly: dryRun)

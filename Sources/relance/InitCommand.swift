@@ -1,7 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import TextSafety
 import ArgumentParser
 import FileStore
 import Foundation
+import UserRights
 import Receivables
 
 /// The company profile's options, shared by `init` and `company set`.
@@ -53,6 +57,13 @@ struct InitCommand: ParsableCommand {
             warn("'\(login)' is not a Unix login; give one with --supervisor-login")
             throw ExitCode(2)
         }
+        // In a setgid installation a user makes a store only with themselves as its supervisor (root may name anyone).
+        if UserRights.isSetgid, getuid() != 0, login != Identity.login {
+            warn("--supervisor-login \(login): you (\(Identity.login)) may make a store only with yourself as its supervisor; root may name someone else\nNothing was changed.")
+            throw ExitCode(2)
+        }
+        try TeamLayout.checkNewStore(options.store)
+        try TeamLayout.makeStoreDirectoryAsRoot(options.store)
         let id = supervisorId ?? login
         let supervisor = User(id: id, name: supervisorName ?? Identity.fullName(of: login) ?? login, role: .supervisor,
                               login: login, email: supervisorEmail)

@@ -4,6 +4,7 @@ import Foundation
 import Interchange
 import Receivables
 import TextSafety
+import UserRights
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -59,7 +60,7 @@ struct PolicyCommand: ParsableCommand {
             let base = store.book.policy
             let copy = try PolicyEditor.copy(try PolicyCommand.text(of: base))
             var keep = false
-            defer { if !keep { unlink(copy) } }
+            defer { if !keep { _ = UserRights.asUser { unlink(copy) } } }
             while true {
                 try PolicyEditor.edit(copy)
                 let data: Data
@@ -126,8 +127,11 @@ struct PolicyCommand: ParsableCommand {
     }
 }
 
-/// A file the user names, read as plain bytes (never a FIFO, which would block, nor a folder).
+/// A file the user names, read as plain bytes (never a FIFO, which would block, nor a folder), with the user's
+/// own rights.
 func readUserFile(_ path: String) throws -> Data {
+    UserRights.enter()
+    defer { UserRights.leave() }
     var st = stat()
     guard stat(path, &st) == 0 else { throw DomainError(String(cString: strerror(errno))) }
     guard (st.st_mode & S_IFMT) == S_IFREG else { throw DomainError("not a plain file") }
@@ -140,6 +144,8 @@ func readUserFile(_ path: String) throws -> Data {
 enum PolicyEditor {
     /// A private copy (0600, in $TMPDIR or /tmp) holding `text`.
     static func copy(_ text: String) throws -> String {
+        UserRights.enter()
+        defer { UserRights.leave() }
         let folder = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         var template = Array((folder + "/relance-policy-XXXXXX.json").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, 5) }
@@ -161,7 +167,9 @@ enum PolicyEditor {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", editor + " \"$1\"", "sh", path]
-        do { try process.run() } catch { warn("cannot start the editor \(editor): \(error)\nNothing was changed."); throw ExitCode(1) }
+        // The editor runs with the user's group only: started while the group is dropped, it keeps none (exec copies
+        // the effective group into the saved one).
+        do { try UserRights.asUser { try process.run() } } catch { warn("cannot start the editor \(editor): \(error)\nNothing was changed."); throw ExitCode(1) }
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             warn("the editor \(editor) ended with status \(process.terminationStatus)\nNothing was changed."); throw ExitCode(1)

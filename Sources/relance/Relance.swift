@@ -1,4 +1,5 @@
 import TextSafety
+import UserRights
 import ArgumentParser
 import Foundation
 import Receivables
@@ -25,6 +26,7 @@ struct Relance: ParsableCommand {
     /// As ArgumentParser's own `main`, but every message it prints (an unknown report name, a bad date, a path
     /// echoed back) goes through `Safe.text` first: an argument holding escape sequences is shown, never obeyed.
     static func main() {
+        UserRights.start()
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -65,6 +67,9 @@ struct OpenCommand: ParsableCommand {
         let today = date ?? .today()
         let directory: String
         if demo {
+            // A demo of one's own, in a temporary folder: made and used with the user's rights only (the store's
+            // group, in a setgid installation, is dropped for good).
+            UserRights.dropForGood()
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("relance-demo-\(UUID().uuidString.prefix(8))").path
             var book = try DemoCommand.makeBook(customers: 200, seed: 1, today: today)
             book.markAsDemo()
@@ -106,6 +111,7 @@ struct StoreOptions: ParsableArguments {
 /// Opens a store, turning load problems into a clean message and a non-zero exit (nothing is written).
 /// Commands that only read open it `readOnly`: they never write, rename, migrate or delete anything.
 func openStore(_ directory: String, readOnly: Bool = false) throws -> JSONFileStore {
+    try TeamLayout.check(directory)
     do { return try JSONFileStore(directory: directory, forceReadOnly: readOnly) } catch {
         warn("cannot open the store: \(error)\nNothing was changed.")   // the path as typed may hold escapes: shown, not sent
         throw ExitCode(2)
