@@ -104,8 +104,6 @@ public struct User: Codable, Sendable, Equatable, Identifiable {
 
     public enum Role: String, Codable, Sendable, CaseIterable {
         case collector, supervisor, salesperson
-        /// Salespeople look up accounts and add field notes; they never record money events.
-        public var mayRecordMoneyEvents: Bool { self != .salesperson }
     }
 }
 

@@ -33,6 +33,9 @@ public enum Permission {
 
     public static func allows(_ role: User.Role, _ action: Action) -> Bool { table[action]?.contains(role) ?? false }
 
+    /// The roles that may do `action`, in the roles' order (for a command's early refusal, which names them).
+    public static func roles(for action: Action) -> [User.Role] { User.Role.allCases.filter { allows($0, action) } }
+
     /// The actions a change is made of (a batch: each of its changes').
     public static func actions(of change: Change) -> [Action] {
         switch change {

@@ -44,7 +44,7 @@ public struct AgendaScreen: Screen {
         case .reports:
             return .push(ReportScreen())
         case .users:
-            guard session.user.role == .supervisor else { return .status(.error("The team is managed by supervisors")) }
+            guard session.may(.manageUsers) else { return .status(.error("The team is managed by supervisors")) }
             return .push(UsersScreen())
         case .toggleScope:
             let collectors = session.book.users.values.filter { $0.role == .collector && $0.isActive }.map(\.id).sorted()

@@ -203,7 +203,7 @@ extension FormScreen {
                 fail(.invoices, "\(n) is not overdue: nothing to hand over or write off yet")
             }
             if outcome == .writeOff {
-                if session.user.role != .supervisor { fail(.outcome, "only a supervisor writes items off") }
+                if !session.may(.writeOff) { fail(.outcome, "only a supervisor writes items off") }
                 if field(.reason).text.trimmed.isEmpty { fail(.reason, "say why the items are written off") }
             }
             if outcome == .amicable {

@@ -26,11 +26,16 @@ public final class Session {
     }
 
     /// Why the user may not record money events, or nil when they may.
+    /// Why this session cannot record the collection work (promises, disputes, plans, calls, letters): read-only,
+    /// or the permission table (the screens ask it only to grey out keys; `applyNew` enforces it).
     public var moneyRefusal: String? {
         if store.isReadOnly { return "read-only session: nothing can be saved" }
-        if !user.role.mayRecordMoneyEvents { return "salespeople look up accounts and add field notes (n); money events are for collectors" }
+        if !Permission.allows(user.role, .promise) { return "salespeople look up accounts and add field notes (n); money events are for collectors" }
         return nil
     }
+
+    /// Whether the table lets this session's user do `action` (to grey out a key).
+    public func may(_ action: Permission.Action) -> Bool { Permission.allows(user.role, action) }
 }
 
 extension Activity {

@@ -26,7 +26,7 @@ public struct UsersScreen: Screen {
         switch command {
         case .back: return .pop
         case .toggleUserDisabled:
-            guard session.user.role == .supervisor else { return .status(.error("The team is managed by supervisors")) }
+            guard session.may(.manageUsers) else { return .status(.error("The team is managed by supervisors")) }
             guard !session.store.isReadOnly else { return .status(.error("read-only session: nothing can be saved")) }
             guard list.indices.contains(cursor) else { return .none }
             var u = list[cursor]

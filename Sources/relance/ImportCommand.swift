@@ -54,7 +54,7 @@ struct ImportCommand: ParsableCommand {
         }
         // A store is created only by `relance init` (or `demo --out`): an import never makes one by accident.
         let store = try openStore(options.store, readOnly: dryRun)
-        let me = try Identity.require(book: store.book, requested: user, roles: [.supervisor], doing: "importing")
+        let me = try Identity.require(book: store.book, requested: user, roles: Permission.roles(for: .importInvoices), doing: "importing")
         if dryRun {
             do {
                 let planned = try Importer.plan(kind, data: data, file: file, book: store.book, user: me.id)

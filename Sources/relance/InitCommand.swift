@@ -109,7 +109,7 @@ struct CompanyCommand: ParsableCommand {
         func run() throws {
             guard !company.isEmpty else { throw ValidationError("say what to change, e.g. --legal-name \"Dupont SAS\"") }
             let store = try openStore(options.store)
-            let me = try Identity.require(book: store.book, requested: user, roles: [.supervisor], doing: "changing the company profile")
+            let me = try Identity.require(book: store.book, requested: user, roles: Permission.roles(for: .setCompany), doing: "changing the company profile")
             do {
                 try store.commit(user: me.id) { book in .setCompany(company: company.applied(to: book.company ?? CompanyProfile())) }
             } catch {

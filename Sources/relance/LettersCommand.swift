@@ -42,7 +42,7 @@ struct LettersCommand: ParsableCommand {
         var which = self.which
         if markSent && me.role != .supervisor {
             // A collector marks their own accounts' letters sent, never a colleague's.
-            guard me.role == .collector else { warn("marking letters sent is for collectors and supervisors; you are \(me.id) (\(me.role.rawValue))\nNothing was changed."); throw ExitCode(2) }
+            guard Permission.allows(me.role, .writtenReminder) else { warn("marking letters sent is for collectors and supervisors; you are \(me.id) (\(me.role.rawValue))\nNothing was changed."); throw ExitCode(2) }
             if let c = which.collector, c != me.id {
                 warn("--collector \(c): you can mark only your own accounts' letters sent (\(me.id)); a supervisor can do it for anyone\nNothing was changed.")
                 throw ExitCode(2)

@@ -56,7 +56,7 @@ struct PolicyCommand: ParsableCommand {
 
         func run() throws {
             let store = try openStore(options.store)
-            _ = try Identity.require(book: store.book, requested: user, roles: [.supervisor], doing: "changing the policy")
+            _ = try Identity.require(book: store.book, requested: user, roles: Permission.roles(for: .setPolicy), doing: "changing the policy")
             let base = store.book.policy
             let copy = try PolicyEditor.copy(try PolicyCommand.text(of: base))
             var keep = false
@@ -108,7 +108,7 @@ struct PolicyCommand: ParsableCommand {
     /// be undone without either knowing).
     static func save(_ policy: Policy, store directory: String, as requested: String?, basedOn base: Policy? = nil) throws {
         let store = try openStore(directory)
-        let me = try Identity.require(book: store.book, requested: requested, roles: [.supervisor], doing: "changing the policy")
+        let me = try Identity.require(book: store.book, requested: requested, roles: Permission.roles(for: .setPolicy), doing: "changing the policy")
         let differences = Policy.differences(from: store.book.policy, to: policy)
         guard !differences.isEmpty else { say("The policy is unchanged: nothing to save."); return }
         do {

@@ -118,7 +118,7 @@ struct UserCommand: ParsableCommand {
 /// Commits a change that only supervisors may make, with clean messages and exit codes; nothing changes on refusal.
 func change(_ directory: String, as requested: String?, doing what: String, _ make: @escaping (Book) throws -> Change) throws {
     let store = try openStore(directory)
-    let me = try Identity.require(book: store.book, requested: requested, roles: [.supervisor], doing: what)
+    let me = try Identity.require(book: store.book, requested: requested, roles: Permission.roles(for: .manageUsers), doing: what)
     do { try store.commit(user: me.id, make) } catch {
         warn("refused: \(error)\nNothing was changed.")
         throw ExitCode(1)
