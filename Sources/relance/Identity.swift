@@ -62,6 +62,13 @@ enum Identity {
             if users.isEmpty { return User(id: login, name: login, role: .collector) }
             throw Refusal(description: "say who you are with --user (users of this store: \(users.keys.sorted().joined(separator: ", "))); better, have a supervisor set everyone's login: relance user set ID --login LOGIN")
         }
+        // A disabled user is told so (not "not a user"); root is never a user of a store, so nobody suggests adding it.
+        if let gone = users.values.first(where: { !$0.isActive && $0.login == login }) {
+            throw Refusal(description: "your access was disabled by a supervisor (\(gone.id), login \(login)); ask a supervisor")
+        }
+        if getuid() == 0 {
+            throw Refusal(description: "root is not a user of this store: run this as a supervisor's own login (runuser -u LOGIN -- relance ...)")
+        }
         throw Refusal(description: "you (login \(login)) are not a user of this store; a supervisor adds you with: relance user add ID --name NAME --role collector --login \(login)")
     }
 

@@ -97,7 +97,7 @@ struct TeamEndToEndTests {
         let (sd, td) = try run(["user", "disable", "zoe", "--store", store])
         #expect(sd == 0, "\(td)")
         let (sz2, tz2) = try run(["agenda", "--store", store], as: "daemon")
-        #expect(sz2 == 2 && tz2.contains("not a user of this store"), "\(tz2)")
+        #expect(sz2 == 2 && tz2.contains("your access was disabled by a supervisor"), "\(tz2)")
         let (su, tu) = try run(["user", "list", "--store", store, "--format", "json"], as: "nobody")
         #expect(su == 0 && tu.contains("\"disabled\" : true") && tu.contains("Zoé Fontaine"), "\(tu)")
         let (sc, tc) = try run(["check", "--store", store])

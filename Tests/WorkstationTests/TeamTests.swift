@@ -67,6 +67,22 @@ import TerminalKit
         #expect(screen.text.contains("Société Générale de Chaudronnerie"))
     }
 
+    /// Issue 16 (9): a disabled user's open session went on saving; the store checks the author at each commit.
+    @Test func aDisabledUsersOpenSessionIsRefusedAtTheNextSave() throws {
+        let store = MemoryStore(book: book())
+        let screen = ScreenBuffer(rows: 24, columns: 100)
+        let app = App(session: Session(store: store, user: store.book.users["amelie"]!, today: today), terminal: screen)
+        app.render()
+        app.handle(.character("/")); for c in "chaudron" { app.handle(.character(c)) }; app.handle(.enter); app.render()
+        app.handle(.character("n")); app.render()
+        for c in "Passée voir le comptable" { app.handle(.character(c)) }
+        // Meanwhile a supervisor disables her.
+        try store.commit(user: "helene", .upsertUser(user: User(id: "amelie", name: "Amélie Rousseau", role: .collector, login: "amelie", disabled: true)))
+        app.handle(.function(2)); app.render()
+        #expect(screen.text.contains("your access was disabled by a supervisor"), "\(screen.text)")
+        #expect(store.book.activities(of: "C1").isEmpty)
+    }
+
     @Test func aCollectorHasNoUsersScreen() {
         let store = MemoryStore(book: book())
         let screen = ScreenBuffer(rows: 24, columns: 80)

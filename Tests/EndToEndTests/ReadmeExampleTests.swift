@@ -1,0 +1,28 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The README's examples run as written (issue 16: the letters example failed, the demo store was never made).
+@Suite struct ReadmeExampleTests {
+    static let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("README.md").path
+
+    /// The `sh` block that follows `marker` in the README.
+    static func block(after marker: String) throws -> [String] {
+        let text = try String(contentsOfFile: readme, encoding: .utf8)
+        let start = try #require(text.range(of: marker))
+        let open = try #require(text.range(of: "```sh\n", range: start.upperBound..<text.endIndex))
+        let close = try #require(text.range(of: "\n```", range: open.upperBound..<text.endIndex))
+        return text[open.upperBound..<close.lowerBound].split(separator: "\n").map(String.init)
+    }
+
+    @Test func theLadderExampleRunsAsWritten() throws {
+        let lines = try Self.block(after: "To see the ladder on the demo store")
+        #expect(lines.count >= 2)
+        let dir = TempDirectory("readme"); defer { dir.remove() }
+        let script = "set -e; cd '\(dir.path)'; PATH='\(productsDirectory)':\"$PATH\"\n" + lines.joined(separator: "\n")
+        let (status, output) = try Spawn.run(["timeout", "120", "sh", "-c", script])
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("recorded as sent") && output.contains("\"folder\""), "\(output.prefix(500))")
+    }
+}
