@@ -78,6 +78,13 @@ public struct FormField {
     /// A note keeps the line breaks of pasted text; other fields get a space instead.
     var keepsLineBreaks: Bool { id == .note }
 
+    /// A paste's line breaks as the text had them. Terminals (xterm, tmux's paste-buffer) send every LF of a paste
+    /// as CR, so the CRLF of a text written on Windows arrives as CR CR: one line break, not two. (A blank line pasted
+    /// from a Unix text through such a terminal reads the same and becomes a single break: the lesser harm.)
+    static func pastedLines(_ text: String) -> String {
+        text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r\r", with: "\n")
+    }
+
     /// Inserts typed or pasted text: control characters are dropped (they would reach the terminal), a tab
     /// becomes a space, a line break (CR, LF or both) a line break in a note and a space elsewhere; everything
     /// else, emoji and their joiners included, is kept.

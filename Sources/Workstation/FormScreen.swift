@@ -89,7 +89,7 @@ public struct FormScreen: Screen {
             f.insert(String(c))
         case .paste(let text):
             guard f.choices.isEmpty, !f.isList else { return .none }
-            f.insert(text)
+            f.insert(FormField.pastedLines(text))
         case .backspace:
             guard f.choices.isEmpty, !f.isList else { return .none }
             f.deleteBackward()

@@ -120,6 +120,16 @@ import TerminalKit
         #expect(field(app).text == "Jean Dupont")
     }
 
+    /// Issue 16 (8): a CRLF text pasted through a terminal that sends each LF as CR (xterm, tmux) arrives as CR CR;
+    /// it is one line break, as in the text, not two.
+    @Test func aPastedWindowsLineBreakIsOneLineBreak() throws {
+        let (app, _, store) = noteForm()
+        app.handle(.paste("ligne un\r\rligne deux\r\n\r\nfin")); app.render()
+        #expect(field(app).text == "ligne un\nligne deux\n\nfin")
+        app.handle(.function(2)); app.render()
+        #expect(store.book.activities(of: "C1").last?.note == "ligne un\nligne deux\n\nfin")
+    }
+
     /// Typed, not pasted: Ctrl-J (LF; Enter sends CR) starts a new line in a note; in a one-line field it moves on
     /// as Enter does.
     @Test func ctrlJTypesALineBreakInANoteAndMovesOnElsewhere() throws {
