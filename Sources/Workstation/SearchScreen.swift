@@ -26,30 +26,49 @@ public struct SearchScreen: Screen {
         cursor = min(cursor, max(0, results.count - 1))
     }
 
-    /// Case- and accent-insensitive; digits also match SIREN and phone numbers with their spaces removed.
+    /// Case-, accent- and apostrophe-insensitive, words in any order (`brasserie ecluse`, `l’ecluse`), in the name
+    /// or a contact's name or e-mail; digits also match SIREN and phone numbers with their spaces removed. An exact
+    /// customer id or invoice number comes first, then names, contacts, numbers, invoices.
     public static func search(_ query: String, in book: Book, limit: Int = 200) -> [Hit] {
         let q = fold(query)
         guard q.count >= 2 else { return [] }
+        let words = q.split(separator: " ").map(String.init)
         let digits = query.filter(\.isNumber)
-        var hits: [Hit] = []
+        let compact = q.replacingOccurrences(of: " ", with: "")
+        var ranked: [(rank: Int, hit: Hit)] = []
+        func matches(_ text: String) -> Bool { let t = fold(text); return words.allSatisfy { t.contains($0) } }
         for id in book.customerOrder {
             guard let c = book.customers[id] else { continue }
-            if fold(c.name).contains(q) { hits.append(Hit(customerId: id, name: c.name, matched: "name")); continue }
-            if fold(id) == q { hits.append(Hit(customerId: id, name: c.name, matched: "id \(id)")); continue }
-            if digits.count >= 3, let s = c.siren, s.contains(digits) { hits.append(Hit(customerId: id, name: c.name, matched: "SIREN \(s)")); continue }
-            if digits.count >= 4, let p = c.contacts.first(where: { ($0.phone ?? "").filter(\.isNumber).contains(digits) }) {
-                hits.append(Hit(customerId: id, name: c.name, matched: "phone \(p.phone!) (\(p.name))")); continue
+            let numbers = book.invoicesByCustomer[id] ?? []
+            if fold(id).replacingOccurrences(of: " ", with: "") == compact {
+                ranked.append((0, Hit(customerId: id, name: c.name, matched: "id \(id)")))
+            } else if let n = numbers.first(where: { fold($0).replacingOccurrences(of: " ", with: "") == compact }) {
+                ranked.append((0, Hit(customerId: id, name: c.name, matched: "invoice \(n)")))
+            } else if matches(c.name) {
+                ranked.append((1, Hit(customerId: id, name: c.name, matched: "name")))
+            } else if let p = c.contacts.first(where: { matches($0.name) || matches($0.email ?? "") }) {
+                ranked.append((2, Hit(customerId: id, name: c.name, matched: "contact \(p.name)\(p.role.map { " (\($0))" } ?? "")")))
+            } else if digits.count >= 3, let s = c.siren, s.contains(digits) {
+                ranked.append((3, Hit(customerId: id, name: c.name, matched: "SIREN \(s)")))
+            } else if digits.count >= 4, let p = c.contacts.first(where: { ($0.phone ?? "").filter(\.isNumber).contains(digits) }) {
+                ranked.append((3, Hit(customerId: id, name: c.name, matched: "phone \(p.phone!) (\(p.name))")))
+            } else if let n = numbers.first(where: { fold($0).contains(compact) }) {
+                ranked.append((4, Hit(customerId: id, name: c.name, matched: "invoice \(n)")))
             }
-            if let n = (book.invoicesByCustomer[id] ?? []).first(where: { fold($0).contains(q) }) {
-                hits.append(Hit(customerId: id, name: c.name, matched: "invoice \(n)"))
-            }
-            if hits.count >= limit { break }
         }
-        return hits
+        // Stable: within a rank, the book's order.
+        let sorted = ranked.enumerated().sorted { ($0.element.rank, $0.offset) < ($1.element.rank, $1.offset) }
+        return sorted.prefix(limit).map(\.element.hit)
     }
 
+    /// Folded for matching: no case, no accents, apostrophes, hyphens and other punctuation as spaces, runs of spaces
+    /// as one (`L’Écluse-Sud` → `l ecluse sud`).
     static func fold(_ s: String) -> String {
-        s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+        let folded = s.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+        let spaced = String(String.UnicodeScalarView(folded.unicodeScalars.map { u -> Unicode.Scalar in
+            CharacterSet.alphanumerics.contains(u) || u == "@" || u == "." ? u : " "
+        }))
+        return spaced.split(separator: " ").joined(separator: " ")
     }
 
     public mutating func handle(_ command: Command, session: Session) -> ScreenAction {

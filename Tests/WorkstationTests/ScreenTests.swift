@@ -140,6 +140,28 @@ import TerminalKit
         #expect(screen.text.contains("No customer matches 'zzz'"))
     }
 
+    /// Issue 16 (7): two words in any order, a typographic apostrophe, a contact's name; an exact id or invoice
+    /// number comes before a phone match.
+    @Test func searchFoldsWordsApostrophesAndContactsAndPutsExactMatchesFirst() throws {
+        var book = Fixtures.book(invoices: [("F26-001", "2026-09-01", "2026-10-01", "12000.00")])
+        try book.apply(.upsertCustomer(customer: Customer(id: "C2", name: "Brasserie de l'Écluse SARL",
+                                                          contacts: [Contact(name: "Jean Dupré", role: "Gérant", phone: "04 78 12 34 56")])))
+        // C3's phone holds the digits of C2's id and of invoice F26-001 (a phone match would come first before).
+        try book.apply(.upsertCustomer(customer: Customer(id: "C9", name: "Transports Rapides", contacts: [Contact(name: "Paul", phone: "06 26 00 11 22")])))
+        try book.apply(.upsertCustomer(customer: Customer(id: "C26001", name: "Menuiserie Bois", contacts: [])))
+        func found(_ q: String) -> [String] { SearchScreen.search(q, in: book).map(\.customerId) }
+        #expect(found("brasserie ecluse") == ["C2"])
+        #expect(found("ecluse brasserie") == ["C2"])
+        #expect(found("l’ecluse") == ["C2"])
+        #expect(found("L'ÉCLUSE") == ["C2"])
+        #expect(found("Dupré") == ["C2"] && found("dupre") == ["C2"])
+        #expect(SearchScreen.search("dupre", in: book).first?.matched == "contact Jean Dupré (Gérant)")
+        // An exact id first, then what merely contains it.
+        #expect(found("C26001").first == "C26001")
+        #expect(found("F26-001").first == "C1" && SearchScreen.search("F26-001", in: book).first?.matched == "invoice F26-001")
+        #expect(found("zzz qqq").isEmpty)
+    }
+
     @Test func helpListsTheKeysOfTheScreen() {
         let (app, screen, _) = app()
         press(app, .enter, .character("?"))
