@@ -80,3 +80,36 @@ public struct AccountSummary: Sendable {
         payerProfile = book.payerProfile(of: customerId, asOf: date)
     }
 }
+
+/// Money received on an account: a payment or a credit note, what it was lettered to, what is left on account.
+public struct Receipt: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable { case payment, creditNote }
+    public var kind: Kind
+    public var id: String
+    public var date: CalendarDate
+    public var amount: Money
+    /// The bank reference of a payment, the number of a credit note.
+    public var reference: String?
+    public var lettered: [Allocation]
+    /// Not lettered yet (a payment's on-account credit).
+    public var onAccount: Money
+}
+
+extension Book {
+    /// The payments and credit notes received from a customer (issue 16: a 20 000 € cheque appeared nowhere on the
+    /// account): money still on account first (to letter before calling), then the newest first.
+    public func receipts(of customerId: String) -> [Receipt] {
+        var out = payments(of: customerId).map {
+            Receipt(kind: .payment, id: $0.id, date: $0.date, amount: $0.amount, reference: $0.reference, lettered: $0.allocations, onAccount: $0.unallocated)
+        }
+        let numbers = Set(invoicesByCustomer[customerId] ?? [])
+        for n in creditNotes.values where numbers.contains(n.invoice) {
+            out.append(Receipt(kind: .creditNote, id: n.id, date: n.date, amount: n.amount, reference: n.id,
+                               lettered: [Allocation(invoice: n.invoice, amount: n.amount)], onAccount: .zero))
+        }
+        return out.sorted { a, b in
+            if a.onAccount.isPositive != b.onAccount.isPositive { return a.onAccount.isPositive }
+            return (a.date, a.id) > (b.date, b.id)
+        }
+    }
+}

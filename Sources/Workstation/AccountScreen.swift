@@ -9,6 +9,8 @@ public struct AccountScreen: Screen {
     /// The account's whole history, newest first (the store may read it from disk), or why it could not be read.
     private(set) var history: [Activity] = []
     private(set) var historyProblem: String?
+    /// Payments and credit notes received, on-account money first.
+    private(set) var receipts: [Receipt] = []
     private var revision = -1
 
     public init(customerId: String) { self.customerId = customerId }
@@ -36,6 +38,7 @@ public struct AccountScreen: Screen {
         guard session.book.revision != revision || summary == nil, session.book.customers[customerId] != nil else { return }
         let selected = selectedInvoice
         summary = AccountSummary(book: session.book, customerId: customerId, date: session.today)
+        receipts = session.book.receipts(of: customerId)
         revision = session.book.revision
         do {
             history = try session.history(of: customerId)
@@ -151,7 +154,8 @@ public struct AccountScreen: Screen {
                     row: 4, style: Style(underline: true))
         let available = rows - 5 - 2
         let contactRows = min(2, c.contacts.count) + 1
-        let invoiceRows = max(3, min(items.count + (s.paretoCutIndex != nil ? 1 : 0), available - contactRows - 3))
+        let receiptRows = receipts.isEmpty ? 0 : min(2, receipts.count) + 1
+        let invoiceRows = max(3, min(items.count + (s.paretoCutIndex != nil ? 1 : 0), available - contactRows - receiptRows - 3))
         var display: [Int?] = []     // nil: the 80 % line
         for i in items.indices {
             display.append(i)
@@ -213,6 +217,16 @@ public struct AccountScreen: Screen {
             canvas.text("   " + [contact.name, contact.role, contact.phone, contact.email].compactMap { $0 }.joined(separator: " · "), row: row)
             row += 1
         }
+        if !receipts.isEmpty {
+            let onAccount = receipts.reduce(Money.zero) { $0 + $1.onAccount }
+            canvas.text(" Received" + (receipts.count > 2 ? " (2 of \(receipts.count))" : "")
+                        + (onAccount.isPositive ? " · \(onAccount.formatted) on account, to letter (l)" : ""), row: row, style: Style(underline: true))
+            row += 1
+            for r in receipts.prefix(2) {
+                canvas.text("   " + Self.line(r), row: row, style: r.onAccount.isPositive ? .accent : .plain)
+                row += 1
+            }
+        }
         canvas.text(" History (newest first)", row: row, style: Style(underline: true))
         row += 1
         if let problem = historyProblem, row < rows - 2 { canvas.text("   " + problem, row: row, style: .error); row += 1 }
@@ -223,6 +237,15 @@ public struct AccountScreen: Screen {
             row += 1
         }
         canvas.keyBar(hints)
+    }
+
+    /// "12/11/26 payment VIR-2026-118  20 000,00 €  on account 20 000,00 €" / "... → F26-001 5 000,00 €, F26-002".
+    static func line(_ r: Receipt) -> String {
+        let what = r.kind == .payment ? "payment" : "credit note"
+        let lettered = r.lettered.map { "\($0.invoice) \($0.amount.formatted)" }.joined(separator: ", ")
+        return "\(r.date.short) \(what) \(r.reference ?? r.id)  \(r.amount.formatted)"
+            + (r.onAccount.isPositive ? "  on account \(r.onAccount.formatted)" : "")
+            + (lettered.isEmpty ? "" : " → " + lettered)
     }
 
     /// Withdraws the open promise on the selected invoice, or else cancels the active plan holding it, after a

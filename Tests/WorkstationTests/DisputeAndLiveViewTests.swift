@@ -58,7 +58,8 @@ import FileStore
         #expect(screen.text.contains("rappel en cours"))
         press(app, .escape)
         #expect(screen.text.contains("Open 1 000,00 €"))      // the payment made elsewhere shows
-        #expect(!screen.text.contains("F2 "))
+        #expect(!screen.text.split(separator: "\n").contains { $0.hasPrefix(" F2 ") })   // paid: no longer an open invoice...
+        #expect(screen.text.contains("payment V1  400,00 € → F2 400,00 €"))                 // ...but received
     }
 }
 

@@ -162,6 +162,22 @@ import TerminalKit
         #expect(found("zzz qqq").isEmpty)
     }
 
+    /// Issue 16 (5): the money received shows on the account, money on account first (a 20 000 € cheque imported
+    /// appeared nowhere).
+    @Test func theAccountShowsTheMoneyReceivedOnAccountFirst() throws {
+        let (app, screen, store) = app(rows: 30, columns: 100)
+        try store.commit(user: "helene", .recordPayment(payment: Payment(id: "P1", customerId: "C1", date: Fixtures.date("2026-11-10"), amount: Fixtures.eur("500.00"),
+                                                                        reference: "VIR-1", allocations: [Allocation(invoice: "F26-003", amount: Fixtures.eur("500.00"))])))
+        try store.commit(user: "helene", .recordPayment(payment: Payment(id: "P2", customerId: "C1", date: Fixtures.date("2026-11-05"), amount: Fixtures.eur("20000.00"),
+                                                                        reference: "CHQ 0042", allocations: [])))
+        press(app, .enter)
+        #expect(screen.text.contains(" Received · 20 000,00 € on account, to letter (l)"), "\(screen.text)")
+        let lines = screen.text.split(separator: "\n").map(String.init)
+        let cheque = try #require(lines.firstIndex { $0.contains("05/11/26 payment CHQ 0042  20 000,00 €  on account 20 000,00 €") })
+        let transfer = try #require(lines.firstIndex { $0.contains("10/11/26 payment VIR-1  500,00 € → F26-003 500,00 €") })
+        #expect(cheque < transfer)   // on account first, though older
+    }
+
     @Test func helpListsTheKeysOfTheScreen() {
         let (app, screen, _) = app()
         press(app, .enter, .character("?"))
