@@ -149,7 +149,11 @@ struct AgendaRules {
                         detail: "promised \(p.amount) for \(p.promisedDate.french), \(paid) received so far; broken after \(deadline.french)"))
                     tier = min(tier, 1)
                 }
-            } else if state == .broken || state == .partiallyKept, !calledSince(deadline.adding(days: 1)) {
+            } else if state == .broken || state == .partiallyKept, !calledSince(deadline.adding(days: 1)),
+                      !(latest.map { $0.date > deadline } ?? false),
+                      p.invoices.contains(where: { book.openAmount($0).isPositive }) {
+                // On top until followed up (a call since, or a next action set after the deadline) and while its items
+                // still owe something: a promise broken in March and paid in April is no longer news in August.
                 let paid = book.paidTowards(p, through: deadline)
                 callReasons.append(.init(step: "broken-promise", label: state == .broken ? "Broken promise" : "Promise partly kept",
                     invoices: p.invoices, since: deadline.adding(days: 1),

@@ -75,6 +75,29 @@ import TestSupport
         #expect(calls[0].contact?.phone == "01 23 45 67 89")
     }
 
+    /// Issue 16 (4): a broken promise whose items were paid later, or that was followed up, leaves the top tier (one
+    /// paid a month later still ranked above a 16 568,72 € item 204 days overdue, with 0,00 € at stake).
+    @Test func aBrokenPromiseLeavesTheTopOncePaidOrFollowedUp() throws {
+        var b = Fixtures.book(invoices: [("F1", "2026-09-01", "2026-10-01", "300.00"), ("F2", "2026-09-01", "2026-10-01", "200.00")])
+        try b.apply(.upsertCustomer(customer: Customer(id: "C2", name: "Boulangeries Lefèvre", collector: "amelie")))
+        try b.apply(.upsertInvoice(invoice: Invoice(number: "G1", customerId: "C2", issueDate: Fixtures.date("2026-04-01"),
+                                                  dueDate: Fixtures.date("2026-05-03"), amount: Fixtures.eur("16568.72"))))
+        try b.apply(.makePromise(promise: Promise(id: "P1", customerId: "C1", invoices: ["F1"], amount: Fixtures.eur("300.00"),
+                                                  promisedDate: Fixtures.date("2026-10-15"), madeOn: Fixtures.date("2026-10-05"), user: "amelie"), supersedes: []))
+        #expect(lines(b).calls.first?.customerId == "C1" && lines(b).calls.first?.tier == 0)   // broken, unpaid: on top
+        // Paid a month later: F1 owes nothing; the promise is no longer news (F2 stays in dunning, by letter).
+        try Fixtures.pay(&b, "V1", on: "2026-11-15", [("F1", "300.00")])
+        #expect(lines(b).calls.map(\.customerId) == ["C2"], "\(lines(b).calls.map(\.reasons))")
+        // Unpaid but followed up: a next action set after the deadline takes it off the top too.
+        var c = Fixtures.book(invoices: [("F1", "2026-09-01", "2026-10-01", "300.00")])
+        try c.apply(.makePromise(promise: Promise(id: "P1", customerId: "C1", invoices: ["F1"], amount: Fixtures.eur("300.00"),
+                                                  promisedDate: Fixtures.date("2026-10-15"), madeOn: Fixtures.date("2026-10-05"), user: "amelie"), supersedes: []))
+        #expect(lines(c).calls.first?.tier == 0)
+        try c.apply(.logActivity(activity: Activity(id: "N1", at: "t", date: Fixtures.date("2026-11-02"), user: "amelie", customerId: "C1",
+                                                    channel: .email, note: "relance écrite", nextActionDate: Fixtures.date("2026-12-15"))))
+        #expect(!lines(c).calls.contains { $0.tier == 0 })
+    }
+
     @Test func callsAreOrderedByAmountAtStakeWeightedByLateness() throws {
         var b = Fixtures.book(invoices: [("F1", "2026-09-01", "2026-11-10", "10000.00")])     // 13 days late
         try b.apply(.upsertCustomer(customer: Customer(id: "C2", name: "B", collector: "amelie")))
