@@ -12,7 +12,10 @@ import Receivables
 /// letter language and contractual interest rate.
 /// 6: the policy is store data (issue 15): a `{"policy":{"policy":…,"log":[…]}}` record first in the snapshot when
 /// the store has its own, changed by the `setPolicy` journal change; an older store's `policy.json` is taken in.
-public let currentSchemaVersion = 6
+/// 7: what a promise covers (issue 16): a promise's `covers`, the part promised on each invoice (older promises hold
+/// their invoices whole, as before); a credit note's `number` and the dispute update's `creditNoteNumber` and
+/// `creditNoteDate`.
+public let currentSchemaVersion = 7
 
 /// One line of the journal: a change, who made it, when, and its sequence number.
 public struct JournalEntry: Codable, Sendable {

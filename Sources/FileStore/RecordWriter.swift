@@ -141,7 +141,7 @@ extension BookRecord {
             case .creditNote(let n):
                 o.object("creditNote") { o in
                     o.string("id", n.id); o.string("invoice", n.invoice); o.date("date", n.date); o.money("amount", n.amount)
-                    o.string("disputeId", n.disputeId)
+                    o.string("disputeId", n.disputeId); o.string("number", n.number)
                 }
             case .dispute(let d):
                 o.object("dispute") { o in
@@ -155,6 +155,7 @@ extension BookRecord {
                     o.string("id", p.id); o.string("customerId", p.customerId); o.strings("invoices", p.invoices); o.money("amount", p.amount)
                     o.date("promisedDate", p.promisedDate); o.date("madeOn", p.madeOn); o.string("contact", p.contact)
                     o.string("channel", p.channel.rawValue); o.string("user", p.user); o.string("closedAs", p.closedAs?.rawValue)
+                    if let covers = p.covers { o.objects("covers", covers, allocation) }
                 }
             case .plan(let p):
                 o.object("plan") { o in

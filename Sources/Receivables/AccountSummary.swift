@@ -104,7 +104,7 @@ extension Book {
         }
         let numbers = Set(invoicesByCustomer[customerId] ?? [])
         for n in creditNotes.values where numbers.contains(n.invoice) {
-            out.append(Receipt(kind: .creditNote, id: n.id, date: n.date, amount: n.amount, reference: n.id,
+            out.append(Receipt(kind: .creditNote, id: n.id, date: n.date, amount: n.amount, reference: n.number ?? n.id,
                                lettered: [Allocation(invoice: n.invoice, amount: n.amount)], onAccount: .zero))
         }
         return out.sorted { a, b in

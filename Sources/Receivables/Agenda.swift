@@ -123,6 +123,9 @@ struct AgendaRules {
     let date: CalendarDate
     var policy: Policy { book.policy }
 
+    /// Reasons about a commitment or a dispute rather than a policy step.
+    static let commitmentSteps: Set<String> = ["promise-due", "broken-promise", "instalment-due", "plan-defaulted", "dispute-follow-up"]
+
     func lines() -> (AgendaLine?, [AgendaLine]) {
         let items = book.openInvoices(of: customer.id).filter { $0.issueDate <= date }
         let digest = book.digest(of: customer.id)
@@ -136,11 +139,15 @@ struct AgendaRules {
         var held = Set<String>()       // items out of dunning: open promise, active plan
         var disputed = Set<String>()   // items under active dispute: no reminders, calls only for follow-up
 
+        // A promise holds only what it covers: an item promised whole is out of dunning; one promised in part is
+        // still claimed for the rest, which is what its calls and letters are about.
+        let promised = book.promisedParts(of: customer.id, asOf: date)
+        func claim(_ n: String) -> Money { book.openAmount(n) - (promised[n] ?? .zero) }
+        for (n, part) in promised where part >= book.openAmount(n) { held.insert(n) }
         for p in book.promises(of: customer.id) {
             let state = book.state(of: p, asOf: date)
             let deadline = book.deadline(of: p)
             if state == .open {
-                held.formUnion(p.invoices)
                 // Due from its date until a call about it (a call after the promised date answers it for now;
                 // the promise is judged broken after the grace days anyway).
                 if date >= p.promisedDate && !calledSince(p.promisedDate) {
@@ -208,7 +215,7 @@ struct AgendaRules {
         // Policy calls, item by item.
         var stepCalls: [String: (Policy.Step, [String], CalendarDate)] = [:]
         for inv in dunnable {
-            guard let (step, since) = callDue(inv, lastCall: lastCall) else { continue }
+            guard let (step, since) = callDue(inv, lastCall: lastCall, open: claim(inv.number)) else { continue }
             if let h = holdUntil, !(step.relativeTo == .due && step.days < 0 && inv.dueDate < h) { continue }
             stepCalls[step.id, default: (step, [], since)].1.append(inv.number)
             stepCalls[step.id]!.2 = min(stepCalls[step.id]!.2, since)
@@ -228,7 +235,7 @@ struct AgendaRules {
         // one after another wait and go together, as in a dunning run (a customer got a letter every day or two).
         let wroteRecently = digest.lastLetter.map { $0.adding(days: policy.minLetterIntervalDays) > date } ?? false
         for inv in dunnable {
-            if let action = book.writtenAction(on: inv, at: date) { written.append(action) }
+            if let action = book.writtenAction(on: inv, at: date, claiming: claim(inv.number)) { written.append(action) }
             else if book.isDueForReview(inv.number, at: date), let review = book.litigationReviewDate(of: inv) {
                 // Done only by a decision; back to amicable brings it back on the day the decision gave.
                 reviews.append((inv.number, max(review, book.litigation(of: inv.number)?.reviewAgainOn ?? review)))
@@ -245,7 +252,7 @@ struct AgendaRules {
 
         let overdue = items.map { inv in inv.dueDate.days(until: date) }.max() ?? 0
         let critical = items.contains { $0.issueDate.days(until: date) >= policy.criticalZoneDaysAfterIssue.from }
-        func stake(_ numbers: Set<String>) -> Money { numbers.reduce(Money.zero) { $0 + book.openAmount($1) } }
+        func stake(_ numbers: Set<String>) -> Money { numbers.reduce(Money.zero) { $0 + claim($1) } }
         // The payer profile weighs every line of the customer: computed once, and only when there is a line.
         lazy var payerDaysLate = book.payerProfile(of: customer.id, asOf: date)?.averageDaysLate ?? 0
 
@@ -253,10 +260,14 @@ struct AgendaRules {
         if !callReasons.isEmpty {
             let numbers = Set(callReasons.flatMap(\.invoices))
             let concerned = numbers.isEmpty ? Set(items.map(\.number)) : numbers
+            // A call about a commitment (a promise due or broken, an instalment, a dispute) is about the whole item;
+            // a policy call about what is still claimed of it.
+            let whole = Set(callReasons.filter { AgendaRules.commitmentSteps.contains($0.step) }.flatMap(\.invoices))
+            let atStake: (String) -> Money = { whole.contains($0) ? book.openAmount($0) : claim($0) }
             call = AgendaLine(kind: .call, customerId: customer.id, customerName: customer.name, collector: book.assignedCollector(of: customer.id),
-                              channel: .phone, reasons: callReasons, amountAtStake: stake(concerned),
+                              channel: .phone, reasons: callReasons, amountAtStake: concerned.reduce(Money.zero) { $0 + atStake($1) },
                               oldestDaysOverdue: overdue, contact: customer.contacts.first, tier: tier, critical: critical,
-                              age: callReasons.map { $0.since.days(until: date) }.max() ?? 0, score: score(concerned, payerDaysLate: payerDaysLate))
+                              age: callReasons.map { $0.since.days(until: date) }.max() ?? 0, score: score(concerned, payerDaysLate: payerDaysLate, claim: atStake))
         }
         var lines: [AgendaLine] = []
         if !written.isEmpty && !wroteRecently && !creditCovers {
@@ -275,7 +286,7 @@ struct AgendaRules {
                 },
                 amountAtStake: stake(numbers), oldestDaysOverdue: overdue, contact: customer.contacts.first,
                 tier: top.step.escalates ? 1 : 2, critical: critical, age: written.map { $0.since.days(until: date) }.max() ?? 0,
-                score: score(numbers, payerDaysLate: payerDaysLate)))
+                score: score(numbers, payerDaysLate: payerDaysLate, claim: claim)))
         }
         if !reviews.isEmpty, let step = policy.litigationStep {
             let numbers = reviews.map(\.0)
@@ -284,7 +295,7 @@ struct AgendaRules {
                 reasons: [.init(step: step.id, label: step.label, short: step.short, invoices: numbers, since: reviews.map(\.1).min()!,
                                 detail: "\(numbers.count) item(s) at the top of the ladder: decide (agency, injunction, legal, write-off, amicable)")],
                 amountAtStake: stake(Set(numbers)), oldestDaysOverdue: overdue, contact: customer.contacts.first, tier: 1, critical: critical,
-                age: reviews.map { $0.1.days(until: date) }.max() ?? 0, score: score(Set(numbers), payerDaysLate: payerDaysLate)))
+                age: reviews.map { $0.1.days(until: date) }.max() ?? 0, score: score(Set(numbers), payerDaysLate: payerDaysLate, claim: claim)))
         }
         return (call, lines)
     }
@@ -293,8 +304,7 @@ struct AgendaRules {
 
     /// The call due on an item: a preventive call before its due date (once, from its trigger), then after due the
     /// overdue call step and every `callEveryDays` after the customer's last call, until the item is settled.
-    func callDue(_ inv: Invoice, lastCall: CalendarDate?) -> (Policy.Step, CalendarDate)? {
-        let open = book.openAmount(inv.number)
+    func callDue(_ inv: Invoice, lastCall: CalendarDate?, open: Money) -> (Policy.Step, CalendarDate)? {
         func calledSince(_ d: CalendarDate) -> Bool { lastCall.map { $0 >= d } ?? false }
         if date <= inv.dueDate {
             for step in policy.preventiveCallSteps where policy.step(step, appliesTo: open) {
@@ -317,12 +327,12 @@ struct AgendaRules {
     /// Calls and letters are ranked by what they are about: the sum over their items of the open amount times
     /// (30 + days overdue) / 30 (a month late counts double; items not yet due count once), times the payer
     /// profile's factor (100 + average days late, 0 to 60) / 100: a customer who pays 30 days late weighs 1.3.
-    func score(_ numbers: Set<String>, payerDaysLate: Int) -> Int64 {
+    func score(_ numbers: Set<String>, payerDaysLate: Int, claim: (String) -> Money) -> Int64 {
         var weighted = Money.zero
         for n in numbers {
             guard let inv = book.invoices[n] else { continue }
             let late = Int64(max(0, inv.dueDate.days(until: date)))
-            weighted += book.openAmount(n).scaled(by: 30 + late, over: 30)
+            weighted += claim(n).scaled(by: 30 + late, over: 30)
         }
         return weighted.scaled(by: 100 + Int64(min(60, max(0, payerDaysLate))), over: 100).cents
     }

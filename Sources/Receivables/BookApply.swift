@@ -167,7 +167,8 @@ extension Book {
             d.resolutionNote = u.note
         }
         for (i, cn) in u.creditNotes.enumerated() {
-            insertCreditNote(CreditNote(id: "\(d.id)-CN\(i + 1)", invoice: cn.invoice, date: u.date, amount: cn.amount, disputeId: d.id))
+            insertCreditNote(CreditNote(id: "\(d.id)-CN\(i + 1)", invoice: cn.invoice, date: u.creditNoteDate ?? u.date, amount: cn.amount,
+                                        disputeId: d.id, number: u.creditNoteNumber))
         }
         setDispute(d)
     }

@@ -81,10 +81,15 @@ public struct DisputeUpdate: Codable, Sendable, Equatable {
     public var note: String?
     /// With status `.resolvedCreditNote`: the credit note, at most the disputed amount of each invoice.
     public var creditNotes: [Allocation]
+    /// The credit note's number and date in the accounting package (schema 7; the date defaults to the update's).
+    public var creditNoteNumber: String?
+    public var creditNoteDate: CalendarDate?
     public init(id: String, date: CalendarDate, user: String, status: Dispute.Status? = nil, followUpDate: CalendarDate? = nil,
-                ownerDepartment: String? = nil, note: String? = nil, creditNotes: [Allocation] = []) {
+                ownerDepartment: String? = nil, note: String? = nil, creditNotes: [Allocation] = [],
+                creditNoteNumber: String? = nil, creditNoteDate: CalendarDate? = nil) {
         self.id = id; self.date = date; self.user = user; self.status = status; self.followUpDate = followUpDate
         self.ownerDepartment = ownerDepartment; self.note = note; self.creditNotes = creditNotes
+        self.creditNoteNumber = creditNoteNumber; self.creditNoteDate = creditNoteDate
     }
 }
 

@@ -58,13 +58,29 @@ public struct Promise: Codable, Sendable, Equatable, Identifiable {
     public var user: String
     /// Set only by an explicit action; kept / partially kept / broken are evaluated from payments.
     public var closedAs: Closure?
+    /// What it promises on each invoice (schema 7): the oldest first, the last one in part, adding up to `amount`.
+    /// Nil in a promise made before: each of its invoices is held whole.
+    public var covers: [Allocation]?
 
     public init(id: String, customerId: String, invoices: [String], amount: Money, promisedDate: CalendarDate,
                 madeOn: CalendarDate, contact: String? = nil, channel: Activity.Channel = .phone, user: String,
-                closedAs: Closure? = nil) {
+                closedAs: Closure? = nil, covers: [Allocation]? = nil) {
         self.id = id; self.customerId = customerId; self.invoices = invoices; self.amount = amount
         self.promisedDate = promisedDate; self.madeOn = madeOn; self.contact = contact; self.channel = channel
-        self.user = user; self.closedAs = closedAs
+        self.user = user; self.closedAs = closedAs; self.covers = covers
+    }
+
+    /// `amount` spread over `invoices` (number, open amount) in the order given (the oldest first): each whole
+    /// until the last, which takes what is left.
+    public static func covers(_ amount: Money, over invoices: [(number: String, open: Money)]) -> [Allocation] {
+        var left = amount
+        var out: [Allocation] = []
+        for (n, open) in invoices where left.isPositive && open.isPositive {
+            let take = min(open, left)
+            out.append(Allocation(invoice: n, amount: take))
+            left -= take
+        }
+        return out
     }
 
     public enum Closure: String, Codable, Sendable { case withdrawn, superseded }

@@ -89,9 +89,10 @@ extension Book {
     }
 
     /// The written action due on `inv` at `date`, or nil. The caller leaves out items held by a promise or plan,
-    /// disputed or in litigation.
-    public func writtenAction(on inv: Invoice, at date: CalendarDate) -> ItemDunning? {
-        let open = openAmount(inv.number)
+    /// disputed or in litigation; `claiming` is what is still claimed of an item promised in part (its open amount
+    /// less what a promise holds), which decides the steps that apply.
+    public func writtenAction(on inv: Invoice, at date: CalendarDate, claiming: Money? = nil) -> ItemDunning? {
+        let open = claiming ?? openAmount(inv.number)
         guard open.isPositive else { return nil }
         let rest = inv.lastDunned.map { $0.adding(days: policy.minLetterIntervalDays) }
         if date <= inv.dueDate {

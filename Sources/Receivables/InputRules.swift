@@ -101,6 +101,17 @@ extension Book {
                 throw DomainError("promise \(id) is no longer open on these invoices: nothing was replaced")
             }
             try checkHorizon(p.promisedDate, from: p.madeOn, what: "the promised date")
+            if let covers = p.covers {
+                guard covers.sum(\.amount) == p.amount else {
+                    throw DomainError("the promise of \(p.amount.formatted) covers \(covers.sum(\.amount).formatted) of its invoices: the parts must add up to it")
+                }
+                for c in covers {
+                    guard p.invoices.contains(c.invoice) else { throw DomainError("the promise covers \(c.invoice), which it does not name") }
+                    guard c.amount.isPositive, c.amount <= openAmount(c.invoice) else {
+                        throw DomainError("the promise's part of \(c.invoice), \(c.amount.formatted), is not within the \(openAmount(c.invoice).formatted) open on it")
+                    }
+                }
+            }
         case .createPlan(let plan):
             let active = activePlans(of: plan.customerId, asOf: plan.createdOn).filter { !Set($0.invoices).isDisjoint(with: plan.invoices) }
             if let other = active.first {

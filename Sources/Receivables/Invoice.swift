@@ -62,7 +62,9 @@ public struct CreditNote: Codable, Sendable, Equatable, Identifiable {
     public var date: CalendarDate
     public var amount: Money
     public var disputeId: String?
-    public init(id: String, invoice: String, date: CalendarDate, amount: Money, disputeId: String? = nil) {
-        self.id = id; self.invoice = invoice; self.date = date; self.amount = amount; self.disputeId = disputeId
+    /// The credit note's own number in the accounting package (`AV-2026-0042`; schema 7).
+    public var number: String?
+    public init(id: String, invoice: String, date: CalendarDate, amount: Money, disputeId: String? = nil, number: String? = nil) {
+        self.id = id; self.invoice = invoice; self.date = date; self.amount = amount; self.disputeId = disputeId; self.number = number
     }
 }

@@ -27,6 +27,26 @@ extension Book {
         promises(of: customerId).filter { state(of: $0, asOf: date) == .open }
     }
 
+    /// What open promises still hold of each of a customer's invoices at `date` (issue 16: a promise holds only what
+    /// it covers): its promised part less what was paid on the invoice since the promise was made, never more than the
+    /// invoice's open amount. A promise made before schema 7 (no `covers`) holds its invoices whole. The rest of an
+    /// invoice is still claimed: calls and letters go on for it.
+    public func promisedParts(of customerId: String, asOf date: CalendarDate) -> [String: Money] {
+        var held: [String: Money] = [:]
+        for p in openPromises(of: customerId, asOf: date) {
+            let parts = p.covers ?? p.invoices.map { Allocation(invoice: $0, amount: openAmount($0)) }
+            for part in parts {
+                let paid = (settlementsByInvoice[part.invoice] ?? []).reduce(Money.zero) { sum, s in
+                    if case .payment = s.kind, s.date >= p.madeOn, s.date <= date { return sum + s.amount }
+                    return sum
+                }
+                held[part.invoice, default: .zero] += p.covers == nil ? part.amount : max(.zero, part.amount - paid)
+            }
+        }
+        for (n, h) in held { held[n] = min(h, openAmount(n)) }
+        return held
+    }
+
     /// Times an invoice was covered by a promise that was then broken.
     public func brokenPromiseCount(_ invoice: String, asOf date: CalendarDate) -> Int {
         guard let inv = invoices[invoice] else { return 0 }

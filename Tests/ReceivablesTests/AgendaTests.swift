@@ -98,6 +98,37 @@ import TestSupport
         #expect(!lines(c).calls.contains { $0.tier == 0 })
     }
 
+    /// Issue 16 (1): a promise holds only what it covers. 1 000,50 € promised over F1 (600,00 €, the oldest) and F2
+    /// (5 000,00 €): F1 is held whole, F2 for 400,50 €; F2's rest, 4 599,50 €, is still claimed (by letter: it is below
+    /// the 5 000 € call threshold now), and F3 (6 000,00 €, not covered) keeps its overdue call.
+    @Test func aPromiseHoldsOnlyWhatItCovers() throws {
+        var b = Fixtures.book(invoices: [("F1", "2026-08-01", "2026-09-01", "600.00"), ("F2", "2026-08-15", "2026-09-15", "5000.00"),
+                                         ("F3", "2026-09-01", "2026-10-01", "6000.00")])
+        let covers = Promise.covers(Fixtures.eur("1000.50"), over: [("F1", Fixtures.eur("600.00")), ("F2", Fixtures.eur("5000.00")), ("F3", Fixtures.eur("6000.00"))])
+        #expect(covers == [Allocation(invoice: "F1", amount: Fixtures.eur("600.00")), Allocation(invoice: "F2", amount: Fixtures.eur("400.50"))])
+        try b.applyNew(.makePromise(promise: Promise(id: "P1", customerId: "C1", invoices: ["F1", "F2"], amount: Fixtures.eur("1000.50"),
+                                                     promisedDate: Fixtures.date("2026-11-30"), madeOn: today, user: "amelie", covers: covers), supersedes: []), by: "amelie")
+        #expect(b.promisedParts(of: "C1", asOf: today) == ["F1": Fixtures.eur("600.00"), "F2": Fixtures.eur("400.50")])
+        let agenda = lines(b)
+        // F3's call: 6 000,00 € at stake; F2's rest in the letter; F1 out of it.
+        #expect(agenda.calls.first?.reasons.flatMap(\.invoices) == ["F3"])
+        #expect(agenda.calls.first?.amountAtStake == Fixtures.eur("6000.00"))
+        let letter = try #require(agenda.written.first)
+        #expect(letter.reasons.flatMap(\.invoices).contains("F2") && !letter.reasons.flatMap(\.invoices).contains("F1"))
+        // 400,50 € paid on F2: the promise's part of F2 is paid, F2's open 4 599,50 € is all claimed.
+        try Fixtures.pay(&b, "V1", on: "2026-11-25", [("F2", "400.50")])
+        #expect(b.promisedParts(of: "C1", asOf: Fixtures.date("2026-11-25")) == ["F1": Fixtures.eur("600.00"), "F2": .zero])
+        // A promise whose parts do not add up, or exceed an invoice, is refused.
+        #expect(throws: DomainError.self) {
+            try b.applyNew(.makePromise(promise: Promise(id: "P2", customerId: "C1", invoices: ["F3"], amount: Fixtures.eur("100.00"),
+                promisedDate: Fixtures.date("2026-11-30"), madeOn: today, user: "amelie", covers: [Allocation(invoice: "F3", amount: Fixtures.eur("90.00"))]), supersedes: []), by: "amelie")
+        }
+        #expect(throws: DomainError.self) {
+            try b.applyNew(.makePromise(promise: Promise(id: "P2", customerId: "C1", invoices: ["F3"], amount: Fixtures.eur("7000.00"),
+                promisedDate: Fixtures.date("2026-11-30"), madeOn: today, user: "amelie", covers: [Allocation(invoice: "F3", amount: Fixtures.eur("7000.00"))]), supersedes: []), by: "amelie")
+        }
+    }
+
     @Test func callsAreOrderedByAmountAtStakeWeightedByLateness() throws {
         var b = Fixtures.book(invoices: [("F1", "2026-09-01", "2026-11-10", "10000.00")])     // 13 days late
         try b.apply(.upsertCustomer(customer: Customer(id: "C2", name: "B", collector: "amelie")))
