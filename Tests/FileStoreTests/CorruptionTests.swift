@@ -28,7 +28,7 @@ import TestSupport
         ("unknown reference", { dir in try replace(dir, "\"customerId\":\"C1\",\"issueDate\"", "\"customerId\":\"C9\",\"issueDate\"") },
          ["unknown customer 'C9'"],5),
         ("not JSON", { dir in try replace(dir, "{\"invoice\":{", "{\"invoice\":{{") }, ["not valid JSON", "column"],5),
-        ("future schema", { dir in try replace(dir, "\"schemaVersion\":\(currentSchemaVersion)", "\"schemaVersion\":7") }, ["newer Relance", "schema 7"], 1),
+        ("future schema", { dir in try replace(dir, "\"schemaVersion\":\(currentSchemaVersion)", "\"schemaVersion\":\(currentSchemaVersion + 1)") }, ["newer Relance", "schema \(currentSchemaVersion + 1)"], 1),
         ("missing history file", { dir in
             let name = try FileManager.default.contentsOfDirectory(atPath: dir).first { $0.hasPrefix("history-") }!
             try FileManager.default.removeItem(atPath: dir + "/" + name)
