@@ -7,6 +7,11 @@ public struct AccountSummary: Sendable {
     public var disputed: Money
     /// Still expected on open promises (promised less received).
     public var promised: Money
+    /// The next promised date, when a promise is open.
+    public var promisedFor: CalendarDate?
+    /// Overdue and not held by a promise: what is still claimed ("1 000,50 € promised for 30/11, 98 832,41 € still
+    /// overdue").
+    public var stillOverdue: Money
     public var onAccountCredit: Money
     public var lateFees: Money
     /// Credit limit use in tenths of a percent, when a limit is set.
@@ -32,6 +37,8 @@ public struct AccountSummary: Sendable {
         /// Beyond the zone (over 120 days after issue): worse.
         public var pastCriticalZone: Bool
         public var lateFees: LateFees
+        /// What an open promise holds of it (the whole open amount when `state` is `.promised`).
+        public var promisedPart: Money = .zero
     }
 
     public enum ItemState: String, Sendable {
@@ -43,7 +50,8 @@ public struct AccountSummary: Sendable {
         self.customer = customer
         self.date = date
         let promised = book.openPromises(of: customerId, asOf: date)
-        let promisedItems = Set(promised.flatMap(\.invoices))
+        let parts = book.promisedParts(of: customerId, asOf: date)
+        let promisedItems = Set(parts.filter { $0.value.isPositive && $0.value >= book.openAmount($0.key) }.keys)
         let planItems = Set(book.activePlans(of: customerId, asOf: date).flatMap(\.invoices))
         let policy = book.policy
         var rows: [ItemRow] = book.openInvoices(of: customerId).map { inv in
@@ -57,7 +65,7 @@ public struct AccountSummary: Sendable {
             return ItemRow(invoice: inv, open: open, daysPastDue: late, disputed: disputed, disputeAge: disputeAge, state: state, cumulativePermille: 0,
                            brokenPromises: book.brokenPromiseCount(inv.number, asOf: date),
                            critical: age >= policy.criticalZoneDaysAfterIssue.from, pastCriticalZone: age > policy.criticalZoneDaysAfterIssue.to,
-                           lateFees: book.lateFees(inv.number, asOf: date))
+                           lateFees: book.lateFees(inv.number, asOf: date), promisedPart: parts[inv.number] ?? .zero)
         }
         rows.sort { $0.open != $1.open ? $0.open > $1.open : $0.invoice.dueDate < $1.invoice.dueDate }
         let total = rows.sum(\.open)
@@ -74,6 +82,8 @@ public struct AccountSummary: Sendable {
         overdue = rows.filter { $0.daysPastDue > 0 }.sum(\.open)
         disputed = rows.sum(\.disputed)
         self.promised = promised.sum { max(.zero, $0.amount - book.paidTowards($0, through: date)) }
+        promisedFor = promised.map(\.promisedDate).min()
+        stillOverdue = rows.filter { $0.daysPastDue > 0 && $0.state == .overdue }.sum { $0.open - $0.promisedPart }
         onAccountCredit = book.unallocatedCredit(of: customerId)
         lateFees = rows.sum { $0.lateFees.total }
         creditUsePermille = customer.creditLimit.flatMap { $0.isPositive ? total.permille(of: $0) : nil }

@@ -40,6 +40,9 @@ public struct Policy: Codable, Sendable, Equatable {
     public var minLetterIntervalDays: Int { max(1, minDaysBetweenLetters ?? 10) }
     public var callIntervalDays: Int { max(1, callEveryDays ?? 14) }
     public var maxPlanMonths: Int { paymentPlanMaxMonths ?? 36 }
+    /// A promise below this share (percent) of the invoices it is for asks for confirmation (default 20).
+    public var promiseMinSharePercent: Int?
+    public var promiseMinShare: Int { promiseMinSharePercent ?? 20 }
 
     public struct DayRange: Codable, Sendable, Equatable { public var from: Int; public var to: Int }
     public struct PercentRange: Codable, Sendable, Equatable { public var min: Int; public var max: Int }

@@ -8,7 +8,8 @@ extension Policy {
     static let knownKeys: [String: Set<String>] = [
         "": ["name", "largeItemThreshold", "graceDays", "criticalZoneDaysAfterIssue", "blockOrdersAfterDaysOverdue",
              "downPaymentPercent", "lateInterestAnnualRatePercent", "ecbRefinancingRatePercent", "fixedRecoveryIndemnity",
-             "steps", "futureDateHorizonMonths", "paymentPlanMaxMonths", "minDaysBetweenLetters", "callEveryDays", "interestRates"],
+             "steps", "futureDateHorizonMonths", "paymentPlanMaxMonths", "minDaysBetweenLetters", "callEveryDays", "interestRates",
+             "promiseMinSharePercent"],
         "criticalZoneDaysAfterIssue": ["from", "to"],
         "downPaymentPercent": ["min", "max"],
         "steps": ["id", "short", "label", "relativeTo", "days", "repeatEveryDays", "amount", "channel", "template", "escalates"],
@@ -66,6 +67,7 @@ extension Policy {
         within(paymentPlanMaxMonths, 1...120, "paymentPlanMaxMonths")
         within(minDaysBetweenLetters, 1...365, "minDaysBetweenLetters")
         within(callEveryDays, 1...365, "callEveryDays")
+        within(promiseMinSharePercent, 0...100, "promiseMinSharePercent")
         if !largeItemThreshold.isWithinLimit { out.append("largeItemThreshold is above the limit of \(Money.limit.plain)") }
         if fixedRecoveryIndemnity.isNegative || !fixedRecoveryIndemnity.isWithinLimit { out.append("fixedRecoveryIndemnity must be 0 or more") }
         if steps.isEmpty { out.append("steps: a policy needs at least one step") }

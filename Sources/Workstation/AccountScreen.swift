@@ -143,8 +143,10 @@ public struct AccountScreen: Screen {
         if s.onAccountCredit.isPositive { terms = " on account \(s.onAccountCredit.formatted) to letter (l) ·" + terms }
         if s.lateFees.isPositive { terms += " · late fees \(s.lateFees.formatted)" }
         canvas.text(terms, row: 2, style: (s.creditUsePermille ?? 0) > 1000 ? .error : .plain)
-        canvas.text(" Open \(s.totalOpen.formatted)  Overdue \(s.overdue.formatted)  Disputed \(s.disputed.formatted)  Promised \(s.promised.formatted)",
-                    row: 3, style: .bold)
+        // A promise said with what it leaves claimed: a small promise never reads as the debt settled.
+        let figures = s.promisedFor.map { " Open \(s.totalOpen.formatted)  \(s.promised.formatted) promised for \($0.short.prefix(5)), \(s.stillOverdue.formatted) still overdue  Disputed \(s.disputed.formatted)" }
+            ?? " Open \(s.totalOpen.formatted)  Overdue \(s.overdue.formatted)  Disputed \(s.disputed.formatted)  Promised \(s.promised.formatted)"
+        canvas.text(figures, row: 3, style: .bold)
 
         // Open invoices, largest first.
         let table = TableLayout([Column(11), Column(8), Column(5, right: true), Column(9), Column(14, right: true), Column(6, right: true), Column(nil)],
@@ -177,6 +179,7 @@ public struct AccountScreen: Screen {
                 notes.append(item.disputed < item.open ? "\(item.disputed.formatted) disp. \(age) d" : "disputed \(age) d")
             }
             if item.brokenPromises > 0 { notes.append("broken promises: \(item.brokenPromises)") }
+            if item.state != .promised, item.promisedPart.isPositive { notes.append("\(item.promisedPart.formatted) promised") }
             // The item's dunning level and its last letter: what the next letter will be follows from it.
             if item.invoice.level > 0 || item.invoice.lastDunned != nil {
                 let step = session.book.policy.step(ofLevel: item.invoice.level)?.short ?? "courtesy"

@@ -26,10 +26,10 @@ extension FormScreen {
         ])
     }
 
+    /// Nothing is ticked until an amount is typed; then the oldest items are ticked until they reach it, the last in
+    /// part (issue 16: the form ticked every overdue item and a small promise held them all whole).
     public static func promise(customerId: String, session: Session) -> FormScreen {
-        var invoices = invoiceField(session, customerId)
-        let overdue = invoices.invoiceChoices.filter { $0.daysPastDue > 0 }
-        invoices.picked = Set((overdue.isEmpty ? invoices.invoiceChoices : overdue).map(\.number))
+        let invoices = invoiceField(session, customerId)
         var form = FormScreen(kind: .promise, customerId: customerId, session: session, fields: [
             invoices,
             FormField(id: .amount, label: "Amount", kind: .amount),
@@ -128,7 +128,12 @@ extension FormScreen {
     /// Defaults that follow other fields until the user types in them (amount = sum of ticked invoices).
     mutating func followDefaults(session: Session) {
         switch kind {
-        case .promise, .dispute:
+        case .promise:
+            // The ticks follow the amount until the user ticks by hand.
+            let i = index(.invoices)
+            guard !fields[i].edited else { break }
+            fields[i].picked = Set(Self.oldestFirst(fields[i].invoiceChoices, reaching: field(.amount).money ?? .zero).map(\.number))
+        case .dispute:
             let i = index(.amount)
             if !fields[i].edited { fields[i].set(field(.invoices).pickedTotal.formatted(symbol: false)) }
             if kind == .dispute, !fields[index(.owner)].edited, let code = field(.reason).selectedChoice,
@@ -148,6 +153,25 @@ extension FormScreen {
         }
     }
 
+    /// The items a promise of `amount` covers, oldest due date first (overdue items before those not yet due, by
+    /// construction), until they reach it.
+    static func oldestFirst(_ choices: [FormField.InvoiceChoice], reaching amount: Money) -> [FormField.InvoiceChoice] {
+        var out: [FormField.InvoiceChoice] = []
+        var total = Money.zero
+        for c in choices.sorted(by: { ($0.dueDate, $0.number) < ($1.dueDate, $1.number) }) where total < amount {
+            out.append(c)
+            total += c.open
+        }
+        return out
+    }
+
+    /// What a promise of `amount` on the ticked invoices holds of each: the oldest first, the last in part.
+    func promiseCovers(_ amount: Money) -> [Allocation] {
+        let picked = field(.invoices).invoiceChoices.filter { field(.invoices).picked.contains($0.number) }
+            .sorted { ($0.dueDate, $0.number) < ($1.dueDate, $1.number) }
+        return Promise.covers(amount, over: picked.map { ($0.number, $0.open) })
+    }
+
     /// Rules across fields, with the message placed on the field to correct.
     mutating func crossFieldRules(book: Book, session: Session) {
         func fail(_ id: FieldID, _ message: String) { fields[index(id)].error = message }
@@ -160,6 +184,7 @@ extension FormScreen {
             }
         case .promise:
             let open = field(.invoices).pickedTotal
+            if field(.invoices).picked.isEmpty, field(.amount).money != nil { fail(.invoices, "tick the invoices the promise is for") }
             if let a = field(.amount).money {
                 if !a.isPositive { fail(.amount, "must be above zero") }
                 else if a > open { fail(.amount, "\(a.formatted) is more than the \(open.formatted) open on the ticked invoices") }
@@ -240,6 +265,16 @@ extension FormScreen {
             guard !early.isEmpty else { return nil }
             return "\(early.joined(separator: ", ")) \(early.count == 1 ? "is" : "are") not due for review yet: press F2 again to decide anyway"
         }
+        if kind == .promise, let amount = field(.amount).money {
+            // A promise far below what the ticked items owe: the rest stays in dunning, said before saving.
+            let total = field(.invoices).pickedTotal
+            let share = session.book.policy.promiseMinShare
+            if amount.times(100) < total.times(Int64(share)) {
+                // Short enough for 80 columns; the help and docs say the rest stays in dunning.
+                return "Only \(amount.permille(of: total) / 10) % of the \(total.formatted) ticked is promised: F2 again to save"
+            }
+            return nil
+        }
         guard kind == .plan, let down = field(.down).money else { return nil }
         let total = field(.invoices).pickedTotal
         let range = session.book.policy.downPaymentPercent
@@ -265,8 +300,10 @@ extension FormScreen {
                              contact: contact.isEmpty ? nil : contact),
                     "call to \(customerName) (\(outcome.label))")
         case .promise:
-            let p = Promise(id: newId("PRM"), customerId: customerId, invoices: field(.invoices).pickedInvoices, amount: field(.amount).money!,
-                            promisedDate: field(.date).date!, madeOn: today, contact: field(.contact).text.trimmed, user: user)
+            let amount = field(.amount).money!
+            let covers = promiseCovers(amount)
+            let p = Promise(id: newId("PRM"), customerId: customerId, invoices: covers.map(\.invoice), amount: amount,
+                            promisedDate: field(.date).date!, madeOn: today, contact: field(.contact).text.trimmed, user: user, covers: covers)
             try book.validate(promise: p)
             let text = "Promise of \(p.amount.formatted) for \(p.promisedDate.french) on \(p.invoices.joined(separator: ", "))" + (note.isEmpty ? "" : " — \(note)")
             // Replaces only the promises the person saw on the form (a colleague's newer one is refused by the book).

@@ -82,6 +82,7 @@ public struct FormScreen: Screen {
                 let n = f.invoiceChoices[f.listCursor].number
                 if f.picked.contains(n) { f.picked.remove(n) } else { f.picked.insert(n) }
                 f.error = nil
+                f.edited = true   // ticked by hand: the ticks no longer follow the amount
             } else if !f.choices.isEmpty { f.choice = (f.choice + 1) % f.choices.count; f.edited = true }
             else { f.insert(" ") }
         case .insert(let c):
@@ -113,6 +114,8 @@ public struct FormScreen: Screen {
     /// Checks every field and the rules across them; true when the form may be saved.
     mutating func validate(session: Session) -> Bool {
         for i in fields.indices { fields[i].error = fields[i].formatError() }
+        // A promise's ticks follow its amount: with the amount wrong, the amount is what to correct.
+        if kind == .promise, fields[index(.amount)].error != nil { fields[index(.invoices)].error = nil }
         if fields.allSatisfy({ $0.error == nil }) { crossFieldRules(book: session.book, session: session) }
         return fields.allSatisfy { $0.error == nil }
     }

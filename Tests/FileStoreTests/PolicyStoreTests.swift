@@ -85,7 +85,7 @@ import TestSupport
     /// would be refused in every file).
     @Test func theKnownKeysCoverEveryField() throws {
         var p = Policy.standard
-        p.lateInterestAnnualRatePercent = "10"; p.ecbRefinancingRatePercent = "2"; p.futureDateHorizonMonths = 12; p.paymentPlanMaxMonths = 36
+        p.lateInterestAnnualRatePercent = "10"; p.ecbRefinancingRatePercent = "2"; p.futureDateHorizonMonths = 12; p.paymentPlanMaxMonths = 36; p.promiseMinSharePercent = 20
         p.steps[0].repeatEveryDays = 7; p.steps[0].amount = .init(min: "1.00", below: "threshold"); p.steps[0].short = "x"
         #expect(Policy.unknownKeys(in: try JSONEncoder().encode(p)).isEmpty)
         #expect(try Policy.load(try JSONEncoder().encode(p), source: "p") == p)

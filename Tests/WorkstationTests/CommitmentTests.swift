@@ -39,7 +39,7 @@ import TerminalKit
         let open = store.book.openPromises(of: "C1", asOf: today)
         #expect(open.count == 1)
         #expect(store.book.promises.values.filter { $0.closedAs == .superseded }.count == 1)
-        #expect(screen.text.contains("Promised 9 931,22 €"))
+        #expect(screen.text.contains("9 931,22 € promised for 30/11"))
     }
 
     @Test func aColleaguesPromiseThatAppearedMeanwhileIsNeverReplacedUnseen() {

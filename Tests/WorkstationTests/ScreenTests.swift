@@ -56,28 +56,53 @@ import TerminalKit
         #expect(text.contains("Hélène Martin · Comptable · 01 23 45 67 89"))
     }
 
+    /// Issue 16 (1): nothing is ticked until an amount is typed; then the oldest items until they reach it, the last
+    /// in part; the promise holds only that, and the account says what is still overdue.
     @Test func promiseFormRefusesAbcAnImpossibleDateAndTooMuchThenSaves() throws {
         let (app, screen, store) = app()
         press(app, .enter, .character("p"))
         #expect(screen.text.contains("Promise to pay — Société Générale de Chaudronnerie"))
-        #expect(screen.text.contains("2 selected · 13 500,00 €"))      // the overdue ones
+        #expect(screen.text.contains("0 selected · 0,00 €"))
         press(app, .tab); clear(app); type(app, "abc")
         press(app, .tab); clear(app); type(app, "31/02/2026")
         press(app, .function(2))
         #expect(screen.text.contains("↳ Amount: 'abc' is not an amount (use 1234.56 or 1 234,56)"))
         #expect(screen.text.contains("↳ Promised date: '31/02/2026': 31/02/2026 does not exist"))
         #expect(store.changes.isEmpty)
-        // focus went to the first bad field: the amount
-        clear(app); type(app, "13 500,01"); press(app, .tab); clear(app); type(app, "30/11/2026"); press(app, .control("s"))
-        #expect(screen.text.contains("↳ Amount: 13 500,01 € is more than the 13 500,00 € open"))
+        // focus went to the first bad field: the amount. More than everything open: refused.
+        clear(app); type(app, "20 000,01"); press(app, .tab); clear(app); type(app, "30/11/2026"); press(app, .control("s"))
+        #expect(screen.text.contains("↳ Amount: 20 000,01 € is more than the 20 000,00 € open"), "\(screen.text)")
         #expect(store.changes.isEmpty)
-        clear(app); type(app, "5 000"); press(app, .function(2))
+        // 5 000: the oldest item (F26-001, 12 000,00 €, due 01/10) reaches it: ticked, held for 5 000,00 € only.
+        clear(app); type(app, "5 000")
+        #expect(screen.text.contains("1 selected · 12 000,00 €"), "\(screen.text)")
+        press(app, .function(2))
         #expect(store.changes.count == 1)
         #expect(screen.text.contains("Saved: promise of 5 000,00 € for 30/11/2026"))
-        #expect(screen.text.contains("Promised 5 000,00 €"))
+        // 13 500,00 € overdue (F26-001 and F26-003), 5 000,00 € of it promised: 8 500,00 € still overdue.
+        #expect(screen.text.contains("5 000,00 € promised for 30/11, 8 500,00 € still overdue"), "\(screen.text)")
+        #expect(screen.text.contains("5 000,00 € promised,") || screen.text.contains("5 000,00 € promised "), "\(screen.text)")
         #expect(screen.text.contains("promised: Promise of 5 000,00 € for 30/11/2026"))   // in the history
         let p = store.book.promises.values.first!
-        #expect(p.invoices.sorted() == ["F26-001", "F26-003"])
+        #expect(p.invoices == ["F26-001"] && p.covers == [Allocation(invoice: "F26-001", amount: Fixtures.eur("5000.00"))])
+        // F26-001's rest (7 000,00 €) is still claimed: today's letter holds it (the call was just made).
+        let letter = try #require(Agenda(book: store.book, date: today, collector: nil).written.first { $0.customerId == "C1" })
+        #expect(letter.reasons.flatMap(\.invoices).contains("F26-001"))
+    }
+
+    /// A promise far below the ticked total asks first (the rest stays in dunning).
+    @Test func aSmallPromiseOnManyTickedItemsAsksFirst() throws {
+        let (app, screen, store) = app()
+        press(app, .enter, .character("p"))
+        press(app, .character(" ")); press(app, .down); press(app, .character(" "))   // F26-001 and F26-002 by hand: 18 000,00 €
+        #expect(screen.text.contains("2 selected · 18 000,00 €"), "\(screen.text)")
+        press(app, .tab); clear(app); type(app, "1000,50")
+        press(app, .function(2))
+        #expect(screen.text.contains("Only 5 % of the 18 000,00 € ticked is promised: F2 again to save"), "\(screen.text)")
+        #expect(store.changes.isEmpty)
+        press(app, .function(2))
+        #expect(store.changes.count == 1)
+        #expect(store.book.promises.values.first?.covers == [Allocation(invoice: "F26-001", amount: Fixtures.eur("1000.50"))])
     }
 
     @Test func disputeFormCodesTheSelectedInvoice() {
