@@ -120,10 +120,15 @@ public enum LetterWriter {
         func day(_ d: CalendarDate) -> String { d.formatted(language: language) }
         let topLevel = book.policy.level(ofStep: step.id)
         let formal = step.channel == .formalNotice
+        // An item promised in part: the letter claims its rest and says what was promised (issue 16).
+        let promised = book.promisedParts(of: customer.id, asOf: date)
+        func claimed(_ n: String) -> Money { book.openAmount(n) - (promised[n] ?? .zero) }
         func item(_ n: String, level: Int) -> [String: Any]? {
             guard let inv = book.invoices[n] else { return nil }
             let late = max(0, inv.dueDate.days(until: date))
+            let part = promised[n] ?? .zero
             return ["number": inv.number, "issue_date": day(inv.issueDate), "due_date": day(inv.dueDate), "open": money(book.openAmount(n)),
+                    "promised": money(part), "claimed": money(claimed(n)), "has_promised": part.isPositive,
                     "days_late": late, "is_late": late > 0, "one_day": late == 1, "level": level, "po": inv.poNumber ?? "", "has_po": inv.poNumber != nil]
         }
         // A formal notice demands the items at its level and lists the other overdue ones as also outstanding; any
@@ -149,7 +154,7 @@ public enum LetterWriter {
             others.append((inv.number, inv.level))
         }
         let fees = demanded.map { book.lateFees($0.0, asOf: date) }
-        let principal = demanded.reduce(Money.zero) { $0 + book.openAmount($1.0) }
+        let principal = demanded.reduce(Money.zero) { $0 + claimed($1.0) }
         let indemnity = fees.filter { !$0.waived }.reduce(Money.zero) { $0 + $1.indemnity }
         // A half-year missing from the rate table: the known days' interest, said to be incomplete (never 0,00).
         let interest = fees.filter { !$0.waived }.reduce(Money.zero) { $0 + $1.knownInterest }

@@ -130,10 +130,12 @@ extension Book {
 
 extension Book {
     /// Under an open promise or an active plan at `date`.
+    /// Held whole by an open promise (one that covers all it owes) or in an active plan: out of dunning. An item
+    /// promised in part is not held: its rest is still claimed.
     public func isHeld(_ invoice: String, asOf date: CalendarDate) -> Bool {
         guard let c = invoices[invoice]?.customerId else { return false }
-        return openPromises(of: c, asOf: date).contains { $0.invoices.contains(invoice) }
-            || activePlans(of: c, asOf: date).contains { $0.invoices.contains(invoice) }
+        if let part = promisedParts(of: c, asOf: date)[invoice], part.isPositive, part >= openAmount(invoice) { return true }
+        return activePlans(of: c, asOf: date).contains { $0.invoices.contains(invoice) }
     }
 
     /// Under an active dispute.

@@ -165,10 +165,20 @@ public struct DunningSimulation {
         var next: CalendarDate?
         if roll < 30, !items.isEmpty {
             outcome = .promised
-            let amount = items.reduce(Money.zero) { $0 + book.openAmount($1) }
-            apply(.makePromise(promise: Promise(id: id("PRM"), customerId: line.customerId, invoices: items, amount: amount,
-                                                promisedDate: date.adding(days: 7 + Int(random.next() % 8)), madeOn: date, user: collector),
-                               supersedes: []), &report, "promise")
+            let total = items.reduce(Money.zero) { $0 + book.openAmount($1) }
+            // Half the promises are for part of the debt (issue 16): they hold only what they cover, the oldest items
+            // first, and the rest stays claimed; the calls on it must keep their interval (`watchCalls`).
+            let share = random.next() % 2 == 0 ? 100 : Int64(20 + random.next() % 60)
+            let amount = max(Money(cents: 1), total.scaled(by: share, over: 100))
+            let oldest = items.compactMap { book.invoices[$0] }.sorted { ($0.dueDate, $0.number) < ($1.dueDate, $1.number) }
+            let covers = Promise.covers(amount, over: oldest.map { ($0.number, book.openAmount($0.number)) })
+            apply(.makePromise(promise: Promise(id: id("PRM"), customerId: line.customerId, invoices: covers.map(\.invoice), amount: amount,
+                                                promisedDate: date.adding(days: 7 + Int(random.next() % 8)), madeOn: date, user: collector,
+                                                covers: covers),
+                               // An open promise for part of these items is seen on the form and replaced, as a
+                               // collector does.
+                               supersedes: book.openPromises(of: line.customerId, asOf: date)
+                                   .filter { !Set($0.invoices).isDisjoint(with: covers.map(\.invoice)) }.map(\.id)), &report, "promise")
             report.promises += 1
         } else if roll < 45, let first = items.first {
             outcome = .disputed
@@ -223,8 +233,11 @@ public struct DunningSimulation {
     func watchCalls(date: CalendarDate, lastEligible: inout [String: CalendarDate], _ report: inout Report) {
         let policy = book.policy
         guard let step = policy.overdueCallSteps.first else { return }
+        var parts: [String: [String: Money]] = [:]
         for inv in book.invoices.values {
-            let open = book.openAmount(inv.number)
+            // What is still claimed: the open amount less what an open promise holds of it.
+            if parts[inv.customerId] == nil { parts[inv.customerId] = book.promisedParts(of: inv.customerId, asOf: date) }
+            let open = book.openAmount(inv.number) - (parts[inv.customerId]?[inv.number] ?? .zero)
             let waiting = open.isPositive && policy.step(step, appliesTo: open) && date >= inv.dueDate.adding(days: step.days)
                 && !book.isHeld(inv.number, asOf: date) && !book.isDisputed(inv.number) && !book.isInLitigation(inv.number)
             guard waiting else { lastEligible[inv.number] = nil; continue }

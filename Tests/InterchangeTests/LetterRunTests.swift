@@ -206,6 +206,21 @@ import TestSupport
 }
 
 extension LetterRunTests {
+    /// Issue 16 (1): a letter shows an item promised in part with its open amount, the part promised and the part
+    /// claimed; the total asks for what is claimed. F2: 5 000,00 € open, 400,50 € of it promised (F1, 600,00 €, the
+    /// older, is promised whole and not in the letter): 4 599,50 € claimed.
+    @Test func aLetterClaimsOnlyWhatIsNotPromised() throws {
+        var book = Fixtures.book(invoices: [("F1", "2026-08-01", "2026-09-01", "600.00"), ("F2", "2026-08-15", "2026-09-15", "5000.00")])
+        let covers = [Allocation(invoice: "F1", amount: Fixtures.eur("600.00")), Allocation(invoice: "F2", amount: Fixtures.eur("400.50"))]
+        try book.applyNew(.makePromise(promise: Promise(id: "P1", customerId: "C1", invoices: ["F1", "F2"], amount: Fixtures.eur("1000.50"),
+                                                        promisedDate: Fixtures.date("2026-11-30"), madeOn: Self.today, user: "amelie", covers: covers), supersedes: []), by: "amelie")
+        let letters = try LetterWriter.letters(for: Agenda(book: book, date: Self.today, collector: nil), book: book)
+        let text = try #require(letters.first?.text)
+        #expect(text.contains("5 000,00 € (dont 400,50 € promis : reste réclamé 4 599,50 €)"), "\(text)")
+        #expect(text.contains("Total restant dû : 4 599,50 €"), "\(text)")
+        #expect(!text.contains("Facture F1 "), "\(text)")
+    }
+
     /// A template in the `--templates` folder that is not a plain file is refused by name: a FIFO blocked the run,
     /// and a file that could not be read fell back to the bundled letter without a word.
     @Test func aTemplateThatIsNotAPlainFileIsRefused() throws {
