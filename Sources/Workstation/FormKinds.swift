@@ -133,6 +133,7 @@ extension FormScreen {
             let i = index(.invoices)
             guard !fields[i].edited else { break }
             fields[i].picked = Set(Self.oldestFirst(fields[i].invoiceChoices, reaching: field(.amount).money ?? .zero).map(\.number))
+            if !fields[i].picked.isEmpty { fields[i].error = nil }
         case .dispute:
             let i = index(.amount)
             if !fields[i].edited { fields[i].set(field(.invoices).pickedTotal.formatted(symbol: false)) }

@@ -109,6 +109,8 @@ public struct FormScreen: Screen {
     /// Validates the field being left, so mistakes show as soon as the user moves on.
     private mutating func leave() {
         fields[focus].error = fields[focus].formatError()
+        // A promise's invoices are ticked from its amount, typed next: none ticked yet is no mistake.
+        if kind == .promise, fields[focus].id == .invoices, !fields[focus].edited { fields[focus].error = nil }
     }
 
     /// Checks every field and the rules across them; true when the form may be saved.
