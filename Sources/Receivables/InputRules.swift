@@ -128,6 +128,12 @@ extension Book {
             if let f = d.followUpDate { try checkHorizon(f, from: d.openedOn, what: "the follow-up date") }
         case .updateDispute(let u):
             if let f = u.followUpDate { try checkHorizon(f, from: u.date, what: "the follow-up date") }
+            try checkText([u.creditNoteNumber], what: "the credit note number")
+            try checkLength([u.creditNoteNumber], what: "the credit note number")
+            if let d = u.creditNoteDate {
+                try checkDate(d, what: "the credit note's date")
+                guard d <= u.date else { throw DomainError("the credit note's date \(d.french) is after the day it is recorded") }
+            }
         case .decideLitigation(let d):
             try checkText([d.reason], what: "the decision's reason")
             try checkDate(d.date, what: "the decision")

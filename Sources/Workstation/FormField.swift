@@ -5,7 +5,7 @@ import TerminalKit
 /// The fields forms have, named by the compiler rather than by strings (a misspelt name no longer compiles,
 /// where `field("amout")!` crashed at run time).
 public enum FieldID: String, Sendable {
-    case invoices, invoice, amount, date, contact, note, outcome, next, reason, owner, followup, dispute, status, credit
+    case invoices, invoice, amount, date, contact, note, outcome, next, reason, owner, followup, dispute, status, credit, creditNumber, creditDate
     case down, downDate, count, period, first
 }
 

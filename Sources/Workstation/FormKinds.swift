@@ -71,7 +71,9 @@ extension FormScreen {
         return FormScreen(kind: .disputeUpdate, customerId: customerId, session: session, fields: [
             dispute,
             FormField(id: .status, label: "New status", kind: .choice(statuses.map { .init($0.rawValue, $0.label) })),
-            FormField(id: .credit, label: "Credit note", kind: .amount, optional: true),
+            FormField(id: .credit, label: "Credit note amount", kind: .amount, optional: true),
+            FormField(id: .creditNumber, label: "Credit note number", kind: .text, optional: true),
+            FormField(id: .creditDate, label: "Credit note date", kind: .date, text: session.today.iso, optional: true),
             FormField(id: .followup, label: "Follow-up date", kind: .date, text: session.today.adding(days: 7).iso, optional: true),
             FormField(id: .note, label: "Note", kind: .text, optional: true),
         ])
@@ -214,6 +216,7 @@ extension FormScreen {
                 if credit == nil { fail(.credit, "required with a credit note resolution") }
                 else if let c = credit, let d, c > d.amount { fail(.credit, "\(c.formatted) is more than the \(d.amount.formatted) disputed") }
                 else if let c = credit, !c.isPositive { fail(.credit, "must be above zero") }
+                if let d = field(.creditDate).date, d > today { fail(.creditDate, "\(d.french) is still to come: a credit note is dated when issued") }
             } else if credit != nil {
                 fail(.credit, "a credit note goes with the status 'resolved: credit note'")
             }
@@ -337,10 +340,14 @@ extension FormScreen {
                 left -= take
             }
             if left.isPositive { throw DomainError("the credit note is larger than the \(d.amount.formatted) disputed") }
+            let number = field(.creditNumber).text.trimmed
             let update = DisputeUpdate(id: d.id, date: today, user: user, status: status,
                                        followUpDate: status == .inProgress ? field(.followup).date : nil,
-                                       note: note.isEmpty ? nil : note, creditNotes: notes)
-            let text = "Dispute \(d.reasonCode) \(status.label)" + (notes.isEmpty ? "" : ", credit note \(notes.sum(\.amount).formatted)")
+                                       note: note.isEmpty ? nil : note, creditNotes: notes,
+                                       creditNoteNumber: notes.isEmpty || number.isEmpty ? nil : number,
+                                       creditNoteDate: notes.isEmpty ? nil : field(.creditDate).date)
+            let text = "Dispute \(d.reasonCode) \(status.label)"
+                + (notes.isEmpty ? "" : ", credit note \(number.isEmpty ? "" : number + " ")\(notes.sum(\.amount).formatted)")
                 + (note.isEmpty ? "" : " — \(note)")
             return (.batch(changes: [.updateDispute(update: update), activity(.note, invoices: d.invoices, text: text)]),
                     "dispute \(d.reasonCode) \(status.label)")

@@ -18,7 +18,7 @@ import FileStore
     func press(_ app: App, _ keys: Key...) { for k in keys { app.handle(k); app.render() } }
     func type(_ app: App, _ text: String) { for c in text { app.handle(.character(c)) }; app.render() }
 
-    @Test func resolvingADisputeWithACreditNoteReducesTheOpenAmount() {
+    @Test func resolvingADisputeWithACreditNoteReducesTheOpenAmount() throws {
         let store = MemoryStore(book: book())
         let screen = ScreenBuffer(rows: 24, columns: 80)
         let app = App(session: Session(store: store, user: store.book.users["amelie"]!, today: today), terminal: screen,
@@ -31,14 +31,22 @@ import FileStore
         #expect(screen.text.contains("‹ resolved: credit note ›"))
         type(app, "350")
         press(app, .function(2))
-        #expect(screen.text.contains("Credit note: 350,00 € is more than the 300,00 € disputed"))
+        #expect(screen.text.contains("Credit note amount: 350,00 € is more than the 300,00 € disputed"))
         #expect(screen.text.contains("Note: say how it was resolved"))
         #expect(store.changes.isEmpty)
         for _ in 0..<5 { app.handle(.backspace) }      // the focus went to the first field in error
-        type(app, "250"); press(app, .tab, .tab); type(app, "avoir n° 778"); press(app, .function(2))
-        #expect(screen.text.contains("Saved: dispute PRICE resolved: credit note"))
+        // Issue 16 (6): the credit note's number and date have fields of their own (the number was refused as "not an
+        // amount" in the amount field).
+        type(app, "250"); press(app, .tab); type(app, "AV-2026-0042"); press(app, .tab)
+        for _ in 0..<12 { app.handle(.backspace) }
+        type(app, "20/11/2026"); press(app, .tab, .tab); type(app, "avoir accordé"); press(app, .function(2))
+        #expect(screen.text.contains("Saved: dispute PRICE resolved: credit note"), "\(screen.text)")
         #expect(store.book.openAmount("F1") == Fixtures.eur("750.00"))
         #expect(screen.text.contains("Open 1 150,00 €"))
+        let note = try #require(store.book.creditNotes.values.first)
+        #expect(note.number == "AV-2026-0042" && note.date == Fixtures.date("2026-11-20") && note.amount == Fixtures.eur("250.00"))
+        #expect(store.book.receipts(of: "C1").first { $0.kind == .creditNote }?.reference == "AV-2026-0042")
+        #expect(store.book.activities(of: "C1").last?.note.contains("credit note AV-2026-0042 250,00 €") == true)
     }
 
     @Test func anotherUsersSaveAppearsWithoutLosingWhatIsBeingTyped() throws {
