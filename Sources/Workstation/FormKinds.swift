@@ -269,6 +269,13 @@ extension FormScreen {
             guard !early.isEmpty else { return nil }
             return "\(early.joined(separator: ", ")) \(early.count == 1 ? "is" : "are") not due for review yet: press F2 again to decide anyway"
         }
+        if kind == .promise, let opened = promisesAtOpen {
+            let since = seenPromises.filter { !opened.contains($0) }.compactMap { session.book.promises[$0] }
+            if let p = since.first {
+                // (Short enough for 80 columns: "since you opened the form" is what "just" says.)
+                return "\(session.name(of: p.user)) just promised \(p.amount.formatted) (\(p.promisedDate.short.prefix(5))): F2 replaces it, Esc keeps it"
+            }
+        }
         if kind == .promise, let amount = field(.amount).money {
             // A promise far below what the ticked items owe: the rest stays in dunning, said before saving.
             let total = field(.invoices).pickedTotal

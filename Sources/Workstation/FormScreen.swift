@@ -15,6 +15,9 @@ public struct FormScreen: Screen {
     public var formError: String?
     /// The open promises on the ticked invoices as last shown: a new promise replaces those, and only those.
     public var seenPromises: [String] = []
+    /// The customer's open promises when the form was opened: one saved by a colleague since is replaced only after
+    /// asking (issue 16: the second of two collectors replaced the first's promise without knowing).
+    var promisesAtOpen: Set<String>?
     /// A save that needs a second F2 (down payment below the policy's minimum).
     var confirmation: String?
     let customerName: String
@@ -50,6 +53,7 @@ public struct FormScreen: Screen {
 
     public mutating func prepare(session: Session) {
         guard kind == .promise else { return }
+        if promisesAtOpen == nil { promisesAtOpen = Set(session.book.openPromises(of: customerId, asOf: session.today).map(\.id)) }
         let picked = Set(field(.invoices).pickedInvoices)
         seenPromises = session.book.openPromises(of: customerId, asOf: session.today)
             .filter { !picked.isDisjoint(with: $0.invoices) }.map(\.id)

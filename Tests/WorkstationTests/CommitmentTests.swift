@@ -55,10 +55,30 @@ import TerminalKit
         theirs.handle(.function(2)); theirs.render()
         #expect(store.book.promises.count == 1)
         #expect(theirScreen.text.contains("Not saved: these invoices already carry the promise of 9 931,22 € for 30/11/2026"))
-        // Now he has seen it, named on his form: saving again replaces it, knowingly.
+        // Now it is named on his form; saving again asks (issue 16: it was replaced at the next F2 without a word)...
         #expect(theirScreen.text.contains("replaces the promise of 9 931,22 € for 30/11/2026 (Amélie Rousseau)"))
         press(theirs, .function(2))
+        #expect(theirScreen.text.contains("Amélie Rousseau just promised 9 931,22 € (30/11): F2 replaces it, Esc keeps it"), "\(theirScreen.text)")
+        #expect(store.book.openPromises(of: "C1", asOf: today).map(\.amount) == [Fixtures.eur("9931.22")])
+        // ...and F2 again replaces it, knowingly.
+        press(theirs, .function(2))
         #expect(store.book.openPromises(of: "C1", asOf: today).map(\.amount) == [Fixtures.eur("5000.00")])
+    }
+
+    /// Two collectors on the same account: the second sees the first's promise appear on the live screen, and Esc
+    /// keeps it.
+    @Test func aColleaguesNewPromiseIsKeptWithEsc() {
+        let store = MemoryStore(book: book())
+        let (mine, _) = app(store)
+        let (theirs, theirScreen) = app(store, user: "benoit")
+        press(mine, .enter, .character("p"))
+        press(theirs, .character("a"), .character("a"), .enter, .character("p"))
+        press(mine, .tab); type(mine, "9931,22"); press(mine, .function(2))
+        theirs.render()   // his screen refreshes: the promise is on his form
+        press(theirs, .tab); type(theirs, "5000"); press(theirs, .function(2))
+        #expect(theirScreen.text.contains("just promised 9 931,22 € (30/11): F2 replaces it, Esc keeps it"), "\(theirScreen.text)")
+        press(theirs, .escape)
+        #expect(store.book.openPromises(of: "C1", asOf: today).map(\.amount) == [Fixtures.eur("9931.22")])
     }
 
     @Test func plansNeverOverlapAndLeaveDisputesOutByDefault() throws {
