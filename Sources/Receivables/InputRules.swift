@@ -115,7 +115,10 @@ extension Book {
         case .createPlan(let plan):
             let active = activePlans(of: plan.customerId, asOf: plan.createdOn).filter { !Set($0.invoices).isDisjoint(with: plan.invoices) }
             if let other = active.first {
-                throw DomainError("invoices \(Set(other.invoices).intersection(plan.invoices).sorted().joined(separator: ", ")) are already in the active plan \(other.id) of \(other.total.formatted); cancel it first")
+                // Said as a collector reads it (no internal id): which invoices, which plan, what to do.
+                let both = Set(other.invoices).intersection(plan.invoices).sorted()
+                let list = both.count <= 2 ? both.joined(separator: " and ") : "\(both[0]) and \(both.count - 1) more"
+                throw DomainError("\(list) \(both.count == 1 ? "is" : "are") already in the payment plan of \(other.total.formatted) made on \(other.createdOn.french): withdraw it first (X on the account)")
             }
             // The down payment and the first instalment within the horizon of every date; the end within the plan maximum.
             for line in plan.schedule.prefix(2) { try checkHorizon(line.date, from: plan.createdOn, what: "the plan's payment of") }

@@ -192,8 +192,11 @@ public struct DunningSimulation {
             let total = items.reduce(Money.zero) { $0 + book.openAmount($1) }
             if total.cents >= 400, let schedule = try? PlanBuilder.schedule(total: total, downPayment: total.scaled(by: 1, over: 4),
                     downPaymentDate: date.adding(days: 7), count: 3, period: .monthly, firstInstalment: date.adding(months: 1)) {
-                apply(.createPlan(plan: PaymentPlan(id: id("PLAN"), customerId: line.customerId, invoices: items, createdOn: date,
-                                                    schedule: schedule, user: collector)), &report, "plan")
+                // The plan replaces the open promises on its items, as the workstation's plan does.
+                let replaced = book.openPromises(of: line.customerId, asOf: date).filter { !Set($0.invoices).isDisjoint(with: items) }
+                apply(.batch(changes: [.createPlan(plan: PaymentPlan(id: id("PLAN"), customerId: line.customerId, invoices: items, createdOn: date,
+                                                                     schedule: schedule, user: collector))]
+                             + replaced.map { .closePromise(id: $0.id, closure: .superseded) }), &report, "plan")
                 report.plans += 1
             }
         } else if roll < 85 {

@@ -6,7 +6,7 @@ public enum Command: Equatable, Sendable {
     case open, back, quit, help, search, redraw
     case logCall, promise, dispute, updateDispute, plan, note, markSent, toggleScope, waiveFees, letterCredit, reports
     case users, toggleUserDisabled, cancelCommitment, history, litigation
-    case nextField, previousField, save, toggle, lineBreak
+    case nextField, previousField, save, toggle, lineBreak, spread
     case insert(Character), backspace, deleteForward
     case paste(String)
 }
@@ -29,6 +29,7 @@ public enum Keymap {
         case .escape: return .back
         case .function(1): return .help
         case .function(2), .control("s"): return context == .form ? .save : nil
+        case .control("r"): return context == .form ? .spread : nil
         case .control("l"): return .redraw
         case .resize: return .redraw
         case .paste(let text): return context == .list ? nil : .paste(text)

@@ -82,7 +82,9 @@ extension FormScreen {
     public static func plan(customerId: String, session: Session) -> FormScreen {
         var invoices = invoiceField(session, customerId, label: "Invoices")
         // Disputed amounts stay out of a plan by default (they may be credited); ticking them is the user's choice.
-        invoices.picked = Set(invoices.invoiceChoices.map(\.number).filter { session.book.disputedAmount($0).isZero })
+        // Items already in an active plan are never ticked (a second plan on them is refused).
+        let planned = Set(session.book.activePlans(of: customerId, asOf: session.today).flatMap(\.invoices))
+        invoices.picked = Set(invoices.invoiceChoices.map(\.number).filter { session.book.disputedAmount($0).isZero && !planned.contains($0) })
         var form = FormScreen(kind: .plan, customerId: customerId, session: session, fields: [
             invoices,
             FormField(id: .down, label: "Down payment", kind: .amount),

@@ -29,7 +29,7 @@ public struct HelpScreen: Screen {
         KeyHint("/", "search (name, SIREN, invoice, phone)"), KeyHint("Esc", "back (cancels a form)"),
         KeyHint("q", "back; quits from the agenda"), KeyHint("? or F1", "this help"), KeyHint("Ctrl-L", "redraw"),
         KeyHint("Tab, Shift-Tab", "next, previous field in a form"), KeyHint("Space", "tick an invoice, change a choice"),
-        KeyHint("F2 or Ctrl-S", "save a form"), KeyHint("Ctrl-J", "new line in a note"), KeyHint("U (agenda)", "the team, for supervisors"),
+        KeyHint("F2 or Ctrl-S", "save a form"), KeyHint("Ctrl-J", "new line in a note"), KeyHint("Ctrl-R (schedule)", "spread a changed amount over the lines after it"), KeyHint("U (agenda)", "the team, for supervisors"),
     ]
 
     public func render(on terminal: Terminal, session: Session) {

@@ -16,6 +16,10 @@ public struct ScheduleScreen: Screen {
     public var column = 1
     var errors: [Int: String] = [:]
     var formError: String?
+    /// The line whose amount was just typed: leaving it with the lines no longer adding up offers to spread the
+    /// difference over the lines after it (issue 16).
+    var editedAmount: Int?
+    var offer: String?
 
     init(customerId: String, customerName: String, invoices: [String], target: Money, lines: [PaymentPlan.Instalment]) {
         self.customerId = customerId; self.customerName = customerName; self.invoices = invoices; self.target = target
@@ -47,12 +51,19 @@ public struct ScheduleScreen: Screen {
 
     public mutating func handle(_ command: Command, session: Session) -> ScreenAction {
         func edit(_ body: (inout String) -> Void) {
-            if column == 0 { body(&dates[row]) } else { body(&amounts[row]) }
+            if column == 0 { body(&dates[row]) } else { body(&amounts[row]); editedAmount = row }
             errors[row] = nil
             formError = nil
+            offer = nil
+        }
+        switch command {
+        case .nextField, .previousField, .up, .down: offerSpread()
+        case .spread: return spread()
+        default: break
         }
         switch command {
         case .back: return .pop
+        case .spread: break
         case .nextField:
             if column == 0 { column = 1 } else { column = 0; row = (row + 1) % dates.count }
         case .previousField:
@@ -71,6 +82,43 @@ public struct ScheduleScreen: Screen {
         default: break
         }
         return .none
+    }
+
+    /// After an amount was changed: when the lines no longer add up and lines follow, says Ctrl-R spreads it.
+    private mutating func offerSpread() {
+        guard let edited = editedAmount else { return }
+        editedAmount = nil
+        let (lines, problems) = parsed()
+        guard problems.isEmpty, lines.count == dates.count, edited < lines.count - 1 else { return }
+        let difference = target - lines.sum(\.amount)
+        guard !difference.isZero else { return }
+        offer = "Off by \(difference.formatted): Ctrl-R spreads it over the \(lines.count - 1 - edited) line\(lines.count - 1 - edited == 1 ? "" : "s") after line \(edited + 1)"
+        spreadFrom = edited
+    }
+    private var spreadFrom: Int?
+
+    /// Spreads what the lines lack (or have too much) over the lines after the one edited, in equal cents, the
+    /// remainder on the last; every line stays above zero.
+    private mutating func spread() -> ScreenAction {
+        guard let from = spreadFrom ?? (row < dates.count - 1 ? row : nil) else { return .status(.error("No line after this one to spread over")) }
+        let (lines, problems) = parsed()
+        guard problems.isEmpty else { return .status(.error("Correct the lines marked in red first")) }
+        let difference = target - lines.sum(\.amount)
+        guard !difference.isZero else { offer = nil; return .status(.info("The lines already add up")) }
+        let following = Array((from + 1)..<lines.count)
+        guard !following.isEmpty else { return .status(.error("No line after line \(from + 1) to spread over")) }
+        let share = difference.cents / Int64(following.count)
+        let remainder = difference.cents - share * Int64(following.count)
+        var updated = lines
+        for (k, i) in following.enumerated() {
+            updated[i].amount = Money(cents: lines[i].amount.cents + share + (k == following.count - 1 ? remainder : 0))
+        }
+        guard following.allSatisfy({ updated[$0].amount.isPositive }) else {
+            return .status(.error("Spreading \(difference.formatted) would leave a line at zero or below: change the amounts by hand"))
+        }
+        for i in following { amounts[i] = updated[i].amount.formatted(symbol: false) }
+        offer = nil; spreadFrom = nil
+        return .status(.info("Spread \(difference.formatted) over lines \(from + 2)-\(lines.count)"))
     }
 
     mutating func save(session: Session) -> ScreenAction {
@@ -92,12 +140,22 @@ public struct ScheduleScreen: Screen {
                 let plan = PaymentPlan(id: newId("ECH"), customerId: me.customerId, invoices: me.invoices, createdOn: session.today,
                                        schedule: lines, user: session.user.id)
                 try book.validate(plan: plan)
+                // A plan replaces the promises on its items (issue 16: both stood, and the agenda showed "Promise due" and
+                // "Plan defaulted" on one account); the history says so.
+                let replaced = book.openPromises(of: me.customerId, asOf: session.today).filter { !Set($0.invoices).isDisjoint(with: me.invoices) }
                 let text = "Payment plan: \(lines[0].amount.formatted) down on \(lines[0].date.french), then \(lines.count - 1) instalments to "
                     + "\(lines.last!.date.french), total \(plan.total.formatted)"
-                return .batch(changes: [.createPlan(plan: plan), .logActivity(activity: Activity(
+                    + replaced.map { "; replaces the promise of \($0.amount.formatted) for \($0.promisedDate.french)" }.joined()
+                return .batch(changes: [.createPlan(plan: plan)] + replaced.map { .closePromise(id: $0.id, closure: .superseded) } + [.logActivity(activity: Activity(
                     id: newId("ACT"), at: Timestamp.now(), date: session.today, user: session.user.id, customerId: me.customerId,
                     invoices: me.invoices, channel: .phone, note: text))])
             }
+        } catch let e as DomainError {
+            // One batch: "item 1 (plan ECH-…): " names an internal id and says nothing to the collector.
+            var message = e.message
+            if message.hasPrefix("item "), let r = message.range(of: "): ") { message = String(message[r.upperBound...]) }
+            formError = message
+            return .status(.error("Not saved: \(message)"))
         } catch {
             formError = "\(error)"
             return .status(.error("Not saved: \(error)"))
@@ -142,6 +200,7 @@ public struct ScheduleScreen: Screen {
         }
         r += 1
         if let e = formError { canvas.text(" ✗ \(e)", row: r, style: .error); r += 1 }
+        if let o = offer { canvas.text(" " + o, row: r, style: .dueSoon); r += 1 }
         for (i, e) in errors.sorted(by: { $0.key < $1.key }) where r < rows - 2 {
             canvas.text(" ↳ \(i == 0 ? "down payment" : "instalment \(i)"): \(e)", row: r, style: .error)
             r += 1

@@ -92,11 +92,32 @@ import TerminalKit
                                              count: 3, period: .monthly, firstInstalment: today.adding(months: 1))
         try b.applyNew(.createPlan(plan: PaymentPlan(id: "E1", customerId: "C1", invoices: ["F1"], createdOn: today, schedule: lines, user: "amelie")), by: Fixtures.supervisor)
         #expect { try b.applyNew(.createPlan(plan: PaymentPlan(id: "E2", customerId: "C1", invoices: ["F1"], createdOn: today, schedule: lines, user: "amelie")), by: Fixtures.supervisor) }
-            throws: { "\($0)".contains("already in the active plan E1") }
+            throws: { "\($0)".contains("F1 is already in the payment plan of 9 931,22 € made on 23/11/2026: withdraw it first (X on the account)") && !"\($0)".contains("E1") }
+        // Issue 16 (2): the plan form never ticks an item already in a plan.
+        let again = FormScreen.plan(customerId: "C1", session: Session(store: MemoryStore(book: b), user: b.users["amelie"]!, today: today))
+        #expect(again.field(.invoices).pickedInvoices.isEmpty)
         let long = try PlanBuilder.schedule(total: Fixtures.eur("500.00"), downPayment: Fixtures.eur("50.00"), downPaymentDate: today,
                                             count: 60, period: .monthly, firstInstalment: today.adding(months: 1))
         #expect { try b.applyNew(.createPlan(plan: PaymentPlan(id: "E3", customerId: "C1", invoices: ["F2"], createdOn: today, schedule: long, user: "amelie")), by: Fixtures.supervisor) }
             throws: { "\($0)".contains("more than 36 months ahead") }
+    }
+
+    /// Issue 16 (2): a plan on promised invoices replaces the promise (the header kept "Promised", and the agenda
+    /// showed "Promise due" beside "Plan defaulted"); the history says so.
+    @Test func aPlanReplacesThePromisesOnItsItems() throws {
+        var b = book()
+        try b.apply(.makePromise(promise: Promise(id: "P1", customerId: "C1", invoices: ["F1"], amount: Fixtures.eur("3000.00"),
+                                                  promisedDate: today.adding(days: 7), madeOn: today, user: "amelie"), supersedes: []))
+        let store = MemoryStore(book: b)
+        let (app, screen) = app(store)
+        press(app, .enter, .character("e"))
+        #expect(screen.text.contains("Payment plan") || screen.text.contains("Plan"), "\(screen.text)")
+        press(app, .function(2))      // the terms: to the schedule
+        press(app, .function(2))      // the schedule: saved
+        #expect(screen.text.contains("Saved: payment plan"), "\(screen.text)")
+        #expect(store.book.state(of: store.book.promises["P1"]!, asOf: today) == .superseded)
+        #expect(store.book.openPromises(of: "C1", asOf: today).isEmpty)
+        #expect(store.book.activities(of: "C1").last?.note.contains("replaces the promise of 3 000,00 €") == true)
     }
 
     @Test func everyFutureDateHasTheSameHorizon() {

@@ -82,6 +82,28 @@ import TerminalKit
         #expect(screen.line(0).contains("Account"))
     }
 
+    /// Issue 16 (2): changing one instalment offers to spread the difference over the following ones (Ctrl-R).
+    /// 1 000,00 € in 250 down + 3 × 250; line 2 typed as 400: 150 too much, taken from lines 3 and 4 (75 each).
+    @Test func changingAnInstalmentSpreadsTheDifferenceOverTheFollowingOnes() throws {
+        let store = MemoryStore(book: Fixtures.book(invoices: [("F1", "2026-09-01", "2026-10-01", "1000.00")]))
+        let screen = ScreenBuffer(rows: 24, columns: 80)
+        let app = App(session: Session(store: store, user: store.book.users["amelie"]!, today: today), terminal: screen)
+        app.render()
+        app.handle(.enter); app.render(); app.handle(.character("e")); app.render(); app.handle(.function(2)); app.render()
+        let schedule = try #require(app.top as? ScheduleScreen, "\(screen.text)")
+        #expect(schedule.amounts == ["250,00", "250,00", "250,00", "250,00"])
+        app.handle(.down)
+        for _ in 0..<10 { app.handle(.backspace) }
+        for c in "400" { app.handle(.character(c)) }
+        app.handle(.tab); app.render()
+        #expect(screen.text.contains("Off by -150,00 €: Ctrl-R spreads it over the 2 lines after line 2"), "\(screen.text)")
+        app.handle(.control("r")); app.render()
+        #expect((app.top as? ScheduleScreen)?.amounts == ["250,00", "400", "175,00", "175,00"])
+        app.handle(.function(2)); app.render()
+        #expect(screen.text.contains("Saved: payment plan of 1 000,00 €"), "\(screen.text)")
+        #expect(store.book.plans.values.first?.schedule.map(\.amount) == ["250.00", "400.00", "175.00", "175.00"].map(Fixtures.eur))
+    }
+
     @Test func theScheduleEditorShowsItsCursorAndKeepsCellsClean() throws {
         let store = MemoryStore(book: Fixtures.book(invoices: [("F1", "2026-09-01", "2026-10-01", "1000.00")]))
         let screen = ScreenBuffer(rows: 24, columns: 80)
