@@ -50,6 +50,13 @@ public struct StoreCheck {
         for inv in book.invoices.values.filter({ ($0.lastDunned ?? today) > today }).sorted(by: { $0.number < $1.number }).prefix(20) {
             lines.append("  to correct: invoice \(inv.number): last letter dated \(inv.lastDunned!.french), after today (its letters wait until then)")
         }
+        // Payments lettered to invoices issued after them (an ERP export of invoices, then earlier payments): read as
+        // money on account until the invoice's issue date (issue 17); listed so the lettering can be looked at.
+        let early = book.allocationsBeforeIssue()
+        for (p, inv) in early.prefix(20) {
+            lines.append("  note: payment \(p.id) of \(p.date.french) is lettered to \(inv.number), issued \(inv.issueDate.french): it settles it from that date and is on account until then")
+        }
+        if early.count > 20 { lines.append("  note: ... and \(early.count - 20) more payments lettered before their invoice was issued") }
         for half in missingRates(book, today: today) {
             lines.append("  warning: the policy's interest table has no rate for \(half) (ECB rate on its first day + 10 points): late interest is not computed for those days")
         }

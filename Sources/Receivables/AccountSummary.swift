@@ -86,7 +86,8 @@ public struct AccountSummary: Sendable {
         stillOverdue = rows.filter { $0.daysPastDue > 0 && $0.state == .overdue }.sum { $0.open - $0.promisedPart }
         onAccountCredit = book.unallocatedCredit(of: customerId)
         lateFees = rows.sum { $0.lateFees.total }
-        creditUsePermille = customer.creditLimit.flatMap { $0.isPositive ? total.permille(of: $0) : nil }
+        // Money received and not yet lettered lowers the exposure (issue 17).
+        creditUsePermille = customer.creditLimit.flatMap { $0.isPositive ? max(.zero, total - onAccountCredit).permille(of: $0) : nil }
         payerProfile = book.payerProfile(of: customerId, asOf: date)
     }
 }

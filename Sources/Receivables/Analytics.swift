@@ -30,30 +30,42 @@ public enum Analytics {
         var rows: [[ReportTable.Cell]] = []
         var totals = [Money](repeating: .zero, count: buckets.count)
         var handedOver = [Money](repeating: .zero, count: buckets.count)
+        var onAccountTotal = Money.zero, disputedTotal = Money.zero
         for id in book.customerOrder {
             var sums = [Money](repeating: .zero, count: buckets.count)
+            var disputed = Money.zero
             for inv in book.invoices(of: id) {
                 let open = book.openAmount(inv.number, asOf: asOf)
                 guard !open.isZero else { continue }
                 let bucket = bucketIndex(daysPastDue: inv.dueDate.days(until: asOf))
                 if let d = book.litigation(of: inv.number), d.outcome.isHandedOver, d.date <= asOf { handedOver[bucket] += open; continue }
                 sums[bucket] += open
+                disputed += min(open, book.disputedAmount(inv.number, asOf: asOf))
             }
             let total = sums.sum { $0 }
-            guard !total.isZero || sums.contains(where: { !$0.isZero }) else { continue }
+            // Money received and not settling an invoice at the date (issue 17): its own column, and the net.
+            let onAccount = book.onAccount(of: id, asOf: asOf)
+            guard !total.isZero || sums.contains(where: { !$0.isZero }) || !onAccount.isZero else { continue }
             for i in sums.indices { totals[i] += sums[i] }
-            rows.append([.text(id), .text(book.customers[id]!.name), .money(total)] + sums.map { .money($0) })
+            onAccountTotal += onAccount; disputedTotal += disputed
+            rows.append([.text(id), .text(book.customers[id]!.name), .money(total)] + sums.map { .money($0) }
+                        + [.money(onAccount), .money(total - onAccount), .money(disputed)])
         }
         rows.sort { if case .money(let a) = $0[2], case .money(let b) = $1[2] { return a > b }; return false }
         if handedOver.contains(where: { !$0.isZero }) {
             for i in handedOver.indices { totals[i] += handedOver[i] }
-            rows.append([.text(""), .text("HANDED OVER (agency, injunction, legal)"), .money(handedOver.sum { $0 })] + handedOver.map { .money($0) })
+            rows.append([.text(""), .text("HANDED OVER (agency, injunction, legal)"), .money(handedOver.sum { $0 })] + handedOver.map { .money($0) }
+                        + [.money(.zero), .money(handedOver.sum { $0 }), .money(.zero)])
         }
+        let grand = totals.sum { $0 }
         return ReportTable(name: "aged", title: "Aged balance at \(asOf.iso)",
             columns: [.init("customer_id", "Id"), .init("customer", "Customer"), .init("total", "Total")]
-                + buckets.map { .init("b_" + $0.0.replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_"), $0.0) },
-            rows: rows, total: [.text(""), .text("TOTAL"), .money(totals.sum { $0 })] + totals.map { .money($0) },
-            notes: ["days past due = as-of date - due date; open = amount - payments and credit notes dated on or before \(asOf.iso)"])
+                + buckets.map { .init("b_" + $0.0.replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_"), $0.0) }
+                + [.init("on_account", "On account"), .init("net", "Net"), .init("disputed", "Disputed")],
+            rows: rows, total: [.text(""), .text("TOTAL"), .money(grand)] + totals.map { .money($0) }
+                + [.money(onAccountTotal), .money(grand - onAccountTotal), .money(disputedTotal)],
+            notes: ["days past due = as-of date - due date; open = amount - payments and credit notes dated on or before \(asOf.iso)",
+                    "on account = money received by \(asOf.iso) not settling an invoice at that date (unlettered, or lettered to an invoice issued later); net = total - on account; disputed = the part of the open items under a dispute active at that date"])
     }
 
     public static func openTotal(_ book: Book, _ asOf: CalendarDate) -> Money {
@@ -71,14 +83,25 @@ public enum Analytics {
         let sales90 = invoiced(book, from: asOf.adding(days: -89), to: asOf)
         let standard = sales90.isPositive ? Int(clamping: open.scaled(by: 900, over: sales90.cents).cents) : 0
         let (countBack, periods) = countBackDSO(book, asOf)
+        // Net of the money on account (issue 17): received and not yet lettered, it is cash in, not receivables.
+        let onAccount = book.customerOrder.reduce(Money.zero) { $0 + book.onAccount(of: $1, asOf: asOf) }
+        let net = max(.zero, open - onAccount)
+        let standardNet = sales90.isPositive ? Int(clamping: net.scaled(by: 900, over: sales90.cents).cents) : 0
+        let (countBackNet, _) = countBackDSO(book, asOf, remaining: net)
+        // (The gross rows keep their places: scripts read rows 0 and 1.)
         var rows: [[ReportTable.Cell]] = [
-            [.text("standard"), .tenths(standard), .text("open \(open.plain) / invoiced last 90 days \(sales90.plain) x 90")],
-            [.text("count-back"), .tenths(countBack), .text("30-day periods back from \(asOf.iso), see below")],
+            [.text("standard"), .tenths(standard), .text("open \(open.formatted) / invoiced last 90 days \(sales90.formatted) x 90 (gross)")],
+            [.text("count-back"), .tenths(countBack), .text("30-day periods back from \(asOf.iso), see below (gross)")],
+        ]
+        let netRows: [[ReportTable.Cell]] = [
+            [.text("standard net"), .tenths(standardNet), .text("(open \(open.formatted) - on account \(onAccount.formatted)) / invoiced last 90 days x 90")],
+            [.text("count-back net"), .tenths(countBackNet), .text("the same periods, from the open amount less the money on account")],
         ]
         for p in periods {
             rows.append([.text("period \(p.index)"), .tenths(p.daysTenths),
-                         .text("\(p.from.iso)..\(p.to.iso) invoiced \(p.invoiced.plain), remaining before \(p.remainingBefore.plain)")])
+                         .text("\(p.from.iso)..\(p.to.iso) invoiced \(p.invoiced.formatted), remaining before \(p.remainingBefore.formatted)")])
         }
+        rows += netRows
         return ReportTable(name: "dso", title: "DSO at \(asOf.iso)",
             columns: [.init("measure", "Measure"), .init("days", "Days"), .init("how", "How")], rows: rows, total: nil,
             notes: ["count-back: each 30-day period whose invoiced amount the remaining receivables exceed adds 30 days; then the remaining fraction of the next period"])
@@ -95,8 +118,8 @@ public enum Analytics {
     }
 
     /// Count-back DSO in tenths of a day; period k is the 30 days ending 30(k-1) days before the as-of date.
-    public static func countBackDSO(_ book: Book, _ asOf: CalendarDate, maxPeriods: Int = 36) -> (Int, [CountBackPeriod]) {
-        var remaining = openTotal(book, asOf)
+    public static func countBackDSO(_ book: Book, _ asOf: CalendarDate, maxPeriods: Int = 36, remaining start: Money? = nil) -> (Int, [CountBackPeriod]) {
+        var remaining = start ?? openTotal(book, asOf)
         var tenths = 0
         var periods: [CountBackPeriod] = []
         for k in 1...maxPeriods where remaining.isPositive {
@@ -216,7 +239,9 @@ public enum Analytics {
             let oldest = book.invoices(of: id).filter { book.openAmount($0.number, asOf: asOf).isPositive }
                 .map { $0.dueDate.days(until: asOf) }.max() ?? 0
             var reasons: [String] = []
-            if let l = c.creditLimit, open > l { reasons.append("over credit limit \(l.plain) by \((open - l).plain)") }
+            // The exposure is what is owed less the money received and not yet lettered (issue 17).
+            let exposure = open - book.onAccount(of: id, asOf: asOf)
+            if let l = c.creditLimit, exposure > l { reasons.append("over credit limit \(l.formatted) by \((exposure - l).formatted)") }
             if oldest > limitDays { reasons.append("item \(oldest) days overdue (policy: \(limitDays))") }
             if c.orderBlocked { reasons.append("orders held by decision") }
             guard !reasons.isEmpty else { continue }

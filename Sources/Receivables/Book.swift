@@ -133,6 +133,38 @@ public struct Book: Sendable {
         payments(of: customerId).sum(\.unallocated)
     }
 
+    /// Money received by `date` and not yet settling an invoice at that date: unlettered, or lettered to an invoice
+    /// issued later (the aged balance's "on account" column; DSO net and the credit exposure count it).
+    public func onAccount(of customerId: String, asOf date: CalendarDate) -> Money {
+        var total = Money.zero
+        for p in payments(of: customerId) where p.date <= date {
+            var settled = Money.zero
+            for n in Set(p.allocations.map(\.invoice)) {
+                for s in settlementsByInvoice[n] ?? [] where s.kind == .payment(p.id) && s.date <= date { settled += s.amount }
+            }
+            total += p.amount - settled
+        }
+        return total
+    }
+
+    /// The disputed part of an invoice at `date`: disputes opened by then and not resolved by then.
+    public func disputedAmount(_ number: String, asOf date: CalendarDate) -> Money {
+        guard let inv = invoices[number] else { return .zero }
+        return (disputesByCustomer[inv.customerId] ?? []).compactMap { disputes[$0] }
+            .filter { $0.openedOn <= date && ($0.isActive || ($0.resolvedOn.map { $0 > date } ?? false)) }
+            .flatMap(\.lines).filter { $0.invoice == number }.sum(\.amount)
+    }
+
+    /// Allocations that settle their invoice later than their payment's date (the invoice was issued after it), for
+    /// `check` to list: the money was on account until the invoice existed.
+    public func allocationsBeforeIssue() -> [(payment: Payment, invoice: Invoice)] {
+        var out: [(Payment, Invoice)] = []
+        for p in payments.values.sorted(by: { $0.id < $1.id }) {
+            for a in p.allocations { if let inv = invoices[a.invoice], inv.issueDate > p.date { out.append((p, inv)) } }
+        }
+        return out
+    }
+
     /// Activities recorded, loaded or not.
     public var activityCount: Int { digests.values.reduce(0) { $0 + $1.count } }
 
@@ -168,14 +200,21 @@ public struct Book: Sendable {
         invoices[i.number] = i
         invoicesByCustomer[i.customerId, default: []].append(i.number)
     }
+    /// An allocation settles its invoice on the later of the payment's (or the lettering's) date and the invoice's
+    /// issue date (issue 17): a payment of 08/02 lettered to an invoice of 18/02, as an ERP export of a month's
+    /// invoices then its payments does, is money on account until 18/02, never cash that vanished in between. The
+    /// rule applies on replay too, so an existing store reads right.
+    func settlementDate(of invoice: String, from date: CalendarDate) -> CalendarDate {
+        max(date, invoices[invoice]?.issueDate ?? date)
+    }
     mutating func insertPayment(_ p: Payment) {
         payments[p.id] = p
         paymentsByCustomer[p.customerId, default: []].append(p.id)
-        for a in p.allocations { settle(a.invoice, Settlement(date: p.date, amount: a.amount, kind: .payment(p.id))) }
+        for a in p.allocations { settle(a.invoice, Settlement(date: settlementDate(of: a.invoice, from: p.date), amount: a.amount, kind: .payment(p.id))) }
     }
     mutating func addAllocations(paymentId: String, _ allocations: [Allocation], date: CalendarDate) {
         payments[paymentId]?.allocations.append(contentsOf: allocations)
-        for a in allocations { settle(a.invoice, Settlement(date: date, amount: a.amount, kind: .payment(paymentId))) }
+        for a in allocations { settle(a.invoice, Settlement(date: settlementDate(of: a.invoice, from: date), amount: a.amount, kind: .payment(paymentId))) }
     }
     mutating func insertCreditNote(_ n: CreditNote) {
         creditNotes[n.id] = n
