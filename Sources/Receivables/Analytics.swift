@@ -238,11 +238,18 @@ public enum Analytics {
             let open = book.invoices(of: id).reduce(Money.zero) { $0 + book.openAmount($1.number, asOf: asOf) }
             let oldest = book.invoices(of: id).filter { book.openAmount($0.number, asOf: asOf).isPositive }
                 .map { $0.dueDate.days(until: asOf) }.max() ?? 0
+            // Only what matters (issue 17: one 50 € item 61 days late put 189 of 300 customers on the list): the
+            // amount more than the policy's days overdue reaches `blockMinAmount`, or a share of the credit limit.
+            let late = book.invoices(of: id).filter { $0.dueDate.days(until: asOf) > limitDays }
+                .reduce(Money.zero) { $0 + book.openAmount($1.number, asOf: asOf) }
+            let policy = book.policy
+            let lateMatters = late.isPositive && (late >= policy.blockAmount
+                || (c.creditLimit.map { $0.isPositive && late.times(100) >= $0.times(Int64(policy.blockShareOfLimit)) } ?? false))
             var reasons: [String] = []
             // The exposure is what is owed less the money received and not yet lettered (issue 17).
             let exposure = open - book.onAccount(of: id, asOf: asOf)
             if let l = c.creditLimit, exposure > l { reasons.append("over credit limit \(l.formatted) by \((exposure - l).formatted)") }
-            if oldest > limitDays { reasons.append("item \(oldest) days overdue (policy: \(limitDays))") }
+            if lateMatters { reasons.append("\(late.formatted) more than \(limitDays) days overdue (oldest \(oldest) days)") }
             if c.orderBlocked { reasons.append("orders held by decision") }
             guard !reasons.isEmpty else { continue }
             rows.append([.text(id), .text(c.name), .money(open), .int(oldest), .text(reasons.joined(separator: "; "))])

@@ -40,6 +40,13 @@ public struct Policy: Codable, Sendable, Equatable {
     public var minLetterIntervalDays: Int { max(1, minDaysBetweenLetters ?? 10) }
     public var callIntervalDays: Int { max(1, callEveryDays ?? 14) }
     public var maxPlanMonths: Int { paymentPlanMaxMonths ?? 36 }
+    /// The blocked report lists a customer for its items more than `blockOrdersAfterDaysOverdue` days late only when
+    /// those items come to at least this amount (default 500,00 €)...
+    public var blockMinAmount: Money?
+    /// ...or to at least this share (percent) of its credit limit (default 10).
+    public var blockMinShareOfLimitPercent: Int?
+    public var blockAmount: Money { blockMinAmount ?? Money(cents: 50_000) }
+    public var blockShareOfLimit: Int { blockMinShareOfLimitPercent ?? 10 }
     /// A promise below this share (percent) of the invoices it is for asks for confirmation (default 20).
     public var promiseMinSharePercent: Int?
     public var promiseMinShare: Int { promiseMinSharePercent ?? 20 }

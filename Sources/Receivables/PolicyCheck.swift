@@ -9,7 +9,7 @@ extension Policy {
         "": ["name", "largeItemThreshold", "graceDays", "criticalZoneDaysAfterIssue", "blockOrdersAfterDaysOverdue",
              "downPaymentPercent", "lateInterestAnnualRatePercent", "ecbRefinancingRatePercent", "fixedRecoveryIndemnity",
              "steps", "futureDateHorizonMonths", "paymentPlanMaxMonths", "minDaysBetweenLetters", "callEveryDays", "interestRates",
-             "promiseMinSharePercent"],
+             "promiseMinSharePercent", "blockMinAmount", "blockMinShareOfLimitPercent"],
         "criticalZoneDaysAfterIssue": ["from", "to"],
         "downPaymentPercent": ["min", "max"],
         "steps": ["id", "short", "label", "relativeTo", "days", "repeatEveryDays", "amount", "channel", "template", "escalates"],
@@ -68,6 +68,8 @@ extension Policy {
         within(minDaysBetweenLetters, 1...365, "minDaysBetweenLetters")
         within(callEveryDays, 1...365, "callEveryDays")
         within(promiseMinSharePercent, 0...100, "promiseMinSharePercent")
+        within(blockMinShareOfLimitPercent, 0...100, "blockMinShareOfLimitPercent")
+        if let m = blockMinAmount, m.isNegative || !m.isWithinLimit { out.append("blockMinAmount must be 0 or more") }
         if !largeItemThreshold.isWithinLimit { out.append("largeItemThreshold is above the limit of \(Money.limit.plain)") }
         if fixedRecoveryIndemnity.isNegative || !fixedRecoveryIndemnity.isWithinLimit { out.append("fixedRecoveryIndemnity must be 0 or more") }
         if steps.isEmpty { out.append("steps: a policy needs at least one step") }

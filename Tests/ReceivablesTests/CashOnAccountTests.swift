@@ -43,4 +43,21 @@ import TestSupport
         #expect(now.total![column(now)] == .money(Fixtures.eur("1500.00")))
         #expect(before.total![column(before)] == .money(.zero))
     }
+
+    /// Issue 17 (7): a customer is on the blocked list for lateness only when what is more than 60 days overdue reaches
+    /// 500,00 € (policy `blockMinAmount`) or 10 % of its credit limit (`blockMinShareOfLimitPercent`). At 23/11 an item
+    /// due 01/09 is 83 days late; one due 01/10, 53 days (not counted).
+    @Test(arguments: [
+        ("50.00", nil as String?, false),           // 50 € late: no longer listed (189 of 300 customers were)
+        ("499.99", nil, false),
+        ("500.00", nil, true),                     // the amount floor
+        ("150.00", "1000.00", true),                // 15 % of a 1 000 € limit
+        ("90.00", "1000.00", false),                // 9 %
+    ])
+    func theBlockedListNeedsAnAmountThatMatters(late: String, limit: String?, listed: Bool) throws {
+        var b = Fixtures.book(invoices: [("F1", "2026-08-01", "2026-09-01", late), ("F2", "2026-09-01", "2026-10-01", "20000.00")])
+        try b.apply(.updateCustomer(id: "C1", patch: CustomerPatch(creditLimit: limit.map(Fixtures.eur) ?? Fixtures.eur("1000000.00"))))
+        let rows = Analytics.blocked(b, today).rows
+        #expect(rows.contains { $0[4].plain.contains("more than 60 days overdue") } == listed, "\(rows)")
+    }
 }
