@@ -14,7 +14,7 @@ import Receivables
 /// the store has its own, changed by the `setPolicy` journal change; an older store's `policy.json` is taken in.
 /// 7: what a promise covers (issue 16): a promise's `covers`, the part promised on each invoice (older promises hold
 /// their invoices whole, as before); a credit note's `number` and the dispute update's `creditNoteNumber` and
-/// `creditNoteDate`.
+/// `creditNoteDate`; a customer's `paymentTermsRule` (issue 17: "45 jours fin de mois").
 public let currentSchemaVersion = 7
 
 /// One line of the journal: a change, who made it, when, and its sequence number.

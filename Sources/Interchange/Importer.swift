@@ -11,7 +11,7 @@ public enum Importer {
     public enum Kind: String, CaseIterable, Sendable { case customers, invoices, payments, users }
 
     public static let customerColumns = ["id", "name", "siren", "collector", "salesperson", "credit_limit", "payment_terms_days",
-                                         "contact_name", "contact_phone", "contact_email", "language", "interest_rate"]
+                                         "contact_name", "contact_phone", "contact_email", "language", "interest_rate", "payment_terms"]
     public static let invoiceColumns = ["number", "customer_id", "issue_date", "due_date", "amount", "currency", "po_number",
                                         "dunning_level", "last_dunned"]
     public static let paymentColumns = ["date", "customer_id", "amount", "reference", "invoice_number"]
@@ -61,7 +61,8 @@ public enum Importer {
         let required: [String], optional: [String]
         switch kind {
         case .customers: required = ["id", "name"]; optional = customerColumns
-        case .invoices: required = ["number", "customer_id", "issue_date", "due_date", "amount"]; optional = invoiceColumns
+        // (A due date left empty is computed from the customer's payment terms.)
+        case .invoices: required = ["number", "customer_id", "issue_date", "amount"]; optional = invoiceColumns
         case .payments: required = ["date", "customer_id", "amount"]; optional = paymentColumns
         case .users: required = ["id", "name", "role"]; optional = userColumns
         }
@@ -114,7 +115,7 @@ public enum Importer {
                     change = .upsertCustomer(customer: try customer(value, existing: scratch.customers[key]))
                 case .invoices:
                     key = value("number")
-                    var inv = try invoice(value)
+                    var inv = try invoice(value, terms: scratch.customers[value("customer_id")]?.terms)
                     // What the file does not carry is kept: a re-export without PO numbers never erases them.
                     if let l = inv.dunningLevel, l > 0 {
                         guard let step = scratch.policy.step(ofLevel: l) else {
@@ -240,6 +241,16 @@ public enum Importer {
                 throw InputError("payment_terms_days '\(value("payment_terms_days"))' is not a number of days (0-365)")
             }
             c.paymentTermsDays = d
+            c.paymentTermsRule = nil
+        }
+        if !value("payment_terms").isEmpty {
+            // "45 jours fin de mois", "60 jours date de facture", "fin de mois 45 jours" (issue 17).
+            let t = try PaymentTerms.parse(value("payment_terms"))
+            if !value("payment_terms_days").isEmpty, Int(value("payment_terms_days")) != t.days {
+                throw InputError("payment_terms '\(value("payment_terms"))' and payment_terms_days \(value("payment_terms_days")) disagree")
+            }
+            c.paymentTermsDays = t.days
+            c.paymentTermsRule = t.rule == .net ? nil : t.rule
         }
         if !value("language").isEmpty {
             let l = value("language").lowercased()
@@ -262,7 +273,7 @@ public enum Importer {
         return c
     }
 
-    static func invoice(_ value: (String) -> String) throws(InputError) -> Invoice {
+    static func invoice(_ value: (String) -> String, terms: PaymentTerms?) throws(InputError) -> Invoice {
         let currency = value("currency").uppercased()
         guard currency.isEmpty || currency == "EUR" else { throw InputError("currency \(currency): this book is kept in EUR") }
         let amount = try amount(value("amount"), "amount")
@@ -274,8 +285,15 @@ public enum Importer {
             level = l
         }
         let dunned = value("last_dunned").isEmpty ? nil : try date(value("last_dunned"), "last_dunned")
+        let issue = try date(value("issue_date"), "issue_date")
+        // No due date in the file: the customer's terms give it ("45 jours fin de mois" from the issue date).
+        let due: CalendarDate
+        if value("due_date").isEmpty {
+            guard let terms else { throw InputError("due_date is empty and the customer is unknown: import the customers first, or give the due date") }
+            due = terms.dueDate(issuedOn: issue)
+        } else { due = try date(value("due_date"), "due_date") }
         return Invoice(number: try required(value("number"), "number"), customerId: try required(value("customer_id"), "customer_id"),
-                       issueDate: try date(value("issue_date"), "issue_date"), dueDate: try date(value("due_date"), "due_date"),
+                       issueDate: issue, dueDate: due,
                        amount: amount, poNumber: value("po_number").isEmpty ? nil : value("po_number"), dunningLevel: level, lastDunned: dunned)
     }
 

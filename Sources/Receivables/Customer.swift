@@ -12,6 +12,8 @@ public struct Customer: Codable, Sendable, Equatable, Identifiable {
     public var collector: String?
     public var salesperson: String?
     public var paymentTermsDays: Int
+    /// How the days count (schema 7): from the invoice date (nil), then end of month, or end of month then days.
+    public var paymentTermsRule: PaymentTerms.Rule?
     public var creditLimit: Money?
     /// Orders held by a supervisor decision (see the `blocked` report for the computed suggestion).
     public var orderBlocked: Bool
@@ -26,12 +28,14 @@ public struct Customer: Codable, Sendable, Equatable, Identifiable {
     public init(id: String, name: String, siren: String? = nil, billingAddress: Address? = nil,
                 deliverySites: [Address] = [], contacts: [Contact] = [], collector: String? = nil,
                 salesperson: String? = nil, paymentTermsDays: Int = 30, creditLimit: Money? = nil,
-                orderBlocked: Bool = false, language: String? = nil, interestRatePercent: String? = nil) {
+                orderBlocked: Bool = false, language: String? = nil, interestRatePercent: String? = nil,
+                paymentTermsRule: PaymentTerms.Rule? = nil) {
         self.id = id; self.name = name; self.siren = siren; self.billingAddress = billingAddress
         self.deliverySites = deliverySites; self.contacts = contacts; self.collector = collector
         self.salesperson = salesperson; self.paymentTermsDays = paymentTermsDays
         self.creditLimit = creditLimit; self.orderBlocked = orderBlocked
         self.language = language; self.interestRatePercent = interestRatePercent
+        self.paymentTermsRule = paymentTermsRule
     }
 }
 

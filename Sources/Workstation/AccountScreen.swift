@@ -137,7 +137,7 @@ public struct AccountScreen: Screen {
         let c = s.customer
         canvas.text(" \(c.name)" + (c.siren.map { " · SIREN \($0)" } ?? "") + " · \(c.id)" + (c.orderBlocked ? " · ORDERS HELD" : "")
                     + " · collector \(session.name(of: c.collector)) · sales \(session.name(of: c.salesperson))", row: 1, style: .accent)
-        var terms = " \(c.paymentTermsDays) days" + (s.payerProfile.map { ", \($0.summary)" } ?? "") + " · " + (c.creditLimit.map { "credit limit \($0.formatted)" } ?? "no credit limit")
+        var terms = " \(c.terms)" + (s.payerProfile.map { ", \($0.summary)" } ?? "") + " · " + (c.creditLimit.map { "credit limit \($0.formatted)" } ?? "no credit limit")
         if let use = s.creditUsePermille { terms += " (used \(ReportTable.Cell.permille(use).display)\(use > 1000 ? ", OVER LIMIT" : ""))" }
         // On-account credit first (before what a narrow terminal cuts): it is money to letter before calling or writing.
         if s.onAccountCredit.isPositive { terms = " on account \(s.onAccountCredit.formatted) to letter (l) ·" + terms }
