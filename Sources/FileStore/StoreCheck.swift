@@ -66,6 +66,9 @@ public struct StoreCheck {
         if store.loadedSchema >= 6, store.files.exists(JSONFileStore.policyName) {
             lines.append("  warning: \(store.files.file(JSONFileStore.policyName)) is no longer read (the policy is in the store since schema 6: relance policy show|edit); remove it")
         }
+        if book.policy.legalInterestBasisPoints(on: today) == nil {
+            lines.append("  warning: the policy lacks the taux de l'intérêt légal for \(Policy.halfYear(of: today)) (art. L313-2 du Code monétaire et financier, published each half-year): add it to legalInterestRates with relance policy edit")
+        }
         for w in store.warnings { lines.append("  warning: \(w)") }
         // Files of interrupted writes (a crash between two steps): harmless, removed by the next compaction.
         let leftovers = store.leftovers()

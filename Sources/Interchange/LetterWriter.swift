@@ -164,6 +164,8 @@ public enum LetterWriter {
         let collector = customer.collector.flatMap { book.users[$0]?.name }
         let address = customer.billingAddress.map { [$0.street, "\($0.postalCode) \($0.city)".trimmedSpaces].filter { !$0.isEmpty } } ?? []
         let total = formal ? principal + indemnity + interest : principal
+        let contractualRate = customer.interestRatePercent.flatMap { try? Money.parse($0) }?.cents
+        let legalRate = book.policy.legalRateBasisPoints(on: date)
         let width = [principal, indemnity, interest, total].map { money($0).count }.max() ?? 0
         func column(_ m: Money) -> String { String(repeating: " ", count: width - money(m).count) + money(m) }
         return [
@@ -190,7 +192,19 @@ public enum LetterWriter {
             "has_fees": indemnity.isPositive || interest.isPositive, "has_known_interest": interest.isPositive,
             "interest_missing": missing.joined(separator: ", "), "has_interest_missing": !missing.isEmpty,
             "formal": formal, "level": topLevel, "collector": collector ?? "",
+            // The rate the letter applies, said truly (issue 17): the customer's contractual rate, or the ECB rate plus
+            // 10 points (L441-10) with this half-year's figure. The templates word it.
+            "has_contractual_rate": contractualRate != nil,
+            "contractual_rate": contractualRate.map { percent($0, language) } ?? "",
+            "legal_rate": legalRate.map { percent($0, language) } ?? "", "has_legal_rate": legalRate != nil,
+            "rate_year": date.year, "rate_first_half": date.month <= 6,
         ]
+    }
+
+    /// A rate in basis points as a letter writes it: "12,15 %" in French, "12.15%" in English.
+    static func percent(_ basisPoints: Int64, _ language: String) -> String {
+        let whole = basisPoints / 100, part = String(format: "%02lld", basisPoints % 100)
+        return language == "en" ? "\(whole).\(part)%" : "\(whole),\(part) %"
     }
 
     /// True for a name that French elision applies to (vowel, accented vowel, or h).

@@ -1,6 +1,17 @@
 /// The legal rate of one half-year, as the policy's table keeps it (France, art. L441-10 of the Code de commerce:
 /// the ECB's main refinancing rate in force on 1 January for January-June, on 1 July for July-December, plus
 /// 10 points, unless the contract says otherwise).
+/// One half-year of the taux de l'intérêt légal: "autres cas" (a professional creditor) and a consumer's claims.
+public struct LegalInterestRate: Codable, Sendable, Equatable {
+    public var year: Int
+    public var half: Int
+    public var professionalPercent: String
+    public var consumerPercent: String
+    public init(year: Int, half: Int, professionalPercent: String, consumerPercent: String) {
+        self.year = year; self.half = half; self.professionalPercent = professionalPercent; self.consumerPercent = consumerPercent
+    }
+}
+
 public struct HalfYearRate: Codable, Sendable, Equatable {
     public var year: Int
     /// 1: January-June; 2: July-December.

@@ -35,6 +35,10 @@ public struct Policy: Codable, Sendable, Equatable {
     /// The legal late-interest rate by half-year (France: the ECB main refinancing rate in force on 1 January or
     /// 1 July, plus 10 points), kept by hand; see `LateInterest`.
     public var interestRates: [HalfYearRate]?
+    /// The taux de l'intérêt légal by half-year (art. L313-2 du Code monétaire et financier), for professional
+    /// creditors and for consumers, kept by hand like the ECB table (issue 17): the floor of a contractual rate
+    /// (three times it, L441-10) and the rate a consumer owes after a formal notice.
+    public var legalInterestRates: [LegalInterestRate]?
 
     public var futureHorizonMonths: Int { futureDateHorizonMonths ?? 12 }
     public var minLetterIntervalDays: Int { max(1, minDaysBetweenLetters ?? 10) }
@@ -90,6 +94,18 @@ public struct Policy: Codable, Sendable, Equatable {
     public struct AmountCondition: Codable, Sendable, Equatable {
         public var min: String?
         public var below: String?
+    }
+
+    /// The taux de l'intérêt légal table in force: the policy's own, else the one shipped with Relance.
+    public var legalInterestTable: [LegalInterestRate] { legalInterestRates ?? Policy.standard.legalInterestRates ?? [] }
+
+    /// The taux de l'intérêt légal of `d`'s half-year, in basis points, for a professional creditor (or a consumer's
+    /// claim); nil when the table lacks it.
+    public func legalInterestBasisPoints(on d: CalendarDate, consumer: Bool = false) -> Int64? {
+        let half = d.month <= 6 ? 1 : 2
+        guard let e = legalInterestTable.last(where: { $0.year == d.year && $0.half == half }),
+              let m = try? Money.parse(consumer ? e.consumerPercent : e.professionalPercent) else { return nil }
+        return m.cents
     }
 
     /// The half-year table in force: the policy's own, else the one shipped with Relance.

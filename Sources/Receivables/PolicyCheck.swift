@@ -9,7 +9,8 @@ extension Policy {
         "": ["name", "largeItemThreshold", "graceDays", "criticalZoneDaysAfterIssue", "blockOrdersAfterDaysOverdue",
              "downPaymentPercent", "lateInterestAnnualRatePercent", "ecbRefinancingRatePercent", "fixedRecoveryIndemnity",
              "steps", "futureDateHorizonMonths", "paymentPlanMaxMonths", "minDaysBetweenLetters", "callEveryDays", "interestRates",
-             "promiseMinSharePercent", "blockMinAmount", "blockMinShareOfLimitPercent"],
+             "promiseMinSharePercent", "blockMinAmount", "blockMinShareOfLimitPercent", "legalInterestRates"],
+        "legalInterestRates": ["year", "half", "professionalPercent", "consumerPercent"],
         "criticalZoneDaysAfterIssue": ["from", "to"],
         "downPaymentPercent": ["min", "max"],
         "steps": ["id", "short", "label", "relativeTo", "days", "repeatEveryDays", "amount", "channel", "template", "escalates"],
@@ -83,6 +84,15 @@ extension Policy {
             if s.id.isEmpty { out.append("a step needs an id") }
         }
         for r in interestRates ?? [] { within(r.year, 1900...2199, "interestRates: year") }
+        for r in legalInterestRates ?? [] {
+            within(r.year, 1900...2199, "legalInterestRates: year")
+            if !(r.half == 1 || r.half == 2) { out.append("legalInterestRates: half must be 1 or 2, not \(r.half)") }
+            for (what, v) in [("professionalPercent", r.professionalPercent), ("consumerPercent", r.consumerPercent)] {
+                if (try? Money.parse(v)).map({ $0.isNegative || $0.cents > 100_00 }) ?? true {
+                    out.append("legalInterestRates \(r.year) H\(r.half): \(what) '\(v)' is not a percentage")
+                }
+            }
+        }
         return out
     }
 }

@@ -180,7 +180,7 @@ import TestSupport
         // Known: 2026 H2 only. F1 72 days (21/10-31/12): 30000 x 1215 x 72 / 3,650,000 = 719.01 -> 7,19;
         // F2 71 days: 20000 x 1215 x 71 / 3,650,000 = 472.68 -> 4,73; F3 102 days: 15000 x 1215 x 102 / 3,650,000 = 509.30 -> 5,09.
         #expect(letter.text.contains("Pénalités de retard au 05/01/2027                             17,01 € au moins"), "\(letter.text)")
-        #expect(letter.text.contains("taux légal manquant pour 2027 H1"))
+        #expect(letter.text.contains("le taux de la BCE manque pour 2027 H1"))
         #expect(letter.text.contains("Total dû                                                     787,01 € au moins"))
         #expect(letter.text.contains("de nous régler la somme de 787,01 € au moins"))
         // A reminder whose whole lateness falls in the missing half-year says "non calculées", never 0,00 €.
