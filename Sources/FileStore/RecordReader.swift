@@ -311,36 +311,38 @@ struct RecordReader {
         return Payment(id: id, customerId: customer, date: date, amount: amount, reference: reference, allocations: allocations)
     }
 
-    static let addressKeys: [StaticString] = ["label", "street", "postalCode", "city"]
+    static let addressKeys: [StaticString] = ["label", "street", "postalCode", "city", "country"]
 
     mutating func address() throws -> Address {
-        var label: String?, street: String?, postal: String?, city: String?
+        var label: String?, street: String?, postal: String?, city: String?, country: String?
         try object(Self.addressKeys) { k, r in
             switch k {
             case 0: label = try r.string()
             case 1: street = try r.string()
             case 2: postal = try r.string()
-            default: city = try r.string()
+            case 3: city = try r.string()
+            default: country = try r.string()
             }
         }
         guard let street, let postal, let city else { throw Bad() }
-        return Address(label: label, street: street, postalCode: postal, city: city)
+        return Address(label: label, street: street, postalCode: postal, city: city, country: country)
     }
 
-    static let contactKeys: [StaticString] = ["name", "role", "phone", "email"]
+    static let contactKeys: [StaticString] = ["name", "role", "phone", "email", "title"]
 
     mutating func contact() throws -> Contact {
-        var name: String?, role: String?, phone: String?, email: String?
+        var name: String?, role: String?, phone: String?, email: String?, title: String?
         try object(Self.contactKeys) { k, r in
             switch k {
             case 0: name = try r.string()
             case 1: role = try r.string()
             case 2: phone = try r.string()
-            default: email = try r.string()
+            case 3: email = try r.string()
+            default: title = try r.string()
             }
         }
         guard let name else { throw Bad() }
-        return Contact(name: name, role: role, phone: phone, email: email)
+        return Contact(name: name, role: role, phone: phone, email: email, title: title)
     }
 
     static let customerKeys: [StaticString] = ["id", "name", "siren", "billingAddress", "deliverySites", "contacts", "collector", "salesperson",

@@ -121,6 +121,7 @@ extension BookRecord {
                     o.objects("deliverySites", c.deliverySites, address)
                     o.objects("contacts", c.contacts) { o, p in
                         o.string("name", p.name); o.string("role", p.role); o.string("phone", p.phone); o.string("email", p.email)
+                        o.string("title", p.title)
                     }
                     o.string("collector", c.collector); o.string("salesperson", c.salesperson)
                     o.int("paymentTermsDays", c.paymentTermsDays); o.money("creditLimit", c.creditLimit); o.bool("orderBlocked", c.orderBlocked)
@@ -188,6 +189,7 @@ extension BookRecord {
 
 private func address(_ o: inout ObjectWriter, _ a: Address) {
     o.string("label", a.label); o.string("street", a.street); o.string("postalCode", a.postalCode); o.string("city", a.city)
+    o.string("country", a.country)
 }
 
 private func allocation(_ o: inout ObjectWriter, _ a: Allocation) {

@@ -11,7 +11,8 @@ public enum Importer {
     public enum Kind: String, CaseIterable, Sendable { case customers, invoices, payments, users }
 
     public static let customerColumns = ["id", "name", "siren", "collector", "salesperson", "credit_limit", "payment_terms_days",
-                                         "contact_name", "contact_phone", "contact_email", "language", "interest_rate", "payment_terms"]
+                                         "contact_name", "contact_phone", "contact_email", "language", "interest_rate", "payment_terms",
+                                         "street", "postal_code", "city", "country", "contact_title"]
     public static let invoiceColumns = ["number", "customer_id", "issue_date", "due_date", "amount", "currency", "po_number",
                                         "dunning_level", "last_dunned"]
     public static let paymentColumns = ["date", "customer_id", "amount", "reference", "invoice_number"]
@@ -263,15 +264,33 @@ public enum Importer {
             }
             c.interestRatePercent = r.plain
         }
+        // The billing address (issue 17: formal notices went out with none): street and city together, or none.
+        if !value("street").isEmpty || !value("postal_code").isEmpty || !value("city").isEmpty || !value("country").isEmpty {
+            guard !value("street").isEmpty, !value("city").isEmpty else {
+                throw InputError("an address needs street and city (postal_code and country as they apply)")
+            }
+            c.billingAddress = Address(label: c.billingAddress?.label, street: value("street"), postalCode: value("postal_code"), city: value("city"),
+                                       country: value("country").isEmpty ? nil : value("country"))
+        }
+        let title = value("contact_title")
+        guard title.isEmpty || Self.titles.contains(title) else {
+            throw InputError("contact_title '\(title)' is not one of \(Self.titles.joined(separator: ", "))")
+        }
         let contactName = value("contact_name")
         if !contactName.isEmpty {
-            let contact = Contact(name: contactName, role: existing?.contacts.first { $0.name == contactName }?.role,
+            let old = existing?.contacts.first { $0.name == contactName }
+            let contact = Contact(name: contactName, role: old?.role,
                                   phone: value("contact_phone").isEmpty ? nil : value("contact_phone"),
-                                  email: value("contact_email").isEmpty ? nil : value("contact_email"))
+                                  email: value("contact_email").isEmpty ? nil : value("contact_email"),
+                                  title: title.isEmpty ? old?.title : Self.normalTitle(title))
             if let i = c.contacts.firstIndex(where: { $0.name == contactName }) { c.contacts[i] = contact } else { c.contacts.insert(contact, at: 0) }
         }
         return c
     }
+
+    /// How a contact's title may be written, and its one form: "Mme" or "M.".
+    static let titles = ["Mme", "M.", "M", "Mr", "Mrs", "Ms", "Madame", "Monsieur"]
+    static func normalTitle(_ t: String) -> String { ["Mme", "Mrs", "Ms", "Madame"].contains(t) ? "Mme" : "M." }
 
     static func invoice(_ value: (String) -> String, terms: PaymentTerms?) throws(InputError) -> Invoice {
         let currency = value("currency").uppercased()

@@ -38,6 +38,24 @@ public struct LetterRun {
         public var leftForNextRun: [String]
         /// Batches of killed runs finished (kept letters) or removed, and pending names left alone.
         public var recovered: BatchFolder.Recovery
+        /// Letters not written (nor recorded): what each lacks to go out whole (issue 17).
+        public var notReady: [NotReady] = []
+    }
+
+    /// A letter that cannot go out as it is: no postal address for the customer, no signatory for a formal notice.
+    public struct NotReady: Sendable, Equatable {
+        public enum Lack: String, Sendable { case postalAddress = "postal address", signatory }
+        public var customerId: String
+        public var customerName: String
+        public var lacks: [Lack]
+    }
+
+    /// What a letter lacks to be posted whole, or nothing.
+    static func lacks(_ letter: LetterWriter.Letter, in book: Book) -> [NotReady.Lack] {
+        var out: [NotReady.Lack] = []
+        if !(book.customers[letter.line.customerId]?.billingAddress?.isPostal ?? false) { out.append(.postalAddress) }
+        if letter.line.channel == .formalNotice, (book.company?.signatory ?? "").trimmingCharacters(in: .whitespaces).isEmpty { out.append(.signatory) }
+        return out
     }
 
     /// Where each letter's record points: `<batch>/<file>`, also how a later run recognises a killed batch's letters.
@@ -60,7 +78,17 @@ public struct LetterRun {
             return try LetterWriter.letters(for: Agenda(book: book, date: date, collector: collector).written, date: date, book: book,
                                             template: template, limits: limits)
         }()
-        guard !letters.isEmpty else { return Result(folder: nil, letters: [], leftForNextRun: [], recovered: recovered) }
+        // A letter printed half-empty (no address, a formal notice unsigned) is never written nor recorded: listed.
+        let notReady = try { () throws -> [NotReady] in
+            let book = store.book
+            return letters.compactMap { l in
+                let lacks = Self.lacks(l, in: book)
+                return lacks.isEmpty ? nil : NotReady(customerId: l.line.customerId, customerName: l.line.customerName, lacks: lacks)
+            }
+        }()
+        let blocked = Set(notReady.map(\.customerId))
+        letters.removeAll { blocked.contains($0.line.customerId) }
+        guard !letters.isEmpty else { return Result(folder: nil, letters: [], leftForNextRun: [], recovered: recovered, notReady: notReady) }
         do { try UserRights.asUser { try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true) } }
         catch { throw OutputError(path: out, "cannot create the folder: \(OutputPath.describe(error))") }
         let batch = try BatchFolder(out: out, id: BatchFolder.newId(day: date.iso))
@@ -68,7 +96,7 @@ public struct LetterRun {
             for l in letters { try batch.write(l.fileName, data: Data(l.text.utf8), account: l.line.customerId) }
             try batch.sync()
             guard markSent else {
-                return Result(folder: try batch.finish(), letters: letters, leftForNextRun: [], recovered: recovered)
+                return Result(folder: try batch.finish(), letters: letters, leftForNextRun: [], recovered: recovered, notReady: notReady)
             }
             try beforeRecording?()
         } catch {
@@ -90,7 +118,8 @@ public struct LetterRun {
             var again: [LetterWriter.Letter] = []
             for old in moved {
                 guard let line = currentLine(of: old.line.customerId, in: store.book),
-                      var l = try LetterWriter.letters(for: [line], date: date, book: store.book, template: template, limits: limits).first
+                      var l = try LetterWriter.letters(for: [line], date: date, book: store.book, template: template, limits: limits).first,
+                      Self.lacks(l, in: store.book).isEmpty
                 else { batch.remove(old.fileName); continue }
                 l.fileName = old.fileName
                 try batch.write(l.fileName, data: Data(l.text.utf8), account: l.line.customerId)
@@ -101,7 +130,7 @@ public struct LetterRun {
         }
         for l in waiting { batch.remove(l.fileName) }
         letters = letters.compactMap { l in recorded[l.line.customerId] }
-        return Result(folder: try batch.finish(), letters: letters, leftForNextRun: waiting.map(\.line.customerName), recovered: recovered)
+        return Result(folder: try batch.finish(), letters: letters, leftForNextRun: waiting.map(\.line.customerName), recovered: recovered, notReady: notReady)
     }
 
     /// The account's written line today, if it is in this run's scope.

@@ -162,7 +162,9 @@ public enum LetterWriter {
         let company = book.company ?? CompanyProfile()
         let contact = customer.contacts.first?.name
         let collector = customer.collector.flatMap { book.users[$0]?.name }
-        let address = customer.billingAddress.map { [$0.street, "\($0.postalCode) \($0.city)".trimmedSpaces].filter { !$0.isEmpty } } ?? []
+        let address = customer.billingAddress.map { [$0.street, "\($0.postalCode) \($0.city)".trimmedSpaces, $0.country ?? ""].filter { !$0.isEmpty } } ?? []
+        let title = customer.contacts.first?.title
+        let lastName = contact.map { $0.split(separator: " ").last.map(String.init) ?? $0 } ?? ""
         let total = formal ? principal + indemnity + interest : principal
         let contractualRate = customer.interestRatePercent.flatMap { try? Money.parse($0) }?.cents
         let legalRate = book.policy.legalRateBasisPoints(on: date)
@@ -172,13 +174,16 @@ public enum LetterWriter {
             "company": ["legal_name": company.legalName ?? "", "siren": company.siren ?? "", "street": company.street ?? "",
                         "postal_code": company.postalCode ?? "", "city": company.city ?? "", "phone": company.phone ?? "",
                         "email": company.email ?? "", "iban": company.iban ?? "", "bic": company.bic ?? "",
-                        "signatory": company.signatory ?? collector ?? "", "has_iban": !(company.iban ?? "").isEmpty,
+                        // A formal notice is signed by the company's signatory, never by the collector by default.
+                        "signatory": formal ? (company.signatory ?? "") : (company.signatory ?? collector ?? ""), "has_iban": !(company.iban ?? "").isEmpty,
                         "has_siren": !(company.siren ?? "").isEmpty, "has_phone": !(company.phone ?? "").isEmpty,
                         "has_legal_name": !(company.legalName ?? "").isEmpty, "has_street": !(company.street ?? "").isEmpty,
                         "has_city": !(company.city ?? "").isEmpty,
                         "has_email": !(company.email ?? "").isEmpty],
             "customer": ["name": customer.name, "id": customer.id, "address_lines": list(address), "siren": customer.siren ?? ""],
             "contact": contact ?? "", "has_contact": contact != nil,
+            // "Mme" / "M.": French "Madame," or "Monsieur,"; English "Dear Ms Moreau" (the templates word it).
+            "has_title": title != nil, "is_madame": title == "Mme", "contact_last_name": lastName,
             // French elides "de" before a vowel or a mute h: "à l'attention d'Océane", "de Marc".
             "contact_elides": contact.map(elides) ?? false,
             "date": day(date), "reference": "\(date.iso)-\(customer.id)",

@@ -45,10 +45,14 @@ public struct Address: Codable, Sendable, Equatable {
     public var street: String
     public var postalCode: String
     public var city: String
-    public init(label: String? = nil, street: String, postalCode: String, city: String) {
-        self.label = label; self.street = street; self.postalCode = postalCode; self.city = city
+    /// Outside France (schema 7): the country's name, written last.
+    public var country: String?
+    public init(label: String? = nil, street: String, postalCode: String, city: String, country: String? = nil) {
+        self.label = label; self.street = street; self.postalCode = postalCode; self.city = city; self.country = country
     }
-    public var oneLine: String { [label, street, "\(postalCode) \(city)"].compactMap { $0 }.joined(separator: ", ") }
+    public var oneLine: String { [label, street, "\(postalCode) \(city)", country].compactMap { $0 }.joined(separator: ", ") }
+    /// Enough for a letter to reach it: a street and a city.
+    public var isPostal: Bool { !street.trimmed.isEmpty && !city.trimmed.isEmpty }
 }
 
 /// A person at the customer: who to call about payments.
@@ -57,8 +61,10 @@ public struct Contact: Codable, Sendable, Equatable {
     public var role: String?
     public var phone: String?
     public var email: String?
-    public init(name: String, role: String? = nil, phone: String? = nil, email: String? = nil) {
-        self.name = name; self.role = role; self.phone = phone; self.email = email
+    /// "Mme" or "M." (schema 7): "Dear Ms Moreau" in English, "Madame," in French.
+    public var title: String?
+    public init(name: String, role: String? = nil, phone: String? = nil, email: String? = nil, title: String? = nil) {
+        self.name = name; self.role = role; self.phone = phone; self.email = email; self.title = title
     }
 }
 

@@ -13,6 +13,7 @@ import Receivables
     @Test func aFormalNoticeStatesTheRateItApplied() throws {
         let dir = TempDirectory("rate"); defer { dir.remove() }
         var book = Fixtures.book(invoices: [])
+        try book.apply(.setCompany(company: CompanyProfile(legalName: "Négoce Dupont SAS", signatory: "Hélène Dupré, responsable du recouvrement")))
         for (id, rate) in [("C2", "12.00" as String?), ("C3", nil)] {
             try book.apply(.upsertCustomer(customer: Customer(id: id, name: "Client \(id)", billingAddress: Address(street: "1 rue du Port", postalCode: "69002", city: "Lyon"),
                                                               collector: "amelie", interestRatePercent: rate)))

@@ -66,7 +66,7 @@ struct SetgidLayoutTests {
         let (u, ut) = try run(relance, ["user", "add", "amelie", "--name", "Amélie Rousseau", "--role", "collector", "--login", accounts.collector, "--store", store], as: accounts.supervisor)
         try #require(u == 0, "\(ut)")
         let csv = dir.path + "/customers.csv"
-        try Data("id,name,collector\nC1,Société Générale de Chaudronnerie,amelie\n".utf8).write(to: URL(fileURLWithPath: csv))
+        try Data("id,name,collector,street,postal_code,city\nC1,Société Générale de Chaudronnerie,amelie,4 rue de la Forge,69007,Lyon\n".utf8).write(to: URL(fileURLWithPath: csv))
         let invoices = dir.path + "/invoices.csv"
         try Data("number,customer_id,issue_date,due_date,amount\nF1,C1,2026-09-01,2026-10-01,12000.00\n".utf8).write(to: URL(fileURLWithPath: invoices))
         chmod(csv, 0o644); chmod(invoices, 0o644)

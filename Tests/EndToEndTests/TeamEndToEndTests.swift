@@ -38,9 +38,9 @@ struct TeamEndToEndTests {
             try #require(s == 0, "\(t)")
         }
         let files: [(String, String)] = [
-            ("customers", "id,name,siren,collector,salesperson,credit_limit,payment_terms_days,contact_name,contact_phone,contact_email\n"
-                + "C1,Société Générale de Chaudronnerie,552100554,amelie,zoe,50000,30,Hélène Martin,01 23 45 67 89,compta@sgc.fr\n"
-                + "C2,Brasserie de l'Écluse SARL,,amelie,zoe,,45,,,\n"),
+            ("customers", "id,name,siren,collector,salesperson,credit_limit,payment_terms_days,contact_name,contact_phone,contact_email,street,postal_code,city\n"
+                + "C1,Société Générale de Chaudronnerie,552100554,amelie,zoe,50000,30,Hélène Martin,01 23 45 67 89,compta@sgc.fr,4 rue de la Forge,69007,Lyon\n"
+                + "C2,Brasserie de l'Écluse SARL,,amelie,zoe,,45,,,,12 quai du Canal,21000,Dijon\n"),
             ("invoices", "number,customer_id,issue_date,due_date,amount,currency,po_number\n"
                 + "F1,C1,2026-09-01,2026-10-01,\"12 000,00\",EUR,PO-1\nF2,C1,2026-10-20,2026-12-01,6000.00,EUR,\nF3,C2,2026-10-01,2026-11-15,1500.00,,\n"),
             ("payments", "date,customer_id,amount,reference,invoice_number\n2026-11-10,C2,500.00,VIR-1,F3\n"),

@@ -54,7 +54,8 @@ import TestSupport
         // F1 44 days: 439.39 -> 4,39; F2 43 days: 286.27 -> 2,86; F3 74 days: 369.49 -> 3,69; interest 10,94.
         // Total 650,00 + 120,00 + 10,94 = 780,94, and the letter asks for exactly that.
         #expect(n.contains("Principal                                                    650,00 €"))
-        #expect(n.contains("Indemnités forfaitaires de recouvrement (40 € par facture)   120,00 €"))
+        #expect(n.contains("Indemnités forfaitaires pour frais de recouvrement\n  (40 € par facture, art. D441-5 du Code de commerce)          120,00 €"), "\(n)")
+        #expect(n.contains("La présente vaut mise en demeure (art. 1344 du Code civil)."))
         #expect(n.contains("Pénalités de retard au 03/12/2026                             10,94 €"))
         #expect(n.contains("Total dû                                                     780,94 €"))
         #expect(n.contains("de nous régler la somme de 780,94 €"))
