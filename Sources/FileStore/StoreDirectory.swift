@@ -62,17 +62,21 @@ final class StoreDirectory {
     /// A subdirectory, refused when it is a link or not a directory; created (0770) when `create` and missing.
     init(parent: StoreDirectory, name: String, create: Bool) throws {
         path = parent.path + "/" + name
+        var made = false
         if create, parent.kind(of: name) == .missing {
-            if mkdirat(parent.fd, name, Posix.dirMode) != 0 && errno != EEXIST {
-                throw StoreError(file: path, "cannot create the directory: \(Posix.errorText())")
-            }
-            // 0770 whatever the umask, keeping the setgid bit of a team's directory (files stay in its group).
-            var st = stat()
-            let setgid: mode_t = fstat(parent.fd, &st) == 0 ? st.st_mode & S_ISGID : 0
-            _ = fchmodat(parent.fd, name, Posix.dirMode | setgid, 0)
-            _ = fchownat(parent.fd, name, uid_t.max, parent.group, AT_SYMLINK_NOFOLLOW)
+            if mkdirat(parent.fd, name, Posix.dirMode) == 0 { made = true }
+            else if errno != EEXIST { throw StoreError(file: path, "cannot create the directory: \(Posix.errorText())") }
         }
         let fd = openat(parent.fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        if made, fd >= 0 {
+            // 0770 whatever the umask, keeping the setgid bit of a team's directory (files stay in its group). On the
+            // descriptor of the folder just made, never through its name: a name swapped for a link meanwhile gave
+            // the setgid bit to a file of the caller's (an outside attack made itself a setgid program that way).
+            var st = stat()
+            let setgid: mode_t = fstat(parent.fd, &st) == 0 ? st.st_mode & S_ISGID : 0
+            _ = fchmod(fd, Posix.dirMode | setgid)
+            _ = fchown(fd, uid_t.max, parent.group)
+        }
         guard fd >= 0 else {
             let e = errno
             let kind = parent.kind(of: name)

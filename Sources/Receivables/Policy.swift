@@ -153,6 +153,9 @@ public struct Policy: Codable, Sendable, Equatable {
     /// `load` without the source: the problem with its line, for callers that name the file their own way.
     public static func read(_ data: Data) throws(Problem) -> Policy {
         // Unknown keys first: a misspelt key is named with its line, rather than as the known one missing.
+        if let (key, line) = duplicateKey(in: data) {
+            throw Problem(line: line, message: "'\(key)' is given twice in the same place; keep one")
+        }
         if let (key, line) = unknownKeys(in: data).first {
             throw Problem(line: line, message: "unknown key '\(key)' (misspelt? the keys are those of relance policy show)")
         }

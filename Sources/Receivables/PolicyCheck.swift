@@ -39,6 +39,37 @@ extension Policy {
         return out.sorted { ($0.1, $0.0) < ($1.1, $1.0) }
     }
 
+    /// A key given twice in one object, with the line of the second (JSON readers keep one of them without a word:
+    /// `"graceDays": 999` after `"graceDays": 3` was silently ignored).
+    static func duplicateKey(in data: Data) -> (key: String, line: Int)? {
+        let bytes = [UInt8](data)
+        var stack: [Set<String>] = []
+        var line = 1, i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == 10 { line += 1 }
+            if b == UInt8(ascii: "{") { stack.append([]) }
+            else if b == UInt8(ascii: "}") { if !stack.isEmpty { stack.removeLast() } }
+            else if b == UInt8(ascii: "\"") {
+                var j = i + 1, raw: [UInt8] = []
+                while j < bytes.count, bytes[j] != UInt8(ascii: "\"") {
+                    if bytes[j] == UInt8(ascii: "\\"), j + 1 < bytes.count { raw.append(bytes[j]); j += 1 }
+                    raw.append(bytes[j]); j += 1
+                }
+                var k = j + 1
+                while k < bytes.count, bytes[k] == 32 || bytes[k] == 9 || bytes[k] == 10 || bytes[k] == 13 { k += 1 }
+                if k < bytes.count, bytes[k] == UInt8(ascii: ":"), !stack.isEmpty {
+                    let key = String(decoding: raw, as: UTF8.self)
+                    if !stack[stack.count - 1].insert(key).inserted { return (key, line) }
+                }
+                line += raw.reduce(0) { $1 == 10 ? $0 + 1 : $0 }
+                i = j
+            }
+            i += 1
+        }
+        return nil
+    }
+
     /// The line where `"key"` first stands as a key (followed by `:`).
     private static func line(of key: String, in text: String) -> Int {
         let quoted = "\"" + key + "\""
@@ -74,6 +105,11 @@ extension Policy {
         if !largeItemThreshold.isWithinLimit { out.append("largeItemThreshold is above the limit of \(Money.limit.plain)") }
         if fixedRecoveryIndemnity.isNegative || !fixedRecoveryIndemnity.isWithinLimit { out.append("fixedRecoveryIndemnity must be 0 or more") }
         if steps.isEmpty { out.append("steps: a policy needs at least one step") }
+        if steps.count > 50 { out.append("steps: at most 50, not \(steps.count)") }
+        if name.count > 200 { out.append("name: at most 200 characters") }
+        for s in steps where s.label.count > 200 || (s.short?.count ?? 0) > 40 || s.id.count > 60 {
+            out.append("step \(s.id.prefix(60)): id, label or short too long (60, 200, 40 characters at most)")
+        }
         for s in steps {
             within(s.days, -365...3650, "step \(s.id): days")
             within(s.repeatEveryDays, 1...365, "step \(s.id): repeatEveryDays")

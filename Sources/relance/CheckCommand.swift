@@ -17,12 +17,15 @@ struct CheckCommand: ParsableCommand {
     @OptionGroup var options: StoreOptions
 
     func run() throws {
+        // One directory for both: the user checked against this store is the one whose report is printed (a link
+        // swapped between the two opens printed another team's).
+        let directory = try TeamLayout.pinned(options.store)
         if UserRights.isSetgid && getuid() != 0 {
             // The program's rights reach every store of its group: a check is for the store's own users (or root).
-            let store = try openStore(options.store, readOnly: true)
+            let store = try openStore(directory, readOnly: true)
             _ = try Identity.require(book: store.book, requested: nil, doing: "checking the store")
         }
-        let report = StoreCheck.run(directory: options.store)
+        let report = StoreCheck.run(directory: directory)
         print(report.text.split(separator: "\n", omittingEmptySubsequences: false).map { Safe.text(String($0)) }.joined(separator: "\n"), terminator: "")
         if !report.ok { throw ExitCode(1) }
     }
@@ -62,11 +65,10 @@ struct RestoreCommand: ParsableCommand {
     var into: String
 
     func run() throws {
-        try TeamLayout.checkNewStore(into)
+        try TeamLayout.requireRoot(doing: "restoring a backup")
         let backup: (book: Book, seq: Int)
         do { backup = try UserRights.asUser { try JSONFileStore.readBackup(file) } }   // the user's file
         catch { warn("restore failed: \(error)\nNothing was changed."); throw ExitCode(1) }
-        try TeamLayout.requireRootOrSupervisor(backup.book, requested: nil, doing: "restoring a backup")
         do {
             try TeamLayout.makeStoreDirectoryAsRoot(into)
             let store = try JSONFileStore.create(directory: into, book: backup.book, seq: backup.seq)

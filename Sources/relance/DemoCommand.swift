@@ -36,7 +36,7 @@ struct DemoCommand: ParsableCommand {
         try book.applyNew(.setCompany(company: CompanyProfile(legalName: "Aciers Rhône-Alpes SAS (démo)", siren: "900000001",
             street: "12 quai Perrache", postalCode: "69002", city: "Lyon", phone: "04 72 00 00 00", email: "recouvrement@aciers-demo.invalid",
             iban: "FR76 0000 0000 0000 0000 0000 000", bic: "DEMOFRPPXXX", signatory: "Hélène Dupré, responsable du recouvrement")), by: supervisor)
-        try TeamLayout.checkNewStore(out)
+        try TeamLayout.requireRoot(doing: "making a demo store outside a temporary folder")
         do { try JSONFileStore.create(directory: out, book: book) } catch {
             warn("\(error)")
             throw ExitCode(1)

@@ -62,7 +62,7 @@ struct InitCommand: ParsableCommand {
             warn("--supervisor-login \(login): you (\(Identity.login)) may make a store only with yourself as its supervisor; root may name someone else\nNothing was changed.")
             throw ExitCode(2)
         }
-        try TeamLayout.checkNewStore(options.store)
+        let directory = try TeamLayout.pinned(options.store, newStore: true)
         try TeamLayout.makeStoreDirectoryAsRoot(options.store)
         let id = supervisorId ?? login
         let supervisor = User(id: id, name: supervisorName ?? Identity.fullName(of: login) ?? login, role: .supervisor,
@@ -71,7 +71,7 @@ struct InitCommand: ParsableCommand {
         do {
             try book.apply(.upsertUser(user: supervisor))
             try book.apply(.setCompany(company: company.applied(to: CompanyProfile())))
-            try JSONFileStore.create(directory: options.store, book: book)
+            try JSONFileStore.create(directory: directory, book: book)
         } catch {
             warn("cannot create a store: \(error)")
             throw ExitCode(1)

@@ -111,8 +111,8 @@ struct StoreOptions: ParsableArguments {
 /// Opens a store, turning load problems into a clean message and a non-zero exit (nothing is written).
 /// Commands that only read open it `readOnly`: they never write, rename, migrate or delete anything.
 func openStore(_ directory: String, readOnly: Bool = false) throws -> JSONFileStore {
-    try TeamLayout.check(directory)
-    do { return try JSONFileStore(directory: directory, forceReadOnly: readOnly) } catch {
+    let path = try TeamLayout.pinned(directory)
+    do { return try JSONFileStore(directory: path, forceReadOnly: readOnly) } catch {
         warn("cannot open the store: \(error)\nNothing was changed.")   // the path as typed may hold escapes: shown, not sent
         throw ExitCode(2)
     }

@@ -12,19 +12,38 @@ import UserRights
 /// store, and nobody forges its record. Nothing here applies when the program is not setgid (the group-writable
 /// layout, which trusts the group).
 enum TeamLayout {
-    /// A store directory the program may open: refused when the person running it owns it (they could open it to
-    /// themselves with `chmod`); a warning when they are in its group (they can write its files by hand).
-    static func check(_ directory: String) throws {
-        guard UserRights.isSetgid, getuid() != 0 else { return }
+    /// The store directory as the program will use it. In the setgid layout (and not for root) the directory is
+    /// opened once and checked on that descriptor, and the path returned names that descriptor
+    /// (`/proc/self/fd/N`): a link swapped in after the check can never send the store's files elsewhere (an outside
+    /// attack swapped one while a restore read its backup, and got files of the store's group in its own home).
+    /// Refused: a directory the person owns (they could `chmod` it open), one others may write or a sticky one (a
+    /// shared `/tmp` or `/dev/shm`), one not in the program's group; a warning when they are in its group.
+    /// `newStore`: for `init`, which also wants it root's and empty-handed.
+    static func pinned(_ directory: String, newStore: Bool = false) throws -> String {
+        guard UserRights.isSetgid, getuid() != 0, let group = UserRights.storeGroup else { return directory }
+        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ENOENT, newStore {
+                warn("\(directory) does not exist: in this installation a store directory is made by root first: \(setUp(directory))\nNothing was changed.")
+                throw ExitCode(2)
+            }
+            return directory   // the open says what is wrong
+        }
         var st = stat()
-        guard stat(directory, &st) == 0 else { return }   // the open says what is wrong
-        if st.st_uid == getuid() {
-            warn("\(directory) belongs to you (\(Identity.login)): a store the program guards must be root's, so that nobody but the program writes it. As root: \(setUp(directory))\nNothing was changed.")
+        guard fstat(fd, &st) == 0 else { close(fd); return directory }
+        func refuse(_ why: String) throws -> Never {
+            close(fd)
+            warn("\(directory) \(why). A store the program guards is root's: \(setUp(directory))\nNothing was changed.")
             throw ExitCode(2)
         }
+        if st.st_uid == getuid() { try refuse("belongs to you (\(Identity.login))") }
+        if st.st_mode & S_IWOTH != 0 || st.st_mode & S_ISVTX != 0 { try refuse("may be written by anyone (a shared or sticky folder)") }
+        if st.st_gid != group { try refuse("is not in the group \(UserRights.name(of: group)) this program runs with") }
+        if newStore, st.st_uid != 0 { try refuse("was not made by root") }
         if UserRights.userIsMember(of: st.st_gid) {
             warned(once: "you (\(Identity.login)) are in the store's group \(UserRights.name(of: st.st_gid)): you can write its files by hand, so the record is only as safe as the group. Ask root to take you out of it (the program needs no member: docs/TEAM.md)")
         }
+        return "/proc/self/fd/\(fd)"   // kept open for the process's life
     }
 
     /// What root runs to make a store directory of this layout.
@@ -32,16 +51,13 @@ enum TeamLayout {
         "install -d -o root -g \(UserRights.storeGroup.map(UserRights.name) ?? "relance-store") -m 2770 \(directory)"
     }
 
-    /// Before a command makes a store (`init`, `restore --into`, `demo --out`): in this layout the directory is made
-    /// by root beforehand (one the program made would be the user's).
-    static func checkNewStore(_ directory: String) throws {
+    /// `restore --into` and `demo --out` make a whole store from what the caller brings: in this layout, root's to
+    /// run (a user could otherwise fill a directory root made for a team with a store of their own making, and be
+    /// its supervisor).
+    static func requireRoot(doing what: String) throws {
         guard UserRights.isSetgid, getuid() != 0 else { return }
-        var st = stat()
-        guard stat(directory, &st) == 0 else {
-            warn("\(directory) does not exist: in this installation a store directory is made by root first: \(setUp(directory))\nNothing was changed.")
-            throw ExitCode(2)
-        }
-        try check(directory)
+        warn("\(what) is for root in this installation (the program is setgid to \(UserRights.storeGroup.map(UserRights.name) ?? "the store group")): ask root\nNothing was changed.")
+        throw ExitCode(2)
     }
 
     /// Root making a store in a new directory of a setgid installation: the directory gets the store's group and

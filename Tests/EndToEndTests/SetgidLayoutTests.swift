@@ -119,6 +119,25 @@ struct SetgidLayoutTests {
         let (ra, rat) = try run(relance, ["agenda", "--store", restored, "--date", "2026-11-23"], as: accounts.collector)
         #expect(ra == 0 && rat.contains("Société Générale"), "\(rat)")
 
+        // What an outside attack used to get files of the store's group of its own: a demo or a restore made by a user
+        // (in a shared sticky folder such as /dev/shm, or anywhere through a swapped link) is root's to do; a store
+        // directory anyone may write, or not in the program's group, is refused.
+        let shared = dir.path + "/shm"
+        try FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: true)
+        chmod(shared, 0o1777)
+        for args in [["demo", "--out", shared + "/d"], ["restore", home + "/b.jsonl", "--into", shared + "/r"]] {
+            let (s, t) = try run(relance, args, as: accounts.collector)
+            #expect(s == 2 && t.contains("is for root in this installation"), "\(args[0]): \(t)")
+        }
+        let (sh, sht) = try run(relance, ["init", "--store", shared], as: accounts.collector)
+        #expect(sh == 2 && sht.contains("may be written by anyone"), "\(sht)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: shared).isEmpty)
+        let foreign = dir.path + "/foreign"
+        let (fm, _) = try Spawn.run(["install", "-d", "-o", "root", "-g", "root", "-m", "2775", foreign])
+        #expect(fm == 0)
+        let (fi, fit) = try run(relance, ["init", "--store", foreign], as: accounts.supervisor)
+        #expect(fi == 2 && fit.contains("is not in the group \(accounts.group)"), "\(fit)")
+
         // A store directory the user owns is refused (she could open it to herself); a member of the group is warned.
         let own = dir.path + "/own"
         try FileManager.default.createDirectory(atPath: own, withIntermediateDirectories: true)

@@ -81,6 +81,23 @@ import TestSupport
         }
     }
 
+    /// Found by an outside attack: a key given twice was taken silently (the first value won), and a 5 MB name
+    /// was saved.
+    @Test func aKeyGivenTwiceOrAHugeNameIsRefused() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        var text = String(decoding: try encoder.encode(Policy.standard), as: UTF8.self)
+        text = String(text.dropLast()) + ",\n  \"graceDays\" : 999\n}"
+        let line = text.components(separatedBy: "\n").count - 1
+        do { _ = try Policy.load(Data(text.utf8), source: "p.json"); Issue.record("accepted") }
+        catch { #expect(error.message.hasPrefix("p.json:\(line): 'graceDays' is given twice"), "\(error.message)") }
+        // The same key in two different steps is fine (each step is its own object).
+        #expect(Policy.duplicateKey(in: try encoder.encode(Policy.standard)) == nil)
+        var p = Policy.standard
+        p.name = String(repeating: "x", count: 5_000)
+        #expect(throws: DomainError.self) { try Policy.load(try JSONEncoder().encode(p), source: "p.json") }
+    }
+
     /// The table of known keys holds every key a policy can have (a key added to `Policy` and not to the table
     /// would be refused in every file).
     @Test func theKnownKeysCoverEveryField() throws {
