@@ -7,8 +7,9 @@ public struct AccountSummary: Sendable {
     public var disputed: Money
     /// Still expected on open promises (promised less received).
     public var promised: Money
-    /// The next promised date, when a promise is open.
+    /// The next promised date, when a promise is open, and how many are open.
     public var promisedFor: CalendarDate?
+    public var promiseCount = 0
     /// Overdue and not held by a promise: what is still claimed ("1 000,50 € promised for 30/11, 98 832,41 € still
     /// overdue").
     public var stillOverdue: Money
@@ -81,9 +82,12 @@ public struct AccountSummary: Sendable {
         totalOpen = total
         overdue = rows.filter { $0.daysPastDue > 0 }.sum(\.open)
         disputed = rows.sum(\.disputed)
-        self.promised = promised.sum { max(.zero, $0.amount - book.paidTowards($0, through: date)) }
+        // What the open promises still hold, item by item (the same figure the agenda and the letters use), and the
+        // overdue amount less what they hold of it: the two add up to "Overdue".
+        self.promised = rows.sum(\.promisedPart)
         promisedFor = promised.map(\.promisedDate).min()
-        stillOverdue = rows.filter { $0.daysPastDue > 0 && $0.state == .overdue }.sum { $0.open - $0.promisedPart }
+        promiseCount = promised.count
+        stillOverdue = overdue - rows.filter { $0.daysPastDue > 0 }.sum(\.promisedPart)
         onAccountCredit = book.unallocatedCredit(of: customerId)
         lateFees = rows.sum { $0.lateFees.total }
         // Money received and not yet lettered lowers the exposure (issue 17).

@@ -158,9 +158,11 @@ struct AgendaRules {
                 }
             } else if state == .broken || state == .partiallyKept, !calledSince(deadline.adding(days: 1)),
                       !(latest.map { $0.date > deadline } ?? false),
-                      p.invoices.contains(where: { book.openAmount($0).isPositive }) {
-                // On top until followed up (a call since, or a next action set after the deadline) and while its items
-                // still owe something: a promise broken in March and paid in April is no longer news in August.
+                      p.invoices.contains(where: { book.openAmount($0).isPositive }),
+                      book.paidTowards(p, through: date) < p.amount {
+                // On top until followed up (a call since, or a next action set after the deadline), while its items still
+                // owe something and what it promised is not paid (late): a promise broken in March and paid in April is
+                // no longer news in August.
                 let paid = book.paidTowards(p, through: deadline)
                 callReasons.append(.init(step: "broken-promise", label: state == .broken ? "Broken promise" : "Promise partly kept",
                     invoices: p.invoices, since: deadline.adding(days: 1),
@@ -175,13 +177,13 @@ struct AgendaRules {
                 held.formUnion(plan.invoices)
                 if let due = status.lines.first(where: { $0.state == .due }) {
                     callReasons.append(.init(step: "instalment-due", label: "Instalment due", invoices: plan.invoices, since: due.date,
-                        detail: "plan \(plan.id): \(due.amount) due \(due.date.french), \(due.paid) paid"))
+                        detail: "plan of \(plan.total.formatted): \(due.amount) due \(due.date.french), \(due.paid) paid"))
                     tier = min(tier, 1)
                 }
             case .defaulted:
                 if let d = status.defaultedOn, !calledSince(d) {
                     callReasons.append(.init(step: "plan-defaulted", label: "Plan defaulted", invoices: plan.invoices, since: d,
-                        detail: "plan \(plan.id) missed an instalment; its items are back in dunning"))
+                        detail: "the plan of \(plan.total.formatted) made \(plan.createdOn.french) missed an instalment; its items are back in dunning"))
                     tier = min(tier, 1)
                 }
             case .completed, .cancelled: break

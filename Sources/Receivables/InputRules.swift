@@ -95,12 +95,18 @@ extension Book {
             // replaces it only when the person saw it (the form names it in `supersedes`).
             let overlapping = openPromises(of: p.customerId, asOf: p.madeOn).filter { !Set($0.invoices).isDisjoint(with: p.invoices) }
             if let unseen = overlapping.first(where: { !supersedes.contains($0.id) }) {
-                throw DomainError("these invoices already carry the promise of \(unseen.amount.formatted) for \(unseen.promisedDate.french) made by \(unseen.user) on \(unseen.madeOn.french); it was not replaced (look at it, then enter yours again)")
+                throw DomainError("these invoices already carry the promise of \(unseen.amount.formatted) for \(unseen.promisedDate.french) made by \(users[unseen.user]?.name ?? unseen.user) on \(unseen.madeOn.french); it was not replaced (look at it, then enter yours again)")
             }
             for id in supersedes where !overlapping.contains(where: { $0.id == id }) {
-                throw DomainError("promise \(id) is no longer open on these invoices: nothing was replaced")
+                let gone = promises[id].map { "the promise of \($0.amount.formatted) for \($0.promisedDate.short.prefix(5))" } ?? "a promise shown"
+                throw DomainError("\(gone) was closed meanwhile: look again, then save")
             }
             try checkHorizon(p.promisedDate, from: p.madeOn, what: "the promised date")
+            // An item in an active plan is paid by its schedule: a promise beside it contradicts it.
+            let planned = Set(activePlans(of: p.customerId, asOf: p.madeOn).flatMap(\.invoices)).intersection(p.invoices).sorted()
+            if let first = planned.first {
+                throw DomainError("\(first)\(planned.count > 1 ? " and \(planned.count - 1) more" : "") \(planned.count > 1 ? "are" : "is") in a payment plan: a promise cannot hold \(planned.count > 1 ? "them" : "it")")
+            }
             if let covers = p.covers {
                 guard covers.sum(\.amount) == p.amount else {
                     throw DomainError("the promise of \(p.amount.formatted) covers \(covers.sum(\.amount).formatted) of its invoices: the parts must add up to it")
@@ -118,7 +124,8 @@ extension Book {
                 // Said as a collector reads it (no internal id): which invoices, which plan, what to do.
                 let both = Set(other.invoices).intersection(plan.invoices).sorted()
                 let list = both.count <= 2 ? both.joined(separator: " and ") : "\(both[0]) and \(both.count - 1) more"
-                throw DomainError("\(list) \(both.count == 1 ? "is" : "are") already in the payment plan of \(other.total.formatted) made on \(other.createdOn.french): withdraw it first (X on the account)")
+                // Short enough for 80 columns after "Not saved: ".
+                throw DomainError("\(list) \(both.count == 1 ? "is" : "are") in a plan (\(other.total.formatted), \(other.createdOn.short.prefix(5))): X withdraws it first")
             }
             // The down payment and the first instalment within the horizon of every date; the end within the plan maximum.
             for line in plan.schedule.prefix(2) { try checkHorizon(line.date, from: plan.createdOn, what: "the plan's payment of") }

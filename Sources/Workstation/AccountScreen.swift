@@ -144,7 +144,8 @@ public struct AccountScreen: Screen {
         if s.lateFees.isPositive { terms += " · late fees \(s.lateFees.formatted)" }
         canvas.text(terms, row: 2, style: (s.creditUsePermille ?? 0) > 1000 ? .error : .plain)
         // A promise said with what it leaves claimed: a small promise never reads as the debt settled.
-        let figures = s.promisedFor.map { " Open \(s.totalOpen.formatted)  \(s.promised.formatted) promised for \($0.short.prefix(5)), \(s.stillOverdue.formatted) still overdue  Disputed \(s.disputed.formatted)" }
+        let when = { (d: CalendarDate) in s.promiseCount > 1 ? "(\(s.promiseCount) promises, next \(d.short.prefix(5)))" : "for \(d.short.prefix(5))" }
+        let figures = s.promisedFor.map { " Open \(s.totalOpen.formatted)  \(s.promised.formatted) promised \(when($0)), \(s.stillOverdue.formatted) still overdue  Disputed \(s.disputed.formatted)" }
             ?? " Open \(s.totalOpen.formatted)  Overdue \(s.overdue.formatted)  Disputed \(s.disputed.formatted)  Promised \(s.promised.formatted)"
         canvas.text(figures, row: 3, style: .bold)
 

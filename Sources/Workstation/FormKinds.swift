@@ -136,7 +136,11 @@ extension FormScreen {
             // The ticks follow the amount until the user ticks by hand.
             let i = index(.invoices)
             guard !fields[i].edited else { break }
-            fields[i].picked = Set(Self.oldestFirst(fields[i].invoiceChoices, reaching: field(.amount).money ?? .zero).map(\.number))
+            // Never an item in a plan (refused), disputed or in litigation (the money is meant for what is owed).
+            let book = session.book
+            let planned = Set(book.activePlans(of: customerId, asOf: session.today).flatMap(\.invoices))
+            let eligible = fields[i].invoiceChoices.filter { !planned.contains($0.number) && book.disputedAmount($0.number).isZero && !book.isInLitigation($0.number) }
+            fields[i].picked = Set(Self.oldestFirst(eligible, reaching: field(.amount).money ?? .zero).map(\.number))
             if !fields[i].picked.isEmpty { fields[i].error = nil }
         case .dispute:
             let i = index(.amount)
@@ -190,6 +194,11 @@ extension FormScreen {
         case .promise:
             let open = field(.invoices).pickedTotal
             if field(.invoices).picked.isEmpty, field(.amount).money != nil { fail(.invoices, "tick the invoices the promise is for") }
+            if let a = field(.amount).money, a.isPositive, !field(.invoices).picked.isEmpty {
+                let covered = Set(promiseCovers(a).map(\.invoice))
+                let idle = field(.invoices).pickedInvoices.filter { !covered.contains($0) }
+                if let n = idle.first { fail(.invoices, "\(n) gets nothing of \(a.formatted) (the oldest come first): untick it or raise the amount") }
+            }
             if let a = field(.amount).money {
                 if !a.isPositive { fail(.amount, "must be above zero") }
                 else if a > open { fail(.amount, "\(a.formatted) is more than the \(open.formatted) open on the ticked invoices") }
@@ -275,7 +284,7 @@ extension FormScreen {
             let since = seenPromises.filter { !opened.contains($0) }.compactMap { session.book.promises[$0] }
             if let p = since.first {
                 // (Short enough for 80 columns: "since you opened the form" is what "just" says.)
-                return "\(session.name(of: p.user)) just promised \(p.amount.formatted) (\(p.promisedDate.short.prefix(5))): F2 replaces it, Esc keeps it"
+                return "\(session.name(of: p.user)) just promised \(p.amount.formatted): F2 replaces it, Esc keeps it"
             }
         }
         if kind == .promise, let amount = field(.amount).money {
