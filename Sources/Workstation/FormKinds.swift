@@ -228,6 +228,9 @@ extension FormScreen {
                 else if let c = credit, let d, c > d.amount { fail(.credit, "\(c.formatted) is more than the \(d.amount.formatted) disputed") }
                 else if let c = credit, !c.isPositive { fail(.credit, "must be above zero") }
                 if let d = field(.creditDate).date, d > today { fail(.creditDate, "\(d.french) is still to come: a credit note is dated when issued") }
+                // Its number is how the accounts find it; its date is no earlier than the dispute it settles.
+                if field(.creditNumber).text.trimmed.isEmpty { fail(.creditNumber, "the credit note's number (as in the accounts, e.g. AV-2026-0042)") }
+                if let dd = d, let c = field(.creditDate).date, c < dd.openedOn { fail(.creditDate, "\(c.french) is before the dispute was opened (\(dd.openedOn.french))") }
             } else if credit != nil {
                 fail(.credit, "a credit note goes with the status 'resolved: credit note'")
             }
@@ -266,6 +269,30 @@ extension FormScreen {
 
     /// A question to confirm with a second save, when a rule is only advice (down payment under 20 %, a litigation
     /// decision on items that have not had their formal notice, a waiver above the policy's large-item threshold).
+    /// Every question a save must have answered (F2 again), in order: the first not yet answered is asked.
+    func confirmationsNeeded(session: Session) -> [String] {
+        var out: [String] = []
+        if kind == .plan {
+            // A plan replaces the promises on its items: one that also holds items outside the plan is said first
+            // (an outside attack: a plan on one item silently cancelled a promise on four).
+            let picked = Set(field(.invoices).pickedInvoices)
+            for p in session.book.openPromises(of: customerId, asOf: session.today) where !Set(p.invoices).isDisjoint(with: picked) {
+                let outside = p.invoices.filter { !picked.contains($0) }
+                guard let first = outside.first else { continue }
+                out.append("The plan replaces the promise of \(p.amount.formatted), on \(first)\(outside.count > 1 ? " +\(outside.count - 1)" : "") too: F2 again")
+            }
+        }
+        if kind == .promise, let opened = promisesAtOpen {
+            let since = seenPromises.filter { !opened.contains($0) }.compactMap { session.book.promises[$0] }
+            if let p = since.first {
+                // (Short enough for 80 columns: "since you opened the form" is what "just" says.)
+                out.append("\(session.name(of: p.user)) just promised \(p.amount.formatted): F2 replaces it, Esc keeps it")
+            }
+        }
+        if let q = confirmationNeeded(session: session) { out.append(q) }
+        return out
+    }
+
     func confirmationNeeded(session: Session) -> String? {
         if kind == .waiver, let n = field(.invoice).selectedChoice {
             let total = session.book.lateFees(n, asOf: session.today).total
@@ -279,13 +306,6 @@ extension FormScreen {
             let early = field(.invoices).pickedInvoices.filter { !book.isDueForReview($0, at: session.today) }
             guard !early.isEmpty else { return nil }
             return "\(early.joined(separator: ", ")) \(early.count == 1 ? "is" : "are") not due for review yet: press F2 again to decide anyway"
-        }
-        if kind == .promise, let opened = promisesAtOpen {
-            let since = seenPromises.filter { !opened.contains($0) }.compactMap { session.book.promises[$0] }
-            if let p = since.first {
-                // (Short enough for 80 columns: "since you opened the form" is what "just" says.)
-                return "\(session.name(of: p.user)) just promised \(p.amount.formatted): F2 replaces it, Esc keeps it"
-            }
         }
         if kind == .promise, let amount = field(.amount).money {
             // A promise far below what the ticked items owe: the rest stays in dunning, said before saving.

@@ -20,6 +20,8 @@ public struct FormScreen: Screen {
     var promisesAtOpen: Set<String>?
     /// A save that needs a second F2 (down payment below the policy's minimum).
     var confirmation: String?
+    /// The questions answered with F2 again since the form last changed (two questions need two answers).
+    var answered: Set<String> = []
     let customerName: String
 
     init(kind: Kind, customerId: String, session: Session, fields: [FormField]) {
@@ -106,6 +108,7 @@ public struct FormScreen: Screen {
         }
         fields[focus] = f
         confirmation = nil
+        answered = []
         followDefaults(session: session)
         return .none
     }
@@ -132,7 +135,8 @@ public struct FormScreen: Screen {
             focus = fields.firstIndex { $0.error != nil } ?? focus
             return .status(.error("Not saved: correct the field\(fields.filter { $0.error != nil }.count > 1 ? "s" : "") marked in red"))
         }
-        if let question = confirmationNeeded(session: session), confirmation != question {
+        if let question = confirmationsNeeded(session: session).first(where: { !answered.contains($0) }) {
+            answered.insert(question)
             confirmation = question
             return .status(.error(question))
         }

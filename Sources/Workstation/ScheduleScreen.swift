@@ -20,6 +20,8 @@ public struct ScheduleScreen: Screen {
     /// difference over the lines after it (issue 16).
     var editedAmount: Int?
     var offer: String?
+    /// The low down payment was asked about once (F2 again saves).
+    var downPaymentConfirmed = false
 
     init(customerId: String, customerName: String, invoices: [String], target: Money, lines: [PaymentPlan.Instalment]) {
         self.customerId = customerId; self.customerName = customerName; self.invoices = invoices; self.target = target
@@ -54,7 +56,8 @@ public struct ScheduleScreen: Screen {
             if column == 0 { body(&dates[row]) } else { body(&amounts[row]); editedAmount = row }
             errors[row] = nil
             formError = nil
-            offer = nil
+            offer = nil; spreadFrom = nil
+            if row == 0 && column == 1 { downPaymentConfirmed = false }
         }
         switch command {
         case .nextField, .previousField, .up, .down: offerSpread()
@@ -92,7 +95,8 @@ public struct ScheduleScreen: Screen {
         guard problems.isEmpty, lines.count == dates.count, edited < lines.count - 1 else { return }
         let difference = target - lines.sum(\.amount)
         guard !difference.isZero else { return }
-        offer = "Off by \(difference.formatted): Ctrl-R spreads it over the \(lines.count - 1 - edited) line\(lines.count - 1 - edited == 1 ? "" : "s") after line \(edited + 1)"
+        let n = lines.count - 1 - edited
+        offer = "Off by \(difference.formatted): Ctrl-R spreads it over the \(n) instalment\(n == 1 ? "" : "s") after this one"
         spreadFrom = edited
     }
     private var spreadFrom: Int?
@@ -100,7 +104,8 @@ public struct ScheduleScreen: Screen {
     /// Spreads what the lines lack (or have too much) over the lines after the one edited, in equal cents, the
     /// remainder on the last; every line stays above zero.
     private mutating func spread() -> ScreenAction {
-        guard let from = spreadFrom ?? (row < dates.count - 1 ? row : nil) else { return .status(.error("No line after this one to spread over")) }
+        // Only what the offer said (an outside attack: Ctrl-R later used a stale line and overwrote a value typed since).
+        guard offer != nil, let from = spreadFrom else { return .status(.error("Nothing to spread: change an amount, then leave its cell")) }
         let (lines, problems) = parsed()
         guard problems.isEmpty else { return .status(.error("Correct the lines marked in red first")) }
         let difference = target - lines.sum(\.amount)
@@ -118,7 +123,7 @@ public struct ScheduleScreen: Screen {
         }
         for i in following { amounts[i] = updated[i].amount.formatted(symbol: false) }
         offer = nil; spreadFrom = nil
-        return .status(.info("Spread \(difference.formatted) over lines \(from + 2)-\(lines.count)"))
+        return .status(.info("Spread \(difference.formatted) over the \(following.count) instalment\(following.count == 1 ? "" : "s") after it"))
     }
 
     mutating func save(session: Session) -> ScreenAction {
@@ -128,6 +133,12 @@ public struct ScheduleScreen: Screen {
         guard errors.isEmpty else {
             row = errors.keys.min()!
             return .status(.error("Not saved: correct the lines marked in red"))
+        }
+        // The policy's down payment, asked here too: the schedule can change what the terms form checked.
+        let range = session.book.policy.downPaymentPercent
+        if let down = lines.first?.amount, down.times(100) < target.times(Int64(range.min)), !downPaymentConfirmed {
+            downPaymentConfirmed = true
+            return .status(.error("Down payment is \(PlanBuilder.downPaymentPercent(down, of: target)) % (policy: \(range.min)-\(range.max) %): F2 again to save anyway"))
         }
         let sum = lines.sum(\.amount)
         guard sum == target else {

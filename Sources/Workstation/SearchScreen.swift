@@ -33,7 +33,11 @@ public struct SearchScreen: Screen {
         let q = fold(query)
         guard q.count >= 2 else { return [] }
         let words = q.split(separator: " ").map(String.init)
-        let digits = query.filter(\.isNumber)
+        // A phone number as written abroad: +33 5 53 07 67 75 is 05 53 07 67 75.
+        var digits = query.filter(\.isNumber)
+        if query.trimmingCharacters(in: .whitespaces).hasPrefix("+33"), digits.hasPrefix("33") { digits = "0" + digits.dropFirst(2) }
+        // Digits match SIRENs and phones only when the query is a number ("F26-00" is an invoice, not a phone).
+        if query.contains(where: \.isLetter) { digits = "" }
         let compact = q.replacingOccurrences(of: " ", with: "")
         var ranked: [(rank: Int, hit: Hit)] = []
         func matches(_ text: String) -> Bool { let t = fold(text); return words.allSatisfy { t.contains($0) } }
@@ -44,6 +48,8 @@ public struct SearchScreen: Screen {
                 ranked.append((0, Hit(customerId: id, name: c.name, matched: "id \(id)")))
             } else if let n = numbers.first(where: { fold($0).replacingOccurrences(of: " ", with: "") == compact }) {
                 ranked.append((0, Hit(customerId: id, name: c.name, matched: "invoice \(n)")))
+            } else if fold(id).replacingOccurrences(of: " ", with: "").hasPrefix(compact) {
+                ranked.append((1, Hit(customerId: id, name: c.name, matched: "id \(id)")))   // C001: C0010-C0019 before SIRENs
             } else if matches(c.name) {
                 ranked.append((1, Hit(customerId: id, name: c.name, matched: "name")))
             } else if let p = c.contacts.first(where: { matches($0.name) || matches($0.email ?? "") }) {
@@ -52,7 +58,8 @@ public struct SearchScreen: Screen {
                 ranked.append((3, Hit(customerId: id, name: c.name, matched: "SIREN \(s)")))
             } else if digits.count >= 4, let p = c.contacts.first(where: { ($0.phone ?? "").filter(\.isNumber).contains(digits) }) {
                 ranked.append((3, Hit(customerId: id, name: c.name, matched: "phone \(p.phone!) (\(p.name))")))
-            } else if let n = numbers.first(where: { fold($0).contains(compact) }) {
+            } else if let n = numbers.first(where: { fold($0).replacingOccurrences(of: " ", with: "").contains(compact) }) {
+                // (Compared without the spaces folding made of its hyphens: "F26-0004" finds F26-000442.)
                 ranked.append((4, Hit(customerId: id, name: c.name, matched: "invoice \(n)")))
             }
         }

@@ -120,6 +120,24 @@ import TerminalKit
         #expect(store.book.activities(of: "C1").last?.note.contains("replaces the promise of 3 000,00 €") == true)
     }
 
+    /// Found by an outside attack: a plan on one item cancelled a promise that also held others, without a word.
+    @Test func aPlanThatReplacesAPromiseOnOtherItemsTooAsksFirst() throws {
+        var b = book()
+        try b.apply(.makePromise(promise: Promise(id: "P1", customerId: "C1", invoices: ["F1", "F2"], amount: Fixtures.eur("10431.22"),
+                                                  promisedDate: today.adding(days: 7), madeOn: today, user: "amelie"), supersedes: []))
+        let store = MemoryStore(book: b)
+        let (app, screen) = app(store)
+        press(app, .character("/")); for c in "chaudron" { app.handle(.character(c)) }   // promised whole: not on the agenda
+        press(app, .enter, .character("e"))
+        // Only F1 (9 931,22 €) in the plan: untick F2 (the second line).
+        press(app, .down, .character(" "))
+        press(app, .function(2))
+        #expect(screen.text.contains("The plan replaces the promise of 10 431,22 €, on F2 too: F2 again"), "\(screen.text)")
+        #expect(!(app.top is ScheduleScreen))
+        press(app, .function(2))
+        #expect(app.top is ScheduleScreen, "\(screen.text)")
+    }
+
     @Test func everyFutureDateHasTheSameHorizon() {
         var b = book()
         let far = Fixtures.date("2029-01-15")

@@ -96,12 +96,34 @@ import TerminalKit
         for _ in 0..<10 { app.handle(.backspace) }
         for c in "400" { app.handle(.character(c)) }
         app.handle(.tab); app.render()
-        #expect(screen.text.contains("Off by -150,00 €: Ctrl-R spreads it over the 2 lines after line 2"), "\(screen.text)")
+        #expect(screen.text.contains("Off by -150,00 €: Ctrl-R spreads it over the 2 instalments after this one"), "\(screen.text)")
         app.handle(.control("r")); app.render()
         #expect((app.top as? ScheduleScreen)?.amounts == ["250,00", "400", "175,00", "175,00"])
         app.handle(.function(2)); app.render()
         #expect(screen.text.contains("Saved: payment plan of 1 000,00 €"), "\(screen.text)")
         #expect(store.book.plans.values.first?.schedule.map(\.amount) == ["250.00", "400.00", "175.00", "175.00"].map(Fixtures.eur))
+    }
+
+    /// Found by an outside attack: the schedule saved a 1,00 € down payment (0 %) without the terms form's question,
+    /// and Ctrl-R with no offer showing spread over a stale line.
+    @Test func theScheduleAsksAboutALowDownPaymentAndSpreadsOnlyWhatItOffered() throws {
+        let store = MemoryStore(book: Fixtures.book(invoices: [("F1", "2026-09-01", "2026-10-01", "1000.00")]))
+        let screen = ScreenBuffer(rows: 24, columns: 80)
+        let app = App(session: Session(store: store, user: store.book.users["amelie"]!, today: today), terminal: screen)
+        app.render()
+        app.handle(.enter); app.render(); app.handle(.character("e")); app.render(); app.handle(.function(2)); app.render()
+        app.handle(.control("r")); app.render()
+        #expect(screen.text.contains("Nothing to spread"), "\(screen.text)")
+        for _ in 0..<10 { app.handle(.backspace) }
+        app.handle(.character("1"))
+        app.handle(.tab); app.handle(.tab); app.render()     // leave the down payment's amount: offered
+        app.handle(.control("r")); app.render()
+        #expect((app.top as? ScheduleScreen)?.amounts == ["1", "333,00", "333,00", "333,00"])
+        app.handle(.function(2)); app.render()
+        #expect(screen.text.contains("Down payment is 0 % (policy: 20-30 %): F2 again to save anyway"), "\(screen.text)")
+        #expect(store.book.plans.isEmpty)
+        app.handle(.function(2)); app.render()
+        #expect(store.book.plans.count == 1, "\(screen.text)")
     }
 
     @Test func theScheduleEditorShowsItsCursorAndKeepsCellsClean() throws {

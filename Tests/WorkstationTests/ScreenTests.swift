@@ -192,6 +192,10 @@ import TerminalKit
         #expect(found("C26001").first == "C26001")
         #expect(found("F26-001").first == "C1" && SearchScreen.search("F26-001", in: book).first?.matched == "invoice F26-001")
         #expect(found("zzz qqq").isEmpty)
+        // Found by an outside attack: a partial invoice number with its hyphen, a phone written +33, an id's start.
+        #expect(found("F26-00") == ["C1"])
+        #expect(found("+33 4 78 12 34 56") == ["C2"])
+        #expect(found("C260").first == "C26001")
     }
 
     /// Issue 16 (5): the money received shows on the account, money on account first (a 20 000 € cheque imported
