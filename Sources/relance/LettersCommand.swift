@@ -90,7 +90,15 @@ struct LettersCommand: ParsableCommand {
             let folder = result.folder.map { " to \($0)" } ?? ""
             say("\(letters.count) letter\(letters.count == 1 ? "" : "s") written\(folder)\(markSent ? " and recorded as sent" : "")")
         case .json:
-            print(LettersJSON.render(letters, folder: result.folder))   // exact (JSON escapes what must be), like agenda --format json
+            print(LettersJSON.render(letters, folder: result.folder, notReady: result.notReady))   // exact (JSON escapes what must be), like agenda --format json
+        }
+        // Letters that would go out half-empty: neither written nor recorded, and said (issue 17).
+        if !result.notReady.isEmpty {
+            let list = result.notReady.prefix(10).map { "\($0.customerId) \($0.customerName) (no \($0.lacks.map(\.rawValue).joined(separator: ", no ")))" }
+            warn("\(result.notReady.count) letter\(result.notReady.count == 1 ? "" : "s") not ready, neither written nor recorded: " + list.joined(separator: "; ")
+                 + (result.notReady.count > 10 ? "; ..." : "")
+                 + (result.notReady.contains { $0.lacks.contains(.signatory) } ? "\nA formal notice is signed by the company's signatory: relance company set --signatory \"Name, title\"" : "")
+                 + (result.notReady.contains { $0.lacks.contains(.postalAddress) } ? "\nAddresses come with the customers: import customers with street,postal_code,city" : ""))
         }
         if !result.leftForNextRun.isEmpty {
             warn("\(result.leftForNextRun.count) account\(result.leftForNextRun.count == 1 ? "" : "s") kept changing while their letters were recorded, left for the next run: \(result.leftForNextRun.prefix(5).map(Safe.text).joined(separator: ", "))")
@@ -113,21 +121,23 @@ extension LettersCommand {
     }
 }
 
-/// `letters --format json`: `{"folder":…,"letters":[{"customer_id","file","step","channel","language","invoices":[{"number","level"}]}]}`
+/// `letters --format json`: `{"folder":…,"letters":[{"customer_id","file","step","channel","language","invoices":[{"number","level"}]}],
+/// "not_ready":[{"customer_id","lacks":["postal address","signatory"]}]}`
 /// (`file` is the name inside `folder`).
 enum LettersJSON {
-    struct Output: Encodable { var folder: String?; var letters: [Letter] }
+    struct Output: Encodable { var folder: String?; var letters: [Letter]; var not_ready: [NotReady] }
+    struct NotReady: Encodable { var customer_id: String; var lacks: [String] }
     struct Letter: Encodable {
         var customer_id: String, file: String, step: String, channel: String, language: String, invoices: [Item]
     }
     struct Item: Encodable { var number: String; var level: Int }
 
-    static func render(_ letters: [LetterWriter.Letter], folder: String?) -> String {
+    static func render(_ letters: [LetterWriter.Letter], folder: String?, notReady: [LetterRun.NotReady] = []) -> String {
         let out = Output(folder: folder, letters: letters.map { l in
             Letter(customer_id: l.line.customerId, file: l.fileName, step: l.step,
                    channel: l.line.channel == .formalNotice ? "formal-notice" : "letter", language: l.language,
                    invoices: l.items.map { Item(number: $0.number, level: $0.level) })
-        })
+        }, not_ready: notReady.map { NotReady(customer_id: $0.customerId, lacks: $0.lacks.map(\.rawValue)) })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return Safe.json(String(decoding: (try? encoder.encode(out)) ?? Data("{\"letters\":[]}".utf8), as: UTF8.self))

@@ -206,6 +206,28 @@ import TestSupport
 }
 
 extension LetterRunTests {
+    /// Issue 17 (6): a letter to a customer without a postal address, or a formal notice without the company's
+    /// signatory, is neither written nor recorded, and listed with what it lacks.
+    @Test func aLetterThatWouldGoOutHalfEmptyIsListedNotWritten() throws {
+        let dir = TempDirectory("letter-not-ready"); defer { dir.remove() }
+        var book = Fixtures.book(invoices: [("F1", "2026-09-01", "2026-10-01", "600.00")])   // C1: no billing address
+        try book.apply(.upsertCustomer(customer: Customer(id: "C2", name: "Brasserie de l'Écluse SARL",
+                                                          billingAddress: Address(street: "12 quai du Canal", postalCode: "21000", city: "Dijon"), collector: "amelie")))
+        try book.apply(.upsertInvoice(invoice: Invoice(number: "G1", customerId: "C2", issueDate: Fixtures.date("2026-09-01"), dueDate: Fixtures.date("2026-10-01"), amount: Fixtures.eur("700.00"))))
+        // C3: its formal notice is due (level 1 sent on 05/10), and the company has no signatory.
+        try book.apply(.upsertCustomer(customer: Customer(id: "C3", name: "Hôtel Beau Séjour",
+                                                          billingAddress: Address(street: "1 cours Julien", postalCode: "13006", city: "Marseille"), collector: "amelie")))
+        try book.apply(.upsertInvoice(invoice: Invoice(number: "H1", customerId: "C3", issueDate: Fixtures.date("2026-08-01"), dueDate: Fixtures.date("2026-09-01"),
+                                                        amount: Fixtures.eur("900.00"), dunningLevel: 1, lastDunned: Fixtures.date("2026-10-05"))))
+        let store = try JSONFileStore.create(directory: dir.path + "/store", book: book)
+        let result = try run(store, out: dir.path + "/out").run(markSent: true)
+        #expect(result.letters.map(\.line.customerId) == ["C2"])
+        #expect(Set(result.notReady.map { "\($0.customerId):\($0.lacks.map(\.rawValue).joined(separator: "+"))" }) == ["C1:postal address", "C3:signatory"])
+        #expect(try store.history(of: "C1").isEmpty && store.history(of: "C3").isEmpty)   // nothing recorded for them
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path + "/out/" + (result.folder.map { URL(fileURLWithPath: $0).lastPathComponent } ?? ""))
+        #expect(files.count == 1 && files[0].contains("C2"))
+    }
+
     /// Issue 16 (1): a letter shows an item promised in part with its open amount, the part promised and the part
     /// claimed; the total asks for what is claimed. F2: 5 000,00 € open, 400,50 € of it promised (F1, 600,00 €, the
     /// older, is promised whole and not in the letter): 4 599,50 € claimed.
