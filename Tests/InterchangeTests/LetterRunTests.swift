@@ -206,6 +206,20 @@ import TestSupport
 }
 
 extension LetterRunTests {
+    /// Issue 17 (6): the salutation follows the contact's title: "Dear Ms Moreau" with one, "Dear Céline Moreau"
+    /// without; "Madame," in French.
+    @Test(arguments: [("en", "Mme" as String?, "Dear Ms Moreau,"), ("en", nil, "Dear Céline Moreau,"), ("fr", "Mme", "\nMadame,\n"),
+                      ("fr", "M.", "\nMonsieur,\n"), ("fr", nil, "\nMadame, Monsieur,\n")])
+    func theSalutationFollowsTheTitle(language: String, title: String?, expected: String) throws {
+        var book = Fixtures.book(invoices: [])
+        try book.apply(.upsertCustomer(customer: Customer(id: "C2", name: "Acme Ltd", billingAddress: Address(street: "1 High Street", postalCode: "EC1", city: "London", country: "United Kingdom"),
+                                                          contacts: [Contact(name: "Céline Moreau", title: title)], collector: "amelie", language: language)))
+        try book.apply(.upsertInvoice(invoice: Invoice(number: "G1", customerId: "C2", issueDate: Fixtures.date("2026-09-01"), dueDate: Fixtures.date("2026-10-01"), amount: Fixtures.eur("700.00"))))
+        let text = try #require(try LetterWriter.letters(for: Agenda(book: book, date: Self.today, collector: nil), book: book).first { $0.line.customerId == "C2" }?.text)
+        #expect(text.contains(expected), "\(text)")
+        #expect(text.contains("United Kingdom"))
+    }
+
     /// Issue 17 (6): a letter to a customer without a postal address, or a formal notice without the company's
     /// signatory, is neither written nor recorded, and listed with what it lacks.
     @Test func aLetterThatWouldGoOutHalfEmptyIsListedNotWritten() throws {
