@@ -46,6 +46,10 @@ public enum Importer {
         public var onAccount = Money.zero
         /// Columns of the file that this import does not read (an export's extra columns), said in the summary.
         public var ignored: [String] = []
+        /// What the law does not allow as it stands (issue 17, L441-10: terms beyond 60 days, or 45 days end of
+        /// month; a contractual rate below three times the taux de l'intérêt légal), `file:line: ...`: the import is
+        /// refused unless a supervisor confirms with `--accept-warnings`.
+        public var warnings: [String] = []
         public var summary: String {
             "\(added) added, \(updated) updated, \(unchanged) unchanged" + (onAccount.isPositive ? ", \(onAccount.formatted) left on account" : "")
                 + (ignored.isEmpty ? "" : "; ignored column\(ignored.count == 1 ? "" : "s"): \(ignored.joined(separator: ", "))")
@@ -113,7 +117,9 @@ public enum Importer {
                 switch kind {
                 case .customers:
                     key = value("id")
-                    change = .upsertCustomer(customer: try customer(value, existing: scratch.customers[key]))
+                    let c = try customer(value, existing: scratch.customers[key])
+                    for w in Self.legalWarnings(c, policy: scratch.policy, today: today) { plan.warnings.append("\(file):\(row.line): customer \(c.id): \(w)") }
+                    change = .upsertCustomer(customer: c)
                 case .invoices:
                     key = value("number")
                     var inv = try invoice(value, terms: scratch.customers[value("customer_id")]?.terms)
@@ -286,6 +292,24 @@ public enum Importer {
             if let i = c.contacts.firstIndex(where: { $0.name == contactName }) { c.contacts[i] = contact } else { c.contacts.insert(contact, at: 0) }
         }
         return c
+    }
+
+    /// What the Commercial Code (L441-10) does not allow in a customer's terms: more than 60 days from the invoice
+    /// date, or 45 days end of month; a contractual late-interest rate below three times the taux de l'intérêt légal.
+    static func legalWarnings(_ c: Customer, policy: Policy, today: CalendarDate) -> [String] {
+        var out: [String] = []
+        let t = c.terms
+        switch t.rule {
+        case .net where t.days > 60: out.append("payment terms of \(t.days) days exceed the 60 days from the invoice date the law allows (art. L441-10)")
+        case .endOfMonth where t.days > 45, .endOfMonthThenDays where t.days > 45:
+            out.append("payment terms of \(t.days) days end of month exceed the 45 days end of month the law allows (art. L441-10)")
+        default: break
+        }
+        if let r = c.interestRatePercent.flatMap({ try? Money.parse($0) })?.cents, let legal = policy.legalInterestBasisPoints(on: today), r < 3 * legal {
+            let floor = 3 * legal
+            out.append("interest_rate \(Money(cents: r).plain) % is below three times the taux de l'intérêt légal (3 × \(Money(cents: legal).plain) % = \(Money(cents: floor).plain) %, art. L441-10)")
+        }
+        return out
     }
 
     /// How a contact's title may be written, and its one form: "Mme" or "M.".

@@ -31,6 +31,9 @@ struct ImportCommand: ParsableCommand {
     @Flag(name: .long, help: "Check the file and say what the import would do, without importing (reads the store only).")
     var dryRun = false
 
+    @Flag(name: .long, help: "Import even what the law does not allow as it stands (terms beyond 60 days or 45 days end of month, a contractual rate below 3 x the taux légal), after reading the warnings.")
+    var acceptWarnings = false
+
     func run() throws {
         // The user's file, read with the user's rights (never the store group's: UserRights).
         let data: Data = try UserRights.asUser { () throws -> Data in
@@ -58,6 +61,7 @@ struct ImportCommand: ParsableCommand {
         if dryRun {
             do {
                 let planned = try Importer.plan(kind, data: data, file: file, book: store.book, user: me.id)
+                for w in planned.warnings { warn("warning: " + w) }
                 say("\(file): \(kind.rawValue) would be \(planned.summary) (dry run: nothing imported)")
             } catch {
                 warn("import would be refused:\n\(error)")
@@ -75,6 +79,14 @@ struct ImportCommand: ParsableCommand {
             // against the state that refused it.
             _ = try store.refresh()
             var planned = try Importer.plan(kind, data: data, file: file, book: store.book, user: me.id)
+            if !planned.warnings.isEmpty {
+                for w in planned.warnings.prefix(50) { warn("warning: " + w) }
+                if planned.warnings.count > 50 { warn("warning: ... and \(planned.warnings.count - 50) more") }
+                guard acceptWarnings else {
+                    warn("import refused: what the law does not allow is imported only when a supervisor confirms with --accept-warnings\nNothing was changed.")
+                    throw ExitCode(1)
+                }
+            }
             var plannedAt = store.state
             summary = planned.summary; changedRecords = planned.added + planned.updated
             guard changedRecords > 0 else { throw NothingToDo() }
@@ -137,6 +149,7 @@ struct ImportCommand: ParsableCommand {
                 current = try replanned(store.book)
             }
         } catch is NothingToDo {
+        } catch let e as ExitCode { throw e   // already said
         } catch {
             warn("import refused:\n\(error)")
             throw ExitCode(1)

@@ -26,3 +26,13 @@ import TestSupport
             throws: { "\($0)".contains("c.csv:2") && "\($0)".contains("payment terms '45 semaines' are not understood") }
     }
 }
+
+/// Issue 17 (4): a contractual rate below three times the taux de l'intérêt légal (2025 H2: 2,76 %, so 8,28 %).
+@Suite struct ContractualRateFloorTests {
+    @Test(arguments: [("8.00", true), ("8.28", false), ("12.00", false)])
+    func aRateBelowTheFloorIsWarned(rate: String, warned: Bool) {
+        let c = Customer(id: "C1", name: "X", interestRatePercent: rate)
+        let w = Importer.legalWarnings(c, policy: .standard, today: Fixtures.date("2025-08-01"))
+        #expect(w.contains { $0.contains("below three times the taux de l'intérêt légal (3 × 2.76 % = 8.28 %") } == warned, "\(w)")
+    }
+}
