@@ -346,11 +346,11 @@ struct RecordReader {
     }
 
     static let customerKeys: [StaticString] = ["id", "name", "siren", "billingAddress", "deliverySites", "contacts", "collector", "salesperson",
-                                              "paymentTermsDays", "creditLimit", "orderBlocked", "language", "interestRatePercent", "paymentTermsRule"]
+                                              "paymentTermsDays", "creditLimit", "orderBlocked", "language", "interestRatePercent", "paymentTermsRule", "kind"]
 
     mutating func customer() throws -> Customer {
         var id: String?, name: String?, siren: String?, billing: Address?, sites: [Address]?, contacts: [Contact]?
-        var collector: String?, sales: String?, terms: Int?, limit: Money?, blocked: Bool?, language: String?, rate: String?, rule: String?
+        var collector: String?, sales: String?, terms: Int?, limit: Money?, blocked: Bool?, language: String?, rate: String?, rule: String?, kind: String?
         try object(Self.customerKeys) { k, r in
             switch k {
             case 0: id = try r.string()
@@ -366,14 +366,16 @@ struct RecordReader {
             case 10: blocked = try r.bool()
             case 11: language = try r.string()
             case 12: rate = try r.string()
-            default: rule = try r.string()
+            case 13: rule = try r.string()
+            default: kind = try r.string()
             }
         }
         guard let id, let name, let sites, let contacts, let terms, let blocked else { throw Bad() }
         // An unknown rule: JSONDecoder says which value is wrong.
         let termsRule = try rule.map { r throws(Bad) -> PaymentTerms.Rule in guard let v = PaymentTerms.Rule(rawValue: r) else { throw Bad() }; return v }
+        let customerKind = try kind.map { k throws(Bad) -> Customer.Kind in guard let v = Customer.Kind(rawValue: k) else { throw Bad() }; return v }
         return Customer(id: id, name: name, siren: siren, billingAddress: billing, deliverySites: sites, contacts: contacts,
                         collector: collector, salesperson: sales, paymentTermsDays: terms, creditLimit: limit, orderBlocked: blocked,
-                        language: language, interestRatePercent: rate, paymentTermsRule: termsRule)
+                        language: language, interestRatePercent: rate, paymentTermsRule: termsRule, kind: customerKind)
     }
 }

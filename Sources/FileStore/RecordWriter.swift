@@ -125,7 +125,7 @@ extension BookRecord {
                     }
                     o.string("collector", c.collector); o.string("salesperson", c.salesperson)
                     o.int("paymentTermsDays", c.paymentTermsDays); o.money("creditLimit", c.creditLimit); o.bool("orderBlocked", c.orderBlocked)
-                    o.string("paymentTermsRule", c.paymentTermsRule?.rawValue)
+                    o.string("paymentTermsRule", c.paymentTermsRule?.rawValue); o.string("kind", c.kind?.rawValue)
                     o.string("language", c.language); o.string("interestRatePercent", c.interestRatePercent)
                 }
             case .invoice(let i):

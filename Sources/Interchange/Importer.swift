@@ -12,7 +12,7 @@ public enum Importer {
 
     public static let customerColumns = ["id", "name", "siren", "collector", "salesperson", "credit_limit", "payment_terms_days",
                                          "contact_name", "contact_phone", "contact_email", "language", "interest_rate", "payment_terms",
-                                         "street", "postal_code", "city", "country", "contact_title"]
+                                         "street", "postal_code", "city", "country", "contact_title", "kind"]
     public static let invoiceColumns = ["number", "customer_id", "issue_date", "due_date", "amount", "currency", "po_number",
                                         "dunning_level", "last_dunned"]
     public static let paymentColumns = ["date", "customer_id", "amount", "reference", "invoice_number"]
@@ -270,6 +270,12 @@ public enum Importer {
             }
             c.interestRatePercent = r.plain
         }
+        if !value("kind").isEmpty {
+            guard let k = Customer.Kind(rawValue: value("kind").lowercased()) else {
+                throw InputError("kind '\(value("kind"))' is not one of \(Customer.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            c.kind = k == .business ? nil : k
+        }
         // The billing address (issue 17: formal notices went out with none): street and city together, or none.
         if !value("street").isEmpty || !value("postal_code").isEmpty || !value("city").isEmpty || !value("country").isEmpty {
             guard !value("street").isEmpty, !value("city").isEmpty else {
@@ -304,6 +310,10 @@ public enum Importer {
         case .endOfMonth where t.days > 45, .endOfMonthThenDays where t.days > 45:
             out.append("payment terms of \(t.days) days end of month exceed the 45 days end of month the law allows (art. L441-10)")
         default: break
+        }
+        // A public body pays within 30 days, a public hospital within 50 (R2192-10 and -11 du Code de la commande publique).
+        if let max = c.customerKind.maxTermsDays, today.days(until: t.dueDate(issuedOn: today)) > max {
+            out.append("payment terms of \(t) exceed the \(max) days a \(c.customerKind == .publicHospital ? "public hospital" : "public body") has (R2192-10)")
         }
         if let r = c.interestRatePercent.flatMap({ try? Money.parse($0) })?.cents, let legal = policy.legalInterestBasisPoints(on: today), r < 3 * legal {
             let floor = 3 * legal

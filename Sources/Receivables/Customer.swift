@@ -14,6 +14,18 @@ public struct Customer: Codable, Sendable, Equatable, Identifiable {
     public var paymentTermsDays: Int
     /// How the days count (schema 7): from the invoice date (nil), then end of month, or end of month then days.
     public var paymentTermsRule: PaymentTerms.Rule?
+    /// Business (nil), public body, public hospital or consumer (schema 7): the law sets their fees and terms.
+    public var kind: Kind?
+    public var customerKind: Kind { kind ?? .business }
+
+    /// Who the customer is, for what the law lets a creditor claim (docs/DUNNING.md, "Customer kinds").
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        case business, publicBody = "public", publicHospital = "public-hospital", consumer
+        /// Years after the due date when the claim lapses: 2 for a consumer (L218-2 Code de la consommation), else 5.
+        public var lapseYears: Int { self == .consumer ? 2 : 5 }
+        /// The longest terms the law allows, in days from the invoice date (public bodies: R2192-10 and -11).
+        public var maxTermsDays: Int? { self == .publicBody ? 30 : self == .publicHospital ? 50 : nil }
+    }
     public var creditLimit: Money?
     /// Orders held by a supervisor decision (see the `blocked` report for the computed suggestion).
     public var orderBlocked: Bool
@@ -29,13 +41,13 @@ public struct Customer: Codable, Sendable, Equatable, Identifiable {
                 deliverySites: [Address] = [], contacts: [Contact] = [], collector: String? = nil,
                 salesperson: String? = nil, paymentTermsDays: Int = 30, creditLimit: Money? = nil,
                 orderBlocked: Bool = false, language: String? = nil, interestRatePercent: String? = nil,
-                paymentTermsRule: PaymentTerms.Rule? = nil) {
+                paymentTermsRule: PaymentTerms.Rule? = nil, kind: Kind? = nil) {
         self.id = id; self.name = name; self.siren = siren; self.billingAddress = billingAddress
         self.deliverySites = deliverySites; self.contacts = contacts; self.collector = collector
         self.salesperson = salesperson; self.paymentTermsDays = paymentTermsDays
         self.creditLimit = creditLimit; self.orderBlocked = orderBlocked
         self.language = language; self.interestRatePercent = interestRatePercent
-        self.paymentTermsRule = paymentTermsRule
+        self.paymentTermsRule = paymentTermsRule; self.kind = kind
     }
 }
 

@@ -56,6 +56,12 @@ extension Policy {
 }
 
 extension Book {
+    /// The day the item's formal notice was sent (the top written step reached, on its last letter), if it was.
+    func formalNoticeDate(of inv: Invoice) -> CalendarDate? {
+        guard let k = policy.ladder.firstIndex(where: { $0.channel == .formalNotice }), inv.level >= k + 1 else { return nil }
+        return inv.lastDunned
+    }
+
     /// The late fees of an invoice at `date` (docs/DUNNING.md, "Interest"):
     /// - interest runs from the day after the due date on the principal still owed that day: a payment (or a
     ///   write-off) stops it from the day after its date; a credit note corrects the invoice, so the amount it
@@ -75,10 +81,33 @@ extension Book {
         for s in paying where s.date <= inv.dueDate { owed -= s.amount }
         let principalNow = paying.filter { $0.date > inv.dueDate }.reduce(owed) { $0 - $1.amount }
         guard owed.isPositive else { return .none }
-        let contractual = customers[inv.customerId]?.interestRatePercent.flatMap { try? Money.parse($0) }?.cents
+        let customer = customers[inv.customerId]
+        let contractual = customer?.interestRatePercent.flatMap { try? Money.parse($0) }?.cents
+        let kind = customer?.customerKind ?? .business
+        // The rate by kind (issue 17): a business, the ECB rate of each half-year + 10 points (L441-10); a public
+        // body, the ECB rate in force on the first day of the half-year in which interest started to run + 8 points,
+        // for the whole delay (R2192-31); a consumer, the taux de l'intérêt légal, and only from a formal notice
+        // (art. 1231-6 du Code civil). A contractual rate replaces the first two.
+        var from = inv.dueDate.adding(days: 1)
+        if kind == .consumer {
+            guard let notice = formalNoticeDate(of: inv), notice < date else {
+                return LateFees(indemnity: .zero, interest: .zero, waived: waivers[number] != nil, missingRate: nil,
+                                principal: max(.zero, principalNow), knownInterest: .zero)
+            }
+            from = max(from, notice.adding(days: 1))
+        }
+        let publicRate: Int64? = (kind == .publicBody || kind == .publicHospital)
+            ? policy.legalRateBasisPoints(on: inv.dueDate.adding(days: 1)).map { $0 - 200 } : nil   // ECB + 10 - 2 = ECB + 8
+        func rate(on d: CalendarDate) -> Int64? {
+            switch kind {
+            case .consumer: return policy.legalInterestBasisPoints(on: d, consumer: true)
+            case .publicBody, .publicHospital: return contractual ?? publicRate
+            case .business: return contractual ?? policy.legalRateBasisPoints(on: d)
+            }
+        }
         var numerator: Int128 = 0   // cents x basis points x days
         var missing: [String] = []
-        var day = inv.dueDate.adding(days: 1)
+        var day = from
         var index = paying.firstIndex { $0.date > inv.dueDate } ?? paying.count
         // Walk the days in runs of one principal and one rate.
         while day <= date && owed.isPositive {
@@ -88,7 +117,7 @@ extension Book {
             let halfEnd = CalendarDate(year: day.year, month: day.month <= 6 ? 6 : 12, day: 30 + (day.month <= 6 ? 0 : 1))!
             end = min(end, halfEnd)
             let days = Int64(day.days(until: end) + 1)
-            if let bp = contractual ?? policy.legalRateBasisPoints(on: day) {
+            if let bp = rate(on: day) {
                 numerator += Int128(owed.cents) * Int128(bp) * Int128(days)
             } else if missing.last != Policy.halfYear(of: day) {
                 missing.append(Policy.halfYear(of: day))
@@ -98,7 +127,8 @@ extension Book {
         }
         let denominator: Int128 = 10_000 * 365
         let interest = Money(cents: Int64(clamping: (numerator + denominator / 2) / denominator))
-        return LateFees(indemnity: policy.fixedRecoveryIndemnity, interest: missing.isEmpty ? interest : nil,
+        // No recovery indemnity for a consumer (it is owed between businesses, L441-10, and by public bodies, D2192-35).
+        return LateFees(indemnity: kind == .consumer ? .zero : policy.fixedRecoveryIndemnity, interest: missing.isEmpty ? interest : nil,
                         waived: waivers[number] != nil, missingRate: missing.isEmpty ? nil : missing.joined(separator: ", "),
                         principal: max(.zero, principalNow), knownInterest: interest)
     }

@@ -137,7 +137,8 @@ public struct AccountScreen: Screen {
         let c = s.customer
         canvas.text(" \(c.name)" + (c.siren.map { " · SIREN \($0)" } ?? "") + " · \(c.id)" + (c.orderBlocked ? " · ORDERS HELD" : "")
                     + " · collector \(session.name(of: c.collector)) · sales \(session.name(of: c.salesperson))", row: 1, style: .accent)
-        var terms = " \(c.terms)" + (s.payerProfile.map { ", \($0.summary)" } ?? "") + " · " + (c.creditLimit.map { "credit limit \($0.formatted)" } ?? "no credit limit")
+        let kind = c.customerKind == .business ? "" : c.customerKind == .consumer ? "consumer · " : c.customerKind == .publicBody ? "public body · " : "public hospital · "
+        var terms = " \(kind)\(c.terms)" + (s.payerProfile.map { ", \($0.summary)" } ?? "") + " · " + (c.creditLimit.map { "credit limit \($0.formatted)" } ?? "no credit limit")
         if let use = s.creditUsePermille { terms += " (used \(ReportTable.Cell.permille(use).display)\(use > 1000 ? ", OVER LIMIT" : ""))" }
         // On-account credit first (before what a narrow terminal cuts): it is money to letter before calling or writing.
         if s.onAccountCredit.isPositive { terms = " on account \(s.onAccountCredit.formatted) to letter (l) ·" + terms }
@@ -192,6 +193,11 @@ public struct AccountScreen: Screen {
             // Counted from the issue date (where most debts become irrecoverable), not from the due date.
             if item.pastCriticalZone { notes.append("CRITICAL issued >\(session.book.policy.criticalZoneDaysAfterIssue.to) d") }
             else if item.critical { notes.append("critical: issued \(session.book.policy.criticalZoneDaysAfterIssue.from)-\(session.book.policy.criticalZoneDaysAfterIssue.to) d") }
+            // A claim lapses 2 years after its due date for a consumer (L218-2 Code de la consommation), 5 between
+            // businesses (L110-4 Code de commerce): said from 90 days before.
+            let lapse = item.invoice.dueDate.adding(months: 12 * c.customerKind.lapseYears)
+            if lapse <= session.today { notes.append("LAPSED \(lapse.short)") }
+            else if session.today.days(until: lapse) <= 90 { notes.append("lapses \(lapse.short)") }
             if item.lateFees.waived { notes.append("fees waived") }
             else if item.lateFees.total.isPositive {
                 notes.append("fees " + (item.lateFees.missingRate == nil ? "" : "≥ ") + item.lateFees.total.formatted)
