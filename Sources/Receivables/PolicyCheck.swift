@@ -59,7 +59,9 @@ extension Policy {
                 var k = j + 1
                 while k < bytes.count, bytes[k] == 32 || bytes[k] == 9 || bytes[k] == 10 || bytes[k] == 13 { k += 1 }
                 if k < bytes.count, bytes[k] == UInt8(ascii: ":"), !stack.isEmpty {
-                    let key = String(decoding: raw, as: UTF8.self)
+                    // The key as JSON reads it: "grace\u0044ays" is graceDays.
+                    let text = String(decoding: raw, as: UTF8.self)
+                    let key = (try? JSONSerialization.jsonObject(with: Data(("\"" + text + "\"").utf8), options: .fragmentsAllowed)) as? String ?? text
                     if !stack[stack.count - 1].insert(key).inserted { return (key, line) }
                 }
                 line += raw.reduce(0) { $1 == 10 ? $0 + 1 : $0 }

@@ -57,11 +57,7 @@ struct InitCommand: ParsableCommand {
             warn("'\(login)' is not a Unix login; give one with --supervisor-login")
             throw ExitCode(2)
         }
-        // In a setgid installation a user makes a store only with themselves as its supervisor (root may name anyone).
-        if UserRights.isSetgid, getuid() != 0, login != Identity.login {
-            warn("--supervisor-login \(login): you (\(Identity.login)) may make a store only with yourself as its supervisor; root may name someone else\nNothing was changed.")
-            throw ExitCode(2)
-        }
+        try TeamLayout.requireRoot(doing: "making a store (as root: relance init --store DIR --supervisor-login LOGIN)")
         let directory = try TeamLayout.pinned(options.store, newStore: true)
         try TeamLayout.makeStoreDirectoryAsRoot(options.store)
         let id = supervisorId ?? login

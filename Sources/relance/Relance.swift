@@ -112,10 +112,15 @@ struct StoreOptions: ParsableArguments {
 /// Commands that only read open it `readOnly`: they never write, rename, migrate or delete anything.
 func openStore(_ directory: String, readOnly: Bool = false) throws -> JSONFileStore {
     let path = try TeamLayout.pinned(directory)
-    do { return try JSONFileStore(directory: path, forceReadOnly: readOnly) } catch {
+    let store: JSONFileStore
+    do { store = try JSONFileStore(directory: path, forceReadOnly: readOnly) } catch {
         warn("cannot open the store: \(error)\nNothing was changed.")   // the path as typed may hold escapes: shown, not sent
         throw ExitCode(2)
     }
+    // The program's rights reach every store of its group: in the setgid layout each store is for its own users
+    // (or root), whatever the command (an outside attack listed another team's users and IBAN with `user list`).
+    if UserRights.isSetgid, getuid() != 0 { _ = try Identity.require(book: store.book, requested: nil, doing: "opening this store") }
+    return store
 }
 
 /// Prints a message on standard error.

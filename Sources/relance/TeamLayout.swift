@@ -23,14 +23,14 @@ enum TeamLayout {
         guard UserRights.isSetgid, getuid() != 0, let group = UserRights.storeGroup else { return directory }
         let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else {
-            if errno == ENOENT, newStore {
-                warn("\(directory) does not exist: in this installation a store directory is made by root first: \(setUp(directory))\nNothing was changed.")
-                throw ExitCode(2)
-            }
-            return directory   // the open says what is wrong
+            // Never the name again after a failed open: a link switched between a file (ENOTDIR here) and a store
+            // would have the name resolved elsewhere on the next open (an outside attack wrote into a team's store so).
+            let e = errno
+            warn("\(directory): \(e == ENOENT ? "does not exist" : String(cString: strerror(e))); in this installation a store directory is made by root: \(setUp(directory))\nNothing was changed.")
+            throw ExitCode(2)
         }
         var st = stat()
-        guard fstat(fd, &st) == 0 else { close(fd); return directory }
+        guard fstat(fd, &st) == 0 else { close(fd); warn("\(directory): cannot be read\nNothing was changed."); throw ExitCode(2) }
         func refuse(_ why: String) throws -> Never {
             close(fd)
             warn("\(directory) \(why). A store the program guards is root's: \(setUp(directory))\nNothing was changed.")
@@ -51,9 +51,9 @@ enum TeamLayout {
         "install -d -o root -g \(UserRights.storeGroup.map(UserRights.name) ?? "relance-store") -m 2770 \(directory)"
     }
 
-    /// `restore --into` and `demo --out` make a whole store from what the caller brings: in this layout, root's to
-    /// run (a user could otherwise fill a directory root made for a team with a store of their own making, and be
-    /// its supervisor).
+    /// `init`, `restore --into` and `demo --out` make a whole store: in this layout, root's to run (a user could
+    /// otherwise fill a directory root made for a team with a store of their own making, and be its supervisor;
+    /// an outside attack did so with `init`). Root names the supervisor: `init --supervisor-login LOGIN`.
     static func requireRoot(doing what: String) throws {
         guard UserRights.isSetgid, getuid() != 0 else { return }
         warn("\(what) is for root in this installation (the program is setgid to \(UserRights.storeGroup.map(UserRights.name) ?? "the store group")): ask root\nNothing was changed.")

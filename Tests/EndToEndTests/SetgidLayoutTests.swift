@@ -57,11 +57,14 @@ struct SetgidLayoutTests {
         var st = stat()
         #expect(stat(relance, &st) == 0 && st.st_mode & S_ISGID != 0 && getgrgid(st.st_gid).map { String(cString: $0.pointee.gr_name) } == accounts.group)
 
-        // Root makes the store directory; the supervisor makes the store in it, as herself.
+        // Root makes the store directory and the store in it, naming its supervisor (a user's own `init` is refused:
+        // anyone could have claimed a directory root made for a team).
         let store = dir.path + "/store"
         let (m, mt) = try Spawn.run(["install", "-d", "-o", "root", "-g", accounts.group, "-m", "2770", store])
         try #require(m == 0, "\(mt)")
-        let (i, it) = try run(relance, ["init", "--store", store, "--supervisor-name", "Hélène Dupré", "--legal-name", "Négoce Dupont SAS"], as: accounts.supervisor)
+        let (i0, it0) = try run(relance, ["init", "--store", store, "--supervisor-name", "Hélène Dupré", "--legal-name", "Négoce Dupont SAS"], as: accounts.supervisor)
+        #expect(i0 == 2 && it0.contains("is for root in this installation"), "\(it0)")
+        let (i, it) = try run(relance, ["init", "--store", store, "--supervisor-login", accounts.supervisor, "--supervisor-name", "Hélène Dupré", "--legal-name", "Négoce Dupont SAS"])
         try #require(i == 0, "\(it)")
         let (u, ut) = try run(relance, ["user", "add", "amelie", "--name", "Amélie Rousseau", "--role", "collector", "--login", accounts.collector, "--store", store], as: accounts.supervisor)
         try #require(u == 0, "\(ut)")
@@ -95,6 +98,12 @@ struct SetgidLayoutTests {
             #expect(s == 2 && t.contains(words), "\(args[0]): \(t)")
         }
         #expect(snapshotOfFiles(store) == before, "the store changed")
+        // Someone who is not a user of this store reads nothing of it, whatever the command (an outside attack read
+        // another team's users and IBAN with `user list` and `company show`).
+        for args in [["user", "list"], ["company", "show"], ["policy", "show"], ["policy", "log"], ["agenda"]] {
+            let (s, t) = try run(relance, args + ["--store", store], as: "nobody")
+            #expect(s == 2 && t.contains("not a user of this store") && !t.contains("Négoce"), "\(args.joined(separator: " ")): \(t)")
+        }
 
         // The supervisor's own paths are opened with her rights only: a backup written into the store directory is
         // refused (the program's group would have let it replace the snapshot); one in her folder is hers.
@@ -129,20 +138,24 @@ struct SetgidLayoutTests {
             let (s, t) = try run(relance, args, as: accounts.collector)
             #expect(s == 2 && t.contains("is for root in this installation"), "\(args[0]): \(t)")
         }
-        let (sh, sht) = try run(relance, ["init", "--store", shared], as: accounts.collector)
+        let (sh, sht) = try run(relance, ["agenda", "--store", shared], as: accounts.collector)
         #expect(sh == 2 && sht.contains("may be written by anyone"), "\(sht)")
+        // A name that is not a folder (a link switched between a file and a store) is refused, never opened again.
+        try Data("x".utf8).write(to: URL(fileURLWithPath: dir.path + "/plainfile")); chmod(dir.path + "/plainfile", 0o644)
+        let (pf, pft) = try run(relance, ["agenda", "--store", dir.path + "/plainfile"], as: accounts.collector)
+        #expect(pf == 2 && pft.contains("Not a directory"), "\(pft)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: shared).isEmpty)
         let foreign = dir.path + "/foreign"
         let (fm, _) = try Spawn.run(["install", "-d", "-o", "root", "-g", "root", "-m", "2775", foreign])
         #expect(fm == 0)
-        let (fi, fit) = try run(relance, ["init", "--store", foreign], as: accounts.supervisor)
+        let (fi, fit) = try run(relance, ["user", "list", "--store", foreign], as: accounts.supervisor)
         #expect(fi == 2 && fit.contains("is not in the group \(accounts.group)"), "\(fit)")
 
         // A store directory the user owns is refused (she could open it to herself); a member of the group is warned.
         let own = dir.path + "/own"
         try FileManager.default.createDirectory(atPath: own, withIntermediateDirectories: true)
         _ = try Spawn.run(["chown", accounts.collector, own])
-        let (o, ot) = try run(relance, ["init", "--store", own], as: accounts.collector)
+        let (o, ot) = try run(relance, ["agenda", "--store", own], as: accounts.collector)
         #expect(o == 2 && ot.contains("belongs to you") && ot.contains("install -d -o root -g \(accounts.group) -m 2770"), "\(ot)")
         _ = try Spawn.run(["gpasswd", "-a", accounts.collector, accounts.group])
         let (w, wt) = try run(relance, ["agenda", "--store", store, "--date", "2026-11-23"], as: accounts.collector)
