@@ -247,8 +247,8 @@ public enum Importer {
             guard let d = Int(value("payment_terms_days")), (0...365).contains(d) else {
                 throw InputError("payment_terms_days '\(value("payment_terms_days"))' is not a number of days (0-365)")
             }
+            // A file without `payment_terms` keeps the rule the customer has ("45 jours fin de mois" stays end of month).
             c.paymentTermsDays = d
-            c.paymentTermsRule = nil
         }
         if !value("payment_terms").isEmpty {
             // "45 jours fin de mois", "60 jours date de facture", "fin de mois 45 jours" (issue 17).

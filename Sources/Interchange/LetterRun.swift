@@ -44,18 +44,14 @@ public struct LetterRun {
 
     /// A letter that cannot go out as it is: no postal address for the customer, no signatory for a formal notice.
     public struct NotReady: Sendable, Equatable {
-        public enum Lack: String, Sendable { case postalAddress = "postal address", signatory }
         public var customerId: String
         public var customerName: String
-        public var lacks: [Lack]
+        public var lacks: [LetterLack]
     }
 
     /// What a letter lacks to be posted whole, or nothing.
-    static func lacks(_ letter: LetterWriter.Letter, in book: Book) -> [NotReady.Lack] {
-        var out: [NotReady.Lack] = []
-        if !(book.customers[letter.line.customerId]?.billingAddress?.isPostal ?? false) { out.append(.postalAddress) }
-        if letter.line.channel == .formalNotice, (book.company?.signatory ?? "").trimmingCharacters(in: .whitespaces).isEmpty { out.append(.signatory) }
-        return out
+    static func lacks(_ letter: LetterWriter.Letter, in book: Book) -> [LetterLack] {
+        book.letterLacks(letter.line.customerId, formalNotice: letter.line.channel == .formalNotice)
     }
 
     /// Where each letter's record points: `<batch>/<file>`, also how a later run recognises a killed batch's letters.

@@ -162,3 +162,18 @@ public struct StoreSettings: Codable, Sendable, Equatable {
     public var demo: Bool
     public init(demo: Bool = false) { self.demo = demo }
 }
+
+/// What a letter lacks to be posted whole (issue 17): a postal address for the customer; a signatory, for a formal
+/// notice. A letter that lacks one is neither written nor recorded as sent, by any door.
+public enum LetterLack: String, Sendable {
+    case postalAddress = "postal address", signatory
+}
+
+extension Book {
+    public func letterLacks(_ customerId: String, formalNotice: Bool) -> [LetterLack] {
+        var out: [LetterLack] = []
+        if !(customers[customerId]?.billingAddress?.isPostal ?? false) { out.append(.postalAddress) }
+        if formalNotice, (company?.signatory ?? "").trimmingCharacters(in: .whitespaces).isEmpty { out.append(.signatory) }
+        return out
+    }
+}

@@ -64,6 +64,11 @@ public struct AgendaScreen: Screen {
             if line.channel == .litigationReview {
                 return .status(.error("A litigation review is a decision: open the account (Enter) and press L"))
             }
+            // A letter that cannot go out whole is never recorded as sent (as `relance letters`).
+            let lacks = session.book.letterLacks(line.customerId, formalNotice: line.channel == .formalNotice)
+            if !lacks.isEmpty {
+                return .status(.error("Not ready: no \(lacks.map(\.rawValue).joined(separator: ", no ")) (\(lacks.contains(.signatory) ? "relance company set --signatory" : "the customer's address"))"))
+            }
             // As `relance letters --mark-sent`: a collector records their own accounts' letters, a supervisor anyone's.
             if session.user.role == .collector, line.collector != session.user.id {
                 return .status(.error("Only \(session.name(of: line.collector)) or a supervisor marks this letter sent"))

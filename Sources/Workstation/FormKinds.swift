@@ -282,6 +282,16 @@ extension FormScreen {
                 out.append("The plan replaces the promise of \(p.amount.formatted), on \(first)\(outside.count > 1 ? " +\(outside.count - 1)" : "") too: F2 again")
             }
         }
+        if kind == .promise {
+            // A promise it replaces that also holds other invoices: said first, as for a plan (an outside attack: an
+            // 8 000 € promise on two invoices went when 1 000 € was promised on one of them).
+            let covered = Set(field(.amount).money.map { promiseCovers($0).map(\.invoice) } ?? [])
+            for p in seenPromises.compactMap({ session.book.promises[$0] }) {
+                let outside = p.invoices.filter { !covered.contains($0) }
+                guard let first = outside.first, !covered.isEmpty else { continue }
+                out.append("Yours replaces the promise of \(p.amount.formatted), on \(first)\(outside.count > 1 ? " +\(outside.count - 1)" : "") too: F2 again")
+            }
+        }
         if kind == .promise, let opened = promisesAtOpen {
             let since = seenPromises.filter { !opened.contains($0) }.compactMap { session.book.promises[$0] }
             if let p = since.first {
@@ -347,7 +357,8 @@ extension FormScreen {
             let p = Promise(id: newId("PRM"), customerId: customerId, invoices: covers.map(\.invoice), amount: amount,
                             promisedDate: field(.date).date!, madeOn: today, contact: field(.contact).text.trimmed, user: user, covers: covers)
             try book.validate(promise: p)
-            let text = "Promise of \(p.amount.formatted) for \(p.promisedDate.french) on \(p.invoices.joined(separator: ", "))" + (note.isEmpty ? "" : " — \(note)")
+            let replaced = seenPromises.compactMap { book.promises[$0] }.map { "; replaces the promise of \($0.amount.formatted) for \($0.promisedDate.french)" }.joined()
+            let text = "Promise of \(p.amount.formatted) for \(p.promisedDate.french) on \(p.invoices.joined(separator: ", "))" + replaced + (note.isEmpty ? "" : " — \(note)")
             // Replaces only the promises the person saw on the form (a colleague's newer one is refused by the book).
             return (.batch(changes: [.makePromise(promise: p, supersedes: seenPromises),
                                      activity(.phone, outcome: .promised, invoices: p.invoices, text: text, contact: p.contact)]),

@@ -10,7 +10,7 @@ struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "import",
         abstract: "Import customers, invoices, payments or users from CSV (all-or-nothing, idempotent; supervisors only).",
         discussion: """
-        customers: id,name,siren,collector,salesperson,credit_limit,payment_terms_days,contact_name,contact_phone,contact_email,language,interest_rate
+        customers: id,name,siren,collector,salesperson,credit_limit,payment_terms_days,contact_name,contact_phone,contact_email,language,interest_rate,payment_terms,street,postal_code,city,country,contact_title,kind
         invoices:  number,customer_id,issue_date,due_date,amount,currency,po_number,dunning_level,last_dunned
         payments:  date,customer_id,amount,reference,invoice_number
         users:     id,name,role,login,email

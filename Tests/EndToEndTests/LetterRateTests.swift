@@ -36,7 +36,7 @@ import Receivables
         #expect(!contractual.contains("BCE") && !contractual.contains("taux légal"), "\(contractual)")
         let legal = try letter("C3")
         // 2026 H2: ECB 2,15 % + 10 points = 12,15 %.
-        #expect(legal.contains("au taux de la BCE majoré de 10 points (art. L441-10 du Code de commerce),\nsoit 12,15 % l'an pour le second semestre 2026"), "\(legal)")
+        #expect(legal.contains("au taux de la BCE majoré de 10 points (art. L441-10 du Code de commerce), celui de\nchaque semestre de retard (12,15 % l'an pour le second semestre 2026)"), "\(legal)")
         #expect(!legal.contains("taux légal"), "\(legal)")
     }
 }

@@ -138,6 +138,24 @@ import TerminalKit
         #expect(app.top is ScheduleScreen, "\(screen.text)")
     }
 
+    /// Found by an outside attack: a new promise on one invoice replaced, without a word, a promise on two.
+    @Test func aPromiseThatReplacesOneHoldingOtherInvoicesAsksFirst() throws {
+        var b = book()
+        try b.apply(.makePromise(promise: Promise(id: "P1", customerId: "C1", invoices: ["F1", "F2"], amount: Fixtures.eur("10431.22"),
+                                                  promisedDate: today.adding(days: 7), madeOn: today, user: "amelie"), supersedes: []))
+        let store = MemoryStore(book: b)
+        let (app, screen) = app(store)
+        press(app, .character("/")); for c in "chaudron" { app.handle(.character(c)) }
+        press(app, .enter, .character("p"), .tab)
+        type(app, "5000")
+        press(app, .function(2))
+        #expect(screen.text.contains("Yours replaces the promise of 10 431,22 €, on F2 too: F2 again"), "\(screen.text)")
+        #expect(store.book.openPromises(of: "C1", asOf: today).map(\.id) == ["P1"])
+        press(app, .function(2))
+        #expect(store.book.openPromises(of: "C1", asOf: today).map(\.amount) == [Fixtures.eur("5000.00")], "\(screen.text)")
+        #expect(store.book.activities(of: "C1").last?.note.contains("replaces the promise of 10 431,22 €") == true)
+    }
+
     @Test func everyFutureDateHasTheSameHorizon() {
         var b = book()
         let far = Fixtures.date("2029-01-15")

@@ -125,7 +125,7 @@ import TerminalKit
 @Suite struct MarkSentTests {
     @Test func markSentFromAStaleAgendaRecordsNothingTwice() throws {
         let today = Fixtures.date("2026-11-23")
-        let store = MemoryStore(book: Fixtures.book(invoices: [("F1", "2026-09-01", "2026-10-01", "300.00"), ("F2", "2026-10-01", "2026-11-20", "200.00")]))
+        let store = MemoryStore(book: addressed(Fixtures.book(invoices: [("F1", "2026-09-01", "2026-10-01", "300.00"), ("F2", "2026-10-01", "2026-11-20", "200.00")])))
         let (app, screen) = workstation(store, user: "amelie", today: today, rows: 24, columns: 100)
         app.render()
         let line = try #require(Agenda(book: store.book, date: today, collector: nil).written.first)
@@ -140,7 +140,13 @@ import TerminalKit
 
     @Test func markSentRecordsEachStepAndMovesTheLevels() throws {
         let today = Fixtures.date("2026-11-23")
-        let store = MemoryStore(book: Fixtures.book(invoices: [("F1", "2026-09-01", "2026-10-01", "300.00")]))
+        // Without a postal address the letter is not ready: never recorded as sent (issue 17).
+        let bare = MemoryStore(book: Fixtures.book(invoices: [("F1", "2026-09-01", "2026-10-01", "300.00")]))
+        let (bareApp, bareScreen) = workstation(bare, user: "amelie", today: today, rows: 24, columns: 100)
+        bareApp.render(); bareApp.handle(.end); bareApp.handle(.character("s")); bareApp.render()
+        #expect(bareScreen.text.contains("Not ready: no postal address"), "\(bareScreen.text)")
+        #expect(bare.book.activityCount == 0)
+        let store = MemoryStore(book: addressed(Fixtures.book(invoices: [("F1", "2026-09-01", "2026-10-01", "300.00")])))
         let (app, screen) = workstation(store, user: "amelie", today: today, rows: 24, columns: 100)
         app.render()
         app.handle(.end); app.handle(.character("s")); app.render()
@@ -156,7 +162,7 @@ import TerminalKit
         var b = Fixtures.book(invoices: [("F1", "2026-09-01", "2026-10-01", "300.00")])
         try b.apply(.upsertUser(user: User(id: "celine", name: "Céline Hébert", role: .collector)))
         try b.apply(.updateCustomer(id: "C1", patch: CustomerPatch(collector: "celine")))
-        let store = MemoryStore(book: b)
+        let store = MemoryStore(book: addressed(b))
         let (app, screen) = workstation(store, user: "amelie", today: today, rows: 24, columns: 100)
         app.render()
         app.handle(.character("a")); app.render()                       // the whole team's agenda
@@ -195,4 +201,14 @@ import TerminalKit
         app.handle(.function(2)); app.render()
         #expect(store.book.waivers["F1"] != nil)
     }
+}
+
+/// The fixture's customer with a postal address: a letter needs one to be sent (issue 17).
+func addressed(_ book: Book) -> Book {
+    var b = book
+    if var c = b.customers["C1"] {
+        c.billingAddress = Address(street: "4 rue de la Forge", postalCode: "69007", city: "Lyon")
+        try! b.apply(.upsertCustomer(customer: c))
+    }
+    return b
 }
