@@ -122,7 +122,7 @@ public struct ScheduleScreen: Screen {
             return .status(.error("Spreading \(difference.formatted) would leave a line at zero or below: change the amounts by hand"))
         }
         for i in following { amounts[i] = updated[i].amount.formatted(symbol: false) }
-        offer = nil; spreadFrom = nil
+        offer = nil; spreadFrom = nil; formError = nil; downPaymentConfirmed = false
         return .status(.info("Spread \(difference.formatted) over the \(following.count) instalment\(following.count == 1 ? "" : "s") after it"))
     }
 
@@ -134,16 +134,16 @@ public struct ScheduleScreen: Screen {
             row = errors.keys.min()!
             return .status(.error("Not saved: correct the lines marked in red"))
         }
+        let sum = lines.sum(\.amount)
+        guard sum == target else {
+            formError = "the lines sum to \(sum.formatted), the invoices to \(target.formatted): difference \((target - sum).formatted)"
+            return .status(.error("Not saved: \(formError!)"))
+        }
         // The policy's down payment, asked here too: the schedule can change what the terms form checked.
         let range = session.book.policy.downPaymentPercent
         if let down = lines.first?.amount, down.times(100) < target.times(Int64(range.min)), !downPaymentConfirmed {
             downPaymentConfirmed = true
             return .status(.error("Down payment is \(PlanBuilder.downPaymentPercent(down, of: target)) % (policy: \(range.min)-\(range.max) %): F2 again to save anyway"))
-        }
-        let sum = lines.sum(\.amount)
-        guard sum == target else {
-            formError = "the lines sum to \(sum.formatted), the invoices to \(target.formatted): difference \((target - sum).formatted)"
-            return .status(.error("Not saved: \(formError!)"))
         }
         let me = self
         do {
