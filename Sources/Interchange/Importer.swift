@@ -281,6 +281,14 @@ public enum Importer {
             guard !value("street").isEmpty, !value("city").isEmpty else {
                 throw InputError("an address needs street and city (postal_code and country as they apply)")
             }
+            // In France (no country, or France) a postal code is five digits.
+            let country = value("country").folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+            if country.isEmpty || country == "france" {
+                let code = value("postal_code")
+                guard code.count == 5, code.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+                    throw InputError("postal_code '\(code)' is not a French postal code (5 digits; give country for an address abroad)")
+                }
+            }
             c.billingAddress = Address(label: c.billingAddress?.label, street: value("street"), postalCode: value("postal_code"), city: value("city"),
                                        country: value("country").isEmpty ? nil : value("country"))
         }

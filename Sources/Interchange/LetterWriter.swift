@@ -164,7 +164,8 @@ public enum LetterWriter {
         let collector = customer.collector.flatMap { book.users[$0]?.name }
         let address = customer.billingAddress.map { [$0.street, "\($0.postalCode) \($0.city)".trimmedSpaces, $0.country ?? ""].filter { !$0.isEmpty } } ?? []
         let title = customer.contacts.first?.title
-        let lastName = contact.map { $0.split(separator: " ").last.map(String.init) ?? $0 } ?? ""
+        // The family name is all after the first name ("Jean-Pierre de la Tour": "de la Tour"), not its last word.
+        let lastName = contact.map { n in let w = n.split(separator: " "); return w.count > 1 ? w.dropFirst().joined(separator: " ") : n } ?? ""
         let total = formal ? principal + indemnity + interest : principal
         let contractualRate = customer.interestRatePercent.flatMap { try? Money.parse($0) }?.cents
         let legalRate = book.policy.legalRateBasisPoints(on: date)

@@ -209,11 +209,13 @@ extension LetterRunTests {
     /// Issue 17 (6): the salutation follows the contact's title: "Dear Ms Moreau" with one, "Dear Céline Moreau"
     /// without; "Madame," in French.
     @Test(arguments: [("en", "Mme" as String?, "Dear Ms Moreau,"), ("en", nil, "Dear Céline Moreau,"), ("fr", "Mme", "\nMadame,\n"),
+                      ("en-particle", "M.", "Dear Mr de la Tour,"),
                       ("fr", "M.", "\nMonsieur,\n"), ("fr", nil, "\nMadame, Monsieur,\n")])
     func theSalutationFollowsTheTitle(language: String, title: String?, expected: String) throws {
         var book = Fixtures.book(invoices: [])
         try book.apply(.upsertCustomer(customer: Customer(id: "C2", name: "Acme Ltd", billingAddress: Address(street: "1 High Street", postalCode: "EC1", city: "London", country: "United Kingdom"),
-                                                          contacts: [Contact(name: "Céline Moreau", title: title)], collector: "amelie", language: language)))
+                                                          contacts: [Contact(name: language == "en-particle" ? "Jean-Pierre de la Tour" : "Céline Moreau", title: title)],
+                                                          collector: "amelie", language: language == "en-particle" ? "en" : language)))
         try book.apply(.upsertInvoice(invoice: Invoice(number: "G1", customerId: "C2", issueDate: Fixtures.date("2026-09-01"), dueDate: Fixtures.date("2026-10-01"), amount: Fixtures.eur("700.00"))))
         let text = try #require(try LetterWriter.letters(for: Agenda(book: book, date: Self.today, collector: nil), book: book).first { $0.line.customerId == "C2" }?.text)
         #expect(text.contains(expected), "\(text)")

@@ -20,6 +20,10 @@ import TestSupport
         #expect(b.invoices["A1"]?.dueDate == Fixtures.date("2026-03-31"))
         #expect(b.invoices["A2"]?.dueDate == Fixtures.date("2026-04-01"))
         #expect(b.invoices["A3"]?.dueDate == Fixtures.date("2026-02-15"))
+        // A French postal code is five digits; abroad, the country says so.
+        #expect { try Importer.plan(.customers, data: Data("id,name,street,postal_code,city\nC9,X,1 rue A,6900,Lyon\n".utf8), file: "a.csv", book: b, user: "helene", today: today) }
+            throws: { "\($0)".contains("a.csv:2") && "\($0)".contains("is not a French postal code") }
+        #expect(throws: Never.self) { try Importer.plan(.customers, data: Data("id,name,street,postal_code,city,country\nC9,X,1 High St,EC1A 1BB,London,United Kingdom\n".utf8), file: "a.csv", book: b, user: "helene", today: today) }
         // Terms not understood: the line and the words.
         let bad = "id,name,payment_terms\nC9,X,45 semaines\n"
         #expect { try Importer.plan(.customers, data: Data(bad.utf8), file: "c.csv", book: b, user: "helene", today: today) }

@@ -60,4 +60,15 @@ import TestSupport
         let rows = Analytics.blocked(b, today).rows
         #expect(rows.contains { $0[4].plain.contains("more than 60 days overdue") } == listed, "\(rows)")
     }
+
+    /// A disputed part does not hold orders by itself: 600,00 € more than 60 days late of which 200,00 € disputed is
+    /// 400,00 €, below the 500 € floor.
+    @Test func aDisputedPartDoesNotPutACustomerOnTheBlockedList() throws {
+        var b = Fixtures.book(invoices: [("F1", "2026-08-01", "2026-09-01", "600.00")])
+        try b.apply(.updateCustomer(id: "C1", patch: CustomerPatch(creditLimit: Fixtures.eur("1000000.00"))))
+        #expect(Analytics.blocked(b, today).rows.contains { $0[4].plain.contains("more than 60 days overdue") })
+        try b.apply(.openDispute(dispute: Dispute(id: "D1", customerId: "C1", lines: [Allocation(invoice: "F1", amount: Fixtures.eur("200.00"))],
+                                                  reasonCode: "PRICE", ownerDepartment: "sales", openedOn: Fixtures.date("2026-11-01"), user: "amelie")))
+        #expect(!Analytics.blocked(b, today).rows.contains { $0[4].plain.contains("more than 60 days overdue") })
+    }
 }
