@@ -24,7 +24,7 @@ public struct UsersScreen: Screen {
         if command != .toggleUserDisabled { pendingDisable = nil }
         if let moved = movedCursor(cursor, by: command, count: list.count) { cursor = moved; return .none }
         switch command {
-        case .back: return .pop
+        case .back, .quit: return .pop   // q goes back, as its help says and as on every list screen
         case .toggleUserDisabled:
             guard session.may(.manageUsers) else { return .status(.error("The team is managed by supervisors")) }
             guard !session.store.isReadOnly else { return .status(.error("read-only session: nothing can be saved")) }

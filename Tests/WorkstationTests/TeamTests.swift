@@ -83,6 +83,18 @@ import TerminalKit
         #expect(store.book.activities(of: "C1").isEmpty)
     }
 
+    /// `q` goes back from the Users screen, as its help says (it did nothing).
+    @Test func qGoesBackFromTheUsersScreen() {
+        let store = MemoryStore(book: book())
+        let screen = ScreenBuffer(rows: 24, columns: 100)
+        let app = App(session: Session(store: store, user: store.book.users["helene"]!, today: today), terminal: screen)
+        app.render()
+        app.handle(.character("U")); app.render()
+        #expect(screen.line(0).contains("Users"))
+        app.handle(.character("q")); app.render()
+        #expect(screen.line(0).contains("Agenda"), "\(screen.text)")
+    }
+
     @Test func aCollectorHasNoUsersScreen() {
         let store = MemoryStore(book: book())
         let screen = ScreenBuffer(rows: 24, columns: 80)
