@@ -122,6 +122,7 @@ public enum LetterWriter {
         let formal = step.channel == .formalNotice
         // An item promised in part: the letter claims its rest and says what was promised (issue 16).
         let promised = book.promisedParts(of: customer.id, asOf: date)
+        let held = book.heldInvoices(of: customer.id, asOf: date, promised: promised)
         func claimed(_ n: String) -> Money { book.openAmount(n) - (promised[n] ?? .zero) }
         func item(_ n: String, level: Int) -> [String: Any]? {
             guard let inv = book.invoices[n] else { return nil }
@@ -149,7 +150,7 @@ public enum LetterWriter {
         let inLetter = Set(line.reasons.flatMap(\.invoices))
         for inv in book.openInvoices(of: customer.id).sorted(by: { book.openAmount($0.number) > book.openAmount($1.number) })
             where !inLetter.contains(inv.number) && inv.dueDate < date && !book.isInLitigation(inv.number)
-                && !book.isHeld(inv.number, asOf: date) && !book.isDisputed(inv.number) {
+                && !held.contains(inv.number) && !book.isDisputed(inv.number) {
             // (promised, in a plan or disputed items are not claimed as due: they are being dealt with)
             others.append((inv.number, inv.level))
         }

@@ -136,14 +136,13 @@ struct AgendaRules {
 
         var callReasons: [AgendaReason] = []
         var tier = 2
-        var held = Set<String>()       // items out of dunning: open promise, active plan
         var disputed = Set<String>()   // items under active dispute: no reminders, calls only for follow-up
 
         // A promise holds only what it covers: an item promised whole is out of dunning; one promised in part is
         // still claimed for the rest, which is what its calls and letters are about.
         let promised = book.promisedParts(of: customer.id, asOf: date)
         func claim(_ n: String) -> Money { book.openAmount(n) - (promised[n] ?? .zero) }
-        for (n, part) in promised where part >= book.openAmount(n) { held.insert(n) }
+        let held = book.heldInvoices(of: customer.id, asOf: date, promised: promised)   // promised whole, in an active plan
         for p in book.promises(of: customer.id) {
             let state = book.state(of: p, asOf: date)
             let deadline = book.deadline(of: p)
@@ -174,7 +173,6 @@ struct AgendaRules {
             let status = book.status(of: plan, asOf: date)
             switch status.state {
             case .active:
-                held.formUnion(plan.invoices)
                 if let due = status.lines.first(where: { $0.state == .due }) {
                     callReasons.append(.init(step: "instalment-due", label: "Instalment due", invoices: plan.invoices, since: due.date,
                         detail: "plan of \(plan.total.formatted): \(due.amount) due \(due.date.french), \(due.paid) paid"))

@@ -134,8 +134,7 @@ extension Book {
     /// promised in part is not held: its rest is still claimed.
     public func isHeld(_ invoice: String, asOf date: CalendarDate) -> Bool {
         guard let c = invoices[invoice]?.customerId else { return false }
-        if let part = promisedParts(of: c, asOf: date)[invoice], part.isPositive, part >= openAmount(invoice) { return true }
-        return activePlans(of: c, asOf: date).contains { $0.invoices.contains(invoice) }
+        return heldInvoices(of: c, asOf: date).contains(invoice)
     }
 
     /// Under an active dispute.

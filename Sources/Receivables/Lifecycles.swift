@@ -47,6 +47,15 @@ extension Book {
         return held
     }
 
+    /// The invoices out of dunning at `date`: covered whole by open promises (`promised`, when the caller has them),
+    /// or in an active plan. One promised in part is not: its rest is still claimed.
+    public func heldInvoices(of customerId: String, asOf date: CalendarDate, promised: [String: Money]? = nil) -> Set<String> {
+        let parts = promised ?? promisedParts(of: customerId, asOf: date)
+        var held = Set(parts.filter { $0.value.isPositive && $0.value >= openAmount($0.key) }.keys)
+        for plan in activePlans(of: customerId, asOf: date) { held.formUnion(plan.invoices) }
+        return held
+    }
+
     /// Times an invoice was covered by a promise that was then broken.
     public func brokenPromiseCount(_ invoice: String, asOf date: CalendarDate) -> Int {
         guard let inv = invoices[invoice] else { return 0 }

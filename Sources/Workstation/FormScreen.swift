@@ -19,7 +19,6 @@ public struct FormScreen: Screen {
     /// asking (issue 16: the second of two collectors replaced the first's promise without knowing).
     var promisesAtOpen: Set<String>?
     /// A save that needs a second F2 (down payment below the policy's minimum).
-    var confirmation: String?
     /// The questions answered with F2 again since the form last changed (two questions need two answers).
     var answered: Set<String> = []
     let customerName: String
@@ -107,7 +106,6 @@ public struct FormScreen: Screen {
         default: return .none
         }
         fields[focus] = f
-        confirmation = nil
         answered = []
         followDefaults(session: session)
         return .none
@@ -137,7 +135,6 @@ public struct FormScreen: Screen {
         }
         if let question = confirmationsNeeded(session: session).first(where: { !answered.contains($0) }) {
             answered.insert(question)
-            confirmation = question
             return .status(.error(question))
         }
         if kind == .plan, let lines = try? schedule(session: session) {

@@ -20,11 +20,9 @@ struct CheckCommand: ParsableCommand {
         // One directory for both: the user checked against this store is the one whose report is printed (a link
         // swapped between the two opens printed another team's).
         let directory = try TeamLayout.pinned(options.store)
-        if UserRights.isSetgid && getuid() != 0 {
-            // The program's rights reach every store of its group: a check is for the store's own users (or root).
-            let store = try openStore(directory, readOnly: true)
-            _ = try Identity.require(book: store.book, requested: nil, doing: "checking the store")
-        }
+        // The program's rights reach every store of its group: a check is for the store's own users (or root),
+        // which opening it says (`openStore`).
+        if UserRights.isSetgid && getuid() != 0 { _ = try openStore(directory, readOnly: true) }
         let report = StoreCheck.run(directory: directory)
         print(report.text.split(separator: "\n", omittingEmptySubsequences: false).map { Safe.text(String($0)) }.joined(separator: "\n"), terminator: "")
         if !report.ok { throw ExitCode(1) }
@@ -66,12 +64,9 @@ struct RestoreCommand: ParsableCommand {
 
     func run() throws {
         try TeamLayout.requireRoot(doing: "restoring a backup")
-        let backup: (book: Book, seq: Int)
-        do { backup = try UserRights.asUser { try JSONFileStore.readBackup(file) } }   // the user's file
-        catch { warn("restore failed: \(error)\nNothing was changed."); throw ExitCode(1) }
         do {
             try TeamLayout.makeStoreDirectoryAsRoot(into)
-            let store = try JSONFileStore.create(directory: into, book: backup.book, seq: backup.seq)
+            let store = try JSONFileStore.restore(backup: file, into: into)
             say("Restored \(file) into \(into): change \(store.seq), \(store.book.customers.count) customers, \(store.book.invoices.count) invoices, \(store.book.activityCount) activities.")
         } catch {
             warn("restore failed: \(error)\nNothing was changed.")
