@@ -246,31 +246,16 @@ public enum LetterWriter {
     public static func templates(in folder: String?) -> TemplateSource {
         { (name: String) throws(DomainError) -> String? in
             guard let folder else { return bundledTemplate(name) }
-            // The user's folder, read with the user's rights (never the store group's).
-            UserRights.enter()
-            defer { UserRights.leave() }
             let path = folder + "/" + name + ".mustache"
-            var st = stat()
-            guard stat(path, &st) == 0 else {
-                if errno == ENOENT { return bundledTemplate(name) }
-                throw DomainError("template \(path): \(String(cString: strerror(errno)))")
+            do throws(UserFile.Problem) { return String(decoding: try UserFile.read(path, maxBytes: 1_000_000), as: UTF8.self) }
+            catch {
+                switch error {
+                case .missing: return bundledTemplate(name)
+                case .directory, .notPlain: throw DomainError("template \(path): not a plain file")
+                case .tooLarge: throw DomainError("template \(path): over 1 MB")
+                case .unreadable(let why): throw DomainError("template \(path): cannot be read (\(why))")
+                }
             }
-            guard (st.st_mode & S_IFMT) == S_IFREG else { throw DomainError("template \(path): not a plain file") }
-            guard st.st_size <= 1_000_000 else { throw DomainError("template \(path): over 1 MB") }
-            let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-            guard fd >= 0 else { throw DomainError("template \(path): cannot be read (\(String(cString: strerror(errno))))") }
-            defer { close(fd) }
-            var again = stat()
-            guard fstat(fd, &again) == 0, (again.st_mode & S_IFMT) == S_IFREG else { throw DomainError("template \(path): not a plain file") }
-            var bytes = [UInt8](repeating: 0, count: Int(again.st_size) + 1)
-            var count = 0
-            while count < bytes.count {
-                let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + count, $0.count - count) }
-                if n < 0 { if errno == EINTR { continue }; throw DomainError("template \(path): cannot be read (\(String(cString: strerror(errno))))") }
-                if n == 0 { break }
-                count += n
-            }
-            return String(decoding: bytes[0..<count], as: UTF8.self)
         }
     }
 }

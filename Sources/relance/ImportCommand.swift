@@ -35,25 +35,18 @@ struct ImportCommand: ParsableCommand {
     var acceptWarnings = false
 
     func run() throws {
-        // The user's file, read with the user's rights (never the store group's: UserRights).
-        let data: Data = try UserRights.asUser { () throws -> Data in
-            // Only a regular file (a link to one is fine): a FIFO or a device would block or never end, and Foundation's
-            // messages for them ("You don't have permission", "error 256") say nothing useful.
-            var st = stat()
-            guard stat(file, &st) == 0 else {
-                warn("cannot read \(file): \(String(cString: strerror(errno)))")
-                throw ExitCode(1)
+        // Only a regular file (a link to one is fine), read with the user's rights: a FIFO or a device would block
+        // or never end, and Foundation's messages for them ("You don't have permission", "error 256") say nothing.
+        let data: Data
+        do throws(UserFile.Problem) { data = try UserFile.read(file) } catch {
+            switch error {
+            case .missing: warn("cannot read \(file): \(String(cString: strerror(ENOENT)))")
+            case .directory: warn("cannot read \(file): it is a directory, not a CSV file")
+            case .notPlain: warn("cannot read \(file): not a regular file (a FIFO, a device or a socket); save the CSV to a file first")
+            case .tooLarge: warn("cannot read \(file): too large")
+            case .unreadable(let why): warn("cannot read \(file): \(why)")
             }
-            switch st.st_mode & S_IFMT {
-            case S_IFREG: break
-            case S_IFDIR: warn("cannot read \(file): it is a directory, not a CSV file"); throw ExitCode(1)
-            default: warn("cannot read \(file): not a regular file (a FIFO, a device or a socket); save the CSV to a file first"); throw ExitCode(1)
-            }
-            guard access(file, R_OK) == 0 else { warn("cannot read \(file): \(String(cString: strerror(errno)))"); throw ExitCode(1) }
-            do { return try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
-                warn("cannot read \(file): \(error.localizedDescription)")
-                throw ExitCode(1)
-            }
+            throw ExitCode(1)
         }
         // A store is created only by `relance init` (or `demo --out`): an import never makes one by accident.
         let store = try openStore(options.store, readOnly: dryRun)

@@ -128,16 +128,16 @@ struct PolicyCommand: ParsableCommand {
 }
 
 /// A file the user names, read as plain bytes (never a FIFO, which would block, nor a folder), with the user's
-/// own rights.
+/// own rights (`UserFile`).
 func readUserFile(_ path: String) throws -> Data {
-    UserRights.enter()
-    defer { UserRights.leave() }
-    var st = stat()
-    guard stat(path, &st) == 0 else { throw DomainError(String(cString: strerror(errno))) }
-    guard (st.st_mode & S_IFMT) == S_IFREG else { throw DomainError("not a plain file") }
-    guard st.st_size <= 16 << 20 else { throw DomainError("over 16 MB: not a policy") }
-    guard let data = FileManager.default.contents(atPath: path) else { throw DomainError("cannot be read") }
-    return data
+    do throws(UserFile.Problem) { return try UserFile.read(path, maxBytes: 16 << 20) } catch {
+        switch error {
+        case .missing: throw DomainError(String(cString: strerror(ENOENT)))
+        case .directory, .notPlain: throw DomainError("not a plain file")
+        case .tooLarge: throw DomainError("over 16 MB: not a policy")
+        case .unreadable(let why): throw DomainError("cannot be read (\(why))")
+        }
+    }
 }
 
 /// The editor session of `relance policy edit`.
@@ -151,7 +151,7 @@ enum PolicyEditor {
         let fd = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, 5) }
         guard fd >= 0 else { warn("cannot make a copy to edit in \(folder): \(String(cString: strerror(errno)))\nNothing was changed."); throw ExitCode(1) }
         defer { close(fd) }
-        let path = String(cString: template)
+        let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         let bytes = Array(text.utf8)
         guard write(fd, bytes, bytes.count) == bytes.count else {
             unlink(path); warn("cannot write the copy \(path)\nNothing was changed."); throw ExitCode(1)
