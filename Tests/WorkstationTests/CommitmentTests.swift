@@ -120,14 +120,20 @@ import TerminalKit
         #expect(store.book.activities(of: "C1").last?.note.contains("replaces the promise of 3 000,00 €") == true)
     }
 
-    /// Found by an outside attack: a plan on one item cancelled a promise that also held others, without a word.
-    @Test func aPlanThatReplacesAPromiseOnOtherItemsTooAsksFirst() throws {
+    /// C1 with a promise of 10 431,22 € holding F1 and F2 whole, searched (promised whole: not on the agenda).
+    func promisedOnBoth() throws -> (App, ScreenBuffer, MemoryStore) {
         var b = book()
         try b.apply(.makePromise(promise: Promise(id: "P1", customerId: "C1", invoices: ["F1", "F2"], amount: Fixtures.eur("10431.22"),
                                                   promisedDate: today.adding(days: 7), madeOn: today, user: "amelie"), supersedes: []))
         let store = MemoryStore(book: b)
         let (app, screen) = app(store)
-        press(app, .character("/")); for c in "chaudron" { app.handle(.character(c)) }   // promised whole: not on the agenda
+        press(app, .character("/")); for c in "chaudron" { app.handle(.character(c)) }
+        return (app, screen, store)
+    }
+
+    /// Found by an outside attack: a plan on one item cancelled a promise that also held others, without a word.
+    @Test func aPlanThatReplacesAPromiseOnOtherItemsTooAsksFirst() throws {
+        let (app, screen, _) = try promisedOnBoth()
         press(app, .enter, .character("e"))
         // Only F1 (9 931,22 €) in the plan: untick F2 (the second line).
         press(app, .down, .character(" "))
@@ -140,12 +146,7 @@ import TerminalKit
 
     /// Found by an outside attack: a new promise on one invoice replaced, without a word, a promise on two.
     @Test func aPromiseThatReplacesOneHoldingOtherInvoicesAsksFirst() throws {
-        var b = book()
-        try b.apply(.makePromise(promise: Promise(id: "P1", customerId: "C1", invoices: ["F1", "F2"], amount: Fixtures.eur("10431.22"),
-                                                  promisedDate: today.adding(days: 7), madeOn: today, user: "amelie"), supersedes: []))
-        let store = MemoryStore(book: b)
-        let (app, screen) = app(store)
-        press(app, .character("/")); for c in "chaudron" { app.handle(.character(c)) }
+        let (app, screen, store) = try promisedOnBoth()
         press(app, .enter, .character("p"), .tab)
         type(app, "5000")
         press(app, .function(2))

@@ -9,6 +9,16 @@ import TerminalKit
 @Suite struct FormEditingTests {
     let today = Fixtures.date("2026-11-23")
 
+    /// The plan schedule of a 1 000,00 € invoice with the terms' defaults (250 down, 3 x 250), on an 80x24 screen.
+    func scheduleOf1000() -> (App, ScreenBuffer, MemoryStore) {
+        let store = MemoryStore(book: Fixtures.book(invoices: [("F1", "2026-09-01", "2026-10-01", "1000.00")]))
+        let screen = ScreenBuffer(rows: 24, columns: 80)
+        let app = App(session: Session(store: store, user: store.book.users["amelie"]!, today: today), terminal: screen)
+        app.render()
+        app.handle(.enter); app.render(); app.handle(.character("e")); app.render(); app.handle(.function(2)); app.render()
+        return (app, screen, store)
+    }
+
     /// The note form of the only account, on an 80x24 screen.
     func noteForm() -> (App, ScreenBuffer, MemoryStore) {
         let store = MemoryStore(book: Fixtures.book(invoices: [("F1", "2026-09-01", "2026-10-01", "1000.00")]))
@@ -85,11 +95,7 @@ import TerminalKit
     /// Issue 16 (2): changing one instalment offers to spread the difference over the following ones (Ctrl-R).
     /// 1 000,00 € in 250 down + 3 × 250; line 2 typed as 400: 150 too much, taken from lines 3 and 4 (75 each).
     @Test func changingAnInstalmentSpreadsTheDifferenceOverTheFollowingOnes() throws {
-        let store = MemoryStore(book: Fixtures.book(invoices: [("F1", "2026-09-01", "2026-10-01", "1000.00")]))
-        let screen = ScreenBuffer(rows: 24, columns: 80)
-        let app = App(session: Session(store: store, user: store.book.users["amelie"]!, today: today), terminal: screen)
-        app.render()
-        app.handle(.enter); app.render(); app.handle(.character("e")); app.render(); app.handle(.function(2)); app.render()
+        let (app, screen, store) = scheduleOf1000()
         let schedule = try #require(app.top as? ScheduleScreen, "\(screen.text)")
         #expect(schedule.amounts == ["250,00", "250,00", "250,00", "250,00"])
         app.handle(.down)
@@ -107,11 +113,7 @@ import TerminalKit
     /// Found by an outside attack: the schedule saved a 1,00 € down payment (0 %) without the terms form's question,
     /// and Ctrl-R with no offer showing spread over a stale line.
     @Test func theScheduleAsksAboutALowDownPaymentAndSpreadsOnlyWhatItOffered() throws {
-        let store = MemoryStore(book: Fixtures.book(invoices: [("F1", "2026-09-01", "2026-10-01", "1000.00")]))
-        let screen = ScreenBuffer(rows: 24, columns: 80)
-        let app = App(session: Session(store: store, user: store.book.users["amelie"]!, today: today), terminal: screen)
-        app.render()
-        app.handle(.enter); app.render(); app.handle(.character("e")); app.render(); app.handle(.function(2)); app.render()
+        let (app, screen, store) = scheduleOf1000()
         app.handle(.control("r")); app.render()
         #expect(screen.text.contains("Nothing to spread"), "\(screen.text)")
         for _ in 0..<10 { app.handle(.backspace) }
@@ -127,11 +129,7 @@ import TerminalKit
     }
 
     @Test func theScheduleEditorShowsItsCursorAndKeepsCellsClean() throws {
-        let store = MemoryStore(book: Fixtures.book(invoices: [("F1", "2026-09-01", "2026-10-01", "1000.00")]))
-        let screen = ScreenBuffer(rows: 24, columns: 80)
-        let app = App(session: Session(store: store, user: store.book.users["amelie"]!, today: today), terminal: screen)
-        app.render()
-        app.handle(.enter); app.render(); app.handle(.character("e")); app.render(); app.handle(.function(2)); app.render()
+        let (app, screen, _) = scheduleOf1000()
         let schedule = try #require(app.top as? ScheduleScreen, "\(screen.text)")
         #expect(screen.cursor.map { [$0.row, $0.column] } == [5, 46])          // after the amount, aligned right
         app.handle(.left); app.render()                                         // the date cell
