@@ -58,6 +58,9 @@ public final class ScreenBuffer: Terminal {
     /// The whole screen, one line per row, trailing blanks trimmed (like `capture-pane -p`).
     public var text: String { (0..<rows).map(line).joined(separator: "\n") }
 
+    /// Every cell, characters and styles: what a test compares to see whether a key changed anything.
+    public var allCells: [[Cell]] { cells }
+
     /// The style of the cell at a position.
     public func style(row: Int, column: Int) -> Style { cells[row][column].style }
 

@@ -16,25 +16,15 @@ public struct AccountScreen: Screen {
     public init(customerId: String) { self.customerId = customerId }
 
     public var title: String { "Account" }
-    public var keyContext: KeyContext { .list }
-    /// False for salespeople and read-only sessions: the key bar then shows only what they may do.
-    private var mayRecordMoney = true
+    public var screenID: ScreenID { .account }
     /// `X` asks first: the promise or plan it would withdraw, until `X` is pressed again on the same one.
     private var pendingCancel: String?
 
-    public var hints: [KeyHint] {
-        let money = [KeyHint("c", "Call"), KeyHint("p", "Promise"), KeyHint("d", "Dispute"), KeyHint("r", "Resolve"), KeyHint("e", "Plan")]
-        let more = [KeyHint("w", "Waive"), KeyHint("l", "Credit"), KeyHint("X", "Withdraw"), KeyHint("L", "Litigation")]
-        // What fits at 80 columns comes first (? lists every key); the rarer actions after.
-        return (mayRecordMoney ? money : []) + [KeyHint("n", "Note"), KeyHint("h", "History"), KeyHint("?", "Help"), KeyHint("Esc", "Back")]
-            + (mayRecordMoney ? more : [])
-    }
 
     var items: [AccountSummary.ItemRow] { summary?.items ?? [] }
     var selectedInvoice: String? { items.indices.contains(cursor) ? items[cursor].invoice.number : nil }
 
     public mutating func prepare(session: Session) {
-        mayRecordMoney = session.moneyRefusal == nil
         guard session.book.revision != revision || summary == nil, session.book.customers[customerId] != nil else { return }
         let selected = selectedInvoice
         summary = AccountSummary(book: session.book, customerId: customerId, date: session.today)
@@ -131,7 +121,7 @@ public struct AccountScreen: Screen {
         canvas.titleBar("Account", session: session)
         guard let s = summary else {
             canvas.text(" Unknown customer \(customerId)", row: 2, style: .error)
-            canvas.keyBar(hints)
+            canvas.keyBar(self, session: session)
             return
         }
         let c = s.customer
@@ -246,7 +236,7 @@ public struct AccountScreen: Screen {
             canvas.text("   \(a.date.short) \(a.user) \(a.what): \(a.note.replacingOccurrences(of: "\n", with: " "))\(next)", row: row)
             row += 1
         }
-        canvas.keyBar(hints)
+        canvas.keyBar(self, session: session)
     }
 
     /// "12/11/26 payment VIR-2026-118  20 000,00 €  on account 20 000,00 €" / "... → F26-001 5 000,00 €, F26-002".

@@ -12,20 +12,12 @@ public struct AgendaScreen: Screen {
     public init(scope: String?) { self.scope = scope }
 
     public var title: String { "Agenda" }
-    public var keyContext: KeyContext { .list }
-    /// The key bar shows only what the user may do: salespeople and read-only sessions do not mark letters sent.
-    private var mayMarkSent = true
-
-    public var hints: [KeyHint] {
-        [KeyHint("Enter", "Open"), KeyHint("/", "Search")] + (mayMarkSent ? [KeyHint("s", "Mark sent")] : [])
-            + [KeyHint("a", "Whose"), KeyHint("R", "Reports"), KeyHint("?", "Help"), KeyHint("q", "Quit")]
-    }
+    public var screenID: ScreenID { .agenda }
 
     /// Calls, then reminders: the selectable lines.
     public var lines: [AgendaLine] { agenda?.lines ?? [] }
 
     public mutating func prepare(session: Session) {
-        mayMarkSent = session.moneyRefusal == nil
         guard session.book.revision != revision || agenda == nil else { return }
         let selected = lines.indices.contains(cursor) ? lines[cursor].customerId + lines[cursor].kind.rawValue : nil
         agenda = Agenda(book: session.book, date: session.today, collector: scope)
@@ -159,7 +151,7 @@ public struct AgendaScreen: Screen {
                 TextWidth.truncate("why: \(r.label) [\(r.step)] since \(r.since.french) — \(r.detail)", to: width - 4) } : detailLines
             for i in 0..<(detailRows - 1) { canvas.text(i < shown.count ? "   " + shown[i] : "", row: detailTop + 1 + i) }
         }
-        canvas.keyBar(hints)
+        canvas.keyBar(self, session: session)
     }
 }
 

@@ -22,14 +22,22 @@ public final class App {
 
     public var top: any Screen { stack[stack.count - 1] }
 
+    /// The same screens and message over another session and terminal (tests try a key on a copy).
+    public func copy(session: Session, terminal: Terminal) -> App {
+        let app = App(session: session, terminal: terminal)
+        app.stack = stack
+        app.status = status
+        return app
+    }
+
     /// Shows a warning on the status line (a torn journal line that was ignored, a network filesystem).
     public func showWarning(_ text: String) { status = .error("Warning: " + text) }
 
     /// Handles one key; returns false when the app should stop.
     @discardableResult
     public func handle(_ key: Key) -> Bool {
-        guard let command = Keymap.command(for: key, in: top.keyContext) else { return !finished }
-        if command != .redraw, case .list = top.keyContext { status = nil }
+        guard let command = Bindings.command(for: key, on: top.screenID) else { return !finished }
+        if command != .redraw, !top.screenID.takesText { status = nil }
         switch command {
         case .redraw:
             terminal.clear()
@@ -37,10 +45,10 @@ public final class App {
         case .help where !(top is HelpScreen):
             stack.append(HelpScreen(for: top))
             return true
-        case .search where top.keyContext == .list:
+        case .search:
             stack.append(SearchScreen())
             return true
-        case .quit where stack.count == 1:
+        case .quit:
             finished = true
             return false
         default: break

@@ -23,8 +23,9 @@ struct Canvas {
         if w < columns - 20 { terminal.put(right, row: 0, column: columns - w, style: .reverse) }
     }
 
-    /// The last row: the keys of the current screen.
-    func keyBar(_ hints: [KeyHint]) {
+    /// The last row: the keys of the current screen the user may use, from the binding table.
+    func keyBar(_ screen: any Screen, session: Session) {
+        let hints = Bindings.bar(on: screen, session: session, width: columns)
         let row = rows - 1
         text("", row: row, style: .reverse)
         var col = 0

@@ -36,10 +36,13 @@ public struct FormScreen: Screen {
         case .plan: "Payment plan"; case .note: "Field note"; case .waiver: "Waive late fees"; case .litigation: "Litigation decision"
         }
     }
-    public var keyContext: KeyContext { .form }
-    public var hints: [KeyHint] {
-        [KeyHint("Tab", "Next"), KeyHint("S-Tab", "Previous"), KeyHint("Space", "Tick/choose"), KeyHint("F2/^S", "Save"),
-         KeyHint("Esc", "Cancel"), KeyHint("F1", "Help")]
+    public var screenID: ScreenID { .form }
+    public func offers(_ command: Command) -> Bool {
+        switch command {
+        case .nextField, .previousField, .up, .down: fields.count > 1
+        case .lineBreak: fields.contains { $0.keepsLineBreaks }
+        default: true
+        }
     }
 
     /// The form's field `id`; every form kind builds the fields its code asks for (`FormKinds`).
@@ -221,7 +224,7 @@ public struct FormScreen: Screen {
             row += 1
         }
         if let e = formError { canvas.text(" ✗ \(e)", row: min(row, rows - 3), style: .error) }
-        canvas.keyBar(hints)
+        canvas.keyBar(self, session: session)
         terminal.setCursor(cursor)
     }
 }

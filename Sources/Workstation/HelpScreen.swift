@@ -1,64 +1,66 @@
 import Receivables
 import TerminalKit
 
-/// The keys of the screen it was opened from, then the keys that work everywhere, and what colours mean.
+/// Every key of the screen it was opened from, from the binding table: what the user may not do is marked with who
+/// may (the key still answers, with the refusal). Scrolls when the screen is short; never cuts a line.
 public struct HelpScreen: Screen {
     let screenTitle: String
-    let screenHints: [KeyHint]
+    /// The bindings the screen offered when the help was opened.
+    let bindings: [Binding]
+    let takesText: Bool
+    public var top = 0
 
     public init(for screen: any Screen) {
         screenTitle = screen.title
-        screenHints = screen.hints
+        // The screen's own keys as its key bar ranks them, then the others (moving, redrawing) in the table's order.
+        let offered = Bindings.bindings(on: screen.screenID).filter { screen.offers($0.command) }
+        bindings = offered.filter { $0.bar != nil }.sorted { $0.bar! < $1.bar! } + offered.filter { $0.bar == nil }
+        takesText = screen.screenID.takesText
     }
 
     public var title: String { "Help" }
-    public var keyContext: KeyContext { .list }
-    public var hints: [KeyHint] { [KeyHint("Esc", "Back")] }
+    public var screenID: ScreenID { .help }
 
     public mutating func prepare(session: Session) {}
 
     public mutating func handle(_ command: Command, session: Session) -> ScreenAction {
         switch command {
-        case .back, .quit, .open, .help: return .pop
+        case .back: return .pop
+        case .up, .down, .pageUp, .pageDown: top = max(0, movedCursor(top, by: command, count: 200) ?? top); return .none
         default: return .none
         }
     }
 
-    static let general: [KeyHint] = [
-        KeyHint("↑ ↓ / j k", "move"), KeyHint("PgUp PgDn, g G", "page, first, last"), KeyHint("Enter", "open"),
-        KeyHint("/", "search (name, SIREN, invoice, phone)"), KeyHint("Esc", "back (cancels a form)"),
-        KeyHint("q", "back; quits from the agenda"), KeyHint("? or F1", "this help"), KeyHint("Ctrl-L", "redraw"),
-        KeyHint("Tab, Shift-Tab", "next, previous field in a form"), KeyHint("Space", "tick an invoice, change a choice"),
-        KeyHint("F2 or Ctrl-S", "save a form"), KeyHint("Ctrl-J", "new line in a note"), KeyHint("Ctrl-R (schedule)", "spread a changed amount over the lines after it"), KeyHint("U (agenda)", "the team, for supervisors"),
-    ]
+    /// The help's lines for a width: the screen's keys, then notes.
+    func lines(session: Session, width: Int) -> [(String, Style)] {
+        let keyWidth = max(8, bindings.map { TextWidth.of($0.keyLabel) }.max() ?? 8)
+        var out: [(String, Style)] = [(" Keys of the \(screenTitle) screen", .accent)]
+        for b in bindings {
+            let available = b.isAvailable(to: session)
+            let who = available ? "" : b.whoMay.map { " (\($0))" } ?? " (not in a read-only session)"
+            let pieces = wrap(b.help + who, width: max(10, width - keyWidth - 6))
+            out.append(("   " + TextWidth.pad(b.keyLabel, to: keyWidth) + "  " + (pieces.first ?? ""), available ? .plain : .dim))
+            for p in pieces.dropFirst() { out.append(("   " + String(repeating: " ", count: keyWidth) + "  " + p, available ? .plain : .dim)) }
+        }
+        out.append(("", .plain))
+        var notes = ["Colours: red overdue · yellow due within 14 days · magenta disputed · bold red broken promise",
+                     "Every change is saved as it is entered: quitting never asks."]
+        if takesText { notes.insert("Type to edit: amounts 1 234,56 or 1234.56, dates 2026-12-03 or 03/12/2026.", at: 0) }
+        for note in notes { out += wrap(note, width: width - 2).map { (" " + $0, .dim) } }
+        return out
+    }
 
     public func render(on terminal: Terminal, session: Session) {
         let canvas = Canvas(terminal: terminal)
-        let rows = terminal.size.rows
+        let (rows, width) = terminal.size
         canvas.titleBar("Help", session: session)
-        var row = 2
-        func line(_ s: String, _ style: Style = .plain) { if row < rows - 2 { canvas.text(s, row: row, style: style) }; row += 1 }
-        // Two columns when the screen is wide enough, so everything fits at 80x24.
-        let twoColumns = terminal.size.columns >= 80
-        func table(_ hints: [KeyHint]) {
-            let perColumn = twoColumns && hints.count > 4 ? (hints.count + 1) / 2 : hints.count
-            for i in 0..<perColumn {
-                var text = "   \(TextWidth.pad(hints[i].keys, to: 15)) \(hints[i].action)"
-                if i + perColumn < hints.count {
-                    let h = hints[i + perColumn]
-                    text = TextWidth.pad(text, to: 42) + "\(TextWidth.pad(h.keys, to: 13)) \(h.action)"
-                }
-                line(text)
-            }
+        let lines = lines(session: session, width: width)
+        let visible = rows - 4
+        let first = min(top, max(0, lines.count - visible))
+        for (i, line) in lines.dropFirst(first).prefix(visible).enumerated() { canvas.text(line.0, row: 2 + i, style: line.1) }
+        if lines.count > visible {
+            terminal.put(" \(first + 1)-\(min(lines.count, first + visible))/\(lines.count), ↑↓ ", row: 1, column: max(0, width - 20), style: .dim)
         }
-        line(" Keys of the \(screenTitle) screen", .accent)
-        table(screenHints)
-        row += 1
-        line(" Everywhere", .accent)
-        table(Self.general)
-        row += 1
-        line(" Colours: red overdue · yellow due within 14 days · magenta disputed · bold red broken promise", .dim)
-        line(" Every change is saved as it is entered: quitting never asks.", .dim)
-        canvas.keyBar(hints)
+        canvas.keyBar(self, session: session)
     }
 }

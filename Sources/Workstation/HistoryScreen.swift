@@ -16,11 +16,7 @@ public struct HistoryScreen: Screen {
     public init(customerId: String) { self.customerId = customerId }
 
     public var title: String { "History" }
-    public var keyContext: KeyContext { .list }
-    public var hints: [KeyHint] {
-        detail == nil ? [KeyHint("↑↓", "Select"), KeyHint("Enter", "Whole entry"), KeyHint("Esc", "Back")]
-                      : [KeyHint("↑↓", "Scroll"), KeyHint("Esc", "Back to the list")]
-    }
+    public var screenID: ScreenID { detail == nil ? .history : .historyEntry }
 
     public mutating func prepare(session: Session) {
         guard session.book.revision != revision else { return }
@@ -69,7 +65,7 @@ public struct HistoryScreen: Screen {
             }
             if entries.isEmpty && problem == nil { canvas.text("   nothing recorded yet", row: 3, style: .dim) }
         }
-        canvas.keyBar(hints)
+        canvas.keyBar(self, session: session)
     }
 
     private func renderDetail(_ a: Activity, canvas: Canvas, rows: Int, width: Int, session: Session) {

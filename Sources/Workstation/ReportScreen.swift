@@ -23,10 +23,7 @@ public struct ReportScreen: Screen {
         return first.prefix(2).allSatisfy { !$0.isNumeric } && t.columns.count > 2 ? 2 : 1
     }
     public var title: String { "Reports" }
-    public var keyContext: KeyContext { .form }   // Tab switches report; no letters are bound
-    public var hints: [KeyHint] {
-        [KeyHint("Tab", "Next report"), KeyHint("↑↓", "Scroll"), KeyHint("←→", "Columns"), KeyHint("Esc", "Back"), KeyHint("F1", "Help")]
-    }
+    public var screenID: ScreenID { .reports }
 
     public mutating func prepare(session: Session) {
         guard session.book.revision != revision || table == nil else { return }
@@ -60,7 +57,7 @@ public struct ReportScreen: Screen {
         canvas.text(" " + tabs, row: 1, style: .bold)
         guard let t = table else {
             canvas.text(" " + (problem ?? ""), row: 3, style: .error)
-            canvas.keyBar(hints)
+            canvas.keyBar(self, session: session)
             return
         }
         canvas.text(" " + t.title, row: 2, style: .accent)
@@ -97,6 +94,6 @@ public struct ReportScreen: Screen {
                          column: max(0, width - 40), style: .dim)
         }
         for n in t.notes.prefix(noteRows) where row < rows - 2 { canvas.text(" " + n, row: row, style: .dim); row += 1 }
-        canvas.keyBar(hints)
+        canvas.keyBar(self, session: session)
     }
 }

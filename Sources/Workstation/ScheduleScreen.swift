@@ -30,10 +30,7 @@ public struct ScheduleScreen: Screen {
     }
 
     public var title: String { "Payment plan schedule" }
-    public var keyContext: KeyContext { .form }
-    public var hints: [KeyHint] {
-        [KeyHint("Tab", "Next cell"), KeyHint("↑↓", "Line"), KeyHint("F2/^S", "Save plan"), KeyHint("Esc", "Back to terms"), KeyHint("F1", "Help")]
-    }
+    public var screenID: ScreenID { .schedule }
 
     public mutating func prepare(session: Session) {}
 
@@ -216,6 +213,6 @@ public struct ScheduleScreen: Screen {
             canvas.text(" ↳ \(i == 0 ? "down payment" : "instalment \(i)"): \(e)", row: r, style: .error)
             r += 1
         }
-        canvas.keyBar(hints)
+        canvas.keyBar(self, session: session)
     }
 }

@@ -18,8 +18,7 @@ public struct SearchScreen: Screen {
     public init() {}
 
     public var title: String { "Search" }
-    public var keyContext: KeyContext { .search }
-    public var hints: [KeyHint] { [KeyHint("Enter", "Open"), KeyHint("↑↓", "Choose"), KeyHint("Esc", "Back")] }
+    public var screenID: ScreenID { .search }
 
     public mutating func prepare(session: Session) {
         results = Self.search(query, in: session.book)
@@ -110,6 +109,6 @@ public struct SearchScreen: Screen {
             let text = " " + TextWidth.pad(hit.name, to: max(10, width - 40)) + "  " + TextWidth.pad(hit.matched, to: 36)
             canvas.text(text, row: 4 + offset, style: i == cursor ? .reverse : .plain)
         }
-        canvas.keyBar(hints)
+        canvas.keyBar(self, session: session)
     }
 }

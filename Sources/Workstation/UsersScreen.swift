@@ -12,8 +12,7 @@ public struct UsersScreen: Screen {
     public init() {}
 
     public var title: String { "Users" }
-    public var keyContext: KeyContext { .list }
-    public var hints: [KeyHint] { [KeyHint("↑↓", "Select"), KeyHint("D", "Disable/enable"), KeyHint("Esc", "Back"), KeyHint("?", "Help")] }
+    public var screenID: ScreenID { .users }
 
     func users(_ session: Session) -> [User] { session.book.users.values.sorted { ($0.role.rawValue, $0.id) < ($1.role.rawValue, $1.id) } }
 
@@ -61,6 +60,6 @@ public struct UsersScreen: Screen {
             canvas.text(table.line([u.id, Safe.text(u.name), u.role.rawValue, u.login ?? "—", Safe.text(u.email ?? ""), u.disabled ? "disabled" : "active"]),
                         row: 4 + i, style: style)
         }
-        canvas.keyBar(hints)
+        canvas.keyBar(self, session: session)
     }
 }
