@@ -4,7 +4,8 @@ import TerminalKit
 /// One customer: exposure, open invoices largest first with the 80 % Pareto mark, contacts, history.
 public struct AccountScreen: Screen {
     public let customerId: String
-    public var cursor = 0
+    var list = ListView()
+    public var cursor: Int { list.cursor }
     private(set) var summary: AccountSummary?
     /// The account's whole history, newest first (the store may read it from disk), or why it could not be read.
     private(set) var history: [Activity] = []
@@ -37,13 +38,13 @@ public struct AccountScreen: Screen {
             history = []
             historyProblem = "history could not be read: \(error)"
         }
-        if let s = selected, let i = items.firstIndex(where: { $0.invoice.number == s }) { cursor = i }
-        cursor = min(cursor, max(0, items.count - 1))
+        if let s = selected, let i = items.firstIndex(where: { $0.invoice.number == s }) { list.cursor = i }
+        list.clamp(count: items.count)
     }
 
     public mutating func handle(_ command: Command, session: Session) -> ScreenAction {
         if command != .cancelCommitment { pendingCancel = nil }
-        if let moved = movedCursor(cursor, by: command, count: items.count) { cursor = moved; return .none }
+        if list.move(command, count: items.count) { return .none }
         switch command {
         case .quit, .back: return .pop
         case .note:
@@ -125,77 +126,66 @@ public struct AccountScreen: Screen {
             return
         }
         let c = s.customer
-        canvas.text(" \(c.name)" + (c.siren.map { " · SIREN \($0)" } ?? "") + " · \(c.id)" + (c.orderBlocked ? " · ORDERS HELD" : "")
-                    + " · collector \(session.name(of: c.collector)) · sales \(session.name(of: c.salesperson))", row: 1, style: .accent)
-        let kind = c.customerKind == .business ? "" : c.customerKind == .consumer ? "consumer · " : c.customerKind == .publicBody ? "public body · " : "public hospital · "
-        var terms = " \(kind)\(c.terms)" + (s.payerProfile.map { ", \($0.summary)" } ?? "") + " · " + (c.creditLimit.map { "credit limit \($0.formatted)" } ?? "no credit limit")
-        if let use = s.creditUsePermille { terms += " (used \(ReportTable.Cell.permille(use).display)\(use > 1000 ? ", OVER LIMIT" : ""))" }
-        // On-account credit first (before what a narrow terminal cuts): it is money to letter before calling or writing.
-        if s.onAccountCredit.isPositive { terms = " on account \(s.onAccountCredit.formatted) to letter (l) ·" + terms }
-        if s.lateFees.isPositive { terms += " · late fees \(s.lateFees.formatted)" }
-        canvas.text(terms, row: 2, style: (s.creditUsePermille ?? 0) > 1000 ? .error : .plain)
+        // The header flows over as many rows as the width needs, broken between its parts, never inside one: an
+        // amount is never cut (issue 18: at 80 columns the late fees read "la…").
+        var row = 1
+        func header(_ parts: [String], style: Style) {
+            for line in flow(parts, width: width - 2) { canvas.text(" " + line, row: row, style: style); row += 1 }
+        }
+        header([c.name] + (c.siren.map { ["SIREN \($0)"] } ?? []) + [c.id] + (c.orderBlocked ? ["ORDERS HELD"] : [])
+               + ["collector \(session.name(of: c.collector))", "sales \(session.name(of: c.salesperson))"], style: .accent)
+        let kind = c.customerKind == .business ? nil : c.customerKind == .consumer ? "consumer" : c.customerKind == .publicBody ? "public body" : "public hospital"
+        var terms: [String] = []
+        // On-account credit first: it is money to letter before calling or writing.
+        if s.onAccountCredit.isPositive { terms.append("on account \(s.onAccountCredit.formatted) to letter (l)") }
+        if let kind { terms.append(kind) }
+        terms.append("\(c.terms)" + (s.payerProfile.map { ", \($0.summary)" } ?? ""))
+        var limit = c.creditLimit.map { "credit limit \($0.formatted)" } ?? "no credit limit"
+        if let use = s.creditUsePermille { limit += " (used \(ReportTable.Cell.permille(use).display)\(use > 1000 ? ", OVER LIMIT" : ""))" }
+        terms.append(limit)
+        if s.lateFees.isPositive { terms.append("late fees \(s.lateFees.formatted)") }
+        header(terms, style: (s.creditUsePermille ?? 0) > 1000 ? .error : .plain)
         // A promise said with what it leaves claimed: a small promise never reads as the debt settled.
         let when = { (d: CalendarDate) in s.promiseCount > 1 ? "(\(s.promiseCount) promises, next \(d.short.prefix(5)))" : "for \(d.short.prefix(5))" }
-        let figures = s.promisedFor.map { " Open \(s.totalOpen.formatted)  \(s.promised.formatted) promised \(when($0)), \(s.stillOverdue.formatted) still overdue  Disputed \(s.disputed.formatted)" }
-            ?? " Open \(s.totalOpen.formatted)  Overdue \(s.overdue.formatted)  Disputed \(s.disputed.formatted)  Promised \(s.promised.formatted)"
-        canvas.text(figures, row: 3, style: .bold)
+        let figures = s.promisedFor.map { ["Open \(s.totalOpen.formatted)", "\(s.promised.formatted) promised \(when($0)), \(s.stillOverdue.formatted) still overdue",
+                                           "Disputed \(s.disputed.formatted)"] }
+            ?? ["Open \(s.totalOpen.formatted)", "Overdue \(s.overdue.formatted)", "Disputed \(s.disputed.formatted)", "Promised \(s.promised.formatted)"]
+        for line in flow(figures, width: width - 2, separator: "  ") { canvas.text(" " + line, row: row, style: .bold); row += 1 }
 
         // Open invoices, largest first.
-        let table = TableLayout([Column(11), Column(8), Column(5, right: true), Column(9), Column(14, right: true), Column(6, right: true), Column(nil)],
-                                 total: width - 1)
+        let table = TableLayout([Column(11), Column(8), Column(5, right: true), Column(9), Column.fitting(items.map(\.open.formatted), minimum: 6),
+                                 Column(6, right: true), Column(nil)], total: width - 1)
         let header = ["Invoice", "Due", "Days", "State", "Open", "Cum.", "Notes"]
-        canvas.text(table.line(header),
-                    row: 4, style: Style(underline: true))
-        let available = rows - 5 - 2
+        let tableTop = row
+        canvas.text(table.line(header), row: tableTop, style: Style(underline: true))
+        let available = rows - tableTop - 1 - 2
         let contactRows = min(2, c.contacts.count) + 1
         let receiptRows = receipts.isEmpty ? 0 : min(2, receipts.count) + 1
-        let invoiceRows = max(3, min(items.count + (s.paretoCutIndex != nil ? 1 : 0), available - contactRows - receiptRows - 3))
+        // Notes cut between notes, never inside one; the selected item's are then shown whole under the table.
+        let allNotes = items.map { notes($0, customer: c, session: session) }
+        let noteText = allNotes.map { fit($0, width: table.flexibleWidth) }
+        let selectedCut = items.indices.contains(cursor) && noteText[cursor] != allNotes[cursor].joined(separator: ", ")
+        let invoiceRows = max(3, min(items.count + (s.paretoCutIndex != nil ? 1 : 0),
+                                     available - contactRows - receiptRows - 3 - (selectedCut ? 1 : 0)))
         var display: [Int?] = []     // nil: the 80 % line
         for i in items.indices {
             display.append(i)
             if i == s.paretoCutIndex && i < items.count - 1 { display.append(nil) }
         }
-        if items.isEmpty { canvas.text("   No open invoice: the account is clear.", row: 5, style: .good) }
-        let cursorRow = display.firstIndex(where: { $0 == cursor }) ?? 0
-        let top = max(0, min(cursorRow - invoiceRows / 2, display.count - invoiceRows))
-        for (offset, entry) in display.dropFirst(top).prefix(invoiceRows).enumerated() {
-            let row = 5 + offset
+        if items.isEmpty { canvas.text("   No open invoice: the account is clear.", row: tableTop + 1, style: .good) }
+        let window = ListView.window(showing: display.firstIndex(where: { $0 == cursor }) ?? 0, of: display.count, visible: invoiceRows)
+        for (offset, entry) in display[window].enumerated() {
+            let row = tableTop + 1 + offset
             guard let i = entry else {
                 let n = (s.paretoCutIndex ?? 0) + 1
                 canvas.text(" ── 80 % of the open amount is in the \(n) invoice\(n == 1 ? "" : "s") above ──", row: row, style: Style(color: .cyan))
                 continue
             }
             let item = items[i]
-            var notes: [String] = []
-            if let age = item.disputeAge {
-                notes.append(item.disputed < item.open ? "\(item.disputed.formatted) disp. \(age) d" : "disputed \(age) d")
-            }
-            if item.brokenPromises > 0 { notes.append("broken promises: \(item.brokenPromises)") }
-            if item.state != .promised, item.promisedPart.isPositive { notes.append("\(item.promisedPart.formatted) promised") }
-            // The item's dunning level and its last letter: what the next letter will be follows from it.
-            if item.invoice.level > 0 || item.invoice.lastDunned != nil {
-                let step = session.book.policy.step(ofLevel: item.invoice.level)?.short ?? "courtesy"
-                notes.append("L\(item.invoice.level) \(step)" + (item.invoice.lastDunned.map { " \($0.short)" } ?? ""))
-            }
-            if let d = session.book.litigation(of: item.invoice.number) {
-                notes.append(d.outcome == .amicable ? "amicable, review \(d.reviewAgainOn?.short ?? "")" : "\(d.outcome.short.uppercased()) since \(d.date.short)")
-            }
-            // Counted from the issue date (where most debts become irrecoverable), not from the due date.
-            if item.pastCriticalZone { notes.append("CRITICAL issued >\(session.book.policy.criticalZoneDaysAfterIssue.to) d") }
-            else if item.critical { notes.append("critical: issued \(session.book.policy.criticalZoneDaysAfterIssue.from)-\(session.book.policy.criticalZoneDaysAfterIssue.to) d") }
-            // A claim lapses 2 years after its due date for a consumer (L218-2 Code de la consommation), 5 between
-            // businesses (L110-4 Code de commerce): said from 90 days before.
-            let lapse = item.invoice.dueDate.adding(months: 12 * c.customerKind.lapseYears)
-            if lapse <= session.today { notes.append("LAPSED \(lapse.short)") }
-            else if session.today.days(until: lapse) <= 90 { notes.append("lapses \(lapse.short)") }
-            if item.lateFees.waived { notes.append("fees waived") }
-            else if item.lateFees.total.isPositive {
-                notes.append("fees " + (item.lateFees.missingRate == nil ? "" : "≥ ") + item.lateFees.total.formatted)
-            }
             let days = item.daysPastDue > 0 ? "+\(item.daysPastDue)" : String(item.daysPastDue)
             let cells = [item.invoice.number, item.invoice.dueDate.short, days, item.state.rawValue, item.open.formatted,
                          ReportTable.Cell.permille(item.cumulativePermille).display.replacingOccurrences(of: " %", with: "%"),
-                         notes.joined(separator: ", ")]
+                         noteText[i]]
             let style: Style = switch item.state {
             case .disputed: .disputed
             case .overdue: .overdue
@@ -205,16 +195,20 @@ public struct AccountScreen: Screen {
             let text = table.line(cells)
             canvas.text(text, row: row, style: style.with(reverse: i == cursor))
         }
-        var row = 5 + invoiceRows
+        row = tableTop + 1 + invoiceRows
         if display.count > invoiceRows {
             terminal.put(" \(cursor + 1)/\(items.count) ", row: row - 1, column: max(0, width - 8), style: .dim)
+        }
+        if selectedCut {
+            canvas.text(" " + clip("\(items[cursor].invoice.number): " + allNotes[cursor].joined(separator: ", "), width: width - 2), row: row, style: .dim)
+            row += 1
         }
         canvas.text(" Contacts" + (c.deliverySites.isEmpty ? "" : " · delivery: " + c.deliverySites.map(\.oneLine).joined(separator: "; ")),
                     row: row, style: Style(underline: true))
         row += 1
         if c.contacts.isEmpty { canvas.text("   no accounts-payable contact on file", row: row, style: .dim); row += 1 }
         for contact in c.contacts.prefix(2) {
-            canvas.text("   " + [contact.name, contact.role, contact.phone, contact.email].compactMap { $0 }.joined(separator: " · "), row: row)
+            canvas.text("   " + flow([contact.name, contact.role, contact.phone, contact.email].compactMap { $0 }, width: width - 4)[0], row: row)
             row += 1
         }
         if !receipts.isEmpty {
@@ -223,7 +217,7 @@ public struct AccountScreen: Screen {
                         + (onAccount.isPositive ? " · \(onAccount.formatted) on account, to letter (l)" : ""), row: row, style: Style(underline: true))
             row += 1
             for r in receipts.prefix(2) {
-                canvas.text("   " + Self.line(r), row: row, style: r.onAccount.isPositive ? .accent : .plain)
+                canvas.text("   " + clip(Self.line(r), width: width - 4), row: row, style: r.onAccount.isPositive ? .accent : .plain)
                 row += 1
             }
         }
@@ -233,10 +227,53 @@ public struct AccountScreen: Screen {
         else if history.isEmpty && row < rows - 2 { canvas.text("   nothing recorded yet", row: row, style: .dim) }
         for a in history where row < rows - 2 {
             let next = a.nextActionDate.map { " → next \($0.short)" } ?? ""
-            canvas.text("   \(a.date.short) \(a.user) \(a.what): \(a.note.replacingOccurrences(of: "\n", with: " "))\(next)", row: row)
+            canvas.text("   " + clip("\(a.date.short) \(a.user) \(a.what): \(a.note.replacingOccurrences(of: "\n", with: " "))\(next)", width: width - 4), row: row)
             row += 1
         }
         canvas.keyBar(self, session: session)
+    }
+
+    /// Notes joined while they fit in `width`, then "+N" for the ones left out.
+    func fit(_ notes: [String], width: Int) -> String {
+        var shown = ""
+        for (k, n) in notes.enumerated() {
+            let candidate = shown.isEmpty ? n : shown + ", " + n
+            let more = k + 1 < notes.count ? " +\(notes.count - k - 1)" : ""
+            if TextWidth.of(candidate + more) > width { return shown.isEmpty ? clip(n, width: width) : shown + " +\(notes.count - k)" }
+            shown = candidate
+        }
+        return shown
+    }
+
+    /// What the Notes column says of an item, most pressing first.
+    func notes(_ item: AccountSummary.ItemRow, customer c: Customer, session: Session) -> [String] {
+        var notes: [String] = []
+        if let age = item.disputeAge {
+            notes.append(item.disputed < item.open ? "\(item.disputed.formatted) disp. \(age) d" : "disputed \(age) d")
+        }
+        if item.brokenPromises > 0 { notes.append("broken promises: \(item.brokenPromises)") }
+        if item.state != .promised, item.promisedPart.isPositive { notes.append("\(item.promisedPart.formatted) promised") }
+        // The item's dunning level and its last letter: what the next letter will be follows from it.
+        if item.invoice.level > 0 || item.invoice.lastDunned != nil {
+            let step = session.book.policy.step(ofLevel: item.invoice.level)?.short ?? "courtesy"
+            notes.append("L\(item.invoice.level) \(step)" + (item.invoice.lastDunned.map { " \($0.short)" } ?? ""))
+        }
+        if let d = session.book.litigation(of: item.invoice.number) {
+            notes.append(d.outcome == .amicable ? "amicable, review \(d.reviewAgainOn?.short ?? "")" : "\(d.outcome.short.uppercased()) since \(d.date.short)")
+        }
+        // Counted from the issue date (where most debts become irrecoverable), not from the due date.
+        if item.pastCriticalZone { notes.append("CRITICAL issued >\(session.book.policy.criticalZoneDaysAfterIssue.to) d") }
+        else if item.critical { notes.append("critical: issued \(session.book.policy.criticalZoneDaysAfterIssue.from)-\(session.book.policy.criticalZoneDaysAfterIssue.to) d") }
+        // A claim lapses 2 years after its due date for a consumer (L218-2 Code de la consommation), 5 between
+        // businesses (L110-4 Code de commerce): said from 90 days before.
+        let lapse = item.invoice.dueDate.adding(months: 12 * c.customerKind.lapseYears)
+        if lapse <= session.today { notes.append("LAPSED \(lapse.short)") }
+        else if session.today.days(until: lapse) <= 90 { notes.append("lapses \(lapse.short)") }
+        if item.lateFees.waived { notes.append("fees waived") }
+        else if item.lateFees.total.isPositive {
+            notes.append("fees " + (item.lateFees.missingRate == nil ? "" : "≥ ") + item.lateFees.total.formatted)
+        }
+        return notes
     }
 
     /// "12/11/26 payment VIR-2026-118  20 000,00 €  on account 20 000,00 €" / "... → F26-001 5 000,00 €, F26-002".

@@ -5,7 +5,8 @@ import TerminalKit
 public struct AgendaScreen: Screen {
     /// Whose agenda: a collector id, or nil for the whole team (supervisors start there).
     public var scope: String?
-    public var cursor = 0
+    var list = ListView()
+    public var cursor: Int { list.cursor }
     private(set) var agenda: Agenda?
     private var revision = -1
 
@@ -23,12 +24,12 @@ public struct AgendaScreen: Screen {
         agenda = Agenda(book: session.book, date: session.today, collector: scope)
         revision = session.book.revision
         // Keep the same line selected when the agenda changes under us (another user's save).
-        if let s = selected, let i = lines.firstIndex(where: { $0.customerId + $0.kind.rawValue == s }) { cursor = i }
-        cursor = min(cursor, max(0, lines.count - 1))
+        if let s = selected, let i = lines.firstIndex(where: { $0.customerId + $0.kind.rawValue == s }) { list.cursor = i }
+        list.clamp(count: lines.count)
     }
 
     public mutating func handle(_ command: Command, session: Session) -> ScreenAction {
-        if let moved = movedCursor(cursor, by: command, count: lines.count) { cursor = moved; return .none }
+        if list.move(command, count: lines.count) { return .none }
         switch command {
         case .open:
             guard lines.indices.contains(cursor) else { return .status(.info("Nothing to open: the agenda is empty")) }
@@ -44,7 +45,7 @@ public struct AgendaScreen: Screen {
             let i = cycle.firstIndex(where: { $0 == scope }) ?? 0
             scope = cycle[(i + 1) % cycle.count]
             agenda = nil
-            cursor = 0
+            list.cursor = 0
             prepare(session: session)
             return .status(.info("Agenda of \(scope == Agenda.unassigned ? "the unassigned accounts (no active collector)" : scope.map { session.name(of: $0) } ?? "the whole team")"))
         case .markSent:
@@ -99,10 +100,13 @@ public struct AgendaScreen: Screen {
         let detailRows = 4
         let listTop = 3, listBottom = rows - 4 - detailRows   // inclusive; a blank row separates the bottom pane
         let showCollector = scope == nil
-        // On a narrow screen the team view drops the phone column (the bottom pane shows the contact).
-        let showPhone = !showCollector || width >= 100
-        let table = TableLayout([Column(3, right: true), Column(nil), Column(width >= 100 ? 24 : 18), Column(13, right: true), Column(5, right: true),
+        // Below 100 columns the phone column goes (the bottom pane shows the contact and the number), so names keep
+        // about 30 columns; amounts take the width of the largest.
+        let showPhone = width >= 100
+        let stakes = lines.map(\.amountAtStake.formatted)
+        let table = TableLayout([Column(3, right: true), Column(nil), Column(width >= 100 ? 24 : 18), Column.fitting(stakes, minimum: 8), Column(5, right: true),
                                   Column(showCollector ? 7 : 0), Column(showPhone ? 14 : 0)], total: width - 1)
+        let names = ListView.distinctNames(lines.map(\.customerName), width: table.flexibleWidth)
         let header = ["#", "Customer", "Why", "At stake", "Late", showCollector ? "Who" : "", showPhone ? "Call" : ""]
         canvas.text(table.line(header),
                     row: 2, style: Style(underline: true))
@@ -112,10 +116,8 @@ public struct AgendaScreen: Screen {
         // Display rows: the calls, a heading, the reminders; keep the cursor's row visible.
         var display: [Int?] = Array(0..<calls.count)
         if !written.isEmpty { display.append(nil); display += Array(calls.count..<lines.count) }
-        let visible = listBottom - listTop + 1
-        let cursorRow = display.firstIndex(where: { $0 == cursor }) ?? 0
-        let top = max(0, min(cursorRow - visible / 2, display.count - visible))
-        for (offset, entry) in display.dropFirst(top).prefix(max(0, visible)).enumerated() {
+        let window = ListView.window(showing: display.firstIndex(where: { $0 == cursor }) ?? 0, of: display.count, visible: listBottom - listTop + 1)
+        for (offset, entry) in display[window].enumerated() {
             let row = listTop + offset
             guard let index = entry else {
                 canvas.text(" Written reminders (\(written.count)), after the calls", row: row, style: Style(color: .cyan, bold: true))
@@ -125,7 +127,7 @@ public struct AgendaScreen: Screen {
             let number = line.kind == .call ? String(index + 1) : "✉"
             let late = line.oldestDaysOverdue > 0 ? "+\(line.oldestDaysOverdue)" : ""
             let call = line.kind == .call ? (line.contact?.phone ?? "no phone") : line.channel.label
-            let cells = [number, line.customerName, line.whyShort, line.amountAtStake.formatted, late,
+            let cells = [number, names[index], line.whyShort, line.amountAtStake.formatted, late,
                          showCollector ? (line.collector ?? "unassigned") : "", call]
             var style: Style = line.tier == 0 ? .overdue.with(bold: true) : line.critical ? .overdue : line.oldestDaysOverdue > 0 ? .plain : .dueSoon
             if line.kind == .written { style = .plain }
@@ -137,8 +139,10 @@ public struct AgendaScreen: Screen {
         canvas.text("", row: detailTop - 1)
         if lines.indices.contains(cursor) {
             let line = lines[cursor]
-            let contact = line.contact.map { c in [c.name, c.role, c.phone].compactMap { $0 }.joined(separator: " · ") } ?? "no contact on file"
-            canvas.text(" \(line.customerName) — \(line.kind == .call ? "call" : line.channel.label): \(contact)", row: detailTop, style: .accent)
+            // The number first: below 100 columns the list has no phone column, and this line is where it is read.
+            let contact = line.contact.map { c in [c.phone, c.name, c.role].compactMap { $0 }.joined(separator: " · ") } ?? "no contact on file"
+            canvas.text(" " + clip("\(line.customerName) — \(line.kind == .call ? "call" : line.channel.label): \(contact)", width: width - 2),
+                        row: detailTop, style: .accent)
             // Each reason wraps over the rows left, so the details are read whole when there is room.
             var detailLines: [String] = []
             for r in line.reasons {

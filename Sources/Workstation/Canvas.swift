@@ -59,9 +59,16 @@ struct Column {
     var right = false
     init(_ width: Int?, right: Bool = false) { self.width = width; self.right = right }
 
-    /// Resolves flexible widths for the screen width, one space between columns.
+    /// A column as wide as the widest of `values` (amounts are never cut), at least `minimum`.
+    static func fitting(_ values: [String], minimum: Int, right: Bool = true) -> Column {
+        Column(max(minimum, values.map { TextWidth.of($0) }.max() ?? 0), right: right)
+    }
+
+    /// Resolves flexible widths for the screen width, one space between the columns shown (a column of width 0
+    /// is left out, with its space).
     static func layout(_ columns: [Column], total: Int) -> [Int] {
-        let fixed = columns.compactMap(\.width).reduce(0, +) + columns.count - 1
+        let shown = columns.filter { $0.width != 0 }
+        let fixed = shown.compactMap(\.width).reduce(0, +) + shown.count - 1
         let flex = max(4, total - fixed)
         return columns.map { $0.width ?? flex }
     }
@@ -79,6 +86,10 @@ struct TableLayout {
     }
 
     func line(_ cells: [String]) -> String {
-        " " + cells.indices.map { i in TextWidth.pad(cells[i], to: widths[i], alignRight: columns[i].right) }.joined(separator: " ")
+        " " + cells.indices.filter { widths[$0] > 0 }.map { i in TextWidth.pad(cells[i], to: widths[i], alignRight: columns[i].right) }
+            .joined(separator: " ")
     }
+
+    /// The flexible column's width (the names').
+    var flexibleWidth: Int { columns.indices.first { columns[$0].width == nil }.map { widths[$0] } ?? 0 }
 }

@@ -11,7 +11,7 @@ public enum FieldID: String, Sendable {
 
 /// One field of a form: its value as typed, and the error shown next to it.
 public struct FormField {
-    public enum Kind {
+    public enum Kind: Equatable {
         case text, amount, date, number
         case choice([Choice])
         case invoices([InvoiceChoice])
@@ -59,7 +59,7 @@ public struct FormField {
     /// The value as shown on screen.
     func display(width: Int) -> String {
         switch kind {
-        case .choice(let c): return c.indices.contains(choice) ? "‹ \(TextWidth.truncate(c[choice].label, to: width - 4)) ›" : ""
+        case .choice(let c): return c.indices.contains(choice) ? "‹ \(clip(c[choice].label, width: width - 4)) ›" : ""
         case .invoices: return "\(picked.count) selected · \(pickedTotal.formatted)"
         default: return text
         }

@@ -192,11 +192,12 @@ public struct FormScreen: Screen {
             if case .invoices(let list) = f.kind {
                 // What the other fields, the plan preview and the bottom rows leave for the list.
                 let visible = min(list.count, max(3, rows - 10 - fields.count - (kind == .plan ? 3 : 0)))
-                let top = max(0, min(f.listCursor - visible / 2, list.count - visible))
+                let window = ListView.window(showing: f.listCursor, of: list.count, visible: visible)
                 if list.count > visible {
                     terminal.put(" (\(list.count), ↑↓ scroll)", row: row - 1, column: labelWidth + 1 + TextWidth.of(f.display(width: valueWidth)), style: .dim)
                 }
-                for (k, inv) in list.enumerated().dropFirst(top).prefix(visible) where row < rows - 3 {
+                for k in window where row < rows - 3 {
+                    let inv = list[k]
                     let mark = f.picked.contains(inv.number) ? "[x]" : "[ ]"
                     let days = inv.daysPastDue > 0 ? "+\(inv.daysPastDue) d" : "\(inv.daysPastDue) d"
                     let line = "   \(mark) \(TextWidth.pad(inv.number, to: 12)) due \(inv.dueDate.short) \(TextWidth.pad(days, to: 7, alignRight: true)) \(TextWidth.pad(inv.open.formatted, to: 15, alignRight: true))"
@@ -227,22 +228,4 @@ public struct FormScreen: Screen {
         canvas.keyBar(self, session: session)
         terminal.setCursor(cursor)
     }
-}
-
-/// Splits text into lines of at most `width` columns, at spaces where possible.
-func wrap(_ text: String, width: Int) -> [String] {
-    // Amounts like "2 414,79 €" hold spaces: keep digit groups and the € with what precedes them.
-    var words: [String] = []
-    for piece in text.split(separator: " ", omittingEmptySubsequences: false).map(String.init) {
-        if let last = words.last, last.last?.isNumber == true, piece.first?.isNumber == true || piece == "€" {
-            words[words.count - 1] += " " + piece
-        } else { words.append(piece) }
-    }
-    var lines: [String] = [], current = ""
-    for word in words {
-        let candidate = current.isEmpty ? String(word) : current + " " + word
-        if TextWidth.of(candidate) > width && !current.isEmpty { lines.append(current); current = String(word) } else { current = candidate }
-    }
-    if !current.isEmpty { lines.append(current) }
-    return lines.map { TextWidth.truncate($0, to: width) }
 }

@@ -26,7 +26,7 @@ public struct HelpScreen: Screen {
     public mutating func handle(_ command: Command, session: Session) -> ScreenAction {
         switch command {
         case .back: return .pop
-        case .up, .down, .pageUp, .pageDown: top = max(0, movedCursor(top, by: command, count: 200) ?? top); return .none
+        case .up, .down, .pageUp, .pageDown: top = ListView.moved(top, by: command, count: 200) ?? top; return .none
         default: return .none
         }
     }

@@ -5,7 +5,8 @@ import TerminalKit
 /// note (2,000 characters, or several lines) is read back whole there, wrapped to the screen.
 public struct HistoryScreen: Screen {
     public let customerId: String
-    public var cursor = 0
+    var list = ListView()
+    public var cursor: Int { list.cursor }
     /// The entry shown whole, or nil for the list.
     public var detail: Int?
     private(set) var entries: [Activity] = []
@@ -25,7 +26,7 @@ public struct HistoryScreen: Screen {
             entries = try session.history(of: customerId)
             problem = nil
         } catch { entries = []; problem = "history could not be read: \(error)" }
-        cursor = min(cursor, max(0, entries.count - 1))
+        list.clamp(count: entries.count)
     }
 
     public mutating func handle(_ command: Command, session: Session) -> ScreenAction {
@@ -38,7 +39,7 @@ public struct HistoryScreen: Screen {
             }
             return .none
         }
-        if let moved = movedCursor(cursor, by: command, count: entries.count) { cursor = moved; return .none }
+        if list.move(command, count: entries.count) { return .none }
         switch command {
         case .back, .quit: return .pop
         case .open: if entries.indices.contains(cursor) { detail = cursor; top = 0 }
@@ -57,11 +58,11 @@ public struct HistoryScreen: Screen {
         if let d = detail, entries.indices.contains(d) {
             renderDetail(entries[d], canvas: canvas, rows: rows, width: width, session: session)
         } else {
-            let visible = max(1, rows - 5)
-            let first = max(0, min(cursor - visible / 2, entries.count - visible))
-            for (i, a) in entries.enumerated().dropFirst(first).prefix(visible) {
-                let text = " \(a.date.short) \(a.user) \(a.what): \(a.note.replacingOccurrences(of: "\n", with: " ⏎ "))"
-                canvas.text(text, row: 3 + i - first, style: i == cursor ? Style(reverse: true) : .plain)
+            let window = ListView.window(showing: cursor, of: entries.count, visible: max(1, rows - 5))
+            for i in window {
+                let a = entries[i]
+                let text = " " + clip("\(a.date.short) \(a.user) \(a.what): \(a.note.replacingOccurrences(of: "\n", with: " ⏎ "))", width: width - 2)
+                canvas.text(text, row: 3 + i - window.lowerBound, style: i == cursor ? Style(reverse: true) : .plain)
             }
             if entries.isEmpty && problem == nil { canvas.text("   nothing recorded yet", row: 3, style: .dim) }
         }

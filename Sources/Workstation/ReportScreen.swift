@@ -41,7 +41,7 @@ public struct ReportScreen: Screen {
             reportIndex = (reportIndex + (command == .nextField ? 1 : n - 1)) % n
             top = 0; firstColumn = 0; table = nil
             prepare(session: session)
-        case .up, .down, .pageUp, .pageDown: top = movedCursor(top, by: command, count: rows) ?? top
+        case .up, .down, .pageUp, .pageDown: top = ListView.moved(top, by: command, count: rows) ?? top
         case .left: firstColumn = max(0, firstColumn - 1)
         case .right: firstColumn = min(max(0, (table?.columns.count ?? 1) - fixedColumns - 1), firstColumn + 1)
         default: break
@@ -70,8 +70,13 @@ public struct ReportScreen: Screen {
         if fixedColumns == 2 { widthOf[1] = min(widths[1], 28) }
         var used = 1 + shown.reduce(0) { $0 + widthOf[$1] + 2 }
         var i = fixedColumns + firstColumn
-        while i < t.columns.count && used + min(widthOf[i], 12) <= width {
-            if i == t.columns.count - 1 || used + widthOf[i] + 2 > width { widthOf[i] = min(widthOf[i], width - used - 1) }
+        // A column is shown whole or not at all (→ scrolls to it): an amount is never cut. Only a text column may be
+        // narrowed, when it is the last one.
+        while i < t.columns.count {
+            if used + widthOf[i] + 1 > width {
+                guard !numeric[i], used + 12 <= width else { break }
+                widthOf[i] = width - used - 1
+            }
             shown.append(i); used += widthOf[i] + 2; i += 1
         }
         // The last column shown takes what is left (the DSO report's explanations).

@@ -180,13 +180,13 @@ public struct ScheduleScreen: Screen {
         canvas.text("   Line           Date          Amount", row: 4, style: Style(underline: true))
         let (lines, _) = parsed()
         var r = 5
-        let visible = max(3, rows - 12)
-        let top = max(0, min(row - visible / 2, dates.count - visible))
+        let window = ListView.window(showing: row, of: dates.count, visible: max(3, rows - 12))
+        let top = window.lowerBound
         // The cursor at the end of the cell being typed (amounts are aligned right: just after them).
-        if row >= top && row < top + visible {
+        if window.contains(row) {
             terminal.setCursor((5 + row - top, column == 0 ? 18 + min(11, TextWidth.of(dates[row])) : 46))
         }
-        for i in dates.indices.dropFirst(top).prefix(visible) {
+        for i in window {
             let label = i == 0 ? "down payment" : "instalment \(i)"
             canvas.text("   " + TextWidth.pad(label, to: 14), row: r, style: errors[i] != nil ? .error : .plain)
             let dateStyle: Style = i == row && column == 0 ? Style(reverse: true) : .plain

@@ -6,7 +6,8 @@ import TerminalKit
 /// Finds customers by name, SIREN, invoice number or phone, as you type.
 public struct SearchScreen: Screen {
     public var query = ""
-    public var cursor = 0
+    var list = ListView()
+    public var cursor: Int { list.cursor }
     private(set) var results: [Hit] = []
 
     public struct Hit: Equatable {
@@ -22,7 +23,7 @@ public struct SearchScreen: Screen {
 
     public mutating func prepare(session: Session) {
         results = Self.search(query, in: session.book)
-        cursor = min(cursor, max(0, results.count - 1))
+        list.clamp(count: results.count)
     }
 
     /// Case-, accent- and apostrophe-insensitive, words in any order (`brasserie ecluse`, `l’ecluse`), in the name
@@ -78,13 +79,13 @@ public struct SearchScreen: Screen {
     }
 
     public mutating func handle(_ command: Command, session: Session) -> ScreenAction {
-        if let moved = movedCursor(cursor, by: command, count: results.count) { cursor = moved; return .none }
+        if list.move(command, count: results.count) { return .none }
         switch command {
-        case .insert(let c): if Safe.isClean(String(c)) { query.append(c) }; cursor = 0; prepare(session: session)
+        case .insert(let c): if Safe.isClean(String(c)) { query.append(c) }; list.cursor = 0; prepare(session: session)
         case .paste(let text):
             query += String(text.unicodeScalars.filter { !Safe.isUnsafe($0) }.map(Character.init))
-            cursor = 0; prepare(session: session)
-        case .backspace: if !query.isEmpty { query.removeLast(); cursor = 0; prepare(session: session) }
+            list.cursor = 0; prepare(session: session)
+        case .backspace: if !query.isEmpty { query.removeLast(); list.cursor = 0; prepare(session: session) }
         case .back: return .pop
         case .open:
             guard results.indices.contains(cursor) else { return .status(.error("No customer matches '\(query)'")) }
@@ -102,11 +103,11 @@ public struct SearchScreen: Screen {
         terminal.setCursor((1, 7 + TextWidth.of(query)))
         canvas.text(" name, SIREN, invoice number or phone — at least 2 characters", row: 2, style: .dim)
         if query.count >= 2 && results.isEmpty { canvas.text("   No customer matches '\(query)'", row: 4, style: .error) }
-        let visible = rows - 6
-        let top = max(0, min(cursor - visible / 2, results.count - visible))
-        for (offset, hit) in results.dropFirst(top).prefix(visible).enumerated() {
-            let i = top + offset
-            let text = " " + TextWidth.pad(hit.name, to: max(10, width - 40)) + "  " + TextWidth.pad(hit.matched, to: 36)
+        let window = ListView.window(showing: cursor, of: results.count, visible: rows - 6)
+        let names = ListView.distinctNames(results[window].map(\.name), width: max(10, width - 40))
+        for (offset, hit) in results[window].enumerated() {
+            let i = window.lowerBound + offset
+            let text = " " + TextWidth.pad(names[offset], to: max(10, width - 40)) + "  " + TextWidth.pad(hit.matched, to: 36)
             canvas.text(text, row: 4 + offset, style: i == cursor ? .reverse : .plain)
         }
         canvas.keyBar(self, session: session)

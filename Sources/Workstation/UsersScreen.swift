@@ -6,7 +6,8 @@ import TerminalKit
 /// `D` disables or enables the selected user (the history keeps their name; their accounts show as unassigned).
 /// Adding users and changing logins is done with `relance user add|set` (docs in the README, "For a team").
 public struct UsersScreen: Screen {
-    public var cursor = 0
+    var list = ListView()
+    public var cursor: Int { list.cursor }
     /// Disabling leaves a collector's accounts unassigned: the first `D` asks, the second does it.
     var pendingDisable: String?
     public init() {}
@@ -16,19 +17,19 @@ public struct UsersScreen: Screen {
 
     func users(_ session: Session) -> [User] { session.book.users.values.sorted { ($0.role.rawValue, $0.id) < ($1.role.rawValue, $1.id) } }
 
-    public mutating func prepare(session: Session) { cursor = min(cursor, max(0, session.book.users.count - 1)) }
+    public mutating func prepare(session: Session) { list.clamp(count: session.book.users.count) }
 
     public mutating func handle(_ command: Command, session: Session) -> ScreenAction {
-        let list = users(session)
+        let users = users(session)
         if command != .toggleUserDisabled { pendingDisable = nil }
-        if let moved = movedCursor(cursor, by: command, count: list.count) { cursor = moved; return .none }
+        if self.list.move(command, count: users.count) { return .none }
         switch command {
         case .back, .quit: return .pop   // q goes back, as its help says and as on every list screen
         case .toggleUserDisabled:
             guard session.may(.manageUsers) else { return .status(.error("The team is managed by supervisors")) }
             guard !session.store.isReadOnly else { return .status(.error("read-only session: nothing can be saved")) }
-            guard list.indices.contains(cursor) else { return .none }
-            var u = list[cursor]
+            guard users.indices.contains(cursor) else { return .none }
+            var u = users[cursor]
             guard u.id != session.user.id else { return .status(.error("You cannot disable yourself")) }
             if !u.disabled && pendingDisable != u.id {
                 pendingDisable = u.id
@@ -50,15 +51,17 @@ public struct UsersScreen: Screen {
         let (rows, _) = terminal.size
         canvas.titleBar("Users", session: session)
         let list = users(session)
+        let window = ListView.window(showing: cursor, of: list.count, visible: rows - 6)
         let unassigned = session.book.customerOrder.filter { session.book.assignedCollector(of: $0) == nil }.count
         canvas.text(" \(list.count) users · \(unassigned) account\(unassigned == 1 ? "" : "s") without an active collector", row: 1, style: .accent)
         // The name keeps 20 columns; the e-mail takes what is left.
         let table = TableLayout([Column(10), Column(20), Column(11), Column(12), Column(nil), Column(8)], total: terminal.size.columns - 1)
         canvas.text(table.line(["Id", "Name", "Role", "Login", "E-mail", "Status"]), row: 3, style: Style(underline: true))
-        for (i, u) in list.enumerated() where 4 + i < rows - 2 {
+        for i in window {
+            let u = list[i]
             let style: Style = i == cursor ? Style(reverse: true) : u.disabled ? .dim : .plain
             canvas.text(table.line([u.id, Safe.text(u.name), u.role.rawValue, u.login ?? "—", Safe.text(u.email ?? ""), u.disabled ? "disabled" : "active"]),
-                        row: 4 + i, style: style)
+                        row: 4 + i - window.lowerBound, style: style)
         }
         canvas.keyBar(self, session: session)
     }

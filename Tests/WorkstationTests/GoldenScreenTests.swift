@@ -1,0 +1,123 @@
+import DemoData
+import Testing
+import TestSupport
+import TerminalKit
+@testable import Receivables
+@testable import Workstation
+
+/// Issue 18 (6): the screens as a user sees them, on a fixed demo book and date, at 80x24 and 100x30, committed under
+/// `Tests/Golden/` and compared line by line. `RELANCE_REWRITE_GOLDEN=1 swift test --filter Golden` rewrites them
+/// after an intended change (then read `git diff Tests/Golden`). Checked on every one, whatever the files say: no
+/// amount is cut, and names that differ within their first 30 characters never read alike.
+@Suite struct GoldenScreenTests {
+    static let today = Fixtures.date("2026-11-23")
+    static let book: Book = try! DemoGenerator(customers: 30, seed: 3, today: today).book()
+
+    /// An account with what the account screen must show: the 80 % line, a disputed item, money received.
+    static let account: String = {
+        book.customerOrder.first { id in
+            let items = book.openInvoices(of: id)
+            return items.count >= 5 && !book.activeDisputes(of: id).isEmpty && !book.receipts(of: id).isEmpty
+                && items.contains { book.lateFees($0.number, asOf: today).total.isPositive }
+        }!
+    }()
+
+    static var open: [Key] { [.character("/")] + account.map { Key.character($0) } + [.enter] }
+
+    /// Every form, opened from the account by its key (the waiver on the first item carrying fees).
+    static var forms: [(String, [Key])] {
+        let items = AccountSummary(book: book, customerId: account, date: today).items
+        let withFees = items.firstIndex { $0.lateFees.total.isPositive }!
+        return [("call", [.character("c")]), ("promise", [.character("p")]), ("dispute", [.character("d")]),
+                ("dispute-update", [.character("r")]), ("plan", [.character("e")]), ("note", [.character("n")]),
+                ("waiver", Array(repeating: Key.down, count: withFees) + [.character("w")]), ("litigation", [.character("L")])]
+    }
+
+    static var cases: [(name: String, user: String, keys: [Key])] {
+        var out: [(String, String, [Key])] = [
+            ("agenda-collector", "amelie", []), ("agenda-team", "helene", []), ("account", "amelie", open),
+            ("history", "amelie", open + [.character("h")]), ("reports", "helene", [.character("R")]),
+            ("users", "helene", [.character("U")]), ("help", "amelie", open + [.character("?")]),
+            ("schedule", "amelie", open + [.character("e"), .function(2)]),
+        ]
+        for (name, keys) in forms { out.append(("form-\(name)", "amelie", open + keys)) }
+        return out
+    }
+
+    func render(_ keys: [Key], user: String, rows: Int, columns: Int, errors: Bool = false) -> (App, ScreenBuffer) {
+        let store = MemoryStore(book: Self.book)
+        let screen = ScreenBuffer(rows: rows, columns: columns)
+        let app = App(session: Session(store: store, user: Self.book.users[user]!, today: Self.today), terminal: screen)
+        app.render()
+        for k in keys { app.handle(k); app.render() }
+        if keys.last == .function(2) { for _ in 0..<2 where !(app.top is ScheduleScreen) { app.handle(.function(2)); app.render() } }
+        if errors, let form = app.top as? FormScreen {
+            // Every field that takes text gets something it cannot take, then F2: each shows its error.
+            for _ in form.fields.indices {
+                let f = (app.top as! FormScreen).fields[(app.top as! FormScreen).focus]
+                if case .choice = f.kind {} else if case .invoices = f.kind {} else {
+                    app.handle(.end); for _ in 0..<60 { app.handle(.backspace) }
+                    for c in (f.kind == .text ? "" : "31/02/x") { app.handle(.character(c)) }
+                }
+                app.handle(.tab)
+            }
+            app.handle(.function(2)); app.render()
+        }
+        return (app, screen)
+    }
+
+    @Test(arguments: [(80, 24), (100, 30)])
+    func everyScreenMatchesItsGoldenFile(columns: Int, rows: Int) {
+        var checked = 0
+        for c in Self.cases {
+            for errors in c.name.hasPrefix("form-") ? [false, true] : [false] {
+                let (app, screen) = render(c.keys, user: c.user, rows: rows, columns: columns, errors: errors)
+                let name = "\(c.name)\(errors ? "-errors" : "")-\(columns)x\(rows)"
+                Self.checkLayout(screen.text, name: name)
+                if c.name.hasPrefix("agenda") { Self.checkNames(screen, app: app, name: name) }
+                Golden.check(name, screen.text + "\n")
+                checked += 1
+            }
+        }
+        #expect(checked == Self.cases.count + Self.forms.count)
+    }
+
+    /// No amount is cut: no digit, decimal comma or euro sign right before an ellipsis.
+    static func checkLayout(_ text: String, name: String) {
+        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            for cut in ["0…", "1…", "2…", "3…", "4…", "5…", "6…", "7…", "8…", "9…", ",…", "€…"] {
+                #expect(!line.contains(cut), "\(name) line \(i + 1) cuts an amount or a number: \(line)")
+            }
+        }
+    }
+
+    /// Two agenda rows whose names differ within their first 30 characters never read alike.
+    static func checkNames(_ screen: ScreenBuffer, app: App, name: String) {
+        let header = screen.line(2)
+        guard let from = header.range(of: "Customer")?.lowerBound, let to = header.range(of: "Why")?.lowerBound else {
+            Issue.record("\(name): no agenda header"); return
+        }
+        let start = header.distance(from: header.startIndex, to: from), end = header.distance(from: header.startIndex, to: to)
+        let agenda = app.top as! AgendaScreen
+        var seen: [String: String] = [:]
+        for line in agenda.lines {
+            guard let row = (3..<screen.rows).first(where: { screen.line($0).contains(line.amountAtStake.formatted) && screen.line($0).hasPrefix(" ") }) else { continue }
+            let chars = Array(screen.line(row))
+            let shown = String(chars[min(start, chars.count)..<min(end, chars.count)]).trimmingCharacters(in: .whitespaces)
+            let full = String(line.customerName.prefix(30))
+            if let other = seen[shown] { #expect(other == full, "\(name): '\(other)' and '\(full)' both read '\(shown)'") }
+            seen[shown] = full
+        }
+    }
+
+    @Test func namesThatWouldReadAlikeKeepTheirEnds() {
+        let names = ["Quincaillerie Besançon SASU Bordeaux", "Quincaillerie Besançon SASU Dijon", "Menuiserie Bérard EURL", "Quincaillerie Besançon SASU Bordeaux"]
+        let cut = ListView.distinctNames(names, width: 20)
+        #expect(cut[0] == "Quincaillerie…Bordeaux" || TextWidth.of(cut[0]) <= 20)
+        #expect(cut[0] != cut[1])
+        #expect(cut[0] == cut[3])                      // the same name reads the same
+        #expect(cut[2] == "Menuiserie Bérard E…")      // no neighbour to tell apart: the plain cut
+        #expect(cut.allSatisfy { TextWidth.of($0) <= 20 })
+        #expect(cut[1].hasSuffix("Dijon") && cut[0].hasSuffix("Bordeaux"))
+    }
+}
