@@ -96,24 +96,22 @@ public struct AccountScreen: Screen {
     /// Applies on-account credit (payments received without a matching invoice) to the open invoices,
     /// oldest first: what to do before calling a customer who may already have paid.
     func letterCredit(session: Session) -> ScreenAction {
-        var lettered = Money.zero
-        do {
-            try session.store.commit(user: session.user.id) { book in
-                var scratch = book
-                var changes: [Change] = []
-                for p in book.payments(of: customerId).sorted(by: { $0.date < $1.date }) where p.unallocated.isPositive {
-                    let allocations = Lettering.allocate(book: scratch, customerId: customerId, amount: p.unallocated, invoiceNumber: nil, reference: p.reference)
-                    guard !allocations.isEmpty else { continue }
-                    let change = Change.allocateCredit(paymentId: p.id, allocations: allocations)
-                    try scratch.apply(change)
-                    changes.append(change)
-                    lettered += allocations.sum(\.amount)
-                }
-                guard !changes.isEmpty else { throw DomainError("no on-account credit to letter, or no open invoice to letter it to") }
-                return .batch(changes: changes)
+        let customerId = customerId
+        return .commit(Commit(prefix: "Not lettered") { book in
+            var scratch = book
+            var lettered = Money.zero
+            var changes: [Change] = []
+            for p in book.payments(of: customerId).sorted(by: { $0.date < $1.date }) where p.unallocated.isPositive {
+                let allocations = Lettering.allocate(book: scratch, customerId: customerId, amount: p.unallocated, invoiceNumber: nil, reference: p.reference)
+                guard !allocations.isEmpty else { continue }
+                let change = Change.allocateCredit(paymentId: p.id, allocations: allocations)
+                try scratch.apply(change)
+                changes.append(change)
+                lettered += allocations.sum(\.amount)
             }
-        } catch { return .status(.error("Not lettered: \(error)")) }
-        return .status(.info("Lettered \(lettered.formatted) of on-account credit to the oldest open invoices"))
+            guard !changes.isEmpty else { throw DomainError("no on-account credit to letter, or no open invoice to letter it to") }
+            return (.batch(changes: changes), { .status(.info("Lettered \(lettered.formatted) of on-account credit to the oldest open invoices")) })
+        })
     }
 
     public func render(on terminal: Terminal, session: Session) {
@@ -301,17 +299,15 @@ public struct AccountScreen: Screen {
         }
         pendingCancel = nil
         let user = session.user.id, today = session.today, customer = customerId
-        do {
-            try session.store.commit(user: user) { latest in
-                let change: Change = promise != nil ? .closePromise(id: id, closure: .withdrawn) : .cancelPlan(id: id)
-                let still = promise != nil ? latest.openPromises(of: customer, asOf: today).contains { $0.id == id }
-                                           : latest.activePlans(of: customer, asOf: today).contains { $0.id == id }
-                guard still else { throw DomainError("\(what) was already closed by someone else") }
-                let note = "Withdrawn: \(what)"
-                return .batch(changes: [change, .logActivity(activity: Activity(id: newId("ACT"), at: Timestamp.now(), date: today, user: user,
-                    customerId: customer, invoices: promise?.invoices ?? plan?.invoices ?? [], channel: .note, note: note))])
-            }
-            return .status(.info("Saved: \(what) withdrawn"))
-        } catch { return .status(.error("Not saved: \(error)")) }
+        return .commit(Commit { latest in
+            let change: Change = promise != nil ? .closePromise(id: id, closure: .withdrawn) : .cancelPlan(id: id)
+            let still = promise != nil ? latest.openPromises(of: customer, asOf: today).contains { $0.id == id }
+                                       : latest.activePlans(of: customer, asOf: today).contains { $0.id == id }
+            guard still else { throw DomainError("\(what) was already closed by someone else") }
+            let note = "Withdrawn: \(what)"
+            return (.batch(changes: [change, .logActivity(activity: Activity(id: newId("ACT"), at: Timestamp.now(), date: today, user: user,
+                customerId: customer, invoices: promise?.invoices ?? plan?.invoices ?? [], channel: .note, note: note))]),
+                    { .status(.info("Saved: \(what) withdrawn")) })
+        })
     }
 }

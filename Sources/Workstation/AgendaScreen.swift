@@ -68,21 +68,18 @@ public struct AgendaScreen: Screen {
             }
             // Chosen again under the store's lock, from the latest book: a letter a colleague (or `relance letters
             // --mark-sent`) recorded meanwhile is not recorded twice, and each item moves to its own step's level.
-            var recorded = 0
-            do {
-                try session.store.commit(user: session.user.id) { book in
-                    let fresh = Agenda.lines(of: line.customerId, book: book, date: session.today)
-                        .first { $0.kind == .written && $0.channel != .litigationReview }
-                    guard let fresh else {
-                        throw DomainError("nothing left to send to \(line.customerName) today: a letter was recorded meanwhile")
-                    }
-                    let activities = fresh.sentActivities(user: session.user.id, date: session.today, at: Timestamp.now(),
-                                                          policy: book.policy, file: nil)
-                    recorded = activities.count
-                    return activities.count == 1 ? .logActivity(activity: activities[0]) : .batch(changes: activities.map { .logActivity(activity: $0) })
+            return .commit(Commit { book in
+                let fresh = Agenda.lines(of: line.customerId, book: book, date: session.today)
+                    .first { $0.kind == .written && $0.channel != .litigationReview }
+                guard let fresh else {
+                    throw DomainError("nothing left to send to \(line.customerName) today: a letter was recorded meanwhile")
                 }
-                return .status(.info("Saved: \(line.channel.label) to \(line.customerName) recorded as sent (\(recorded) step\(recorded == 1 ? "" : "s"))"))
-            } catch { return .status(.error("Not saved: \(error)")) }
+                let activities = fresh.sentActivities(user: session.user.id, date: session.today, at: Timestamp.now(),
+                                                      policy: book.policy, file: nil)
+                let recorded = activities.count
+                let change: Change = recorded == 1 ? .logActivity(activity: activities[0]) : .batch(changes: activities.map { .logActivity(activity: $0) })
+                return (change, { .status(.info("Saved: \(line.channel.label) to \(line.customerName) recorded as sent (\(recorded) step\(recorded == 1 ? "" : "s"))")) })
+            })
         default: break
         }
         return .none

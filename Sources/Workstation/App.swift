@@ -76,8 +76,36 @@ public final class App {
             stack[stack.count - 1] = s
             if let m { status = m }
         case .status(let m): status = m
+        case .commit(let c): commit(c)
         case .quit: finished = true
         }
+    }
+
+    /// Saves a screen's change against the latest book; a refusal is worded once, here, and handed back to the screen.
+    private func commit(_ c: Commit) {
+        var after: () -> ScreenAction = { .none }
+        do {
+            try session.store.commit(user: session.user.id) { book in
+                let (change, then) = try c.build(book)
+                after = then
+                return change
+            }
+        } catch {
+            var screen = stack.removeLast()
+            let action = screen.commitFailed(Self.wording(error), prefix: c.prefix)
+            stack.append(screen)
+            apply(action)
+            return
+        }
+        apply(after())
+    }
+
+    /// A refusal in words: a screen saves one batch (the change and its history line), and "item 1 (promise …): "
+    /// names an internal id that says nothing to the user.
+    static func wording(_ error: any Error) -> String {
+        var message = (error as? DomainError)?.message ?? "\(error)"
+        if message.hasPrefix("item "), let r = message.range(of: "): ") { message = String(message[r.upperBound...]) }
+        return message
     }
 
     /// Draws the top screen (after letting it catch up with the book).

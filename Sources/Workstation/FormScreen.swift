@@ -145,26 +145,17 @@ public struct FormScreen: Screen {
             return .push(ScheduleScreen(customerId: customerId, customerName: customerName, invoices: field(.invoices).pickedInvoices,
                                         target: field(.invoices).pickedTotal, lines: lines))
         }
-        do {
-            let form = self
-            var saved = ""
-            try session.store.commit(user: session.user.id) { book in
-                // Built against the latest book, re-read under the store's lock.
-                let (change, message) = try form.build(book: book, session: session)
-                saved = message
-                return change
-            }
-            return afterSave(message: .info("Saved: " + saved), session: session)
-        } catch let e as DomainError {
-            // A form saves one batch (the change and its history line): "item 1 (promise …): " says nothing to the user.
-            var message = e.message
-            if message.hasPrefix("item "), let r = message.range(of: "): ") { message = String(message[r.upperBound...]) }
-            formError = message
-            return .status(.error("Not saved: \(message)"))
-        } catch {
-            formError = "\(error)"
-            return .status(.error("Not saved: \(error)"))
-        }
+        let form = self
+        return .commit(Commit { book in
+            // Built against the latest book, re-read under the store's lock.
+            let (change, message) = try form.build(book: book, session: session)
+            return (change, { form.afterSave(message: .info("Saved: " + message), session: session) })
+        })
+    }
+
+    public mutating func commitFailed(_ message: String, prefix: String) -> ScreenAction {
+        formError = message
+        return .status(.error("\(prefix): \(message)"))
     }
 
     public func render(on terminal: Terminal, session: Session) {

@@ -143,8 +143,8 @@ public struct ScheduleScreen: Screen {
             return .status(.error("Down payment is \(PlanBuilder.downPaymentPercent(down, of: target)) % (policy: \(range.min)-\(range.max) %): F2 again to save anyway"))
         }
         let me = self
-        do {
-            try session.store.commit(user: session.user.id) { book in
+        let target = target
+        return .commit(Commit { book in
                 let plan = PaymentPlan(id: newId("ECH"), customerId: me.customerId, invoices: me.invoices, createdOn: session.today,
                                        schedule: lines, user: session.user.id)
                 try book.validate(plan: plan)
@@ -154,21 +154,16 @@ public struct ScheduleScreen: Screen {
                 let text = "Payment plan: \(lines[0].amount.formatted) down on \(lines[0].date.french), then \(lines.count - 1) instalments to "
                     + "\(lines.last!.date.french), total \(plan.total.formatted)"
                     + replaced.map { "; replaces the promise of \($0.amount.formatted) for \($0.promisedDate.french)" }.joined()
-                return .batch(changes: [.createPlan(plan: plan)] + replaced.map { .closePromise(id: $0.id, closure: .superseded) } + [.logActivity(activity: Activity(
+                return (.batch(changes: [.createPlan(plan: plan)] + replaced.map { .closePromise(id: $0.id, closure: .superseded) } + [.logActivity(activity: Activity(
                     id: newId("ACT"), at: Timestamp.now(), date: session.today, user: session.user.id, customerId: me.customerId,
-                    invoices: me.invoices, channel: .phone, note: text))])
-            }
-        } catch let e as DomainError {
-            // One batch: "item 1 (plan ECH-…): " names an internal id and says nothing to the collector.
-            var message = e.message
-            if message.hasPrefix("item "), let r = message.range(of: "): ") { message = String(message[r.upperBound...]) }
-            formError = message
-            return .status(.error("Not saved: \(message)"))
-        } catch {
-            formError = "\(error)"
-            return .status(.error("Not saved: \(error)"))
-        }
-        return .popMany(2, .info("Saved: payment plan of \(target.formatted) in \(lines.count) lines"))
+                    invoices: me.invoices, channel: .phone, note: text))]),
+                    { .popMany(2, .info("Saved: payment plan of \(target.formatted) in \(lines.count) lines")) })
+        })
+    }
+
+    public mutating func commitFailed(_ message: String, prefix: String) -> ScreenAction {
+        formError = message
+        return .status(.error("\(prefix): \(message)"))
     }
 
     public func render(on terminal: Terminal, session: Session) {

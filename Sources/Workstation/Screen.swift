@@ -13,10 +13,27 @@ public protocol Screen {
     /// Whether the screen, as it is now, has a use for a command of its bindings (a one-field form has no next
     /// field): the key bar and the help leave out what it has not.
     func offers(_ command: Command) -> Bool
+    /// A change this screen asked for (`.commit`) was refused: what to do (a form keeps the message by its fields).
+    mutating func commitFailed(_ message: String, prefix: String) -> ScreenAction
 }
 
 extension Screen {
     public func offers(_ command: Command) -> Bool { true }
+    public mutating func commitFailed(_ message: String, prefix: String) -> ScreenAction { .status(.error("\(prefix): \(message)")) }
+}
+
+/// A change a screen asks the app to save (issue 18: screens called the store themselves, each wording its failures).
+/// `build` runs against the latest book, under the store's lock, and returns the change with what to do once it is
+/// on disk (asked then, so that a next screen reads the book with the change); a refusal goes back to the screen
+/// (`commitFailed`).
+public struct Commit {
+    let build: (Book) throws -> (Change, () -> ScreenAction)
+    /// How a refusal starts ("Not saved", "Not lettered").
+    var prefix = "Not saved"
+
+    init(prefix: String = "Not saved", _ build: @escaping (Book) throws -> (Change, () -> ScreenAction)) {
+        self.build = build; self.prefix = prefix
+    }
 }
 
 /// What a screen asks the app to do after a command.
@@ -31,5 +48,7 @@ public enum ScreenAction {
     /// Show another screen in place of this one, with a message (a saved call that leads to a promise form).
     case replace(any Screen, StatusMessage?)
     case status(StatusMessage)
+    /// Save a change (the app commits it through the store), then do what it returns.
+    case commit(Commit)
     case quit
 }

@@ -38,10 +38,10 @@ public struct UsersScreen: Screen {
             }
             pendingDisable = nil
             u.disabled.toggle()
-            do {
-                try session.store.commit(user: session.user.id, .upsertUser(user: u))
-                return .status(.info("\(u.name) \(u.disabled ? "disabled: their accounts show as unassigned" : "enabled")"))
-            } catch { return .status(.error("Not saved: \(error)")) }
+            let changed = u
+            return .commit(Commit { _ in
+                (.upsertUser(user: changed), { .status(.info("\(changed.name) \(changed.disabled ? "disabled: their accounts show as unassigned" : "enabled")")) })
+            })
         default: return .none
         }
     }
