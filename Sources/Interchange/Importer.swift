@@ -237,7 +237,8 @@ public enum Importer {
         c.name = try required(value("name"), "name")
         let siren = value("siren").filter { !$0.isWhitespace }
         if !siren.isEmpty {
-            guard siren.count == 9, siren.allSatisfy(\.isNumber) else { throw InputError("siren '\(value("siren"))' is not 9 digits") }
+            // The book's rule (with its check digit), said here with the line it is on.
+            if let problem = Rules.siren(siren) { throw InputError(problem.message) }
             c.siren = siren
         }
         if !value("collector").isEmpty { c.collector = value("collector") }

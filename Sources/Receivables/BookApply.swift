@@ -118,12 +118,10 @@ extension Book {
     public func validate(promise p: Promise) throws(DomainError) {
         guard customers[p.customerId] != nil else { throw DomainError("unknown customer \(p.customerId)") }
         guard promises[p.id] == nil else { throw DomainError("promise \(p.id) already exists") }
-        let items = try openItems(p.invoices, customer: p.customerId)
-        let open = items.sum { openAmount($0.number) }
-        guard p.amount.isPositive else { throw DomainError("the amount must be above zero") }
-        guard p.amount <= open else { throw DomainError("\(p.amount) is more than the \(open) open on these invoices") }
-        guard p.promisedDate >= p.madeOn else { throw DomainError("the promised date is before today") }
-        guard p.promisedDate <= p.madeOn.adding(months: 12) else { throw DomainError("the promised date is more than a year ahead") }
+        _ = try openItems(p.invoices, customer: p.customerId)
+        if let problem = Rules.withinOpen(p.amount, on: p.invoices, in: self) { throw DomainError("the amount: \(problem)") }
+        // The policy's horizon, as for every future date (a hard-coded 12 months contradicted a policy of 18).
+        if let problem = Rules.future(p.promisedDate, today: p.madeOn, policy: policy) { throw DomainError("the promised date: \(problem)") }
     }
 
     public func validate(dispute d: Dispute) throws(DomainError) {
@@ -131,12 +129,9 @@ extension Book {
         guard disputes[d.id] == nil else { throw DomainError("dispute \(d.id) already exists") }
         guard reasons.reason(d.reasonCode) != nil else { throw DomainError("unknown reason code \(d.reasonCode)") }
         _ = try openItems(d.invoices, customer: d.customerId)
-        guard d.amount.isPositive else { throw DomainError("the disputed amount must be above zero") }
+        if let problem = Rules.withinOpen(d.amount, on: d.invoices, in: self, lessDisputed: true) { throw DomainError("the disputed amount: \(problem)") }
         for line in d.lines {
-            let free = openAmount(line.invoice) - disputedAmount(line.invoice)
-            guard line.amount.isPositive, line.amount <= free else {
-                throw DomainError("\(line.amount) is more than the \(free) of invoice \(line.invoice) not yet disputed")
-            }
+            if let problem = Rules.withinOpen(line.amount, on: [line.invoice], in: self, lessDisputed: true) { throw DomainError("\(line.invoice): \(problem)") }
         }
     }
 
@@ -183,7 +178,7 @@ extension Book {
             guard line.amount.isPositive else { throw DomainError("line \(i + 1) of the schedule must be above zero") }
             if i > 0 { guard line.date > plan.schedule[i - 1].date else { throw DomainError("line \(i + 1) is not after line \(i)") } }
         }
-        guard plan.schedule[0].date >= plan.createdOn else { throw DomainError("the down payment date is in the past") }
+        if let problem = Rules.notInPast(plan.schedule[0].date, today: plan.createdOn) { throw DomainError("the down payment date: \(problem)") }
         guard plan.total == open else { throw DomainError("the schedule sums to \(plan.total), the invoices to \(open): they must match to the cent") }
     }
 }

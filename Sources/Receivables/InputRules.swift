@@ -166,8 +166,7 @@ extension Book {
     /// One horizon for every future date a person enters (the policy's, default one year). Forms ask this too,
     /// to put the message next to the field.
     public func horizonProblem(_ d: CalendarDate, from start: CalendarDate) -> String? {
-        let end = start.adding(months: policy.futureHorizonMonths)
-        return d <= end ? nil : "\(d.french) is more than \(policy.futureHorizonMonths) months ahead (until \(end.french))"
+        Rules.withinHorizon(d, from: start, policy: policy)?.message
     }
 
     private func checkHorizon(_ d: CalendarDate, from start: CalendarDate, what: String) throws(DomainError) {
@@ -235,9 +234,7 @@ public enum Siren {
     }
 
     static func check(_ s: String, what: String) throws(DomainError) {
-        guard isValid(s) else {
-            throw DomainError("\(what): SIREN '\(s)' is not valid (9 digits with a correct check digit, e.g. 552100554)")
-        }
+        if let problem = Rules.siren(s) { throw DomainError("\(what): \(problem)") }
     }
 }
 

@@ -144,7 +144,9 @@ extension FormScreen {
             if !fields[i].picked.isEmpty { fields[i].error = nil }
         case .dispute:
             let i = index(.amount)
-            if !fields[i].edited { fields[i].set(field(.invoices).pickedTotal.formatted(symbol: false)) }
+            // What is not yet disputed on the ticked items: the most the book takes.
+            let free = field(.invoices).pickedInvoices.reduce(Money.zero) { $0 + session.book.openAmount($1) - session.book.disputedAmount($1) }
+            if !fields[i].edited { fields[i].set(free.formatted(symbol: false)) }
             if kind == .dispute, !fields[index(.owner)].edited, let code = field(.reason).selectedChoice,
                let owner = session.book.reasons.reason(code)?.owner {
                 let o = index(.owner)
@@ -185,38 +187,28 @@ extension FormScreen {
     mutating func crossFieldRules(book: Book, session: Session) {
         func fail(_ id: FieldID, _ message: String) { fields[index(id)].error = message }
         let today = session.today
+        // The book's rules, each written once (`Rules`), their problems put on the field they concern.
+        func future(_ id: FieldID) {
+            if let d = field(id).date, let p = Rules.future(d, today: today, policy: book.policy) { fail(id, p.message) }
+        }
         switch kind {
         case .call:
-            if let d = field(.next).date {
-                if d < today { fail(.next, "\(d.french) is in the past") }
-                else if let p = book.horizonProblem(d, from: today) { fail(.next, p) }
-            }
+            future(.next)
         case .promise:
-            let open = field(.invoices).pickedTotal
             if field(.invoices).picked.isEmpty, field(.amount).money != nil { fail(.invoices, "tick the invoices the promise is for") }
             if let a = field(.amount).money, a.isPositive, !field(.invoices).picked.isEmpty {
                 let covered = Set(promiseCovers(a).map(\.invoice))
                 let idle = field(.invoices).pickedInvoices.filter { !covered.contains($0) }
                 if let n = idle.first { fail(.invoices, "\(n) gets nothing of \(a.formatted) (the oldest come first): untick it or raise the amount") }
             }
-            if let a = field(.amount).money {
-                if !a.isPositive { fail(.amount, "must be above zero") }
-                else if a > open { fail(.amount, "\(a.formatted) is more than the \(open.formatted) open on the ticked invoices") }
-            }
-            if let d = field(.date).date {
-                if d < today { fail(.date, "\(d.french) is in the past") }
-                else if let p = book.horizonProblem(d, from: today) { fail(.date, p) }
-            }
+            if let a = field(.amount).money, let p = Rules.withinOpen(a, on: field(.invoices).pickedInvoices, in: book) { fail(.amount, p.message) }
+            future(.date)
         case .dispute:
-            let open = field(.invoices).pickedTotal
-            if let a = field(.amount).money {
-                if !a.isPositive { fail(.amount, "must be above zero") }
-                else if a > open { fail(.amount, "\(a.formatted) is more than the \(open.formatted) open on the ticked invoices") }
+            // Less what is already disputed, as the book counts it (the form compared with the open amount only).
+            if let a = field(.amount).money, let p = Rules.withinOpen(a, on: field(.invoices).pickedInvoices, in: book, lessDisputed: true) {
+                fail(.amount, p.message)
             }
-            if let d = field(.followup).date {
-                if d < today { fail(.followup, "\(d.french) is in the past") }
-                else if let p = book.horizonProblem(d, from: today) { fail(.followup, p) }
-            }
+            future(.followup)
         case .plan:
             do { _ = try schedule(session: session) } catch { fail(.down, error.message) }
         case .disputeUpdate:
@@ -235,7 +227,7 @@ extension FormScreen {
                 fail(.credit, "a credit note goes with the status 'resolved: credit note'")
             }
             if status != .inProgress, field(.note).text.trimmed.isEmpty { fail(.note, "say how it was resolved") }
-            if let f = field(.followup).date, f < today { fail(.followup, "\(f.french) is in the past") }
+            future(.followup)
         case .litigation:
             let outcome = LitigationDecision.Outcome(rawValue: field(.outcome).selectedChoice ?? "")
             if field(.invoices).picked.isEmpty { fail(.invoices, "tick the invoices the decision covers") }
@@ -251,8 +243,7 @@ extension FormScreen {
             }
             if outcome == .amicable {
                 if let d = field(.date).date {
-                    if d <= today { fail(.date, "the next review comes after today") }
-                    else if let p = book.horizonProblem(d, from: today) { fail(.date, p) }
+                    if d <= today { fail(.date, "the next review comes after today") } else { future(.date) }
                 } else { fail(.date, "the date of the next review") }
             }
         case .note, .waiver: break
@@ -262,7 +253,7 @@ extension FormScreen {
     func schedule(session: Session) throws(DomainError) -> [PaymentPlan.Instalment] {
         guard let down = field(.down).money, let downDate = field(.downDate).date, let count = Int(field(.count).text.trimmed),
               let first = field(.first).date else { throw DomainError("complete the fields above") }
-        guard downDate >= session.today else { throw DomainError("the down payment date is in the past") }
+        if let p = Rules.notInPast(downDate, today: session.today) { throw DomainError("the down payment date: \(p)") }
         return try PlanBuilder.schedule(total: field(.invoices).pickedTotal, downPayment: down, downPaymentDate: downDate, count: count,
                                         period: field(.period).selectedChoice == "weekly" ? .weekly : .monthly, firstInstalment: first)
     }

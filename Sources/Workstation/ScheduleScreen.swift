@@ -126,7 +126,7 @@ public struct ScheduleScreen: Screen {
     mutating func save(session: Session) -> ScreenAction {
         let (lines, problems) = parsed()
         errors = problems
-        if let first = lines.first, first.date < session.today { errors[0] = errors[0] ?? "the down payment date is in the past" }
+        if let first = lines.first, let p = Rules.notInPast(first.date, today: session.today) { errors[0] = errors[0] ?? p.message }
         guard errors.isEmpty else {
             row = errors.keys.min()!
             return .status(.error("Not saved: correct the lines marked in red"))
