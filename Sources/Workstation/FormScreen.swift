@@ -2,40 +2,58 @@ import TextSafety
 import Receivables
 import TerminalKit
 
-/// A data-entry form (call, promise, dispute, plan, note, waiver): fields validated one by one with the
-/// error next to the field; saved only when valid, through the store, against the latest book.
+/// A data-entry form: fields validated one by one with the error next to the field, saved only when valid, through
+/// the app, against the latest book. What differs from form to form is its `FormKind` (one type per form, in
+/// `Forms/`); the editing, moving, questions and rendering are here, the same for all.
 public struct FormScreen: Screen {
-    public enum Kind: String { case call, promise, dispute, disputeUpdate, plan, note, waiver, litigation }
-
-    public let kind: Kind
+    var form: any FormKind
     public let customerId: String
     public var fields: [FormField]
     public var focus = 0
     /// A problem that is not one field's (the store refused, another user changed the account).
     public var formError: String?
-    /// The open promises on the ticked invoices as last shown: a new promise replaces those, and only those.
-    public var seenPromises: [String] = []
-    /// The customer's open promises when the form was opened: one saved by a colleague since is replaced only after
-    /// asking (issue 16: the second of two collectors replaced the first's promise without knowing).
-    var promisesAtOpen: Set<String>?
-    /// A save that needs a second F2 (down payment below the policy's minimum).
     /// The questions answered with F2 again since the form last changed (two questions need two answers).
     var answered: Set<String> = []
     let customerName: String
 
-    init(kind: Kind, customerId: String, session: Session, fields: [FormField]) {
-        self.kind = kind
+    init(_ form: any FormKind, customerId: String, session: Session, fields: [FormField]) {
+        self.form = form
         self.customerId = customerId
         self.fields = fields
         customerName = session.book.customers[customerId]?.name ?? customerId
+        followDefaults(session: session)
     }
 
-    public var title: String {
-        switch kind {
-        case .call: "Log a call"; case .promise: "Promise to pay"; case .dispute: "Dispute"; case .disputeUpdate: "Dispute status"
-        case .plan: "Payment plan"; case .note: "Field note"; case .waiver: "Waive late fees"; case .litigation: "Litigation decision"
-        }
+    public static func call(customerId: String, session: Session) -> FormScreen {
+        FormScreen(CallForm(customerId: customerId), customerId: customerId, session: session, fields: CallForm.fields(session, customerId))
     }
+    public static func promise(customerId: String, session: Session) -> FormScreen {
+        FormScreen(PromiseForm(customerId: customerId), customerId: customerId, session: session, fields: PromiseForm.fields(session, customerId))
+    }
+    public static func dispute(customerId: String, invoice: String?, session: Session) -> FormScreen {
+        FormScreen(DisputeForm(customerId: customerId), customerId: customerId, session: session,
+                   fields: DisputeForm.fields(session, customerId, invoice: invoice))
+    }
+    public static func disputeUpdate(customerId: String, invoice: String?, session: Session) -> FormScreen {
+        FormScreen(DisputeUpdateForm(customerId: customerId), customerId: customerId, session: session,
+                   fields: DisputeUpdateForm.fields(session, customerId, invoice: invoice))
+    }
+    public static func plan(customerId: String, session: Session) -> FormScreen {
+        let name = session.book.customers[customerId]?.name ?? customerId
+        return FormScreen(PlanForm(customerId: customerId, customerName: name), customerId: customerId, session: session,
+                          fields: PlanForm.fields(session, customerId))
+    }
+    public static func note(customerId: String, session: Session) -> FormScreen {
+        FormScreen(NoteForm(customerId: customerId), customerId: customerId, session: session, fields: NoteForm.fields())
+    }
+    public static func waiver(customerId: String, invoice: String, session: Session) -> FormScreen {
+        FormScreen(WaiverForm(customerId: customerId), customerId: customerId, session: session, fields: WaiverForm.fields(invoice: invoice))
+    }
+    public static func litigation(customerId: String, session: Session) -> FormScreen {
+        FormScreen(LitigationForm(customerId: customerId), customerId: customerId, session: session, fields: LitigationForm.fields(session, customerId))
+    }
+
+    public var title: String { form.title }
     public var screenID: ScreenID { .form }
     public func offers(_ command: Command) -> Bool {
         switch command {
@@ -45,22 +63,15 @@ public struct FormScreen: Screen {
         }
     }
 
-    /// The form's field `id`; every form kind builds the fields its code asks for (`FormKinds`).
-    public func field(_ id: FieldID) -> FormField {
-        guard let f = fields.first(where: { $0.id == id }) else { preconditionFailure("the \(kind) form has no field \(id)") }
-        return f
-    }
-    func index(_ id: FieldID) -> Int {
-        guard let i = fields.firstIndex(where: { $0.id == id }) else { preconditionFailure("the \(kind) form has no field \(id)") }
-        return i
-    }
+    /// The form's field `id`.
+    public func field(_ id: FieldID) -> FormField { Fields(all: fields)[id] }
 
-    public mutating func prepare(session: Session) {
-        guard kind == .promise else { return }
-        if promisesAtOpen == nil { promisesAtOpen = Set(session.book.openPromises(of: customerId, asOf: session.today).map(\.id)) }
-        let picked = Set(field(.invoices).pickedInvoices)
-        seenPromises = session.book.openPromises(of: customerId, asOf: session.today)
-            .filter { !picked.isDisjoint(with: $0.invoices) }.map(\.id)
+    public mutating func prepare(session: Session) { form.prepare(Fields(all: fields), session: session) }
+
+    mutating func followDefaults(session: Session) {
+        var f = Fields(all: fields)
+        form.followDefaults(&f, session: session)
+        fields = f.all
     }
 
     public mutating func handle(_ command: Command, session: Session) -> ScreenAction {
@@ -117,16 +128,19 @@ public struct FormScreen: Screen {
     /// Validates the field being left, so mistakes show as soon as the user moves on.
     private mutating func leave() {
         fields[focus].error = fields[focus].formatError()
-        // A promise's invoices are ticked from its amount, typed next: none ticked yet is no mistake.
-        if kind == .promise, fields[focus].id == .invoices, !fields[focus].edited { fields[focus].error = nil }
+        if form.excuses(fields[focus], in: Fields(all: fields)) { fields[focus].error = nil }
     }
 
     /// Checks every field and the rules across them; true when the form may be saved.
     mutating func validate(session: Session) -> Bool {
         for i in fields.indices { fields[i].error = fields[i].formatError() }
-        // A promise's ticks follow its amount: with the amount wrong, the amount is what to correct.
-        if kind == .promise, fields[index(.amount)].error != nil { fields[index(.invoices)].error = nil }
-        if fields.allSatisfy({ $0.error == nil }) { crossFieldRules(book: session.book, session: session) }
+        let before = Fields(all: fields)
+        for i in fields.indices where form.excuses(fields[i], in: before) { fields[i].error = nil }
+        if fields.allSatisfy({ $0.error == nil }) {
+            var f = Fields(all: fields)
+            form.check(&f, book: session.book, session: session)
+            fields = f.all
+        }
         return fields.allSatisfy { $0.error == nil }
     }
 
@@ -136,20 +150,17 @@ public struct FormScreen: Screen {
             focus = fields.firstIndex { $0.error != nil } ?? focus
             return .status(.error("Not saved: correct the field\(fields.filter { $0.error != nil }.count > 1 ? "s" : "") marked in red"))
         }
-        if let question = confirmationsNeeded(session: session).first(where: { !answered.contains($0) }) {
+        let filled = Fields(all: fields)
+        if let question = form.questions(filled, session: session).first(where: { !answered.contains($0) }) {
             answered.insert(question)
             return .status(.error(question))
         }
-        if kind == .plan, let lines = try? schedule(session: session) {
-            // Terms first, then every line, editable, before anything is saved.
-            return .push(ScheduleScreen(customerId: customerId, customerName: customerName, invoices: field(.invoices).pickedInvoices,
-                                        target: field(.invoices).pickedTotal, lines: lines))
-        }
-        let form = self
+        if let instead = form.submit(filled, session: session) { return instead }
+        let form = form
         return .commit(Commit { book in
             // Built against the latest book, re-read under the store's lock.
-            let (change, message) = try form.build(book: book, session: session)
-            return (change, { form.afterSave(message: .info("Saved: " + message), session: session) })
+            let (change, message) = try form.build(filled, book: book, session: session)
+            return (change, { form.afterSave(filled, message: .info("Saved: " + message), session: session) })
         })
     }
 
@@ -182,7 +193,7 @@ public struct FormScreen: Screen {
             row += 1
             if case .invoices(let list) = f.kind {
                 // What the other fields, the plan preview and the bottom rows leave for the list.
-                let visible = min(list.count, max(3, rows - 10 - fields.count - (kind == .plan ? 3 : 0)))
+                let visible = min(list.count, max(3, rows - 10 - fields.count - form.extraRows))
                 let window = ListView.window(showing: f.listCursor, of: list.count, visible: visible)
                 if list.count > visible {
                     terminal.put(" (\(list.count), ↑↓ scroll)", row: row - 1, column: labelWidth + 1 + TextWidth.of(f.display(width: valueWidth)), style: .dim)
@@ -205,14 +216,8 @@ public struct FormScreen: Screen {
                 }
             }
         }
-        for extra in extraLines(session: session) where row < rows - 3 {
-            canvas.text(" " + extra.0, row: row, style: extra.1)
-            row += 1
-        }
-        let replaced = seenPromises.compactMap { session.book.promises[$0] }
-        if !replaced.isEmpty, row < rows - 4 {
-            let what = replaced.map { "the promise of \($0.amount.formatted) for \($0.promisedDate.french) (\(session.name(of: $0.user)))" }
-            canvas.text(" ⚠ replaces " + what.joined(separator: " and "), row: row, style: .dueSoon)
+        for extra in form.extraLines(Fields(all: fields), session: session) where row < rows - 3 {
+            canvas.text(" " + clip(extra.0, width: width - 2), row: row, style: extra.1)
             row += 1
         }
         if let e = formError { canvas.text(" ✗ \(e)", row: min(row, rows - 3), style: .error) }

@@ -1,0 +1,41 @@
+import Receivables
+
+/// A call logged: who was reached, the outcome, a note, the next action. A call that ended in a promise or a dispute
+/// goes straight on to that form.
+struct CallForm: FormKind {
+    let customerId: String
+    var title: String { "Log a call" }
+
+    static func fields(_ session: Session, _ customerId: String) -> [FormField] {
+        let outcomes = Activity.Outcome.callForm.map { FormField.Choice($0.rawValue, $0.label) }
+        return [
+            FormField(id: .contact, label: "Contact", kind: .text, text: FormParts.defaultContact(session, customerId)),
+            FormField(id: .outcome, label: "Outcome", kind: .choice(outcomes)),
+            FormField(id: .note, label: "Note", kind: .text, optional: true),
+            FormField(id: .next, label: "Next action", kind: .date, text: session.today.adding(days: 7).iso, optional: true),
+        ]
+    }
+
+    func check(_ fields: inout Fields, book: Book, session: Session) {
+        FormParts.future(.next, &fields, book: book, today: session.today)
+    }
+
+    func build(_ fields: Fields, book: Book, session: Session) throws(DomainError) -> (Change, String) {
+        let outcome = Activity.Outcome(rawValue: fields[.outcome].selectedChoice ?? "") ?? .reached
+        let contact = fields[.contact].text.trimmed
+        let note = fields.note
+        return (FormParts.activity(session, customerId: customerId, .phone, outcome: outcome, text: note.isEmpty ? outcome.label : note,
+                                   next: fields[.next].date, contact: contact.isEmpty ? nil : contact),
+                "call to \(book.customers[customerId]?.name ?? customerId) (\(outcome.label))")
+    }
+
+    func afterSave(_ fields: Fields, message: StatusMessage, session: Session) -> ScreenAction {
+        switch fields[.outcome].selectedChoice {
+        case Activity.Outcome.promised.rawValue:
+            return .replace(FormScreen.promise(customerId: customerId, session: session), .info("Call saved — now enter the promise"))
+        case Activity.Outcome.disputed.rawValue:
+            return .replace(FormScreen.dispute(customerId: customerId, invoice: nil, session: session), .info("Call saved — now code the dispute"))
+        default: return .popWith(message)
+        }
+    }
+}

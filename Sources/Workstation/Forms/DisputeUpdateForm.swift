@@ -1,0 +1,73 @@
+import Receivables
+
+/// A dispute moved on: in progress, resolved by a credit note (its amount, number and date), claim rejected,
+/// withdrawn.
+struct DisputeUpdateForm: FormKind {
+    let customerId: String
+    var title: String { "Dispute status" }
+
+    static func fields(_ session: Session, _ customerId: String, invoice: String?) -> [FormField] {
+        let active = session.book.activeDisputes(of: customerId)
+        let choices = active.map { d in
+            FormField.Choice(d.id, "\(d.reasonCode) \(d.amount.formatted) on \(d.invoices.joined(separator: ", ")) · \(d.age(at: session.today)) d")
+        }
+        var dispute = FormField(id: .dispute, label: "Dispute", kind: .choice(choices))
+        if let n = invoice, let i = active.firstIndex(where: { $0.invoices.contains(n) }) { dispute.choice = i }
+        let statuses: [Dispute.Status] = [.inProgress, .resolvedCreditNote, .resolvedRejected, .withdrawn]
+        return [dispute,
+                FormField(id: .status, label: "New status", kind: .choice(statuses.map { .init($0.rawValue, $0.label) })),
+                FormField(id: .credit, label: "Credit note amount", kind: .amount, optional: true),
+                FormField(id: .creditNumber, label: "Credit note number", kind: .text, optional: true),
+                FormField(id: .creditDate, label: "Credit note date", kind: .date, text: session.today.iso, optional: true),
+                FormField(id: .followup, label: "Follow-up date", kind: .date, text: session.today.adding(days: 7).iso, optional: true),
+                FormField(id: .note, label: "Note", kind: .text, optional: true)]
+    }
+
+    func check(_ fields: inout Fields, book: Book, session: Session) {
+        let today = session.today
+        let status = Dispute.Status(rawValue: fields[.status].selectedChoice ?? "")
+        let credit = fields[.credit].money
+        let d = book.disputes[fields[.dispute].selectedChoice ?? ""]
+        if status == .resolvedCreditNote {
+            if credit == nil { fields.fail(.credit, "required with a credit note resolution") }
+            else if let c = credit, let d, c > d.amount { fields.fail(.credit, "\(c.formatted) is more than the \(d.amount.formatted) disputed") }
+            else if let c = credit, !c.isPositive { fields.fail(.credit, "must be above zero") }
+            if let d = fields[.creditDate].date, d > today { fields.fail(.creditDate, "\(d.french) is still to come: a credit note is dated when issued") }
+            // Its number is how the accounts find it; its date is no earlier than the dispute it settles.
+            if fields[.creditNumber].text.trimmed.isEmpty { fields.fail(.creditNumber, "the credit note's number (as in the accounts, e.g. AV-2026-0042)") }
+            if let dd = d, let c = fields[.creditDate].date, c < dd.openedOn { fields.fail(.creditDate, "\(c.french) is before the dispute was opened (\(dd.openedOn.french))") }
+        } else if credit != nil {
+            fields.fail(.credit, "a credit note goes with the status 'resolved: credit note'")
+        }
+        if status != .inProgress, fields.note.isEmpty { fields.fail(.note, "say how it was resolved") }
+        FormParts.future(.followup, &fields, book: book, today: today)
+    }
+
+    func build(_ fields: Fields, book: Book, session: Session) throws(DomainError) -> (Change, String) {
+        guard let d = book.disputes[fields[.dispute].selectedChoice ?? ""], d.isActive else {
+            throw DomainError("this dispute was closed meanwhile by someone else")
+        }
+        let status = Dispute.Status(rawValue: fields[.status].selectedChoice!)!
+        let note = fields.note
+        // A credit note is spread over the dispute's invoices in order, each up to its disputed part.
+        var left = fields[.credit].money ?? .zero
+        var notes: [Allocation] = []
+        for line in d.lines where left.isPositive {
+            let take = min(left, line.amount)
+            notes.append(.init(invoice: line.invoice, amount: take))
+            left -= take
+        }
+        if left.isPositive { throw DomainError("the credit note is larger than the \(d.amount.formatted) disputed") }
+        let number = fields[.creditNumber].text.trimmed
+        let update = DisputeUpdate(id: d.id, date: session.today, user: session.user.id, status: status,
+                                   followUpDate: status == .inProgress ? fields[.followup].date : nil,
+                                   note: note.isEmpty ? nil : note, creditNotes: notes,
+                                   creditNoteNumber: notes.isEmpty || number.isEmpty ? nil : number,
+                                   creditNoteDate: notes.isEmpty ? nil : fields[.creditDate].date)
+        let text = "Dispute \(d.reasonCode) \(status.label)"
+            + (notes.isEmpty ? "" : ", credit note \(number.isEmpty ? "" : number + " ")\(notes.sum(\.amount).formatted)")
+            + (note.isEmpty ? "" : " — \(note)")
+        return (.batch(changes: [.updateDispute(update: update), FormParts.activity(session, customerId: customerId, .note, invoices: d.invoices, text: text)]),
+                "dispute \(d.reasonCode) \(status.label)")
+    }
+}

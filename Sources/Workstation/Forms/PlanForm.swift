@@ -1,0 +1,96 @@
+import Receivables
+import TerminalKit
+
+/// A payment plan's terms (échéancier): the invoices, the down payment (by default the middle of the policy's
+/// range), the number of instalments, the period, the first date. A valid save opens the schedule, every line
+/// editable (`ScheduleScreen`), which saves the plan.
+struct PlanForm: FormKind {
+    let customerId: String
+    let customerName: String
+    var title: String { "Payment plan" }
+    var extraRows: Int { 3 }
+
+    static func fields(_ session: Session, _ customerId: String) -> [FormField] {
+        var invoices = FormParts.invoiceField(session, customerId, label: "Invoices")
+        // Disputed amounts stay out of a plan by default (they may be credited); ticking them is the user's choice.
+        // Items already in an active plan are never ticked (a second plan on them is refused).
+        let planned = Set(session.book.activePlans(of: customerId, asOf: session.today).flatMap(\.invoices))
+        invoices.picked = Set(invoices.invoiceChoices.map(\.number).filter { session.book.disputedAmount($0).isZero && !planned.contains($0) })
+        var period = FormField(id: .period, label: "Period", kind: .choice(PlanBuilder.Period.allCases.map { .init($0.rawValue, $0.rawValue) }))
+        period.choice = 1   // monthly
+        return [invoices,
+                FormField(id: .down, label: "Down payment", kind: .amount),
+                FormField(id: .downDate, label: "Down payment date", kind: .date, text: session.today.iso),
+                FormField(id: .count, label: "Instalments", kind: .number, text: "3"),
+                period,
+                FormField(id: .first, label: "First instalment", kind: .date, text: session.today.adding(months: 1).iso)]
+    }
+
+    mutating func followDefaults(_ fields: inout Fields, session: Session) {
+        guard !fields[.down].edited else { return }
+        // 25 %: the middle of the policy's 20-30 % range.
+        let range = session.book.policy.downPaymentPercent
+        fields[.down].set(fields[.invoices].pickedTotal.scaled(by: Int64((range.min + range.max) / 2), over: 100).formatted(symbol: false))
+    }
+
+    func check(_ fields: inout Fields, book: Book, session: Session) {
+        do { _ = try Self.schedule(fields, session: session) } catch { fields.fail(.down, error.message) }
+    }
+
+    static func schedule(_ fields: Fields, session: Session) throws(DomainError) -> [PaymentPlan.Instalment] {
+        guard let down = fields[.down].money, let downDate = fields[.downDate].date, let count = Int(fields[.count].text.trimmed),
+              let first = fields[.first].date else { throw DomainError("complete the fields above") }
+        if let p = Rules.notInPast(downDate, today: session.today) { throw DomainError("the down payment date: \(p)") }
+        return try PlanBuilder.schedule(total: fields[.invoices].pickedTotal, downPayment: down, downPaymentDate: downDate, count: count,
+                                        period: fields[.period].selectedChoice == "weekly" ? .weekly : .monthly, firstInstalment: first)
+    }
+
+    func questions(_ fields: Fields, session: Session) -> [String] {
+        var out: [String] = []
+        // A plan replaces the promises on its items: one that also holds items outside the plan is said first
+        // (an outside attack: a plan on one item silently cancelled a promise on four).
+        let picked = Set(fields[.invoices].pickedInvoices)
+        for p in session.book.openPromises(of: customerId, asOf: session.today) where !Set(p.invoices).isDisjoint(with: picked) {
+            let outside = p.invoices.filter { !picked.contains($0) }
+            guard let first = outside.first else { continue }
+            out.append("The plan replaces the promise of \(p.amount.formatted), on \(first)\(outside.count > 1 ? " +\(outside.count - 1)" : "") too: F2 again")
+        }
+        if let down = fields[.down].money {
+            let total = fields[.invoices].pickedTotal
+            let range = session.book.policy.downPaymentPercent
+            // Exact comparison in cents: 19.999 % is below 20 %, whatever the rounding of the figure shown.
+            if down.times(100) < total.times(Int64(range.min)) {
+                out.append("Down payment is \(PlanBuilder.downPaymentPercent(down, of: total)) % (policy: \(range.min)-\(range.max) %): press F2 again to continue anyway")
+            }
+        }
+        return out
+    }
+
+    /// Terms first, then every line, editable, before anything is saved.
+    func submit(_ fields: Fields, session: Session) -> ScreenAction? {
+        guard let lines = try? Self.schedule(fields, session: session) else { return nil }
+        return .push(ScheduleScreen(customerId: customerId, customerName: customerName, invoices: fields[.invoices].pickedInvoices,
+                                    target: fields[.invoices].pickedTotal, lines: lines))
+    }
+
+    func build(_ fields: Fields, book: Book, session: Session) throws(DomainError) -> (Change, String) {
+        throw DomainError("a plan is saved from its schedule screen")   // submit() opens it
+    }
+
+    /// The schedule the terms give, under the fields.
+    func extraLines(_ fields: Fields, session: Session) -> [(String, Style)] {
+        do {
+            let lines = try Self.schedule(fields, session: session)
+            let pct = PlanBuilder.downPaymentPercent(lines[0].amount, of: fields[.invoices].pickedTotal)
+            var out: [(String, Style)] = [("Schedule (sums to \(lines.sum(\.amount).formatted), down payment \(pct) %):", .bold)]
+            var row = ""
+            for (i, l) in lines.enumerated() {
+                let t = "\(i == 0 ? "down" : "#\(i)") \(l.date.short) \(l.amount.formatted)"
+                if TextWidth.of(row) + TextWidth.of(t) > 76 { out.append(("  " + row, .plain)); row = "" }
+                row += (row.isEmpty ? "" : " · ") + t
+            }
+            if !row.isEmpty { out.append(("  " + row, .plain)) }
+            return out
+        } catch { return [("Schedule: \(error.message)", .dim)] }
+    }
+}
