@@ -55,6 +55,6 @@ let package = Package(
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
         .testTarget(name: "WorkstationTests", dependencies: ["Workstation", "Receivables", "TerminalKit", "FileStore", "TestSupport",
                                                             "Interchange", "TextSafety"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "FileStore", "Receivables", "DemoData"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "FileStore", "Receivables", "DemoData", "Workstation"]),
     ]
 )

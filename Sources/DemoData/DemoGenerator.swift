@@ -112,7 +112,7 @@ public struct DemoGenerator {
                 events.append(.openDispute(dispute: d))
                 events.append(.logActivity(activity: Activity(id: nextId("ACT"), at: "\(opened.iso)T10:15:00Z", date: opened, user: customer.collector!,
                     customerId: customer.id, invoices: d.invoices, channel: .phone, outcome: .disputed, contact: contacts[0].name,
-                    note: "Litige \(reason.code) (\(reason.fr)): \(d.amount.formatted)")))
+                    event: .dispute(reason: reason.code, amount: d.amount))))   // codes and values, worded by each reader
             }
             if overdue.count >= 2, rng.chance(profile == 2 ? 30 : 12) {
                 let item = overdue[1]
@@ -124,7 +124,7 @@ public struct DemoGenerator {
                 events.append(.makePromise(promise: p, supersedes: []))
                 events.append(.logActivity(activity: Activity(id: nextId("ACT"), at: "\(made.iso)T11:30:00Z", date: made, user: customer.collector!,
                     customerId: customer.id, invoices: p.invoices, channel: .phone, outcome: .promised, contact: contacts[0].name,
-                    note: "Promesse de \(p.amount.formatted) pour le \(p.promisedDate.french)")))
+                    event: .promise(amount: p.amount, date: p.promisedDate, replaced: []))))
                 if promisedDate < today, rng.chance(40) {  // kept
                     payments.append(.recordPayment(payment: Payment(id: nextId("VIR"), customerId: customer.id, date: promisedDate,
                         amount: due, reference: "Règlement \(item.number)", allocations: [.init(invoice: item.number, amount: due)])))
@@ -135,7 +135,7 @@ public struct DemoGenerator {
                 let outcome = rng.pick(Activity.Outcome.callForm.filter { $0 != .promised && $0 != .disputed })
                 events.append(.logActivity(activity: Activity(id: nextId("ACT"), at: "\(date.iso)T09:\(String(format: "%02d", rng.int(0...59))):00Z",
                     date: date, user: customer.collector!, customerId: customer.id, invoices: [overdue[0].number], channel: .phone,
-                    outcome: outcome, contact: contacts[0].name, note: "Appel: \(outcome.label)",
+                    outcome: outcome, contact: contacts[0].name,
                     nextActionDate: rng.chance(30) ? today.adding(days: rng.int(-2...7)) : nil)))
             }
         }

@@ -15,7 +15,9 @@ import Receivables
 /// 7: what a promise covers (issue 16): a promise's `covers`, the part promised on each invoice (older promises hold
 /// their invoices whole, as before); a credit note's `number` and the dispute update's `creditNoteNumber` and
 /// `creditNoteDate`; a customer's `paymentTermsRule` (issue 17: "45 jours fin de mois").
-public let currentSchemaVersion = 7
+/// 8: history entries record codes and values (issue 18): an activity's `event` (a promise's amount and date, a
+/// dispute's reason code...), worded by each reader; older entries keep their stored sentence.
+public let currentSchemaVersion = 8
 
 /// One line of the journal: a change, who made it, when, and its sequence number.
 public struct JournalEntry: Codable, Sendable {

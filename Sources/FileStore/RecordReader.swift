@@ -226,6 +226,8 @@ struct RecordReader {
         return record
     }
 
+    // An entry with an `event` (schema 8) is not read here: the key is not in the list, so the line goes to
+    // `JSONDecoder`, which reads the nested value (events are on a minority of entries: forms' saves, not calls).
     static let activityKeys: [StaticString] = ["id", "at", "date", "user", "customerId", "invoices", "channel", "outcome", "contact", "note",
                                               "nextActionDate", "step"]
 

@@ -81,6 +81,15 @@ struct ObjectWriter {
     mutating func date(_ k: StaticString, _ v: CalendarDate?) { guard let v else { return }; key(k); writer.string(v.iso) }
     mutating func strings(_ k: StaticString, _ v: [String]) { key(k); writer.array(v) { w, s in w.string(s) } }
     mutating func object(_ k: StaticString, _ body: (inout ObjectWriter) -> Void) { key(k); writer.object(body) }
+    /// A value the `Codable` way (rare nested values: an activity's event), its keys sorted so the bytes are stable.
+    mutating func encoded<T: Encodable>(_ k: StaticString, _ v: T?) {
+        guard let v else { return }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        key(k)
+        let data: Data = (try? encoder.encode(v)) ?? Data("null".utf8)
+        writer.bytes.append(contentsOf: [UInt8](data))
+    }
     mutating func objects<T>(_ k: StaticString, _ items: [T], _ body: @escaping (inout ObjectWriter, T) -> Void) {
         key(k)
         writer.array(items) { w, item in w.object { o in body(&o, item) } }
@@ -174,7 +183,7 @@ extension BookRecord {
                     o.string("id", a.id); o.string("at", a.at); o.date("date", a.date); o.string("user", a.user)
                     o.string("customerId", a.customerId); o.strings("invoices", a.invoices); o.string("channel", a.channel.rawValue)
                     o.string("outcome", a.outcome?.rawValue); o.string("contact", a.contact); o.string("note", a.note)
-                    o.date("nextActionDate", a.nextActionDate); o.string("step", a.step)
+                    o.date("nextActionDate", a.nextActionDate); o.string("step", a.step); o.encoded("event", a.event)
                 }
             case .litigation(let d):
                 o.object("litigation") { o in

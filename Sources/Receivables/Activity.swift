@@ -16,13 +16,16 @@ public struct Activity: Codable, Sendable, Equatable, Identifiable {
     public var nextActionDate: CalendarDate?
     /// The policy step this action carried out, when it came from the agenda.
     public var step: String?
+    /// What it records, as codes and values (schema 8); nil for a plain call or note, and for older entries, whose
+    /// `note` holds the sentence written then.
+    public var event: ActivityEvent?
 
     public init(id: String, at: String, date: CalendarDate, user: String, customerId: String, invoices: [String] = [],
                 channel: Channel, outcome: Outcome? = nil, contact: String? = nil, note: String = "",
-                nextActionDate: CalendarDate? = nil, step: String? = nil) {
+                nextActionDate: CalendarDate? = nil, step: String? = nil, event: ActivityEvent? = nil) {
         self.id = id; self.at = at; self.date = date; self.user = user; self.customerId = customerId
         self.invoices = invoices; self.channel = channel; self.outcome = outcome; self.contact = contact
-        self.note = note; self.nextActionDate = nextActionDate; self.step = step
+        self.note = note; self.nextActionDate = nextActionDate; self.step = step; self.event = event
     }
 
     public enum Channel: String, Codable, Sendable, CaseIterable {

@@ -225,7 +225,8 @@ public struct AccountScreen: Screen {
         else if history.isEmpty && row < rows - 2 { canvas.text("   nothing recorded yet", row: row, style: .dim) }
         for a in history where row < rows - 2 {
             let next = a.nextActionDate.map { " → next \($0.short)" } ?? ""
-            canvas.text("   " + clip("\(a.date.short) \(a.user) \(a.what): \(a.note.replacingOccurrences(of: "\n", with: " "))\(next)", width: width - 4), row: row)
+            let said = ActivityWording.text(a, book: session.book).replacingOccurrences(of: "\n", with: " ")
+            canvas.text("   " + clip("\(a.date.short) \(a.user) \(a.what)" + (said.isEmpty ? "" : ": " + said) + next, width: width - 4), row: row)
             row += 1
         }
         canvas.keyBar(self, session: session)
@@ -304,9 +305,9 @@ public struct AccountScreen: Screen {
             let still = promise != nil ? latest.openPromises(of: customer, asOf: today).contains { $0.id == id }
                                        : latest.activePlans(of: customer, asOf: today).contains { $0.id == id }
             guard still else { throw DomainError("\(what) was already closed by someone else") }
-            let note = "Withdrawn: \(what)"
+            let event = ActivityEvent.withdrawn(promise.map(ActivityEvent.Commitment.promise) ?? .plan(plan!))
             return (.batch(changes: [change, .logActivity(activity: Activity(id: newId("ACT"), at: Timestamp.now(), date: today, user: user,
-                customerId: customer, invoices: promise?.invoices ?? plan?.invoices ?? [], channel: .note, note: note))]),
+                customerId: customer, invoices: promise?.invoices ?? plan?.invoices ?? [], channel: .note, event: event))]),
                     { .status(.info("Saved: \(what) withdrawn")) })
         })
     }

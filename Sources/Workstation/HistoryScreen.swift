@@ -61,7 +61,8 @@ public struct HistoryScreen: Screen {
             let window = ListView.window(showing: cursor, of: entries.count, visible: max(1, rows - 5))
             for i in window {
                 let a = entries[i]
-                let text = " " + clip("\(a.date.short) \(a.user) \(a.what): \(a.note.replacingOccurrences(of: "\n", with: " ⏎ "))", width: width - 2)
+                let said = ActivityWording.text(a, book: session.book).replacingOccurrences(of: "\n", with: " ⏎ ")
+                let text = " " + clip("\(a.date.short) \(a.user) \(a.what)" + (said.isEmpty ? "" : ": " + said), width: width - 2)
                 canvas.text(text, row: 3 + i - window.lowerBound, style: i == cursor ? Style(reverse: true) : .plain)
             }
             if entries.isEmpty && problem == nil { canvas.text("   nothing recorded yet", row: 3, style: .dim) }
@@ -79,9 +80,10 @@ public struct HistoryScreen: Screen {
         if !a.invoices.isEmpty { lines.append("Invoices    \(a.invoices.joined(separator: ", "))") }
         if let n = a.nextActionDate { lines.append("Next action \(n.french)") }
         if let s = a.step { lines.append("Policy step \(s)") }
+        if let event = a.event { lines.append("Recorded    " + ActivityWording.describe(event, invoices: a.invoices, book: session.book)) }
         lines.append("")
         lines.append("Note")
-        for paragraph in a.note.split(separator: "\n", omittingEmptySubsequences: false) {
+        for paragraph in (a.event == nil ? ActivityWording.text(a, book: session.book) : a.note).split(separator: "\n", omittingEmptySubsequences: false) {
             lines += Self.wrap(String(paragraph), width: width - 4).map { "  " + $0 }
         }
         let visible = rows - 5

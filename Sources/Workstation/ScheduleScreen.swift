@@ -151,12 +151,11 @@ public struct ScheduleScreen: Screen {
                 // A plan replaces the promises on its items (issue 16: both stood, and the agenda showed "Promise due" and
                 // "Plan defaulted" on one account); the history says so.
                 let replaced = book.openPromises(of: me.customerId, asOf: session.today).filter { !Set($0.invoices).isDisjoint(with: me.invoices) }
-                let text = "Payment plan: \(lines[0].amount.formatted) down on \(lines[0].date.french), then \(lines.count - 1) instalments to "
-                    + "\(lines.last!.date.french), total \(plan.total.formatted)"
-                    + replaced.map { "; replaces the promise of \($0.amount.formatted) for \($0.promisedDate.french)" }.joined()
+                let event = ActivityEvent.plan(down: lines[0].amount, downDate: lines[0].date, instalments: lines.count - 1, lastDate: lines.last!.date,
+                                               total: plan.total, replaced: replaced.map(ActivityEvent.Commitment.promise))
                 return (.batch(changes: [.createPlan(plan: plan)] + replaced.map { .closePromise(id: $0.id, closure: .superseded) } + [.logActivity(activity: Activity(
                     id: newId("ACT"), at: Timestamp.now(), date: session.today, user: session.user.id, customerId: me.customerId,
-                    invoices: me.invoices, channel: .phone, note: text))]),
+                    invoices: me.invoices, channel: .phone, event: event))]),
                     { .popMany(2, .info("Saved: payment plan of \(target.formatted) in \(lines.count) lines")) })
         })
     }

@@ -3,6 +3,7 @@ import Testing
 import TestSupport
 @testable import FileStore
 @testable import Receivables
+import Workstation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -70,7 +71,7 @@ import Glibc
         let reopenedStore = try JSONFileStore(directory: store)
         let book = reopenedStore.book
         let customer = book.customers.values.first { $0.name == name }!
-        let history = try reopenedStore.history(of: customer.id).map(\.note)
+        let history = try reopenedStore.history(of: customer.id).map { ActivityWording.text($0, book: book) }
         #expect(history.contains { $0.hasPrefix("Promise of 150,00 € for 30/11/2026") })
         #expect(history.contains { $0.hasPrefix("Dispute PO_MISSING") })
         let dispute = book.disputes(of: customer.id).first { $0.reasonCode == "PO_MISSING" && $0.openedOn == Fixtures.date("2026-11-23") }!

@@ -59,7 +59,7 @@ import TestSupport
         }
     }
 
-    @Test(arguments: [1, 2, 3, 4, 5, 6, 7])
+    @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8])
     func aFixtureLoadsWithItsFiguresAndOpeningChangesNothing(schema: Int) throws {
         let dir = TempDirectory("fixture"); defer { dir.remove() }
         let path = try copy(schema, dir)
@@ -76,7 +76,7 @@ import TestSupport
         #expect(readOnly.book.settings.demo == (schema >= 4))   // schema 4 marks demo stores
     }
 
-    @Test(arguments: [1, 2, 3, 4, 5, 6])
+    @Test(arguments: [1, 2, 3, 4, 5, 6, 7])
     func anOlderFixtureMigratesOnTheFirstWriteKeepingTheOriginals(schema: Int) throws {
         let dir = TempDirectory("fixture-mig"); defer { dir.remove() }
         let path = try copy(schema, dir)
@@ -139,5 +139,26 @@ import TestSupport
         try Data(text.utf8).write(to: URL(fileURLWithPath: path + "/policy.json"))
         let line = text.components(separatedBy: "\n").firstIndex { $0.contains("callEverydays") }! + 1
         #expect { try JSONFileStore(directory: path) } throws: { "\($0)".contains("policy.json:\(line): unknown key 'callEverydays'") }
+    }
+}
+
+/// Issue 18 (4): an entry's event (schema 8) goes through the journal, a compaction's history file and a reopening
+/// with its codes and values.
+@Suite struct ActivityEventStoreTests {
+    @Test func anEventSurvivesTheJournalTheHistoryFileAndAReopening() throws {
+        let dir = TempDirectory("event"); defer { dir.remove() }
+        let path = dir.path + "/s"
+        try FileManager.default.copyItem(atPath: FixtureStoreTests.fixtures + "/schema-8", toPath: path)
+        let store = try JSONFileStore(directory: path)
+        let event = ActivityEvent.promise(amount: Fixtures.eur("1234.56"), date: Fixtures.date("2026-12-10"),
+                                          replaced: [.init(amount: Fixtures.eur("99.99"), date: Fixtures.date("2026-11-30"), payments: nil)])
+        let entry = Activity(id: "EVT", at: "2026-11-24T09:00:00Z", date: Fixtures.date("2026-11-24"), user: "amelie", customerId: "C0001",
+                             invoices: ["F26-000001"], channel: .phone, outcome: .promised, note: "«ok» \"quoted\" \\ ⏎\n", event: event)
+        try store.commit(user: "amelie", .logActivity(activity: entry))
+        #expect(try JSONFileStore(directory: path, forceReadOnly: true).history(of: "C0001").last == entry)   // from the journal
+        try store.compact()
+        let reopened = try JSONFileStore(directory: path, forceReadOnly: true)
+        #expect(try reopened.history(of: "C0001").last == entry)                                             // from the history file
+        #expect(StoreCheck.run(directory: path).ok)
     }
 }

@@ -46,7 +46,7 @@ import FileStore
         let note = try #require(store.book.creditNotes.values.first)
         #expect(note.number == "AV-2026-0042" && note.date == Fixtures.date("2026-11-20") && note.amount == Fixtures.eur("250.00"))
         #expect(store.book.receipts(of: "C1").first { $0.kind == .creditNote }?.reference == "AV-2026-0042")
-        #expect(store.book.activities(of: "C1").last?.note.contains("credit note AV-2026-0042 250,00 €") == true)
+        #expect(store.book.activities(of: "C1").last.map { ActivityWording.text($0, book: store.book) }?.contains("credit note AV-2026-0042 250,00 €") == true)
     }
 
     @Test func anotherUsersSaveAppearsWithoutLosingWhatIsBeingTyped() throws {

@@ -4,6 +4,7 @@ import TestSupport
 import TerminalKit
 @testable import Receivables
 @testable import Workstation
+import FileStore
 
 /// Issue 18 (6): the screens as a user sees them, on a fixed demo book and date, at 80x24 and 100x30, committed under
 /// `Tests/Golden/` and compared line by line. `RELANCE_REWRITE_GOLDEN=1 swift test --filter Golden` rewrites them
@@ -119,5 +120,29 @@ import TerminalKit
         #expect(cut[2] == "Menuiserie Bérard E…")      // no neighbour to tell apart: the plain cut
         #expect(cut.allSatisfy { TextWidth.of($0) <= 20 })
         #expect(cut[1].hasSuffix("Dijon") && cut[0].hasSuffix("Bordeaux"))
+    }
+}
+
+/// Issue 18 (4): a history written before entries recorded codes (the schema-7 fixture) reads as it was written:
+/// each entry's stored sentence, on the account screen too.
+@Suite struct OlderHistoryTests {
+    @Test func aSchema7HistoryReadsAsBefore() throws {
+        let fixtures = Golden.root.appendingPathComponent("Tests/Fixtures/stores/schema-7").path
+        let store = try JSONFileStore(directory: fixtures, forceReadOnly: true)
+        var entries = 0
+        for id in store.book.customerOrder {
+            for a in try store.history(of: id) {
+                #expect(a.event == nil)
+                #expect(ActivityWording.text(a, book: store.book) == a.note)
+                entries += 1
+            }
+        }
+        #expect(entries == 15)
+        let screen = ScreenBuffer(rows: 30, columns: 120)
+        let app = App(session: Session(store: store, user: store.book.users["amelie"]!, today: Fixtures.date("2026-11-23")), terminal: screen,
+                      start: AccountScreen(customerId: "C0008"))
+        app.render()
+        let letter = try #require(try store.history(of: "C0008").first { $0.id == "LTR-2026-11-23-C0008-formal-notice" })
+        #expect(screen.text.contains(String(letter.note.prefix(40))), "\(screen.text)")
     }
 }

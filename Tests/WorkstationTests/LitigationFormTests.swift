@@ -189,7 +189,10 @@ import TerminalKit
         app.handle(.tab); for c in "geste commercial" { app.handle(.character(c)) }
         app.handle(.function(2)); app.render()
         #expect(store.book.waivers["F1"] != nil)
-        #expect(store.book.activities(of: "C1").last?.note == "Late fees of 67,63 € waived on F1: geste commercial")
+        #expect(store.book.activities(of: "C1").last.map { ActivityWording.text($0, book: store.book) } == "Late fees of 67,63 € waived on F1: geste commercial")
+        // Stored as codes and values (schema 8), worded by each reader.
+        #expect(store.book.activities(of: "C1").last?.event == .waiver(amount: Fixtures.eur("67.63"), reason: "geste commercial"))
+        #expect(store.book.activities(of: "C1").last?.note == "")
     }
 
     @Test func aLargeWaiverAsksFirst() throws {

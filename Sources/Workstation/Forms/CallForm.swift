@@ -24,7 +24,8 @@ struct CallForm: FormKind {
         let outcome = Activity.Outcome(rawValue: fields[.outcome].selectedChoice ?? "") ?? .reached
         let contact = fields[.contact].text.trimmed
         let note = fields.note
-        return (FormParts.activity(session, customerId: customerId, .phone, outcome: outcome, text: note.isEmpty ? outcome.label : note,
+        // The outcome is a code; a call with no note is worded from it by each reader.
+        return (FormParts.activity(session, customerId: customerId, .phone, outcome: outcome, note: note,
                                    next: fields[.next].date, contact: contact.isEmpty ? nil : contact),
                 "call to \(book.customers[customerId]?.name ?? customerId) (\(outcome.label))")
     }

@@ -44,10 +44,9 @@ struct DisputeForm: FormKind {
                         ownerDepartment: fields[.owner].selectedChoice!, openedOn: session.today, followUpDate: fields[.followup].date,
                         note: note, user: session.user.id)
         try book.validate(dispute: d)
-        let label = book.reasons.reason(code)?.fr ?? code
         return (.batch(changes: [.openDispute(dispute: d),
                                  FormParts.activity(session, customerId: customerId, .phone, outcome: .disputed, invoices: d.invoices,
-                                                    text: "Dispute \(code) (\(label)): \(d.amount.formatted)" + (note.isEmpty ? "" : " — \(note)"))]),
+                                                    event: .dispute(reason: code, amount: d.amount), note: note)]),
                 "dispute \(code) on \(d.invoices.joined(separator: ", "))")
     }
 

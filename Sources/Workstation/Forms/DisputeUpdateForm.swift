@@ -64,10 +64,10 @@ struct DisputeUpdateForm: FormKind {
                                    note: note.isEmpty ? nil : note, creditNotes: notes,
                                    creditNoteNumber: notes.isEmpty || number.isEmpty ? nil : number,
                                    creditNoteDate: notes.isEmpty ? nil : fields[.creditDate].date)
-        let text = "Dispute \(d.reasonCode) \(status.label)"
-            + (notes.isEmpty ? "" : ", credit note \(number.isEmpty ? "" : number + " ")\(notes.sum(\.amount).formatted)")
-            + (note.isEmpty ? "" : " — \(note)")
-        return (.batch(changes: [.updateDispute(update: update), FormParts.activity(session, customerId: customerId, .note, invoices: d.invoices, text: text)]),
+        let event = ActivityEvent.disputeUpdate(reason: d.reasonCode, status: status, creditNote: notes.isEmpty || number.isEmpty ? nil : number,
+                                                credit: notes.isEmpty ? nil : notes.sum(\.amount))
+        return (.batch(changes: [.updateDispute(update: update),
+                                 FormParts.activity(session, customerId: customerId, .note, invoices: d.invoices, event: event, note: note)]),
                 "dispute \(d.reasonCode) \(status.label)")
     }
 }

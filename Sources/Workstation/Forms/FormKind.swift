@@ -79,10 +79,12 @@ enum FormParts {
     }
 
     /// A history line of the form's save, by the session's user, today.
+    /// `note` is what the person typed; what the save did is the `event`, worded by each reader (schema 8).
     static func activity(_ session: Session, customerId: String, _ channel: Activity.Channel, outcome: Activity.Outcome? = nil,
-                         invoices: [String] = [], text: String, next: CalendarDate? = nil, contact: String? = nil) -> Change {
+                         invoices: [String] = [], event: ActivityEvent? = nil, note: String, next: CalendarDate? = nil, contact: String? = nil) -> Change {
         .logActivity(activity: Activity(id: newId("ACT"), at: Timestamp.now(), date: session.today, user: session.user.id, customerId: customerId,
-                                        invoices: invoices, channel: channel, outcome: outcome, contact: contact, note: text, nextActionDate: next))
+                                        invoices: invoices, channel: channel, outcome: outcome, contact: contact, note: note, nextActionDate: next,
+                                        event: event))
     }
 
     /// The rules' future-date check on a field: not in the past, within the policy's horizon.

@@ -51,10 +51,10 @@ struct LitigationForm: FormKind {
         let decision = LitigationDecision(id: newId("LIT"), customerId: customerId, invoices: fields[.invoices].pickedInvoices, date: session.today,
                                           user: session.user.id, outcome: outcome, reason: reason.isEmpty ? nil : reason, note: note,
                                           reviewAgainOn: outcome == .amicable ? fields[.date].date : nil)
-        let text = "Litigation: \(outcome.label) — \(decision.invoices.joined(separator: ", "))" + (reason.isEmpty ? "" : "; reason: \(reason)")
-            + (decision.reviewAgainOn.map { "; review again on \($0.french)" } ?? "") + (note.isEmpty ? "" : " — \(note)")
+        let event = ActivityEvent.litigation(outcome: outcome, reason: reason.isEmpty ? nil : reason, reviewAgainOn: decision.reviewAgainOn)
         return (.batch(changes: [.decideLitigation(decision: decision),
-                                 FormParts.activity(session, customerId: customerId, .litigationReview, invoices: decision.invoices, text: text)]),
+                                 FormParts.activity(session, customerId: customerId, .litigationReview, invoices: decision.invoices,
+                                                    event: event, note: note)]),
                 "\(outcome.label): \(decision.invoices.count) invoice(s)")
     }
 }

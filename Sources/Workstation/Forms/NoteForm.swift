@@ -10,6 +10,6 @@ struct NoteForm: FormKind {
     func check(_ fields: inout Fields, book: Book, session: Session) {}
 
     func build(_ fields: Fields, book: Book, session: Session) throws(DomainError) -> (Change, String) {
-        (FormParts.activity(session, customerId: customerId, .note, text: fields.note), "field note on \(book.customers[customerId]?.name ?? customerId)")
+        (FormParts.activity(session, customerId: customerId, .note, note: fields.note), "field note on \(book.customers[customerId]?.name ?? customerId)")
     }
 }

@@ -110,12 +110,12 @@ struct PromiseForm: FormKind {
                         promisedDate: fields[.date].date!, madeOn: session.today, contact: fields[.contact].text.trimmed, user: session.user.id,
                         covers: covers)
         try book.validate(promise: p)
-        let note = fields.note
-        let replaced = seenPromises.compactMap { book.promises[$0] }.map { "; replaces the promise of \($0.amount.formatted) for \($0.promisedDate.french)" }.joined()
-        let text = "Promise of \(p.amount.formatted) for \(p.promisedDate.french) on \(p.invoices.joined(separator: ", "))" + replaced + (note.isEmpty ? "" : " — \(note)")
+        let replaced = seenPromises.compactMap { book.promises[$0] }.map(ActivityEvent.Commitment.promise)
+        let event = ActivityEvent.promise(amount: p.amount, date: p.promisedDate, replaced: replaced)
         // Replaces only the promises the person saw on the form (a colleague's newer one is refused by the book).
         return (.batch(changes: [.makePromise(promise: p, supersedes: seenPromises),
-                                 FormParts.activity(session, customerId: customerId, .phone, outcome: .promised, invoices: p.invoices, text: text, contact: p.contact)]),
+                                 FormParts.activity(session, customerId: customerId, .phone, outcome: .promised, invoices: p.invoices, event: event,
+                                                    note: fields.note, contact: p.contact)]),
                 "promise of \(p.amount.formatted) for \(p.promisedDate.french)")
     }
 

@@ -26,7 +26,8 @@ struct WaiverForm: FormKind {
         let reason = fields[.reason].text.trimmed
         let waived = book.lateFees(n, asOf: session.today).total
         return (.batch(changes: [.waiveLateFees(waiver: LateFeeWaiver(invoice: n, date: session.today, user: session.user.id, reason: reason)),
-                                 FormParts.activity(session, customerId: customerId, .note, invoices: [n], text: "Late fees of \(waived.formatted) waived on \(n): \(reason)")]),
+                                 FormParts.activity(session, customerId: customerId, .note, invoices: [n],
+                                                    event: .waiver(amount: waived, reason: reason), note: "")]),
                 "late fees on \(n) waived")
     }
 
