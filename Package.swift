@@ -29,14 +29,16 @@ let package = Package(
         .target(name: "UserRights"),
         .target(name: "Receivables", dependencies: ["RelanceResources", "TextSafety"]),
         .target(name: "FileStore", dependencies: ["Receivables", "TextSafety", "UserRights"]),
-        .target(name: "Interchange", dependencies: ["Receivables", "RelanceResources", "TextSafety", "OutputFiles", "UserRights",
+        .target(name: "Interchange", dependencies: ["Receivables", "RelanceResources", "TextSafety", "OutputFiles", "UserRights", "Wording",
                                                     .product(name: "Mustache", package: "swift-mustache")]),
         .target(name: "DemoData", dependencies: ["Receivables", "RelanceResources"]),
         .target(name: "Simulation", dependencies: ["Receivables", "Interchange", "DemoData"]),
         .target(name: "TerminalKit", dependencies: ["CNCursesW", "TextSafety"]),
-        .target(name: "Workstation", dependencies: ["Receivables", "TerminalKit", "TextSafety"]),
+        // The edge's words for the domain's values (agenda reasons, history entries, payer profiles).
+        .target(name: "Wording", dependencies: ["Receivables"]),
+        .target(name: "Workstation", dependencies: ["Receivables", "TerminalKit", "TextSafety", "Wording"]),
         .executableTarget(name: "relance", dependencies: [
-            "Receivables", "FileStore", "Interchange", "DemoData", "TerminalKit", "Workstation", "TextSafety", "OutputFiles", "UserRights",
+            "Receivables", "FileStore", "Interchange", "DemoData", "TerminalKit", "Workstation", "TextSafety", "OutputFiles", "UserRights", "Wording",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ],
         linkerSettings: [.unsafeFlags(["-static-stdlib"]), .linkedLibrary("CoreFoundation"), .linkedLibrary("_FoundationICU"),
@@ -49,12 +51,12 @@ let package = Package(
         // libFuzzer harnesses (scripts/fuzz.sh builds them with -sanitize=fuzzer -DFUZZING); plain builds replay files.
         .executableTarget(name: "relance-fuzz", dependencies: ["Receivables", "FileStore", "Interchange", "TerminalKit"]),
         .target(name: "TestSupport", dependencies: ["Receivables", "FileStore", "TerminalKit", "Workstation", "DemoData"], path: "Tests/TestSupport"),
-        .testTarget(name: "ReceivablesTests", dependencies: ["Receivables", "TestSupport"]),
+        .testTarget(name: "ReceivablesTests", dependencies: ["Receivables", "TestSupport", "Wording"]),
         .testTarget(name: "FileStoreTests", dependencies: ["FileStore", "Receivables", "DemoData", "TestSupport"]),
         .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "Receivables", "FileStore", "TestSupport", "Simulation", "DemoData", "OutputFiles"]),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
-        .testTarget(name: "WorkstationTests", dependencies: ["Workstation", "Receivables", "TerminalKit", "FileStore", "TestSupport",
+        .testTarget(name: "WorkstationTests", dependencies: ["Workstation", "Wording", "Receivables", "TerminalKit", "FileStore", "TestSupport",
                                                             "Interchange", "TextSafety"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "FileStore", "Receivables", "DemoData", "Workstation"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "FileStore", "Receivables", "DemoData", "Workstation", "Wording"]),
     ]
 )

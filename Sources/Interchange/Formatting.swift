@@ -1,3 +1,4 @@
+import Wording
 import TextSafety
 import Foundation
 import Receivables
@@ -89,8 +90,9 @@ public enum AgendaExport {
             rows.append([.int(i + 1), .text(line.kind.rawValue), .text(line.channel.rawValue), .text(line.customerId), .text(line.customerName),
                          .text(line.collector ?? ""), .money(line.amountAtStake), .int(line.oldestDaysOverdue), .int(line.age),
                          .text(line.contact?.name ?? ""), .text(line.contact?.phone ?? ""),
-                         .text(r.map(\.step).joined(separator: "+")), .text(line.why),
-                         .text(r.map { "\($0.label) since \($0.since.iso): \($0.detail)" + ($0.invoices.isEmpty ? "" : " [\($0.invoices.joined(separator: " "))]") }.joined(separator: " | "))])
+                         .text(r.map(\.step).joined(separator: "+")), .text(AgendaWording.why(line)),
+                         .text(r.map { "\(AgendaWording.label($0)) since \($0.since.iso): \(AgendaWording.detail($0, book: book))"
+                             + ($0.invoices.isEmpty ? "" : " [\($0.invoices.joined(separator: " "))]") }.joined(separator: " | "))])
         }
         return ReportTable(name: "agenda", title: "Agenda of \(agenda.collector ?? "the whole team") for \(agenda.date.iso): \(plural(agenda.calls.count, "call")), \(plural(agenda.written.count, "written reminder"))",
             columns: [.init("rank", "#"), .init("kind", "Kind"), .init("channel", "Channel"), .init("customer_id", "Id"), .init("customer", "Customer"),

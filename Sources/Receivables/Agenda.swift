@@ -69,12 +69,6 @@ public struct AgendaLine: Sendable, Equatable {
     /// Priority among lines of one tier; see `AgendaRules.score` (docs/DUNNING.md).
     public var score: Int64 = 0
 
-    /// The headline reason, shown in the agenda's "why" column.
-    public var why: String { reasons.map(\.short).joined(separator: " + ") }
-
-    /// The first reason and how many more, for narrow columns: "Broken promise +2".
-    public var whyShort: String { (reasons.first?.short ?? "") + (reasons.count > 1 ? " +\(reasons.count - 1)" : "") }
-
     /// Tier first (broken promises on top), then amount at stake weighted by lateness, then name.
     public static func priorityOrder(_ a: AgendaLine, _ b: AgendaLine) -> Bool {
         if a.tier != b.tier { return a.tier < b.tier }
@@ -93,26 +87,46 @@ extension AgendaLine {
             let channel = policy.steps.first { $0.id == reason.step }?.channel.activityChannel ?? self.channel.activityChannel
             return Activity(id: "LTR-\(date.iso)-\(customerId)-\(reason.step)", at: stamp, date: date, user: user, customerId: customerId,
                             invoices: reason.invoices, channel: channel,
-                            note: "\(reason.label): \(reason.invoices.joined(separator: ", "))" + (file.map { " (letter \($0))" } ?? ""), step: reason.step)
+                            note: "\(reason.stepLabel ?? reason.step): \(reason.invoices.joined(separator: ", "))" + (file.map { " (letter \($0))" } ?? ""),
+                            step: reason.step)
         }
     }
 }
 
-/// Why a line is on the agenda.
+/// Why a line is on the agenda, as values (issue 18: the reasons were English sentences with French dates, built
+/// here); the edge words them (`AgendaWording` in the Wording module).
 public struct AgendaReason: Sendable, Equatable {
     /// A policy step id, or `broken-promise`, `promise-due`, `dispute-follow-up`, `instalment-due`,
-    /// `plan-defaulted`, `follow-up`.
+    /// `plan-defaulted`, `follow-up`, `on-account-credit`.
     public var step: String
-    public var label: String
+    /// A policy step's own words (its label and short form are policy data); nil for the reasons the agenda gives
+    /// itself, which the edge words from `detail`.
+    public var stepLabel: String?
+    public var stepShort: String?
     public var invoices: [String]
     /// The day this action became due.
     public var since: CalendarDate
-    public var detail: String
-    /// A few words for narrow columns.
-    public var short: String
+    public var detail: Detail
 
-    public init(step: String, label: String, short: String? = nil, invoices: [String], since: CalendarDate, detail: String) {
-        self.step = step; self.label = label; self.short = short ?? label; self.invoices = invoices; self.since = since; self.detail = detail
+    /// What the reason is, with its figures.
+    public enum Detail: Sendable, Equatable {
+        case promiseDue(amount: Money, promisedFor: CalendarDate, received: Money, brokenAfter: CalendarDate)
+        case brokenPromise(partlyKept: Bool, amount: Money, promisedFor: CalendarDate, graceTo: CalendarDate, received: Money)
+        case instalmentDue(planTotal: Money, amount: Money, due: CalendarDate, paid: Money)
+        case planDefaulted(planTotal: Money, madeOn: CalendarDate)
+        case disputeFollowUp(reason: String, amount: Money, ageDays: Int, owner: String)
+        case followUp(setOn: CalendarDate, by: String, note: String)
+        /// A policy call step on `items` items; `lastCall` when it is being repeated every `everyDays`, else the step's
+        /// trigger (`triggerDays` from the due or issue date).
+        case call(items: Int, lastCall: CalendarDate?, everyDays: Int, triggerDays: Int, from: Policy.Step.Anchor)
+        case onAccountCredit(amount: Money)
+        case written(level: Int, items: Int)
+        case litigationReview(items: Int)
+    }
+
+    public init(step: String, stepLabel: String? = nil, stepShort: String? = nil, invoices: [String], since: CalendarDate, detail: Detail) {
+        self.step = step; self.stepLabel = stepLabel; self.stepShort = stepShort ?? stepLabel; self.invoices = invoices; self.since = since
+        self.detail = detail
     }
 }
 
@@ -151,8 +165,8 @@ struct AgendaRules {
                 // the promise is judged broken after the grace days anyway).
                 if date >= p.promisedDate && !calledSince(p.promisedDate) {
                     let paid = book.paidTowards(p, through: date)
-                    callReasons.append(.init(step: "promise-due", label: "Promise due", invoices: p.invoices, since: p.promisedDate,
-                        detail: "promised \(p.amount) for \(p.promisedDate.french), \(paid) received so far; broken after \(deadline.french)"))
+                    callReasons.append(.init(step: "promise-due", invoices: p.invoices, since: p.promisedDate,
+                        detail: .promiseDue(amount: p.amount, promisedFor: p.promisedDate, received: paid, brokenAfter: deadline)))
                     tier = min(tier, 1)
                 }
             } else if state == .broken || state == .partiallyKept, !calledSince(deadline.adding(days: 1)),
@@ -163,9 +177,8 @@ struct AgendaRules {
                 // owe something and what it promised is not paid (late): a promise broken in March and paid in April is
                 // no longer news in August.
                 let paid = book.paidTowards(p, through: deadline)
-                callReasons.append(.init(step: "broken-promise", label: state == .broken ? "Broken promise" : "Promise partly kept",
-                    invoices: p.invoices, since: deadline.adding(days: 1),
-                    detail: "promised \(p.amount) for \(p.promisedDate.french) (grace to \(deadline.french)), received \(paid)"))
+                callReasons.append(.init(step: "broken-promise", invoices: p.invoices, since: deadline.adding(days: 1),
+                    detail: .brokenPromise(partlyKept: state != .broken, amount: p.amount, promisedFor: p.promisedDate, graceTo: deadline, received: paid)))
                 tier = 0
             }
         }
@@ -174,14 +187,14 @@ struct AgendaRules {
             switch status.state {
             case .active:
                 if let due = status.lines.first(where: { $0.state == .due }) {
-                    callReasons.append(.init(step: "instalment-due", label: "Instalment due", invoices: plan.invoices, since: due.date,
-                        detail: "plan of \(plan.total.formatted): \(due.amount) due \(due.date.french), \(due.paid) paid"))
+                    callReasons.append(.init(step: "instalment-due", invoices: plan.invoices, since: due.date,
+                        detail: .instalmentDue(planTotal: plan.total, amount: due.amount, due: due.date, paid: due.paid)))
                     tier = min(tier, 1)
                 }
             case .defaulted:
                 if let d = status.defaultedOn, !calledSince(d) {
-                    callReasons.append(.init(step: "plan-defaulted", label: "Plan defaulted", invoices: plan.invoices, since: d,
-                        detail: "the plan of \(plan.total.formatted) made \(plan.createdOn.french) missed an instalment; its items are back in dunning"))
+                    callReasons.append(.init(step: "plan-defaulted", invoices: plan.invoices, since: d,
+                        detail: .planDefaulted(planTotal: plan.total, madeOn: plan.createdOn)))
                     tier = min(tier, 1)
                 }
             case .completed, .cancelled: break
@@ -190,9 +203,8 @@ struct AgendaRules {
         for d in book.activeDisputes(of: customer.id) {
             disputed.formUnion(d.invoices)
             if let f = d.followUpDate, f <= date, !calledSince(f) {
-                let reason = book.reasons.reason(d.reasonCode)?.en ?? d.reasonCode
-                callReasons.append(.init(step: "dispute-follow-up", label: "Dispute follow-up", invoices: d.invoices, since: f,
-                    detail: "\(d.reasonCode) (\(reason)), \(d.amount), \(d.age(at: date)) days old, owner \(d.ownerDepartment)"))
+                callReasons.append(.init(step: "dispute-follow-up", invoices: d.invoices, since: f,
+                    detail: .disputeFollowUp(reason: d.reasonCode, amount: d.amount, ageDays: d.age(at: date), owner: d.ownerDepartment)))
                 tier = min(tier, 1)
             }
         }
@@ -201,8 +213,7 @@ struct AgendaRules {
         let dunnable = items.filter { !held.contains($0.number) && !disputed.contains($0.number) && !litigated.contains($0.number) }
 
         if let s = scheduled, let a = latest, s <= date, !calledSince(s) {
-            callReasons.append(.init(step: "follow-up", label: "Scheduled follow-up", invoices: [], since: s,
-                detail: "next action set on \(a.date.french) by \(a.user): \(a.note.prefix(60))"))
+            callReasons.append(.init(step: "follow-up", invoices: [], since: s, detail: .followUp(setOn: a.date, by: a.user, note: String(a.note.prefix(60)))))
         }
         // A next action scheduled later holds the policy's calls until that day, when they join the follow-up; but
         // never more than `callEveryDays` after it was set (a date a year away does not hide a large overdue
@@ -222,10 +233,9 @@ struct AgendaRules {
         }
         for (step, numbers, since) in stepCalls.values.sorted(by: { $0.0.id < $1.0.id }) {
             let again = step.relativeTo == .due && step.days >= 0 && (lastCall.map { $0 >= inv(numbers[0]).dueDate.adding(days: step.days) } ?? false)
-            callReasons.append(.init(step: step.id, label: again ? "\(step.label) (again every \(policy.callIntervalDays) d)" : step.label,
-                short: step.short, invoices: numbers, since: since,
-                detail: "\(numbers.count) item(s), " + (again ? "last call \(lastCall!.french), every \(policy.callIntervalDays) days until settled"
-                    : "step triggers \(step.days >= 0 ? "+" : "")\(step.days) days from \(step.relativeTo.rawValue) date")))
+            callReasons.append(.init(step: step.id, stepLabel: step.label, stepShort: step.short, invoices: numbers, since: since,
+                detail: .call(items: numbers.count, lastCall: again ? lastCall : nil, everyDays: policy.callIntervalDays, triggerDays: step.days,
+                              from: step.relativeTo)))
         }
 
         // Written actions, item by item, grouped in one letter per customer and day.
@@ -245,8 +255,7 @@ struct AgendaRules {
         let credit = book.unallocatedCredit(of: customer.id)
         let creditCovers = credit.isPositive && written.contains { book.openAmount($0.invoice) <= credit }
         if credit.isPositive, !items.isEmpty, !callReasons.isEmpty || creditCovers {
-            callReasons.insert(.init(step: "on-account-credit", label: "On-account credit to letter", short: "Letter credit", invoices: [],
-                                     since: date, detail: "\(credit) received without a matching invoice: letter it before calling or writing"), at: 0)
+            callReasons.insert(.init(step: "on-account-credit", invoices: [], since: date, detail: .onAccountCredit(amount: credit)), at: 0)
             if creditCovers { tier = min(tier, 1) }
         }
 
@@ -280,9 +289,8 @@ struct AgendaRules {
                 channel: top.step.channel,
                 reasons: steps.map { first in
                     let group = byStep[first.step.id]!
-                    return AgendaReason(step: first.step.id, label: first.step.label, short: first.step.short, invoices: group.map(\.invoice),
-                                        since: group.map(\.since).min()!,
-                                        detail: "level \(first.level): \(group.count) item(s)" + (first.level == 0 ? " not yet due" : ""))
+                    return AgendaReason(step: first.step.id, stepLabel: first.step.label, stepShort: first.step.short, invoices: group.map(\.invoice),
+                                        since: group.map(\.since).min()!, detail: .written(level: first.level, items: group.count))
                 },
                 amountAtStake: stake(numbers), oldestDaysOverdue: overdue, contact: customer.contacts.first,
                 tier: top.step.escalates ? 1 : 2, critical: critical, age: written.map { $0.since.days(until: date) }.max() ?? 0,
@@ -292,8 +300,8 @@ struct AgendaRules {
             let numbers = reviews.map(\.0)
             lines.append(AgendaLine(kind: .written, customerId: customer.id, customerName: customer.name, collector: book.assignedCollector(of: customer.id),
                 channel: .litigationReview,
-                reasons: [.init(step: step.id, label: step.label, short: step.short, invoices: numbers, since: reviews.map(\.1).min()!,
-                                detail: "\(numbers.count) item(s) at the top of the ladder: decide (agency, injunction, legal, write-off, amicable)")],
+                reasons: [.init(step: step.id, stepLabel: step.label, stepShort: step.short, invoices: numbers, since: reviews.map(\.1).min()!,
+                                detail: .litigationReview(items: numbers.count))],
                 amountAtStake: stake(Set(numbers)), oldestDaysOverdue: overdue, contact: customer.contacts.first, tier: 1, critical: critical,
                 age: reviews.map { $0.1.days(until: date) }.max() ?? 0, score: score(Set(numbers), payerDaysLate: payerDaysLate, claim: claim)))
         }

@@ -12,12 +12,7 @@ public struct PayerProfile: Sendable, Equatable {
     /// Average of the last 90 days minus the average of the 275 days before, when both exist.
     public var trend: Int?
 
-    /// "pays 12 d late (trend +5 d)", "pays on time", for the account header.
-    public var summary: String {
-        let avg = averageDaysLate > 0 ? "pays \(averageDaysLate) d late" : averageDaysLate < 0 ? "pays \(-averageDaysLate) d early" : "pays on time"
-        return avg + (trend.map { $0 == 0 ? "" : " (trend \($0 > 0 ? "+" : "")\($0) d)" } ?? "")
-            + (unpaidOverdue > 0 ? ", \(unpaidOverdue) unpaid late" : "")
-    }
+    // Worded at the edge: `PayerProfileWording.summary` (issue 18).
 }
 
 extension Book {

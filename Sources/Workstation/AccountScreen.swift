@@ -1,3 +1,4 @@
+import Wording
 import Receivables
 import TerminalKit
 
@@ -137,7 +138,7 @@ public struct AccountScreen: Screen {
         // On-account credit first: it is money to letter before calling or writing.
         if s.onAccountCredit.isPositive { terms.append("on account \(s.onAccountCredit.formatted) to letter (l)") }
         if let kind { terms.append(kind) }
-        terms.append("\(c.terms)" + (s.payerProfile.map { ", \($0.summary)" } ?? ""))
+        terms.append("\(c.terms)" + (s.payerProfile.map { ", " + PayerProfileWording.summary($0) } ?? ""))
         var limit = c.creditLimit.map { "credit limit \($0.formatted)" } ?? "no credit limit"
         if let use = s.creditUsePermille { limit += " (used \(ReportTable.Cell.permille(use).display)\(use > 1000 ? ", OVER LIMIT" : ""))" }
         terms.append(limit)

@@ -1,3 +1,4 @@
+import Wording
 import Receivables
 import TerminalKit
 
@@ -124,7 +125,7 @@ public struct AgendaScreen: Screen {
             let number = line.kind == .call ? String(index + 1) : "✉"
             let late = line.oldestDaysOverdue > 0 ? "+\(line.oldestDaysOverdue)" : ""
             let call = line.kind == .call ? (line.contact?.phone ?? "no phone") : line.channel.label
-            let cells = [number, names[index], line.whyShort, line.amountAtStake.formatted, late,
+            let cells = [number, names[index], AgendaWording.whyShort(line), line.amountAtStake.formatted, late,
                          showCollector ? (line.collector ?? "unassigned") : "", call]
             var style: Style = line.tier == 0 ? .overdue.with(bold: true) : line.critical ? .overdue : line.oldestDaysOverdue > 0 ? .plain : .dueSoon
             if line.kind == .written { style = .plain }
@@ -144,12 +145,12 @@ public struct AgendaScreen: Screen {
             var detailLines: [String] = []
             for r in line.reasons {
                 let age = r.since.days(until: session.today)
-                let text = "why: \(r.label) [\(r.step)] since \(r.since.french)\(age > 0 ? " (\(age) d)" : "") — \(r.detail)"
+                let text = "why: \(AgendaWording.label(r)) [\(r.step)] since \(r.since.french)\(age > 0 ? " (\(age) d)" : "") — \(AgendaWording.detail(r, book: session.book))"
                 let pieces = wrap(text, width: width - 6)
                 detailLines += [pieces[0]] + pieces.dropFirst().map { "     " + $0 }
             }
             let shown = line.reasons.count >= detailRows - 1 ? line.reasons.enumerated().map { i, r in
-                TextWidth.truncate("why: \(r.label) [\(r.step)] since \(r.since.french) — \(r.detail)", to: width - 4) } : detailLines
+                clip("why: \(AgendaWording.label(r)) [\(r.step)] since \(r.since.french) — \(AgendaWording.detail(r, book: session.book))", width: width - 4) } : detailLines
             for i in 0..<(detailRows - 1) { canvas.text(i < shown.count ? "   " + shown[i] : "", row: detailTop + 1 + i) }
         }
         canvas.keyBar(self, session: session)

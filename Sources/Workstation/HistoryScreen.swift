@@ -1,3 +1,4 @@
+import Wording
 import Receivables
 import TerminalKit
 

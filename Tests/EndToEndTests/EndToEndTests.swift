@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Wording
 import TestSupport
 @testable import FileStore
 @testable import Receivables

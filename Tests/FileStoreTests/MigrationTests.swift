@@ -46,8 +46,8 @@ import TestSupport
         #expect(try Data(contentsOf: URL(fileURLWithPath: dir.file("backups/\(folder)/snapshot.jsonl"))) == before)
         #expect(StoreCheck.run(directory: dir.path).ok)
         // and the agenda reads the same from the digest as from the full history
-        #expect(Agenda(book: store.book, date: Fixtures.date("2026-11-30"), collector: nil).lines.map(\.why)
-                == Agenda(book: original, date: Fixtures.date("2026-11-30"), collector: nil).lines.map(\.why))
+        #expect(Agenda(book: store.book, date: Fixtures.date("2026-11-30"), collector: nil).lines.map(\.reasons)
+                == Agenda(book: original, date: Fixtures.date("2026-11-30"), collector: nil).lines.map(\.reasons))
     }
 
     @Test func aReadOnlySchema1StoreIsReadAsItIs() throws {

@@ -1,4 +1,5 @@
 import Testing
+import Wording
 import TestSupport
 @testable import Receivables
 
@@ -71,7 +72,7 @@ import TestSupport
         let calls = lines(b).calls
         #expect(calls.map(\.customerId) == ["C1", "C2"])
         #expect(calls[0].reasons[0].step == "broken-promise")
-        #expect(calls[0].reasons[0].detail.contains("promised 300,00 €"))
+        #expect(AgendaWording.detail(calls[0].reasons[0], book: b).contains("promised 300,00 €"))
         #expect(calls[0].contact?.phone == "01 23 45 67 89")
     }
 
@@ -164,7 +165,7 @@ import TestSupport
                                                   followUpDate: Fixtures.date("2026-11-20"), user: "amelie")))
         let call = lines(b).calls[0]
         #expect(call.reasons.map(\.step) == ["dispute-follow-up"])
-        #expect(call.reasons[0].detail.contains("22 days old"))
+        #expect(AgendaWording.detail(call.reasons[0], book: b).contains("22 days old"))
         #expect(call.critical)
         #expect(lines(b).written.isEmpty)
     }

@@ -1,4 +1,5 @@
 import Testing
+import Wording
 import TestSupport
 @testable import Receivables
 
@@ -212,7 +213,7 @@ import TestSupport
         #expect(b.payerProfile(of: "C1", asOf: Fixtures.date("2026-05-20")) == nil)   // nothing paid, nothing late yet
         // Nothing paid yet, all three overdue at 23/11: (3000 x 175 + 1000 x 145 + 1000 x 53) / 5000 = 144.6 -> 145.
         let unpaid = try #require(b.payerProfile(of: "C1", asOf: Fixtures.date("2026-11-23")))
-        #expect(unpaid.averageDaysLate == 145 && unpaid.unpaidOverdue == 3 && unpaid.summary == "pays 145 d late, 3 unpaid late")
+        #expect(unpaid.averageDaysLate == 145 && unpaid.unpaidOverdue == 3 && PayerProfileWording.summary(unpaid) == "pays 145 d late, 3 unpaid late")
         try Fixtures.pay(&b, "V1", on: "2026-06-11", [("F1", "3000.00")])   // 10 days late
         try Fixtures.pay(&b, "V2", on: "2026-07-31", [("F2", "1000.00")])   // 30 days late
         try Fixtures.pay(&b, "V3", on: "2026-11-09", [("F3", "1000.00")])   // 39 days late, in the last 90 days
@@ -221,6 +222,6 @@ import TestSupport
         #expect(p.averageDaysLate == 20)
         #expect(p.payments == 3)
         #expect(p.trend == 24)
-        #expect(p.summary == "pays 20 d late (trend +24 d)")
+        #expect(PayerProfileWording.summary(p) == "pays 20 d late (trend +24 d)")
     }
 }

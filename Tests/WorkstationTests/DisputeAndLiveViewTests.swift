@@ -1,4 +1,5 @@
 import Testing
+import Wording
 import TestSupport
 import TerminalKit
 import FileStore

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Wording
 import TestSupport
 import TerminalKit
 @testable import Receivables

@@ -12,7 +12,7 @@ public enum ActivityWording {
         return a.note.isEmpty ? worded : worded + " — " + a.note
     }
 
-    static func describe(_ event: ActivityEvent, invoices: [String], book: Book) -> String {
+    public static func describe(_ event: ActivityEvent, invoices: [String], book: Book) -> String {
         switch event {
         case .promise(let amount, let date, let replaced):
             return "Promise of \(amount.formatted) for \(date.french) on \(invoices.joined(separator: ", "))" + replacing(replaced)
