@@ -115,7 +115,8 @@ public struct AgendaReason: Sendable, Equatable {
         case instalmentDue(planTotal: Money, amount: Money, due: CalendarDate, paid: Money)
         case planDefaulted(planTotal: Money, madeOn: CalendarDate)
         case disputeFollowUp(reason: String, amount: Money, ageDays: Int, owner: String)
-        case followUp(setOn: CalendarDate, by: String, note: String)
+        /// The entry that set the next action (worded by the edge: its event, its note or its outcome).
+        case followUp(entry: Activity)
         /// A policy call step on `items` items; `lastCall` when it is being repeated every `everyDays`, else the step's
         /// trigger (`triggerDays` from the due or issue date).
         case call(items: Int, lastCall: CalendarDate?, everyDays: Int, triggerDays: Int, from: Policy.Step.Anchor)
@@ -213,7 +214,7 @@ struct AgendaRules {
         let dunnable = items.filter { !held.contains($0.number) && !disputed.contains($0.number) && !litigated.contains($0.number) }
 
         if let s = scheduled, let a = latest, s <= date, !calledSince(s) {
-            callReasons.append(.init(step: "follow-up", invoices: [], since: s, detail: .followUp(setOn: a.date, by: a.user, note: String(a.note.prefix(60)))))
+            callReasons.append(.init(step: "follow-up", invoices: [], since: s, detail: .followUp(entry: a)))
         }
         // A next action scheduled later holds the policy's calls until that day, when they join the follow-up; but
         // never more than `callEveryDays` after it was set (a date a year away does not hide a large overdue

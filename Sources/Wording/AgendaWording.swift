@@ -49,8 +49,10 @@ public enum AgendaWording {
             return "the plan of \(total.formatted) made \(made.french) missed an instalment; its items are back in dunning"
         case .disputeFollowUp(let code, let amount, let age, let owner):
             return "\(code) (\(book.reasons.reason(code)?.en ?? code)), \(amount.formatted), \(age) days old, owner \(owner)"
-        case .followUp(let setOn, let by, let note):
-            return "next action set on \(setOn.french) by \(by): \(note)"
+        case .followUp(let a):
+            // The entry's words (a call saved without a note says its outcome).
+            let said = ActivityWording.text(a, book: book)
+            return "next action set on \(a.date.french) by \(a.user): " + String((said.isEmpty ? a.outcome?.label ?? a.channel.label : said).prefix(60))
         case .call(let items, let last, let every, let days, let from):
             return "\(items) item(s), " + (last.map { "last call \($0.french), every \(every) days until settled" }
                 ?? "step triggers \(days >= 0 ? "+" : "")\(days) days from \(from.rawValue) date")

@@ -196,7 +196,9 @@ public struct AccountScreen: Screen {
         }
         row = tableTop + 1 + invoiceRows
         if display.count > invoiceRows {
-            terminal.put(" \(cursor + 1)/\(items.count) ", row: row - 1, column: max(0, width - 8), style: .dim)
+            // On the header row (its right end is free): on the last invoice row it covered the notes.
+            let position = " \(cursor + 1)/\(items.count) "
+            terminal.put(position, row: tableTop, column: max(0, width - TextWidth.of(position)), style: .dim)
         }
         if selectedCut {
             canvas.text(" " + clip("\(items[cursor].invoice.number): " + allNotes[cursor].joined(separator: ", "), width: width - 2), row: row, style: .dim)

@@ -93,14 +93,14 @@ public struct AgendaScreen: Screen {
         let calls = agenda?.calls ?? [], written = agenda?.written ?? []
         let stake = calls.sum(\.amountAtStake)
         let whose = scope == Agenda.unassigned ? "unassigned accounts" : scope.map { session.name(of: $0) } ?? "whole team"
-        canvas.text(" \(session.today.french) · \(whose) · \(calls.count) call\(calls.count == 1 ? "" : "s") (\(stake.formatted) at stake) · \(written.count) reminder\(written.count == 1 ? "" : "s")",
+        canvas.text(" " + clip("\(session.today.french) · \(whose) · \(calls.count) call\(calls.count == 1 ? "" : "s") (\(stake.formatted) at stake) · \(written.count) reminder\(written.count == 1 ? "" : "s")", width: width - 2),
                     row: 1, style: .bold)
         let detailRows = 4
         let listTop = 3, listBottom = rows - 4 - detailRows   // inclusive; a blank row separates the bottom pane
         let showCollector = scope == nil
         // Below 100 columns the phone column goes (the bottom pane shows the contact and the number), so names keep
         // about 30 columns; amounts take the width of the largest.
-        let showPhone = width >= 100
+        let showPhone = width >= (showCollector ? 120 : 100)   // the team view's "Who" column needs the room
         let stakes = lines.map(\.amountAtStake.formatted)
         let table = TableLayout([Column(3, right: true), Column(nil), Column(width >= 100 ? 24 : 18), Column.fitting(stakes, minimum: 8), Column(5, right: true),
                                   Column(showCollector ? 7 : 0), Column(showPhone ? 14 : 0)], total: width - 1)

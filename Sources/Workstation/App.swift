@@ -44,6 +44,7 @@ public final class App {
             return true
         case .help where !(top is HelpScreen):
             stack.append(HelpScreen(for: top))
+            status = nil   // the help has its own last rows
             return true
         case .search:
             stack.append(SearchScreen())
@@ -112,6 +113,7 @@ public final class App {
     public func render() {
         var screen = stack.removeLast()
         screen.prepare(session: session)
+        screen.fit(rows: terminal.size.rows, columns: terminal.size.columns, session: session)
         stack.append(screen)
         terminal.clear()
         terminal.setCursor(nil)

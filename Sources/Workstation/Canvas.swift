@@ -41,7 +41,10 @@ struct Canvas {
     /// The row above the key bar: the last message (saved, refused, error).
     func statusLine(_ message: StatusMessage?) {
         guard let m = message else { text("", row: rows - 2); return }
-        text(" " + m.text, row: rows - 2, style: m.isError ? .error : .good)
+        // A message too long for one row takes the row above too (a refusal is read whole).
+        let pieces = wrap(m.text, width: columns - 2)
+        let shown = pieces.count > 1 ? [pieces[0], clip(pieces.dropFirst().joined(separator: " "), width: columns - 2)] : pieces
+        for (i, piece) in shown.enumerated() { text(" " + piece, row: rows - 1 - shown.count + i, style: m.isError ? .error : .good) }
     }
 }
 

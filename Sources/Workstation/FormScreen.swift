@@ -58,7 +58,7 @@ public struct FormScreen: Screen {
     public func offers(_ command: Command) -> Bool {
         switch command {
         case .nextField, .previousField, .up, .down: fields.count > 1
-        case .lineBreak: fields.contains { $0.keepsLineBreaks }
+        case .toggle: fields.contains { !$0.choices.isEmpty || $0.isList }
         default: true
         }
     }
@@ -174,8 +174,10 @@ public struct FormScreen: Screen {
         let (rows, width) = terminal.size
         canvas.titleBar(title, session: session)
         canvas.text(" \(title) — \(customerName)", row: 1, style: .accent)
-        let lineBreak = fields.indices.contains(focus) && fields[focus].keepsLineBreaks ? " · Ctrl-J new line" : ""
-        canvas.text(" Tab/Shift-Tab move · Space ticks or chooses" + lineBreak + " · F2 or Ctrl-S saves · Esc cancels", row: 2, style: .dim)
+        // What this form's keys do, as it offers them (a one-field note has no Tab and nothing to tick).
+        let hint = (offers(.nextField) ? ["Tab/Shift-Tab move"] : []) + (offers(.toggle) ? ["Space ticks or chooses"] : [])
+            + (fields.indices.contains(focus) && fields[focus].keepsLineBreaks ? ["Ctrl-J new line"] : []) + ["F2 or Ctrl-S saves", "Esc cancels"]
+        canvas.text(" " + clip(hint.joined(separator: " · "), width: width - 2), row: 2, style: .dim)
         let labelWidth = 20
         let valueWidth = max(10, min(44, width - labelWidth - 4))
         var row = 4
@@ -216,7 +218,7 @@ public struct FormScreen: Screen {
                 }
             }
         }
-        for extra in form.extraLines(Fields(all: fields), session: session) where row < rows - 3 {
+        for extra in form.extraLines(Fields(all: fields), session: session, width: width) where row < rows - 3 {
             canvas.text(" " + clip(extra.0, width: width - 2), row: row, style: extra.1)
             row += 1
         }

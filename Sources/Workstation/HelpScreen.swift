@@ -50,6 +50,10 @@ public struct HelpScreen: Screen {
         return out
     }
 
+    public mutating func fit(rows: Int, columns: Int, session: Session) {
+        top = min(top, max(0, lines(session: session, width: columns).count - (rows - 4)))
+    }
+
     public func render(on terminal: Terminal, session: Session) {
         let canvas = Canvas(terminal: terminal)
         let (rows, width) = terminal.size

@@ -71,7 +71,8 @@ public struct HistoryScreen: Screen {
         canvas.keyBar(self, session: session)
     }
 
-    private func renderDetail(_ a: Activity, canvas: Canvas, rows: Int, width: Int, session: Session) {
+    /// The whole entry's lines for a width: every line wrapped, nothing cut.
+    static func detailLines(_ a: Activity, width: Int, session: Session) -> [String] {
         var lines: [String] = [
             "Date        \(a.date.french) (recorded \(a.at))",
             "By          \(session.name(of: a.user)) (\(a.user))",
@@ -81,12 +82,26 @@ public struct HistoryScreen: Screen {
         if !a.invoices.isEmpty { lines.append("Invoices    \(a.invoices.joined(separator: ", "))") }
         if let n = a.nextActionDate { lines.append("Next action \(n.french)") }
         if let s = a.step { lines.append("Policy step \(s)") }
-        if let event = a.event { lines.append("Recorded    " + ActivityWording.describe(event, invoices: a.invoices, book: session.book)) }
+        if let event = a.event {
+            let recorded = wrap(ActivityWording.describe(event, invoices: a.invoices, book: session.book), width: width - 16)
+            lines += recorded.enumerated().map { ($0.offset == 0 ? "Recorded    " : "            ") + $0.element }
+        }
         lines.append("")
         lines.append("Note")
         for paragraph in (a.event == nil ? ActivityWording.text(a, book: session.book) : a.note).split(separator: "\n", omittingEmptySubsequences: false) {
             lines += Self.wrap(String(paragraph), width: width - 4).map { "  " + $0 }
         }
+        return lines.map { clip($0, width: width - 2) }
+    }
+
+    /// Keeps the whole entry's first line where the last screenful still shows (↑ then moves at once).
+    public mutating func fit(rows: Int, columns: Int, session: Session) {
+        guard let d = detail, entries.indices.contains(d) else { return }
+        top = min(top, max(0, Self.detailLines(entries[d], width: columns, session: session).count - (rows - 5)))
+    }
+
+    private func renderDetail(_ a: Activity, canvas: Canvas, rows: Int, width: Int, session: Session) {
+        let lines = Self.detailLines(a, width: width, session: session)
         let visible = rows - 5
         for (i, l) in lines.dropFirst(min(top, max(0, lines.count - visible))).prefix(visible).enumerated() {
             canvas.text(" " + l, row: 3 + i)

@@ -53,17 +53,25 @@ struct ListView {
         return out
     }
 
-    /// The head and the last words of `name`, as many as tell it from `others`, in `width` columns.
+    /// The head, then the part that tells `name` from `others`: its last words when they are unique and short
+    /// enough, else the text from the first character where it differs ("Entreprise Gén…1 Clermont-Fer…").
     private static func middleCut(_ name: String, width: Int, others: [String]) -> String {
         let words = name.split(separator: " ", omittingEmptySubsequences: false)
-        var tail = ""
         for k in 1...max(1, words.count) {
-            tail = words.suffix(k).joined(separator: " ")
-            if !others.contains(where: { $0.hasSuffix(tail) }) { break }
+            let tail = words.suffix(k).joined(separator: " ")
+            guard !others.contains(where: { $0.hasSuffix(tail) }) else { continue }
+            if TextWidth.of(tail) <= width / 2 {
+                let head = TextWidth.truncate(name, to: width - TextWidth.of(tail))
+                return (head.hasSuffix("…") ? head : head + "…") + tail
+            }
+            break
         }
-        // The tail keeps at most half the width: the head says what the name is.
-        if TextWidth.of(tail) > width / 2 { tail = String(tail.suffix(max(1, width / 2))) }
-        let head = TextWidth.truncate(name, to: width - TextWidth.of(tail))
-        return (head.hasSuffix("…") ? head : head + "…") + tail
+        // Where it first differs from any of the others.
+        let chars = Array(name)
+        let differs = others.map { other in zip(chars, Array(other)).prefix { $0 == $1 }.count }.max() ?? 0
+        let headWidth = max(4, width / 3)
+        let head = TextWidth.truncate(String(chars.prefix(max(0, differs - 1))), to: headWidth)
+        let rest = String(chars[max(0, differs - 1)...])
+        return (head.hasSuffix("…") ? head : head + "…") + TextWidth.truncate(rest, to: width - TextWidth.of(head) - (head.hasSuffix("…") ? 0 : 1))
     }
 }

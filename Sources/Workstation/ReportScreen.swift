@@ -81,14 +81,20 @@ public struct ReportScreen: Screen {
         }
         // The last column shown takes what is left (the DSO report's explanations).
         if let last = shown.last, last == t.columns.count - 1, !numeric[last] { widthOf[last] = max(widthOf[last], width - used + widthOf[last]) }
+        // A text cell is cut between words (the DSO's explanations hold amounts), never inside an amount.
         func line(_ cells: [String]) -> String {
-            " " + shown.map { i in TextWidth.pad(cells[i], to: widthOf[i], alignRight: numeric[i]) }.joined(separator: "  ")
+            " " + shown.map { i in TextWidth.pad(numeric[i] ? cells[i] : clip(cells[i], width: widthOf[i]), to: widthOf[i], alignRight: numeric[i]) }
+                .joined(separator: "  ")
         }
         canvas.text(line(t.columns.map(\.title)), row: 4, style: Style(underline: true))
         let noteRows = min(2, t.notes.count)
         let bodyRows = rows - 7 - noteRows - (t.total == nil ? 0 : 1)
-        for (k, r) in t.rows.dropFirst(top).prefix(max(0, bodyRows)).enumerated() {
-            canvas.text(line(r.map(\.display)), row: 5 + k)
+        // The name column (the second, when the first is an id) cut so that names never read alike.
+        let body = Array(t.rows.dropFirst(top).prefix(max(0, bodyRows))).map { $0.map(\.display) }
+        let names = fixedColumns == 2 ? ListView.distinctNames(body.map { $0[1] }, width: widthOf[1]) : []
+        for (k, var cells) in body.enumerated() {
+            if fixedColumns == 2 { cells[1] = names[k] }
+            canvas.text(line(cells), row: 5 + k)
         }
         if t.rows.isEmpty { canvas.text("   (none)", row: 5, style: .dim) }
         var row = 5 + min(max(0, bodyRows), max(1, t.rows.count - top))

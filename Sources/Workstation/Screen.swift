@@ -13,12 +13,15 @@ public protocol Screen {
     /// Whether the screen, as it is now, has a use for a command of its bindings (a one-field form has no next
     /// field): the key bar and the help leave out what it has not.
     func offers(_ command: Command) -> Bool
+    /// Adjusts to the terminal's size before rendering (a scrolled view keeps its last screenful in view).
+    mutating func fit(rows: Int, columns: Int, session: Session)
     /// A change this screen asked for (`.commit`) was refused: what to do (a form keeps the message by its fields).
     mutating func commitFailed(_ message: String, prefix: String) -> ScreenAction
 }
 
 extension Screen {
     public func offers(_ command: Command) -> Bool { true }
+    public mutating func fit(rows: Int, columns: Int, session: Session) {}
     public mutating func commitFailed(_ message: String, prefix: String) -> ScreenAction { .status(.error("\(prefix): \(message)")) }
 }
 

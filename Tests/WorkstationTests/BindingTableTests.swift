@@ -130,10 +130,14 @@ import TerminalKit
                                .delete, .escape] + (1...12).map { Key.function($0) }
         // The roles see the same screens: one user per screen is enough here (the keys shown are tried for each role).
         for (id, user, keys) in Self.scenarios where user == "amelie" || id == .users {
-            let bound = Set(Bindings.bindings(on: id).flatMap(\.keys))
-            let universe = (id.takesText ? [] : letters) + controls + specials
+            // Bound keys the screen does not offer now (Tab on a one-field form) are in the universe too: hidden
+            // from the help, they must do nothing.
             let starts = Self.starts(keys, user: user, thorough: false)
-            for key in universe where !bound.contains(key) {
+            let screen = starts[0].app.top
+            let offered = Set(Bindings.bindings(on: id).filter { screen.offers($0.command) }.flatMap(\.keys))
+            let tableKeys = Bindings.table.flatMap(\.keys).filter { if case .character = $0 { return !id.takesText }; return $0 != .resize }
+            let universe = Array(Set((id.takesText ? [] : letters) + controls + specials + tableKeys))
+            for key in universe where !offered.contains(key) {
                 #expect(!Self.doesSomething(key, from: starts), "\(key) does something on \(id) for \(user) and is not in its help")
             }
         }

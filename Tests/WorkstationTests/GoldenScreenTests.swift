@@ -147,3 +147,42 @@ import FileStore
         #expect(screen.text.contains(String(letter.note.prefix(40))), "\(screen.text)")
     }
 }
+
+/// The outside review of issue 18's first landing: each finding, kept.
+@Suite struct ScreenKitReviewTests {
+    /// A waiver with a long reason: the whole entry (Enter in the history) shows all of it, wrapped.
+    @Test func theWholeEntryShowsAnEventWhole() throws {
+        var b = Fixtures.book(invoices: [("F1", "2026-06-01", "2026-07-01", "5000.00")])
+        let reason = (1...12).map { "raison\($0)" }.joined(separator: " ")
+        try b.apply(.logActivity(activity: Activity(id: "A1", at: "2026-11-23T09:00:00Z", date: Fixtures.date("2026-11-23"), user: "amelie",
+                                                    customerId: "C1", invoices: ["F1"], channel: .note,
+                                                    event: .waiver(amount: Fixtures.eur("3275.37"), reason: reason))))
+        let (app, screen) = workstation(MemoryStore(book: b), rows: 24, columns: 80)
+        app.render()
+        for k: Key in [.enter, .character("h"), .enter] { app.handle(k); app.render() }
+        #expect(app.top.screenID == .historyEntry)
+        let text = screen.text.replacingOccurrences(of: "\n", with: " ").split(separator: " ").joined(separator: " ")
+        #expect(text.contains("Late fees of 3 275,37 € waived on F1: " + reason), "\(screen.text)")
+        #expect(!screen.text.contains("…"))
+    }
+
+    /// A call saved without a note, with a next action: the follow-up reason says what the call was.
+    @Test func aFollowUpSaysWhatTheCallWas() throws {
+        var b = Fixtures.book(invoices: [("F1", "2026-06-01", "2026-07-01", "5000.00")])
+        try b.apply(.logActivity(activity: Activity(id: "A1", at: "2026-11-10T09:00:00Z", date: Fixtures.date("2026-11-10"), user: "amelie",
+                                                    customerId: "C1", channel: .phone, outcome: .invoiceNotReceived,
+                                                    nextActionDate: Fixtures.date("2026-11-20"))))
+        let reason = try #require(Agenda(book: b, date: Fixtures.date("2026-11-23"), collector: nil).calls.first?.reasons.first { $0.step == "follow-up" })
+        #expect(AgendaWording.detail(reason, book: b) == "next action set on 10/11/2026 by amelie: invoice not received")
+    }
+
+    /// Names that differ after their 28th character, with the same last words, still read differently.
+    @Test func namesThatDifferInTheMiddleReadDifferently() {
+        let names = ["Entreprise Générale Martin N°1 Clermont-Ferrand Auvergne", "Entreprise Générale Martin N°2 Clermont-Ferrand Auvergne"]
+        for width in [20, 26, 29, 40] {
+            let cut = ListView.distinctNames(names, width: width)
+            #expect(cut[0] != cut[1], "\(width): \(cut)")
+            #expect(cut.allSatisfy { TextWidth.of($0) <= width })
+        }
+    }
+}

@@ -46,7 +46,7 @@ protocol FormKind {
     /// Where to go once saved (a call whose outcome was a promise opens the promise form).
     func afterSave(_ fields: Fields, message: StatusMessage, session: Session) -> ScreenAction
     /// Lines under the fields: what a waiver gives away, a plan's schedule, the promises replaced.
-    func extraLines(_ fields: Fields, session: Session) -> [(String, Style)]
+    func extraLines(_ fields: Fields, session: Session, width: Int) -> [(String, Style)]
     /// Rows the extra lines need, kept free of the invoice list.
     var extraRows: Int { get }
 }
@@ -58,7 +58,7 @@ extension FormKind {
     func questions(_ fields: Fields, session: Session) -> [String] { [] }
     func submit(_ fields: Fields, session: Session) -> ScreenAction? { nil }
     func afterSave(_ fields: Fields, message: StatusMessage, session: Session) -> ScreenAction { .popWith(message) }
-    func extraLines(_ fields: Fields, session: Session) -> [(String, Style)] { [] }
+    func extraLines(_ fields: Fields, session: Session, width: Int) -> [(String, Style)] { [] }
     var extraRows: Int { 0 }
 }
 

@@ -78,19 +78,13 @@ struct PlanForm: FormKind {
     }
 
     /// The schedule the terms give, under the fields.
-    func extraLines(_ fields: Fields, session: Session) -> [(String, Style)] {
+    func extraLines(_ fields: Fields, session: Session, width: Int) -> [(String, Style)] {
         do {
             let lines = try Self.schedule(fields, session: session)
             let pct = PlanBuilder.downPaymentPercent(lines[0].amount, of: fields[.invoices].pickedTotal)
             var out: [(String, Style)] = [("Schedule (sums to \(lines.sum(\.amount).formatted), down payment \(pct) %):", .bold)]
-            var row = ""
-            for (i, l) in lines.enumerated() {
-                let t = "\(i == 0 ? "down" : "#\(i)") \(l.date.short) \(l.amount.formatted)"
-                if TextWidth.of(row) + TextWidth.of(t) > 76 { out.append(("  " + row, .plain)); row = "" }
-                row += (row.isEmpty ? "" : " · ") + t
-            }
-            if !row.isEmpty { out.append(("  " + row, .plain)) }
-            return out
+            let parts = lines.enumerated().map { i, l in "\(i == 0 ? "down" : "#\(i)") \(l.date.short) \(l.amount.formatted)" }
+            return out + flow(parts, width: width - 4).map { ("  " + $0, .plain) }
         } catch { return [("Schedule: \(error.message)", .dim)] }
     }
 }

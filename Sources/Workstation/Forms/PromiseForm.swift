@@ -119,7 +119,7 @@ struct PromiseForm: FormKind {
                 "promise of \(p.amount.formatted) for \(p.promisedDate.french)")
     }
 
-    func extraLines(_ fields: Fields, session: Session) -> [(String, Style)] {
+    func extraLines(_ fields: Fields, session: Session, width: Int) -> [(String, Style)] {
         let replaced = seenPromises.compactMap { session.book.promises[$0] }
         guard !replaced.isEmpty else { return [] }
         let what = replaced.map { "the promise of \($0.amount.formatted) for \($0.promisedDate.french) (\(session.name(of: $0.user)))" }

@@ -31,7 +31,7 @@ struct WaiverForm: FormKind {
                 "late fees on \(n) waived")
     }
 
-    func extraLines(_ fields: Fields, session: Session) -> [(String, Style)] {
+    func extraLines(_ fields: Fields, session: Session, width: Int) -> [(String, Style)] {
         guard let n = fields[.invoice].selectedChoice else { return [] }
         let fees = session.book.lateFees(n, asOf: session.today)
         return [("Waives \(fees.total.formatted)\(fees.missingRate == nil ? "" : " at least"): indemnity \(fees.indemnity.formatted), interest \(fees.knownInterest.formatted)", .bold)]
