@@ -32,13 +32,6 @@ public struct Activity: Codable, Sendable, Equatable, Identifiable {
         case phone, letter, email, sms, fax, visit, formalNotice = "formal-notice", injunction
         case litigationReview = "litigation-review", note, system
         public var isWritten: Bool { [.letter, .email, .sms, .fax, .formalNotice, .injunction].contains(self) }
-        public var label: String {
-            switch self {
-            case .phone: "phone"; case .letter: "letter"; case .email: "e-mail"; case .sms: "SMS"; case .fax: "fax"
-            case .visit: "visit"; case .formalNotice: "formal notice"; case .injunction: "injunction"
-            case .litigationReview: "litigation review"; case .note: "note"; case .system: "system"
-            }
-        }
     }
 
     /// What happened on a call, as seen in practice.
@@ -46,14 +39,6 @@ public struct Activity: Codable, Sendable, Equatable, Identifiable {
         case reached, noAnswer = "no-answer", leftMessage = "left-message", wrongNumber = "wrong-number"
         case promised, disputed, paymentInProgress = "payment-in-progress", paymentSent = "payment-sent"
         case invoiceNotReceived = "invoice-not-received", awaitingApproval = "awaiting-approval"
-        public var label: String {
-            switch self {
-            case .reached: "reached"; case .noAnswer: "no answer"; case .leftMessage: "left message"
-            case .wrongNumber: "wrong number"; case .promised: "promised"; case .disputed: "disputed"
-            case .paymentInProgress: "payment in progress"; case .paymentSent: "payment sent"
-            case .invoiceNotReceived: "invoice not received"; case .awaitingApproval: "awaiting approval"
-            }
-        }
         /// The outcomes offered in the log-a-call form, in this order.
         public static let callForm: [Outcome] = [.reached, .noAnswer, .leftMessage, .wrongNumber, .promised, .disputed,
                                                  .paymentInProgress, .paymentSent, .invoiceNotReceived, .awaitingApproval]

@@ -137,7 +137,7 @@ extension Book {
 
     private mutating func apply(disputeUpdate u: DisputeUpdate) throws(DomainError) {
         guard var d = disputes[u.id] else { throw DomainError("unknown dispute \(u.id)") }
-        guard d.isActive else { throw DomainError("dispute \(u.id) is already \(d.status.label)") }
+        guard d.isActive else { throw DomainError("dispute \(u.id) is already \(d.status.rawValue)") }
         if let s = u.status { d.status = s }
         if let f = u.followUpDate { d.followUpDate = f }
         if let o = u.ownerDepartment { d.ownerDepartment = o }

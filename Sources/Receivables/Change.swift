@@ -41,7 +41,7 @@ public enum Change: Codable, Sendable, Equatable {
         case .upsertInvoice(let i): "invoice \(i.number)"
         case .recordPayment(let p): "payment \(p.id)"
         case .allocateCredit(let id, _): "letter credit \(id)"
-        case .logActivity(let a): "\(a.channel.label) on \(a.customerId)"
+        case .logActivity(let a): "\(a.channel.rawValue) on \(a.customerId)"
         case .makePromise(let p, _): "promise \(p.id)"
         case .closePromise(let id, let c): "promise \(id) \(c.rawValue)"
         case .openDispute(let d): "dispute \(d.id)"
@@ -49,7 +49,7 @@ public enum Change: Codable, Sendable, Equatable {
         case .createPlan(let p): "plan \(p.id)"
         case .cancelPlan(let id): "cancel plan \(id)"
         case .waiveLateFees(let w): "waive late fees \(w.invoice)"
-        case .decideLitigation(let d): "litigation \(d.customerId): \(d.outcome.short)"
+        case .decideLitigation(let d): "litigation \(d.customerId): \(d.outcome.rawValue)"
         case .batch(let cs): "batch of \(cs.count) changes"
         }
     }

@@ -33,12 +33,6 @@ public struct Dispute: Codable, Sendable, Equatable, Identifiable {
     public enum Status: String, Codable, Sendable, CaseIterable {
         case open, inProgress = "in-progress", resolvedCreditNote = "resolved-credit-note"
         case resolvedRejected = "resolved-rejected", withdrawn
-        public var label: String {
-            switch self {
-            case .open: "open"; case .inProgress: "in progress"; case .resolvedCreditNote: "resolved: credit note"
-            case .resolvedRejected: "resolved: claim rejected"; case .withdrawn: "withdrawn"
-            }
-        }
     }
 
     /// Departments that own the root cause of a dispute.
@@ -87,12 +81,6 @@ public struct Promise: Codable, Sendable, Equatable, Identifiable {
 
     public enum State: String, Codable, Sendable, CaseIterable {
         case open, kept, partiallyKept = "partially-kept", broken, withdrawn, superseded
-        public var label: String {
-            switch self {
-            case .open: "open"; case .kept: "kept"; case .partiallyKept: "partially kept"; case .broken: "broken"
-            case .withdrawn: "withdrawn"; case .superseded: "superseded"
-            }
-        }
     }
 }
 

@@ -153,7 +153,7 @@ extension Book {
                 try checkHorizon(r, from: d.date, what: "the next review")
             }
             for n in d.invoices where isInLitigation(n) {
-                throw DomainError("invoice \(n) is already \(litigation(of: n)!.outcome.label) since \(litigation(of: n)!.date.french)")
+                throw DomainError("invoice \(n) is already \(litigation(of: n)!.outcome.rawValue) since \(litigation(of: n)!.date.french)")
             }
         case .recordPayment(let p):
             guard p.amount.isWithinLimit else { throw DomainError("payment \(p.id): \(p.amount) is above the limit of \(Money.limit)") }

@@ -8,21 +8,6 @@
 public struct LitigationDecision: Codable, Sendable, Equatable, Identifiable {
     public enum Outcome: String, Codable, Sendable, CaseIterable {
         case collectionAgency = "collection-agency", injunction, legal, writeOff = "write-off", amicable
-        public var label: String {
-            switch self {
-            case .collectionAgency: "handed over to a collection agency"
-            case .injunction: "injunction to pay (injonction de payer)"
-            case .legal: "legal proceedings"
-            case .writeOff: "written off"
-            case .amicable: "back to amicable follow-up"
-            }
-        }
-        public var short: String {
-            switch self {
-            case .collectionAgency: "agency"; case .injunction: "injunction"; case .legal: "legal"
-            case .writeOff: "written off"; case .amicable: "amicable"
-            }
-        }
         /// Out of the amicable agenda and letters.
         public var isHandedOver: Bool { self == .collectionAgency || self == .injunction || self == .legal }
     }

@@ -87,7 +87,6 @@ public struct Policy: Codable, Sendable, Equatable {
             case .formalNotice: .formalNotice; case .litigationReview: .litigationReview
             }
         }
-        public var label: String { activityChannel.label }
     }
 
     /// Amount bounds of a step; `"threshold"` stands for `largeItemThreshold`.

@@ -1,3 +1,4 @@
+import Wording
 import Receivables
 
 /// Who is working, on which store, on which day: what every screen needs besides its own state.

@@ -1,3 +1,4 @@
+import Wording
 import Receivables
 
 /// A call logged: who was reached, the outcome, a note, the next action. A call that ended in a promise or a dispute

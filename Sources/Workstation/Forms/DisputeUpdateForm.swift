@@ -1,3 +1,4 @@
+import Wording
 import Receivables
 
 /// A dispute moved on: in progress, resolved by a credit note (its amount, number and date), claim rejected,

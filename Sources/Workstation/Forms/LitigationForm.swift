@@ -1,3 +1,4 @@
+import Wording
 import Receivables
 
 /// The litigation review's decision (issue 10): the items it covers (those due for review ticked; others may be
