@@ -163,14 +163,10 @@ extension Book {
         }
     }
 
-    /// One horizon for every future date a person enters (the policy's, default one year). Forms ask this too,
-    /// to put the message next to the field.
-    public func horizonProblem(_ d: CalendarDate, from start: CalendarDate) -> String? {
-        Rules.withinHorizon(d, from: start, policy: policy)?.message
-    }
-
+    /// One horizon for every future date a person enters (the policy's, default one year; `Rules.withinHorizon`,
+    /// which forms ask too, to put the message next to the field).
     private func checkHorizon(_ d: CalendarDate, from start: CalendarDate, what: String) throws(DomainError) {
-        if let problem = horizonProblem(d, from: start) { throw DomainError("\(what) \(problem)") }
+        if let problem = Rules.withinHorizon(d, from: start, policy: policy) { throw DomainError("\(what) \(problem)") }
     }
 
     /// Text free of control characters and invisible marks (`Safe.isUnsafe`), in every field a person or a file gives.

@@ -35,12 +35,17 @@ public enum Rules {
     public static func withinOpen(_ amount: Money, on invoices: [String], in book: Book, lessDisputed: Bool = false) -> Problem? {
         guard amount.isPositive else { return Problem(subject: .amount, message: "must be above zero") }
         let disputed = lessDisputed ? invoices.reduce(Money.zero) { $0 + book.disputedAmount($1) } : .zero
-        let open = invoices.reduce(Money.zero) { $0 + book.openAmount($1) } - disputed
+        let open = openAmount(on: invoices, in: book, lessDisputed: lessDisputed)
         guard amount <= open else {
             let what = disputed.isPositive ? "open and not yet disputed on the ticked invoices" : "open on the ticked invoices"
             return Problem(subject: .amount, message: "\(amount.formatted) is more than the \(open.formatted) \(what)")
         }
         return nil
+    }
+
+    /// What is open on `invoices`, as `withinOpen` counts it (a form's default amount is the most the rule takes).
+    public static func openAmount(on invoices: [String], in book: Book, lessDisputed: Bool = false) -> Money {
+        invoices.reduce(Money.zero) { $0 + book.openAmount($1) - (lessDisputed ? book.disputedAmount($1) : .zero) }
     }
 
     /// The SIREN, the French company number: 9 ASCII digits whose Luhn sum is a multiple of 10.

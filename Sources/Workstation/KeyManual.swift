@@ -12,7 +12,7 @@ public enum KeyManual {
     /// One row per key and meaning, with the screens where it has it, in the table's order.
     static func rows() -> [(key: String, screens: [ScreenID], help: String, who: String?)] {
         var out: [(key: String, screens: [ScreenID], help: String, who: String?)] = []
-        for b in Bindings.table where b.command != .redraw || !out.contains(where: { $0.key == b.keyLabel }) {
+        for b in Bindings.table {
             let screens = ScreenID.allCases.filter { b.screens.contains($0) }
             if let i = out.firstIndex(where: { $0.key == b.keyLabel && $0.help == b.help }) {
                 out[i].screens += screens.filter { !out[i].screens.contains($0) }

@@ -66,13 +66,7 @@ import TerminalKit
     }
 
     static func scene(_ keys: [Key], user: String, columns: Int = 100) -> Scene {
-        let store = MemoryStore(book: book)
-        let screen = ScreenBuffer(rows: 24, columns: columns)
-        let app = App(session: Session(store: store, user: book.users[user]!, today: today), terminal: screen)
-        app.render()
-        for k in keys { app.handle(k); app.render() }
-        // A plan's terms may ask a question or two before the schedule opens.
-        if keys.last == .function(2) { for _ in 0..<2 where !(app.top is ScheduleScreen) { app.handle(.function(2)); app.render() } }
+        let (app, screen, store) = driven(book, user: user, today: today, keys: keys, rows: 24, columns: columns)
         return Scene(app: app, screen: screen, store: store)
     }
 
@@ -179,14 +173,5 @@ import TerminalKit
         for key in ["Enter Open", "/ Search", "s Mark sent", "q Quit", "? All keys"] { #expect(agenda.screen.line(23).contains(key), "\(agenda.screen.line(23))") }
         let form = Self.scene(Self.scenarios.first { $0.0 == .form && $0.1 == "amelie" }!.2, user: "amelie", columns: 80)
         for key in ["F2/^S Save", "Esc Cancel", "F1 All keys"] { #expect(form.screen.line(23).contains(key), "\(form.screen.line(23))") }
-    }
-
-    /// The first check of issue 18: on the Users screen, `q` goes back as its help says.
-    @Test func qGoesBackFromTheUsersScreen() {
-        let s = Self.scene([.character("U")], user: "helene")
-        #expect(s.app.top.screenID == .users)
-        s.app.handle(.character("q")); s.app.render()
-        #expect(s.app.top.screenID == .agenda)
-        #expect(!s.app.finished)
     }
 }

@@ -47,12 +47,7 @@ import FileStore
     }
 
     func render(_ keys: [Key], user: String, rows: Int, columns: Int, errors: Bool = false) -> (App, ScreenBuffer) {
-        let store = MemoryStore(book: Self.book)
-        let screen = ScreenBuffer(rows: rows, columns: columns)
-        let app = App(session: Session(store: store, user: Self.book.users[user]!, today: Self.today), terminal: screen)
-        app.render()
-        for k in keys { app.handle(k); app.render() }
-        if keys.last == .function(2) { for _ in 0..<2 where !(app.top is ScheduleScreen) { app.handle(.function(2)); app.render() } }
+        let (app, screen, _) = driven(Self.book, user: user, today: Self.today, keys: keys, rows: rows, columns: columns)
         if errors, let form = app.top as? FormScreen {
             // Every field that takes text gets something it cannot take, then F2: each shows its error.
             for _ in form.fields.indices {

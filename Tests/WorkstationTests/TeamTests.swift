@@ -44,8 +44,7 @@ import TerminalKit
 
     @Test func aSupervisorDisablesAUserFromTheUsersScreen() {
         let store = MemoryStore(book: book())
-        let screen = ScreenBuffer(rows: 24, columns: 100)
-        let app = App(session: Session(store: store, user: store.book.users["helene"]!, today: today), terminal: screen)
+        let (app, screen) = workstation(store, user: "helene", today: today)
         app.render()
         app.handle(.character("U")); app.render()
         #expect(screen.line(0).contains("Users"))
@@ -70,8 +69,7 @@ import TerminalKit
     /// Issue 16 (9): a disabled user's open session went on saving; the store checks the author at each commit.
     @Test func aDisabledUsersOpenSessionIsRefusedAtTheNextSave() throws {
         let store = MemoryStore(book: book())
-        let screen = ScreenBuffer(rows: 24, columns: 100)
-        let app = App(session: Session(store: store, user: store.book.users["amelie"]!, today: today), terminal: screen)
+        let (app, screen) = workstation(store, user: "amelie", today: today)
         app.render()
         app.handle(.character("/")); for c in "chaudron" { app.handle(.character(c)) }; app.handle(.enter); app.render()
         app.handle(.character("n")); app.render()
@@ -86,8 +84,7 @@ import TerminalKit
     /// `q` goes back from the Users screen, as its help says (it did nothing).
     @Test func qGoesBackFromTheUsersScreen() {
         let store = MemoryStore(book: book())
-        let screen = ScreenBuffer(rows: 24, columns: 100)
-        let app = App(session: Session(store: store, user: store.book.users["helene"]!, today: today), terminal: screen)
+        let (app, screen) = workstation(store, user: "helene", today: today)
         app.render()
         app.handle(.character("U")); app.render()
         #expect(screen.line(0).contains("Users"))

@@ -20,7 +20,7 @@ struct DisputeForm: FormKind {
 
     mutating func followDefaults(_ fields: inout Fields, session: Session) {
         // What is not yet disputed on the ticked items: the most the book takes.
-        let free = fields[.invoices].pickedInvoices.reduce(Money.zero) { $0 + session.book.openAmount($1) - session.book.disputedAmount($1) }
+        let free = Rules.openAmount(on: fields[.invoices].pickedInvoices, in: session.book, lessDisputed: true)
         if !fields[.amount].edited { fields[.amount].set(free.formatted(symbol: false)) }
         if !fields[.owner].edited, let code = fields[.reason].selectedChoice, let owner = session.book.reasons.reason(code)?.owner,
            let k = fields[.owner].choices.firstIndex(where: { owner.hasPrefix($0.value) }) {
