@@ -82,7 +82,7 @@ struct PlanForm: FormKind {
         do {
             let lines = try Self.schedule(fields, session: session)
             let pct = PlanBuilder.downPaymentPercent(lines[0].amount, of: fields[.invoices].pickedTotal)
-            var out: [(String, Style)] = [("Schedule (sums to \(lines.sum(\.amount).formatted), down payment \(pct) %):", .bold)]
+            let out: [(String, Style)] = [("Schedule (sums to \(lines.sum(\.amount).formatted), down payment \(pct) %):", .bold)]
             let parts = lines.enumerated().map { i, l in "\(i == 0 ? "down" : "#\(i)") \(l.date.short) \(l.amount.formatted)" }
             return out + flow(parts, width: width - 4).map { ("  " + $0, .plain) }
         } catch { return [("Schedule: \(error.message)", .dim)] }
