@@ -28,7 +28,7 @@ let package = Package(
         // The user's own rights for the paths a user names, when the program runs setgid to the store's group.
         .target(name: "UserRights"),
         .target(name: "Receivables", dependencies: ["RelanceResources", "TextSafety"]),
-        .target(name: "FileStore", dependencies: ["Receivables", "TextSafety", "UserRights"]),
+        .target(name: "FileStore", dependencies: ["Receivables", "TextSafety", "UserRights", "Wording"]),
         .target(name: "Interchange", dependencies: ["Receivables", "RelanceResources", "TextSafety", "OutputFiles", "UserRights", "Wording",
                                                     .product(name: "Mustache", package: "swift-mustache")]),
         .target(name: "DemoData", dependencies: ["Receivables", "RelanceResources"]),

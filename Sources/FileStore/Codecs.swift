@@ -1,5 +1,6 @@
 import Foundation
 import Receivables
+import Wording
 
 /// Schema of the files this version writes; older ones are migrated on load, newer ones refused.
 /// 1: activities inside the snapshot. 2: activities in a history file named by the snapshot, with a digest
@@ -319,26 +320,26 @@ enum SnapshotCodec {
             let items: [Item]
             switch r { case .success(let rs): items = rs; case .failure(let e): throw e }
             for item in items {
-                do {
+                do throws(DomainError) {
                     switch item {
                     case .record(let rec): try loaded.book.restore(rec)
                     case .history(let h):
-                        guard loaded.historyFile != nil else { throw DomainError("a history line, but the header names no history file") }
-                        guard h.offset >= 0, h.length >= 0 else { throw DomainError("a negative history range") }
-                        guard loaded.historyIndex.entries[h.customerId] == nil else { throw DomainError("a second history line for \(h.customerId)") }
+                        guard loaded.historyFile != nil else { throw DomainError.said("a history line, but the header names no history file") }
+                        guard h.offset >= 0, h.length >= 0 else { throw DomainError.said("a negative history range") }
+                        guard loaded.historyIndex.entries[h.customerId] == nil else { throw DomainError.said("a second history line for \(h.customerId)") }
                         let crc: UInt32?
                         if let text = h.crc {
-                            guard text.utf8.count == 8, let c = UInt32(text, radix: 16) else { throw DomainError("history checksum '\(text)' is not 8 hex digits") }
+                            guard text.utf8.count == 8, let c = UInt32(text, radix: 16) else { throw DomainError.said("history checksum '\(text)' is not 8 hex digits") }
                             crc = c
                         } else {
-                            guard v < 3 else { throw DomainError("history line without its checksum") }
+                            guard v < 3 else { throw DomainError.said("history line without its checksum") }
                             crc = nil
                         }
                         try loaded.book.restoreDigest(h.digest, of: h.customerId)
                         loaded.historyIndex.entries[h.customerId] = HistoryIndex.Entry(range: h.offset..<(h.offset + h.length), crc: crc)
                     }
                 } catch {
-                    throw StoreError(file: path, line: lineNumber(of: body[index], in: lines), (error as? DomainError)?.message ?? "\(error)")
+                    throw StoreError(file: path, line: lineNumber(of: body[index], in: lines), error.message)
                 }
                 index += 1
             }

@@ -47,7 +47,7 @@ extension JSONFileStore {
     /// snapshot or the new one with the journal that continues it. There is no journal line, so no per-change
     /// login (as after any compaction); the snapshot before it stays in backups/.
     public func commitThroughSnapshot(attempts: Int = 3, _ transform: (Book, StoreState) throws -> Book?) throws -> Book? {
-        guard !isReadOnly else { throw DomainError("read-only session: you cannot change \(directory)") }
+        guard !isReadOnly else { throw DomainError.readOnly(directory: "\(directory)") }
         for _ in 0..<attempts {
             switch try withoutActuallyEscaping(transform, do: { try compact(whileWriting: nil, transform: $0) }) {
             case .written: return book

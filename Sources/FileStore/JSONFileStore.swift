@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Foundation
 import Receivables
+import Wording
 import UserRights
 
 /// The JSON file store: `snapshot.jsonl` + `history-N.jsonl` + `journal.jsonl` + `store.lock` in one directory
@@ -177,7 +178,7 @@ public final class JSONFileStore: BookStore {
 
     @discardableResult
     public func commit(user: String, _ make: (Book) throws -> Change) throws -> Book {
-        guard !isReadOnly else { throw DomainError("read-only session: you cannot change \(directory)") }
+        guard !isReadOnly else { throw DomainError.readOnly(directory: "\(directory)") }
         try exclusively {
             try journal.truncateTornTail()
             let change = try make(book)

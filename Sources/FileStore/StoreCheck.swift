@@ -1,5 +1,6 @@
 import Foundation
 import Receivables
+import Wording
 
 /// What `relance check` finds in a store: load errors with file and line, broken sums, warnings.
 public struct StoreCheck {

@@ -1,6 +1,7 @@
 import TextSafety
 import Foundation
 import Receivables
+import Wording
 
 /// Imports of the canonical CSV files (customers, invoices, payments): the fallback for any accounting package.
 ///
@@ -224,11 +225,13 @@ public enum Importer {
     }
 
     static func amount(_ v: String, _ name: String) throws(InputError) -> Money {
-        do { return try Money.parse(try required(v, name)) } catch { throw InputError("\(name): \(error.message)") }
+        let text = try required(v, name)
+        do { return try Money.parse(text) } catch { throw InputError("\(name): \(error.message)") }
     }
 
     static func date(_ v: String, _ name: String) throws(InputError) -> CalendarDate {
-        do { return try CalendarDate.parse(try required(v, name)) } catch { throw InputError("\(name): \(error.message)") }
+        let text = try required(v, name)
+        do { return try CalendarDate.parse(text) } catch { throw InputError("\(name): \(error.message)") }
     }
 
     static func customer(_ value: (String) -> String, existing: Customer?) throws(InputError) -> Customer {
@@ -253,7 +256,8 @@ public enum Importer {
         }
         if !value("payment_terms").isEmpty {
             // "45 jours fin de mois", "60 jours date de facture", "fin de mois 45 jours" (issue 17).
-            let t = try PaymentTerms.parse(value("payment_terms"))
+            let t: PaymentTerms
+            do { t = try PaymentTerms.parse(value("payment_terms")) } catch { throw InputError(error.message) }
             if !value("payment_terms_days").isEmpty, Int(value("payment_terms_days")) != t.days {
                 throw InputError("payment_terms '\(value("payment_terms"))' and payment_terms_days \(value("payment_terms_days")) disagree")
             }

@@ -73,10 +73,10 @@ public enum LetterWriter {
             }
             let rendered = parsed.render(values)
             if budget.exceeded {
-                throw DomainError("template \(name).mustache: rendering the letter to \(customer.id) took more than \(limits.secondsText) s (sections repeated inside each other?); letters not written")
+                throw DomainError.said("template \(name).mustache: rendering the letter to \(customer.id) took more than \(limits.secondsText) s (sections repeated inside each other?); letters not written")
             }
             if rendered.utf8.count > limits.bytes {
-                throw DomainError("template \(name).mustache: the letter to \(customer.id) is over \(limits.bytes / 1_000_000) MB (\(rendered.utf8.count) bytes); letters not written")
+                throw DomainError.said("template \(name).mustache: the letter to \(customer.id) is over \(limits.bytes / 1_000_000) MB (\(rendered.utf8.count) bytes); letters not written")
             }
             var text = rendered.split(separator: "\n", omittingEmptySubsequences: false)
                 .map { Safe.text(String($0)) }.joined(separator: "\n")
@@ -98,18 +98,18 @@ public enum LetterWriter {
     /// A template checked (nesting) and parsed, or the refusal naming it.
     static func compile(_ name: String, source: TemplateSource, limits: TemplateLimits) throws(DomainError) -> MustacheTemplate {
         guard let text = try source(name) else {
-            throw DomainError("no template \(name).mustache in Resources/templates (nor in the --templates folder)")
+            throw DomainError.said("no template \(name).mustache in Resources/templates (nor in the --templates folder)")
         }
         // The template parser recurses once per nested section: 5,000 of them overflowed its stack (exit 139).
         if let (depth, line) = TemplateNesting.deepest(text), depth > limits.depth {
-            throw DomainError("template \(name).mustache:\(line): sections nested \(depth) deep; at most \(limits.depth)")
+            throw DomainError.said("template \(name).mustache:\(line): sections nested \(depth) deep; at most \(limits.depth)")
         }
         // Plain text: no HTML escaping of the values (the pragma on its own line leaves no blank line).
         do { return try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}\n" + text) }
         catch let e as MustacheTemplate.ParserError {
             // The line counted without the content-type line put first; the library's error named in words.
-            throw DomainError("template \(name).mustache:\(max(1, e.context.lineNumber - 1)):\(e.context.columnNumber): \(Self.words(e.error)); letters not written")
-        } catch { throw DomainError("template \(name).mustache: cannot be read as a template; letters not written") }
+            throw DomainError.said("template \(name).mustache:\(max(1, e.context.lineNumber - 1)):\(e.context.columnNumber): \(Self.words(e.error)); letters not written")
+        } catch { throw DomainError.said("template \(name).mustache: cannot be read as a template; letters not written") }
     }
 
     /// The values a template sees (docs/LETTERS.md).
@@ -251,9 +251,9 @@ public enum LetterWriter {
             catch {
                 switch error {
                 case .missing: return bundledTemplate(name)
-                case .directory, .notPlain: throw DomainError("template \(path): not a plain file")
-                case .tooLarge: throw DomainError("template \(path): over 1 MB")
-                case .unreadable(let why): throw DomainError("template \(path): cannot be read (\(why))")
+                case .directory, .notPlain: throw DomainError.said("template \(path): not a plain file")
+                case .tooLarge: throw DomainError.said("template \(path): over 1 MB")
+                case .unreadable(let why): throw DomainError.said("template \(path): cannot be read (\(why))")
                 }
             }
         }

@@ -12,7 +12,7 @@ public enum Analytics {
         case "cash-impact": return cashImpact(book, asOf)
         case "blocked": return blocked(book, asOf)
         case "litigation": return litigation(book, asOf)
-        default: throw DomainError("unknown report '\(name)' (choose from \(reportNames.joined(separator: ", ")))")
+        default: throw .unknownReport(name, choices: reportNames)
         }
     }
 

@@ -232,7 +232,7 @@ public struct Book: Sendable {
 
     /// Sets a customer's digest as a store saved it (the activities themselves stay on disk).
     public mutating func restoreDigest(_ digest: ActivityDigest, of customerId: String) throws(DomainError) {
-        guard customers[customerId] != nil else { throw DomainError("refers to unknown customer '\(customerId)'") }
+        guard customers[customerId] != nil else { throw .refersToUnknown(.customer, customerId) }
         digests[customerId] = digest
         revision += 1
     }

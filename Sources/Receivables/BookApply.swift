@@ -4,11 +4,11 @@ extension Book {
         defer { revision += 1 }
         switch change {
         case .upsertCustomer(let c):
-            guard !c.id.isEmpty else { throw DomainError("a customer needs an id") }
-            guard !c.name.trimmed.isEmpty else { throw DomainError("customer \(c.id) needs a name") }
+            guard !c.id.isEmpty else { throw .missingId(.customer) }
+            guard !c.name.trimmed.isEmpty else { throw .missingName(.customer, c.id) }
             insertCustomer(c)
         case .updateCustomer(let id, let patch):
-            guard customers[id] != nil else { throw DomainError("unknown customer \(id)") }
+            guard customers[id] != nil else { throw .unknown(.customer, id) }
             updateCustomer(id) { c in
                 if let v = patch.collector { c.collector = v }
                 if let v = patch.salesperson { c.salesperson = v }
@@ -23,45 +23,45 @@ extension Book {
             company = c
         case .setPolicy(let p, let user, let at):
             let problems = p.problems()
-            guard problems.isEmpty else { throw DomainError("the policy: " + problems.joined(separator: "; ")) }
+            guard problems.isEmpty else { throw .policy(problems) }
             setPolicy(p, user: user, at: at)
         case .upsertInvoice(let i):
-            guard customers[i.customerId] != nil else { throw DomainError("invoice \(i.number): unknown customer \(i.customerId)") }
-            guard i.amount.isPositive else { throw DomainError("invoice \(i.number): amount must be above zero") }
+            guard customers[i.customerId] != nil else { throw .about(.record(.invoice, i.number), .unknown(.customer, i.customerId)) }
+            guard i.amount.isPositive else { throw .about(.record(.invoice, i.number), .about(.amount, .notPositive)) }
 
-            guard i.dueDate >= i.issueDate else { throw DomainError("invoice \(i.number): due date \(i.dueDate) is before issue date \(i.issueDate)") }
+            guard i.dueDate >= i.issueDate else { throw .about(.record(.invoice, i.number), .dueBeforeIssue(due: i.dueDate, issue: i.issueDate)) }
             if invoices[i.number] != nil {
                 let settled = invoices[i.number]!.amount - openAmount(i.number)
-                guard i.amount >= settled else { throw DomainError("invoice \(i.number): amount \(i.amount) is below what was already paid (\(settled))") }
+                guard i.amount >= settled else { throw .about(.record(.invoice, i.number), .belowPaid(amount: i.amount, paid: settled)) }
             }
             insertInvoice(i)
         case .recordPayment(let p):
-            guard customers[p.customerId] != nil else { throw DomainError("payment \(p.id): unknown customer \(p.customerId)") }
-            guard payments[p.id] == nil else { throw DomainError("payment \(p.id) is already recorded") }
-            guard p.amount.isPositive else { throw DomainError("payment \(p.id): amount must be above zero") }
+            guard customers[p.customerId] != nil else { throw .about(.record(.payment, p.id), .unknown(.customer, p.customerId)) }
+            guard payments[p.id] == nil else { throw .alreadyRecorded(.payment, p.id) }
+            guard p.amount.isPositive else { throw .about(.record(.payment, p.id), .about(.amount, .notPositive)) }
 
-            guard p.unallocated >= .zero else { throw DomainError("payment \(p.id): allocations exceed the payment") }
-            try checkAllocations(p.allocations, customer: p.customerId, what: "payment \(p.id)")
+            guard p.unallocated >= .zero else { throw .about(.record(.payment, p.id), .allocationsExceedPayment) }
+            try checkAllocations(p.allocations, customer: p.customerId, payment: p.id)
             insertPayment(p)
         case .allocateCredit(let id, let allocations):
-            guard let p = payments[id] else { throw DomainError("unknown payment \(id)") }
-            guard allocations.sum(\.amount) <= p.unallocated else { throw DomainError("payment \(id): only \(p.unallocated) is unallocated") }
-            try checkAllocations(allocations, customer: p.customerId, what: "payment \(id)")
+            guard let p = payments[id] else { throw .unknown(.payment, id) }
+            guard allocations.sum(\.amount) <= p.unallocated else { throw .about(.record(.payment, id), .onlyUnallocated(p.unallocated)) }
+            try checkAllocations(allocations, customer: p.customerId, payment: id)
             addAllocations(paymentId: id, allocations, date: p.date)
         case .logActivity(let a):
-            guard customers[a.customerId] != nil else { throw DomainError("unknown customer \(a.customerId)") }
-            for n in a.invoices where invoices[n] == nil { throw DomainError("unknown invoice \(n)") }
+            guard customers[a.customerId] != nil else { throw .unknown(.customer, a.customerId) }
+            for n in a.invoices where invoices[n] == nil { throw .unknown(.invoice, n) }
             appendActivity(a)
         case .makePromise(let p, let supersedes):
             try validate(promise: p)
             for id in supersedes {
-                guard var old = promises[id] else { throw DomainError("unknown promise \(id)") }
+                guard var old = promises[id] else { throw .unknown(.promise, id) }
                 old.closedAs = .superseded
                 setPromise(old)
             }
             setPromise(p)
         case .closePromise(let id, let closure):
-            guard var p = promises[id] else { throw DomainError("unknown promise \(id)") }
+            guard var p = promises[id] else { throw .unknown(.promise, id) }
             p.closedAs = closure
             setPromise(p)
         case .openDispute(let d):
@@ -73,42 +73,43 @@ extension Book {
             try validate(plan: plan)
             setPlan(plan)
         case .cancelPlan(let id):
-            guard var p = plans[id] else { throw DomainError("unknown plan \(id)") }
+            guard var p = plans[id] else { throw .unknown(.plan, id) }
             p.cancelled = true
             setPlan(p)
         case .waiveLateFees(let w):
-            guard invoices[w.invoice] != nil else { throw DomainError("unknown invoice \(w.invoice)") }
-            guard !w.reason.trimmed.isEmpty else { throw DomainError("say why the late fees are waived") }
+            guard invoices[w.invoice] != nil else { throw .unknown(.invoice, w.invoice) }
+            guard !w.reason.trimmed.isEmpty else { throw .waiverNeedsReason }
             setWaiver(w)
         case .decideLitigation(let d):
             try applyLitigation(d)
         case .batch(let changes):
             var copy = self
             for (i, c) in changes.enumerated() {
-                do { try copy.apply(c) } catch { throw DomainError("item \(i + 1) (\(c.summary)): \(error.message)") }
+                do { try copy.apply(c) } catch { throw .inBatch(item: i + 1, change: c, error) }
             }
             self = copy
         }
     }
 
-    private func checkAllocations(_ allocations: [Allocation], customer: String, what: String) throws(DomainError) {
+    private func checkAllocations(_ allocations: [Allocation], customer: String, payment: String) throws(DomainError) {
         var perInvoice: [String: Money] = [:]
         for a in allocations { perInvoice[a.invoice, default: .zero] += a.amount }
         for (n, amount) in perInvoice {
-            guard let inv = invoices[n] else { throw DomainError("\(what): unknown invoice \(n)") }
-            guard inv.customerId == customer else { throw DomainError("\(what): invoice \(n) belongs to another customer") }
-            guard amount.isPositive else { throw DomainError("\(what): allocation to \(n) must be above zero") }
-            guard amount <= openAmount(n) else { throw DomainError("\(what): \(amount) is more than the \(openAmount(n)) open on \(n)") }
+            let what = DomainError.Subject.record(.payment, payment)
+            guard let inv = invoices[n] else { throw .about(what, .unknown(.invoice, n)) }
+            guard inv.customerId == customer else { throw .about(what, .notTheCustomers(invoice: n, owner: nil)) }
+            guard amount.isPositive else { throw .about(what, .about(.invoiceLine(n), .notPositive)) }
+            guard amount <= openAmount(n) else { throw .about(what, .aboveOpen(amount: amount, open: openAmount(n), invoice: n)) }
         }
     }
 
     /// Open invoices of the customer among `numbers`, or an error naming the first that is not.
     func openItems(_ numbers: [String], customer: String) throws(DomainError) -> [Invoice] {
-        guard !numbers.isEmpty else { throw DomainError("choose at least one invoice") }
+        guard !numbers.isEmpty else { throw .noInvoiceChosen }
         var items: [Invoice] = []
         for n in numbers {
-            guard let inv = invoices[n], inv.customerId == customer else { throw DomainError("invoice \(n) is not an invoice of this customer") }
-            guard openAmount(n).isPositive else { throw DomainError("invoice \(n) is already settled") }
+            guard let inv = invoices[n], inv.customerId == customer else { throw .notTheCustomers(invoice: n, owner: nil) }
+            guard openAmount(n).isPositive else { throw .settled(invoice: n) }
             items.append(inv)
         }
         return items
@@ -116,44 +117,44 @@ extension Book {
 
     /// The rules of a promise to pay (also used by the form, field by field).
     public func validate(promise p: Promise) throws(DomainError) {
-        guard customers[p.customerId] != nil else { throw DomainError("unknown customer \(p.customerId)") }
-        guard promises[p.id] == nil else { throw DomainError("promise \(p.id) already exists") }
+        guard customers[p.customerId] != nil else { throw .unknown(.customer, p.customerId) }
+        guard promises[p.id] == nil else { throw .alreadyRecorded(.promise, p.id) }
         _ = try openItems(p.invoices, customer: p.customerId)
-        if let problem = Rules.withinOpen(p.amount, on: p.invoices, in: self) { throw DomainError("the amount: \(problem)") }
+        if let problem = Rules.withinOpen(p.amount, on: p.invoices, in: self) { throw .about(.amount, .rule(problem)) }
         // The policy's horizon, as for every future date (a hard-coded 12 months contradicted a policy of 18).
-        if let problem = Rules.future(p.promisedDate, today: p.madeOn, policy: policy) { throw DomainError("the promised date: \(problem)") }
+        if let problem = Rules.future(p.promisedDate, today: p.madeOn, policy: policy) { throw .about(.promisedDate, .rule(problem)) }
     }
 
     public func validate(dispute d: Dispute) throws(DomainError) {
-        guard customers[d.customerId] != nil else { throw DomainError("unknown customer \(d.customerId)") }
-        guard disputes[d.id] == nil else { throw DomainError("dispute \(d.id) already exists") }
-        guard reasons.reason(d.reasonCode) != nil else { throw DomainError("unknown reason code \(d.reasonCode)") }
+        guard customers[d.customerId] != nil else { throw .unknown(.customer, d.customerId) }
+        guard disputes[d.id] == nil else { throw .alreadyRecorded(.dispute, d.id) }
+        guard reasons.reason(d.reasonCode) != nil else { throw .unknownReason(d.reasonCode) }
         _ = try openItems(d.invoices, customer: d.customerId)
-        if let problem = Rules.withinOpen(d.amount, on: d.invoices, in: self, lessDisputed: true) { throw DomainError("the disputed amount: \(problem)") }
+        if let problem = Rules.withinOpen(d.amount, on: d.invoices, in: self, lessDisputed: true) { throw .about(.disputedAmount, .rule(problem)) }
         for line in d.lines {
-            if let problem = Rules.withinOpen(line.amount, on: [line.invoice], in: self, lessDisputed: true) { throw DomainError("\(line.invoice): \(problem)") }
+            if let problem = Rules.withinOpen(line.amount, on: [line.invoice], in: self, lessDisputed: true) { throw .about(.invoiceLine(line.invoice), .rule(problem)) }
         }
     }
 
     private mutating func apply(disputeUpdate u: DisputeUpdate) throws(DomainError) {
-        guard var d = disputes[u.id] else { throw DomainError("unknown dispute \(u.id)") }
-        guard d.isActive else { throw DomainError("dispute \(u.id) is already \(d.status.rawValue)") }
+        guard var d = disputes[u.id] else { throw .unknown(.dispute, u.id) }
+        guard d.isActive else { throw .disputeClosed(u.id, d.status) }
         if let s = u.status { d.status = s }
         if let f = u.followUpDate { d.followUpDate = f }
         if let o = u.ownerDepartment { d.ownerDepartment = o }
         if let n = u.note, !n.isEmpty { d.note = d.note.isEmpty ? n : d.note + "\n" + n }
         if !u.creditNotes.isEmpty {
-            guard u.status == .resolvedCreditNote else { throw DomainError("a credit note goes with the resolution 'credit note'") }
+            guard u.status == .resolvedCreditNote else { throw .creditNoteWithoutResolution }
             for cn in u.creditNotes {
                 guard let line = d.lines.first(where: { $0.invoice == cn.invoice }) else {
-                    throw DomainError("invoice \(cn.invoice) is not part of dispute \(d.id)")
+                    throw .notInDispute(invoice: cn.invoice, dispute: d.id)
                 }
-                guard cn.amount.isPositive else { throw DomainError("the credit note must be above zero") }
+                guard cn.amount.isPositive else { throw .about(.record(.invoice, cn.invoice), .creditNoteNotPositive) }
                 guard cn.amount <= line.amount else {
-                    throw DomainError("credit note \(cn.amount) is larger than the \(line.amount) disputed on \(cn.invoice)")
+                    throw .creditNoteAboveDisputed(creditNote: cn.amount, disputed: line.amount, invoice: cn.invoice)
                 }
                 guard cn.amount <= openAmount(cn.invoice) else {
-                    throw DomainError("credit note \(cn.amount) is larger than the \(openAmount(cn.invoice)) open on \(cn.invoice)")
+                    throw .creditNoteAboveOpen(creditNote: cn.amount, open: openAmount(cn.invoice), invoice: cn.invoice)
                 }
             }
         }
@@ -169,17 +170,17 @@ extension Book {
     }
 
     public func validate(plan: PaymentPlan) throws(DomainError) {
-        guard customers[plan.customerId] != nil else { throw DomainError("unknown customer \(plan.customerId)") }
-        guard plans[plan.id] == nil else { throw DomainError("plan \(plan.id) already exists") }
+        guard customers[plan.customerId] != nil else { throw .unknown(.customer, plan.customerId) }
+        guard plans[plan.id] == nil else { throw .alreadyRecorded(.plan, plan.id) }
         let items = try openItems(plan.invoices, customer: plan.customerId)
         let open = items.sum { openAmount($0.number) }
-        guard plan.schedule.count >= 2 else { throw DomainError("a plan needs a down payment and at least one instalment") }
+        guard plan.schedule.count >= 2 else { throw .planTooShort }
         for (i, line) in plan.schedule.enumerated() {
-            guard line.amount.isPositive else { throw DomainError("line \(i + 1) of the schedule must be above zero") }
-            if i > 0 { guard line.date > plan.schedule[i - 1].date else { throw DomainError("line \(i + 1) is not after line \(i)") } }
+            guard line.amount.isPositive else { throw .scheduleLineNotPositive(line: i + 1) }
+            if i > 0 { guard line.date > plan.schedule[i - 1].date else { throw .scheduleLineNotAfter(line: i + 1) } }
         }
-        if let problem = Rules.notInPast(plan.schedule[0].date, today: plan.createdOn) { throw DomainError("the down payment date: \(problem)") }
-        guard plan.total == open else { throw DomainError("the schedule sums to \(plan.total), the invoices to \(open): they must match to the cent") }
+        if let problem = Rules.notInPast(plan.schedule[0].date, today: plan.createdOn) { throw .about(.downPaymentDate, .rule(problem)) }
+        guard plan.total == open else { throw .scheduleMismatch(schedule: plan.total, invoices: open) }
     }
 }
 
@@ -195,12 +196,12 @@ extension Book {
     /// and the last active supervisor cannot be disabled or demoted (someone must be able to manage the team).
     func checkUser(_ u: User) throws(DomainError) {
         guard !u.id.isEmpty, u.id.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" || $0 == "." })
-        else { throw DomainError("user id '\(u.id)' must be lower-case letters, digits, '_', '-' or '.'") }
-        guard !u.name.trimmed.isEmpty else { throw DomainError("user \(u.id) needs a name") }
+        else { throw .badUserId(u.id) }
+        guard !u.name.trimmed.isEmpty else { throw .missingName(.user, u.id) }
         if let login = u.login {
-            guard User.isValidLogin(login) else { throw DomainError("user \(u.id): '\(login)' is not a Unix login (lower-case letters, digits, '_', '-', '.')") }
+            guard User.isValidLogin(login) else { throw .about(.record(.user, u.id), .badLogin(login)) }
             if u.isActive, let other = users.values.first(where: { $0.id != u.id && $0.isActive && $0.login == login }) {
-                throw DomainError("login \(login) is already the login of user \(other.id) (\(other.name))")
+                throw .loginTaken(login, user: other.id, name: other.name)
             }
         }
         // A new role must still fit the accounts the user holds: a collector made a salesperson would stay the
@@ -211,14 +212,12 @@ extension Book {
                 return u.role == .salesperson ? c.collector == u.id : c.salesperson == u.id
             }
             if !held.isEmpty {
-                let what = u.role == .salesperson ? "collector" : "salesperson"
-                let list = held.prefix(5).joined(separator: ", ") + (held.count > 5 ? " and \(held.count - 5) more" : "")
-                throw DomainError("\(u.id) is the \(what) of \(held.count) account\(held.count == 1 ? "" : "s") (\(list)): a \(u.role.rawValue) cannot be; give them to another \(what) first")
+                throw .holdsAccounts(user: u.id, heldAs: u.role == .salesperson ? .collector : .salesperson, accounts: held, role: u.role)
             }
         }
         if let old = users[u.id], old.role == .supervisor, old.isActive, u.role != .supervisor || !u.isActive,
            !users.values.contains(where: { $0.id != u.id && $0.role == .supervisor && $0.isActive }) {
-            throw DomainError("\(u.id) is the last active supervisor: add another supervisor first")
+            throw .lastSupervisor(u.id)
         }
     }
 }

@@ -94,10 +94,10 @@ extension Book {
     public mutating func restore(_ record: BookRecord) throws(DomainError) {
         revision += 1
         func needCustomer(_ id: String) throws(DomainError) {
-            guard customers[id] != nil else { throw DomainError("refers to unknown customer '\(id)'") }
+            guard customers[id] != nil else { throw .refersToUnknown(.customer, id) }
         }
         func needInvoice(_ n: String) throws(DomainError) {
-            guard invoices[n] != nil else { throw DomainError("refers to unknown invoice '\(n)'") }
+            guard invoices[n] != nil else { throw .refersToUnknown(.invoice, n) }
         }
         switch record {
         case .policy(let p): try restorePolicy(p)
@@ -105,16 +105,16 @@ extension Book {
         case .company(let c): company = c
         case .user(let u): setUser(u)
         case .customer(let c):
-            guard customers[c.id] == nil else { throw DomainError("customer '\(c.id)' appears twice") }
+            guard customers[c.id] == nil else { throw .appearsTwice(.customer, c.id) }
             insertCustomer(c)
         case .invoice(let i):
             try needCustomer(i.customerId)
-            guard invoices[i.number] == nil else { throw DomainError("invoice '\(i.number)' appears twice") }
+            guard invoices[i.number] == nil else { throw .appearsTwice(.invoice, i.number) }
             insertInvoice(i)
         case .payment(let p):
             try needCustomer(p.customerId)
             for a in p.allocations { try needInvoice(a.invoice) }
-            guard payments[p.id] == nil else { throw DomainError("payment '\(p.id)' appears twice") }
+            guard payments[p.id] == nil else { throw .appearsTwice(.payment, p.id) }
             insertPayment(p)
         case .creditNote(let n): try needInvoice(n.invoice); insertCreditNote(n)
         case .dispute(let d): try needCustomer(d.customerId); for n in d.invoices { try needInvoice(n) }; setDispute(d)

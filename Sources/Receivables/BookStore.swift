@@ -69,7 +69,7 @@ public final class MemoryStore: BookStore {
 
     @discardableResult
     public func commit(user: String, _ make: (Book) throws -> Change) throws -> Book {
-        guard !isReadOnly else { throw DomainError("this store is read-only") }
+        guard !isReadOnly else { throw DomainError.readOnly(directory: nil) }
         let change = try make(book)
         try book.applyNew(change, by: user)
         changes.append(change)

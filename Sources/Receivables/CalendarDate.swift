@@ -117,10 +117,10 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
     }
 
     /// Strict parser for what users and files give: `2026-12-03` or `03/12/2026` (also `3/12/2026`, `20261203`).
-    public static func parse(_ input: String) throws(InputError) -> CalendarDate {
+    public static func parse(_ input: String) throws(ParseError) -> CalendarDate {
         if let d = parseISO(input), d.isSupported { return d }   // the exports' form, without the general path
         let text = input.trimmedSpaces
-        guard !text.isEmpty else { throw InputError("enter a date, e.g. 2026-12-03 or 03/12/2026") }
+        guard !text.isEmpty else { throw ParseError.emptyDate }
         var parts: [Substring]
         var ymd: Bool
         if text.contains("-") { parts = text.split(separator: "-", omittingEmptySubsequences: false); ymd = true }
@@ -129,19 +129,19 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
             let s = Array(text)
             parts = [Substring(String(s[0..<4])), Substring(String(s[4..<6])), Substring(String(s[6..<8]))]
             ymd = true
-        } else { throw InputError("'\(input)' is not a date (use 2026-12-03 or 03/12/2026)") }
+        } else { throw ParseError.notADate(input) }
         guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.count <= 4 && $0.allSatisfy { $0.isASCII && $0.isNumber } })
-        else { throw InputError("'\(input)' is not a date (use 2026-12-03 or 03/12/2026)") }
+        else { throw ParseError.notADate(input) }
         let nums = parts.map { Int($0)! }
         let (y, m, d) = ymd ? (nums[0], nums[1], nums[2]) : (nums[2], nums[1], nums[0])
-        if !ymd && parts[0].count == 4 { throw InputError("'\(input)' is not a date (use 2026-12-03 or 03/12/2026)") }
-        guard (ymd ? parts[0].count : parts[2].count) == 4 else { throw InputError("'\(input)': write the year with 4 digits") }
-        guard (1...12).contains(m) else { throw InputError("'\(input)': month \(m) does not exist") }
+        if !ymd && parts[0].count == 4 { throw ParseError.notADate(input) }
+        guard (ymd ? parts[0].count : parts[2].count) == 4 else { throw ParseError.yearDigits(input) }
+        guard (1...12).contains(m) else { throw ParseError.noSuchMonth(input, month: m) }
         guard let date = CalendarDate(year: y, month: m, day: d) else {
-            throw InputError("'\(input)': \(String(format: "%02d/%02d/%04d", d, m, y)) does not exist (\(CalendarDate.daysIn(month: m, year: y)) days in that month)")
+            throw ParseError.noSuchDay(input, day: d, month: m, year: y)
         }
         guard date.isSupported else {
-            throw InputError("'\(input)': year \(y) is outside the supported range \(supportedYears.lowerBound)-\(supportedYears.upperBound)")
+            throw ParseError.yearOutside(input, year: y)
         }
         return date
     }

@@ -29,30 +29,6 @@ public enum Change: Codable, Sendable, Equatable {
     case setPolicy(policy: Policy, user: String, at: String)
     /// Several changes applied all together or not at all (an import file).
     case batch(changes: [Change])
-
-    /// A short label for the history and the journal's audit view.
-    public var summary: String {
-        switch self {
-        case .upsertCustomer(let c): "customer \(c.id)"
-        case .updateCustomer(let id, _): "update customer \(id)"
-        case .upsertUser(let u): "user \(u.id)"
-        case .setCompany: "company profile"
-        case .setPolicy: "dunning policy"
-        case .upsertInvoice(let i): "invoice \(i.number)"
-        case .recordPayment(let p): "payment \(p.id)"
-        case .allocateCredit(let id, _): "letter credit \(id)"
-        case .logActivity(let a): "\(a.channel.rawValue) on \(a.customerId)"
-        case .makePromise(let p, _): "promise \(p.id)"
-        case .closePromise(let id, let c): "promise \(id) \(c.rawValue)"
-        case .openDispute(let d): "dispute \(d.id)"
-        case .updateDispute(let u): "dispute \(u.id) \(u.status?.rawValue ?? "update")"
-        case .createPlan(let p): "plan \(p.id)"
-        case .cancelPlan(let id): "cancel plan \(id)"
-        case .waiveLateFees(let w): "waive late fees \(w.invoice)"
-        case .decideLitigation(let d): "litigation \(d.customerId): \(d.outcome.rawValue)"
-        case .batch(let cs): "batch of \(cs.count) changes"
-        }
-    }
 }
 
 /// Field-level edit of a customer: only the fields that are set change.
@@ -93,9 +69,3 @@ public struct DisputeUpdate: Codable, Sendable, Equatable {
     }
 }
 
-/// A change refused by a domain rule, with a message for the user.
-public struct DomainError: Error, Equatable, Sendable, CustomStringConvertible {
-    public let message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
-}

@@ -122,13 +122,13 @@ public enum PlanBuilder {
     /// to the first instalments (one each), so the schedule sums exactly to `total`.
     public static func schedule(total: Money, downPayment: Money, downPaymentDate: CalendarDate, count: Int,
                                 period: Period, firstInstalment: CalendarDate) throws(DomainError) -> [PaymentPlan.Instalment] {
-        guard total.isPositive else { throw DomainError("nothing to spread: the invoices are settled") }
-        guard downPayment.isPositive else { throw DomainError("the down payment must be above zero") }
-        guard downPayment < total else { throw DomainError("the down payment must be less than the total \(total)") }
-        guard (1...60).contains(count) else { throw DomainError("between 1 and 60 instalments") }
-        guard firstInstalment > downPaymentDate else { throw DomainError("the first instalment must come after the down payment") }
+        guard total.isPositive else { throw .nothingToSpread }
+        guard downPayment.isPositive else { throw .about(.downPayment, .notPositive) }
+        guard downPayment < total else { throw .downPaymentNotBelowTotal(total) }
+        guard (1...60).contains(count) else { throw .instalmentCount }
+        guard firstInstalment > downPaymentDate else { throw .firstInstalmentNotAfterDownPayment }
         let rest = total - downPayment
-        guard rest.cents >= Int64(count) else { throw DomainError("\(rest) cannot be spread over \(count) instalments") }
+        guard rest.cents >= Int64(count) else { throw .cannotSpread(rest, instalments: count) }
         let base = rest.cents / Int64(count), extra = rest.cents % Int64(count)
         var lines = [PaymentPlan.Instalment(date: downPaymentDate, amount: downPayment)]
         for k in 0..<count {

@@ -49,15 +49,15 @@ extension Book {
     }
 
     mutating func applyLitigation(_ d: LitigationDecision) throws(DomainError) {
-        guard customers[d.customerId] != nil else { throw DomainError("unknown customer \(d.customerId)") }
-        guard litigations[d.id] == nil else { throw DomainError("decision \(d.id) is already recorded") }
-        guard !d.invoices.isEmpty else { throw DomainError("a litigation decision names its invoices") }
+        guard customers[d.customerId] != nil else { throw .unknown(.customer, d.customerId) }
+        guard litigations[d.id] == nil else { throw .alreadyRecorded(.decision, d.id) }
+        guard !d.invoices.isEmpty else { throw .decisionWithoutInvoices }
         for n in d.invoices {
-            guard let inv = invoices[n] else { throw DomainError("unknown invoice \(n)") }
-            guard inv.customerId == d.customerId else { throw DomainError("invoice \(n) belongs to customer \(inv.customerId)") }
+            guard let inv = invoices[n] else { throw .unknown(.invoice, n) }
+            guard inv.customerId == d.customerId else { throw .notTheCustomers(invoice: n, owner: inv.customerId) }
         }
         if d.outcome == .writeOff {
-            guard !(d.reason ?? "").trimmed.isEmpty else { throw DomainError("a write-off needs a reason") }
+            guard !(d.reason ?? "").trimmed.isEmpty else { throw .writeOffNeedsReason }
             for n in d.invoices {
                 let open = openAmount(n, asOf: d.date)
                 if open.isPositive { settle(n, Settlement(date: d.date, amount: open, kind: .writeOff(d.id))) }

@@ -97,14 +97,14 @@ public struct Money: Hashable, Comparable, Sendable, Codable, CustomStringConver
     public func formatted(language: String) -> String { language == "en" ? formattedEnglish : formatted }
 
     /// Parses what a user types: `1234.56`, `1 234,56`, `1234,56`, `1234`, with an optional `€`.
-    public static func parse(_ input: String) throws(InputError) -> Money {
+    public static func parse(_ input: String) throws(ParseError) -> Money {
         // The canonical form (every export's) needs none of the work below: a million-row import is mostly it.
         if let m = parseCanonical(input), m.isWithinLimit { return m }
         var text = input.trimmedSpaces
         if text.hasSuffix("€") { text.removeLast() }
         if text.hasPrefix("EUR") { text.removeFirst(3) }
         text = String(text.filter { !" \u{00A0}\u{202F}\u{2009}'".contains($0) })
-        guard !text.isEmpty else { throw InputError("enter an amount, e.g. 1 234,56") }
+        guard !text.isEmpty else { throw ParseError.emptyAmount }
         var negative = false
         if text.hasPrefix("-") { negative = true; text.removeFirst() }
         // The last of ',' or '.' is the decimal separator; the other one may only group thousands.
@@ -115,21 +115,21 @@ public struct Money: Hashable, Comparable, Sendable, Codable, CustomStringConver
             let groups = text[..<sep].split(separator: groupChar, omittingEmptySubsequences: false)
             // Thousands groups are exactly three digits: "1.234,56" yes, "1.2.3,4" no.
             guard groups.dropFirst().allSatisfy({ $0.count == 3 }), groups.count == 1 || !groups[0].isEmpty else {
-                throw InputError("'\(input)' is not an amount (use 1234.56 or 1 234,56)")
+                throw ParseError.notAnAmount(input)
             }
             intPart = groups.joined()
             fracPart = String(text[text.index(after: sep)...])
         }
         guard !intPart.isEmpty || !fracPart.isEmpty,
               intPart.allSatisfy({ $0.isASCII && $0.isNumber }), fracPart.allSatisfy({ $0.isASCII && $0.isNumber })
-        else { throw InputError("'\(input)' is not an amount (use 1234.56 or 1 234,56)") }
-        guard fracPart.count <= 2 else { throw InputError("'\(input)' has more than 2 decimals") }
-        guard intPart.count <= 13 else { throw InputError("'\(input)' is too large") }
+        else { throw ParseError.notAnAmount(input) }
+        guard fracPart.count <= 2 else { throw ParseError.tooManyDecimals(input) }
+        guard intPart.count <= 13 else { throw ParseError.amountAboveLimit(input) }
         let whole = Int64(intPart.isEmpty ? "0" : intPart)!
         let frac = Int64((fracPart + "00").prefix(2))!
         let cents = whole * 100 + frac
         let m = Money(cents: negative ? -cents : cents)
-        guard m.isWithinLimit else { throw InputError("'\(input)' is above the limit of \(Money.limit.formatted)") }
+        guard m.isWithinLimit else { throw ParseError.amountAboveLimit(input) }
         return m
     }
 
@@ -173,9 +173,19 @@ extension Sequence {
     }
 }
 
-/// A user input that could not be read, with a message fit to show next to the field.
-public struct InputError: Error, Equatable, Sendable, CustomStringConvertible {
-    public let message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
+/// An amount, a date or payment terms a person typed that could not be read, as a value (worded at the edge, next
+/// to the field: `Wording`). Each case carries what was typed.
+public enum ParseError: Error, Equatable, Sendable {
+    case emptyAmount
+    case notAnAmount(String)
+    case tooManyDecimals(String)
+    /// Above `Money.limit` (or more than 13 digits before the decimals).
+    case amountAboveLimit(String)
+    case emptyDate
+    case notADate(String)
+    case yearDigits(String)
+    case noSuchMonth(String, month: Int)
+    case noSuchDay(String, day: Int, month: Int, year: Int)
+    case yearOutside(String, year: Int)
+    case paymentTerms(String)
 }

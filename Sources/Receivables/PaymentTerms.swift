@@ -34,19 +34,19 @@ public struct PaymentTerms: Sendable, Equatable, CustomStringConvertible {
     /// Reads what an accounting package or a person writes: `60`, `60 jours`, `60 jours date de facture`, `60 days`;
     /// `45 fdm`, `45 jours fin de mois`, `45 days end of month`, `45 eom`; `fdm 45`, `fin de mois 45 jours`,
     /// `fin de mois + 45`, `eom+45`, `end of month 45 days`. Case and accents are ignored.
-    public static func parse(_ text: String) throws(InputError) -> PaymentTerms {
+    public static func parse(_ text: String) throws(ParseError) -> PaymentTerms {
         let folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
             .replacingOccurrences(of: "+", with: " ").split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         let words = folded.filter { !["jours", "jour", "j", "days", "day", "d", "net", "date", "de", "facture", "invoice", "le", "the", "a", "à", "of"].contains($0) }
         let numbers = words.compactMap { Int($0) }
         let rest = words.filter { Int($0) == nil }.joined(separator: " ")
         guard numbers.count == 1, let days = numbers.first, (0...365).contains(days) else {
-            throw InputError("payment terms '\(text)' are not understood (write 60, 45 jours fin de mois, or fin de mois 45 jours)")
+            throw ParseError.paymentTerms(text)
         }
         let endOfMonth = ["fdm", "fin mois", "fin du mois", "eom", "end month", "fm"]
         guard !rest.isEmpty else { return PaymentTerms(days: days) }
         guard endOfMonth.contains(rest) else {
-            throw InputError("payment terms '\(text)' are not understood (write 60, 45 jours fin de mois, or fin de mois 45 jours)")
+            throw ParseError.paymentTerms(text)
         }
         // The number first: days then end of month; "fin de mois" first: end of month then days.
         let numberFirst = words.first.map { Int($0) != nil } ?? true

@@ -79,18 +79,11 @@ public enum Permission {
     }
 }
 
-/// A change its author may not make, as a value (worded at the edge; `description` is the English wording).
-public struct PermissionRefusal: Error, Equatable, Sendable, CustomStringConvertible {
+/// A change its author may not make, as a value (worded at the edge: `Wording`).
+public struct PermissionRefusal: Error, Equatable, Sendable {
     public enum Reason: Equatable, Sendable { case notAUser, disabled, role(User.Role) }
     public var user: String
     public var action: Permission.Action
     public var reason: Reason
-
-    public var description: String {
-        switch reason {
-        case .notAUser: "\(user) is not a user of this store"
-        case .disabled: "your access was disabled by a supervisor (\(user))"
-        case .role(let r): "\(action.rawValue) is not for \(r.rawValue)s (\(user)); it is for \(Permission.table[action, default: []].map { $0.rawValue + "s" }.sorted().joined(separator: " and "))"
-        }
-    }
+    public init(user: String, action: Permission.Action, reason: Reason) { self.user = user; self.action = action; self.reason = reason }
 }

@@ -122,19 +122,19 @@ public struct Policy: Codable, Sendable, Equatable {
     }
 
     /// Checks what a hand-edited policy must satisfy; returns the problems found.
-    public func problems() -> [String] {
-        var out: [String] = []
-        if !largeItemThreshold.isPositive { out.append("largeItemThreshold must be above zero") }
-        if downPaymentPercent.min > downPaymentPercent.max { out.append("downPaymentPercent.min is above max") }
+    public func problems() -> [PolicyIssue] {
+        var out: [PolicyIssue] = []
+        if !largeItemThreshold.isPositive { out.append(.notPositive("largeItemThreshold")) }
+        if downPaymentPercent.min > downPaymentPercent.max { out.append(.minAboveMax("downPaymentPercent")) }
         for r in interestRates ?? [] {
-            if !(r.half == 1 || r.half == 2) { out.append("interestRates: half must be 1 (January-June) or 2 (July-December), not \(r.half)") }
-            if (try? Money.parse(r.ecbPercent)) == nil { out.append("interestRates \(r.year) H\(r.half): ecbPercent '\(r.ecbPercent)' is not a number") }
+            if !(r.half == 1 || r.half == 2) { out.append(.badHalf("interestRates", r.half)) }
+            if (try? Money.parse(r.ecbPercent)) == nil { out.append(.notANumber("interestRates \(r.year) H\(r.half): ecbPercent", r.ecbPercent)) }
         }
         var seen = Set<String>()
         for s in steps {
-            if !seen.insert(s.id).inserted { out.append("step id '\(s.id)' appears twice") }
+            if !seen.insert(s.id).inserted { out.append(.stepTwice(s.id)) }
             for ref in [s.amount?.min, s.amount?.below].compactMap({ $0 }) where resolve(ref) == nil {
-                out.append("step \(s.id): '\(ref)' is neither \"threshold\" nor an amount")
+                out.append(.badStepAmount(step: s.id, ref))
             }
         }
         return out + rangeProblems()
@@ -143,26 +143,37 @@ public struct Policy: Codable, Sendable, Equatable {
     /// Decodes and checks a policy file strictly: an unknown (or misspelt) key is refused with its line, and so is
     /// a value out of range. The message starts with `source` (and the line).
     public static func load(_ data: Data, source: String) throws(DomainError) -> Policy {
-        do { return try read(data) } catch { throw DomainError("\(source)\(error.line.map { ":\($0)" } ?? ""): \(error.message)") }
+        do { return try read(data) } catch { throw .policyFile(source: source, error) }
     }
 
     /// What is wrong with a policy's text, and where when known.
-    public struct Problem: Error, Sendable { public var line: Int?; public var message: String }
+    public struct Problem: Error, Sendable, Equatable {
+        public enum Kind: Equatable, Sendable {
+            case duplicateKey(String)
+            case unknownKey(String)
+            /// Not the policy's JSON; the decoder's account of where (`describeDecodingError`).
+            case undecodable(String)
+            case invalid([PolicyIssue])
+        }
+        public var line: Int?
+        public var kind: Kind
+        public init(line: Int?, kind: Kind) { self.line = line; self.kind = kind }
+    }
 
     /// `load` without the source: the problem with its line, for callers that name the file their own way.
     public static func read(_ data: Data) throws(Problem) -> Policy {
         // Unknown keys first: a misspelt key is named with its line, rather than as the known one missing.
         if let (key, line) = duplicateKey(in: data) {
-            throw Problem(line: line, message: "'\(key)' is given twice in the same place; keep one")
+            throw Problem(line: line, kind: .duplicateKey(key))
         }
         if let (key, line) = unknownKeys(in: data).first {
-            throw Problem(line: line, message: "unknown key '\(key)' (misspelt? the keys are those of relance policy show)")
+            throw Problem(line: line, kind: .unknownKey(key))
         }
         let p: Policy
         do { p = try JSONDecoder().decode(Policy.self, from: data) }
-        catch { throw Problem(line: nil, message: describeDecodingError(error, data: data)) }
+        catch { throw Problem(line: nil, kind: .undecodable(describeDecodingError(error, data: data))) }
         let problems = p.problems()
-        guard problems.isEmpty else { throw Problem(line: nil, message: problems.joined(separator: "; ")) }
+        guard problems.isEmpty else { throw Problem(line: nil, kind: .invalid(problems)) }
         return p
     }
 

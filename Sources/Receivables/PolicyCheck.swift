@@ -85,16 +85,16 @@ extension Policy {
     }
 
     /// Values outside what a collection team could mean (a typo, a flipped byte): refused rather than followed.
-    func rangeProblems() -> [String] {
-        var out: [String] = []
-        func within(_ v: Int?, _ r: ClosedRange<Int>, _ name: String) {
-            if let v, !r.contains(v) { out.append("\(name) must be between \(r.lowerBound) and \(r.upperBound), not \(v)") }
+    func rangeProblems() -> [PolicyIssue] {
+        var out: [PolicyIssue] = []
+        func within(_ v: Int?, _ r: ClosedRange<Int>, _ key: String) {
+            if let v, !r.contains(v) { out.append(.outOfRange(key, r, v)) }
         }
         within(graceDays, 0...90, "graceDays")
         within(blockOrdersAfterDaysOverdue, 0...3650, "blockOrdersAfterDaysOverdue")
         within(criticalZoneDaysAfterIssue.from, 0...3650, "criticalZoneDaysAfterIssue.from")
         within(criticalZoneDaysAfterIssue.to, 0...3650, "criticalZoneDaysAfterIssue.to")
-        if criticalZoneDaysAfterIssue.from > criticalZoneDaysAfterIssue.to { out.append("criticalZoneDaysAfterIssue.from is after to") }
+        if criticalZoneDaysAfterIssue.from > criticalZoneDaysAfterIssue.to { out.append(.fromAfterTo("criticalZoneDaysAfterIssue")) }
         within(downPaymentPercent.min, 0...100, "downPaymentPercent.min")
         within(downPaymentPercent.max, 0...100, "downPaymentPercent.max")
         within(futureDateHorizonMonths, 1...120, "futureDateHorizonMonths")
@@ -103,34 +103,56 @@ extension Policy {
         within(callEveryDays, 1...365, "callEveryDays")
         within(promiseMinSharePercent, 0...100, "promiseMinSharePercent")
         within(blockMinShareOfLimitPercent, 0...100, "blockMinShareOfLimitPercent")
-        if let m = blockMinAmount, m.isNegative || !m.isWithinLimit { out.append("blockMinAmount must be 0 or more") }
-        if !largeItemThreshold.isWithinLimit { out.append("largeItemThreshold is above the limit of \(Money.limit.plain)") }
-        if fixedRecoveryIndemnity.isNegative || !fixedRecoveryIndemnity.isWithinLimit { out.append("fixedRecoveryIndemnity must be 0 or more") }
-        if steps.isEmpty { out.append("steps: a policy needs at least one step") }
-        if steps.count > 50 { out.append("steps: at most 50, not \(steps.count)") }
-        if name.count > 200 { out.append("name: at most 200 characters") }
+        if let m = blockMinAmount, m.isNegative || !m.isWithinLimit { out.append(.notAnAmount("blockMinAmount")) }
+        if !largeItemThreshold.isWithinLimit { out.append(.aboveLimit("largeItemThreshold")) }
+        if fixedRecoveryIndemnity.isNegative || !fixedRecoveryIndemnity.isWithinLimit { out.append(.notAnAmount("fixedRecoveryIndemnity")) }
+        if steps.isEmpty { out.append(.noSteps) }
+        if steps.count > 50 { out.append(.tooManySteps(steps.count)) }
+        if name.count > 200 { out.append(.nameTooLong) }
         for s in steps where s.label.count > 200 || (s.short?.count ?? 0) > 40 || s.id.count > 60 {
-            out.append("step \(s.id.prefix(60)): id, label or short too long (60, 200, 40 characters at most)")
+            out.append(.stepTextTooLong(String(s.id.prefix(60))))
         }
         for s in steps {
-            within(s.days, -365...3650, "step \(s.id): days")
-            within(s.repeatEveryDays, 1...365, "step \(s.id): repeatEveryDays")
+            within(s.days, -365...3650, "steps[\(s.id)].days")
+            within(s.repeatEveryDays, 1...365, "steps[\(s.id)].repeatEveryDays")
             // The template name becomes a file name in the templates folder: a plain name, never a path.
             if s.template.isEmpty || !s.template.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_") }) {
-                out.append("step \(s.id): template '\(s.template)' must be a plain name (letters, digits, '-', '_')")
+                out.append(.badTemplate(step: s.id, template: s.template))
             }
-            if s.id.isEmpty { out.append("a step needs an id") }
+            if s.id.isEmpty { out.append(.stepWithoutId) }
         }
-        for r in interestRates ?? [] { within(r.year, 1900...2199, "interestRates: year") }
+        for r in interestRates ?? [] { within(r.year, 1900...2199, "interestRates.year") }
         for r in legalInterestRates ?? [] {
-            within(r.year, 1900...2199, "legalInterestRates: year")
-            if !(r.half == 1 || r.half == 2) { out.append("legalInterestRates: half must be 1 or 2, not \(r.half)") }
+            within(r.year, 1900...2199, "legalInterestRates.year")
+            if !(r.half == 1 || r.half == 2) { out.append(.badHalf("legalInterestRates", r.half)) }
             for (what, v) in [("professionalPercent", r.professionalPercent), ("consumerPercent", r.consumerPercent)] {
                 if (try? Money.parse(v)).map({ $0.isNegative || $0.cents > 100_00 }) ?? true {
-                    out.append("legalInterestRates \(r.year) H\(r.half): \(what) '\(v)' is not a percentage")
+                    out.append(.notAPercentage("legalInterestRates \(r.year) H\(r.half): \(what)", v))
                 }
             }
         }
         return out
     }
+}
+
+/// What is wrong with a policy's values, as values (worded at the edge). Keys are the policy file's own
+/// identifiers (`graceDays`, `steps[call].days`): they are what a supervisor edits, in every language.
+public enum PolicyIssue: Equatable, Sendable {
+    case notPositive(String)
+    case minAboveMax(String)
+    case fromAfterTo(String)
+    case outOfRange(String, ClosedRange<Int>, Int)
+    case badHalf(String, Int)
+    case notANumber(String, String)
+    case notAPercentage(String, String)
+    case notAnAmount(String)
+    case aboveLimit(String)
+    case stepTwice(String)
+    case badStepAmount(step: String, String)
+    case noSteps
+    case tooManySteps(Int)
+    case nameTooLong
+    case stepTextTooLong(String)
+    case badTemplate(step: String, template: String)
+    case stepWithoutId
 }

@@ -97,7 +97,7 @@ extension Book {
 
     mutating func restorePolicy(_ s: StoredPolicy) throws(DomainError) {
         let problems = s.policy.problems()
-        guard problems.isEmpty else { throw DomainError("the policy: " + problems.joined(separator: "; ")) }
+        guard problems.isEmpty else { throw .policy(problems) }
         policy = s.policy
         policyLog = s.log
         hasOwnPolicy = true

@@ -6,23 +6,34 @@ public enum Rules {
     /// What an input problem concerns, for a form to put it next to the right field.
     public enum Subject: String, Sendable { case amount, date, invoices, siren }
 
-    /// A rule's problem with a value, and the subject it concerns.
-    public struct Problem: Error, Equatable, Sendable, CustomStringConvertible {
-        public let subject: Subject
-        public let message: String
-        public var description: String { message }
+    /// A rule's problem with a value (worded at the edge: `Wording`), and the subject it concerns.
+    public enum Problem: Error, Equatable, Sendable {
+        case inPast(CalendarDate)
+        case beyondHorizon(CalendarDate, months: Int, until: CalendarDate)
+        case notPositive
+        /// Above what is open on the ticked invoices; `lessDisputed` when some of it is already disputed.
+        case aboveOpen(Money, open: Money, lessDisputed: Bool)
+        case siren(String)
+
+        public var subject: Subject {
+            switch self {
+            case .inPast, .beyondHorizon: .date
+            case .notPositive, .aboveOpen: .amount
+            case .siren: .siren
+            }
+        }
     }
 
     /// A date a person enters for something to come (a promise, a next action, a follow-up, a plan's payment): not
     /// before `today`.
     public static func notInPast(_ d: CalendarDate, today: CalendarDate) -> Problem? {
-        d < today ? Problem(subject: .date, message: "\(d.french) is in the past") : nil
+        d < today ? .inPast(d) : nil
     }
 
     /// Within the policy's horizon for future dates, counted from `start`.
     public static func withinHorizon(_ d: CalendarDate, from start: CalendarDate, policy: Policy) -> Problem? {
         let end = start.adding(months: policy.futureHorizonMonths)
-        return d <= end ? nil : Problem(subject: .date, message: "\(d.french) is more than \(policy.futureHorizonMonths) months ahead (until \(end.french))")
+        return d <= end ? nil : .beyondHorizon(d, months: policy.futureHorizonMonths, until: end)
     }
 
     /// Both: a date to come, from today to the horizon.
@@ -33,14 +44,10 @@ public enum Rules {
     /// Above zero and within what is open on `invoices`, as the book computes it: their open amounts, less what is
     /// already disputed when the amount is a new dispute's (a part cannot be disputed twice).
     public static func withinOpen(_ amount: Money, on invoices: [String], in book: Book, lessDisputed: Bool = false) -> Problem? {
-        guard amount.isPositive else { return Problem(subject: .amount, message: "must be above zero") }
+        guard amount.isPositive else { return .notPositive }
         let disputed = lessDisputed ? invoices.reduce(Money.zero) { $0 + book.disputedAmount($1) } : .zero
         let open = openAmount(on: invoices, in: book, lessDisputed: lessDisputed)
-        guard amount <= open else {
-            let what = disputed.isPositive ? "open and not yet disputed on the ticked invoices" : "open on the ticked invoices"
-            return Problem(subject: .amount, message: "\(amount.formatted) is more than the \(open.formatted) \(what)")
-        }
-        return nil
+        return amount <= open ? nil : .aboveOpen(amount, open: open, lessDisputed: disputed.isPositive)
     }
 
     /// What is open on `invoices`, as `withinOpen` counts it (a form's default amount is the most the rule takes).
@@ -50,6 +57,6 @@ public enum Rules {
 
     /// The SIREN, the French company number: 9 ASCII digits whose Luhn sum is a multiple of 10.
     public static func siren(_ s: String) -> Problem? {
-        Siren.isValid(s) ? nil : Problem(subject: .siren, message: "SIREN '\(s)' is not valid (9 digits with a correct check digit, e.g. 552100554)")
+        Siren.isValid(s) ? nil : .siren(s)
     }
 }

@@ -110,7 +110,7 @@ public struct AccountScreen: Screen {
                 changes.append(change)
                 lettered += allocations.sum(\.amount)
             }
-            guard !changes.isEmpty else { throw DomainError("no on-account credit to letter, or no open invoice to letter it to") }
+            guard !changes.isEmpty else { throw DomainError.said("no on-account credit to letter, or no open invoice to letter it to") }
             return (.batch(changes: changes), { .status(.info("Lettered \(lettered.formatted) of on-account credit to the oldest open invoices")) })
         })
     }
@@ -307,7 +307,7 @@ public struct AccountScreen: Screen {
             let change: Change = promise != nil ? .closePromise(id: id, closure: .withdrawn) : .cancelPlan(id: id)
             let still = promise != nil ? latest.openPromises(of: customer, asOf: today).contains { $0.id == id }
                                        : latest.activePlans(of: customer, asOf: today).contains { $0.id == id }
-            guard still else { throw DomainError("\(what) was already closed by someone else") }
+            guard still else { throw DomainError.said("\(what) was already closed by someone else") }
             let event = ActivityEvent.withdrawn(promise.map(ActivityEvent.Commitment.promise) ?? .plan(plan!))
             return (.batch(changes: [change, .logActivity(activity: Activity(id: newId("ACT"), at: Timestamp.now(), date: today, user: user,
                 customerId: customer, invoices: promise?.invoices ?? plan?.invoices ?? [], channel: .note, event: event))]),

@@ -73,7 +73,7 @@ public struct AgendaScreen: Screen {
                 let fresh = Agenda.lines(of: line.customerId, book: book, date: session.today)
                     .first { $0.kind == .written && $0.channel != .litigationReview }
                 guard let fresh else {
-                    throw DomainError("nothing left to send to \(line.customerName) today: a letter was recorded meanwhile")
+                    throw DomainError.said("nothing left to send to \(line.customerName) today: a letter was recorded meanwhile")
                 }
                 let activities = fresh.sentActivities(user: session.user.id, date: session.today, at: Timestamp.now(),
                                                       policy: book.policy, file: nil)

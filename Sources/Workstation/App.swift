@@ -101,12 +101,10 @@ public final class App {
         apply(after())
     }
 
-    /// A refusal in words: a screen saves one batch (the change and its history line), and "item 1 (promise …): "
-    /// names an internal id that says nothing to the user.
+    /// A refusal in words: a screen saves one batch (the change and its history line), and the batch item it came
+    /// from ("item 1 (promise …)") names an internal id that says nothing to the user.
     static func wording(_ error: any Error) -> String {
-        var message = (error as? DomainError)?.message ?? "\(error)"
-        if message.hasPrefix("item "), let r = message.range(of: "): ") { message = String(message[r.upperBound...]) }
-        return message
+        (error as? DomainError)?.innermost.message ?? "\(error)"
     }
 
     /// Draws the top screen (after letting it catch up with the book).

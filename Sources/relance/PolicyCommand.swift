@@ -114,7 +114,7 @@ struct PolicyCommand: ParsableCommand {
         do {
             try store.commit(user: me.id) { book in
                 if let base, book.policy != base {
-                    throw DomainError("the policy was changed meanwhile by \(book.policyLog.last?.user ?? "someone"): run relance policy edit again to start from it")
+                    throw DomainError.said("the policy was changed meanwhile by \(book.policyLog.last?.user ?? "someone"): run relance policy edit again to start from it")
                 }
                 return .setPolicy(policy: policy, user: me.id, at: Timestamp.now())
             }
@@ -132,10 +132,10 @@ struct PolicyCommand: ParsableCommand {
 func readUserFile(_ path: String) throws -> Data {
     do throws(UserFile.Problem) { return try UserFile.read(path, maxBytes: 16 << 20) } catch {
         switch error {
-        case .missing: throw DomainError(String(cString: strerror(ENOENT)))
-        case .directory, .notPlain: throw DomainError("not a plain file")
-        case .tooLarge: throw DomainError("over 16 MB: not a policy")
-        case .unreadable(let why): throw DomainError("cannot be read (\(why))")
+        case .missing: throw DomainError.said(String(cString: strerror(ENOENT)))
+        case .directory, .notPlain: throw DomainError.said("not a plain file")
+        case .tooLarge: throw DomainError.said("over 16 MB: not a policy")
+        case .unreadable(let why): throw DomainError.said("cannot be read (\(why))")
         }
     }
 }

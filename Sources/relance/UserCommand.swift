@@ -55,7 +55,7 @@ struct UserCommand: ParsableCommand {
                 throw ValidationError("a new user needs --name, --role and --login")
             }
             try change(options.store, as: user, doing: "adding a user") { book in
-                guard book.users[id] == nil else { throw DomainError("user \(id) exists already; change it with `relance user set \(id)`") }
+                guard book.users[id] == nil else { throw DomainError.said("user \(id) exists already; change it with `relance user set \(id)`") }
                 return .upsertUser(user: User(id: id, name: name, role: role, login: login, email: fields.email))
             }
             say("Added \(role.rawValue) \(id) (\(name), login \(login)).")
@@ -71,7 +71,7 @@ struct UserCommand: ParsableCommand {
 
         func run() throws {
             try change(options.store, as: user, doing: "changing a user") { book in
-                guard var u = book.users[id] else { throw DomainError("no user \(id); users: \(book.users.keys.sorted().joined(separator: ", "))") }
+                guard var u = book.users[id] else { throw DomainError.said("no user \(id); users: \(book.users.keys.sorted().joined(separator: ", "))") }
                 if let v = fields.name { u.name = v }
                 if let v = fields.role { u.role = v }
                 if let v = fields.login { u.login = v.isEmpty ? nil : v }
@@ -108,7 +108,7 @@ struct UserCommand: ParsableCommand {
 
     static func setDisabled(_ id: String, _ disabled: Bool, store: String, as requested: String?) throws {
         try change(store, as: requested, doing: disabled ? "disabling a user" : "enabling a user") { book in
-            guard var u = book.users[id] else { throw DomainError("no user \(id); users: \(book.users.keys.sorted().joined(separator: ", "))") }
+            guard var u = book.users[id] else { throw DomainError.said("no user \(id); users: \(book.users.keys.sorted().joined(separator: ", "))") }
             u.disabled = disabled
             return .upsertUser(user: u)
         }

@@ -32,7 +32,7 @@ import TestSupport
          "x.csv:2: invoice F3 belongs to customer C2, not C1"),
         (.customers, "id,name,name\nC9,A,B\n", "x.csv:1: column name appears twice (columns 2 and 3)"),
         (.invoices, "number,customer_id,issue_date,due_date,amount\nF9,C1,2026-10-01,2026-11-15\n", "x.csv:2: 4 fields, the header has 5 (a value is missing)"),
-        (.customers, "id,name,credit_limit\nC9,Négoce,-100\n", "x.csv:2: customer C9: credit limit -100,00 € is negative"),
+        (.customers, "id,name,credit_limit\nC9,Négoce,-100\n", "x.csv:2: the credit limit of customer C9: -100,00 € is negative"),
         // The book's SIREN rule, check digit included, said at its line (issue 18: the importer checked the digits only).
         (.customers, "id,name,siren\nC9,Négoce,123456789\n", "x.csv:2: SIREN '123456789' is not valid (9 digits with a correct check digit"),
         (.customers, "id,name,siren\nC9,Négoce,５５２１００５５４\n", "SIREN"),

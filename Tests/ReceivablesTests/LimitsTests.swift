@@ -25,7 +25,7 @@ import TestSupport
     func amountsBeyondTheLimitAreRefusedAtTheDoor(text: String, accepted: Bool) {
         let parsed = try? Money.parse(text)
         #expect((parsed != nil) == accepted, "\(text)")
-        if !accepted { #expect(throws: InputError.self) { try Money.parse(text) } }
+        if !accepted { #expect(throws: ParseError.self) { try Money.parse(text) } }
     }
 
     @Test(arguments: [("1900-01-01", true), ("2199-12-31", true), ("1899-12-31", false), ("2200-01-01", false),
@@ -74,6 +74,8 @@ import TestSupport
             _ = b.consistencyProblems()
         }
         // They are listed to be corrected.
-        #expect(b.ruleViolations().filter { $0.contains("above the limit") }.count == 12)
+        // The 12 invoices and the payment.
+        #expect(b.ruleViolations().filter { $0.message.contains("above the limit") }.count == 13)
+        #expect(b.ruleViolations().contains(.about(.record(.payment, "P"), .aboveLimit(Money(cents: 999_999_999_999_999)))))
     }
 }

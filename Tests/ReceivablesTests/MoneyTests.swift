@@ -12,7 +12,7 @@ import Testing
 
     @Test(arguments: ["abc", "", "12,345", "1.2.3,4", "12a", "€", "1,2,3.456"])
     func refusesNonAmounts(input: String) {
-        #expect(throws: InputError.self) { try Money.parse(input) }
+        #expect(throws: ParseError.self) { try Money.parse(input) }
     }
 
     @Test func messageNamesTheInput() {
@@ -57,7 +57,7 @@ import Testing
 
     @Test(arguments: ["31/02/2026", "2026-02-29", "2023-13-01", "32/01/2026", "abc", "2026/12/03x", "12/03/26", "2026-1-"])
     func refusesImpossibleDates(input: String) {
-        #expect(throws: InputError.self) { try CalendarDate.parse(input) }
+        #expect(throws: ParseError.self) { try CalendarDate.parse(input) }
     }
 
     @Test func messageForFebruary31() {

@@ -25,7 +25,7 @@ import TestSupport
 
     @Test(arguments: ["45 semaines", "", "fin de mois", "45 60", "400", "45 jours fin de trimestre"])
     func whatIsNotTermsIsRefusedInWords(text: String) {
-        #expect(throws: InputError.self) { try PaymentTerms.parse(text) }
+        #expect(throws: ParseError.self) { try PaymentTerms.parse(text) }
     }
 
     @Test func theEndOfAMonth() {

@@ -69,8 +69,12 @@ import TestSupport
             }
             // Nobody who is not a user, nor a disabled user, makes any change.
             var b = base
-            #expect(throws: DomainError("mallory is not a user of this store")) { try b.applyNew(change, by: "mallory") }
-            #expect(throws: DomainError("your access was disabled by a supervisor (gone)")) { try b.applyNew(change, by: "gone") }
+            let action = Permission.actions(of: change)[0]
+            #expect(throws: DomainError.refused(PermissionRefusal(user: "mallory", action: action, reason: .notAUser))) { try b.applyNew(change, by: "mallory") }
+            #expect(throws: DomainError.refused(PermissionRefusal(user: "gone", action: action, reason: .disabled))) { try b.applyNew(change, by: "gone") }
+            // And the words say who and why.
+            #expect(DomainError.refused(PermissionRefusal(user: "mallory", action: action, reason: .notAUser)).message == "mallory is not a user of this store")
+            #expect(DomainError.refused(PermissionRefusal(user: "gone", action: action, reason: .disabled)).message == "your access was disabled by a supervisor (gone)")
         }
     }
 
@@ -114,6 +118,7 @@ import TestSupport
         #expect(book.ruleViolations().isEmpty)
         // A book written before the rule (apply, the journal's replay, checks nothing): reported.
         try book.apply(.updateCustomer(id: "C1", patch: CustomerPatch(collector: "amelie")))
-        #expect(book.ruleViolations() == ["customer C1: collector 'amelie' is a salesperson"])
+        #expect(book.ruleViolations() == [.about(.record(.customer, "C1"), .wrongRole("amelie", is: .salesperson, as: .collector, candidates: ["helene"]))])
+        #expect(book.ruleViolations().map(\.message) == ["customer C1: amelie is a salesperson, not a collector (who can be: helene)"])
     }
 }

@@ -16,7 +16,7 @@ final class DamagedHistoryStore: BookStore {
     func refresh() throws -> Bool { false }
     func changes(since state: StoreState) -> [Change]? { inner.changes(since: state) }
     func history(of customerId: String) throws -> [Activity] {
-        throw DomainError("history-8.jsonl: bytes 0-768 (the history of \(customerId)) do not match their checksum")
+        throw DomainError.said("history-8.jsonl: bytes 0-768 (the history of \(customerId)) do not match their checksum")
     }
 }
 

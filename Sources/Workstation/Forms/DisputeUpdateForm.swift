@@ -46,7 +46,7 @@ struct DisputeUpdateForm: FormKind {
 
     func build(_ fields: Fields, book: Book, session: Session) throws(DomainError) -> (Change, String) {
         guard let d = book.disputes[fields[.dispute].selectedChoice ?? ""], d.isActive else {
-            throw DomainError("this dispute was closed meanwhile by someone else")
+            throw .said("this dispute was closed meanwhile by someone else")
         }
         let status = Dispute.Status(rawValue: fields[.status].selectedChoice!)!
         let note = fields.note
@@ -58,7 +58,7 @@ struct DisputeUpdateForm: FormKind {
             notes.append(.init(invoice: line.invoice, amount: take))
             left -= take
         }
-        if left.isPositive { throw DomainError("the credit note is larger than the \(d.amount.formatted) disputed") }
+        if left.isPositive { throw .creditNoteAboveDisputed(creditNote: fields[.credit].money ?? .zero, disputed: d.amount, invoice: nil) }
         let number = fields[.creditNumber].text.trimmed
         let update = DisputeUpdate(id: d.id, date: session.today, user: session.user.id, status: status,
                                    followUpDate: status == .inProgress ? fields[.followup].date : nil,

@@ -39,8 +39,8 @@ struct PlanForm: FormKind {
 
     static func schedule(_ fields: Fields, session: Session) throws(DomainError) -> [PaymentPlan.Instalment] {
         guard let down = fields[.down].money, let downDate = fields[.downDate].date, let count = Int(fields[.count].text.trimmed),
-              let first = fields[.first].date else { throw DomainError("complete the fields above") }
-        if let p = Rules.notInPast(downDate, today: session.today) { throw DomainError("the down payment date: \(p)") }
+              let first = fields[.first].date else { throw .said("complete the fields above") }
+        if let p = Rules.notInPast(downDate, today: session.today) { throw .about(.downPaymentDate, .rule(p)) }
         return try PlanBuilder.schedule(total: fields[.invoices].pickedTotal, downPayment: down, downPaymentDate: downDate, count: count,
                                         period: fields[.period].selectedChoice == "weekly" ? .weekly : .monthly, firstInstalment: first)
     }
@@ -74,7 +74,7 @@ struct PlanForm: FormKind {
     }
 
     func build(_ fields: Fields, book: Book, session: Session) throws(DomainError) -> (Change, String) {
-        throw DomainError("a plan is saved from its schedule screen")   // submit() opens it
+        throw .said("a plan is saved from its schedule screen")   // submit() opens it
     }
 
     /// The schedule the terms give, under the fields.
