@@ -20,7 +20,7 @@ let package = Package(
         // Files a user may change without recompiling: policy, reason catalogue, demo seed lists.
         .target(name: "RelanceResources", path: "Resources",
                 exclude: ["README.md"],
-                resources: [.copy("policy"), .copy("catalogue"), .copy("demo"), .copy("templates")]),
+                resources: [.copy("policy"), .copy("catalogue"), .copy("demo"), .copy("templates"), .copy("po")]),
         // One rule for any text that reaches a terminal or a text file: control characters shown, not sent.
         .target(name: "TextSafety"),
         // Files a command writes outside the store: a batch that a kill leaves whole or absent, --out paths checked.
@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "Simulation", dependencies: ["Receivables", "Interchange", "DemoData"]),
         .target(name: "TerminalKit", dependencies: ["CNCursesW", "TextSafety"]),
         // The edge's words for the domain's values (agenda reasons, history entries, payer profiles).
-        .target(name: "Wording", dependencies: ["Receivables"]),
+        .target(name: "Wording", dependencies: ["Receivables", "RelanceResources"]),
         .target(name: "Workstation", dependencies: ["Receivables", "TerminalKit", "TextSafety", "Wording"]),
         .executableTarget(name: "relance", dependencies: [
             "Receivables", "FileStore", "Interchange", "DemoData", "TerminalKit", "Workstation", "TextSafety", "OutputFiles", "UserRights", "Wording",

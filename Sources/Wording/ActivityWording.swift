@@ -2,8 +2,7 @@ import Receivables
 
 /// A history entry in the reader's words (issue 18: the forms built the sentence at save time). An entry with an
 /// event (schema 8) is worded here from its codes and values, then the note the person typed; an older entry keeps
-/// the sentence it was saved with. (English for now; the catalogue issue
-/// words the same values in French.)
+/// the sentence it was saved with. Each reader sees the entry in their own language (issue 19).
 public enum ActivityWording {
     public static func text(_ a: Activity, book: Book) -> String {
         // A call with no note says nothing more: its line already shows the channel and the outcome.
@@ -15,30 +14,44 @@ public enum ActivityWording {
     public static func describe(_ event: ActivityEvent, invoices: [String], book: Book) -> String {
         switch event {
         case .promise(let amount, let date, let replaced):
-            return "Promise of \(amount.formatted) for \(date.french) on \(invoices.joined(separator: ", "))" + replacing(replaced)
+            return tr("Promise of {amount} for {date} on {invoices}", ["amount": amount.formatted, "date": date.french,
+                                                                       "invoices": invoices.joined(separator: ", ")]) + replacing(replaced)
         case .dispute(let reason, let amount):
-            return "Dispute \(reason) (\(book.reasons.reason(reason)?.fr ?? reason)): \(amount.formatted)"
+            return tr("Dispute {code} ({reason}): {amount}", ["code": reason, "reason": reasonName(reason, book), "amount": amount.formatted])
         case .disputeUpdate(let reason, let status, let number, let credit):
-            return "Dispute \(reason) \(status.label)" + (credit.map { ", credit note \(number.map { $0 + " " } ?? "")\($0.formatted)" } ?? "")
+            let worded = tr("Dispute {code} {status}", ["code": reason, "status": status.label])
+            guard let credit else { return worded }
+            return worded + (number.map { tr(", credit note {number} {amount}", ["number": $0, "amount": credit.formatted]) }
+                             ?? tr(", credit note {amount}", ["amount": credit.formatted]))
         case .plan(let down, let downDate, let instalments, let lastDate, let total, let replaced):
-            return "Payment plan: \(down.formatted) down on \(downDate.french), then \(instalments) instalments to \(lastDate.french), total \(total.formatted)"
+            return trn("Payment plan: {down} down on {downDate}, then {count} instalment to {lastDate}, total {total}",
+                       "Payment plan: {down} down on {downDate}, then {count} instalments to {lastDate}, total {total}", count: instalments,
+                       ["down": down.formatted, "downDate": downDate.french, "lastDate": lastDate.french, "total": total.formatted])
                 + replacing(replaced)
         case .withdrawn(let c):
-            return "Withdrawn: " + commitment(c)
+            return tr("Withdrawn: {what}", ["what": commitment(c)])
         case .litigation(let outcome, let reason, let review):
-            return "Litigation: \(outcome.label) — \(invoices.joined(separator: ", "))" + (reason.map { "; reason: \($0)" } ?? "")
-                + (review.map { "; review again on \($0.french)" } ?? "")
+            return tr("Litigation: {outcome} — {invoices}", ["outcome": outcome.label, "invoices": invoices.joined(separator: ", ")])
+                + (reason.map { tr("; reason: {reason}", ["reason": $0]) } ?? "")
+                + (review.map { tr("; review again on {date}", ["date": $0.french]) } ?? "")
         case .waiver(let amount, let reason):
-            return "Late fees of \(amount.formatted) waived on \(invoices.first ?? ""): \(reason)"
+            return tr("Late fees of {amount} waived on {invoice}: {reason}", ["amount": amount.formatted, "invoice": invoices.first ?? "", "reason": reason])
         }
     }
 
     static func commitment(_ c: ActivityEvent.Commitment) -> String {
-        if let date = c.date { return "the promise of \(c.amount.formatted) for \(date.french)" }
-        return "the payment plan of \(c.amount.formatted) (\(c.payments ?? 0) payments)"
+        if let date = c.date { return tr("the promise of {amount} for {date}", ["amount": c.amount.formatted, "date": date.french]) }
+        return trn("the payment plan of {amount} ({count} payment)", "the payment plan of {amount} ({count} payments)", count: c.payments ?? 0,
+                   ["amount": c.amount.formatted])
     }
 
     static func replacing(_ replaced: [ActivityEvent.Commitment]) -> String {
-        replaced.map { "; replaces " + commitment($0) }.joined()
+        replaced.map { tr("; replaces {what}", ["what": commitment($0)]) }.joined()
+    }
+
+    /// A dispute reason's name in the reader's language (the catalogue of reasons holds both).
+    public static func reasonName(_ code: String, _ book: Book) -> String {
+        guard let r = book.reasons.reason(code) else { return code }
+        return Language.current == .fr ? r.fr : r.en
     }
 }

@@ -1,8 +1,8 @@
 import Receivables
 
 // The words for the domain's refusals (issue 18: about 113 sentences were made where they were thrown). The domain
-// throws values; each reader's screen and the commands word them here, in English for now (the catalogue issue adds
-// French). Amounts and dates are said in the company-wide format (`formatted`, `french`).
+// throws values; each reader's screen and the commands word them here, in the reader's language (issue 19). Amounts
+// and dates are said in the company-wide format (`formatted`, `french`).
 //
 // The conformances to `CustomStringConvertible` live here, with the words, so that `"\(error)"` and
 // swift-argument-parser's error output word them too (same package: no `@retroactive` needed).
@@ -13,106 +13,149 @@ extension DomainError: CustomStringConvertible {
     public var message: String {
         switch self {
         case .about(let subject, .notPositive), .about(let subject, .rule(.notPositive)):
-            "\(subject.name) must be above zero"
-        case .about(let subject, let inner): "\(subject.name): \(inner.message)"
-        case .inBatch(let item, let change, let inner): "item \(item) (\(change.summary)): \(inner.message)"
-        case .unknown(let e, let id): "unknown \(e.name) \(id)"
-        case .alreadyRecorded(let e, let id): "\(e.name) \(id) is already recorded"
-        case .appearsTwice(let e, let id): "\(e.name) '\(id)' appears twice"
-        case .refersToUnknown(let e, let id): "refers to unknown \(e.name) '\(id)'"
-        case .missingId(let e): "a \(e.name) needs an id"
-        case .missingName(let e, let id): "\(e.name) \(id) needs a name"
-        case .notTheCustomers(let n, nil): "invoice \(n) is not an invoice of this customer"
-        case .notTheCustomers(let n, let owner?): "invoice \(n) belongs to customer \(owner)"
+            tr("{what} must be above zero", ["what": subject.name])
+        case .about(let subject, let inner): tr("{what}: {problem}", ["what": subject.name, "problem": inner.message])
+        case .inBatch(let item, let change, let inner):
+            tr("item {item} ({change}): {problem}", ["item": "\(item)", "change": change.summary, "problem": inner.message])
+        case .unknown(let e, let id): tr("unknown {what}", ["what": DomainError.Subject.record(e, id).name])
+        case .alreadyRecorded(let e, let id): tr("{what} is already recorded", ["what": DomainError.Subject.record(e, id).name])
+        case .appearsTwice(let e, let id): tr("{what} appears twice", ["what": DomainError.Subject.record(e, "'\(id)'").name])
+        case .refersToUnknown(let e, let id): tr("refers to unknown {what}", ["what": DomainError.Subject.record(e, "'\(id)'").name])
+        case .missingId(let e): tr("a {entity} needs an id", ["entity": e.name])
+        case .missingName(let e, let id): tr("{what} needs a name", ["what": DomainError.Subject.record(e, id).name])
+        case .notTheCustomers(let n, nil): tr("invoice {invoice} is not an invoice of this customer", ["invoice": n])
+        case .notTheCustomers(let n, let owner?): tr("invoice {invoice} belongs to customer {customer}", ["invoice": n, "customer": owner])
         case .movesCustomer(let n, let from, let to):
-            "invoice \(n) belongs to customer \(from), not \(to): an invoice never moves to another customer"
-        case .noInvoiceChosen: "choose at least one invoice"
-        case .settled(let n): "invoice \(n) is already settled"
-        case .sameNumberButCase(let other): "the same number as \(other) but for the case (numbers are unique whatever their case)"
+            tr("invoice {invoice} belongs to customer {customer}, not {other}: an invoice never moves to another customer",
+               ["invoice": n, "customer": from, "other": to])
+        case .noInvoiceChosen: tr("choose at least one invoice")
+        case .settled(let n): tr("invoice {invoice} is already settled", ["invoice": n])
+        case .sameNumberButCase(let other):
+            tr("the same number as {other} but for the case (numbers are unique whatever their case)", ["other": other])
         case .rule(let p): p.message
-        case .notPositive: "must be above zero"
-        case .negative(let m): "\(m.formatted) is negative"
-        case .aboveLimit(let m): "\(m.formatted) is above the limit of \(Money.limit.formatted)"
+        case .notPositive: tr("must be above zero")
+        case .negative(let m): tr("{amount} is negative", ["amount": m.formatted])
+        case .aboveLimit(let m): tr("{amount} is above the limit of {limit}", ["amount": m.formatted, "limit": Money.limit.formatted])
         case .outsideYears(let d):
-            "\(d.iso) is outside \(CalendarDate.supportedYears.lowerBound)-\(CalendarDate.supportedYears.upperBound)"
-        case .dueBeforeIssue(let due, let issue): "due date \(due.french) is before issue date \(issue.french)"
-        case .belowPaid(let amount, let paid): "amount \(amount.formatted) is below what was already paid (\(paid.formatted))"
-        case .allocationsExceedPayment: "allocations exceed the payment"
-        case .onlyUnallocated(let m): "only \(m.formatted) is unallocated"
-        case .aboveOpen(let amount, let open, let n): "\(amount.formatted) is more than the \(open.formatted) open on \(n)"
+            tr("{date} is outside {first}-{last}", ["date": d.iso, "first": "\(CalendarDate.supportedYears.lowerBound)",
+                                                   "last": "\(CalendarDate.supportedYears.upperBound)"])
+        case .dueBeforeIssue(let due, let issue):
+            tr("due date {due} is before issue date {issue}", ["due": due.french, "issue": issue.french])
+        case .belowPaid(let amount, let paid):
+            tr("amount {amount} is below what was already paid ({paid})", ["amount": amount.formatted, "paid": paid.formatted])
+        case .allocationsExceedPayment: tr("allocations exceed the payment")
+        case .onlyUnallocated(let m): tr("only {amount} is unallocated", ["amount": m.formatted])
+        case .aboveOpen(let amount, let open, let n):
+            tr("{amount} is more than the {open} open on {invoice}", ["amount": amount.formatted, "open": open.formatted, "invoice": n])
         case .dunningLevel(let l, let levels):
-            "dunning level \(l) is not one of the policy's levels 0-\(levels.count) (\(levels.joined(separator: ", ")))"
-        case .lastDunnedBeforeIssue(let d): "last dunned \(d.french) is before its issue date"
-        case .controlCharacter(let v): "control or invisible character U+\(String(v, radix: 16, uppercase: true)) is not allowed"
-        case .tooLong(let start, let count): "'\(start)…' is \(count) characters long (200 at most)"
+            tr("dunning level {level} is not one of the policy's levels 0-{top} ({steps})",
+               ["level": "\(l)", "top": "\(levels.count)", "steps": levels.joined(separator: ", ")])
+        case .lastDunnedBeforeIssue(let d): tr("last dunned {date} is before its issue date", ["date": d.french])
+        case .controlCharacter(let v):
+            tr("control or invisible character U+{code} is not allowed", ["code": String(v, radix: 16, uppercase: true)])
+        case .tooLong(let start, let count):
+            tr("'{start}…' is {count} characters long (200 at most)", ["start": start, "count": "\(count)"])
         case .unseenPromise(let p, let by):
-            "these invoices already carry the promise of \(p.amount.formatted) for \(p.promisedDate.french) made by \(by) on \(p.madeOn.french); it was not replaced (look at it, then enter yours again)"
-        case .promiseClosedMeanwhile(let p):
-            "\(p.map { "the promise of \($0.amount.formatted) for \($0.promisedDate.short.prefix(5))" } ?? "a promise shown") was closed meanwhile: look again, then save"
+            tr("these invoices already carry the promise of {amount} for {date} made by {user} on {made}; it was not replaced (look at it, then enter yours again)",
+               ["amount": p.amount.formatted, "date": p.promisedDate.french, "user": by, "made": p.madeOn.french])
+        case .promiseClosedMeanwhile(let p?):
+            tr("the promise of {amount} for {date} was closed meanwhile: look again, then save",
+               ["amount": p.amount.formatted, "date": String(p.promisedDate.short.prefix(5))])
+        case .promiseClosedMeanwhile(nil): tr("a promise shown was closed meanwhile: look again, then save")
         case .inPaymentPlan(let invoices):
-            invoices.count == 1 ? "\(invoices[0]) is in a payment plan: a promise cannot hold it"
-                : "\(invoices[0]) and \(invoices.count - 1) more are in a payment plan: a promise cannot hold them"
+            invoices.count == 1 ? tr("{invoice} is in a payment plan: a promise cannot hold it", ["invoice": invoices[0]])
+                : trn("{invoice} and {count} more are in a payment plan: a promise cannot hold them",
+                      "{invoice} and {count} more are in a payment plan: a promise cannot hold them", count: invoices.count - 1,
+                      ["invoice": invoices[0]])
         case .coverMismatch(let promised, let covered):
-            "the promise of \(promised.formatted) covers \(covered.formatted) of its invoices: the parts must add up to it"
-        case .coversUnnamed(let n): "the promise covers \(n), which it does not name"
+            tr("the promise of {amount} covers {covered} of its invoices: the parts must add up to it",
+               ["amount": promised.formatted, "covered": covered.formatted])
+        case .coversUnnamed(let n): tr("the promise covers {invoice}, which it does not name", ["invoice": n])
         case .coverNotWithinOpen(let n, let part, let open):
-            "the promise's part of \(n), \(part.formatted), is not within the \(open.formatted) open on it"
+            tr("the promise's part of {invoice}, {amount}, is not within the {open} open on it",
+               ["invoice": n, "amount": part.formatted, "open": open.formatted])
         case .inOtherPlan(let both, let total, let createdOn):
             // Short enough for 80 columns after "Not saved: ".
-            "\(both.count <= 2 ? both.joined(separator: " and ") : "\(both[0]) and \(both.count - 1) more") \(both.count == 1 ? "is" : "are") in a plan (\(total.formatted), \(createdOn.short.prefix(5))): X withdraws it first"
+            Self.inOtherPlan(both, total: total.formatted, made: String(createdOn.short.prefix(5)))
         case .planBeyondMaximum(let end, let months):
-            "the plan ends on \(end.french), more than \(months) months ahead (the policy's maximum)"
-        case .planTooShort: "a plan needs a down payment and at least one instalment"
-        case .scheduleLineNotPositive(let line): "line \(line) of the schedule must be above zero"
-        case .scheduleLineNotAfter(let line): "line \(line) is not after line \(line - 1)"
+            tr("the plan ends on {date}, more than {months} months ahead (the policy's maximum)", ["date": end.french, "months": "\(months)"])
+        case .planTooShort: tr("a plan needs a down payment and at least one instalment")
+        case .scheduleLineNotPositive(let line): tr("line {line} of the schedule must be above zero", ["line": "\(line)"])
+        case .scheduleLineNotAfter(let line): tr("line {line} is not after line {previous}", ["line": "\(line)", "previous": "\(line - 1)"])
         case .scheduleMismatch(let schedule, let invoices):
-            "the schedule sums to \(schedule.formatted), the invoices to \(invoices.formatted): they must match to the cent"
-        case .nothingToSpread: "nothing to spread: the invoices are settled"
-        case .downPaymentNotBelowTotal(let total): "the down payment must be less than the total \(total.formatted)"
-        case .instalmentCount: "between 1 and 60 instalments"
-        case .firstInstalmentNotAfterDownPayment: "the first instalment must come after the down payment"
-        case .cannotSpread(let rest, let count): "\(rest.formatted) cannot be spread over \(count) instalments"
-        case .waiverNeedsReason: "say why the late fees are waived"
-        case .unknownReason(let code): "unknown reason code \(code)"
-        case .disputeClosed(let id, let status): "dispute \(id) is already \(status.label)"
-        case .creditNoteWithoutResolution: "a credit note goes with the resolution 'credit note'"
-        case .creditNoteNotPositive: "the credit note must be above zero"
-        case .notInDispute(let n, let d): "invoice \(n) is not part of dispute \(d)"
+            tr("the schedule sums to {schedule}, the invoices to {invoices}: they must match to the cent",
+               ["schedule": schedule.formatted, "invoices": invoices.formatted])
+        case .nothingToSpread: tr("nothing to spread: the invoices are settled")
+        case .downPaymentNotBelowTotal(let total): tr("the down payment must be less than the total {total}", ["total": total.formatted])
+        case .instalmentCount: tr("between 1 and 60 instalments")
+        case .firstInstalmentNotAfterDownPayment: tr("the first instalment must come after the down payment")
+        case .cannotSpread(let rest, let count):
+            tr("{amount} cannot be spread over {count} instalments", ["amount": rest.formatted, "count": "\(count)"])
+        case .waiverNeedsReason: tr("say why the late fees are waived")
+        case .unknownReason(let code): tr("unknown reason code {code}", ["code": code])
+        case .disputeClosed(let id, let status): tr("dispute {dispute} is already {status}", ["dispute": id, "status": status.label])
+        case .creditNoteWithoutResolution: tr("a credit note goes with the resolution 'credit note'")
+        case .creditNoteNotPositive: tr("the credit note must be above zero")
+        case .notInDispute(let n, let d): tr("invoice {invoice} is not part of dispute {dispute}", ["invoice": n, "dispute": d])
         case .creditNoteAboveDisputed(let cn, let disputed, let n?):
-            "credit note \(cn.formatted) is larger than the \(disputed.formatted) disputed on \(n)"
-        case .creditNoteAboveDisputed(_, let disputed, nil): "the credit note is larger than the \(disputed.formatted) disputed"
+            tr("credit note {amount} is larger than the {disputed} disputed on {invoice}",
+               ["amount": cn.formatted, "disputed": disputed.formatted, "invoice": n])
+        case .creditNoteAboveDisputed(_, let disputed, nil):
+            tr("the credit note is larger than the {disputed} disputed", ["disputed": disputed.formatted])
         case .creditNoteAboveOpen(let cn, let open, let n):
-            "credit note \(cn.formatted) is larger than the \(open.formatted) open on \(n)"
-        case .creditNoteAfterRecord(let d): "the credit note's date \(d.french) is after the day it is recorded"
-        case .reviewDateMissing: "back to amicable follow-up needs the date of the next review"
-        case .reviewNotAfterDecision: "the next review must come after the decision"
-        case .alreadyInLitigation(let n, let outcome, let since): "invoice \(n) is already \(outcome.label) since \(since.french)"
-        case .decisionWithoutInvoices: "a litigation decision names its invoices"
-        case .writeOffNeedsReason: "a write-off needs a reason"
-        case .badUserId(let id): "user id '\(id)' must be lower-case letters, digits, '_', '-' or '.'"
-        case .badLogin(let login): "'\(login)' is not a Unix login (lower-case letters, digits, '_', '-', '.')"
-        case .loginTaken(let login, let user, let name): "login \(login) is already the login of user \(user) (\(name))"
+            tr("credit note {amount} is larger than the {open} open on {invoice}", ["amount": cn.formatted, "open": open.formatted, "invoice": n])
+        case .creditNoteAfterRecord(let d): tr("the credit note's date {date} is after the day it is recorded", ["date": d.french])
+        case .reviewDateMissing: tr("back to amicable follow-up needs the date of the next review")
+        case .reviewNotAfterDecision: tr("the next review must come after the decision")
+        case .alreadyInLitigation(let n, let outcome, let since):
+            tr("invoice {invoice} is already {outcome} since {date}", ["invoice": n, "outcome": outcome.label, "date": since.french])
+        case .decisionWithoutInvoices: tr("a litigation decision names its invoices")
+        case .writeOffNeedsReason: tr("a write-off needs a reason")
+        case .badUserId(let id): tr("user id '{id}' must be lower-case letters, digits, '_', '-' or '.'", ["id": id])
+        case .badLogin(let login): tr("'{login}' is not a Unix login (lower-case letters, digits, '_', '-', '.')", ["login": login])
+        case .loginTaken(let login, let user, let name):
+            tr("login {login} is already the login of user {user} ({name})", ["login": login, "user": user, "name": name])
         case .holdsAccounts(let user, let heldAs, let accounts, let role):
-            "\(user) is the \(heldAs.rawValue) of \(accounts.count) account\(accounts.count == 1 ? "" : "s") (\(Self.list(accounts))): a \(role.rawValue) cannot be; give them to another \(heldAs.rawValue) first"
-        case .lastSupervisor(let id): "\(id) is the last active supervisor: add another supervisor first"
+            Self.holdsAccounts(user, heldAs: heldAs, accounts: accounts, role: role)
+        case .lastSupervisor(let id): tr("{user} is the last active supervisor: add another supervisor first", ["user": id])
         case .notAUser(let id, let role, let users):
-            "\(role.rawValue) '\(id)' is not a user of this store (users: \(users.isEmpty ? "none yet; add them with relance user add" : users.joined(separator: ", ")))"
+            users.isEmpty ? tr("{role} '{id}' is not a user of this store (users: none yet; add them with relance user add)", ["role": role.label, "id": id])
+                : tr("{role} '{id}' is not a user of this store (users: {users})", ["role": role.label, "id": id, "users": users.joined(separator: ", ")])
         case .wrongRole(let id, let actual, let role, let candidates):
-            "\(id) is a \(actual.rawValue), not a \(role.rawValue) (who can be: \(candidates.isEmpty ? "nobody yet" : candidates.joined(separator: ", ")))"
+            candidates.isEmpty ? tr("{id} is a {actual}, not a {role} (who can be: nobody yet)", ["id": id, "actual": actual.label, "role": role.label])
+                : tr("{id} is a {actual}, not a {role} (who can be: {users})",
+                     ["id": id, "actual": actual.label, "role": role.label, "users": candidates.joined(separator: ", ")])
         case .refused(let r): r.message
-        case .policyAuthor(let author, let logged): "a policy change is logged as its author's: \(author), not \(logged)"
-        case .readOnly(let directory?): "read-only session: you cannot change \(directory)"
-        case .readOnly(nil): "this store is read-only"
-        case .policy(let issues): "the policy: " + issues.map(\.message).joined(separator: "; ")
+        case .policyAuthor(let author, let logged):
+            tr("a policy change is logged as its author's: {author}, not {user}", ["author": author, "user": logged])
+        case .readOnly(let directory?): tr("read-only session: you cannot change {directory}", ["directory": directory])
+        case .readOnly(nil): tr("this store is read-only")
+        case .policy(let issues): tr("the policy: {problems}", ["problems": issues.map(\.message).joined(separator: "; ")])
         case .policyFile(let source, let p): "\(source)\(p.line.map { ":\($0)" } ?? ""): \(p.message)"
-        case .unknownReport(let name, let choices): "unknown report '\(name)' (choose from \(choices.joined(separator: ", ")))"
+        case .unknownReport(let name, let choices):
+            tr("unknown report '{name}' (choose from {reports})", ["name": name, "reports": choices.joined(separator: ", ")])
         case .said(let text): text
         }
     }
 
-    /// The first five, then how many more.
-    static func list(_ ids: [String]) -> String {
-        ids.prefix(5).joined(separator: ", ") + (ids.count > 5 ? " and \(ids.count - 5) more" : "")
+    static func inOtherPlan(_ both: [String], total: String, made: String) -> String {
+        switch both.count {
+        case 1: tr("{invoice} is in a plan ({total}, {date}): X withdraws it first", ["invoice": both[0], "total": total, "date": made])
+        case 2: tr("{invoice} and {other} are in a plan ({total}, {date}): X withdraws it first",
+                   ["invoice": both[0], "other": both[1], "total": total, "date": made])
+        default: trn("{invoice} and {count} more are in a plan ({total}, {date}): X withdraws it first",
+                     "{invoice} and {count} more are in a plan ({total}, {date}): X withdraws it first", count: both.count - 1,
+                     ["invoice": both[0], "total": total, "date": made])
+        }
+    }
+
+    static func holdsAccounts(_ user: String, heldAs: User.Role, accounts: [String], role: User.Role) -> String {
+        let list = accounts.count > 5
+            ? trn("{list} and {count} more", "{list} and {count} more", count: accounts.count - 5, ["list": accounts.prefix(5).joined(separator: ", ")])
+            : accounts.joined(separator: ", ")
+        return trn("{user} is the {held} of {count} account ({list}): a {role} cannot be; give them to another {held} first",
+                   "{user} is the {held} of {count} accounts ({list}): a {role} cannot be; give them to another {held} first",
+                   count: accounts.count, ["user": user, "held": heldAs.label, "list": list, "role": role.label])
     }
 
     /// The refusal without the batch item it came from: what a screen says of the one change it made.
@@ -122,35 +165,62 @@ extension DomainError: CustomStringConvertible {
     }
 }
 
+extension User.Role {
+    /// The role as a person reads it ("collector", "chargé de recouvrement").
+    public var label: String {
+        switch self {
+        case .supervisor: tr("supervisor", context: "role")
+        case .collector: tr("collector", context: "role")
+        case .salesperson: tr("salesperson", context: "role")
+        }
+    }
+
+    /// The role's people ("collectors", "chargés de recouvrement").
+    public var plural: String {
+        switch self {
+        case .supervisor: tr("supervisors", context: "role")
+        case .collector: tr("collectors", context: "role")
+        case .salesperson: tr("salespeople", context: "role")
+        }
+    }
+}
+
 extension DomainError.Entity {
-    public var name: String { rawValue }
+    public var name: String {
+        switch self {
+        case .customer: tr("customer", context: "record"); case .invoice: tr("invoice", context: "record")
+        case .payment: tr("payment", context: "record"); case .promise: tr("promise", context: "record")
+        case .dispute: tr("dispute", context: "record"); case .plan: tr("plan", context: "record")
+        case .decision: tr("decision", context: "record"); case .user: tr("user", context: "record")
+        }
+    }
 }
 
 extension DomainError.Subject {
     public var name: String {
         switch self {
-        case .record(let e, let id): "\(e.name) \(id)"
-        case .company: "the company profile"
-        case .companySiren: "the company"
-        case .creditLimit(let c): "the credit limit of customer \(c)"
-        case .issueDate(let n): "the issue date of invoice \(n)"
-        case .dueDate(let n): "the due date of invoice \(n)"
-        case .lastDunned(let n): "the last dunning date of invoice \(n)"
-        case .amount: "the amount"
-        case .disputedAmount: "the disputed amount"
-        case .downPayment: "the down payment"
-        case .promisedDate: "the promised date"
-        case .nextAction: "the next action"
-        case .followUpDate: "the follow-up date"
-        case .downPaymentDate: "the down payment date"
-        case .planPayment: "the plan's payment"
-        case .creditNoteNumber: "the credit note number"
-        case .creditNoteDate: "the credit note's date"
-        case .decisionReason: "the decision's reason"
-        case .decisionDate: "the decision's date"
-        case .nextReview: "the next review"
+        case .record(let e, let id): tr("{entity} {id}", context: "record", ["entity": e.name, "id": id])
+        case .company: tr("the company profile")
+        case .companySiren: tr("the company")
+        case .creditLimit(let c): tr("the credit limit of customer {customer}", ["customer": c])
+        case .issueDate(let n): tr("the issue date of invoice {invoice}", ["invoice": n])
+        case .dueDate(let n): tr("the due date of invoice {invoice}", ["invoice": n])
+        case .lastDunned(let n): tr("the last dunning date of invoice {invoice}", ["invoice": n])
+        case .amount: tr("the amount")
+        case .disputedAmount: tr("the disputed amount")
+        case .downPayment: tr("the down payment")
+        case .promisedDate: tr("the promised date")
+        case .nextAction: tr("the next action")
+        case .followUpDate: tr("the follow-up date")
+        case .downPaymentDate: tr("the down payment date")
+        case .planPayment: tr("the plan's payment")
+        case .creditNoteNumber: tr("the credit note number")
+        case .creditNoteDate: tr("the credit note's date")
+        case .decisionReason: tr("the decision's reason")
+        case .decisionDate: tr("the decision's date")
+        case .nextReview: tr("the next review")
         case .invoiceLine(let n): n
-        case .creditToLetter: "the credit to letter"
+        case .creditToLetter: tr("the credit to letter")
         }
     }
 }
@@ -160,12 +230,15 @@ extension Rules.Problem: CustomStringConvertible {
 
     public var message: String {
         switch self {
-        case .inPast(let d): "\(d.french) is in the past"
-        case .beyondHorizon(let d, let months, let until): "\(d.french) is more than \(months) months ahead (until \(until.french))"
-        case .notPositive: "must be above zero"
-        case .aboveOpen(let amount, let open, let lessDisputed):
-            "\(amount.formatted) is more than the \(open.formatted) \(lessDisputed ? "open and not yet disputed on the ticked invoices" : "open on the ticked invoices")"
-        case .siren(let s): "SIREN '\(s)' is not valid (9 digits with a correct check digit, e.g. 552100554)"
+        case .inPast(let d): tr("{date} is in the past", ["date": d.french])
+        case .beyondHorizon(let d, let months, let until):
+            tr("{date} is more than {months} months ahead (until {until})", ["date": d.french, "months": "\(months)", "until": until.french])
+        case .notPositive: tr("must be above zero")
+        case .aboveOpen(let amount, let open, true):
+            tr("{amount} is more than the {open} open and not yet disputed on the ticked invoices", ["amount": amount.formatted, "open": open.formatted])
+        case .aboveOpen(let amount, let open, false):
+            tr("{amount} is more than the {open} open on the ticked invoices", ["amount": amount.formatted, "open": open.formatted])
+        case .siren(let s): tr("SIREN '{siren}' is not valid (9 digits with a correct check digit, e.g. 552100554)", ["siren": s])
         }
     }
 }
@@ -175,19 +248,22 @@ extension ParseError: CustomStringConvertible {
 
     public var message: String {
         switch self {
-        case .emptyAmount: "enter an amount, e.g. 1 234,56"
-        case .notAnAmount(let t): "'\(t)' is not an amount (use 1234.56 or 1 234,56)"
-        case .tooManyDecimals(let t): "'\(t)' has more than 2 decimals"
-        case .amountAboveLimit(let t): "'\(t)' is above the limit of \(Money.limit.formatted)"
-        case .emptyDate: "enter a date, e.g. 2026-12-03 or 03/12/2026"
-        case .notADate(let t): "'\(t)' is not a date (use 2026-12-03 or 03/12/2026)"
-        case .yearDigits(let t): "'\(t)': write the year with 4 digits"
-        case .noSuchMonth(let t, let m): "'\(t)': month \(m) does not exist"
+        case .emptyAmount: tr("enter an amount, e.g. 1 234,56")
+        case .notAnAmount(let t): tr("'{text}' is not an amount (use 1234.56 or 1 234,56)", ["text": t])
+        case .tooManyDecimals(let t): tr("'{text}' has more than 2 decimals", ["text": t])
+        case .amountAboveLimit(let t): tr("'{text}' is above the limit of {limit}", ["text": t, "limit": Money.limit.formatted])
+        case .emptyDate: tr("enter a date, e.g. 2026-12-03 or 03/12/2026")
+        case .notADate(let t): tr("'{text}' is not a date (use 2026-12-03 or 03/12/2026)", ["text": t])
+        case .yearDigits(let t): tr("'{text}': write the year with 4 digits", ["text": t])
+        case .noSuchMonth(let t, let m): tr("'{text}': month {month} does not exist", ["text": t, "month": "\(m)"])
         case .noSuchDay(let t, let d, let m, let y):
-            "'\(t)': \(Self.two(d))/\(Self.two(m))/\(y) does not exist (\(CalendarDate.daysIn(month: m, year: y)) days in that month)"
+            tr("'{text}': {date} does not exist ({days} days in that month)",
+               ["text": t, "date": "\(Self.two(d))/\(Self.two(m))/\(y)", "days": "\(CalendarDate.daysIn(month: m, year: y))"])
         case .yearOutside(let t, let y):
-            "'\(t)': year \(y) is outside the supported range \(CalendarDate.supportedYears.lowerBound)-\(CalendarDate.supportedYears.upperBound)"
-        case .paymentTerms(let t): "payment terms '\(t)' are not understood (write 60, 45 jours fin de mois, or fin de mois 45 jours)"
+            tr("'{text}': year {year} is outside the supported range {first}-{last}",
+               ["text": t, "year": "\(y)", "first": "\(CalendarDate.supportedYears.lowerBound)", "last": "\(CalendarDate.supportedYears.upperBound)"])
+        case .paymentTerms(let t):
+            tr("payment terms '{text}' are not understood (write 60, 45 jours fin de mois, or fin de mois 45 jours)", ["text": t])
         }
     }
 
@@ -199,10 +275,12 @@ extension PermissionRefusal: CustomStringConvertible {
 
     public var message: String {
         switch reason {
-        case .notAUser: "\(user) is not a user of this store"
-        case .disabled: "your access was disabled by a supervisor (\(user))"
+        case .notAUser: tr("{user} is not a user of this store", ["user": user])
+        case .disabled: tr("your access was disabled by a supervisor ({user})", ["user": user])
         case .role(let r):
-            "\(action.rawValue) is not for \(r.rawValue)s (\(user)); it is for \(Permission.roles(for: action).map { $0.rawValue + "s" }.sorted().joined(separator: " and "))"
+            tr("{action} is not for {role} ({user}); it is for {roles}", [
+                "action": action.rawValue, "role": r.plural, "user": user,
+                "roles": Permission.roles(for: action).map(\.plural).sorted().joined(separator: tr(" and ", context: "list"))])
         }
     }
 }
@@ -210,23 +288,25 @@ extension PermissionRefusal: CustomStringConvertible {
 extension PolicyIssue {
     public var message: String {
         switch self {
-        case .notPositive(let key): "\(key) must be above zero"
-        case .minAboveMax(let key): "\(key).min is above max"
-        case .fromAfterTo(let key): "\(key).from is after to"
-        case .outOfRange(let key, let r, let v): "\(key) must be between \(r.lowerBound) and \(r.upperBound), not \(v)"
-        case .badHalf(let key, let v): "\(key): half must be 1 (January-June) or 2 (July-December), not \(v)"
-        case .notANumber(let key, let v): "\(key) '\(v)' is not a number"
-        case .notAPercentage(let key, let v): "\(key) '\(v)' is not a percentage"
-        case .notAnAmount(let key): "\(key) must be 0 or more"
-        case .aboveLimit(let key): "\(key) is above the limit of \(Money.limit.plain)"
-        case .stepTwice(let id): "step id '\(id)' appears twice"
-        case .badStepAmount(let step, let ref): "step \(step): '\(ref)' is neither \"threshold\" nor an amount"
-        case .noSteps: "steps: a policy needs at least one step"
-        case .tooManySteps(let n): "steps: at most 50, not \(n)"
-        case .nameTooLong: "name: at most 200 characters"
-        case .stepTextTooLong(let id): "step \(id): id, label or short too long (60, 200, 40 characters at most)"
-        case .badTemplate(let step, let template): "step \(step): template '\(template)' must be a plain name (letters, digits, '-', '_')"
-        case .stepWithoutId: "a step needs an id"
+        case .notPositive(let key): tr("{key} must be above zero", ["key": key])
+        case .minAboveMax(let key): tr("{key}.min is above max", ["key": key])
+        case .fromAfterTo(let key): tr("{key}.from is after to", ["key": key])
+        case .outOfRange(let key, let r, let v):
+            tr("{key} must be between {low} and {high}, not {value}", ["key": key, "low": "\(r.lowerBound)", "high": "\(r.upperBound)", "value": "\(v)"])
+        case .badHalf(let key, let v): tr("{key}: half must be 1 (January-June) or 2 (July-December), not {value}", ["key": key, "value": "\(v)"])
+        case .notANumber(let key, let v): tr("{key} '{value}' is not a number", ["key": key, "value": v])
+        case .notAPercentage(let key, let v): tr("{key} '{value}' is not a percentage", ["key": key, "value": v])
+        case .notAnAmount(let key): tr("{key} must be 0 or more", ["key": key])
+        case .aboveLimit(let key): tr("{key} is above the limit of {limit}", ["key": key, "limit": Money.limit.plain])
+        case .stepTwice(let id): tr("step id '{id}' appears twice", ["id": id])
+        case .badStepAmount(let step, let ref): tr("step {step}: '{value}' is neither \"threshold\" nor an amount", ["step": step, "value": ref])
+        case .noSteps: tr("steps: a policy needs at least one step")
+        case .tooManySteps(let n): tr("steps: at most 50, not {count}", ["count": "\(n)"])
+        case .nameTooLong: tr("name: at most 200 characters")
+        case .stepTextTooLong(let id): tr("step {step}: id, label or short too long (60, 200, 40 characters at most)", ["step": id])
+        case .badTemplate(let step, let template):
+            tr("step {step}: template '{template}' must be a plain name (letters, digits, '-', '_')", ["step": step, "template": template])
+        case .stepWithoutId: tr("a step needs an id")
         }
     }
 }
@@ -234,8 +314,8 @@ extension PolicyIssue {
 extension Policy.Problem {
     public var message: String {
         switch kind {
-        case .duplicateKey(let key): "'\(key)' is given twice in the same place; keep one"
-        case .unknownKey(let key): "unknown key '\(key)' (misspelt? the keys are those of relance policy show)"
+        case .duplicateKey(let key): tr("'{key}' is given twice in the same place; keep one", ["key": key])
+        case .unknownKey(let key): tr("unknown key '{key}' (misspelt? the keys are those of relance policy show)", ["key": key])
         case .undecodable(let text): text
         case .invalid(let issues): issues.map(\.message).joined(separator: "; ")
         }
@@ -246,24 +326,24 @@ extension Change {
     /// A short label for the history and the journal's audit view.
     public var summary: String {
         switch self {
-        case .upsertCustomer(let c): "customer \(c.id)"
-        case .updateCustomer(let id, _): "update customer \(id)"
-        case .upsertUser(let u): "user \(u.id)"
-        case .setCompany: "company profile"
-        case .setPolicy: "dunning policy"
-        case .upsertInvoice(let i): "invoice \(i.number)"
-        case .recordPayment(let p): "payment \(p.id)"
-        case .allocateCredit(let id, _): "letter credit \(id)"
-        case .logActivity(let a): "\(a.channel.rawValue) on \(a.customerId)"
-        case .makePromise(let p, _): "promise \(p.id)"
-        case .closePromise(let id, let c): "promise \(id) \(c.rawValue)"
-        case .openDispute(let d): "dispute \(d.id)"
-        case .updateDispute(let u): "dispute \(u.id) \(u.status?.rawValue ?? "update")"
-        case .createPlan(let p): "plan \(p.id)"
-        case .cancelPlan(let id): "cancel plan \(id)"
-        case .waiveLateFees(let w): "waive late fees \(w.invoice)"
-        case .decideLitigation(let d): "litigation \(d.customerId): \(d.outcome.rawValue)"
-        case .batch(let cs): "batch of \(cs.count) changes"
+        case .upsertCustomer(let c): tr("customer {id}", context: "change", ["id": c.id])
+        case .updateCustomer(let id, _): tr("update customer {id}", ["id": id])
+        case .upsertUser(let u): tr("user {id}", context: "change", ["id": u.id])
+        case .setCompany: tr("company profile")
+        case .setPolicy: tr("dunning policy")
+        case .upsertInvoice(let i): tr("invoice {id}", context: "change", ["id": i.number])
+        case .recordPayment(let p): tr("payment {id}", context: "change", ["id": p.id])
+        case .allocateCredit(let id, _): tr("letter credit {id}", ["id": id])
+        case .logActivity(let a): tr("{channel} on {customer}", ["channel": a.channel.label, "customer": a.customerId])
+        case .makePromise(let p, _): tr("promise {id}", context: "change", ["id": p.id])
+        case .closePromise(let id, let c): tr("promise {id} {closure}", ["id": id, "closure": c.rawValue])
+        case .openDispute(let d): tr("dispute {id}", context: "change", ["id": d.id])
+        case .updateDispute(let u): tr("dispute {id} {status}", ["id": u.id, "status": u.status?.label ?? tr("update", context: "dispute")])
+        case .createPlan(let p): tr("plan {id}", context: "change", ["id": p.id])
+        case .cancelPlan(let id): tr("cancel plan {id}", ["id": id])
+        case .waiveLateFees(let w): tr("waive late fees {invoice}", ["invoice": w.invoice])
+        case .decideLitigation(let d): tr("litigation {customer}: {outcome}", ["customer": d.customerId, "outcome": d.outcome.short])
+        case .batch(let cs): trn("batch of {count} change", "batch of {count} changes", count: cs.count)
         }
     }
 }

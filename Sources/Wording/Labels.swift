@@ -1,14 +1,18 @@
 import Receivables
 
-// The words for the domain's codes (issue 18: outcome, channel and status labels were English in the domain). Each
-// reader's screen and the commands word them here; the catalogue issue adds French.
+// The words for the domain's codes (issue 18: outcome, channel and status labels were English in the domain), in the
+// reader's language (issue 19). Contexts keep apart words French genders differently: a dispute (un litige) is
+// "ouvert", a promise (une promesse) "ouverte".
 
 extension Activity.Channel {
     public var label: String {
         switch self {
-        case .phone: "phone"; case .letter: "letter"; case .email: "e-mail"; case .sms: "SMS"; case .fax: "fax"
-        case .visit: "visit"; case .formalNotice: "formal notice"; case .injunction: "injunction"
-        case .litigationReview: "litigation review"; case .note: "note"; case .system: "system"
+        case .phone: tr("phone", context: "channel"); case .letter: tr("letter", context: "channel")
+        case .email: tr("e-mail", context: "channel"); case .sms: tr("SMS", context: "channel"); case .fax: tr("fax", context: "channel")
+        case .visit: tr("visit", context: "channel"); case .formalNotice: tr("formal notice", context: "channel")
+        case .injunction: tr("injunction", context: "channel")
+        case .litigationReview: tr("litigation review", context: "channel"); case .note: tr("note", context: "channel")
+        case .system: tr("system", context: "channel")
         }
     }
 }
@@ -16,10 +20,13 @@ extension Activity.Channel {
 extension Activity.Outcome {
     public var label: String {
         switch self {
-        case .reached: "reached"; case .noAnswer: "no answer"; case .leftMessage: "left message"
-        case .wrongNumber: "wrong number"; case .promised: "promised"; case .disputed: "disputed"
-        case .paymentInProgress: "payment in progress"; case .paymentSent: "payment sent"
-        case .invoiceNotReceived: "invoice not received"; case .awaitingApproval: "awaiting approval"
+        case .reached: tr("reached", context: "call outcome"); case .noAnswer: tr("no answer", context: "call outcome")
+        case .leftMessage: tr("left message", context: "call outcome"); case .wrongNumber: tr("wrong number", context: "call outcome")
+        case .promised: tr("promised", context: "call outcome"); case .disputed: tr("disputed", context: "call outcome")
+        case .paymentInProgress: tr("payment in progress", context: "call outcome")
+        case .paymentSent: tr("payment sent", context: "call outcome")
+        case .invoiceNotReceived: tr("invoice not received", context: "call outcome")
+        case .awaitingApproval: tr("awaiting approval", context: "call outcome")
         }
     }
 }
@@ -27,8 +34,10 @@ extension Activity.Outcome {
 extension Dispute.Status {
     public var label: String {
         switch self {
-        case .open: "open"; case .inProgress: "in progress"; case .resolvedCreditNote: "resolved: credit note"
-        case .resolvedRejected: "resolved: claim rejected"; case .withdrawn: "withdrawn"
+        case .open: tr("open", context: "dispute status"); case .inProgress: tr("in progress", context: "dispute status")
+        case .resolvedCreditNote: tr("resolved: credit note", context: "dispute status")
+        case .resolvedRejected: tr("resolved: claim rejected", context: "dispute status")
+        case .withdrawn: tr("withdrawn", context: "dispute status")
         }
     }
 }
@@ -36,8 +45,9 @@ extension Dispute.Status {
 extension Promise.State {
     public var label: String {
         switch self {
-        case .open: "open"; case .kept: "kept"; case .partiallyKept: "partially kept"; case .broken: "broken"
-        case .withdrawn: "withdrawn"; case .superseded: "superseded"
+        case .open: tr("open", context: "promise state"); case .kept: tr("kept", context: "promise state")
+        case .partiallyKept: tr("partially kept", context: "promise state"); case .broken: tr("broken", context: "promise state")
+        case .withdrawn: tr("withdrawn", context: "promise state"); case .superseded: tr("superseded", context: "promise state")
         }
     }
 }
@@ -45,17 +55,18 @@ extension Promise.State {
 extension LitigationDecision.Outcome {
     public var label: String {
         switch self {
-        case .collectionAgency: "handed over to a collection agency"
-        case .injunction: "injunction to pay (injonction de payer)"
-        case .legal: "legal proceedings"
-        case .writeOff: "written off"
-        case .amicable: "back to amicable follow-up"
+        case .collectionAgency: tr("handed over to a collection agency")
+        case .injunction: tr("injunction to pay (injonction de payer)")
+        case .legal: tr("legal proceedings")
+        case .writeOff: tr("written off", context: "litigation")
+        case .amicable: tr("back to amicable follow-up")
         }
     }
     public var short: String {
         switch self {
-        case .collectionAgency: "agency"; case .injunction: "injunction"; case .legal: "legal"
-        case .writeOff: "written off"; case .amicable: "amicable"
+        case .collectionAgency: tr("agency", context: "litigation"); case .injunction: tr("injunction", context: "litigation")
+        case .legal: tr("legal", context: "litigation"); case .writeOff: tr("written off", context: "litigation short")
+        case .amicable: tr("amicable", context: "litigation")
         }
     }
 }
