@@ -18,7 +18,7 @@ import Wording
 /// `creditNoteDate`; a customer's `paymentTermsRule` (issue 17: "45 jours fin de mois").
 /// 8: history entries record codes and values (issue 18): an activity's `event` (a promise's amount and date, a
 /// dispute's reason code...), worded by each reader; older entries keep their stored sentence.
-public let currentSchemaVersion = 8
+public let currentSchemaVersion = 9
 
 /// One line of the journal: a change, who made it, when, and its sequence number.
 public struct JournalEntry: Codable, Sendable {

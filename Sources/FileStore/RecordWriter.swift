@@ -122,6 +122,7 @@ extension BookRecord {
                     o.string("id", u.id); o.string("name", u.name); o.string("role", u.role.rawValue)
                     o.string("login", u.login); o.string("email", u.email)
                     if u.disabled { o.bool("disabled", true) }
+                    o.string("language", u.language)
                 }
             case .customer(let c):
                 o.object("customer") { o in

@@ -19,6 +19,11 @@ extension Book {
             }
         case .upsertUser(let u):
             setUser(u)
+        case .setLanguage(let id, let language):
+            guard var u = users[id] else { throw .unknown(.user, id) }
+            if let l = language, !Customer.languages.contains(l) { throw .unknownLanguage(l, choices: Customer.languages) }
+            u.language = language
+            setUser(u)
         case .setCompany(let c):
             company = c
         case .setPolicy(let p, let user, let at):

@@ -27,6 +27,9 @@ public enum Change: Codable, Sendable, Equatable {
     /// The store's policy replaced (supervisors; `relance policy set|edit`): who and when are part of the change,
     /// so the policy's log replays with it.
     case setPolicy(policy: Policy, user: String, at: String)
+    /// A user's own language for the screens (schema 9; `relance user set ID --lang`): anyone for themselves,
+    /// supervisors for anyone; nil goes back to the environment's.
+    case setLanguage(user: String, language: String?)
     /// Several changes applied all together or not at all (an import file).
     case batch(changes: [Change])
 }

@@ -8,6 +8,7 @@ extension Change {
         case .upsertCustomer(let c): return [c.id]
         case .updateCustomer(let id, _): return [id]
         case .upsertUser, .setCompany, .setPolicy: return nil
+        case .setLanguage: return []   // the screens' language alters no account
         case .upsertInvoice(let i):
             // An invoice moving from one customer to another (refused by the rules, but a replayed journal may
             // hold it) touches both.

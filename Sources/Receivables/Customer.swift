@@ -92,12 +92,16 @@ public struct User: Codable, Sendable, Equatable, Identifiable {
     public var login: String?
     public var email: String?
     public var disabled: Bool
+    /// The language the user reads Relance in (`fr`, `en`; schema 9), over the environment's; nil: the environment's.
+    public var language: String?
 
-    public init(id: String, name: String, role: Role, login: String? = nil, email: String? = nil, disabled: Bool = false) {
+    public init(id: String, name: String, role: Role, login: String? = nil, email: String? = nil, disabled: Bool = false,
+                language: String? = nil) {
         self.id = id; self.name = name; self.role = role; self.login = login; self.email = email; self.disabled = disabled
+        self.language = language
     }
 
-    private enum CodingKeys: String, CodingKey { case id, name, role, login, email, disabled }
+    private enum CodingKeys: String, CodingKey { case id, name, role, login, email, disabled, language }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -107,6 +111,7 @@ public struct User: Codable, Sendable, Equatable, Identifiable {
         login = try c.decodeIfPresent(String.self, forKey: .login)
         email = try c.decodeIfPresent(String.self, forKey: .email)
         disabled = try c.decodeIfPresent(Bool.self, forKey: .disabled) ?? false
+        language = try c.decodeIfPresent(String.self, forKey: .language)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -114,6 +119,7 @@ public struct User: Codable, Sendable, Equatable, Identifiable {
         try c.encode(id, forKey: .id); try c.encode(name, forKey: .name); try c.encode(role, forKey: .role)
         try c.encodeIfPresent(login, forKey: .login); try c.encodeIfPresent(email, forKey: .email)
         if disabled { try c.encode(true, forKey: .disabled) }
+        try c.encodeIfPresent(language, forKey: .language)
     }
 
     public var isActive: Bool { !disabled }

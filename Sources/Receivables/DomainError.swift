@@ -83,6 +83,7 @@ public indirect enum DomainError: Error, Equatable, Sendable {
 
     // MARK: Users and permissions
     case badUserId(String)
+    case unknownLanguage(String, choices: [String])
     case badLogin(String)
     case loginTaken(String, user: String, name: String)
     /// `user` still holds `accounts` as `heldAs` (collector or salesperson), which the new `role` cannot be.

@@ -70,6 +70,7 @@ extension Book {
             try checkPerson(patch.salesperson, role: .salesperson, what: .record(.customer, id))
         case .upsertUser(let u):
             try checkText([u.id, u.name, u.login, u.email], what: .record(.user, u.id))
+            if let l = u.language, !Customer.languages.contains(l) { throw .about(.record(.user, u.id), .unknownLanguage(l, choices: Customer.languages)) }
             try checkUser(u)
         case .setCompany(let c):
             try checkText([c.legalName, c.siren, c.street, c.postalCode, c.city, c.phone, c.email, c.iban, c.bic, c.signatory], what: .company)

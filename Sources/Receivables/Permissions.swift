@@ -7,7 +7,7 @@ public enum Permission {
     public enum Action: String, CaseIterable, Sendable {
         case importCustomers = "customers", editCustomer = "edit-customer", manageUsers = "users", setCompany = "company", setPolicy = "policy"
         case importInvoices = "invoices", recordPayment = "payments", letterCredit = "letter-credit"
-        case call, writtenReminder = "written-reminder", fieldNote = "field-note"
+        case call, writtenReminder = "written-reminder", fieldNote = "field-note", preferences
         case promise, dispute, plan, waiveFees = "waive-fees", litigation, writeOff = "write-off"
     }
 
@@ -26,6 +26,8 @@ public enum Permission {
             case .letterCredit, .call, .writtenReminder, .promise, .dispute, .plan, .waiveFees, .litigation: t[a] = collection
             // Salespeople look accounts up and add field notes.
             case .fieldNote: t[a] = everyone
+            // One's own language (`refusal` keeps others' to supervisors).
+            case .preferences: t[a] = everyone
             }
         }
         return t
@@ -42,6 +44,7 @@ public enum Permission {
         case .upsertCustomer: [.importCustomers]
         case .updateCustomer: [.editCustomer]
         case .upsertUser: [.manageUsers]
+        case .setLanguage: [.preferences]
         case .setCompany: [.setCompany]
         case .setPolicy: [.setPolicy]
         case .upsertInvoice: [.importInvoices]
@@ -75,13 +78,28 @@ public enum Permission {
         if let denied = actions.first(where: { !allows(user.role, $0) }) {
             return PermissionRefusal(user: author, action: denied, reason: .role(user.role))
         }
+        // Preferences are one's own: someone else's are a supervisor's to set.
+        if user.role != .supervisor, let other = othersPreferences(change, author) {
+            return PermissionRefusal(user: author, action: .preferences, reason: .someoneElses(other))
+        }
         return nil
+    }
+}
+
+extension Permission {
+    /// The user whose preferences `change` sets, when it is not `author`.
+    static func othersPreferences(_ change: Change, _ author: String) -> String? {
+        switch change {
+        case .setLanguage(let id, _): id == author ? nil : id
+        case .batch(let changes): changes.lazy.compactMap { othersPreferences($0, author) }.first
+        default: nil
+        }
     }
 }
 
 /// A change its author may not make, as a value (worded at the edge: `Wording`).
 public struct PermissionRefusal: Error, Equatable, Sendable {
-    public enum Reason: Equatable, Sendable { case notAUser, disabled, role(User.Role) }
+    public enum Reason: Equatable, Sendable { case notAUser, disabled, role(User.Role), someoneElses(String) }
     public var user: String
     public var action: Permission.Action
     public var reason: Reason

@@ -111,6 +111,8 @@ extension DomainError: CustomStringConvertible {
             tr("invoice {invoice} is already {outcome} since {date}", ["invoice": n, "outcome": outcome.label, "date": since.french])
         case .decisionWithoutInvoices: tr("a litigation decision names its invoices")
         case .writeOffNeedsReason: tr("a write-off needs a reason")
+        case .unknownLanguage(let l, let choices):
+            tr("language '{language}' is not one of {choices}", ["language": l, "choices": choices.joined(separator: ", ")])
         case .badUserId(let id): tr("user id '{id}' must be lower-case letters, digits, '_', '-' or '.'", ["id": id])
         case .badLogin(let login): tr("'{login}' is not a Unix login (lower-case letters, digits, '_', '-', '.')", ["login": login])
         case .loginTaken(let login, let user, let name):
@@ -277,6 +279,7 @@ extension PermissionRefusal: CustomStringConvertible {
         switch reason {
         case .notAUser: tr("{user} is not a user of this store", ["user": user])
         case .disabled: tr("your access was disabled by a supervisor ({user})", ["user": user])
+        case .someoneElses(let other): tr("{user} may set only their own preferences, not {other}'s (a supervisor may)", ["user": user, "other": other])
         case .role(let r):
             tr("{action} is not for {role} ({user}); it is for {roles}", [
                 "action": action.rawValue, "role": r.plural, "user": user,
@@ -329,6 +332,7 @@ extension Change {
         case .upsertCustomer(let c): tr("customer {id}", context: "change", ["id": c.id])
         case .updateCustomer(let id, _): tr("update customer {id}", ["id": id])
         case .upsertUser(let u): tr("user {id}", context: "change", ["id": u.id])
+        case .setLanguage(let id, let l): tr("language of {user}: {language}", ["user": id, "language": l ?? tr("the environment's")])
         case .setCompany: tr("company profile")
         case .setPolicy: tr("dunning policy")
         case .upsertInvoice(let i): tr("invoice {id}", context: "change", ["id": i.number])

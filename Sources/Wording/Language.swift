@@ -40,3 +40,35 @@ public enum Language: String, CaseIterable, Sendable, Codable {
 
     private static let process = Mutex<Language>(.en)
 }
+
+extension Language {
+    /// `--lang fr|en` (or `--lang=fr`), taken out of a command line where it may stand on any command, before the
+    /// parser sees it; `relance user set ID --lang` keeps it (there it is the user's preference). Arguments after
+    /// `--` are left alone.
+    public static func extractFlag(_ arguments: [String]) throws(FlagProblem) -> (arguments: [String], language: Language?) {
+        if arguments.count >= 2, arguments[0] == "user", arguments[1] == "set" { return (arguments, nil) }
+        var out: [String] = [], language: Language?, i = 0
+        while i < arguments.count {
+            let a = arguments[i]
+            if a == "--" { out += arguments[i...]; break }
+            var value: String?
+            if a == "--lang" {
+                guard i + 1 < arguments.count else { throw FlagProblem(value: nil) }
+                value = arguments[i + 1]; i += 2
+            } else if a.hasPrefix("--lang=") {
+                value = String(a.dropFirst(7)); i += 1
+            } else { out.append(a); i += 1; continue }
+            guard let v = value, let l = Language(rawValue: v) else { throw FlagProblem(value: value) }
+            language = l
+        }
+        return (out, language)
+    }
+
+    public struct FlagProblem: Error, Equatable, CustomStringConvertible {
+        public var value: String?
+        public init(value: String?) { self.value = value }
+        public var description: String {
+            value.map { tr("--lang: '{value}' is not fr or en", ["value": $0]) } ?? tr("--lang needs a value: fr or en")
+        }
+    }
+}

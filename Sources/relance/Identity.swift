@@ -25,6 +25,7 @@ enum Identity {
     /// The user this process acts as. `requested` is `--user`; `roles` the roles the command allows.
     static func resolve(book: Book, requested: String?, roles: [User.Role] = User.Role.allCases, doing what: String) throws -> User {
         let user = try who(book: book, requested: requested)
+        LanguageChoice.prefer(user)
         guard user.isActive else { throw Refusal(description: "user \(user.id) (\(user.name)) is disabled; ask a supervisor") }
         guard roles.contains(user.role) else {
             throw Refusal(description: "\(what) is for \(roles.map { $0.rawValue + "s" }.joined(separator: " and ")); you are \(user.id) (\(user.role.rawValue))")

@@ -4,6 +4,7 @@ import ArgumentParser
 import Foundation
 import Receivables
 import FileStore
+import Wording
 
 /// `relance`: the full-screen workstation, plus commands for scripts and supervisors.
 @main
@@ -28,7 +29,14 @@ struct Relance: ParsableCommand {
     static func main() {
         UserRights.start()
         do {
-            var command = try parseAsRoot()
+            // The language first, so every message is worded in it: `--lang` on any command, else the environment;
+            // the user's preference in the store comes in once the user is known (`LanguageChoice.prefer`).
+            let (arguments, flag): ([String], Language?)
+            do { (arguments, flag) = try Language.extractFlag(Array(CommandLine.arguments.dropFirst())) }
+            catch { throw ValidationError(error.description) }
+            LanguageChoice.flag = flag
+            Language.set(Language.choose(flag: flag, preference: nil))
+            var command = try parseAsRoot(arguments)
             try command.run()
         } catch {
             let code = exitCode(for: error)
@@ -39,6 +47,17 @@ struct Relance: ParsableCommand {
             }
             Foundation.exit(code.rawValue)
         }
+    }
+}
+
+/// Who decides the language: `--lang` (taken out of the command line by `main`), else the user's preference,
+/// else the environment. Set once on the main thread before any command runs.
+enum LanguageChoice {
+    nonisolated(unsafe) static var flag: Language?
+
+    /// The user's own language, unless `--lang` said otherwise.
+    static func prefer(_ user: User) {
+        Language.set(Language.choose(flag: flag, preference: user.language.flatMap(Language.init(rawValue:))))
     }
 }
 

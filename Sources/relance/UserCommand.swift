@@ -63,13 +63,30 @@ struct UserCommand: ParsableCommand {
     }
 
     struct Set: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Change a user's name, role, login or e-mail (supervisors only).")
+        static let configuration = CommandConfiguration(
+            abstract: "Change a user's name, role, login or e-mail (supervisors only), or a language (anyone their own).")
         @Argument(help: "The user id.") var id: String
         @OptionGroup var fields: Fields
+        @Option(name: .customLong("lang"), help: "The language Relance speaks to this user: fr, en, or env (the environment's).")
+        var language: String?
         @OptionGroup var options: StoreOptions
         @Option(help: "Who you are (only yourself).") var user: String?
 
         func run() throws {
+            if let language {
+                guard ["fr", "en", "env"].contains(language) else { throw ValidationError("--lang: '\(language)' is not fr, en or env") }
+                let store = try openStore(options.store)
+                let me = try Identity.require(book: store.book, requested: user, doing: "setting a language")
+                do { try store.commit(user: me.id) { _ in .setLanguage(user: id, language: language == "env" ? nil : language) } } catch {
+                    warn("refused: \(error)\nNothing was changed.")
+                    throw ExitCode(1)
+                }
+                if id == me.id { LanguageChoice.prefer(store.book.users[id] ?? me) }
+                if fields.name == nil && fields.role == nil && fields.login == nil && fields.email == nil {
+                    say("Language of \(id): \(language).")
+                    return
+                }
+            }
             try change(options.store, as: user, doing: "changing a user") { book in
                 guard var u = book.users[id] else { throw DomainError.said("no user \(id); users: \(book.users.keys.sorted().joined(separator: ", "))") }
                 if let v = fields.name { u.name = v }

@@ -43,7 +43,7 @@ import TestSupport
         }, ["is a directory"], nil),
         ("missing snapshot", { dir in try FileManager.default.removeItem(atPath: dir + "/snapshot.jsonl") }, ["not a complete store", "backups"], nil),
         ("future journal", { dir in
-            try Data(#"{"journal":{"schemaVersion":9,"baseSeq":0}}"#.utf8 + [10]).write(to: URL(fileURLWithPath: dir + "/journal.jsonl"))
+            try Data(#"{"journal":{"schemaVersion":99,"baseSeq":0}}"#.utf8 + [10]).write(to: URL(fileURLWithPath: dir + "/journal.jsonl"))
         }, ["journal.jsonl", "newer Relance"], 1),
     ]
 

@@ -162,3 +162,32 @@ import TestSupport
         #expect(StoreCheck.run(directory: path).ok)
     }
 }
+
+/// Issue 19: a user's language (schema 9) goes through the journal, a compaction and a reopening; a collector sets
+/// their own, not a colleague's; a schema-8 store reads with no preference and migrates.
+@Suite struct UserLanguageStoreTests {
+    @Test func aLanguageSurvivesTheJournalACompactionAndAReopening() throws {
+        let dir = TempDirectory("language"); defer { dir.remove() }
+        let path = dir.path + "/s"
+        try FileManager.default.copyItem(atPath: FixtureStoreTests.fixtures + "/schema-8", toPath: path)
+        let store = try JSONFileStore(directory: path)
+        #expect(store.book.users.values.allSatisfy { $0.language == nil })
+        try store.commit(user: "amelie", .setLanguage(user: "amelie", language: "en"))
+        #expect(throws: DomainError.refused(PermissionRefusal(user: "amelie", action: .preferences, reason: .someoneElses("benoit")))) {
+            try store.commit(user: "amelie", .setLanguage(user: "benoit", language: "en"))
+        }
+        #expect(throws: DomainError.unknownLanguage("de", choices: ["fr", "en"])) {
+            try store.commit(user: "amelie", .setLanguage(user: "amelie", language: "de"))
+        }
+        try store.commit(user: "helene", .setLanguage(user: "benoit", language: "fr"))
+        #expect(try JSONFileStore(directory: path, forceReadOnly: true).book.users["amelie"]?.language == "en")   // from the journal
+        try store.compact()
+        let reopened = try JSONFileStore(directory: path, forceReadOnly: true)
+        #expect(reopened.book.users["amelie"]?.language == "en")
+        #expect(reopened.book.users["benoit"]?.language == "fr")
+        #expect(reopened.book.users["celine"]?.language == nil)
+        let snapshot = try String(contentsOfFile: path + "/snapshot.jsonl", encoding: .utf8)
+        #expect(snapshot.contains(#""schemaVersion":9"#) && snapshot.contains(#""language":"en""#))
+        #expect(StoreCheck.run(directory: path).ok)
+    }
+}

@@ -255,3 +255,27 @@ enum CallScanner {
     }
 
 }
+
+/// `--lang` stands on any command: taken out before the parser sees it, except on `user set`, where it is the
+/// user's preference.
+@Suite struct LanguageFlagTests {
+    @Test(arguments: [
+        (["agenda", "--lang", "fr", "--store", "s"], ["agenda", "--store", "s"], Language?.some(.fr)),
+        (["--lang=en"], [], .en),
+        (["report", "aged"], ["report", "aged"], nil),
+        (["user", "set", "amelie", "--lang", "fr"], ["user", "set", "amelie", "--lang", "fr"], nil),
+        (["import", "x", "--", "--lang", "fr"], ["import", "x", "--", "--lang", "fr"], nil),
+        (["--lang", "fr", "--lang", "en"], [], .en),
+    ])
+    func theFlagIsTakenOut(arguments: [String], left: [String], language: Language?) throws {
+        let (rest, found) = try Language.extractFlag(arguments)
+        #expect(rest == left)
+        #expect(found == language)
+    }
+
+    @Test func aWrongValueIsNamed() {
+        #expect(throws: Language.FlagProblem(value: "de")) { try Language.extractFlag(["--lang", "de"]) }
+        #expect(throws: Language.FlagProblem(value: nil)) { try Language.extractFlag(["agenda", "--lang"]) }
+        #expect(Language.$scoped.withValue(.en) { Language.FlagProblem(value: "de").description } == "--lang: 'de' is not fr or en")
+    }
+}
