@@ -74,3 +74,16 @@ public func trn(_ singular: String, _ plural: String, context: String? = nil, co
     if args["count"] == nil { args["count"] = String(count) }
     return Catalogue.fill(text, args)
 }
+
+/// The text whose English is `id`, for ids kept in tables (`N_`, `K_` mark them where they are written, so the
+/// catalogue tests still find every id).
+public func translate(_ id: String, context: String? = nil) -> String {
+    Language.current == .fr ? Catalogue.french.forms(id, context: context)?.first ?? id : id
+}
+
+/// Marks a text of a table for the catalogue (gettext's `gettext_noop`): the table keeps the English, `translate`
+/// words it when shown.
+public func N_(_ id: String) -> String { id }
+
+/// `N_` for a key bar's word (context "key").
+public func K_(_ id: String) -> String { id }

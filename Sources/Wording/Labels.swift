@@ -74,3 +74,26 @@ extension LitigationDecision.Outcome {
 extension Policy.Channel {
     public var label: String { activityChannel.label }
 }
+
+extension PaymentTerms {
+    /// "60 days", "45 days end of month", "end of month + 45 days", in the reader's language.
+    public var label: String {
+        switch rule {
+        case .net: tr("{days} days", context: "terms", ["days": "\(days)"])
+        case .endOfMonth: tr("{days} days end of month", ["days": "\(days)"])
+        case .endOfMonthThenDays: tr("end of month + {days} days", ["days": "\(days)"])
+        }
+    }
+}
+
+extension AccountSummary.ItemState {
+    /// The state column of the account's invoices.
+    public var label: String {
+        switch self {
+        case .notDue: tr("not due", context: "item state"); case .dueSoon: tr("due soon", context: "item state")
+        case .overdue: tr("overdue", context: "item state"); case .disputed: tr("disputed", context: "item state")
+        case .promised: tr("promised", context: "item state"); case .inPlan: tr("in plan", context: "item state")
+        case .handedOver: tr("handed over", context: "item state")
+        }
+    }
+}

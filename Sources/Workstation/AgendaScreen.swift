@@ -13,7 +13,7 @@ public struct AgendaScreen: Screen {
 
     public init(scope: String?) { self.scope = scope }
 
-    public var title: String { "Agenda" }
+    public var title: String { tr("Agenda") }
     public var screenID: ScreenID { .agenda }
 
     /// Calls, then reminders: the selectable lines.
@@ -33,12 +33,12 @@ public struct AgendaScreen: Screen {
         if list.move(command, count: lines.count) { return .none }
         switch command {
         case .open:
-            guard lines.indices.contains(cursor) else { return .status(.info("Nothing to open: the agenda is empty")) }
+            guard lines.indices.contains(cursor) else { return .status(.info(tr("Nothing to open: the agenda is empty"))) }
             return .push(AccountScreen(customerId: lines[cursor].customerId))
         case .reports:
             return .push(ReportScreen())
         case .users:
-            guard session.may(.manageUsers) else { return .status(.error("The team is managed by supervisors")) }
+            guard session.may(.manageUsers) else { return .status(.error(tr("The team is managed by supervisors"))) }
             return .push(UsersScreen())
         case .toggleScope:
             let collectors = session.book.users.values.filter { $0.role == .collector && $0.isActive }.map(\.id).sorted()
@@ -48,24 +48,27 @@ public struct AgendaScreen: Screen {
             agenda = nil
             list.cursor = 0
             prepare(session: session)
-            return .status(.info("Agenda of \(scope == Agenda.unassigned ? "the unassigned accounts (no active collector)" : scope.map { session.name(of: $0) } ?? "the whole team")"))
+            return .status(.info(scope == Agenda.unassigned ? tr("Agenda of the unassigned accounts (no active collector)")
+                : scope.map { tr("Agenda of {name}", ["name": session.name(of: $0)]) } ?? tr("Agenda of the whole team")))
         case .markSent:
             guard lines.indices.contains(cursor), lines[cursor].kind == .written else {
-                return .status(.error("Select a written reminder to mark it sent"))
+                return .status(.error(tr("Select a written reminder to mark it sent")))
             }
             if let refusal = session.moneyRefusal { return .status(.error(refusal)) }
             let line = lines[cursor]
             if line.channel == .litigationReview {
-                return .status(.error("A litigation review is a decision: open the account (Enter) and press L"))
+                return .status(.error(tr("A litigation review is a decision: open the account (Enter) and press L")))
             }
             // A letter that cannot go out whole is never recorded as sent (as `relance letters`).
             let lacks = session.book.letterLacks(line.customerId, formalNotice: line.channel == .formalNotice)
             if !lacks.isEmpty {
-                return .status(.error("Not ready: no \(lacks.map(\.rawValue).joined(separator: ", no ")) (\(lacks.contains(.signatory) ? "relance company set --signatory" : "the customer's address"))"))
+                return .status(.error(lacks.contains(.signatory)
+                    ? tr("Not ready: no {missing} (relance company set --signatory)", ["missing": lacks.map(\.rawValue).joined(separator: ", ")])
+                    : tr("Not ready: no {missing} (the customer's address)", ["missing": lacks.map(\.rawValue).joined(separator: ", ")])))
             }
             // As `relance letters --mark-sent`: a collector records their own accounts' letters, a supervisor anyone's.
             if session.user.role == .collector, line.collector != session.user.id {
-                return .status(.error("Only \(session.name(of: line.collector)) or a supervisor marks this letter sent"))
+                return .status(.error(tr("Only {name} or a supervisor marks this letter sent", ["name": session.name(of: line.collector)])))
             }
             // Chosen again under the store's lock, from the latest book: a letter a colleague (or `relance letters
             // --mark-sent`) recorded meanwhile is not recorded twice, and each item moves to its own step's level.
@@ -73,13 +76,15 @@ public struct AgendaScreen: Screen {
                 let fresh = Agenda.lines(of: line.customerId, book: book, date: session.today)
                     .first { $0.kind == .written && $0.channel != .litigationReview }
                 guard let fresh else {
-                    throw DomainError.said("nothing left to send to \(line.customerName) today: a letter was recorded meanwhile")
+                    throw DomainError.said(tr("nothing left to send to {customer} today: a letter was recorded meanwhile", ["customer": line.customerName]))
                 }
                 let activities = fresh.sentActivities(user: session.user.id, date: session.today, at: Timestamp.now(),
                                                       policy: book.policy, file: nil)
                 let recorded = activities.count
                 let change: Change = recorded == 1 ? .logActivity(activity: activities[0]) : .batch(changes: activities.map { .logActivity(activity: $0) })
-                return (change, { .status(.info("Saved: \(line.channel.label) to \(line.customerName) recorded as sent (\(recorded) step\(recorded == 1 ? "" : "s"))")) })
+                return (change, { .status(.info(trn("Saved: {channel} to {customer} recorded as sent ({count} step)",
+                                                    "Saved: {channel} to {customer} recorded as sent ({count} steps)", count: recorded,
+                                                    ["channel": line.channel.label, "customer": line.customerName]))) })
             })
         default: break
         }
@@ -89,11 +94,13 @@ public struct AgendaScreen: Screen {
     public func render(on terminal: Terminal, session: Session) {
         let canvas = Canvas(terminal: terminal)
         let (rows, width) = terminal.size
-        canvas.titleBar("Agenda", session: session)
+        canvas.titleBar(tr("Agenda"), session: session)
         let calls = agenda?.calls ?? [], written = agenda?.written ?? []
         let stake = calls.sum(\.amountAtStake)
-        let whose = scope == Agenda.unassigned ? "unassigned accounts" : scope.map { session.name(of: $0) } ?? "whole team"
-        canvas.text(" " + clip("\(session.today.french) · \(whose) · \(calls.count) call\(calls.count == 1 ? "" : "s") (\(stake.formatted) at stake) · \(written.count) reminder\(written.count == 1 ? "" : "s")", width: width - 2),
+        let whose = scope == Agenda.unassigned ? tr("unassigned accounts") : scope.map { session.name(of: $0) } ?? tr("whole team")
+        canvas.text(" " + clip("\(session.today.french) · \(whose) · "
+                               + trn("{count} call ({amount} at stake)", "{count} calls ({amount} at stake)", count: calls.count, ["amount": stake.formatted])
+                               + " · " + trn("{count} reminder", "{count} reminders", count: written.count), width: width - 2),
                     row: 1, style: .bold)
         let detailRows = 4
         let listTop = 3, listBottom = rows - 4 - detailRows   // inclusive; a blank row separates the bottom pane
@@ -105,11 +112,12 @@ public struct AgendaScreen: Screen {
         let table = TableLayout([Column(3, right: true), Column(nil), Column(width >= 100 ? 24 : 18), Column.fitting(stakes, minimum: 8), Column(5, right: true),
                                   Column(showCollector ? 7 : 0), Column(showPhone ? 14 : 0)], total: width - 1)
         let names = ListView.distinctNames(lines.map(\.customerName), width: table.flexibleWidth)
-        let header = ["#", "Customer", "Why", "At stake", "Late", showCollector ? "Who" : "", showPhone ? "Call" : ""]
+        let header = ["#", tr("Customer", context: "column"), tr("Why", context: "column"), tr("At stake", context: "column"), tr("Late", context: "column"),
+                      showCollector ? tr("Who", context: "column") : "", showPhone ? tr("Call", context: "column") : ""]
         canvas.text(table.line(header),
                     row: 2, style: Style(underline: true))
         if lines.isEmpty {
-            canvas.text("  Nothing due today for \(whose). Press / to look up a customer, a to see another agenda.", row: listTop, style: .dim)
+            canvas.text("  " + tr("Nothing due today for {whose}. Press / to look up a customer, a to see another agenda.", ["whose": whose]), row: listTop, style: .dim)
         }
         // Display rows: the calls, a heading, the reminders; keep the cursor's row visible.
         var display: [Int?] = Array(0..<calls.count)
@@ -118,15 +126,15 @@ public struct AgendaScreen: Screen {
         for (offset, entry) in display[window].enumerated() {
             let row = listTop + offset
             guard let index = entry else {
-                canvas.text(" Written reminders (\(written.count)), after the calls", row: row, style: Style(color: .cyan, bold: true))
+                canvas.text(" " + tr("Written reminders ({count}), after the calls", ["count": "\(written.count)"]), row: row, style: Style(color: .cyan, bold: true))
                 continue
             }
             let line = lines[index]
             let number = line.kind == .call ? String(index + 1) : "✉"
             let late = line.oldestDaysOverdue > 0 ? "+\(line.oldestDaysOverdue)" : ""
-            let call = line.kind == .call ? (line.contact?.phone ?? "no phone") : line.channel.label
+            let call = line.kind == .call ? (line.contact?.phone ?? tr("no phone")) : line.channel.label
             let cells = [number, names[index], AgendaWording.whyShort(line), line.amountAtStake.formatted, late,
-                         showCollector ? (line.collector ?? "unassigned") : "", call]
+                         showCollector ? (line.collector ?? tr("unassigned")) : "", call]
             var style: Style = line.tier == 0 ? .overdue.with(bold: true) : line.critical ? .overdue : line.oldestDaysOverdue > 0 ? .plain : .dueSoon
             if line.kind == .written { style = .plain }
             let text = table.line(cells)
@@ -138,19 +146,21 @@ public struct AgendaScreen: Screen {
         if lines.indices.contains(cursor) {
             let line = lines[cursor]
             // The number first: below 100 columns the list has no phone column, and this line is where it is read.
-            let contact = line.contact.map { c in [c.phone, c.name, c.role].compactMap { $0 }.joined(separator: " · ") } ?? "no contact on file"
-            canvas.text(" " + clip("\(line.customerName) — \(line.kind == .call ? "call" : line.channel.label): \(contact)", width: width - 2),
+            let contact = line.contact.map { c in [c.phone, c.name, c.role].compactMap { $0 }.joined(separator: " · ") } ?? tr("no contact on file")
+            canvas.text(" " + clip("\(line.customerName) — \(line.kind == .call ? tr("call", context: "agenda") : line.channel.label): \(contact)", width: width - 2),
                         row: detailTop, style: .accent)
             // Each reason wraps over the rows left, so the details are read whole when there is room.
             var detailLines: [String] = []
             for r in line.reasons {
                 let age = r.since.days(until: session.today)
-                let text = "why: \(AgendaWording.label(r)) [\(r.step)] since \(r.since.french)\(age > 0 ? " (\(age) d)" : "") — \(AgendaWording.detail(r, book: session.book))"
+                let text = tr("why: {reason} [{step}] since {date}", ["reason": AgendaWording.label(r), "step": r.step, "date": r.since.french])
+                    + (age > 0 ? " " + tr("({days} d)", ["days": "\(age)"]) : "") + " — " + AgendaWording.detail(r, book: session.book)
                 let pieces = wrap(text, width: width - 6)
                 detailLines += [pieces[0]] + pieces.dropFirst().map { "     " + $0 }
             }
             let shown = line.reasons.count >= detailRows - 1 ? line.reasons.enumerated().map { i, r in
-                clip("why: \(AgendaWording.label(r)) [\(r.step)] since \(r.since.french) — \(AgendaWording.detail(r, book: session.book))", width: width - 4) } : detailLines
+                clip(tr("why: {reason} [{step}] since {date}", ["reason": AgendaWording.label(r), "step": r.step, "date": r.since.french])
+                     + " — " + AgendaWording.detail(r, book: session.book), width: width - 4) } : detailLines
             for i in 0..<(detailRows - 1) { canvas.text(i < shown.count ? "   " + shown[i] : "", row: detailTop + 1 + i) }
         }
         canvas.keyBar(self, session: session)

@@ -1,6 +1,7 @@
 import Foundation
 import Receivables
 import TerminalKit
+import Wording
 
 /// The workstation: a stack of screens over one session, driven by keys, rendered on a `Terminal`.
 public final class App {
@@ -17,7 +18,7 @@ public final class App {
         self.terminal = terminal
         let agendaScope = session.user.role == .collector ? session.user.id : nil
         stack = [start ?? AgendaScreen(scope: agendaScope)]
-        if session.store.isReadOnly { status = .error("Read-only session: you can look, but nothing can be saved") }
+        if session.store.isReadOnly { status = .error(tr("Read-only session: you can look, but nothing can be saved")) }
     }
 
     public var top: any Screen { stack[stack.count - 1] }
@@ -31,7 +32,7 @@ public final class App {
     }
 
     /// Shows a warning on the status line (a torn journal line that was ignored, a network filesystem).
-    public func showWarning(_ text: String) { status = .error("Warning: " + text) }
+    public func showWarning(_ text: String) { status = .error(tr("Warning: {text}", ["text": text])) }
 
     /// Handles one key; returns false when the app should stop.
     @discardableResult
@@ -117,7 +118,7 @@ public final class App {
         terminal.setCursor(nil)
         let (rows, columns) = terminal.size
         if rows < 12 || columns < 50 {
-            terminal.put("Relance needs at least 80x24 (this is \(columns)x\(rows))", row: 0, column: 0, style: .error)
+            terminal.put(tr("Relance needs at least 80x24 (this is {size})", ["size": "\(columns)x\(rows)"]), row: 0, column: 0, style: .error)
             terminal.refresh()
             return
         }
@@ -130,7 +131,7 @@ public final class App {
     @discardableResult
     public func poll() -> Bool {
         do { return try session.store.refresh() } catch {
-            status = .error("Could not re-read the store: \(error)")
+            status = .error(tr("Could not re-read the store: {problem}", ["problem": "\(error)"]))
             return true
         }
     }

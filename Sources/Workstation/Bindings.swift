@@ -1,5 +1,6 @@
 import Receivables
 import TerminalKit
+import Wording
 
 /// The screens, as the binding table names them. A screen in two modes (the history's list and its whole entry)
 /// has one id per mode: the keys differ.
@@ -22,10 +23,14 @@ public struct Binding: Sendable {
     /// How the keys are written ("c", "F2/^S", "↑↓").
     public let keyLabel: String
     public let command: Command
-    /// The key bar's word ("Promise").
-    public let label: String
-    /// The help screen's and the man page's words ("promise to pay: the invoices, the amount, the date").
-    public let help: String
+    /// The key bar's word in English ("Promise"), the catalogue's id (context "key").
+    let labelId: String
+    /// The help screen's and the man page's words in English ("promise to pay: …"), the catalogue's id.
+    let helpId: String
+    /// The key bar's word in the reader's language.
+    public var label: String { translate(labelId, context: "key") }
+    /// The help screen's words in the reader's language.
+    public var help: String { translate(helpId) }
     public let screens: Set<ScreenID>
     /// The permission the command needs (nil: everyone); the key bar leaves out what the role may not do and the help
     /// marks it, but the key still answers (with the refusal), so nobody wonders why a key is dead.
@@ -35,9 +40,9 @@ public struct Binding: Sendable {
     /// Rank in the key bar (lower first; the most used keys fit at 80 columns); nil: in the help only.
     public let bar: Int?
 
-    init(_ keys: [Key], _ keyLabel: String, _ command: Command, _ label: String, help: String? = nil, on screens: Set<ScreenID>,
+    init(_ keys: [Key], _ keyLabel: String, _ command: Command, _ label: String, help: String, on screens: Set<ScreenID>,
          needs permission: Permission.Action? = nil, writes: Bool = false, bar: Int? = nil) {
-        self.keys = keys; self.keyLabel = keyLabel; self.command = command; self.label = label; self.help = help ?? label.lowercased()
+        self.keys = keys; self.keyLabel = keyLabel; self.command = command; self.labelId = label; self.helpId = help
         self.screens = screens; self.permission = permission; self.writes = writes || permission != nil; self.bar = bar
     }
 
@@ -51,8 +56,9 @@ public struct Binding: Sendable {
         guard let p = permission else { return nil }
         let roles = Permission.roles(for: p)
         guard roles.count < User.Role.allCases.count else { return nil }
-        let names = roles.map { $0 == .salesperson ? "salespeople" : $0.rawValue + "s" }
-        return names.count <= 2 ? names.joined(separator: " and ") : names.dropLast().joined(separator: ", ") + " and " + names.last!
+        let names = roles.map(\.plural)
+        return names.count <= 2 ? names.joined(separator: tr(" and ", context: "list"))
+            : names.dropLast().joined(separator: ", ") + tr(" and ", context: "list") + names.last!
     }
 }
 
@@ -64,96 +70,96 @@ public enum Bindings {
     /// The table. On one screen a key has one meaning: the first line naming both wins (a test checks none is shadowed).
     public static let table: [Binding] = [
         // Opening and leaving.
-        Binding([.enter, .control("j")], "Enter", .open, "Open", help: "open the selected account", on: [.agenda, .search], bar: 0),
-        Binding([.enter, .control("j")], "Enter", .open, "Whole entry", help: "the whole entry, its note unwrapped", on: [.history], bar: 1),
-        Binding([.character("q")], "q", .quit, "Quit", help: "quit Relance (everything is already saved)", on: [.agenda], bar: 13),
-        Binding([.escape, .character("q"), .backspace], "Esc", .back, "Back", help: "back to the previous screen (also q, Backspace)",
+        Binding([.enter, .control("j")], "Enter", .open, K_("Open"), help: N_("open the selected account"), on: [.agenda, .search], bar: 0),
+        Binding([.enter, .control("j")], "Enter", .open, K_("Whole entry"), help: N_("the whole entry, its note unwrapped"), on: [.history], bar: 1),
+        Binding([.character("q")], "q", .quit, K_("Quit"), help: N_("quit Relance (everything is already saved)"), on: [.agenda], bar: 13),
+        Binding([.escape, .character("q"), .backspace], "Esc", .back, K_("Back"), help: N_("back to the previous screen (also q, Backspace)"),
                 on: [.account, .history, .users, .help], bar: 2),
-        Binding([.escape, .character("q"), .backspace], "Esc", .back, "Back to the list", help: "back to the list (also q, Backspace)",
+        Binding([.escape, .character("q"), .backspace], "Esc", .back, K_("Back to the list"), help: N_("back to the list (also q, Backspace)"),
                 on: [.historyEntry], bar: 2),
-        Binding([.escape, .character("q")], "Esc", .back, "Back", help: "back to the previous screen (also q)", on: [.reports], bar: 5),
-        Binding([.escape], "Esc", .back, "Back", help: "back to the previous screen", on: [.search], bar: 5),
-        Binding([.escape], "Esc", .back, "Cancel", help: "cancel the form: nothing is saved", on: [.form], bar: 1),
-        Binding([.escape], "Esc", .back, "Back to terms", help: "back to the plan's terms (nothing is saved)", on: [.schedule], bar: 5),
-        Binding([.enter, .function(1), .character("?")], "Enter", .back, "Back", help: "back (also ?, F1)", on: [.help]),
+        Binding([.escape, .character("q")], "Esc", .back, K_("Back"), help: N_("back to the previous screen (also q)"), on: [.reports], bar: 5),
+        Binding([.escape], "Esc", .back, K_("Back"), help: N_("back to the previous screen"), on: [.search], bar: 5),
+        Binding([.escape], "Esc", .back, K_("Cancel"), help: N_("cancel the form: nothing is saved"), on: [.form], bar: 1),
+        Binding([.escape], "Esc", .back, K_("Back to terms"), help: N_("back to the plan's terms (nothing is saved)"), on: [.schedule], bar: 5),
+        Binding([.enter, .function(1), .character("?")], "Enter", .back, K_("Back"), help: N_("back (also ?, F1)"), on: [.help]),
 
         // Moving.
-        Binding([.up, .character("k")], "↑ k", .up, "Up", help: "previous line", on: lists),
-        Binding([.down, .character("j")], "↓ j", .down, "Down", help: "next line", on: lists),
-        Binding([.up], "↑", .up, "Up", help: "previous line, or field", on: [.search, .form, .schedule, .reports, .historyEntry, .help]),
-        Binding([.down], "↓", .down, "Down", help: "next line, or field", on: [.search, .form, .schedule, .reports, .historyEntry, .help]),
-        Binding([.pageUp], "PgUp", .pageUp, "Page up", help: "ten lines up", on: lists.union([.search, .reports, .historyEntry, .help])),
-        Binding([.pageDown], "PgDn", .pageDown, "Page down", help: "ten lines down", on: lists.union([.search, .reports, .historyEntry, .help])),
-        Binding([.home, .character("g")], "g Home", .home, "First", help: "first line", on: lists),
-        Binding([.end, .character("G")], "G End", .end, "Last", help: "last line", on: lists),
-        Binding([.home], "Home", .home, "Start", help: "start of the text", on: [.form]),
-        Binding([.end], "End", .end, "End", help: "end of the text", on: [.form]),
-        Binding([.left], "←", .left, "Left", help: "caret left, or the previous choice", on: [.form]),
-        Binding([.right], "→", .right, "Right", help: "caret right, or the next choice", on: [.form]),
-        Binding([.left], "←", .left, "Date", help: "the date cell", on: [.schedule]),
-        Binding([.right], "→", .right, "Amount", help: "the amount cell", on: [.schedule]),
-        Binding([.left], "←", .left, "Columns", help: "scroll the columns back", on: [.reports]),
-        Binding([.right], "→", .right, "Columns", help: "scroll to the columns on the right", on: [.reports], bar: 3),
+        Binding([.up, .character("k")], "↑ k", .up, K_("Up"), help: N_("previous line"), on: lists),
+        Binding([.down, .character("j")], "↓ j", .down, K_("Down"), help: N_("next line"), on: lists),
+        Binding([.up], "↑", .up, K_("Up"), help: N_("previous line, or field"), on: [.search, .form, .schedule, .reports, .historyEntry, .help]),
+        Binding([.down], "↓", .down, K_("Down"), help: N_("next line, or field"), on: [.search, .form, .schedule, .reports, .historyEntry, .help]),
+        Binding([.pageUp], "PgUp", .pageUp, K_("Page up"), help: N_("ten lines up"), on: lists.union([.search, .reports, .historyEntry, .help])),
+        Binding([.pageDown], "PgDn", .pageDown, K_("Page down"), help: N_("ten lines down"), on: lists.union([.search, .reports, .historyEntry, .help])),
+        Binding([.home, .character("g")], "g Home", .home, K_("First"), help: N_("first line"), on: lists),
+        Binding([.end, .character("G")], "G End", .end, K_("Last"), help: N_("last line"), on: lists),
+        Binding([.home], "Home", .home, K_("Start"), help: N_("start of the text"), on: [.form]),
+        Binding([.end], "End", .end, K_("End"), help: N_("end of the text"), on: [.form]),
+        Binding([.left], "←", .left, K_("Left"), help: N_("caret left, or the previous choice"), on: [.form]),
+        Binding([.right], "→", .right, K_("Right"), help: N_("caret right, or the next choice"), on: [.form]),
+        Binding([.left], "←", .left, K_("Date"), help: N_("the date cell"), on: [.schedule]),
+        Binding([.right], "→", .right, K_("Amount"), help: N_("the amount cell"), on: [.schedule]),
+        Binding([.left], "←", .left, K_("Columns"), help: N_("scroll the columns back"), on: [.reports]),
+        Binding([.right], "→", .right, K_("Columns"), help: N_("scroll to the columns on the right"), on: [.reports], bar: 3),
 
         // The agenda.
-        Binding([.character("s")], "s", .markSent, "Mark sent", help: "mark the selected written reminder sent",
+        Binding([.character("s")], "s", .markSent, K_("Mark sent"), help: N_("mark the selected written reminder sent"),
                 on: [.agenda], needs: .writtenReminder, bar: 10),
-        Binding([.character("a")], "a", .toggleScope, "Whose", help: "whose agenda: the team, each collector, the unassigned accounts",
+        Binding([.character("a")], "a", .toggleScope, K_("Whose"), help: N_("whose agenda: the team, each collector, the unassigned accounts"),
                 on: [.agenda], bar: 11),
-        Binding([.character("R")], "R", .reports, "Reports", help: "reports: aged balance, DSO, disputes, promises, cash impact, blocked, litigation",
+        Binding([.character("R")], "R", .reports, K_("Reports"), help: N_("reports: aged balance, DSO, disputes, promises, cash impact, blocked, litigation"),
                 on: [.agenda], bar: 12),
-        Binding([.character("U")], "U", .users, "Team", help: "the team's users, roles and logins", on: [.agenda], needs: .manageUsers, bar: 14),
+        Binding([.character("U")], "U", .users, K_("Team"), help: N_("the team's users, roles and logins"), on: [.agenda], needs: .manageUsers, bar: 14),
 
         // The account.
-        Binding([.character("c")], "c", .logCall, "Call", help: "log a call: outcome, note, next action", on: [.account], needs: .call, bar: 10),
-        Binding([.character("p")], "p", .promise, "Promise", help: "promise to pay: amount, date, the invoices it covers",
+        Binding([.character("c")], "c", .logCall, K_("Call"), help: N_("log a call: outcome, note, next action"), on: [.account], needs: .call, bar: 10),
+        Binding([.character("p")], "p", .promise, K_("Promise"), help: N_("promise to pay: amount, date, the invoices it covers"),
                 on: [.account], needs: .promise, bar: 11),
-        Binding([.character("d")], "d", .dispute, "Dispute", help: "code a dispute on the ticked invoices", on: [.account], needs: .dispute, bar: 12),
-        Binding([.character("r")], "r", .updateDispute, "Resolve", help: "move a dispute on: in progress, credit note, rejected, withdrawn",
+        Binding([.character("d")], "d", .dispute, K_("Dispute"), help: N_("code a dispute on the ticked invoices"), on: [.account], needs: .dispute, bar: 12),
+        Binding([.character("r")], "r", .updateDispute, K_("Resolve"), help: N_("move a dispute on: in progress, credit note, rejected, withdrawn"),
                 on: [.account], needs: .dispute, bar: 13),
-        Binding([.character("e")], "e", .plan, "Plan", help: "payment plan: terms, then every line editable", on: [.account], needs: .plan, bar: 14),
-        Binding([.character("n")], "n", .note, "Note", help: "field note", on: [.account], needs: .fieldNote, bar: 15),
-        Binding([.character("h")], "h", .history, "History", help: "the account's whole history", on: [.account], bar: 16),
-        Binding([.character("w")], "w", .waiveFees, "Waive", help: "waive the late fees of the selected invoice", on: [.account], needs: .waiveFees),
-        Binding([.character("l")], "l", .letterCredit, "Letter credit", help: "letter on-account money to the oldest open invoices",
+        Binding([.character("e")], "e", .plan, K_("Plan"), help: N_("payment plan: terms, then every line editable"), on: [.account], needs: .plan, bar: 14),
+        Binding([.character("n")], "n", .note, K_("Note"), help: N_("field note"), on: [.account], needs: .fieldNote, bar: 15),
+        Binding([.character("h")], "h", .history, K_("History"), help: N_("the account's whole history"), on: [.account], bar: 16),
+        Binding([.character("w")], "w", .waiveFees, K_("Waive"), help: N_("waive the late fees of the selected invoice"), on: [.account], needs: .waiveFees),
+        Binding([.character("l")], "l", .letterCredit, K_("Letter credit"), help: N_("letter on-account money to the oldest open invoices"),
                 on: [.account], needs: .letterCredit),
-        Binding([.character("X")], "X", .cancelCommitment, "Withdraw",
-                help: "withdraw the promise on the selected invoice, or cancel its plan (press twice)", on: [.account], needs: .promise),
-        Binding([.character("L")], "L", .litigation, "Litigation", help: "litigation decision on the overdue items",
+        Binding([.character("X")], "X", .cancelCommitment, K_("Withdraw"),
+                help: N_("withdraw the promise on the selected invoice, or cancel its plan (press twice)"), on: [.account], needs: .promise),
+        Binding([.character("L")], "L", .litigation, K_("Litigation"), help: N_("litigation decision on the overdue items"),
                 on: [.account], needs: .litigation),
 
         // The team.
-        Binding([.character("D")], "D", .toggleUserDisabled, "Disable/enable", help: "disable or enable the selected user (press twice to disable)",
+        Binding([.character("D")], "D", .toggleUserDisabled, K_("Disable/enable"), help: N_("disable or enable the selected user (press twice to disable)"),
                 on: [.users], needs: .manageUsers, bar: 10),
 
         // Forms.
-        Binding([.tab, .enter], "Tab", .nextField, "Next", help: "next field (also Enter)", on: [.form], bar: 2),
-        Binding([.backTab], "S-Tab", .previousField, "Previous", help: "previous field", on: [.form], bar: 4),
-        Binding([.character(" ")], "Space", .toggle, "Tick/choose", help: "tick an invoice, or change a choice", on: [.form], bar: 3),
-        Binding([.function(2), .control("s")], "F2/^S", .save, "Save", help: "save (F2 or Ctrl-S; only when every field is valid)",
+        Binding([.tab, .enter], "Tab", .nextField, K_("Next"), help: N_("next field (also Enter)"), on: [.form], bar: 2),
+        Binding([.backTab], "S-Tab", .previousField, K_("Previous"), help: N_("previous field"), on: [.form], bar: 4),
+        Binding([.character(" ")], "Space", .toggle, K_("Tick/choose"), help: N_("tick an invoice, or change a choice"), on: [.form], bar: 3),
+        Binding([.function(2), .control("s")], "F2/^S", .save, K_("Save"), help: N_("save (F2 or Ctrl-S; only when every field is valid)"),
                 on: [.form], bar: 0),
-        Binding([.control("j")], "Ctrl-J", .lineBreak, "New line", help: "a new line in a note (Enter moves on); elsewhere as Enter",
+        Binding([.control("j")], "Ctrl-J", .lineBreak, K_("New line"), help: N_("a new line in a note (Enter moves on); elsewhere as Enter"),
                 on: [.form]),
-        Binding([.backspace], "Backspace", .backspace, "Delete", help: "delete the character before the caret", on: [.form, .search, .schedule]),
-        Binding([.delete], "Delete", .deleteForward, "Delete forward", help: "delete the character after the caret", on: [.form]),
-        Binding([.tab, .enter], "Tab", .nextField, "Next cell", help: "next cell (also Enter)", on: [.schedule], bar: 1),
-        Binding([.backTab], "S-Tab", .previousField, "Previous cell", help: "previous cell", on: [.schedule]),
-        Binding([.function(2), .control("s")], "F2/^S", .save, "Save plan", help: "save the plan (the lines must add up)", on: [.schedule], bar: 0),
-        Binding([.control("r")], "Ctrl-R", .spread, "Spread", help: "spread a changed amount over the lines after it", on: [.schedule], bar: 2),
+        Binding([.backspace], "Backspace", .backspace, K_("Delete"), help: N_("delete the character before the caret"), on: [.form, .search, .schedule]),
+        Binding([.delete], "Delete", .deleteForward, K_("Delete forward"), help: N_("delete the character after the caret"), on: [.form]),
+        Binding([.tab, .enter], "Tab", .nextField, K_("Next cell"), help: N_("next cell (also Enter)"), on: [.schedule], bar: 1),
+        Binding([.backTab], "S-Tab", .previousField, K_("Previous cell"), help: N_("previous cell"), on: [.schedule]),
+        Binding([.function(2), .control("s")], "F2/^S", .save, K_("Save plan"), help: N_("save the plan (the lines must add up)"), on: [.schedule], bar: 0),
+        Binding([.control("r")], "Ctrl-R", .spread, K_("Spread"), help: N_("spread a changed amount over the lines after it"), on: [.schedule], bar: 2),
 
         // The reports.
-        Binding([.tab], "Tab", .nextField, "Next report", help: "next report", on: [.reports], bar: 0),
-        Binding([.backTab], "S-Tab", .previousField, "Previous report", help: "previous report", on: [.reports]),
+        Binding([.tab], "Tab", .nextField, K_("Next report"), help: N_("next report"), on: [.reports], bar: 0),
+        Binding([.backTab], "S-Tab", .previousField, K_("Previous report"), help: N_("previous report"), on: [.reports]),
 
         // Everywhere.
-        Binding([.character("/")], "/", .search, "Search", help: "search customers: name, SIREN, invoice, phone, contact",
+        Binding([.character("/")], "/", .search, K_("Search"), help: N_("search customers: name, SIREN, invoice, phone, contact"),
                 on: [.agenda, .history, .historyEntry, .users], bar: 1),
         // On the account, its own keys come first in the bar.
-        Binding([.character("/")], "/", .search, "Search", help: "search customers: name, SIREN, invoice, phone, contact",
+        Binding([.character("/")], "/", .search, K_("Search"), help: N_("search customers: name, SIREN, invoice, phone, contact"),
                 on: [.account], bar: 50),
-        Binding([.character("?"), .function(1)], "?", .help, "All keys", help: "every key of the screen (also F1)", on: lists.union([.historyEntry]), bar: 99),
-        Binding([.function(1)], "F1", .help, "All keys", help: "every key of the screen", on: [.search, .form, .schedule, .reports], bar: 99),
-        Binding([.control("l"), .resize], "Ctrl-L", .redraw, "Redraw", help: "redraw the screen", on: everywhere),
+        Binding([.character("?"), .function(1)], "?", .help, K_("All keys"), help: N_("every key of the screen (also F1)"), on: lists.union([.historyEntry]), bar: 99),
+        Binding([.function(1)], "F1", .help, K_("All keys"), help: N_("every key of the screen"), on: [.search, .form, .schedule, .reports], bar: 99),
+        Binding([.control("l"), .resize], "Ctrl-L", .redraw, K_("Redraw"), help: N_("redraw the screen"), on: everywhere),
     ]
 
     /// The command `key` gives on `screen`: the table's, or typed text where the screen takes text.

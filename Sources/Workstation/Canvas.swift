@@ -1,4 +1,5 @@
 import TerminalKit
+import Wording
 
 /// Drawing helpers shared by the screens: title bar, key bar, status line, table rows.
 struct Canvas {
@@ -14,10 +15,10 @@ struct Canvas {
 
     /// Row 0: the app's title bar, with the read-only banner when there is one.
     func titleBar(_ title: String, session: Session) {
-        let right = "\(session.user.name) (\(session.user.role.rawValue)) · \(session.today.french) "
+        let right = "\(session.user.name) (\(session.user.role.label)) · \(session.today.french) "
         text(" Relance — \(title)", row: 0, style: .reverse)
         if session.readOnlyBanner != nil {
-            terminal.put(" READ-ONLY ", row: 0, column: TextWidth.of(" Relance — \(title)") + 2, style: Style(color: .red, bold: true, reverse: true))
+            terminal.put(" " + tr("READ-ONLY") + " ", row: 0, column: TextWidth.of(" Relance — \(title)") + 2, style: Style(color: .red, bold: true, reverse: true))
         }
         let w = TextWidth.of(right)
         if w < columns - 20 { terminal.put(right, row: 0, column: columns - w, style: .reverse) }

@@ -1,5 +1,6 @@
 import Receivables
 import TerminalKit
+import Wording
 
 /// Every key of the screen it was opened from, from the binding table: what the user may not do is marked with who
 /// may (the key still answers, with the refusal). Scrolls when the screen is short; never cuts a line.
@@ -18,7 +19,7 @@ public struct HelpScreen: Screen {
         takesText = screen.screenID.takesText
     }
 
-    public var title: String { "Help" }
+    public var title: String { tr("Help") }
     public var screenID: ScreenID { .help }
 
     public mutating func prepare(session: Session) {}
@@ -34,18 +35,18 @@ public struct HelpScreen: Screen {
     /// The help's lines for a width: the screen's keys, then notes.
     func lines(session: Session, width: Int) -> [(String, Style)] {
         let keyWidth = max(8, bindings.map { TextWidth.of($0.keyLabel) }.max() ?? 8)
-        var out: [(String, Style)] = [(" Keys of the \(screenTitle) screen", .accent)]
+        var out: [(String, Style)] = [(" " + tr("Keys of the {screen} screen", ["screen": screenTitle]), .accent)]
         for b in bindings {
             let available = b.isAvailable(to: session)
-            let who = available ? "" : b.whoMay.map { " (\($0))" } ?? " (not in a read-only session)"
+            let who = available ? "" : b.whoMay.map { " (\($0))" } ?? " " + tr("(not in a read-only session)")
             let pieces = wrap(b.help + who, width: max(10, width - keyWidth - 6))
             out.append(("   " + TextWidth.pad(b.keyLabel, to: keyWidth) + "  " + (pieces.first ?? ""), available ? .plain : .dim))
             for p in pieces.dropFirst() { out.append(("   " + String(repeating: " ", count: keyWidth) + "  " + p, available ? .plain : .dim)) }
         }
         out.append(("", .plain))
-        var notes = ["Colours: red overdue · yellow due within 14 days · magenta disputed · bold red broken promise",
-                     "Every change is saved as it is entered: quitting never asks."]
-        if takesText { notes.insert("Type to edit: amounts 1 234,56 or 1234.56, dates 2026-12-03 or 03/12/2026.", at: 0) }
+        var notes = [tr("Colours: red overdue · yellow due within 14 days · magenta disputed · bold red broken promise"),
+                     tr("Every change is saved as it is entered: quitting never asks.")]
+        if takesText { notes.insert(tr("Type to edit: amounts 1 234,56 or 1234.56, dates 2026-12-03 or 03/12/2026."), at: 0) }
         for note in notes { out += wrap(note, width: width - 2).map { (" " + $0, .dim) } }
         return out
     }
@@ -57,7 +58,7 @@ public struct HelpScreen: Screen {
     public func render(on terminal: Terminal, session: Session) {
         let canvas = Canvas(terminal: terminal)
         let (rows, width) = terminal.size
-        canvas.titleBar("Help", session: session)
+        canvas.titleBar(tr("Help"), session: session)
         let lines = lines(session: session, width: width)
         let visible = rows - 4
         let first = min(top, max(0, lines.count - visible))

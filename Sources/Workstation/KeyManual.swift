@@ -1,4 +1,5 @@
 import Receivables
+import Wording
 
 /// The binding table written for people who read before they press: the README's key table and the man page's
 /// KEYS section are generated from it (a test compares the committed files with these, and
@@ -10,7 +11,12 @@ public enum KeyManual {
     ]
 
     /// One row per key and meaning, with the screens where it has it, in the table's order.
+    /// The manual is English (the README and the man page are): its rows are worded in English whatever the reader's.
     static func rows() -> [(key: String, screens: [ScreenID], help: String, who: String?)] {
+        Language.$scoped.withValue(.en) { englishRows() }
+    }
+
+    private static func englishRows() -> [(key: String, screens: [ScreenID], help: String, who: String?)] {
         var out: [(key: String, screens: [ScreenID], help: String, who: String?)] = []
         for b in Bindings.table {
             let screens = ScreenID.allCases.filter { b.screens.contains($0) }
@@ -39,6 +45,10 @@ public enum KeyManual {
 
     /// The man page's KEYS section (roff), one subsection per screen.
     public static func roff() -> String {
+        Language.$scoped.withValue(.en) { englishRoff() }
+    }
+
+    private static func englishRoff() -> String {
         var out = [".SH KEYS", "Every screen shows its most used keys on its last line; \\fB?\\fR or \\fBF1\\fR lists them all."]
         for screen in ScreenID.allCases {
             out.append(".SS \(screenNames[screen]!.prefix(1).uppercased() + screenNames[screen]!.dropFirst())")

@@ -1,5 +1,6 @@
 import Receivables
 import TerminalKit
+import Wording
 
 /// A screen: plain state, commands in, pure rendering out.
 public protocol Screen {
@@ -22,7 +23,7 @@ public protocol Screen {
 extension Screen {
     public func offers(_ command: Command) -> Bool { true }
     public mutating func fit(rows: Int, columns: Int, session: Session) {}
-    public mutating func commitFailed(_ message: String, prefix: String) -> ScreenAction { .status(.error("\(prefix): \(message)")) }
+    public mutating func commitFailed(_ message: String, prefix: String) -> ScreenAction { .status(.error(tr("{prefix}: {problem}", ["prefix": prefix, "problem": message]))) }
 }
 
 /// A change a screen asks the app to save (issue 18: screens called the store themselves, each wording its failures).
@@ -32,9 +33,9 @@ extension Screen {
 public struct Commit {
     let build: (Book) throws -> (Change, () -> ScreenAction)
     /// How a refusal starts ("Not saved", "Not lettered").
-    var prefix = "Not saved"
+    var prefix = tr("Not saved")
 
-    init(prefix: String = "Not saved", _ build: @escaping (Book) throws -> (Change, () -> ScreenAction)) {
+    init(prefix: String = tr("Not saved"), _ build: @escaping (Book) throws -> (Change, () -> ScreenAction)) {
         self.build = build; self.prefix = prefix
     }
 }

@@ -7,7 +7,7 @@ public final class Session {
     public let user: User
     public let today: CalendarDate
     /// Shown on every screen when the store files cannot be written.
-    public var readOnlyBanner: String? { store.isReadOnly ? "READ-ONLY" : nil }
+    public var readOnlyBanner: String? { store.isReadOnly ? tr("READ-ONLY") : nil }
 
     public init(store: BookStore, user: User, today: CalendarDate) {
         self.store = store; self.user = user; self.today = today
@@ -30,8 +30,8 @@ public final class Session {
     /// Why this session cannot record the collection work (promises, disputes, plans, calls, letters): read-only,
     /// or the permission table (the screens ask it only to grey out keys; `applyNew` enforces it).
     public var moneyRefusal: String? {
-        if store.isReadOnly { return "read-only session: nothing can be saved" }
-        if !Permission.allows(user.role, .promise) { return "salespeople look up accounts and add field notes (n); money events are for collectors" }
+        if store.isReadOnly { return tr("read-only session: nothing can be saved") }
+        if !Permission.allows(user.role, .promise) { return tr("salespeople look up accounts and add field notes (n); money events are for collectors") }
         return nil
     }
 

@@ -162,8 +162,11 @@ import Receivables
             guard let e = french[key] else { Issue.record("\(u.place): \"\(id)\" is not in fr.po"); continue }
             #expect(e.plural == u.plural, "\(u.place): \"\(id)\": its plural differs from fr.po:\(e.line)")
             #expect(e.forms.count == (u.plural == nil ? 1 : 2) && e.forms.allSatisfy { !$0.isEmpty }, "fr.po:\(e.line): \"\(id)\" untranslated")
+            // Every placeholder, in any order; a plural form may leave out the number itself ("la facture ci-dessus").
+            let wanted = Self.placeholders(id).union(u.plural.map(Self.placeholders) ?? [])
             for form in e.forms {
-                #expect(Self.placeholders(form) == Self.placeholders(id).union(u.plural.map(Self.placeholders) ?? []),
+                let have = Self.placeholders(form)
+                #expect(u.plural == nil ? have == wanted : have.union(["count"]) == wanted.union(["count"]),
                         "fr.po:\(e.line): the placeholders of \"\(form)\" differ from \"\(id)\"'s")
             }
         }
@@ -188,7 +191,8 @@ struct Used {
     var place: String
 }
 
-/// Finds `tr(` and `trn(` calls in Swift source and reads their literal arguments.
+/// Finds `tr(` and `trn(` calls, and the `N_(`/`K_(` marks of texts kept in tables, in Swift source; reads their
+/// literal arguments.
 enum CallScanner {
     static func calls(in text: String, file: String) -> [Used] {
         let chars = Array(text.unicodeScalars)
@@ -203,7 +207,7 @@ enum CallScanner {
                 while i < chars.count, chars[i] != "\n" { i += 1 }
                 continue
             }
-            for name in ["trn(", "tr("] where !((i > 0 && (isIdent(chars[i - 1]) || chars[i - 1] == ".")) )
+            for name in ["trn(", "tr(", "N_(", "K_("] where !((i > 0 && (isIdent(chars[i - 1]) || chars[i - 1] == ".")) )
                 && String(String.UnicodeScalarView(chars[i..<min(chars.count, i + name.unicodeScalars.count)])) == name {
                 var j = i + name.unicodeScalars.count
                 // `func tr(` is the definition.
@@ -212,6 +216,7 @@ enum CallScanner {
                 var u = Used(id: nil, plural: nil, context: nil, place: "\(file):\(line)")
                 u.id = readLiteral(chars, &j)
                 if name == "trn(", u.id != nil { skipComma(chars, &j); u.plural = readLiteral(chars, &j) }
+                if name == "K_(" { u.context = "key" }
                 skipComma(chars, &j)
                 if String(String.UnicodeScalarView(chars[j..<min(chars.count, j + 8)])) == "context:" {
                     j += 8; while j < chars.count, chars[j] == " " { j += 1 }
