@@ -103,6 +103,8 @@ public struct AgendaReason: Sendable, Equatable {
     /// itself, which the edge words from `detail`.
     public var stepLabel: String?
     public var stepShort: String?
+    /// The step's French words, when the policy gives them (the edge picks the reader's language).
+    public var stepFrench: Policy.StepWords?
     public var invoices: [String]
     /// The day this action became due.
     public var since: CalendarDate
@@ -125,8 +127,9 @@ public struct AgendaReason: Sendable, Equatable {
         case litigationReview(items: Int)
     }
 
-    public init(step: String, stepLabel: String? = nil, stepShort: String? = nil, invoices: [String], since: CalendarDate, detail: Detail) {
-        self.step = step; self.stepLabel = stepLabel; self.stepShort = stepShort ?? stepLabel; self.invoices = invoices; self.since = since
+    public init(step: String, stepLabel: String? = nil, stepShort: String? = nil, stepFrench: Policy.StepWords? = nil, invoices: [String],
+                since: CalendarDate, detail: Detail) {
+        self.step = step; self.stepLabel = stepLabel; self.stepShort = stepShort ?? stepLabel; self.stepFrench = stepFrench; self.invoices = invoices; self.since = since
         self.detail = detail
     }
 }
@@ -234,7 +237,7 @@ struct AgendaRules {
         }
         for (step, numbers, since) in stepCalls.values.sorted(by: { $0.0.id < $1.0.id }) {
             let again = step.relativeTo == .due && step.days >= 0 && (lastCall.map { $0 >= inv(numbers[0]).dueDate.adding(days: step.days) } ?? false)
-            callReasons.append(.init(step: step.id, stepLabel: step.label, stepShort: step.short, invoices: numbers, since: since,
+            callReasons.append(.init(step: step.id, stepLabel: step.label, stepShort: step.short, stepFrench: step.fr, invoices: numbers, since: since,
                 detail: .call(items: numbers.count, lastCall: again ? lastCall : nil, everyDays: policy.callIntervalDays, triggerDays: step.days,
                               from: step.relativeTo)))
         }
@@ -290,7 +293,7 @@ struct AgendaRules {
                 channel: top.step.channel,
                 reasons: steps.map { first in
                     let group = byStep[first.step.id]!
-                    return AgendaReason(step: first.step.id, stepLabel: first.step.label, stepShort: first.step.short, invoices: group.map(\.invoice),
+                    return AgendaReason(step: first.step.id, stepLabel: first.step.label, stepShort: first.step.short, stepFrench: first.step.fr, invoices: group.map(\.invoice),
                                         since: group.map(\.since).min()!, detail: .written(level: first.level, items: group.count))
                 },
                 amountAtStake: stake(numbers), oldestDaysOverdue: overdue, contact: customer.contacts.first,
@@ -301,7 +304,7 @@ struct AgendaRules {
             let numbers = reviews.map(\.0)
             lines.append(AgendaLine(kind: .written, customerId: customer.id, customerName: customer.name, collector: book.assignedCollector(of: customer.id),
                 channel: .litigationReview,
-                reasons: [.init(step: step.id, stepLabel: step.label, stepShort: step.short, invoices: numbers, since: reviews.map(\.1).min()!,
+                reasons: [.init(step: step.id, stepLabel: step.label, stepShort: step.short, stepFrench: step.fr, invoices: numbers, since: reviews.map(\.1).min()!,
                                 detail: .litigationReview(items: numbers.count))],
                 amountAtStake: stake(Set(numbers)), oldestDaysOverdue: overdue, contact: customer.contacts.first, tier: 1, critical: critical,
                 age: reviews.map { $0.1.days(until: date) }.max() ?? 0, score: score(Set(numbers), payerDaysLate: payerDaysLate, claim: claim)))

@@ -64,6 +64,9 @@ public struct Policy: Codable, Sendable, Equatable {
         /// A few words for narrow columns (the agenda's "why").
         public var short: String?
         public var label: String
+        /// The step's words in French (schema 9): `short` and `label` above are the English ones. Each reader sees
+        /// their language's, the English when a policy gives no French.
+        public var fr: StepWords?
         public var relativeTo: Anchor
         /// Negative: before the anchor date.
         public var days: Int
@@ -75,6 +78,13 @@ public struct Policy: Codable, Sendable, Equatable {
         public var escalates: Bool
 
         public enum Anchor: String, Codable, Sendable { case issue, due }
+    }
+
+    /// A step's words in one language.
+    public struct StepWords: Codable, Sendable, Equatable {
+        public var short: String?
+        public var label: String
+        public init(short: String?, label: String) { self.short = short; self.label = label }
     }
 
     /// The channel of a step; phone steps make calls, the others written actions.

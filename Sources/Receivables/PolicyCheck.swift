@@ -13,7 +13,8 @@ extension Policy {
         "legalInterestRates": ["year", "half", "professionalPercent", "consumerPercent"],
         "criticalZoneDaysAfterIssue": ["from", "to"],
         "downPaymentPercent": ["min", "max"],
-        "steps": ["id", "short", "label", "relativeTo", "days", "repeatEveryDays", "amount", "channel", "template", "escalates"],
+        "steps": ["id", "short", "label", "fr", "relativeTo", "days", "repeatEveryDays", "amount", "channel", "template", "escalates"],
+        "steps.fr": ["short", "label"],
         "steps.amount": ["min", "below"],
         "interestRates": ["year", "half", "ecbPercent"],
     ]
@@ -109,7 +110,8 @@ extension Policy {
         if steps.isEmpty { out.append(.noSteps) }
         if steps.count > 50 { out.append(.tooManySteps(steps.count)) }
         if name.count > 200 { out.append(.nameTooLong) }
-        for s in steps where s.label.count > 200 || (s.short?.count ?? 0) > 40 || s.id.count > 60 {
+        for s in steps where s.label.count > 200 || (s.short?.count ?? 0) > 40 || s.id.count > 60
+            || (s.fr?.label.count ?? 0) > 200 || (s.fr?.short?.count ?? 0) > 40 {
             out.append(.stepTextTooLong(String(s.id.prefix(60))))
         }
         for s in steps {

@@ -5,7 +5,7 @@ import Receivables
 public enum AgendaWording {
     /// The reason's headline: the policy step's label, or the agenda's own words for promises, plans, disputes.
     public static func label(_ r: AgendaReason) -> String {
-        if let label = r.stepLabel {
+        if let label = Language.current == .fr ? r.stepFrench?.label ?? r.stepLabel : r.stepLabel {
             if case .call(_, _?, let every, _, _) = r.detail { return tr("{label} (again every {days} d)", ["label": label, "days": "\(every)"]) }
             return label
         }
@@ -23,7 +23,7 @@ public enum AgendaWording {
 
     /// A few words for narrow columns.
     public static func short(_ r: AgendaReason) -> String {
-        if let short = r.stepShort { return short }
+        if let short = Language.current == .fr ? r.stepFrench.map { $0.short ?? $0.label } ?? r.stepShort : r.stepShort { return short }
         if case .onAccountCredit = r.detail { return tr("Letter credit") }
         return label(r)
     }
@@ -82,5 +82,12 @@ public enum PayerProfileWording {
             : p.averageDaysLate < 0 ? tr("pays {days} d early", ["days": "\(-p.averageDaysLate)"]) : tr("pays on time")
         return avg + (p.trend.map { $0 == 0 ? "" : tr(" (trend {days} d)", ["days": ($0 > 0 ? "+" : "") + "\($0)"]) } ?? "")
             + (p.unpaidOverdue > 0 ? trn(", {count} unpaid late", ", {count} unpaid late", count: p.unpaidOverdue) : "")
+    }
+}
+
+extension Policy.Step {
+    /// The step's few words in the reader's language (the policy's French when it gives them).
+    public var shortLabel: String {
+        Language.current == .fr ? fr.map { $0.short ?? $0.label } ?? short ?? label : short ?? label
     }
 }

@@ -262,7 +262,7 @@ public struct AccountScreen: Screen {
         if item.state != .promised, item.promisedPart.isPositive { notes.append(tr("{amount} promised", ["amount": item.promisedPart.formatted])) }
         // The item's dunning level and its last letter: what the next letter will be follows from it.
         if item.invoice.level > 0 || item.invoice.lastDunned != nil {
-            let step = session.book.policy.step(ofLevel: item.invoice.level)?.short ?? tr("courtesy")
+            let step = session.book.policy.step(ofLevel: item.invoice.level)?.shortLabel ?? tr("courtesy")
             notes.append("L\(item.invoice.level) \(step)" + (item.invoice.lastDunned.map { " \($0.short)" } ?? ""))
         }
         if let d = session.book.litigation(of: item.invoice.number) {

@@ -109,7 +109,7 @@ public struct AgendaScreen: Screen {
         // about 30 columns; amounts take the width of the largest.
         let showPhone = width >= (showCollector ? 120 : 100)   // the team view's "Who" column needs the room
         let stakes = lines.map(\.amountAtStake.formatted)
-        let table = TableLayout([Column(3, right: true), Column(nil), Column(width >= 100 ? 24 : 18), Column.fitting(stakes, minimum: 8), Column(5, right: true),
+        let table = TableLayout([Column(3, right: true), Column(nil), Column(width >= 100 ? 24 : 18), Column.fitting(stakes + [tr("At stake", context: "column")], minimum: 8), Column(max(5, TextWidth.of(tr("Late", context: "column"))), right: true),
                                   Column(showCollector ? 7 : 0), Column(showPhone ? 14 : 0)], total: width - 1)
         let names = ListView.distinctNames(lines.map(\.customerName), width: table.flexibleWidth)
         let header = ["#", tr("Customer", context: "column"), tr("Why", context: "column"), tr("At stake", context: "column"), tr("Late", context: "column"),

@@ -79,6 +79,68 @@ import FileStore
         #expect(checked == Self.cases.count + Self.forms.count)
     }
 
+    /// Issue 19 (5): the same screens in French, beside the English ones (`fr-*.txt`), for the screens the catalogue
+    /// covers so far; none shows an English text of the catalogue (golden files are the program's own output, so they
+    /// alone would not catch one).
+    static let frenchScreens: Set<String> = ["agenda-collector", "agenda-team", "account", "help"]
+
+    @Test(arguments: [(80, 24), (100, 30)])
+    func theFrenchScreensMatchTheirGoldenFilesAndShowNoEnglish(columns: Int, rows: Int) throws {
+        let english = try Self.englishFragments()
+        #expect(english.count > 100)
+        // The detector itself: an English reason on a French screen is found, a French word that starts alike is not.
+        #expect(english.contains("Broken promise") && Self.containsWords(" 1 Broken promise  12 €", "Broken promise"))
+        #expect(!Self.containsWords("note de terrain, notes", ", not"))
+        var checked = 0
+        for c in Self.cases where Self.frenchScreens.contains(c.name) {
+            Language.$scoped.withValue(.fr) {
+                let (app, screen) = render(c.keys, user: c.user, rows: rows, columns: columns)
+                let name = "fr-\(c.name)-\(columns)x\(rows)"
+                Self.checkLayout(screen.text, name: name)
+                if c.name.hasPrefix("agenda") { Self.checkNames(screen, app: app, name: name) }
+                for fragment in english where Self.containsWords(screen.text, fragment) {
+                    Issue.record("\(name) shows the English \"\(fragment)\"")
+                }
+                Golden.check(name, screen.text + "\n")
+            }
+            checked += 1
+        }
+        #expect(checked == Self.frenchScreens.count)
+    }
+
+    /// The English of every catalogue text whose French differs, cut at its placeholders: the pieces of at least two
+    /// words (single words such as "Notes" or "Contacts" are French too).
+    static func englishFragments() throws -> [String] {
+        let po = try POFile.parse(try String(contentsOf: Golden.root.appendingPathComponent("Resources/po/fr.po"), encoding: .utf8))
+        var out = Set<String>()
+        for e in po.entries {
+            for (english, french) in zip([e.id] + (e.plural.map { [$0] } ?? []), e.forms) where english != french {
+                var rest = Substring(english)
+                var pieces: [String] = []
+                while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+                    pieces.append(String(rest[..<open])); rest = rest[rest.index(after: close)...]
+                }
+                pieces.append(String(rest))
+                for p in pieces.map({ $0.trimmingCharacters(in: .whitespaces) }) where p.split(separator: " ").filter({ $0.contains(where: \.isLetter) }).count >= 2 && !french.contains(p) {
+                    out.insert(p)
+                }
+            }
+        }
+        return out.sorted()
+    }
+
+    /// Whether `text` holds `fragment` as words (not inside a longer word: ", not" is not in ", note").
+    static func containsWords(_ text: String, _ fragment: String) -> Bool {
+        var search = text.startIndex..<text.endIndex
+        while let r = text.range(of: fragment, range: search) {
+            let before = r.lowerBound == text.startIndex ? nil : text[text.index(before: r.lowerBound)]
+            let after = r.upperBound == text.endIndex ? nil : text[r.upperBound]
+            if !(before?.isLetter ?? false) && !(after?.isLetter ?? false) { return true }
+            search = r.upperBound..<text.endIndex
+        }
+        return false
+    }
+
     /// No amount is cut: no digit, decimal comma or euro sign right before an ellipsis.
     static func checkLayout(_ text: String, name: String) {
         for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -91,7 +153,8 @@ import FileStore
     /// Two agenda rows whose names differ within their first 30 characters never read alike.
     static func checkNames(_ screen: ScreenBuffer, app: App, name: String) {
         let header = screen.line(2)
-        guard let from = header.range(of: "Customer")?.lowerBound, let to = header.range(of: "Why")?.lowerBound else {
+        guard let from = header.range(of: tr("Customer", context: "column"))?.lowerBound,
+              let to = header.range(of: tr("Why", context: "column"))?.lowerBound else {
             Issue.record("\(name): no agenda header"); return
         }
         let start = header.distance(from: header.startIndex, to: from), end = header.distance(from: header.startIndex, to: to)
