@@ -20,8 +20,14 @@ struct Canvas {
         if session.readOnlyBanner != nil {
             terminal.put(" " + tr("READ-ONLY") + " ", row: 0, column: TextWidth.of(" Relance — \(title)") + 2, style: Style(color: .red, bold: true, reverse: true))
         }
-        let w = TextWidth.of(right)
-        if w < columns - 20 { terminal.put(right, row: 0, column: columns - w, style: .reverse) }
+        // The user's part gives way to the title: the role goes first, then the whole part (a French role, "chargé de
+        // recouvrement", wrote over "Promesse de paiement" at 80 columns).
+        let left = TextWidth.of(" Relance — \(title)") + (session.readOnlyBanner.map { TextWidth.of($0) + 4 } ?? 0) + 2
+        let short = "\(session.user.name) · \(session.today.french) "
+        for candidate in [right, short] where left + TextWidth.of(candidate) <= columns {
+            terminal.put(candidate, row: 0, column: columns - TextWidth.of(candidate), style: .reverse)
+            break
+        }
     }
 
     /// The last row: the keys of the current screen the user may use, from the binding table.

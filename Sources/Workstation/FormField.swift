@@ -1,6 +1,7 @@
 import TextSafety
 import Receivables
 import TerminalKit
+import Wording
 
 /// The fields forms have, named by the compiler rather than by strings (a misspelt name no longer compiles,
 /// where `field("amout")!` crashed at run time).
@@ -60,7 +61,7 @@ public struct FormField {
     func display(width: Int) -> String {
         switch kind {
         case .choice(let c): return c.indices.contains(choice) ? "‹ \(clip(c[choice].label, width: width - 4)) ›" : ""
-        case .invoices: return "\(picked.count) selected · \(pickedTotal.formatted)"
+        case .invoices: return tr("{count} selected · {amount}", ["count": "\(picked.count)", "amount": pickedTotal.formatted])
         default: return text
         }
     }
@@ -145,18 +146,18 @@ public struct FormField {
     func formatError() -> String? {
         let t = text.trimmed
         switch kind {
-        case .text: return !optional && t.isEmpty ? "required" : nil
+        case .text: return !optional && t.isEmpty ? tr("required") : nil
         case .amount:
-            if t.isEmpty { return optional ? nil : "required: an amount such as 1 234,56" }
+            if t.isEmpty { return optional ? nil : tr("required: an amount such as 1 234,56") }
             do { _ = try Money.parse(t); return nil } catch { return error.message }
         case .date:
-            if t.isEmpty { return optional ? nil : "required: a date such as 2026-12-03 or 03/12/2026" }
+            if t.isEmpty { return optional ? nil : tr("required: a date such as 2026-12-03 or 03/12/2026") }
             do { _ = try CalendarDate.parse(t); return nil } catch { return error.message }
         case .number:
-            guard let n = Int(t), n > 0 else { return "'\(text)' is not a whole number above zero" }
-            return n > 60 ? "at most 60" : nil
+            guard let n = Int(t), n > 0 else { return tr("'{text}' is not a whole number above zero", ["text": text]) }
+            return n > 60 ? tr("at most 60") : nil
         case .choice: return nil
-        case .invoices: return picked.isEmpty ? "tick at least one invoice (Space)" : nil
+        case .invoices: return picked.isEmpty ? tr("tick at least one invoice (Space)") : nil
         }
     }
 

@@ -1,6 +1,7 @@
 import TextSafety
 import Receivables
 import TerminalKit
+import Wording
 
 /// A data-entry form: fields validated one by one with the error next to the field, saved only when valid, through
 /// the app, against the latest book. What differs from form to form is its `FormKind` (one type per form, in
@@ -77,7 +78,7 @@ public struct FormScreen: Screen {
     public mutating func handle(_ command: Command, session: Session) -> ScreenAction {
         var f = fields[focus]
         switch command {
-        case .back: return .popWith(.info("Cancelled: nothing saved"))
+        case .back: return .popWith(.info(tr("Cancelled: nothing saved")))
         case .nextField: leave(); focus = (focus + 1) % fields.count; return .none
         case .lineBreak:
             guard f.keepsLineBreaks else { leave(); focus = (focus + 1) % fields.count; return .none }
@@ -148,7 +149,8 @@ public struct FormScreen: Screen {
         formError = nil
         guard validate(session: session) else {
             focus = fields.firstIndex { $0.error != nil } ?? focus
-            return .status(.error("Not saved: correct the field\(fields.filter { $0.error != nil }.count > 1 ? "s" : "") marked in red"))
+            return .status(.error(trn("Not saved: correct the field marked in red", "Not saved: correct the fields marked in red",
+                                      count: fields.filter { $0.error != nil }.count)))
         }
         let filled = Fields(all: fields)
         if let question = form.questions(filled, session: session).first(where: { !answered.contains($0) }) {
@@ -160,13 +162,13 @@ public struct FormScreen: Screen {
         return .commit(Commit { book in
             // Built against the latest book, re-read under the store's lock.
             let (change, message) = try form.build(filled, book: book, session: session)
-            return (change, { form.afterSave(filled, message: .info("Saved: " + message), session: session) })
+            return (change, { form.afterSave(filled, message: .info(tr("Saved: {what}", ["what": message])), session: session) })
         })
     }
 
     public mutating func commitFailed(_ message: String, prefix: String) -> ScreenAction {
         formError = message
-        return .status(.error("\(prefix): \(message)"))
+        return .status(.error(tr("{prefix}: {problem}", ["prefix": prefix, "problem": message])))
     }
 
     public func render(on terminal: Terminal, session: Session) {
@@ -175,8 +177,8 @@ public struct FormScreen: Screen {
         canvas.titleBar(title, session: session)
         canvas.text(" \(title) — \(customerName)", row: 1, style: .accent)
         // What this form's keys do, as it offers them (a one-field note has no Tab and nothing to tick).
-        let hint = (offers(.nextField) ? ["Tab/Shift-Tab move"] : []) + (offers(.toggle) ? ["Space ticks or chooses"] : [])
-            + (fields.indices.contains(focus) && fields[focus].keepsLineBreaks ? ["Ctrl-J new line"] : []) + ["F2 or Ctrl-S saves", "Esc cancels"]
+        let hint = (offers(.nextField) ? [tr("Tab/Shift-Tab move")] : []) + (offers(.toggle) ? [tr("Space ticks or chooses")] : [])
+            + (fields.indices.contains(focus) && fields[focus].keepsLineBreaks ? [tr("Ctrl-J new line")] : []) + [tr("F2 or Ctrl-S saves"), tr("Esc cancels")]
         canvas.text(" " + clip(hint.joined(separator: " · "), width: width - 2), row: 2, style: .dim)
         let labelWidth = 20
         let valueWidth = max(10, min(44, width - labelWidth - 4))
@@ -198,13 +200,14 @@ public struct FormScreen: Screen {
                 let visible = min(list.count, max(3, rows - 10 - fields.count - form.extraRows))
                 let window = ListView.window(showing: f.listCursor, of: list.count, visible: visible)
                 if list.count > visible {
-                    terminal.put(" (\(list.count), ↑↓ scroll)", row: row - 1, column: labelWidth + 1 + TextWidth.of(f.display(width: valueWidth)), style: .dim)
+                    terminal.put(" " + tr("({count}, ↑↓ scroll)", ["count": "\(list.count)"]), row: row - 1, column: labelWidth + 1 + TextWidth.of(f.display(width: valueWidth)), style: .dim)
                 }
                 for k in window where row < rows - 3 {
                     let inv = list[k]
                     let mark = f.picked.contains(inv.number) ? "[x]" : "[ ]"
-                    let days = inv.daysPastDue > 0 ? "+\(inv.daysPastDue) d" : "\(inv.daysPastDue) d"
-                    let line = "   \(mark) \(TextWidth.pad(inv.number, to: 12)) due \(inv.dueDate.short) \(TextWidth.pad(days, to: 7, alignRight: true)) \(TextWidth.pad(inv.open.formatted, to: 15, alignRight: true))"
+                    let days = tr("{days} d", context: "days", ["days": inv.daysPastDue > 0 ? "+\(inv.daysPastDue)" : "\(inv.daysPastDue)"])
+                    let line = "   \(mark) \(TextWidth.pad(inv.number, to: 12)) " + tr("due {date}", context: "form", ["date": inv.dueDate.short])
+                        + " \(TextWidth.pad(days, to: 7, alignRight: true)) \(TextWidth.pad(inv.open.formatted, to: 15, alignRight: true))"
                     let style: Style = inv.daysPastDue > 0 ? .overdue : .plain
                     canvas.text(line, row: row, style: style.with(reverse: focused && k == f.listCursor))
                     row += 1

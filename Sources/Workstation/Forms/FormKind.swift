@@ -1,5 +1,6 @@
 import Receivables
 import TerminalKit
+import Wording
 
 /// The fields of a form as its kind reads and marks them, by the compiler-checked `FieldID`.
 public struct Fields {
@@ -65,7 +66,7 @@ extension FormKind {
 /// What forms share to build their fields and their history lines.
 enum FormParts {
     /// The customer's open invoices, largest first, to tick.
-    static func invoiceField(_ session: Session, _ customerId: String, label: String = "Invoices") -> FormField {
+    static func invoiceField(_ session: Session, _ customerId: String, label: String = tr("Invoices", context: "field")) -> FormField {
         let book = session.book
         let list = book.openInvoices(of: customerId).map { inv in
             FormField.InvoiceChoice(number: inv.number, dueDate: inv.dueDate, open: book.openAmount(inv.number),

@@ -1,5 +1,6 @@
 import Receivables
 import TerminalKit
+import Wording
 
 /// A promise to pay: an amount and a date, on the invoices it covers. Nothing is ticked until an amount is typed;
 /// then the oldest eligible items are ticked until they reach it, the last in part (issue 16: the form ticked every
@@ -7,7 +8,7 @@ import TerminalKit
 /// invoices, and only those.
 struct PromiseForm: FormKind {
     let customerId: String
-    var title: String { "Promise to pay" }
+    var title: String { tr("Promise to pay") }
     /// The open promises on the ticked invoices as last shown: a new promise replaces those, and only those.
     var seenPromises: [String] = []
     /// The customer's open promises when the form was opened: one saved by a colleague since is replaced only after
@@ -18,10 +19,10 @@ struct PromiseForm: FormKind {
 
     static func fields(_ session: Session, _ customerId: String) -> [FormField] {
         [FormParts.invoiceField(session, customerId),
-         FormField(id: .amount, label: "Amount", kind: .amount),
-         FormField(id: .date, label: "Promised date", kind: .date, text: session.today.adding(days: 7).iso),
-         FormField(id: .contact, label: "Contact", kind: .text, text: FormParts.defaultContact(session, customerId)),
-         FormField(id: .note, label: "Note", kind: .text, optional: true)]
+         FormField(id: .amount, label: tr("Amount", context: "field"), kind: .amount),
+         FormField(id: .date, label: tr("Promised date", context: "field"), kind: .date, text: session.today.adding(days: 7).iso),
+         FormField(id: .contact, label: tr("Contact", context: "field"), kind: .text, text: FormParts.defaultContact(session, customerId)),
+         FormField(id: .note, label: tr("Note", context: "field"), kind: .text, optional: true)]
     }
 
     mutating func prepare(_ fields: Fields, session: Session) {
@@ -68,11 +69,11 @@ struct PromiseForm: FormKind {
 
     func check(_ fields: inout Fields, book: Book, session: Session) {
         let invoices = fields[.invoices]
-        if invoices.picked.isEmpty, fields[.amount].money != nil { fields.fail(.invoices, "tick the invoices the promise is for") }
+        if invoices.picked.isEmpty, fields[.amount].money != nil { fields.fail(.invoices, tr("tick the invoices the promise is for")) }
         if let a = fields[.amount].money, a.isPositive, !invoices.picked.isEmpty {
             let covered = Set(Self.covers(a, fields).map(\.invoice))
             if let n = invoices.pickedInvoices.first(where: { !covered.contains($0) }) {
-                fields.fail(.invoices, "\(n) gets nothing of \(a.formatted) (the oldest come first): untick it or raise the amount")
+                fields.fail(.invoices, tr("{invoice} gets nothing of {amount} (the oldest come first): untick it or raise the amount", ["invoice": n, "amount": a.formatted]))
             }
         }
         if let a = fields[.amount].money, let p = Rules.withinOpen(a, on: invoices.pickedInvoices, in: book) { fields.fail(.amount, p.message) }
@@ -87,17 +88,17 @@ struct PromiseForm: FormKind {
         for p in seenPromises.compactMap({ session.book.promises[$0] }) {
             let outside = p.invoices.filter { !covered.contains($0) }
             guard let first = outside.first, !covered.isEmpty else { continue }
-            out.append("Yours replaces the promise of \(p.amount.formatted), on \(first)\(outside.count > 1 ? " +\(outside.count - 1)" : "") too: F2 again")
+            out.append(tr("Yours replaces the promise of {amount}, on {invoices} too: F2 again", ["amount": p.amount.formatted, "invoices": first + (outside.count > 1 ? " +\(outside.count - 1)" : "")]))
         }
         if let opened = promisesAtOpen, let p = seenPromises.filter({ !opened.contains($0) }).compactMap({ session.book.promises[$0] }).first {
             // (Short enough for 80 columns: "since you opened the form" is what "just" says.)
-            out.append("\(session.name(of: p.user)) just promised \(p.amount.formatted): F2 replaces it, Esc keeps it")
+            out.append(tr("{name} just promised {amount}: F2 replaces it, Esc keeps it", ["name": session.name(of: p.user), "amount": p.amount.formatted]))
         }
         // A promise far below what the ticked items owe: the rest stays in dunning, said before saving.
         if let amount = fields[.amount].money {
             let total = fields[.invoices].pickedTotal
             if amount.times(100) < total.times(Int64(session.book.policy.promiseMinShare)) {
-                out.append("Only \(amount.permille(of: total) / 10) % of the \(total.formatted) ticked is promised: F2 again to save")
+                out.append(tr("Only {share} % of the {total} ticked is promised: F2 again to save", ["share": "\(amount.permille(of: total) / 10)", "total": total.formatted]))
             }
         }
         return out
@@ -116,13 +117,13 @@ struct PromiseForm: FormKind {
         return (.batch(changes: [.makePromise(promise: p, supersedes: seenPromises),
                                  FormParts.activity(session, customerId: customerId, .phone, outcome: .promised, invoices: p.invoices, event: event,
                                                     note: fields.note, contact: p.contact)]),
-                "promise of \(p.amount.formatted) for \(p.promisedDate.french)")
+                tr("promise of {amount} for {date}", ["amount": p.amount.formatted, "date": p.promisedDate.french]))
     }
 
     func extraLines(_ fields: Fields, session: Session, width: Int) -> [(String, Style)] {
         let replaced = seenPromises.compactMap { session.book.promises[$0] }
         guard !replaced.isEmpty else { return [] }
-        let what = replaced.map { "the promise of \($0.amount.formatted) for \($0.promisedDate.french) (\(session.name(of: $0.user)))" }
-        return [("⚠ replaces " + what.joined(separator: " and "), .dueSoon)]
+        let what = replaced.map { tr("the promise of {amount} for {date}", ["amount": $0.amount.formatted, "date": $0.promisedDate.french]) + " (\(session.name(of: $0.user)))" }
+        return [("⚠ " + tr("replaces {what}", ["what": what.joined(separator: tr(" and ", context: "list"))]), .dueSoon)]
     }
 }
