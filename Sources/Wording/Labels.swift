@@ -97,3 +97,16 @@ extension AccountSummary.ItemState {
         }
     }
 }
+
+extension Dispute {
+    /// A department a dispute goes to, in the reader's language (the codes are the policy's and the store's).
+    public static func departmentLabel(_ code: String) -> String {
+        switch code {
+        case "billing": tr("billing", context: "department"); case "sales": tr("sales", context: "department")
+        case "logistics": tr("logistics", context: "department"); case "quality": tr("quality", context: "department")
+        case "operations": tr("operations", context: "department"); case "master data": tr("master data", context: "department")
+        case "customer": tr("customer", context: "department")
+        default: code
+        }
+    }
+}

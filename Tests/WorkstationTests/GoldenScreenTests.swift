@@ -82,7 +82,8 @@ import FileStore
     /// Issue 19 (5): the same screens in French, beside the English ones (`fr-*.txt`), for the screens the catalogue
     /// covers so far; none shows an English text of the catalogue (golden files are the program's own output, so they
     /// alone would not catch one).
-    static let frenchScreens: Set<String> = ["agenda-collector", "agenda-team", "account", "help", "form-call", "form-promise"]
+    static let frenchScreens: Set<String> = ["agenda-collector", "agenda-team", "account", "help", "form-call", "form-promise", "form-dispute",
+                                              "form-dispute-update", "form-plan", "form-note", "form-waiver", "form-litigation"]
 
     @Test(arguments: [(80, 24), (100, 30)])
     func theFrenchScreensMatchTheirGoldenFilesAndShowNoEnglish(columns: Int, rows: Int) throws {

@@ -1,21 +1,22 @@
 import Receivables
+import Wording
 
 /// A dispute coded on the ticked invoices: the reason from the store's catalogue, the amount (by default what is
 /// not yet disputed on them), the department that owns it (following the reason), the follow-up date.
 struct DisputeForm: FormKind {
     let customerId: String
-    var title: String { "Dispute" }
+    var title: String { tr("Dispute") }
 
     static func fields(_ session: Session, _ customerId: String, invoice: String?) -> [FormField] {
-        var invoices = FormParts.invoiceField(session, customerId, label: "Disputed invoices")
+        var invoices = FormParts.invoiceField(session, customerId, label: tr("Disputed invoices", context: "field"))
         if let n = invoice { invoices.picked = [n]; invoices.listCursor = invoices.invoiceChoices.firstIndex { $0.number == n } ?? 0 }
-        let reasons = session.book.reasons.reasons.map { FormField.Choice($0.code, "\($0.code) — \($0.fr)") }
+        let reasons = session.book.reasons.reasons.map { FormField.Choice($0.code, "\($0.code) — \(Language.current == .fr ? $0.fr : $0.en)") }
         return [invoices,
-                FormField(id: .reason, label: "Reason", kind: .choice(reasons)),
-                FormField(id: .amount, label: "Disputed amount", kind: .amount),
-                FormField(id: .owner, label: "Owner department", kind: .choice(Dispute.departments.map { FormField.Choice($0, $0) })),
-                FormField(id: .followup, label: "Follow-up date", kind: .date, text: session.today.adding(days: 7).iso),
-                FormField(id: .note, label: "Note", kind: .text, optional: true)]
+                FormField(id: .reason, label: tr("Reason", context: "field"), kind: .choice(reasons)),
+                FormField(id: .amount, label: tr("Disputed amount", context: "field"), kind: .amount),
+                FormField(id: .owner, label: tr("Owner department", context: "field"), kind: .choice(Dispute.departments.map { FormField.Choice($0, Dispute.departmentLabel($0)) })),
+                FormField(id: .followup, label: tr("Follow-up date", context: "field"), kind: .date, text: session.today.adding(days: 7).iso),
+                FormField(id: .note, label: tr("Note", context: "field"), kind: .text, optional: true)]
     }
 
     mutating func followDefaults(_ fields: inout Fields, session: Session) {
@@ -47,7 +48,7 @@ struct DisputeForm: FormKind {
         return (.batch(changes: [.openDispute(dispute: d),
                                  FormParts.activity(session, customerId: customerId, .phone, outcome: .disputed, invoices: d.invoices,
                                                     event: .dispute(reason: code, amount: d.amount), note: note)]),
-                "dispute \(code) on \(d.invoices.joined(separator: ", "))")
+                tr("dispute {code} on {invoices}", ["code": code, "invoices": d.invoices.joined(separator: ", ")]))
     }
 
     /// A disputed amount spread over the ticked invoices, largest first, each up to what is not yet disputed.

@@ -5,23 +5,24 @@ import Receivables
 /// withdrawn.
 struct DisputeUpdateForm: FormKind {
     let customerId: String
-    var title: String { "Dispute status" }
+    var title: String { tr("Dispute status") }
 
     static func fields(_ session: Session, _ customerId: String, invoice: String?) -> [FormField] {
         let active = session.book.activeDisputes(of: customerId)
         let choices = active.map { d in
-            FormField.Choice(d.id, "\(d.reasonCode) \(d.amount.formatted) on \(d.invoices.joined(separator: ", ")) · \(d.age(at: session.today)) d")
+            FormField.Choice(d.id, tr("{code} {amount} on {invoices} · {days} d", ["code": d.reasonCode, "amount": d.amount.formatted,
+                                                       "invoices": d.invoices.joined(separator: ", "), "days": "\(d.age(at: session.today))"]))
         }
-        var dispute = FormField(id: .dispute, label: "Dispute", kind: .choice(choices))
+        var dispute = FormField(id: .dispute, label: tr("Dispute", context: "field"), kind: .choice(choices))
         if let n = invoice, let i = active.firstIndex(where: { $0.invoices.contains(n) }) { dispute.choice = i }
         let statuses: [Dispute.Status] = [.inProgress, .resolvedCreditNote, .resolvedRejected, .withdrawn]
         return [dispute,
-                FormField(id: .status, label: "New status", kind: .choice(statuses.map { .init($0.rawValue, $0.label) })),
-                FormField(id: .credit, label: "Credit note amount", kind: .amount, optional: true),
-                FormField(id: .creditNumber, label: "Credit note number", kind: .text, optional: true),
-                FormField(id: .creditDate, label: "Credit note date", kind: .date, text: session.today.iso, optional: true),
-                FormField(id: .followup, label: "Follow-up date", kind: .date, text: session.today.adding(days: 7).iso, optional: true),
-                FormField(id: .note, label: "Note", kind: .text, optional: true)]
+                FormField(id: .status, label: tr("New status", context: "field"), kind: .choice(statuses.map { .init($0.rawValue, $0.label) })),
+                FormField(id: .credit, label: tr("Credit note amount", context: "field"), kind: .amount, optional: true),
+                FormField(id: .creditNumber, label: tr("Credit note number", context: "field"), kind: .text, optional: true),
+                FormField(id: .creditDate, label: tr("Credit note date", context: "field"), kind: .date, text: session.today.iso, optional: true),
+                FormField(id: .followup, label: tr("Follow-up date", context: "field"), kind: .date, text: session.today.adding(days: 7).iso, optional: true),
+                FormField(id: .note, label: tr("Note", context: "field"), kind: .text, optional: true)]
     }
 
     func check(_ fields: inout Fields, book: Book, session: Session) {
@@ -30,23 +31,23 @@ struct DisputeUpdateForm: FormKind {
         let credit = fields[.credit].money
         let d = book.disputes[fields[.dispute].selectedChoice ?? ""]
         if status == .resolvedCreditNote {
-            if credit == nil { fields.fail(.credit, "required with a credit note resolution") }
-            else if let c = credit, let d, c > d.amount { fields.fail(.credit, "\(c.formatted) is more than the \(d.amount.formatted) disputed") }
-            else if let c = credit, !c.isPositive { fields.fail(.credit, "must be above zero") }
-            if let d = fields[.creditDate].date, d > today { fields.fail(.creditDate, "\(d.french) is still to come: a credit note is dated when issued") }
+            if credit == nil { fields.fail(.credit, tr("required with a credit note resolution")) }
+            else if let c = credit, let d, c > d.amount { fields.fail(.credit, tr("{amount} is more than the {disputed} disputed", ["amount": c.formatted, "disputed": d.amount.formatted])) }
+            else if let c = credit, !c.isPositive { fields.fail(.credit, tr("must be above zero")) }
+            if let d = fields[.creditDate].date, d > today { fields.fail(.creditDate, tr("{date} is still to come: a credit note is dated when issued", ["date": d.french])) }
             // Its number is how the accounts find it; its date is no earlier than the dispute it settles.
-            if fields[.creditNumber].text.trimmed.isEmpty { fields.fail(.creditNumber, "the credit note's number (as in the accounts, e.g. AV-2026-0042)") }
-            if let dd = d, let c = fields[.creditDate].date, c < dd.openedOn { fields.fail(.creditDate, "\(c.french) is before the dispute was opened (\(dd.openedOn.french))") }
+            if fields[.creditNumber].text.trimmed.isEmpty { fields.fail(.creditNumber, tr("the credit note's number (as in the accounts, e.g. AV-2026-0042)")) }
+            if let dd = d, let c = fields[.creditDate].date, c < dd.openedOn { fields.fail(.creditDate, tr("{date} is before the dispute was opened ({opened})", ["date": c.french, "opened": dd.openedOn.french])) }
         } else if credit != nil {
-            fields.fail(.credit, "a credit note goes with the status 'resolved: credit note'")
+            fields.fail(.credit, tr("a credit note goes with the status 'resolved: credit note'"))
         }
-        if status != .inProgress, fields.note.isEmpty { fields.fail(.note, "say how it was resolved") }
+        if status != .inProgress, fields.note.isEmpty { fields.fail(.note, tr("say how it was resolved")) }
         FormParts.future(.followup, &fields, book: book, today: today)
     }
 
     func build(_ fields: Fields, book: Book, session: Session) throws(DomainError) -> (Change, String) {
         guard let d = book.disputes[fields[.dispute].selectedChoice ?? ""], d.isActive else {
-            throw .said("this dispute was closed meanwhile by someone else")
+            throw .said(tr("this dispute was closed meanwhile by someone else"))
         }
         let status = Dispute.Status(rawValue: fields[.status].selectedChoice!)!
         let note = fields.note
@@ -69,6 +70,6 @@ struct DisputeUpdateForm: FormKind {
                                                 credit: notes.isEmpty ? nil : notes.sum(\.amount))
         return (.batch(changes: [.updateDispute(update: update),
                                  FormParts.activity(session, customerId: customerId, .note, invoices: d.invoices, event: event, note: note)]),
-                "dispute \(d.reasonCode) \(status.label)")
+                tr("dispute {code} {status}", ["code": d.reasonCode, "status": status.label]))
     }
 }

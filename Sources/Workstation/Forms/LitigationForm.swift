@@ -6,34 +6,34 @@ import Receivables
 /// outcome, a reason (required to write off), the date of the next review when going back to amicable follow-up.
 struct LitigationForm: FormKind {
     let customerId: String
-    var title: String { "Litigation decision" }
+    var title: String { tr("Litigation decision") }
 
     static func fields(_ session: Session, _ customerId: String) -> [FormField] {
-        var invoices = FormParts.invoiceField(session, customerId, label: "Invoices")
+        var invoices = FormParts.invoiceField(session, customerId, label: tr("Invoices", context: "field"))
         invoices.picked = Set(invoices.invoiceChoices.map(\.number).filter { session.book.isDueForReview($0, at: session.today) })
         let outcomes = LitigationDecision.Outcome.allCases.map { FormField.Choice($0.rawValue, $0.label) }
         return [invoices,
-                FormField(id: .outcome, label: "Decision", kind: .choice(outcomes)),
-                FormField(id: .reason, label: "Reason", kind: .text, optional: true),
-                FormField(id: .date, label: "Review again on", kind: .date, text: session.today.adding(days: 30).iso, optional: true),
-                FormField(id: .note, label: "Note", kind: .text, optional: true)]
+                FormField(id: .outcome, label: tr("Decision", context: "field"), kind: .choice(outcomes)),
+                FormField(id: .reason, label: tr("Reason", context: "field"), kind: .text, optional: true),
+                FormField(id: .date, label: tr("Review again on", context: "field"), kind: .date, text: session.today.adding(days: 30).iso, optional: true),
+                FormField(id: .note, label: tr("Note", context: "field"), kind: .text, optional: true)]
     }
 
     func check(_ fields: inout Fields, book: Book, session: Session) {
         let today = session.today
         let outcome = LitigationDecision.Outcome(rawValue: fields[.outcome].selectedChoice ?? "")
         let picked = fields[.invoices].pickedInvoices
-        if picked.isEmpty { fields.fail(.invoices, "tick the invoices the decision covers") }
-        for n in picked where book.isInLitigation(n) { fields.fail(.invoices, "\(n) is already \(book.litigation(of: n)!.outcome.label)") }
-        for n in picked where (book.invoices[n]?.dueDate ?? today) >= today { fields.fail(.invoices, "\(n) is not overdue: nothing to hand over or write off yet") }
+        if picked.isEmpty { fields.fail(.invoices, tr("tick the invoices the decision covers")) }
+        for n in picked where book.isInLitigation(n) { fields.fail(.invoices, tr("{invoice} is already {outcome}", ["invoice": n, "outcome": book.litigation(of: n)!.outcome.label])) }
+        for n in picked where (book.invoices[n]?.dueDate ?? today) >= today { fields.fail(.invoices, tr("{invoice} is not overdue: nothing to hand over or write off yet", ["invoice": n])) }
         if outcome == .writeOff {
-            if !session.may(.writeOff) { fields.fail(.outcome, "only a supervisor writes items off") }
-            if fields[.reason].text.trimmed.isEmpty { fields.fail(.reason, "say why the items are written off") }
+            if !session.may(.writeOff) { fields.fail(.outcome, tr("only a supervisor writes items off")) }
+            if fields[.reason].text.trimmed.isEmpty { fields.fail(.reason, tr("say why the items are written off")) }
         }
         if outcome == .amicable {
             if let d = fields[.date].date {
-                if d <= today { fields.fail(.date, "the next review comes after today") } else { FormParts.future(.date, &fields, book: book, today: today) }
-            } else { fields.fail(.date, "the date of the next review") }
+                if d <= today { fields.fail(.date, tr("the next review comes after today")) } else { FormParts.future(.date, &fields, book: book, today: today) }
+            } else { fields.fail(.date, tr("the date of the next review")) }
         }
     }
 
@@ -42,7 +42,8 @@ struct LitigationForm: FormKind {
     func questions(_ fields: Fields, session: Session) -> [String] {
         let early = fields[.invoices].pickedInvoices.filter { !session.book.isDueForReview($0, at: session.today) }
         guard !early.isEmpty else { return [] }
-        return ["\(early.joined(separator: ", ")) \(early.count == 1 ? "is" : "are") not due for review yet: press F2 again to decide anyway"]
+        return [trn("{invoices} is not due for review yet: press F2 again to decide anyway", "{invoices} are not due for review yet: press F2 again to decide anyway",
+                     count: early.count, ["invoices": early.joined(separator: ", ")])]
     }
 
     func build(_ fields: Fields, book: Book, session: Session) throws(DomainError) -> (Change, String) {
@@ -56,6 +57,6 @@ struct LitigationForm: FormKind {
         return (.batch(changes: [.decideLitigation(decision: decision),
                                  FormParts.activity(session, customerId: customerId, .litigationReview, invoices: decision.invoices,
                                                     event: event, note: note)]),
-                "\(outcome.label): \(decision.invoices.count) invoice(s)")
+                trn("{outcome}: {count} invoice", "{outcome}: {count} invoices", count: decision.invoices.count, ["outcome": outcome.label]))
     }
 }
