@@ -17,7 +17,7 @@ public struct HistoryScreen: Screen {
 
     public init(customerId: String) { self.customerId = customerId }
 
-    public var title: String { "History" }
+    public var title: String { tr("History") }
     public var screenID: ScreenID { detail == nil ? .history : .historyEntry }
 
     public mutating func prepare(session: Session) {
@@ -26,7 +26,7 @@ public struct HistoryScreen: Screen {
         do {
             entries = try session.history(of: customerId)
             problem = nil
-        } catch { entries = []; problem = "history could not be read: \(error)" }
+        } catch { entries = []; problem = tr("history could not be read: {problem}", ["problem": "\(error)"]) }
         list.clamp(count: entries.count)
     }
 
@@ -52,9 +52,9 @@ public struct HistoryScreen: Screen {
     public func render(on terminal: Terminal, session: Session) {
         let canvas = Canvas(terminal: terminal)
         let (rows, width) = terminal.size
-        canvas.titleBar("History", session: session)
+        canvas.titleBar(tr("History"), session: session)
         let name = session.book.customers[customerId]?.name ?? customerId
-        canvas.text(" \(name) · \(entries.count) entr\(entries.count == 1 ? "y" : "ies"), newest first", row: 1, style: .accent)
+        canvas.text(" \(name) · " + trn("{count} entry, newest first", "{count} entries, newest first", count: entries.count), row: 1, style: .accent)
         if let problem { canvas.text(" " + problem, row: 3, style: .error) }
         if let d = detail, entries.indices.contains(d) {
             renderDetail(entries[d], canvas: canvas, rows: rows, width: width, session: session)
@@ -66,7 +66,7 @@ public struct HistoryScreen: Screen {
                 let text = " " + clip("\(a.date.short) \(a.user) \(a.what)" + (said.isEmpty ? "" : ": " + said), width: width - 2)
                 canvas.text(text, row: 3 + i - window.lowerBound, style: i == cursor ? Style(reverse: true) : .plain)
             }
-            if entries.isEmpty && problem == nil { canvas.text("   nothing recorded yet", row: 3, style: .dim) }
+            if entries.isEmpty && problem == nil { canvas.text("   " + tr("nothing recorded yet"), row: 3, style: .dim) }
         }
         canvas.keyBar(self, session: session)
     }
@@ -74,20 +74,20 @@ public struct HistoryScreen: Screen {
     /// The whole entry's lines for a width: every line wrapped, nothing cut.
     static func detailLines(_ a: Activity, width: Int, session: Session) -> [String] {
         var lines: [String] = [
-            "Date        \(a.date.french) (recorded \(a.at))",
-            "By          \(session.name(of: a.user)) (\(a.user))",
-            "What        \(a.what)",
+            TextWidth.pad(tr("Date", context: "entry"), to: 12) + tr("{date} (recorded {at})", ["date": a.date.french, "at": a.at]),
+            TextWidth.pad(tr("By", context: "entry"), to: 12) + "\(session.name(of: a.user)) (\(a.user))",
+            TextWidth.pad(tr("What", context: "entry"), to: 12) + a.what,
         ]
-        if let c = a.contact { lines.append("Contact     \(c)") }
-        if !a.invoices.isEmpty { lines.append("Invoices    \(a.invoices.joined(separator: ", "))") }
-        if let n = a.nextActionDate { lines.append("Next action \(n.french)") }
-        if let s = a.step { lines.append("Policy step \(s)") }
+        if let c = a.contact { lines.append(TextWidth.pad(tr("Contact", context: "entry"), to: 12) + c) }
+        if !a.invoices.isEmpty { lines.append(TextWidth.pad(tr("Invoices", context: "entry"), to: 12) + a.invoices.joined(separator: ", ")) }
+        if let n = a.nextActionDate { lines.append(TextWidth.pad(tr("Next action", context: "entry"), to: 12) + n.french) }
+        if let s = a.step { lines.append(TextWidth.pad(tr("Policy step", context: "entry"), to: 12) + s) }
         if let event = a.event {
             let recorded = wrap(ActivityWording.describe(event, invoices: a.invoices, book: session.book), width: width - 16)
-            lines += recorded.enumerated().map { ($0.offset == 0 ? "Recorded    " : "            ") + $0.element }
+            lines += recorded.enumerated().map { ($0.offset == 0 ? TextWidth.pad(tr("Recorded", context: "entry"), to: 12) : "            ") + $0.element }
         }
         lines.append("")
-        lines.append("Note")
+        lines.append(tr("Note", context: "entry"))
         for paragraph in (a.event == nil ? ActivityWording.text(a, book: session.book) : a.note).split(separator: "\n", omittingEmptySubsequences: false) {
             lines += Self.wrap(String(paragraph), width: width - 4).map { "  " + $0 }
         }

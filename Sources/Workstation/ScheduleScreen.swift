@@ -1,6 +1,7 @@
 import TextSafety
 import Receivables
 import TerminalKit
+import Wording
 
 /// The payment plan's lines, each date and amount editable; saved only when they sum exactly to the
 /// invoices' open amount and the dates follow each other.
@@ -29,7 +30,7 @@ public struct ScheduleScreen: Screen {
         amounts = lines.map { $0.amount.formatted(symbol: false) }
     }
 
-    public var title: String { "Payment plan schedule" }
+    public var title: String { tr("Payment plan schedule") }
     public var screenID: ScreenID { .schedule }
 
     public mutating func prepare(session: Session) {}
@@ -40,8 +41,8 @@ public struct ScheduleScreen: Screen {
         for i in dates.indices {
             do {
                 let d = try CalendarDate.parse(dates[i]), a = try Money.parse(amounts[i])
-                if !a.isPositive { problems[i] = "the amount must be above zero" }
-                if let previous = lines.last, d <= previous.date { problems[i] = "\(d.french) is not after the line before" }
+                if !a.isPositive { problems[i] = tr("the amount must be above zero") }
+                if let previous = lines.last, d <= previous.date { problems[i] = tr("{date} is not after the line before", ["date": d.french]) }
                 lines.append(.init(date: d, amount: a))
             } catch { problems[i] = error.message }
         }
@@ -93,7 +94,8 @@ public struct ScheduleScreen: Screen {
         let difference = target - lines.sum(\.amount)
         guard !difference.isZero else { return }
         let n = lines.count - 1 - edited
-        offer = "Off by \(difference.formatted): Ctrl-R spreads it over the \(n) instalment\(n == 1 ? "" : "s") after this one"
+        offer = trn("Off by {amount}: Ctrl-R spreads it over the {count} instalment after this one",
+                    "Off by {amount}: Ctrl-R spreads it over the {count} instalments after this one", count: n, ["amount": difference.formatted])
         spreadFrom = edited
     }
     private var spreadFrom: Int?
@@ -102,13 +104,13 @@ public struct ScheduleScreen: Screen {
     /// remainder on the last; every line stays above zero.
     private mutating func spread() -> ScreenAction {
         // Only what the offer said (an outside attack: Ctrl-R later used a stale line and overwrote a value typed since).
-        guard offer != nil, let from = spreadFrom else { return .status(.error("Nothing to spread: change an amount, then leave its cell")) }
+        guard offer != nil, let from = spreadFrom else { return .status(.error(tr("Nothing to spread: change an amount, then leave its cell"))) }
         let (lines, problems) = parsed()
-        guard problems.isEmpty else { return .status(.error("Correct the lines marked in red first")) }
+        guard problems.isEmpty else { return .status(.error(tr("Correct the lines marked in red first"))) }
         let difference = target - lines.sum(\.amount)
-        guard !difference.isZero else { offer = nil; return .status(.info("The lines already add up")) }
+        guard !difference.isZero else { offer = nil; return .status(.info(tr("The lines already add up"))) }
         let following = Array((from + 1)..<lines.count)
-        guard !following.isEmpty else { return .status(.error("No line after line \(from + 1) to spread over")) }
+        guard !following.isEmpty else { return .status(.error(tr("No line after line {line} to spread over", ["line": "\(from + 1)"]))) }
         let share = difference.cents / Int64(following.count)
         let remainder = difference.cents - share * Int64(following.count)
         var updated = lines
@@ -116,11 +118,12 @@ public struct ScheduleScreen: Screen {
             updated[i].amount = Money(cents: lines[i].amount.cents + share + (k == following.count - 1 ? remainder : 0))
         }
         guard following.allSatisfy({ updated[$0].amount.isPositive }) else {
-            return .status(.error("Spreading \(difference.formatted) would leave a line at zero or below: change the amounts by hand"))
+            return .status(.error(tr("Spreading {amount} would leave a line at zero or below: change the amounts by hand", ["amount": difference.formatted])))
         }
         for i in following { amounts[i] = updated[i].amount.formatted(symbol: false) }
         offer = nil; spreadFrom = nil; formError = nil; downPaymentConfirmed = false
-        return .status(.info("Spread \(difference.formatted) over the \(following.count) instalment\(following.count == 1 ? "" : "s") after it"))
+        return .status(.info(trn("Spread {amount} over the {count} instalment after it", "Spread {amount} over the {count} instalments after it",
+                                   count: following.count, ["amount": difference.formatted])))
     }
 
     mutating func save(session: Session) -> ScreenAction {
@@ -129,18 +132,19 @@ public struct ScheduleScreen: Screen {
         if let first = lines.first, let p = Rules.notInPast(first.date, today: session.today) { errors[0] = errors[0] ?? p.message }
         guard errors.isEmpty else {
             row = errors.keys.min()!
-            return .status(.error("Not saved: correct the lines marked in red"))
+            return .status(.error(tr("Not saved: correct the lines marked in red")))
         }
         let sum = lines.sum(\.amount)
         guard sum == target else {
-            formError = "the lines sum to \(sum.formatted), the invoices to \(target.formatted): difference \((target - sum).formatted)"
-            return .status(.error("Not saved: \(formError!)"))
+            formError = tr("the lines sum to {sum}, the invoices to {target}: difference {difference}", ["sum": sum.formatted, "target": target.formatted, "difference": (target - sum).formatted])
+            return .status(.error(tr("{prefix}: {problem}", ["prefix": tr("Not saved"), "problem": formError!])))
         }
         // The policy's down payment, asked here too: the schedule can change what the terms form checked.
         let range = session.book.policy.downPaymentPercent
         if let down = lines.first?.amount, down.times(100) < target.times(Int64(range.min)), !downPaymentConfirmed {
             downPaymentConfirmed = true
-            return .status(.error("Down payment is \(PlanBuilder.downPaymentPercent(down, of: target)) % (policy: \(range.min)-\(range.max) %): F2 again to save anyway"))
+            return .status(.error(tr("Down payment is {share} % (policy: {min}-{max} %): F2 again to save anyway",
+                                             ["share": "\(PlanBuilder.downPaymentPercent(down, of: target))", "min": "\(range.min)", "max": "\(range.max)"])))
         }
         let me = self
         let target = target
@@ -156,22 +160,23 @@ public struct ScheduleScreen: Screen {
                 return (.batch(changes: [.createPlan(plan: plan)] + replaced.map { .closePromise(id: $0.id, closure: .superseded) } + [.logActivity(activity: Activity(
                     id: newId("ACT"), at: Timestamp.now(), date: session.today, user: session.user.id, customerId: me.customerId,
                     invoices: me.invoices, channel: .phone, event: event))]),
-                    { .popMany(2, .info("Saved: payment plan of \(target.formatted) in \(lines.count) lines")) })
+                    { .popMany(2, .info(tr("Saved: payment plan of {amount} in {count} lines", ["amount": target.formatted, "count": "\(lines.count)"]))) })
         })
     }
 
     public mutating func commitFailed(_ message: String, prefix: String) -> ScreenAction {
         formError = message
-        return .status(.error("\(prefix): \(message)"))
+        return .status(.error(tr("{prefix}: {problem}", ["prefix": prefix, "problem": message])))
     }
 
     public func render(on terminal: Terminal, session: Session) {
         let canvas = Canvas(terminal: terminal)
         let rows = terminal.size.rows
         canvas.titleBar(title, session: session)
-        canvas.text(" Payment plan — \(customerName) · \(invoices.count) invoice\(invoices.count == 1 ? "" : "s") · \(target.formatted)", row: 1, style: .accent)
-        canvas.text(" Tab moves between cells · type to change a date or an amount · F2 saves · Esc goes back to the terms", row: 2, style: .dim)
-        canvas.text("   Line           Date          Amount", row: 4, style: Style(underline: true))
+        canvas.text(" " + tr("Payment plan — {customer}", ["customer": customerName]) + " · " + trn("{count} invoice", "{count} invoices", count: invoices.count)
+                    + " · \(target.formatted)", row: 1, style: .accent)
+        canvas.text(" " + clip(tr("Tab moves between cells · type to change a date or an amount · F2 saves · Esc goes back to the terms"), width: terminal.size.columns - 2), row: 2, style: .dim)
+        canvas.text("   " + TextWidth.pad(tr("Line", context: "schedule"), to: 15) + TextWidth.pad(tr("Date", context: "schedule"), to: 14) + tr("Amount", context: "schedule"), row: 4, style: Style(underline: true))
         let (lines, _) = parsed()
         var r = 5
         let window = ListView.window(showing: row, of: dates.count, visible: max(3, rows - 12))
@@ -181,7 +186,7 @@ public struct ScheduleScreen: Screen {
             terminal.setCursor((5 + row - top, column == 0 ? 18 + min(11, TextWidth.of(dates[row])) : 46))
         }
         for i in window {
-            let label = i == 0 ? "down payment" : "instalment \(i)"
+            let label = i == 0 ? tr("down payment", context: "schedule") : tr("instalment {number}", ["number": "\(i)"])
             canvas.text("   " + TextWidth.pad(label, to: 14), row: r, style: errors[i] != nil ? .error : .plain)
             let dateStyle: Style = i == row && column == 0 ? Style(reverse: true) : .plain
             let amountStyle: Style = i == row && column == 1 ? Style(reverse: true) : .plain
@@ -195,16 +200,17 @@ public struct ScheduleScreen: Screen {
         if let sum {
             let difference = target - sum
             let pct = PlanBuilder.downPaymentPercent(lines.first?.amount ?? .zero, of: target)
-            canvas.text(" Sum \(sum.formatted) · invoices \(target.formatted) · difference \(difference.formatted) · down payment \(pct) %",
+            canvas.text(" " + tr("Sum {sum} · invoices {target} · difference {difference} · down payment {share} %",
+                                 ["sum": sum.formatted, "target": target.formatted, "difference": difference.formatted, "share": "\(pct)"]),
                         row: r, style: difference.isZero ? .good : .error)
         } else {
-            canvas.text(" Sum: correct the lines marked in red", row: r, style: .error)
+            canvas.text(" " + tr("Sum: correct the lines marked in red"), row: r, style: .error)
         }
         r += 1
         if let e = formError { canvas.text(" ✗ \(e)", row: r, style: .error); r += 1 }
         if let o = offer { canvas.text(" " + o, row: r, style: .dueSoon); r += 1 }
         for (i, e) in errors.sorted(by: { $0.key < $1.key }) where r < rows - 2 {
-            canvas.text(" ↳ \(i == 0 ? "down payment" : "instalment \(i)"): \(e)", row: r, style: .error)
+            canvas.text(" ↳ \(i == 0 ? tr("down payment", context: "schedule") : tr("instalment {number}", ["number": "\(i)"])): \(e)", row: r, style: .error)
             r += 1
         }
         canvas.keyBar(self, session: session)

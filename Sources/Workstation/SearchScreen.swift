@@ -2,6 +2,7 @@ import TextSafety
 import Foundation
 import Receivables
 import TerminalKit
+import Wording
 
 /// Finds customers by name, SIREN, invoice number or phone, as you type.
 public struct SearchScreen: Screen {
@@ -18,7 +19,7 @@ public struct SearchScreen: Screen {
 
     public init() {}
 
-    public var title: String { "Search" }
+    public var title: String { tr("Search") }
     public var screenID: ScreenID { .search }
 
     public mutating func prepare(session: Session) {
@@ -45,22 +46,22 @@ public struct SearchScreen: Screen {
             guard let c = book.customers[id] else { continue }
             let numbers = book.invoicesByCustomer[id] ?? []
             if fold(id).replacingOccurrences(of: " ", with: "") == compact {
-                ranked.append((0, Hit(customerId: id, name: c.name, matched: "id \(id)")))
+                ranked.append((0, Hit(customerId: id, name: c.name, matched: tr("id {id}", ["id": id]))))
             } else if let n = numbers.first(where: { fold($0).replacingOccurrences(of: " ", with: "") == compact }) {
-                ranked.append((0, Hit(customerId: id, name: c.name, matched: "invoice \(n)")))
+                ranked.append((0, Hit(customerId: id, name: c.name, matched: tr("invoice {number}", ["number": n]))))
             } else if fold(id).replacingOccurrences(of: " ", with: "").hasPrefix(compact) {
-                ranked.append((1, Hit(customerId: id, name: c.name, matched: "id \(id)")))   // C001: C0010-C0019 before SIRENs
+                ranked.append((1, Hit(customerId: id, name: c.name, matched: tr("id {id}", ["id": id]))))   // C001: C0010-C0019 before SIRENs
             } else if matches(c.name) {
-                ranked.append((1, Hit(customerId: id, name: c.name, matched: "name")))
+                ranked.append((1, Hit(customerId: id, name: c.name, matched: tr("name", context: "search"))))
             } else if let p = c.contacts.first(where: { matches($0.name) || matches($0.email ?? "") }) {
-                ranked.append((2, Hit(customerId: id, name: c.name, matched: "contact \(p.name)\(p.role.map { " (\($0))" } ?? "")")))
+                ranked.append((2, Hit(customerId: id, name: c.name, matched: tr("contact {name}", ["name": p.name]) + (p.role.map { " (\($0))" } ?? ""))))
             } else if digits.count >= 3, let s = c.siren, s.contains(digits) {
                 ranked.append((3, Hit(customerId: id, name: c.name, matched: "SIREN \(s)")))
             } else if digits.count >= 4, let p = c.contacts.first(where: { ($0.phone ?? "").filter(\.isNumber).contains(digits) }) {
-                ranked.append((3, Hit(customerId: id, name: c.name, matched: "phone \(p.phone!) (\(p.name))")))
+                ranked.append((3, Hit(customerId: id, name: c.name, matched: tr("phone {phone} ({name})", ["phone": p.phone!, "name": p.name]))))
             } else if let n = numbers.first(where: { fold($0).replacingOccurrences(of: " ", with: "").contains(compact) }) {
                 // (Compared without the spaces folding made of its hyphens: "F26-0004" finds F26-000442.)
-                ranked.append((4, Hit(customerId: id, name: c.name, matched: "invoice \(n)")))
+                ranked.append((4, Hit(customerId: id, name: c.name, matched: tr("invoice {number}", ["number": n]))))
             }
         }
         // Stable: within a rank, the book's order.
@@ -88,7 +89,7 @@ public struct SearchScreen: Screen {
         case .backspace: if !query.isEmpty { query.removeLast(); list.cursor = 0; prepare(session: session) }
         case .back: return .pop
         case .open:
-            guard results.indices.contains(cursor) else { return .status(.error("No customer matches '\(query)'")) }
+            guard results.indices.contains(cursor) else { return .status(.error(tr("No customer matches '{query}'", ["query": query]))) }
             return .replace(AccountScreen(customerId: results[cursor].customerId), nil)
         default: break
         }
@@ -98,11 +99,11 @@ public struct SearchScreen: Screen {
     public func render(on terminal: Terminal, session: Session) {
         let canvas = Canvas(terminal: terminal)
         let (rows, width) = terminal.size
-        canvas.titleBar("Search", session: session)
-        canvas.text(" Find: " + query, row: 1, style: .bold)
+        canvas.titleBar(tr("Search"), session: session)
+        canvas.text(" " + tr("Find: {query}", ["query": query]), row: 1, style: .bold)
         terminal.setCursor((1, 7 + TextWidth.of(query)))
-        canvas.text(" name, SIREN, invoice number or phone — at least 2 characters", row: 2, style: .dim)
-        if query.count >= 2 && results.isEmpty { canvas.text("   No customer matches '\(query)'", row: 4, style: .error) }
+        canvas.text(" " + tr("name, SIREN, invoice number or phone — at least 2 characters"), row: 2, style: .dim)
+        if query.count >= 2 && results.isEmpty { canvas.text("   " + tr("No customer matches '{query}'", ["query": query]), row: 4, style: .error) }
         let window = ListView.window(showing: cursor, of: results.count, visible: rows - 6)
         let names = ListView.distinctNames(results[window].map(\.name), width: max(10, width - 40))
         for (offset, hit) in results[window].enumerated() {

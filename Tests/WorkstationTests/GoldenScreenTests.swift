@@ -83,7 +83,7 @@ import FileStore
     /// covers so far; none shows an English text of the catalogue (golden files are the program's own output, so they
     /// alone would not catch one).
     static let frenchScreens: Set<String> = ["agenda-collector", "agenda-team", "account", "help", "form-call", "form-promise", "form-dispute",
-                                              "form-dispute-update", "form-plan", "form-note", "form-waiver", "form-litigation"]
+                                              "form-dispute-update", "form-plan", "form-note", "form-waiver", "form-litigation", "history", "users", "schedule"]
 
     @Test(arguments: [(80, 24), (100, 30)])
     func theFrenchScreensMatchTheirGoldenFilesAndShowNoEnglish(columns: Int, rows: Int) throws {
