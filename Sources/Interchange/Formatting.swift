@@ -10,7 +10,7 @@ public enum OutputFormat: String, CaseIterable, Sendable { case text, csv, json 
 public enum TableFormatter {
     public static func format(_ table: ReportTable, as format: OutputFormat) -> String {
         switch format {
-        case .text: return text(table)
+        case .text: return text(ReportWording.localized(table))
         case .csv: return csv(table)
         case .json: return json(table)
         }
@@ -91,10 +91,15 @@ public enum AgendaExport {
                          .text(line.collector ?? ""), .money(line.amountAtStake), .int(line.oldestDaysOverdue), .int(line.age),
                          .text(line.contact?.name ?? ""), .text(line.contact?.phone ?? ""),
                          .text(r.map(\.step).joined(separator: "+")), .text(AgendaWording.why(line)),
-                         .text(r.map { "\(AgendaWording.label($0)) since \($0.since.iso): \(AgendaWording.detail($0, book: book))"
+                         .text(r.map { tr("{reason} since {date}: {detail}", ["reason": AgendaWording.label($0), "date": $0.since.iso,
+                                                                               "detail": AgendaWording.detail($0, book: book)])
                              + ($0.invoices.isEmpty ? "" : " [\($0.invoices.joined(separator: " "))]") }.joined(separator: " | "))])
         }
-        return ReportTable(name: "agenda", title: "Agenda of \(agenda.collector ?? "the whole team") for \(agenda.date.iso): \(plural(agenda.calls.count, "call")), \(plural(agenda.written.count, "written reminder"))",
+        let whose = agenda.collector.map { tr("Agenda of {name} for {date}", ["name": $0, "date": agenda.date.iso]) }
+            ?? tr("Agenda of the whole team for {date}", ["date": agenda.date.iso])
+        let title = whose + ": " + trn("{count} call", "{count} calls", count: agenda.calls.count) + ", "
+            + trn("{count} written reminder", "{count} written reminders", count: agenda.written.count)
+        return ReportTable(name: "agenda", title: title,
             columns: [.init("rank", "#"), .init("kind", "Kind"), .init("channel", "Channel"), .init("customer_id", "Id"), .init("customer", "Customer"),
                       .init("collector", "Collector"), .init("amount_at_stake", "At stake"), .init("oldest_days_overdue", "Late"), .init("age_days", "Age"),
                       .init("contact", "Contact"), .init("phone", "Phone"), .init("steps", "Steps"), .init("why", "Why"), .init("detail", "Detail")],
@@ -103,4 +108,3 @@ public enum AgendaExport {
 }
 
 /// "1 call", "2 calls".
-func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }

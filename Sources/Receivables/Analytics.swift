@@ -4,6 +4,12 @@ public enum Analytics {
     public static let reportNames = ["aged", "dso", "disputes", "promises", "cash-impact", "blocked", "litigation"]
 
     public static func report(_ name: String, book: Book, asOf: CalendarDate) throws(DomainError) -> ReportTable {
+        var t = try table(name, book: book, asOf: asOf)
+        t.asOf = asOf
+        return t
+    }
+
+    static func table(_ name: String, book: Book, asOf: CalendarDate) throws(DomainError) -> ReportTable {
         switch name {
         case "aged": return aged(book, asOf)
         case "dso": return dso(book, asOf)

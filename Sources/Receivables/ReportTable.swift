@@ -8,6 +8,8 @@ public struct ReportTable: Sendable, Equatable {
     public var total: [Cell]?
     /// Lines explaining how the figures were computed.
     public var notes: [String]
+    /// The date a supervisor report is at, for the edge to word its title.
+    public var asOf: CalendarDate?
 
     public init(name: String, title: String, columns: [Column], rows: [[Cell]], total: [Cell]?, notes: [String]) {
         self.name = name; self.title = title; self.columns = columns; self.rows = rows; self.total = total; self.notes = notes

@@ -1,5 +1,6 @@
 import Receivables
 import TerminalKit
+import Wording
 
 /// The supervisor's figures on screen: the same report tables as `relance report`, at the session's date.
 public struct ReportScreen: Screen {
@@ -22,7 +23,7 @@ public struct ReportScreen: Screen {
         guard let t = table, let first = t.rows.first else { return 1 }
         return first.prefix(2).allSatisfy { !$0.isNumeric } && t.columns.count > 2 ? 2 : 1
     }
-    public var title: String { "Reports" }
+    public var title: String { tr("Reports") }
     public var screenID: ScreenID { .reports }
 
     public mutating func prepare(session: Session) {
@@ -52,10 +53,10 @@ public struct ReportScreen: Screen {
     public func render(on terminal: Terminal, session: Session) {
         let canvas = Canvas(terminal: terminal)
         let (rows, width) = terminal.size
-        canvas.titleBar("Reports", session: session)
+        canvas.titleBar(tr("Reports"), session: session)
         let tabs = Analytics.reportNames.enumerated().map { i, n in i == reportIndex ? "[\(n)]" : n }.joined(separator: " ")
         canvas.text(" " + tabs, row: 1, style: .bold)
-        guard let t = table else {
+        guard let t = table.map(ReportWording.localized) else {
             canvas.text(" " + (problem ?? ""), row: 3, style: .error)
             canvas.keyBar(self, session: session)
             return
@@ -96,12 +97,12 @@ public struct ReportScreen: Screen {
             if fixedColumns == 2 { cells[1] = names[k] }
             canvas.text(line(cells), row: 5 + k)
         }
-        if t.rows.isEmpty { canvas.text("   (none)", row: 5, style: .dim) }
+        if t.rows.isEmpty { canvas.text("   " + tr("(none)"), row: 5, style: .dim) }
         var row = 5 + min(max(0, bodyRows), max(1, t.rows.count - top))
         if let total = t.total { canvas.text(line(total.map(\.display)), row: row, style: .bold); row += 1 }
-        let more = shown.count < t.columns.count ? " · columns \(shown.count)/\(t.columns.count), ←→" : ""
+        let more = shown.count < t.columns.count ? " · " + tr("columns {shown}/{count}, ←→", ["shown": "\(shown.count)", "count": "\(t.columns.count)"]) : ""
         if t.rows.count > bodyRows || !more.isEmpty {
-            terminal.put(" rows \(top + 1)-\(min(t.rows.count, top + bodyRows))/\(t.rows.count)\(more) ", row: 2,
+            terminal.put(" " + tr("rows {first}-{last}/{count}", ["first": "\(top + 1)", "last": "\(min(t.rows.count, top + bodyRows))", "count": "\(t.rows.count)"]) + more + " ", row: 2,
                          column: max(0, width - 40), style: .dim)
         }
         for n in t.notes.prefix(noteRows) where row < rows - 2 { canvas.text(" " + n, row: row, style: .dim); row += 1 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Interchange
 import Receivables
+import Wording
 
 /// `relance agenda`: the day's actions without the full-screen app.
 struct AgendaCommand: ParsableCommand {
@@ -24,7 +25,10 @@ struct AgendaCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let agenda = day.agenda(store.book)
-        print(TableFormatter.format(AgendaExport.table(agenda, book: store.book), as: format), terminator: "")
+        // CSV and JSON are for scripts: the same in every language (the reasons' words included); text is for people.
+        let table = format == .text ? AgendaExport.table(agenda, book: store.book)
+            : Language.$scoped.withValue(.en) { AgendaExport.table(agenda, book: store.book) }
+        print(TableFormatter.format(table, as: format), terminator: "")
     }
 }
 

@@ -359,7 +359,7 @@ import TerminalKit
         app.render()
         app.handle(.character("R")); app.render()
         #expect(screen.text.contains("[aged]"))
-        #expect(screen.text.contains("Aged balance at 2026-11-23"))
+        #expect(screen.text.contains("Aged balance at 23/11/2026"))
         #expect(screen.text.contains("TOTAL") && screen.text.contains("2 000,00 €"))
         app.handle(.tab); app.render()
         #expect(screen.text.contains("[dso]"))
