@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "Simulation", dependencies: ["Receivables", "Interchange", "DemoData"]),
         .target(name: "TerminalKit", dependencies: ["CNCursesW", "TextSafety"]),
         // The edge's words for the domain's values (agenda reasons, history entries, payer profiles).
-        .target(name: "Wording", dependencies: ["Receivables", "RelanceResources"]),
+        .target(name: "Wording", dependencies: ["Receivables", "RelanceResources", "TextSafety"]),
         .target(name: "Workstation", dependencies: ["Receivables", "TerminalKit", "TextSafety", "Wording"]),
         .executableTarget(name: "relance", dependencies: [
             "Receivables", "FileStore", "Interchange", "DemoData", "TerminalKit", "Workstation", "TextSafety", "OutputFiles", "UserRights", "Wording",

@@ -58,8 +58,7 @@ public struct Catalogue: Sendable {
 
 /// The text `id` (its English) in the reader's language, its `{placeholders}` filled.
 public func tr(_ id: String, context: String? = nil, _ arguments: [String: String] = [:]) -> String {
-    let text = Language.current == .fr ? Catalogue.french.forms(id, context: context)?.first ?? id : id
-    return Catalogue.fill(text, arguments)
+    Catalogue.fill(translate(id, context: context), arguments)
 }
 
 /// A text whose form follows `count`: `singular` and `plural` are its English forms; `{count}` is the count unless
@@ -82,8 +81,8 @@ public func translate(_ id: String, context: String? = nil) -> String {
 }
 
 /// Marks a text of a table for the catalogue (gettext's `gettext_noop`): the table keeps the English, `translate`
-/// words it when shown.
-public func N_(_ id: String) -> String { id }
+/// words it when shown (with the same `context`).
+public func N_(_ id: String, context: String? = nil) -> String { id }
 
 /// `N_` for a key bar's word (context "key").
 public func K_(_ id: String) -> String { id }

@@ -1,3 +1,5 @@
+import TextSafety
+
 /// A gettext PO file, as translators and their tools (Poedit, Lokalize, `msgfmt --check`) write it: the part of
 /// the format Relance's catalogue uses, read strictly so a broken file is named with its line rather than half
 /// taken (issue 19; docs/DECISIONS.md says why PO and not a compiled `.mo`).
@@ -49,7 +51,7 @@ public struct POFile: Equatable, Sendable {
             if msgid.isEmpty && context == nil {
                 for field in forms[0]!.split(separator: "\n") {
                     guard let colon = field.firstIndex(of: ":") else { continue }
-                    header[String(field[..<colon]).poTrimmed] = String(field[field.index(after: colon)...]).poTrimmed
+                    header[String(field[..<colon]).trimmedSpaces] = String(field[field.index(after: colon)...]).trimmedSpaces
                 }
                 return
             }
@@ -58,15 +60,16 @@ public struct POFile: Equatable, Sendable {
         }
 
         var lineNumber = 0
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // "\r\n" is one Character in Swift: split on both, or a Windows file is one long line.
+        for raw in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             lineNumber += 1
-            let line = raw.poTrimmed
+            let line = String(raw).trimmedSpaces
             if line.isEmpty { try finish(at: lineNumber); continue }
             if line.hasPrefix("#") {
                 // A comment ends nothing (translator comments come before the entry's keywords), except that a
                 // comment after an entry's msgstr starts the next entry.
                 if !forms.isEmpty { try finish(at: lineNumber) }
-                if line.hasPrefix("#,"), line.dropFirst(2).split(separator: ",").contains(where: { $0.poTrimmed == "fuzzy" }) { fuzzy = true }
+                if line.hasPrefix("#,"), line.dropFirst(2).split(separator: ",").contains(where: { String($0).trimmedSpaces == "fuzzy" }) { fuzzy = true }
                 continue
             }
             if line.hasPrefix("\"") {
@@ -84,7 +87,7 @@ public struct POFile: Equatable, Sendable {
                 throw Problem(line: lineNumber, message: "'\(line.prefix(30))' is not a PO keyword line")
             }
             let keyword = String(line[..<space])
-            let value = try unquote(String(line[space...]).poTrimmed, line: lineNumber)
+            let value = try unquote(String(line[space...]).trimmedSpaces, line: lineNumber)
             switch keyword {
             case "msgctxt":
                 if id != nil || !forms.isEmpty { try finish(at: lineNumber) }
@@ -128,15 +131,5 @@ public struct POFile: Equatable, Sendable {
         }
         guard !escaped else { throw Problem(line: line, message: "a string ends with a lone backslash") }
         return out
-    }
-}
-
-extension StringProtocol {
-    /// Without leading and trailing spaces and tabs.
-    fileprivate var poTrimmed: String {
-        let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { $0 != " " && $0 != "\t" && $0 != "\r" }) else { return "" }
-        let last = scalars.lastIndex(where: { $0 != " " && $0 != "\t" && $0 != "\r" })!
-        return String(String.UnicodeScalarView(scalars[first...last]))
     }
 }

@@ -56,6 +56,11 @@ import Receivables
         #expect(catalogue.forms("Back", context: nil) == nil)
     }
 
+    @Test func aWindowsFileReadsAsTheSame() throws {
+        let po = try POFile.parse("msgid \"Back\"\r\nmsgstr \"Retour\"\r\n\r\nmsgid \"a\"\r\nmsgstr \"b\"\r\n")
+        #expect(po.entries.map(\.forms) == [["Retour"], ["b"]])
+    }
+
     @Test(arguments: [
         ("msgid \"a\"\n", 1, "has no msgstr"),
         ("msgid \"a\"\nmsgstr \"b\"\nmsgstr \"c\"\n", 3, "msgstr without its msgid"),
