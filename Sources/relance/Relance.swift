@@ -36,6 +36,8 @@ struct Relance: ParsableCommand {
             catch { throw ValidationError(error.description) }
             LanguageChoice.flag = flag
             Language.set(Language.choose(flag: flag, preference: nil))
+            // A damaged French catalogue (Resources/ may be edited) leaves the program in English: say why.
+            if Language.current == .fr, !(arguments.first == "open" || arguments.first?.hasPrefix("-") ?? true), let p = Catalogue.frenchProblem { warn(p) }
             var command = try parseAsRoot(arguments)
             try command.run()
         } catch {
@@ -107,7 +109,8 @@ struct OpenCommand: ParsableCommand {
         let session = try Sessions.make(store: fileStore, userId: user, today: today)
         let color = !noColor && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         let code = try Workbench.run(session: session, color: color,
-                                     warnings: fileStore.warnings + [Identity.legacyWarning(fileStore.book), future].compactMap { $0 })
+                                     warnings: fileStore.warnings + [Identity.legacyWarning(fileStore.book), future,
+                                                                     Language.current == .fr ? Catalogue.frenchProblem : nil].compactMap { $0 })
         if demo { say("The demo store is kept in \(directory); reopen it with: relance --store \(directory) --user \(session.user.id)") }
         if code != 0 { throw ExitCode(code) }
     }
