@@ -29,7 +29,7 @@ public enum TableFormatter {
         out += t.rows.map { line($0.map(\.display)) }
         if let total = t.total { out.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")); out.append(line(total.map(\.display))) }
         if t.rows.isEmpty { out.append("(none)") }
-        if !t.notes.isEmpty { out.append(""); out += t.notes.map { "note: " + $0 } }
+        if !t.notes.isEmpty { out.append(""); out += t.notes.map { tr("note: {note}", ["note": $0.english]) } }
         return out.joined(separator: "\n") + "\n"
     }
 
@@ -74,7 +74,7 @@ public enum TableFormatter {
             }
             return o
         }
-        var root: [String: Any] = ["report": t.name, "title": t.title, "rows": t.rows.map(object), "notes": t.notes]
+        var root: [String: Any] = ["report": t.name, "title": t.title, "rows": t.rows.map(object), "notes": t.notes.map(\.english)]
         if let total = t.total { root["total"] = object(total) }
         let data = (try? JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
         return Safe.json(String(decoding: data, as: UTF8.self)) + "\n"
@@ -97,13 +97,13 @@ public enum AgendaExport {
         }
         let whose = agenda.collector.map { tr("Agenda of {name} for {date}", ["name": $0, "date": agenda.date.iso]) }
             ?? tr("Agenda of the whole team for {date}", ["date": agenda.date.iso])
-        let title = whose + ": " + trn("{count} call", "{count} calls", count: agenda.calls.count) + ", "
-            + trn("{count} written reminder", "{count} written reminders", count: agenda.written.count)
+        let title = tr("{whose}: {calls}, {written}", ["whose": whose, "calls": trn("{count} call", "{count} calls", count: agenda.calls.count),
+                                                      "written": trn("{count} written reminder", "{count} written reminders", count: agenda.written.count)])
         return ReportTable(name: "agenda", title: title,
             columns: [.init("rank", "#"), .init("kind", "Kind"), .init("channel", "Channel"), .init("customer_id", "Id"), .init("customer", "Customer"),
                       .init("collector", "Collector"), .init("amount_at_stake", "At stake"), .init("oldest_days_overdue", "Late"), .init("age_days", "Age"),
                       .init("contact", "Contact"), .init("phone", "Phone"), .init("steps", "Steps"), .init("why", "Why"), .init("detail", "Detail")],
-            rows: rows, total: nil, notes: ["calls first by priority (broken promises, then follow-ups, then amount at stake x lateness), then written reminders"])
+            rows: rows, total: nil, notes: [Phrase("calls first by priority (broken promises, then follow-ups, then amount at stake x lateness), then written reminders")])
     }
 }
 

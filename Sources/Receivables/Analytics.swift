@@ -60,7 +60,7 @@ public enum Analytics {
         rows.sort { if case .money(let a) = $0[2], case .money(let b) = $1[2] { return a > b }; return false }
         if handedOver.contains(where: { !$0.isZero }) {
             for i in handedOver.indices { totals[i] += handedOver[i] }
-            rows.append([.text(""), .text("HANDED OVER (agency, injunction, legal)"), .money(handedOver.sum { $0 })] + handedOver.map { .money($0) }
+            rows.append([.text(""), .phrases([Phrase("HANDED OVER (agency, injunction, legal)")]), .money(handedOver.sum { $0 })] + handedOver.map { .money($0) }
                         + [.money(.zero), .money(handedOver.sum { $0 }), .money(.zero)])
         }
         let grand = totals.sum { $0 }
@@ -70,8 +70,8 @@ public enum Analytics {
                 + [.init("on_account", "On account"), .init("net", "Net"), .init("disputed", "Disputed")],
             rows: rows, total: [.text(""), .text("TOTAL"), .money(grand)] + totals.map { .money($0) }
                 + [.money(onAccountTotal), .money(grand - onAccountTotal), .money(disputedTotal)],
-            notes: ["days past due = as-of date - due date; open = amount - payments and credit notes dated on or before \(asOf.iso)",
-                    "on account = money received by \(asOf.iso) not settling an invoice at that date (unlettered, or lettered to an invoice issued later); net = total - on account; disputed = the part of the open items under a dispute active at that date"])
+            notes: [Phrase("days past due = as-of date - due date; open = amount - payments and credit notes dated on or before {date}", ["date": asOf.iso]),
+                    Phrase("on account = money received by {date} not settling an invoice at that date (unlettered, or lettered to an invoice issued later); net = total - on account; disputed = the part of the open items under a dispute active at that date", ["date": asOf.iso])])
     }
 
     public static func openTotal(_ book: Book, _ asOf: CalendarDate) -> Money {
@@ -96,21 +96,22 @@ public enum Analytics {
         let (countBackNet, _) = countBackDSO(book, asOf, remaining: net)
         // (The gross rows keep their places: scripts read rows 0 and 1.)
         var rows: [[ReportTable.Cell]] = [
-            [.text("standard"), .tenths(standard), .text("open \(open.formatted) / invoiced last 90 days \(sales90.formatted) x 90 (gross)")],
-            [.text("count-back"), .tenths(countBack), .text("30-day periods back from \(asOf.iso), see below (gross)")],
+            [.text("standard"), .tenths(standard), .phrases([Phrase("open {open} / invoiced last 90 days {invoiced} x 90 (gross)", ["open": open.formatted, "invoiced": sales90.formatted])])],
+            [.text("count-back"), .tenths(countBack), .phrases([Phrase("30-day periods back from {date}, see below (gross)", ["date": asOf.iso])])],
         ]
         let netRows: [[ReportTable.Cell]] = [
-            [.text("standard net"), .tenths(standardNet), .text("(open \(open.formatted) - on account \(onAccount.formatted)) / invoiced last 90 days x 90")],
-            [.text("count-back net"), .tenths(countBackNet), .text("the same periods, from the open amount less the money on account")],
+            [.text("standard net"), .tenths(standardNet), .phrases([Phrase("(open {open} - on account {onAccount}) / invoiced last 90 days x 90", ["open": open.formatted, "onAccount": onAccount.formatted])])],
+            [.text("count-back net"), .tenths(countBackNet), .phrases([Phrase("the same periods, from the open amount less the money on account")])],
         ]
         for p in periods {
-            rows.append([.text("period \(p.index)"), .tenths(p.daysTenths),
-                         .text("\(p.from.iso)..\(p.to.iso) invoiced \(p.invoiced.formatted), remaining before \(p.remainingBefore.formatted)")])
+            rows.append([.phrases([Phrase("period {n}", ["n": "\(p.index)"])]), .tenths(p.daysTenths),
+                         .phrases([Phrase("{from}..{to} invoiced {invoiced}, remaining before {remaining}",
+                                          ["from": p.from.iso, "to": p.to.iso, "invoiced": p.invoiced.formatted, "remaining": p.remainingBefore.formatted])])])
         }
         rows += netRows
         return ReportTable(name: "dso", title: "DSO at \(asOf.iso)",
             columns: [.init("measure", "Measure"), .init("days", "Days"), .init("how", "How")], rows: rows, total: nil,
-            notes: ["count-back: each 30-day period whose invoiced amount the remaining receivables exceed adds 30 days; then the remaining fraction of the next period"])
+            notes: [Phrase("count-back: each 30-day period whose invoiced amount the remaining receivables exceed adds 30 days; then the remaining fraction of the next period")])
     }
 
     public struct CountBackPeriod: Sendable, Equatable {
@@ -155,7 +156,7 @@ public enum Analytics {
             let ages = list.map { $0.age(at: asOf) }.sorted()
             let median = ages.count % 2 == 1 ? ages[ages.count / 2] * 10 : (ages[ages.count / 2 - 1] + ages[ages.count / 2]) * 5
             let amount = list.sum(\.amount)
-            return [.text(code), .text(book.reasons.reason(code)?.en ?? code), .int(list.count), .money(amount),
+            return [.text(code), .phrases([Phrase(english: book.reasons.reason(code)?.en ?? code, french: book.reasons.reason(code)?.fr)]), .int(list.count), .money(amount),
                     .tenths(median), .permille(amount.permille(of: total))]
         }
         rows.sort { if case .money(let a) = $0[3], case .money(let b) = $1[3] { return a != b ? a > b : $0[0].plain < $1[0].plain }; return false }
@@ -163,7 +164,7 @@ public enum Analytics {
             columns: [.init("code", "Code"), .init("reason", "Reason"), .init("count", "Count"), .init("amount", "Amount"),
                       .init("median_age_days", "Median age"), .init("share", "Share")],
             rows: rows, total: [.text("TOTAL"), .text(""), .int(active.count), .money(total), .text(""), .permille(total.isZero ? 0 : 1000)],
-            notes: ["disputes opened on or before \(asOf.iso) and not resolved or withdrawn by then; age in days"])
+            notes: [Phrase("disputes opened on or before {date} and not resolved or withdrawn by then; age in days", ["date": asOf.iso])])
     }
 
     /// Promises made up to the as-of date and how they ended, by collector.
@@ -184,7 +185,7 @@ public enum Analytics {
             columns: [.init("collector", "Collector"), .init("made", "Made"), .init("kept", "Kept"), .init("partially_kept", "Partly"),
                       .init("broken", "Broken"), .init("open", "Open"), .init("withdrawn", "Withdrawn"), .init("kept_rate", "Kept rate")],
             rows: byUser.keys.sorted().map { row($0, byUser[$0]!) }, total: row("TOTAL", all),
-            notes: ["judged at promised date + \(book.policy.graceDays) grace days; kept rate = kept / (kept + partly + broken)"])
+            notes: [Phrase("judged at promised date + {days} grace days; kept rate = kept / (kept + partly + broken)", ["days": "\(book.policy.graceDays)"])])
     }
 
     /// The cash one day of DSO is worth: sales incl. VAT of the last 12 months / 365. A book holding less than
@@ -195,14 +196,14 @@ public enum Analytics {
         let first = book.invoices.values.map(\.issueDate).filter { $0 <= asOf }.min()
         let covered = first.map { max(1, min(365, $0.days(until: asOf) + 1)) } ?? 365
         let perDay = sales.scaled(by: 1, over: Int64(covered))
-        var notes = ["sales = invoices issued \(from.iso)..\(asOf.iso)"]
+        var notes = [Phrase("sales = invoices issued {from}..{to}", ["from": from.iso, "to": asOf.iso])]
         if covered < 365, let first {
-            notes.append("extrapolated: the book holds \(covered) days of invoices (since \(first.iso)), under 12 months; one day = sales / \(covered)")
+            notes.append(Phrase("extrapolated: the book holds {days} days of invoices (since {date}), under 12 months; one day = sales / {days}", ["days": "\(covered)", "date": first.iso]))
         }
         return ReportTable(name: "cash-impact", title: "Cash impact of one day of DSO at \(asOf.iso)",
             columns: [.init("measure", "Measure"), .init("amount", "Amount")],
-            rows: [[.text(covered < 365 ? "sales incl. VAT, last \(covered) days" : "sales incl. VAT, last 12 months"), .money(sales)],
-                   [.text("one day of DSO"), .money(perDay)]],
+            rows: [[.phrases([covered < 365 ? Phrase("sales incl. VAT, last {days} days", ["days": "\(covered)"]) : Phrase("sales incl. VAT, last 12 months")]), .money(sales)],
+                   [.phrases([Phrase("one day of DSO")]), .money(perDay)]],
             total: nil, notes: notes)
     }
 
@@ -225,14 +226,15 @@ public enum Analytics {
             }
             rows.append([.text(d.date.iso), .text(d.customerId), .text(book.customers[d.customerId]?.name ?? d.customerId), .text(d.outcome.rawValue),
                          .text(d.invoices.joined(separator: " ")), .money(amount), .text(d.user),
-                         .text([d.reason, d.reviewAgainOn.map { "review again \($0.iso)" }, d.note.isEmpty ? nil : d.note].compactMap { $0 }.joined(separator: "; "))])
+                         .phrases([d.reason.map(Phrase.init(verbatim:)), d.reviewAgainOn.map { Phrase("review again {date}", ["date": $0.iso]) },
+                                   d.note.isEmpty ? nil : Phrase(verbatim: d.note)].compactMap { $0 })])
         }
         return ReportTable(name: "litigation", title: "Litigation decisions to \(asOf.iso)",
             columns: [.init("date", "Date"), .init("customer_id", "Id"), .init("customer", "Customer"), .init("decision", "Decision"),
                       .init("invoices", "Invoices"), .init("amount", "Amount"), .init("user", "By"), .init("detail", "Reason / next review")],
             rows: rows, total: nil,
-            notes: ["handed over and still owed: \(handedOver.formatted); written off: \(writtenOff.formatted)",
-                    "amount = still owed at \(asOf.iso) (handed over, amicable) or written off on the decision's date"])
+            notes: [Phrase("handed over and still owed: {owed}; written off: {writtenOff}", ["owed": handedOver.formatted, "writtenOff": writtenOff.formatted]),
+                    Phrase("amount = still owed at {date} (handed over, amicable) or written off on the decision's date", ["date": asOf.iso])])
     }
 
     /// Customers whose orders should be held: over their credit limit, or with items far overdue.
@@ -252,14 +254,14 @@ public enum Analytics {
             let policy = book.policy
             let lateMatters = late.isPositive && (late >= policy.blockAmount
                 || (c.creditLimit.map { $0.isPositive && late.times(100) >= $0.times(Int64(policy.blockShareOfLimit)) } ?? false))
-            var reasons: [String] = []
+            var reasons: [Phrase] = []
             // The exposure is what is owed less the money received and not yet lettered (issue 17).
             let exposure = open - book.onAccount(of: id, asOf: asOf)
-            if let l = c.creditLimit, exposure > l { reasons.append("over credit limit \(l.formatted) by \((exposure - l).formatted)") }
-            if lateMatters { reasons.append("\(late.formatted) more than \(limitDays) days overdue (oldest \(oldest) days)") }
-            if c.orderBlocked { reasons.append("orders held by decision") }
+            if let l = c.creditLimit, exposure > l { reasons.append(Phrase("over credit limit {limit} by {excess}", ["limit": l.formatted, "excess": (exposure - l).formatted])) }
+            if lateMatters { reasons.append(Phrase("{amount} more than {days} days overdue (oldest {oldest} days)", ["amount": late.formatted, "days": "\(limitDays)", "oldest": "\(oldest)"])) }
+            if c.orderBlocked { reasons.append(Phrase("orders held by decision")) }
             guard !reasons.isEmpty else { continue }
-            rows.append([.text(id), .text(c.name), .money(open), .int(oldest), .text(reasons.joined(separator: "; "))])
+            rows.append([.text(id), .text(c.name), .money(open), .int(oldest), .phrases(reasons)])
         }
         return ReportTable(name: "blocked", title: "Customers to hold at \(asOf.iso)",
             columns: [.init("customer_id", "Id"), .init("customer", "Customer"), .init("open", "Open"),

@@ -156,10 +156,15 @@ public struct CompanyProfile: Codable, Sendable, Equatable {
     }
 
     /// What letters need and is not set yet, for a warning.
-    public var missingForLetters: [String] {
-        [("legal name", legalName), ("SIREN", siren), ("address", street), ("postal code", postalCode), ("city", city),
-         ("IBAN", iban), ("signatory", signatory)].filter { ($0.1 ?? "").isEmpty }.map(\.0)
+    public var missingForLetters: [CompanyField] {
+        [(CompanyField.legalName, legalName), (.siren, siren), (.street, street), (.postalCode, postalCode), (.city, city),
+         (.iban, iban), (.signatory, signatory)].filter { ($0.1 ?? "").isEmpty }.map(\.0)
     }
+}
+
+/// A field of the company profile, as the edge names it (`relance company show`, what letters lack).
+public enum CompanyField: String, Sendable, CaseIterable {
+    case legalName, siren, street, postalCode, city, phone, email, iban, bic, signatory
 }
 
 /// Facts about the store itself.

@@ -1,3 +1,4 @@
+import Receivables
 import RelanceResources
 
 /// Every text the program shows, in French and English (issue 19). The English text is the message's id, as gettext
@@ -42,18 +43,7 @@ public struct Catalogue: Sendable {
 
     /// `text` with each `{name}` replaced by `arguments[name]` (a name it lacks is left as written, so a
     /// translator's typo shows instead of vanishing).
-    public static func fill(_ text: String, _ arguments: [String: String]) -> String {
-        guard !arguments.isEmpty, text.contains("{") else { return text }
-        var out = "", rest = Substring(text)
-        while let open = rest.firstIndex(of: "{") {
-            out += rest[..<open]
-            guard let close = rest[open...].firstIndex(of: "}") else { return out + rest[open...] }
-            let name = String(rest[rest.index(after: open)..<close])
-            if let v = arguments[name] { out += v } else { out += rest[open...close] }
-            rest = rest[rest.index(after: close)...]
-        }
-        return out + rest
-    }
+    public static func fill(_ text: String, _ arguments: [String: String]) -> String { Phrase.fill(text, arguments) }
 }
 
 /// The text `id` (its English) in the reader's language, its `{placeholders}` filled.

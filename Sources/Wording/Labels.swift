@@ -110,3 +110,31 @@ extension Dispute {
         }
     }
 }
+
+extension LetterLack {
+    /// What a letter lacks, in the reader's language ("postal address").
+    public var label: String {
+        switch self {
+        case .postalAddress: tr("postal address")
+        case .signatory: tr("signatory")
+        }
+    }
+}
+
+extension CompanyField {
+    /// The field's name in the reader's language, as `relance company show` lists it.
+    public var label: String {
+        switch self {
+        case .legalName: tr("legal name")
+        case .siren: tr("SIREN")
+        case .street: tr("street")
+        case .postalCode: tr("postal code")
+        case .city: tr("city")
+        case .phone: tr("phone")
+        case .email: tr("e-mail")
+        case .iban: tr("IBAN")
+        case .bic: tr("BIC")
+        case .signatory: tr("signatory")
+        }
+    }
+}

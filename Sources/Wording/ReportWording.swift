@@ -8,7 +8,22 @@ public enum ReportWording {
         var out = t
         out.title = title(t)
         out.columns = t.columns.map { ReportTable.Column($0.id, column($0.title)) }
+        func cell(_ c: ReportTable.Cell) -> ReportTable.Cell {
+            if case .phrases(let p) = c { return .phrases(p.map { Phrase(verbatim: say($0)) }) }
+            // The DSO's measures are identifiers in CSV and JSON (scripts read them), words on a screen.
+            if case .text(let s) = c, measures.contains(s) { return .text(translate(s, context: "report")) }
+            return c
+        }
+        out.rows = t.rows.map { $0.map(cell) }
+        out.total = t.total.map { $0.map(cell) }
+        out.notes = t.notes.map { Phrase(verbatim: say($0)) }
         return out
+    }
+
+    /// A report's phrase in the reader's language.
+    public static func say(_ p: Phrase) -> String {
+        if p.verbatim { return Language.current == .fr ? p.french ?? p.id : p.id }
+        return Catalogue.fill(translate(p.id, context: "report"), p.values)
     }
 
     static func title(_ t: ReportTable) -> String {
@@ -24,6 +39,16 @@ public enum ReportWording {
         default: return t.title
         }
     }
+
+    /// A report's name on the reports screen's tabs: the command's name in English (`relance report aged`).
+    public static func tab(_ name: String) -> String { tabs.contains(name) ? translate(name, context: "report tab") : name }
+
+    static let tabs: Set<String> = [N_("aged", context: "report tab"), N_("dso", context: "report tab"), N_("disputes", context: "report tab"),
+                                    N_("promises", context: "report tab"), N_("cash-impact", context: "report tab"),
+                                    N_("blocked", context: "report tab"), N_("litigation", context: "report tab")]
+
+    static let measures: Set<String> = [N_("standard", context: "report"), N_("count-back", context: "report"),
+                                         N_("standard net", context: "report"), N_("count-back net", context: "report")]
 
     /// The column titles the domain's reports use, marked for the catalogue (context "report").
     static let columnTitles: Set<String> = [

@@ -263,7 +263,7 @@ public struct AccountScreen: Screen {
         // The item's dunning level and its last letter: what the next letter will be follows from it.
         if item.invoice.level > 0 || item.invoice.lastDunned != nil {
             let step = session.book.policy.step(ofLevel: item.invoice.level)?.shortLabel ?? tr("courtesy")
-            notes.append("L\(item.invoice.level) \(step)" + (item.invoice.lastDunned.map { " \($0.short)" } ?? ""))
+            notes.append(tr("L{level} {step}", ["level": "\(item.invoice.level)", "step": step]) + (item.invoice.lastDunned.map { " \($0.short)" } ?? ""))
         }
         if let d = session.book.litigation(of: item.invoice.number) {
             notes.append(d.outcome == .amicable ? tr("amicable, review {date}", ["date": d.reviewAgainOn?.short ?? ""])

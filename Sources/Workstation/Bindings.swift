@@ -21,7 +21,9 @@ public enum ScreenID: String, CaseIterable, Sendable {
 public struct Binding: Sendable {
     public let keys: [Key]
     /// How the keys are written ("c", "F2/^S", "↑↓").
-    public let keyLabel: String
+    public let keyName: String
+    /// How the keys are written in the reader's language ("Entrée", "PgPréc").
+    public var keyLabel: String { KeyNames.say(keyName) }
     public let command: Command
     /// The key bar's word in English ("Promise"), the catalogue's id (context "key").
     let labelId: String
@@ -42,7 +44,7 @@ public struct Binding: Sendable {
 
     init(_ keys: [Key], _ keyLabel: String, _ command: Command, _ label: String, help: String, on screens: Set<ScreenID>,
          needs permission: Permission.Action? = nil, writes: Bool = false, bar: Int? = nil) {
-        self.keys = keys; self.keyLabel = keyLabel; self.command = command; self.labelId = label; self.helpId = help
+        self.keys = keys; self.keyName = keyLabel; self.command = command; self.labelId = label; self.helpId = help
         self.screens = screens; self.permission = permission; self.writes = writes || permission != nil; self.bar = bar
     }
 
@@ -217,4 +219,24 @@ public struct KeyHint: Equatable, Sendable {
     public init(_ keys: String, _ action: String) { self.keys = keys; self.action = action }
     /// Columns it takes in the key bar ("c Call  ").
     var columns: Int { TextWidth.of(keys) + TextWidth.of(action) + 3 }
+}
+
+/// The names of the keys that have one ("Enter", "PgUp"), in the reader's language: French keyboards are labelled
+/// "Entrée", "Échap", "Suppr". A binding writes its keys in English; they are worded at display.
+enum KeyNames {
+    static let named: Set<String> = [
+        N_("Enter", context: "keyname"), N_("Esc", context: "keyname"), N_("Space", context: "keyname"),
+        N_("Backspace", context: "keyname"), N_("Delete", context: "keyname"), N_("Tab", context: "keyname"),
+        N_("S-Tab", context: "keyname"), N_("Home", context: "keyname"), N_("End", context: "keyname"),
+        N_("PgUp", context: "keyname"), N_("PgDn", context: "keyname"),
+    ]
+
+    /// "G End" → "G Fin": each named key of the label, in the reader's language.
+    static func say(_ label: String) -> String {
+        label.split(separator: " ", omittingEmptySubsequences: false).map { word in
+            word.split(separator: "/", omittingEmptySubsequences: false).map { key in
+                named.contains(String(key)) ? translate(String(key), context: "keyname") : String(key)
+            }.joined(separator: "/")
+        }.joined(separator: " ")
+    }
 }

@@ -54,7 +54,8 @@ public struct ReportScreen: Screen {
         let canvas = Canvas(terminal: terminal)
         let (rows, width) = terminal.size
         canvas.titleBar(tr("Reports"), session: session)
-        let tabs = Analytics.reportNames.enumerated().map { i, n in i == reportIndex ? "[\(n)]" : n }.joined(separator: " ")
+        let tabs = Analytics.reportNames.map { ReportWording.tab($0) }
+            .enumerated().map { i, n in i == reportIndex ? "[\(n)]" : n }.joined(separator: " ")
         canvas.text(" " + tabs, row: 1, style: .bold)
         guard let t = table.map(ReportWording.localized) else {
             canvas.text(" " + (problem ?? ""), row: 3, style: .error)
@@ -105,7 +106,7 @@ public struct ReportScreen: Screen {
             terminal.put(" " + tr("rows {first}-{last}/{count}", ["first": "\(top + 1)", "last": "\(min(t.rows.count, top + bodyRows))", "count": "\(t.rows.count)"]) + more + " ", row: 2,
                          column: max(0, width - 40), style: .dim)
         }
-        for n in t.notes.prefix(noteRows) where row < rows - 2 { canvas.text(" " + n, row: row, style: .dim); row += 1 }
+        for n in t.notes.prefix(noteRows) where row < rows - 2 { canvas.text(" " + clip(n.english, width: width - 2), row: row, style: .dim); row += 1 }
         canvas.keyBar(self, session: session)
     }
 }

@@ -26,7 +26,10 @@ func wrap(_ text: String, width: Int) -> [String] {
 func clip(_ text: String, width: Int) -> String {
     guard TextWidth.of(text) > width else { return text }
     guard width > 1, let first = wrap(text, width: width - 1).first else { return TextWidth.truncate(text, to: width) }
-    return first + "…"
+    // "lettrées,…" reads as a cut number: the punctuation before the cut goes.
+    var kept = Substring(first)
+    while let last = kept.last, ",;:".contains(last), kept.count > 1 { kept = kept.dropLast() }
+    return kept + "…"
 }
 
 /// Parts joined with `separator` into lines of `width` columns, broken between parts; a part longer than a line is

@@ -6,22 +6,22 @@ import Wording
 
 /// `relance agenda`: the day's actions without the full-screen app.
 struct AgendaCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "agenda", abstract: "Print the agenda of a date (calls by priority, then written reminders).")
+    static let configuration = CommandConfiguration(commandName: "agenda", abstract: tr("Print the agenda of a date (calls by priority, then written reminders)."))
 
     @OptionGroup var options: StoreOptions
     @OptionGroup var day: AgendaOptions
 
-    @Option(help: "text, csv or json.")
+    @Option(help: ArgumentHelp(tr("text, csv or json.")))
     var format: OutputFormat = .text
 
-    @Option(help: "Who you are (only yourself; any user of a demo store).")
+    @Option(help: ArgumentHelp(tr("Who you are (only yourself; any user of a demo store).")))
     var user: String?
 
     func run() throws {
         let store = try openStore(options.store, readOnly: true)
-        _ = try Identity.require(book: store.book, requested: user, doing: "the agenda")
+        _ = try Identity.require(book: store.book, requested: user, doing: tr("the agenda"))
         if let c = day.collector, store.book.users[c] == nil, !store.book.customers.values.contains(where: { $0.collector == c }) {
-            warn("no collector '\(c)' in this store (collectors: \(Set(store.book.customers.values.compactMap(\.collector)).sorted().joined(separator: ", ")))")
+            warn(tr("no collector '{id}' in this store (collectors: {collectors})", ["id": c, "collectors": "\(Set(store.book.customers.values.compactMap(\.collector)).sorted().joined(separator: ", "))"]))
             throw ExitCode(1)
         }
         let agenda = day.agenda(store.book)
@@ -36,10 +36,10 @@ extension OutputFormat: ExpressibleByArgument {}
 
 /// Which agenda: a day and a collector, for `relance agenda` and `relance letters`.
 struct AgendaOptions: ParsableArguments {
-    @Option(help: "The day (default: today).", transform: CalendarDate.fromArgument)
+    @Option(help: ArgumentHelp(tr("The day (default: today).")), transform: CalendarDate.fromArgument)
     var date: CalendarDate?
 
-    @Option(help: "A collector's user id (default: the whole team).")
+    @Option(help: ArgumentHelp(tr("A collector's user id (default: the whole team).")))
     var collector: String?
 
     func agenda(_ book: Book) -> Agenda { Agenda(book: book, date: date ?? .today(), collector: collector) }

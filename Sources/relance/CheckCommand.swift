@@ -7,12 +7,13 @@ import Receivables
 import UserRights
 #if canImport(Glibc)
 import Glibc
+import Wording
 #endif
 
 /// `relance check`: verifies a store without changing it.
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "check",
-        abstract: "Verify a store: files, references and sums (open amounts = invoices less allocations). Changes nothing.")
+        abstract: tr("Verify a store: files, references and sums (open amounts = invoices less allocations). Changes nothing."))
 
     @OptionGroup var options: StoreOptions
 
@@ -32,44 +33,44 @@ struct CheckCommand: ParsableCommand {
 /// `relance backup`: a consistent copy while others keep working.
 struct BackupCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "backup",
-        abstract: "Write a consistent, verified copy of the store to a file (relance restore FILE --into DIR makes a store of it).")
+        abstract: tr("Write a consistent, verified copy of the store to a file (relance restore FILE --into DIR makes a store of it)."))
 
     @OptionGroup var options: StoreOptions
 
-    @Option(help: "The backup file to write.")
+    @Option(help: ArgumentHelp(tr("The backup file to write.")))
     var out: String
 
     func run() throws {
         let store = try openStore(options.store, readOnly: true)
-        try TeamLayout.requireRootOrSupervisor(store.book, requested: nil, doing: "a backup")
-        do { try OutputPath.checkLinks(out) } catch { warn("--out \(error)\nNothing was written."); throw ExitCode(1) }
+        try TeamLayout.requireRootOrSupervisor(store.book, requested: nil, doing: tr("a backup"))
+        do { try OutputPath.checkLinks(out) } catch { warn(tr("--out {error}\nNothing was written.", ["error": "\(error)"])); throw ExitCode(1) }
         do { try store.backup(to: out) } catch {
-            warn("backup failed: \(error)")
+            warn(tr("backup failed: {error}", ["error": "\(error)"]))
             throw ExitCode(1)
         }
-        say("Backup of \(options.store) at change \(store.seq) written to \(out) and read back; restore it with: relance restore \(out) --into NEW_DIR")
+        say(tr("Backup of {store} at change {seq} written to {out} and read back; restore it with: relance restore {out} --into NEW_DIR", ["store": "\(options.store)", "seq": "\(store.seq)", "out": "\(out)"]))
     }
 }
 
 /// `relance restore`: a backup into a new store.
 struct RestoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "restore",
-        abstract: "Make a new store from a backup file, in an empty or new directory.")
+        abstract: tr("Make a new store from a backup file, in an empty or new directory."))
 
-    @Argument(help: "The backup file (written by `relance backup`).")
+    @Argument(help: ArgumentHelp(tr("The backup file (written by `relance backup`).")))
     var file: String
 
-    @Option(help: "The directory of the new store (empty or new).")
+    @Option(help: ArgumentHelp(tr("The directory of the new store (empty or new).")))
     var into: String
 
     func run() throws {
-        try TeamLayout.requireRoot(doing: "restoring a backup")
+        try TeamLayout.requireRoot(doing: tr("restoring a backup"))
         do {
             try TeamLayout.makeStoreDirectoryAsRoot(into)
             let store = try JSONFileStore.restore(backup: file, into: into)
-            say("Restored \(file) into \(into): change \(store.seq), \(store.book.customers.count) customers, \(store.book.invoices.count) invoices, \(store.book.activityCount) activities.")
+            say(tr("Restored {file} into {into}: change {seq}, {customers} customers, {invoices} invoices, {activityCount} activities.", ["file": "\(file)", "into": "\(into)", "seq": "\(store.seq)", "customers": "\(store.book.customers.count)", "invoices": "\(store.book.invoices.count)", "activityCount": "\(store.book.activityCount)"]))
         } catch {
-            warn("restore failed: \(error)\nNothing was changed.")
+            warn(tr("restore failed: {error}\nNothing was changed.", ["error": "\(error)"]))
             throw ExitCode(1)
         }
     }
@@ -78,18 +79,18 @@ struct RestoreCommand: ParsableCommand {
 /// `relance migrate`: bring an older store to the current schema now (otherwise the first change does it).
 struct MigrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "migrate",
-        abstract: "Migrate a store written by an older Relance to the current format (the originals are kept in backups/).")
+        abstract: tr("Migrate a store written by an older Relance to the current format (the originals are kept in backups/)."))
 
     @OptionGroup var options: StoreOptions
 
     func run() throws {
         let store = try openStore(options.store)
-        try TeamLayout.requireRootOrSupervisor(store.book, requested: nil, doing: "migrating the store")
+        try TeamLayout.requireRootOrSupervisor(store.book, requested: nil, doing: tr("migrating the store"))
         do {
-            if let done = try store.migrate() { say("\(options.store): \(done); the original files are in \(options.store)/backups/") }
-            else { say("\(options.store): already at schema \(currentSchemaVersion); nothing to do") }
+            if let done = try store.migrate() { say(tr("{store}: {done}; the original files are in {store}/backups/", ["store": "\(options.store)", "done": "\(done)"])) }
+            else { say(tr("{store}: already at schema {currentSchemaVersion}; nothing to do", ["store": "\(options.store)", "currentSchemaVersion": "\(currentSchemaVersion)"])) }
         } catch {
-            warn("migration failed: \(error)")
+            warn(tr("migration failed: {error}", ["error": "\(error)"]))
             throw ExitCode(1)
         }
     }

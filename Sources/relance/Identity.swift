@@ -5,6 +5,7 @@ import ArgumentParser
 import FileStore
 import Foundation
 import Receivables
+import Wording
 
 /// Who is running a command: the store's user whose `login` is the process's real user (from the uid, not from
 /// `$USER`, which anyone can set). `--user` may only name that user, except on a demo store, and on a store made
@@ -26,9 +27,9 @@ enum Identity {
     static func resolve(book: Book, requested: String?, roles: [User.Role] = User.Role.allCases, doing what: String) throws -> User {
         let user = try who(book: book, requested: requested)
         LanguageChoice.prefer(user)
-        guard user.isActive else { throw Refusal(description: "user \(user.id) (\(user.name)) is disabled; ask a supervisor") }
+        guard user.isActive else { throw Refusal(description: tr("user {id} ({name}) is disabled; ask a supervisor", ["id": "\(user.id)", "name": "\(user.name)"])) }
         guard roles.contains(user.role) else {
-            throw Refusal(description: "\(what) is for \(roles.map { $0.rawValue + "s" }.joined(separator: " and ")); you are \(user.id) (\(user.role.rawValue))")
+            throw Refusal(description: tr("{what} is for {roles}; you are {id} ({role})", ["what": "\(what)", "roles": roles.map(\.plural).joined(separator: tr(" and ", context: "list")), "id": "\(user.id)", "role": user.role.label]))
         }
         return user
     }
@@ -39,16 +40,16 @@ enum Identity {
         if book.isDemo {
             // A demo store: the README's `--user amelie` examples work for anyone.
             if let id = requested {
-                guard let u = users[id] else { throw Refusal(description: "unknown user '\(id)'; users of this demo store: \(users.keys.sorted().joined(separator: ", "))") }
+                guard let u = users[id] else { throw Refusal(description: tr("unknown user '{id}'; users of this demo store: {users}", ["id": "\(id)", "users": "\(users.keys.sorted().joined(separator: ", "))"])) }
                 return u
             }
             if let me { return me }
             if let first = users.values.filter({ $0.role == .collector && $0.isActive }).map(\.id).sorted().first { return users[first]! }
-            throw Refusal(description: "this demo store has no collector")
+            throw Refusal(description: tr("this demo store has no collector"))
         }
         if let me {
             if let id = requested, id != me.id {
-                throw Refusal(description: "--user \(id): you are logged in as \(login), which is user \(me.id) (\(me.name)) of this store; nobody acts as someone else")
+                throw Refusal(description: tr("--user {id}: you are logged in as {login}, which is user {id2} ({name}) of this store; nobody acts as someone else", ["id": "\(id)", "login": "\(login)", "id2": "\(me.id)", "name": "\(me.name)"]))
             }
             return me
         }
@@ -57,32 +58,32 @@ enum Identity {
             if let id = requested {
                 if let u = users[id] { return u }
                 if users.isEmpty { return User(id: id, name: id, role: .collector) }
-                throw Refusal(description: "unknown user '\(id)'; users of this store: \(users.keys.sorted().joined(separator: ", "))")
+                throw Refusal(description: tr("unknown user '{id}'; users of this store: {users}", ["id": "\(id)", "users": "\(users.keys.sorted().joined(separator: ", "))"]))
             }
             if let u = users[login] { return u }
             if users.isEmpty { return User(id: login, name: login, role: .collector) }
-            throw Refusal(description: "say who you are with --user (users of this store: \(users.keys.sorted().joined(separator: ", "))); better, have a supervisor set everyone's login: relance user set ID --login LOGIN")
+            throw Refusal(description: tr("say who you are with --user (users of this store: {users}); better, have a supervisor set everyone's login: relance user set ID --login LOGIN", ["users": "\(users.keys.sorted().joined(separator: ", "))"]))
         }
         // A disabled user is told so (not "not a user"); root is never a user of a store, so nobody suggests adding it.
         if let gone = users.values.first(where: { !$0.isActive && $0.login == login }) {
-            throw Refusal(description: "your access was disabled by a supervisor (\(gone.id), login \(login)); ask a supervisor")
+            throw Refusal(description: tr("your access was disabled by a supervisor ({id}, login {login}); ask a supervisor", ["id": "\(gone.id)", "login": "\(login)"]))
         }
         if getuid() == 0 {
-            throw Refusal(description: "root is not a user of this store: run this as a supervisor's own login (runuser -u LOGIN -- relance ...)")
+            throw Refusal(description: tr("root is not a user of this store: run this as a supervisor's own login (runuser -u LOGIN -- relance ...)"))
         }
-        throw Refusal(description: "you (login \(login)) are not a user of this store; a supervisor adds you with: relance user add ID --name NAME --role collector --login \(login)")
+        throw Refusal(description: tr("you (login {login}) are not a user of this store; a supervisor adds you with: relance user add ID --name NAME --role collector --login {login}", ["login": "\(login)"]))
     }
 
     /// A warning for stores whose users have no logins yet (anyone can still act as anyone there).
     static func legacyWarning(_ book: Book) -> String? {
         guard !book.isDemo, !book.users.isEmpty, !book.users.values.contains(where: { $0.login != nil }) else { return nil }
-        return "the users of this store have no Unix login yet, so anyone can act as anyone: set them with `relance user set ID --login LOGIN`"
+        return tr("the users of this store have no Unix login yet, so anyone can act as anyone: set them with `relance user set ID --login LOGIN`")
     }
 
     /// `resolve`, turning a refusal into a message and exit status 2 (nothing is changed).
     static func require(book: Book, requested: String?, roles: [User.Role] = User.Role.allCases, doing what: String) throws -> User {
         do { return try resolve(book: book, requested: requested, roles: roles, doing: what) } catch let r as Refusal {
-            warn("\(r.description)\nNothing was changed.")
+            warn(tr("{refusal}\nNothing was changed.", ["refusal": r.description]))
             throw ExitCode(2)
         }
     }

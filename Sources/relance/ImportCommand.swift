@@ -4,34 +4,34 @@ import Foundation
 import Interchange
 import Receivables
 import UserRights
+import Wording
 
 /// `relance import KIND FILE`: customers, invoices or payments from the canonical CSV.
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "import",
-        abstract: "Import customers, invoices, payments or users from CSV (all-or-nothing, idempotent; supervisors only).",
+        abstract: tr("Import customers, invoices, payments or users from CSV (all-or-nothing, idempotent; supervisors only)."),
         discussion: """
         customers: id,name,siren,collector,salesperson,credit_limit,payment_terms_days,contact_name,contact_phone,contact_email,language,interest_rate,payment_terms,street,postal_code,city,country,contact_title,kind
         invoices:  number,customer_id,issue_date,due_date,amount,currency,po_number,dunning_level,last_dunned
         payments:  date,customer_id,amount,reference,invoice_number
         users:     id,name,role,login,email
-        Headers in any order, any case; `,` or `;`; amounts 1234.56 or 1 234,56; dates 2026-11-23 or 23/11/2026.
-        """)
+        """ + tr("Headers in any order, any case; `,` or `;`; amounts 1234.56 or 1 234,56; dates 2026-11-23 or 23/11/2026."))
 
-    @Argument(help: "customers, invoices, payments or users.")
+    @Argument(help: ArgumentHelp(tr("customers, invoices, payments or users.")))
     var kind: Importer.Kind
 
-    @Argument(help: "The CSV file.")
+    @Argument(help: ArgumentHelp(tr("The CSV file.")))
     var file: String
 
     @OptionGroup var options: StoreOptions
 
-    @Option(help: "Who you are (only yourself; the store's user whose login is yours). Imports are for supervisors.")
+    @Option(help: ArgumentHelp(tr("Who you are (only yourself; the store's user whose login is yours). Imports are for supervisors.")))
     var user: String?
 
-    @Flag(name: .long, help: "Check the file and say what the import would do, without importing (reads the store only).")
+    @Flag(name: .long, help: ArgumentHelp(tr("Check the file and say what the import would do, without importing (reads the store only).")))
     var dryRun = false
 
-    @Flag(name: .long, help: "Import even what the law does not allow as it stands (terms beyond 60 days or 45 days end of month, a contractual rate below 3 x the taux légal), after reading the warnings.")
+    @Flag(name: .long, help: ArgumentHelp(tr("Import even what the law does not allow as it stands (terms beyond 60 days or 45 days end of month, a contractual rate below 3 x the taux légal), after reading the warnings.")))
     var acceptWarnings = false
 
     func run() throws {
@@ -40,24 +40,24 @@ struct ImportCommand: ParsableCommand {
         let data: Data
         do throws(UserFile.Problem) { data = try UserFile.read(file) } catch {
             switch error {
-            case .missing: warn("cannot read \(file): \(String(cString: strerror(ENOENT)))")
-            case .directory: warn("cannot read \(file): it is a directory, not a CSV file")
-            case .notPlain: warn("cannot read \(file): not a regular file (a FIFO, a device or a socket); save the CSV to a file first")
-            case .tooLarge: warn("cannot read \(file): too large")
-            case .unreadable(let why): warn("cannot read \(file): \(why)")
+            case .missing: warn(tr("cannot read {file}: {reason}", ["file": "\(file)", "reason": String(cString: strerror(ENOENT))]))
+            case .directory: warn(tr("cannot read {file}: it is a directory, not a CSV file", ["file": "\(file)"]))
+            case .notPlain: warn(tr("cannot read {file}: not a regular file (a FIFO, a device or a socket); save the CSV to a file first", ["file": "\(file)"]))
+            case .tooLarge: warn(tr("cannot read {file}: too large", ["file": "\(file)"]))
+            case .unreadable(let why): warn(tr("cannot read {file}: {why}", ["file": "\(file)", "why": "\(why)"]))
             }
             throw ExitCode(1)
         }
         // A store is created only by `relance init` (or `demo --out`): an import never makes one by accident.
         let store = try openStore(options.store, readOnly: dryRun)
-        let me = try Identity.require(book: store.book, requested: user, roles: Permission.roles(for: .importInvoices), doing: "importing")
+        let me = try Identity.require(book: store.book, requested: user, roles: Permission.roles(for: .importInvoices), doing: tr("importing"))
         if dryRun {
             do {
                 let planned = try Importer.plan(kind, data: data, file: file, book: store.book, user: me.id)
-                for w in planned.warnings { warn("warning: " + w) }
-                say("\(file): \(kind.rawValue) would be \(planned.summary) (dry run: nothing imported)")
+                for w in planned.warnings { warn(tr("warning: {warning}", ["warning": w])) }
+                say(tr("{file}: {kind} would be {summary} (dry run: nothing imported)", ["file": "\(file)", "kind": "\(kind.rawValue)", "summary": "\(planned.summary)"]))
             } catch {
-                warn("import would be refused:\n\(error)")
+                warn(tr("import would be refused:\n{error}", ["error": "\(error)"]))
                 throw ExitCode(1)
             }
             return
@@ -73,10 +73,10 @@ struct ImportCommand: ParsableCommand {
             _ = try store.refresh()
             var planned = try Importer.plan(kind, data: data, file: file, book: store.book, user: me.id)
             if !planned.warnings.isEmpty {
-                for w in planned.warnings.prefix(50) { warn("warning: " + w) }
-                if planned.warnings.count > 50 { warn("warning: ... and \(planned.warnings.count - 50) more") }
+                for w in planned.warnings.prefix(50) { warn(tr("warning: {warning}", ["warning": w])) }
+                if planned.warnings.count > 50 { warn(tr("warning: ... and {count} more", ["count": "\(planned.warnings.count - 50)"])) }
                 guard acceptWarnings else {
-                    warn("import refused: what the law does not allow is imported only when a supervisor confirms with --accept-warnings\nNothing was changed.")
+                    warn(tr("import refused: what the law does not allow is imported only when a supervisor confirms with --accept-warnings\nNothing was changed."))
                     throw ExitCode(1)
                 }
             }
@@ -144,13 +144,13 @@ struct ImportCommand: ParsableCommand {
         } catch is NothingToDo {
         } catch let e as ExitCode { throw e   // already said
         } catch {
-            warn("import refused:\n\(error)")
+            warn(tr("import refused:\n{error}", ["error": "\(error)"]))
             throw ExitCode(1)
         }
         say("\(file): \(kind.rawValue) \(summary)")
         // A large import that had to go through the journal is compacted at once; otherwise compaction only if
         // due. Both after the result is printed.
-        if large { do { try store.compact() } catch { warn("the store was not compacted: \(error)") } } else if let problem = store.maintain() { warn(problem) }
+        if large { do { try store.compact() } catch { warn(tr("the store was not compacted: {error}", ["error": "\(error)"])) } } else if let problem = store.maintain() { warn(problem) }
     }
 
     struct NothingToDo: Error {}

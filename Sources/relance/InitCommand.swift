@@ -7,19 +7,20 @@ import FileStore
 import Foundation
 import UserRights
 import Receivables
+import Wording
 
 /// The company profile's options, shared by `init` and `company set`.
 struct CompanyOptions: ParsableArguments {
-    @Option(help: "Legal name (raison sociale), as on the letters.") var legalName: String?
-    @Option(help: "SIREN (9 digits).") var siren: String?
-    @Option(help: "Street address.") var street: String?
-    @Option(help: "Postal code.") var postalCode: String?
-    @Option(help: "City.") var city: String?
-    @Option(help: "Phone number for customers.") var phone: String?
-    @Option(help: "E-mail address for customers.") var email: String?
-    @Option(help: "IBAN to pay to.") var iban: String?
-    @Option(help: "BIC of the bank.") var bic: String?
-    @Option(help: "Who signs the letters.") var signatory: String?
+    @Option(help: ArgumentHelp(tr("Legal name (raison sociale), as on the letters."))) var legalName: String?
+    @Option(help: ArgumentHelp(tr("SIREN (9 digits)."))) var siren: String?
+    @Option(help: ArgumentHelp(tr("Street address."))) var street: String?
+    @Option(help: ArgumentHelp(tr("Postal code."))) var postalCode: String?
+    @Option(help: ArgumentHelp(tr("City."))) var city: String?
+    @Option(help: ArgumentHelp(tr("Phone number for customers."))) var phone: String?
+    @Option(help: ArgumentHelp(tr("E-mail address for customers."))) var email: String?
+    @Option(help: ArgumentHelp(tr("IBAN to pay to."))) var iban: String?
+    @Option(help: ArgumentHelp(tr("BIC of the bank."))) var bic: String?
+    @Option(help: ArgumentHelp(tr("Who signs the letters."))) var signatory: String?
 
     var isEmpty: Bool { [legalName, siren, street, postalCode, city, phone, email, iban, bic, signatory].allSatisfy { $0 == nil } }
 
@@ -37,27 +38,24 @@ struct CompanyOptions: ParsableArguments {
 /// `relance init`: an empty store with the company profile and its first user, a supervisor.
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "init",
-        abstract: "Create an empty store (in an empty or new directory) with the company profile and its first supervisor.",
-        discussion: """
-        The first supervisor is the person running the command (their Unix login), or --supervisor-login when an \
-        administrator sets the store up for someone else (e.g. with sudo). Then: relance user add ..., relance import ...
-        """)
+        abstract: tr("Create an empty store (in an empty or new directory) with the company profile and its first supervisor."),
+        discussion: tr("The first supervisor is the person running the command (their Unix login), or --supervisor-login when an administrator sets the store up for someone else (e.g. with sudo). Then: relance user add ..., relance import ..."))
 
     @OptionGroup var options: StoreOptions
     @OptionGroup var company: CompanyOptions
 
-    @Option(help: "The first supervisor's Unix login (default: yours).") var supervisorLogin: String?
-    @Option(help: "The first supervisor's user id (default: the login).") var supervisorId: String?
-    @Option(help: "The first supervisor's name (default: from the password file, else the login).") var supervisorName: String?
-    @Option(help: "The first supervisor's e-mail address.") var supervisorEmail: String?
+    @Option(help: ArgumentHelp(tr("The first supervisor's Unix login (default: yours)."))) var supervisorLogin: String?
+    @Option(help: ArgumentHelp(tr("The first supervisor's user id (default: the login)."))) var supervisorId: String?
+    @Option(help: ArgumentHelp(tr("The first supervisor's name (default: from the password file, else the login)."))) var supervisorName: String?
+    @Option(help: ArgumentHelp(tr("The first supervisor's e-mail address."))) var supervisorEmail: String?
 
     func run() throws {
         let login = supervisorLogin ?? Identity.login
         guard User.isValidLogin(login) else {
-            warn("'\(login)' is not a Unix login; give one with --supervisor-login")
+            warn(tr("'{login}' is not a Unix login; give one with --supervisor-login", ["login": "\(login)"]))
             throw ExitCode(2)
         }
-        try TeamLayout.requireRoot(doing: "making a store (as root: relance init --store DIR --supervisor-login LOGIN)")
+        try TeamLayout.requireRoot(doing: tr("making a store (as root: relance init --store DIR --supervisor-login LOGIN)"))
         let directory = try TeamLayout.pinned(options.store, newStore: true)
         try TeamLayout.makeStoreDirectoryAsRoot(options.store)
         let id = supervisorId ?? login
@@ -69,50 +67,51 @@ struct InitCommand: ParsableCommand {
             try book.apply(.setCompany(company: company.applied(to: CompanyProfile())))
             try JSONFileStore.create(directory: directory, book: book)
         } catch {
-            warn("cannot create a store: \(error)")
+            warn(tr("cannot create a store: {error}", ["error": "\(error)"]))
             throw ExitCode(1)
         }
-        say("Created an empty store in \(options.store); its supervisor is \(supervisor.id) (\(supervisor.name), login \(login)).")
+        say(tr("Created an empty store in {store}; its supervisor is {id} ({name}, login {login}).", ["store": "\(options.store)", "id": "\(supervisor.id)", "name": "\(supervisor.name)", "login": "\(login)"]))
         let missing = book.company?.missingForLetters ?? []
-        if !missing.isEmpty { say("Letters need the company's \(missing.joined(separator: ", ")): relance company set --store \(options.store) ...") }
-        say("Next: relance user add ID --name NAME --role collector --login LOGIN --store \(options.store), then relance import customers FILE.csv")
+        if !missing.isEmpty { say(tr("Letters need the company's {missing}: relance company set --store {store} ...", ["missing": missing.map(\.label).joined(separator: ", "), "store": "\(options.store)"])) }
+        say(tr("Next: relance user add ID --name NAME --role collector --login LOGIN --store {store}, then relance import customers FILE.csv", ["store": "\(options.store)"]))
     }
 }
 
 /// `relance company`: the company profile that letters and e-mails use.
 struct CompanyCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "company", abstract: "Show or change the company profile (letters and e-mails).",
+    static let configuration = CommandConfiguration(commandName: "company", abstract: tr("Show or change the company profile (letters and e-mails)."),
                                                     subcommands: [Show.self, Set.self], defaultSubcommand: Show.self)
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the company profile.")
+        static let configuration = CommandConfiguration(abstract: tr("Print the company profile."))
         @OptionGroup var options: StoreOptions
         func run() throws {
             let store = try openStore(options.store, readOnly: true)
             let c = store.book.company ?? CompanyProfile()
-            let rows: [(String, String?)] = [("legal name", c.legalName), ("SIREN", c.siren), ("street", c.street), ("postal code", c.postalCode),
-                                             ("city", c.city), ("phone", c.phone), ("e-mail", c.email), ("IBAN", c.iban), ("BIC", c.bic),
-                                             ("signatory", c.signatory)]
-            for (k, v) in rows { print("\(k.padding(toLength: 12, withPad: " ", startingAt: 0)) \(Safe.text(v ?? "—"))") }
+            let rows: [(CompanyField, String?)] = [(.legalName, c.legalName), (.siren, c.siren), (.street, c.street), (.postalCode, c.postalCode),
+                                                   (.city, c.city), (.phone, c.phone), (.email, c.email), (.iban, c.iban), (.bic, c.bic),
+                                                   (.signatory, c.signatory)]
+            let width = max(12, rows.map { $0.0.label.count }.max() ?? 12)
+            for (k, v) in rows { print("\(k.label.padding(toLength: width, withPad: " ", startingAt: 0)) \(Safe.text(v ?? "—"))") }
         }
     }
 
     struct Set: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Change fields of the company profile (supervisors only); an empty value clears one.")
+        static let configuration = CommandConfiguration(abstract: tr("Change fields of the company profile (supervisors only); an empty value clears one."))
         @OptionGroup var options: StoreOptions
         @OptionGroup var company: CompanyOptions
-        @Option(help: "Who you are (only yourself; see `relance --help`).") var user: String?
+        @Option(help: ArgumentHelp(tr("Who you are (only yourself; see `relance --help`)."))) var user: String?
         func run() throws {
-            guard !company.isEmpty else { throw ValidationError("say what to change, e.g. --legal-name \"Dupont SAS\"") }
+            guard !company.isEmpty else { throw ValidationError(tr("say what to change, e.g. --legal-name \"Dupont SAS\"")) }
             let store = try openStore(options.store)
-            let me = try Identity.require(book: store.book, requested: user, roles: Permission.roles(for: .setCompany), doing: "changing the company profile")
+            let me = try Identity.require(book: store.book, requested: user, roles: Permission.roles(for: .setCompany), doing: tr("changing the company profile"))
             do {
                 try store.commit(user: me.id) { book in .setCompany(company: company.applied(to: book.company ?? CompanyProfile())) }
             } catch {
-                warn("refused: \(error)\nNothing was changed.")
+                warn(tr("refused: {error}\nNothing was changed.", ["error": "\(error)"]))
                 throw ExitCode(1)
             }
-            say("Company profile updated.")
+            say(tr("Company profile updated."))
             if let problem = store.maintain() { warn(problem) }
         }
     }

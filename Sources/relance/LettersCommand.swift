@@ -5,46 +5,43 @@ import Interchange
 import OutputFiles
 import Receivables
 import TextSafety
+import Wording
 
 /// `relance letters`: the day's letters (one per customer), optionally recorded as sent.
 struct LettersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "letters",
-        abstract: "Write the day's letters (one per customer, each item at its own dunning level) as text files.",
-        discussion: """
-        Templates are Mustache files: Resources/templates/<step template>.<fr|en>.mustache, or your own with \
-        --templates DIR (same names; docs/LETTERS.md lists the values they see). With --mark-sent the letters are \
-        chosen and recorded under the store's lock: two runs at once never send a letter twice.
-        """)
+        abstract: tr("Write the day's letters (one per customer, each item at its own dunning level) as text files."),
+        discussion: tr("Templates are Mustache files: Resources/templates/<step template>.<fr|en>.mustache, or your own with --templates DIR (same names; docs/LETTERS.md lists the values they see). With --mark-sent the letters are chosen and recorded under the store's lock: two runs at once never send a letter twice."))
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
 
     @OptionGroup var options: StoreOptions
     @OptionGroup var which: AgendaOptions
 
-    @Option(help: "Directory to write the letters to (created if needed).")
+    @Option(help: ArgumentHelp(tr("Directory to write the letters to (created if needed).")))
     var out: String
 
-    @Flag(help: "Record each letter as sent in the account's history (the items move to their new level).")
+    @Flag(help: ArgumentHelp(tr("Record each letter as sent in the account's history (the items move to their new level).")))
     var markSent = false
 
-    @Option(help: "A folder of your own templates, used before the bundled ones.")
+    @Option(help: ArgumentHelp(tr("A folder of your own templates, used before the bundled ones.")))
     var templates: String?
 
-    @Option(help: "text (a summary line) or json (each letter, its step, language and items with their level).")
+    @Option(help: ArgumentHelp(tr("text (a summary line) or json (each letter, its step, language and items with their level).")))
     var format: Format = .text
 
-    @Option(help: "Who you are (only yourself). Marking sent is for the account's collector or a supervisor.")
+    @Option(help: ArgumentHelp(tr("Who you are (only yourself). Marking sent is for the account's collector or a supervisor.")))
     var user: String?
 
     func run() throws {
         let store = try openStore(options.store, readOnly: !markSent)
-        let me = try Identity.require(book: store.book, requested: user, doing: "letters")
+        let me = try Identity.require(book: store.book, requested: user, doing: tr("letters"))
         var which = self.which
         if markSent && me.role != .supervisor {
             // A collector marks their own accounts' letters sent, never a colleague's.
-            guard Permission.allows(me.role, .writtenReminder) else { warn("marking letters sent is for collectors and supervisors; you are \(me.id) (\(me.role.rawValue))\nNothing was changed."); throw ExitCode(2) }
+            guard Permission.allows(me.role, .writtenReminder) else { warn(tr("marking letters sent is for collectors and supervisors; you are {id} ({role})\nNothing was changed.", ["id": "\(me.id)", "role": me.role.label])); throw ExitCode(2) }
             if let c = which.collector, c != me.id {
-                warn("--collector \(c): you can mark only your own accounts' letters sent (\(me.id)); a supervisor can do it for anyone\nNothing was changed.")
+                warn(tr("--collector {collector}: you can mark only your own accounts' letters sent ({id}); a supervisor can do it for anyone\nNothing was changed.", ["collector": c, "id": me.id]))
                 throw ExitCode(2)
             }
             which.collector = me.id
@@ -53,23 +50,23 @@ struct LettersCommand: ParsableCommand {
         // every earlier run (an outside audit froze a collector's letters until 2028 that way).
         // (Demo stores are playgrounds: days may be played ahead there, as in the workstation.)
         if markSent, let d = which.date, d > .today(), !store.book.isDemo {
-            warn("--date \(d.french) is in the future: letters are recorded as sent on the day they go out\nNothing was changed.")
+            warn(tr("--date {date} is in the future: letters are recorded as sent on the day they go out\nNothing was changed.", ["date": d.french]))
             throw ExitCode(2)
         }
         // Letters go beside the store, never into it (a store directory holds only its own files).
         if URL(fileURLWithPath: out).standardizedFileURL.resolvingSymlinksInPath().path
             == URL(fileURLWithPath: options.store).standardizedFileURL.resolvingSymlinksInPath().path {
-            warn("--out \(out) is the store's own directory: write the letters somewhere else\nNothing was changed.")
+            warn(tr("--out {out} is the store's own directory: write the letters somewhere else\nNothing was changed.", ["out": "\(out)"]))
             throw ExitCode(2)
         }
         let source = LetterWriter.templates(in: templates)
         let missing = (store.book.company ?? CompanyProfile()).missingForLetters
         if !missing.isEmpty {
-            warn("the company profile lacks \(missing.joined(separator: ", ")): the letters go out without them (relance company set ...)")
+            warn(tr("the company profile lacks {missing}: the letters go out without them (relance company set ...)", ["missing": missing.map(\.label).joined(separator: ", ")]))
         }
         // (The run makes the folder, and says so when it cannot.)
         do { try OutputPath.checkLinks(out) } catch {
-            warn("--out \(Safe.text(error.description))\nNothing was changed."); throw ExitCode(1)
+            warn(tr("--out {problem}\nNothing was changed.", ["problem": Safe.text(error.description)])); throw ExitCode(1)
         }
         // Chosen, rendered and written outside the store's lock, into a pending folder; recorded under the lock for
         // what is still true; then the folder is renamed into place (docs/LETTERS.md, "A batch of letters").
@@ -78,30 +75,44 @@ struct LettersCommand: ParsableCommand {
         let pendingBefore = Self.pendingBatches(out)
         do { result = try run.run(markSent: markSent) }
         catch let e as DomainError { warn(e.message + Self.aftermath(out, before: pendingBefore)); throw ExitCode(1) }
-        catch let e as OutputError { warn("--out \(Safe.text(e.description))" + Self.aftermath(out, before: pendingBefore)); throw ExitCode(1) }
+        catch let e as OutputError { warn(tr("--out {problem}", ["problem": Safe.text(e.description)]) + Self.aftermath(out, before: pendingBefore)); throw ExitCode(1) }
         for left in result.recovered.leftAlone { warn("\(Safe.text(left.path)) \(Safe.text(left.reason))") }
         for r in result.recovered.finished {
-            say(r.kept > 0 ? "an interrupted run's letters were recorded: \(r.kept) kept in \(out)/\(r.id)\(r.removed > 0 ? " (\(r.removed) not recorded, removed)" : "")"
-                           : "an interrupted run's \(r.removed) letter file\(r.removed == 1 ? "" : "s") were never recorded: removed")
+            let folder = "\(out)/\(r.id)"
+            say(r.kept == 0 ? trn("an interrupted run's {count} letter file was never recorded: removed",
+                                  "an interrupted run's {count} letter files were never recorded: removed", count: r.removed)
+                : r.removed == 0 ? tr("an interrupted run's letters were recorded: {kept} kept in {folder}", ["kept": "\(r.kept)", "folder": folder])
+                : tr("an interrupted run's letters were recorded: {kept} kept in {folder} ({removed} not recorded, removed)",
+                     ["kept": "\(r.kept)", "folder": folder, "removed": "\(r.removed)"]))
         }
         let letters = result.letters
         switch format {
         case .text:
-            let folder = result.folder.map { " to \($0)" } ?? ""
-            say("\(letters.count) letter\(letters.count == 1 ? "" : "s") written\(folder)\(markSent ? " and recorded as sent" : "")")
+            switch (result.folder, markSent) {
+            case (nil, _): say(trn("{count} letter written", "{count} letters written", count: letters.count))
+            case (let folder?, false): say(trn("{count} letter written to {folder}", "{count} letters written to {folder}", count: letters.count, ["folder": folder]))
+            case (let folder?, true):
+                say(trn("{count} letter written to {folder} and recorded as sent", "{count} letters written to {folder} and recorded as sent",
+                        count: letters.count, ["folder": folder]))
+            }
         case .json:
             print(LettersJSON.render(letters, folder: result.folder, notReady: result.notReady))   // exact (JSON escapes what must be), like agenda --format json
         }
         // Letters that would go out half-empty: neither written nor recorded, and said (issue 17).
         if !result.notReady.isEmpty {
-            let list = result.notReady.prefix(10).map { "\($0.customerId) \($0.customerName) (no \($0.lacks.map(\.rawValue).joined(separator: ", no ")))" }
-            warn("\(result.notReady.count) letter\(result.notReady.count == 1 ? "" : "s") not ready, neither written nor recorded: " + list.joined(separator: "; ")
+            let list = result.notReady.prefix(10).map {
+                tr("{id} {name} ({lacks})", ["id": $0.customerId, "name": $0.customerName, "lacks": $0.lacks.map(\.label).joined(separator: ", ")])
+            }
+            warn(trn("{count} letter not ready, neither written nor recorded: ", "{count} letters not ready, neither written nor recorded: ",
+                     count: result.notReady.count) + list.joined(separator: "; ")
                  + (result.notReady.count > 10 ? "; ..." : "")
-                 + (result.notReady.contains { $0.lacks.contains(.signatory) } ? "\nA formal notice is signed by the company's signatory: relance company set --signatory \"Name, title\"" : "")
-                 + (result.notReady.contains { $0.lacks.contains(.postalAddress) } ? "\nAddresses come with the customers: import customers with street,postal_code,city" : ""))
+                 + (result.notReady.contains { $0.lacks.contains(.signatory) } ? tr("\nA formal notice is signed by the company's signatory: relance company set --signatory \"Name, title\"") : "")
+                 + (result.notReady.contains { $0.lacks.contains(.postalAddress) } ? tr("\nAddresses come with the customers: import customers with street,postal_code,city") : ""))
         }
         if !result.leftForNextRun.isEmpty {
-            warn("\(result.leftForNextRun.count) account\(result.leftForNextRun.count == 1 ? "" : "s") kept changing while their letters were recorded, left for the next run: \(result.leftForNextRun.prefix(5).map(Safe.text).joined(separator: ", "))")
+            warn(trn("{count} account kept changing while its letters were recorded, left for the next run: {accounts}",
+                     "{count} accounts kept changing while their letters were recorded, left for the next run: {accounts}",
+                     count: result.leftForNextRun.count, ["accounts": result.leftForNextRun.prefix(5).map(Safe.text).joined(separator: ", ")]))
         }
         if markSent, let problem = store.maintain() { warn(problem) }
     }
@@ -116,8 +127,8 @@ extension LettersCommand {
     /// some letters were recorded, and the next run finishes it.
     static func aftermath(_ out: String, before: Set<String>) -> String {
         pendingBatches(out).subtracting(before).isEmpty
-            ? "\nNothing was recorded."
-            : "\nThe letters recorded so far are kept; the next run finishes their batch."
+            ? tr("\nNothing was recorded.")
+            : tr("\nThe letters recorded so far are kept; the next run finishes their batch.")
     }
 }
 

@@ -11,11 +11,8 @@ import Wording
 struct Relance: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "relance",
-        abstract: "Receivables follow-up workstation: the day's calls, accounts, promises, disputes.",
-        discussion: """
-        Without a subcommand, opens the full-screen workstation (`relance open`): on --store, or on a fresh demo store with --demo. \
-        Keys are shown at the bottom of every screen; press ? for help.
-        """,
+        abstract: tr("Receivables follow-up workstation: the day's calls, accounts, promises, disputes."),
+        discussion: tr("Without a subcommand, opens the full-screen workstation (`relance open`): on --store, or on a fresh demo store with --demo. Keys are shown at the bottom of every screen; press ? for help."),
         subcommands: [OpenCommand.self, InitCommand.self, DemoCommand.self, AgendaCommand.self, LettersCommand.self, ImportCommand.self,
                       ReportCommand.self, CheckCommand.self, BackupCommand.self, RestoreCommand.self, MigrateCommand.self,
                       UserCommand.self, CompanyCommand.self, PolicyCommand.self],
@@ -66,22 +63,22 @@ enum LanguageChoice {
 /// `relance [open]`: the full-screen workstation.
 struct OpenCommand: ParsableCommand {
     // `relance --version` reaches the default subcommand, so the version lives here.
-    static let configuration = CommandConfiguration(commandName: "open", abstract: "Open the full-screen workstation (the default).",
+    static let configuration = CommandConfiguration(commandName: "open", abstract: tr("Open the full-screen workstation (the default)."),
                                                     version: Relance.version)
 
-    @Flag(help: "Open a fresh demo store (200 customers) made in a temporary directory.")
+    @Flag(help: ArgumentHelp(tr("Open a fresh demo store (200 customers) made in a temporary directory.")))
     var demo = false
 
-    @Option(help: "The store directory (default: $RELANCE_STORE, else $XDG_DATA_HOME/relance or ~/.local/share/relance).")
+    @Option(help: ArgumentHelp(tr("The store directory (default: $RELANCE_STORE, else $XDG_DATA_HOME/relance or ~/.local/share/relance).")))
     var store: String?
 
-    @Option(help: "Who you are: only yourself (the user whose login is yours), except on a demo store, where any of its users.")
+    @Option(help: ArgumentHelp(tr("Who you are: only yourself (the user whose login is yours), except on a demo store, where any of its users.")))
     var user: String?
 
-    @Option(help: "Work as if today were this date (YYYY-MM-DD or DD/MM/YYYY).", transform: CalendarDate.fromArgument)
+    @Option(help: ArgumentHelp(tr("Work as if today were this date (YYYY-MM-DD or DD/MM/YYYY).")), transform: CalendarDate.fromArgument)
     var date: CalendarDate?
 
-    @Flag(name: .customLong("no-color"), help: "Monochrome screen (also when NO_COLOR is set).")
+    @Flag(name: .customLong("no-color"), help: ArgumentHelp(tr("Monochrome screen (also when NO_COLOR is set).")))
     var noColor = false
 
     func run() throws {
@@ -104,21 +101,21 @@ struct OpenCommand: ParsableCommand {
         var future: String?
         if today > .today() && !fileStore.book.isDemo {
             fileStore = try openStore(directory, readOnly: true)
-            future = "\(today.french) is a day still to come: read-only, nothing can be recorded on it"
+            future = tr("{date} is a day still to come: read-only, nothing can be recorded on it", ["date": today.french])
         }
         let session = try Sessions.make(store: fileStore, userId: user, today: today)
         let color = !noColor && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         let code = try Workbench.run(session: session, color: color,
                                      warnings: fileStore.warnings + [Identity.legacyWarning(fileStore.book), future,
                                                                      Language.current == .fr ? Catalogue.frenchProblem : nil].compactMap { $0 })
-        if demo { say("The demo store is kept in \(directory); reopen it with: relance --store \(directory) --user \(session.user.id)") }
+        if demo { say(tr("The demo store is kept in {directory}; reopen it with: relance --store {directory} --user {id}", ["directory": "\(directory)", "id": "\(session.user.id)"])) }
         if code != 0 { throw ExitCode(code) }
     }
 }
 
 /// `--store` for the subcommands.
 struct StoreOptions: ParsableArguments {
-    @Option(help: "The store directory (default: $RELANCE_STORE, else $XDG_DATA_HOME/relance or ~/.local/share/relance).")
+    @Option(help: ArgumentHelp(tr("The store directory (default: $RELANCE_STORE, else $XDG_DATA_HOME/relance or ~/.local/share/relance).")))
     var store: String = StoreOptions.defaultDirectory
 
     /// `$RELANCE_STORE`, else `$XDG_DATA_HOME/relance`, else `~/.local/share/relance`.
@@ -136,12 +133,12 @@ func openStore(_ directory: String, readOnly: Bool = false) throws -> JSONFileSt
     let path = try TeamLayout.pinned(directory)
     let store: JSONFileStore
     do { store = try JSONFileStore(directory: path, forceReadOnly: readOnly) } catch {
-        warn("cannot open the store: \(error)\nNothing was changed.")   // the path as typed may hold escapes: shown, not sent
+        warn(tr("cannot open the store: {error}\nNothing was changed.", ["error": "\(error)"]))   // the path as typed may hold escapes: shown, not sent
         throw ExitCode(2)
     }
     // The program's rights reach every store of its group: in the setgid layout each store is for its own users
     // (or root), whatever the command (an outside attack listed another team's users and IBAN with `user list`).
-    if UserRights.isSetgid, getuid() != 0 { _ = try Identity.require(book: store.book, requested: nil, doing: "opening this store") }
+    if UserRights.isSetgid, getuid() != 0 { _ = try Identity.require(book: store.book, requested: nil, doing: tr("opening this store")) }
     return store
 }
 

@@ -2,29 +2,30 @@ import ArgumentParser
 import Foundation
 import Interchange
 import Receivables
+import Wording
 
 /// `relance report NAME`: the supervisor's figures at a date.
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "report",
-        abstract: "Print a report: aged, dso, disputes, promises, cash-impact, blocked or litigation.")
+        abstract: tr("Print a report: aged, dso, disputes, promises, cash-impact, blocked or litigation."))
 
-    @Argument(help: "aged, dso, disputes, promises, cash-impact, blocked or litigation.")
+    @Argument(help: ArgumentHelp(tr("aged, dso, disputes, promises, cash-impact, blocked or litigation.")))
     var name: String
 
     @OptionGroup var options: StoreOptions
 
-    @Option(name: .customLong("as-of"), help: "The book as it was at the end of this day (default: today).", transform: CalendarDate.fromArgument)
+    @Option(name: .customLong("as-of"), help: ArgumentHelp(tr("The book as it was at the end of this day (default: today).")), transform: CalendarDate.fromArgument)
     var asOf: CalendarDate?
 
-    @Option(help: "text, csv or json.")
+    @Option(help: ArgumentHelp(tr("text, csv or json.")))
     var format: OutputFormat = .text
 
-    @Option(help: "Who you are (only yourself; any user of a demo store).")
+    @Option(help: ArgumentHelp(tr("Who you are (only yourself; any user of a demo store).")))
     var user: String?
 
     func validate() throws {
         guard Analytics.reportNames.contains(name) else {
-            throw ValidationError("unknown report '\(name)'; choose from \(Analytics.reportNames.joined(separator: ", "))")
+            throw ValidationError(tr("unknown report '{name}'; choose from {reports}", ["name": name, "reports": Analytics.reportNames.joined(separator: ", ")]))
         }
     }
 

@@ -6,6 +6,7 @@ import FileStore
 import Foundation
 import Receivables
 import UserRights
+import Wording
 
 /// The checks of the setgid layout (docs/TEAM.md): the program is installed setgid to the store's group, that the
 /// team is not in; the store directory is root's, `2770`, in that group. Then only root and the program write the
@@ -26,22 +27,23 @@ enum TeamLayout {
             // Never the name again after a failed open: a link switched between a file (ENOTDIR here) and a store
             // would have the name resolved elsewhere on the next open (an outside attack wrote into a team's store so).
             let e = errno
-            warn("\(directory): \(e == ENOENT ? "does not exist" : String(cString: strerror(e))); in this installation a store directory is made by root: \(setUp(directory))\nNothing was changed.")
+            let reason = e == ENOENT ? tr("does not exist") : String(cString: strerror(e))
+            warn(tr("{directory}: {reason}; in this installation a store directory is made by root: {setUp}\nNothing was changed.", ["directory": directory, "reason": reason, "setUp": setUp(directory)]))
             throw ExitCode(2)
         }
         var st = stat()
-        guard fstat(fd, &st) == 0 else { close(fd); warn("\(directory): cannot be read\nNothing was changed."); throw ExitCode(2) }
+        guard fstat(fd, &st) == 0 else { close(fd); warn(tr("{directory}: cannot be read\nNothing was changed.", ["directory": "\(directory)"])); throw ExitCode(2) }
         func refuse(_ why: String) throws -> Never {
             close(fd)
-            warn("\(directory) \(why). A store the program guards is root's: \(setUp(directory))\nNothing was changed.")
+            warn(tr("{directory} {why}. A store the program guards is root's: {setUp}\nNothing was changed.", ["directory": "\(directory)", "why": "\(why)", "setUp": "\(setUp(directory))"]))
             throw ExitCode(2)
         }
-        if st.st_uid == getuid() { try refuse("belongs to you (\(Identity.login))") }
-        if st.st_mode & S_IWOTH != 0 || st.st_mode & S_ISVTX != 0 { try refuse("may be written by anyone (a shared or sticky folder)") }
-        if st.st_gid != group { try refuse("is not in the group \(UserRights.name(of: group)) this program runs with") }
-        if newStore, st.st_uid != 0 { try refuse("was not made by root") }
+        if st.st_uid == getuid() { try refuse(tr("belongs to you ({login})", ["login": "\(Identity.login)"])) }
+        if st.st_mode & S_IWOTH != 0 || st.st_mode & S_ISVTX != 0 { try refuse(tr("may be written by anyone (a shared or sticky folder)")) }
+        if st.st_gid != group { try refuse(tr("is not in the group {name} this program runs with", ["name": "\(UserRights.name(of: group))"])) }
+        if newStore, st.st_uid != 0 { try refuse(tr("was not made by root")) }
         if UserRights.userIsMember(of: st.st_gid) {
-            warned(once: "you (\(Identity.login)) are in the store's group \(UserRights.name(of: st.st_gid)): you can write its files by hand, so the record is only as safe as the group. Ask root to take you out of it (the program needs no member: docs/TEAM.md)")
+            warned(once: tr("you ({login}) are in the store's group {name}: you can write its files by hand, so the record is only as safe as the group. Ask root to take you out of it (the program needs no member: docs/TEAM.md)", ["login": "\(Identity.login)", "name": "\(UserRights.name(of: st.st_gid))"]))
         }
         return "/proc/self/fd/\(fd)"   // kept open for the process's life
     }
@@ -56,7 +58,7 @@ enum TeamLayout {
     /// an outside attack did so with `init`). Root names the supervisor: `init --supervisor-login LOGIN`.
     static func requireRoot(doing what: String) throws {
         guard UserRights.isSetgid, getuid() != 0 else { return }
-        warn("\(what) is for root in this installation (the program is setgid to \(UserRights.storeGroup.map(UserRights.name) ?? "the store group")): ask root\nNothing was changed.")
+        warn(tr("{what} is for root in this installation (the program is setgid to {storeGroup}): ask root\nNothing was changed.", ["what": "\(what)", "storeGroup": UserRights.storeGroup.map(UserRights.name) ?? tr("the store group")]))
         throw ExitCode(2)
     }
 

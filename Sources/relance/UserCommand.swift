@@ -4,16 +4,17 @@ import Foundation
 import Interchange
 import Receivables
 import TextSafety
+import Wording
 
 /// `relance user`: the team (supervisors manage it; anyone who is a user may list it).
 struct UserCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "user", abstract: "List, add, change or disable the store's users.",
+    static let configuration = CommandConfiguration(commandName: "user", abstract: tr("List, add, change or disable the store's users."),
                                                     subcommands: [List.self, Add.self, Set.self, Disable.self, Enable.self], defaultSubcommand: List.self)
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the users (id, name, role, login, e-mail, status).")
+        static let configuration = CommandConfiguration(abstract: tr("List the users (id, name, role, login, e-mail, status)."))
         @OptionGroup var options: StoreOptions
-        @Option(help: "text or json.") var format: OutputFormat = .text
+        @Option(help: ArgumentHelp(tr("text or json."))) var format: OutputFormat = .text
 
         func run() throws {
             let store = try openStore(options.store, readOnly: true)
@@ -26,106 +27,107 @@ struct UserCommand: ParsableCommand {
                 print(Safe.json(String(decoding: data, as: UTF8.self)))
                 return
             }
-            let table = ReportTable(name: "users", title: "Users of \(options.store)",
+            let table = ReportTable(name: "users", title: tr("Users of {store}", ["store": "\(options.store)"]),
                                     columns: [.init("id", "Id"), .init("name", "Name"), .init("role", "Role"), .init("login", "Login"),
                                               .init("email", "E-mail"), .init("status", "Status")],
-                                    rows: users.map { u in [u.id, u.name, u.role.rawValue, u.login ?? "—", u.email ?? "", u.disabled ? "disabled" : "active"].map { .text($0) } },
+                                    rows: users.map { u in [u.id, u.name, u.role.label, u.login ?? "—", u.email ?? "", u.disabled ? tr("disabled") : tr("active")].map { .text($0) } },
                                     total: nil, notes: [])
-            print(TableFormatter.format(table, as: format), terminator: "")
+            // Text only (JSON above keeps its identifiers): for a reader, in their language.
+            print(TableFormatter.format(ReportWording.localized(table), as: format), terminator: "")
         }
     }
 
     /// Options common to add and set.
     struct Fields: ParsableArguments {
-        @Option(help: "Full name.") var name: String?
-        @Option(help: "collector, supervisor or salesperson.") var role: User.Role?
-        @Option(help: "Unix login (who they are when they run relance).") var login: String?
-        @Option(help: "E-mail address.") var email: String?
+        @Option(help: ArgumentHelp(tr("Full name."))) var name: String?
+        @Option(help: ArgumentHelp(tr("collector, supervisor or salesperson."))) var role: User.Role?
+        @Option(help: ArgumentHelp(tr("Unix login (who they are when they run relance)."))) var login: String?
+        @Option(help: ArgumentHelp(tr("E-mail address."))) var email: String?
     }
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a user (supervisors only).")
-        @Argument(help: "The user id (lower-case letters, digits, '_', '-', '.').") var id: String
+        static let configuration = CommandConfiguration(abstract: tr("Add a user (supervisors only)."))
+        @Argument(help: ArgumentHelp(tr("The user id (lower-case letters, digits, '_', '-', '.')."))) var id: String
         @OptionGroup var fields: Fields
         @OptionGroup var options: StoreOptions
-        @Option(help: "Who you are (only yourself).") var user: String?
+        @Option(help: ArgumentHelp(tr("Who you are (only yourself)."))) var user: String?
 
         func run() throws {
             guard let name = fields.name, let role = fields.role, let login = fields.login else {
-                throw ValidationError("a new user needs --name, --role and --login")
+                throw ValidationError(tr("a new user needs --name, --role and --login"))
             }
-            try change(options.store, as: user, doing: "adding a user") { book in
-                guard book.users[id] == nil else { throw DomainError.said("user \(id) exists already; change it with `relance user set \(id)`") }
+            try change(options.store, as: user, doing: tr("adding a user")) { book in
+                guard book.users[id] == nil else { throw DomainError.said(tr("user {id} exists already; change it with `relance user set {id}`", ["id": "\(id)"])) }
                 return .upsertUser(user: User(id: id, name: name, role: role, login: login, email: fields.email))
             }
-            say("Added \(role.rawValue) \(id) (\(name), login \(login)).")
+            say(tr("Added {role} {id} ({name}, login {login}).", ["role": role.label, "id": "\(id)", "name": "\(name)", "login": "\(login)"]))
         }
     }
 
     struct Set: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Change a user's name, role, login or e-mail (supervisors only), or a language (anyone their own).")
-        @Argument(help: "The user id.") var id: String
+            abstract: tr("Change a user's name, role, login or e-mail (supervisors only), or a language (anyone their own)."))
+        @Argument(help: ArgumentHelp(tr("The user id."))) var id: String
         @OptionGroup var fields: Fields
-        @Option(name: .customLong("lang"), help: "The language Relance speaks to this user: fr, en, or env (the environment's).")
+        @Option(name: .customLong("lang"), help: ArgumentHelp(tr("The language Relance speaks to this user: fr, en, or env (the environment's).")))
         var language: String?
         @OptionGroup var options: StoreOptions
-        @Option(help: "Who you are (only yourself).") var user: String?
+        @Option(help: ArgumentHelp(tr("Who you are (only yourself)."))) var user: String?
 
         func run() throws {
             if let language {
-                guard ["fr", "en", "env"].contains(language) else { throw ValidationError("--lang: '\(language)' is not fr, en or env") }
+                guard ["fr", "en", "env"].contains(language) else { throw ValidationError(tr("--lang: '{language}' is not fr, en or env", ["language": "\(language)"])) }
                 let store = try openStore(options.store)
-                let me = try Identity.require(book: store.book, requested: user, doing: "setting a language")
+                let me = try Identity.require(book: store.book, requested: user, doing: tr("setting a language"))
                 do { try store.commit(user: me.id) { _ in .setLanguage(user: id, language: language == "env" ? nil : language) } } catch {
-                    warn("refused: \(error)\nNothing was changed.")
+                    warn(tr("refused: {error}\nNothing was changed.", ["error": "\(error)"]))
                     throw ExitCode(1)
                 }
                 if id == me.id { LanguageChoice.prefer(store.book.users[id] ?? me) }
                 if fields.name == nil && fields.role == nil && fields.login == nil && fields.email == nil {
-                    say("Language of \(id): \(language).")
+                    say(tr("Language of {id}: {language}.", ["id": "\(id)", "language": "\(language)"]))
                     return
                 }
             }
-            try change(options.store, as: user, doing: "changing a user") { book in
-                guard var u = book.users[id] else { throw DomainError.said("no user \(id); users: \(book.users.keys.sorted().joined(separator: ", "))") }
+            try change(options.store, as: user, doing: tr("changing a user")) { book in
+                guard var u = book.users[id] else { throw DomainError.said(tr("no user {id}; users: {users}", ["id": "\(id)", "users": "\(book.users.keys.sorted().joined(separator: ", "))"])) }
                 if let v = fields.name { u.name = v }
                 if let v = fields.role { u.role = v }
                 if let v = fields.login { u.login = v.isEmpty ? nil : v }
                 if let v = fields.email { u.email = v.isEmpty ? nil : v }
                 return .upsertUser(user: u)
             }
-            say("User \(id) updated.")
+            say(tr("User {id} updated.", ["id": "\(id)"]))
         }
     }
 
     struct Disable: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Disable a user: the history keeps their name, their accounts show as unassigned.")
-        @Argument(help: "The user id.") var id: String
+        static let configuration = CommandConfiguration(abstract: tr("Disable a user: the history keeps their name, their accounts show as unassigned."))
+        @Argument(help: ArgumentHelp(tr("The user id."))) var id: String
         @OptionGroup var options: StoreOptions
-        @Option(help: "Who you are (only yourself).") var user: String?
+        @Option(help: ArgumentHelp(tr("Who you are (only yourself)."))) var user: String?
 
         func run() throws {
             try setDisabled(id, true, store: options.store, as: user)
-            say("User \(id) disabled; their accounts show as unassigned until they are given to another collector.")
+            say(tr("User {id} disabled; their accounts show as unassigned until they are given to another collector.", ["id": "\(id)"]))
         }
     }
 
     struct Enable: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Enable a disabled user again.")
-        @Argument(help: "The user id.") var id: String
+        static let configuration = CommandConfiguration(abstract: tr("Enable a disabled user again."))
+        @Argument(help: ArgumentHelp(tr("The user id."))) var id: String
         @OptionGroup var options: StoreOptions
-        @Option(help: "Who you are (only yourself).") var user: String?
+        @Option(help: ArgumentHelp(tr("Who you are (only yourself)."))) var user: String?
 
         func run() throws {
             try setDisabled(id, false, store: options.store, as: user)
-            say("User \(id) enabled.")
+            say(tr("User {id} enabled.", ["id": "\(id)"]))
         }
     }
 
     static func setDisabled(_ id: String, _ disabled: Bool, store: String, as requested: String?) throws {
-        try change(store, as: requested, doing: disabled ? "disabling a user" : "enabling a user") { book in
-            guard var u = book.users[id] else { throw DomainError.said("no user \(id); users: \(book.users.keys.sorted().joined(separator: ", "))") }
+        try change(store, as: requested, doing: disabled ? tr("disabling a user") : tr("enabling a user")) { book in
+            guard var u = book.users[id] else { throw DomainError.said(tr("no user {id}; users: {users}", ["id": "\(id)", "users": "\(book.users.keys.sorted().joined(separator: ", "))"])) }
             u.disabled = disabled
             return .upsertUser(user: u)
         }
@@ -137,7 +139,7 @@ func change(_ directory: String, as requested: String?, doing what: String, _ ma
     let store = try openStore(directory)
     let me = try Identity.require(book: store.book, requested: requested, roles: Permission.roles(for: .manageUsers), doing: what)
     do { try store.commit(user: me.id, make) } catch {
-        warn("refused: \(error)\nNothing was changed.")
+        warn(tr("refused: {error}\nNothing was changed.", ["error": "\(error)"]))
         throw ExitCode(1)
     }
     if let problem = store.maintain() { warn(problem) }

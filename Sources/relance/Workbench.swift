@@ -4,6 +4,7 @@ import TerminalKit
 import Workstation
 #if canImport(Glibc)
 import Glibc
+import Wording
 #endif
 
 /// The last signal received (SIGINT, SIGTERM, SIGHUP), set from the handler: an atomic store is

@@ -196,8 +196,8 @@ struct Used {
     var place: String
 }
 
-/// Finds `tr(` and `trn(` calls, and the `N_(`/`K_(` marks of texts kept in tables, in Swift source; reads their
-/// literal arguments.
+/// Finds `tr(` and `trn(` calls, the `N_(`/`K_(` marks of texts kept in tables and the ids of reports' `Phrase("…")`,
+/// in Swift source; reads their literal arguments.
 enum CallScanner {
     static func calls(in text: String, file: String) -> [Used] {
         let chars = Array(text.unicodeScalars)
@@ -212,13 +212,15 @@ enum CallScanner {
                 while i < chars.count, chars[i] != "\n" { i += 1 }
                 continue
             }
-            for name in ["trn(", "tr(", "N_(", "K_("] where !((i > 0 && (isIdent(chars[i - 1]) || chars[i - 1] == ".")) )
+            for name in ["trn(", "tr(", "N_(", "K_(", "Phrase("] where !((i > 0 && (isIdent(chars[i - 1]) || chars[i - 1] == ".")) )
                 && String(String.UnicodeScalarView(chars[i..<min(chars.count, i + name.unicodeScalars.count)])) == name {
                 var j = i + name.unicodeScalars.count
                 // `func tr(` is the definition.
                 let before = String(String.UnicodeScalarView(chars[max(0, i - 5)..<i]))
                 if before.hasSuffix("func ") { break }
-                var u = Used(id: nil, plural: nil, context: nil, place: "\(file):\(line)")
+                // A report's phrase is a catalogue id too; `Phrase(verbatim:)` and `Phrase(english:french:)` are data.
+                if name == "Phrase(", j < chars.count, chars[j] != "\"" { break }
+                var u = Used(id: nil, plural: nil, context: name == "Phrase(" ? "report" : nil, place: "\(file):\(line)")
                 u.id = readLiteral(chars, &j)
                 if name == "trn(", u.id != nil { skipComma(chars, &j); u.plural = readLiteral(chars, &j) }
                 if name == "K_(" { u.context = "key" }

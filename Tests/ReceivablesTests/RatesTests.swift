@@ -24,7 +24,7 @@ import TestSupport
         let b = Fixtures.book(invoices: [("F1", "2026-09-01", "2026-10-01", "4200.00"), ("F2", "2026-11-01", "2026-12-01", "4200.00")])
         let t = Analytics.cashImpact(b, Fixtures.date("2026-11-23"))
         #expect(t.rows[1][1] == .money(Fixtures.eur("100.00")), "\(t.rows)")
-        #expect(t.notes.contains { $0.contains("extrapolated") && $0.contains("84 days") && $0.contains("under 12 months") })
+        #expect(t.notes.map(\.english).contains { $0.contains("extrapolated") && $0.contains("84 days") && $0.contains("under 12 months") })
     }
 }
 

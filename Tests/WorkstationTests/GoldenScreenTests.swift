@@ -41,6 +41,7 @@ import FileStore
             ("history", "amelie", open + [.character("h")]), ("reports", "helene", [.character("R")]),
             ("users", "helene", [.character("U")]), ("help", "amelie", open + [.character("?")]),
             ("schedule", "amelie", open + [.character("e"), .function(2)]),
+            ("search", "amelie", [.character("/")] + "sa".map { Key.character($0) }),
         ]
         for (name, keys) in forms { out.append(("form-\(name)", "amelie", open + keys)) }
         return out
@@ -79,11 +80,10 @@ import FileStore
         #expect(checked == Self.cases.count + Self.forms.count)
     }
 
-    /// Issue 19 (5): the same screens in French, beside the English ones (`fr-*.txt`), for the screens the catalogue
-    /// covers so far; none shows an English text of the catalogue (golden files are the program's own output, so they
+    /// Issue 19 (5): the same screens in French, beside the English ones (`fr-*.txt`); none shows an English text of the catalogue (golden files are the program's own output, so they
     /// alone would not catch one).
     static let frenchScreens: Set<String> = ["agenda-collector", "agenda-team", "account", "help", "form-call", "form-promise", "form-dispute",
-                                              "form-dispute-update", "form-plan", "form-note", "form-waiver", "form-litigation", "history", "users", "schedule"]
+                                              "form-dispute-update", "form-plan", "form-note", "form-waiver", "form-litigation", "history", "users", "schedule", "reports", "search"]
 
     @Test(arguments: [(80, 24), (100, 30)])
     func theFrenchScreensMatchTheirGoldenFilesAndShowNoEnglish(columns: Int, rows: Int) throws {

@@ -57,7 +57,7 @@ import TerminalKit
         #expect(aged.total?[2] == .money(Fixtures.eur("7300.00")))
         let report = Analytics.litigation(store.book, today)
         #expect(report.rows.map { $0.map(\.display) }.first?[3] == "collection-agency")
-        #expect(report.notes[0] == "handed over and still owed: 7 000,00 €; written off: 0,00 €")
+        #expect(report.notes[0].english == "handed over and still owed: 7 000,00 €; written off: 0,00 €")
     }
 
     @Test func onlyASupervisorWritesOffAndAmicableComesBackOnItsDate() throws {
