@@ -233,7 +233,7 @@ public struct AccountScreen: Screen {
         for a in history where row < rows - 2 {
             let next = a.nextActionDate.map { " → " + tr("next {date}", context: "next action", ["date": $0.short]) } ?? ""
             let said = ActivityWording.text(a, book: session.book).replacingOccurrences(of: "\n", with: " ")
-            canvas.text("   " + clip("\(a.date.short) \(a.user) \(a.what)" + (said.isEmpty ? "" : ": " + said) + next, width: width - 4), row: row)
+            canvas.text("   " + clip("\(a.date.short) \(a.user) " + (said.isEmpty ? a.what : tr("{what}: {said}", ["what": a.what, "said": said])) + next, width: width - 4), row: row)
             row += 1
         }
         canvas.keyBar(self, session: session)

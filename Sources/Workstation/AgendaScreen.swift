@@ -63,8 +63,8 @@ public struct AgendaScreen: Screen {
             let lacks = session.book.letterLacks(line.customerId, formalNotice: line.channel == .formalNotice)
             if !lacks.isEmpty {
                 return .status(.error(lacks.contains(.signatory)
-                    ? tr("Not ready: no {missing} (relance company set --signatory)", ["missing": lacks.map(\.rawValue).joined(separator: ", ")])
-                    : tr("Not ready: no {missing} (the customer's address)", ["missing": lacks.map(\.rawValue).joined(separator: ", ")])))
+                    ? tr("Not ready: no {missing} (relance company set --signatory)", ["missing": lacks.map(\.label).joined(separator: ", ")])
+                    : tr("Not ready: no {missing} (the customer's address)", ["missing": lacks.map(\.label).joined(separator: ", ")])))
             }
             // As `relance letters --mark-sent`: a collector records their own accounts' letters, a supervisor anyone's.
             if session.user.role == .collector, line.collector != session.user.id {
@@ -147,16 +147,22 @@ public struct AgendaScreen: Screen {
             let line = lines[cursor]
             // The number first: below 100 columns the list has no phone column, and this line is where it is read.
             let contact = line.contact.map { c in [c.phone, c.name, c.role].compactMap { $0 }.joined(separator: " · ") } ?? tr("no contact on file")
-            canvas.text(" " + clip("\(line.customerName) — \(line.kind == .call ? tr("call", context: "agenda") : line.channel.label): \(contact)", width: width - 2),
+            let how = line.kind == .call ? tr("call", context: "agenda") : line.channel.label
+            canvas.text(" " + clip(tr("{customer} — {how}: {contact}", ["customer": line.customerName, "how": how, "contact": contact]), width: width - 2),
                         row: detailTop, style: .accent)
             // Each reason wraps over the rows left, so the details are read whole when there is room.
             var detailLines: [String] = []
             for r in line.reasons {
                 let age = r.since.days(until: session.today)
                 let text = tr("why: {reason} [{step}] since {date}", ["reason": AgendaWording.label(r), "step": r.step, "date": r.since.french])
-                    + (age > 0 ? " " + tr("({days} d)", ["days": "\(age)"]) : "") + " — " + AgendaWording.detail(r, book: session.book)
-                let pieces = wrap(text, width: width - 6)
-                detailLines += [pieces[0]] + pieces.dropFirst().map { "     " + $0 }
+                    // (A no-break space: "(9 d)" is never broken.)
+                    + (age > 0 ? " " + tr("({days} d)", ["days": "\(age)"]).replacingOccurrences(of: " ", with: "\u{00A0}") : "")
+                    + " — " + AgendaWording.detail(r, book: session.book)
+                // The following lines start under the reason ("why: " in English, "motif : " in French).
+                let label = tr("why: {reason} [{step}] since {date}").components(separatedBy: "{reason}")[0]
+                let indent = String(repeating: " ", count: min(12, TextWidth.of(label)))
+                let pieces = wrap(text, width: width - 4 - indent.count)
+                detailLines += [pieces[0]] + pieces.dropFirst().map { indent + $0 }
             }
             let shown = line.reasons.count >= detailRows - 1 ? line.reasons.enumerated().map { i, r in
                 clip(tr("why: {reason} [{step}] since {date}", ["reason": AgendaWording.label(r), "step": r.step, "date": r.since.french])

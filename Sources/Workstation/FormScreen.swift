@@ -215,7 +215,7 @@ public struct FormScreen: Screen {
             }
             if let e = f.error {
                 // Long messages wrap under the field rather than lose their end.
-                for piece in wrap("↳ \(f.label): \(e)", width: width - 4) where row < rows - 3 {
+                for piece in wrap("↳ " + tr("{field}: {problem}", ["field": f.label, "problem": e]), width: width - 4) where row < rows - 3 {
                     canvas.text("   " + piece, row: row, style: .error)
                     row += 1
                 }

@@ -63,7 +63,7 @@ public struct HistoryScreen: Screen {
             for i in window {
                 let a = entries[i]
                 let said = ActivityWording.text(a, book: session.book).replacingOccurrences(of: "\n", with: " ⏎ ")
-                let text = " " + clip("\(a.date.short) \(a.user) \(a.what)" + (said.isEmpty ? "" : ": " + said), width: width - 2)
+                let text = " " + clip("\(a.date.short) \(a.user) " + (said.isEmpty ? a.what : tr("{what}: {said}", ["what": a.what, "said": said])), width: width - 2)
                 canvas.text(text, row: 3 + i - window.lowerBound, style: i == cursor ? Style(reverse: true) : .plain)
             }
             if entries.isEmpty && problem == nil { canvas.text("   " + tr("nothing recorded yet"), row: 3, style: .dim) }

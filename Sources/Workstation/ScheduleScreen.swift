@@ -210,7 +210,8 @@ public struct ScheduleScreen: Screen {
         if let e = formError { canvas.text(" ✗ \(e)", row: r, style: .error); r += 1 }
         if let o = offer { canvas.text(" " + o, row: r, style: .dueSoon); r += 1 }
         for (i, e) in errors.sorted(by: { $0.key < $1.key }) where r < rows - 2 {
-            canvas.text(" ↳ \(i == 0 ? tr("down payment", context: "schedule") : tr("instalment {number}", ["number": "\(i)"])): \(e)", row: r, style: .error)
+            let which = i == 0 ? tr("down payment", context: "schedule") : tr("instalment {number}", ["number": "\(i)"])
+            canvas.text(" ↳ " + tr("{field}: {problem}", ["field": which, "problem": e]), row: r, style: .error)
             r += 1
         }
         canvas.keyBar(self, session: session)

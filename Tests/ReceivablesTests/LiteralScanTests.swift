@@ -59,7 +59,7 @@ import Testing
             """
         let i = #"raw \(x) text"#
         let j = "a \"quoted\" word"
-        let k = ["amount": x, "Not a key": y] + ["\n\t"]
+        let k = ["amount": x, "Not a key": y] + ["\n\t", "\u{00A0}"]
         """#
         #expect(LiteralScanner.uncatalogued(in: source) == ["Plain English", "\\(…) and outside", "Multi line", "raw \\(x) text", "a \\\"quoted\\\" word", "Not a key"])
     }
@@ -141,7 +141,12 @@ enum LiteralScanner {
         static func hasLetters(_ text: String) -> Bool {
             var rest = text.replacingOccurrences(of: "\\(…)", with: "").unicodeScalars[...]
             while let first = rest.first {
-                if first == "\\" { rest = rest.dropFirst(2); continue }
+                if first == "\\" {
+                    // `\u{00A0}` is one character, its hex digits no letters.
+                    rest = rest.dropFirst(2)
+                    if rest.first == "{", let close = rest.firstIndex(of: "}") { rest = rest[rest.index(after: close)...] }
+                    continue
+                }
                 if first.properties.isAlphabetic { return true }
                 rest = rest.dropFirst()
             }
