@@ -1,5 +1,6 @@
 import TextSafety
 import Foundation
+import Wording
 
 /// Reads the CSV files accountants actually produce: UTF-8 with or without BOM, `,` or `;` separators
 /// (sniffed from the header), quoted fields with doubled quotes, CRLF, LF or CR line ends.
@@ -40,7 +41,7 @@ public struct CSVReader {
         separator = Character(UnicodeScalar(sep))
         var parser = Parser(separator: sep, offset: start, line: 1)
         let first = try data.withUnsafeBytes { raw throws(ImportError) in try parser.next(raw.bindMemory(to: UInt8.self), file: file) }
-        guard let first else { throw ImportError(file: file, line: 1, "the file is empty") }
+        guard let first else { throw ImportError(file: file, line: 1, tr("the file is empty")) }
         header = first.fields.map { $0.trimmedSpaces.lowercased() }
         bodyStart = parser.offset
         bodyLine = parser.line
@@ -118,12 +119,12 @@ public struct CSVReader {
             field.removeAll(keepingCapacity: true)
             func finish() throws(ImportError) {
                 guard let s = String(validating: field, as: UTF8.self) else {
-                    throw ImportError(file: file, line: rowStart + Parser.linesBeforeInvalidUTF8(field), "not valid UTF-8 (save the file as UTF-8)")
+                    throw ImportError(file: file, line: rowStart + Parser.linesBeforeInvalidUTF8(field), tr("not valid UTF-8 (save the file as UTF-8)"))
                 }
                 fields.append(s)
                 field.removeAll(keepingCapacity: true)
                 guard fields.count <= CSVReader.maxFields else {
-                    throw ImportError(file: file, line: rowStart, "more than \(CSVReader.maxFields) fields in one row")
+                    throw ImportError(file: file, line: rowStart, tr("more than {maxFields} fields in one row", ["maxFields": "\(CSVReader.maxFields)"]))
                 }
             }
             let quote = UInt8(ascii: "\"")
@@ -131,7 +132,7 @@ public struct CSVReader {
                 let c = b[offset]
                 offset += 1
                 if field.count >= CSVReader.maxFieldBytes {
-                    throw ImportError(file: file, line: rowStart, "a field longer than \(CSVReader.maxFieldBytes) bytes (a missing closing quote?)")
+                    throw ImportError(file: file, line: rowStart, tr("a field longer than {maxFieldBytes} bytes (a missing closing quote?)", ["maxFieldBytes": "\(CSVReader.maxFieldBytes)"]))
                 }
                 if inQuotes {
                     if c == quote {
@@ -153,7 +154,7 @@ public struct CSVReader {
                 default: field.append(c)
                 }
             }
-            if inQuotes { throw ImportError(file: file, line: rowStart, "a quoted field is never closed") }
+            if inQuotes { throw ImportError(file: file, line: rowStart, tr("a quoted field is never closed")) }
             try finish()
             return Row(line: rowStart, fields: fields)
         }
@@ -164,17 +165,17 @@ public struct CSVReader {
         var map: [String: Int] = [:]
         for (i, h) in header.enumerated() {
             if let bad = h.unicodeScalars.first(where: Safe.isUnsafe) {
-                throw ImportError(file: file, line: 1, "column \(i + 1)'s name holds an invisible or control character U+\(String(bad.value, radix: 16, uppercase: true))")
+                throw ImportError(file: file, line: 1, tr("column {n}'s name holds an invisible or control character U+{code}", ["n": "\(i + 1)", "code": String(bad.value, radix: 16, uppercase: true)]))
             }
             // Two columns of one name: which one is meant? Refused rather than "the last one wins".
             if let first = map[h], !h.isEmpty {
-                throw ImportError(file: file, line: 1, "column \(h) appears twice (columns \(first + 1) and \(i + 1))")
+                throw ImportError(file: file, line: 1, tr("column {name} appears twice (columns {first} and {second})", ["name": h, "first": "\(first + 1)", "second": "\(i + 1)"]))
             }
             map[h] = i
         }
         let missing = required.filter { map[$0] == nil }
         guard missing.isEmpty else {
-            throw ImportError(file: file, line: 1, "missing column\(missing.count > 1 ? "s" : "") \(missing.joined(separator: ", ")) (found: \(header.joined(separator: ", ")))")
+            throw ImportError(file: file, line: 1, trn("missing column {missing} (found: {header})", "missing columns {missing} (found: {header})", count: missing.count, ["missing": missing.joined(separator: ", "), "header": header.joined(separator: ", ")]))
         }
         return map.filter { required.contains($0.key) || optional.contains($0.key) }
     }
@@ -194,6 +195,6 @@ public struct ImportFailure: Error, CustomStringConvertible, Sendable {
     public var errors: [ImportError]
     public var description: String {
         let shown = errors.prefix(20).map(\.description).joined(separator: "\n")
-        return shown + (errors.count > 20 ? "\n… and \(errors.count - 20) more" : "") + "\nNothing was imported from this file."
+        return shown + (errors.count > 20 ? tr("\n… and {count} more", ["count": "\(errors.count - 20)"]) : "") + tr("\nNothing was imported from this file.")
     }
 }

@@ -52,8 +52,8 @@ public enum Importer {
         /// refused unless a supervisor confirms with `--accept-warnings`.
         public var warnings: [String] = []
         public var summary: String {
-            "\(added) added, \(updated) updated, \(unchanged) unchanged" + (onAccount.isPositive ? ", \(onAccount.formatted) left on account" : "")
-                + (ignored.isEmpty ? "" : "; ignored column\(ignored.count == 1 ? "" : "s"): \(ignored.joined(separator: ", "))")
+            tr("{added} added, {updated} updated, {unchanged} unchanged", ["added": "\(added)", "updated": "\(updated)", "unchanged": "\(unchanged)"]) + (onAccount.isPositive ? tr(", {amount} left on account", ["amount": onAccount.formatted]) : "")
+                + (ignored.isEmpty ? "" : trn("; ignored column: {columns}", "; ignored columns: {columns}", count: ignored.count, ["columns": ignored.joined(separator: ", ")]))
         }
     }
 
@@ -105,13 +105,13 @@ public enum Importer {
                 for (i, field) in row.fields.enumerated() {
                     if let bad = field.unicodeScalars.first(where: Safe.isUnsafe) {
                         let column = i < csv.header.count ? csv.header[i] : "field \(i + 1)"
-                        throw InputError("\(column): control character U+\(String(format: "%04X", bad.value)) is not allowed")
+                        throw InputError(tr("{column}: control character U+{code} is not allowed", ["column": column, "code": String(format: "%04X", bad.value)]))
                     }
                 }
                 guard row.fields.count == csv.header.count else {
                     throw InputError(row.fields.count > csv.header.count
-                        ? "\(row.fields.count) fields, the header has \(csv.header.count) (a separator inside an unquoted value?)"
-                        : "\(row.fields.count) fields, the header has \(csv.header.count) (a value is missing)")
+                        ? tr("{fields} fields, the header has {header} (a separator inside an unquoted value?)", ["fields": "\(row.fields.count)", "header": "\(csv.header.count)"])
+                        : tr("{fields} fields, the header has {header} (a value is missing)", ["fields": "\(row.fields.count)", "header": "\(csv.header.count)"]))
                 }
                 let change: Change
                 let key: String
@@ -119,7 +119,7 @@ public enum Importer {
                 case .customers:
                     key = value("id")
                     let c = try customer(value, existing: scratch.customers[key])
-                    for w in Self.legalWarnings(c, policy: scratch.policy, today: today) { plan.warnings.append("\(file):\(row.line): customer \(c.id): \(w)") }
+                    for w in Self.legalWarnings(c, policy: scratch.policy, today: today) { plan.warnings.append(tr("{file}:{line}: customer {id}: {warning}", ["file": file, "line": "\(row.line)", "id": c.id, "warning": w])) }
                     change = .upsertCustomer(customer: c)
                 case .invoices:
                     key = value("number")
@@ -127,19 +127,19 @@ public enum Importer {
                     // What the file does not carry is kept: a re-export without PO numbers never erases them.
                     if let l = inv.dunningLevel, l > 0 {
                         guard let step = scratch.policy.step(ofLevel: l) else {
-                            throw InputError("dunning_level \(l) is not one of the policy's levels 0-\(scratch.policy.ladder.count)")
+                            throw InputError(tr("dunning_level {level} is not one of the policy's levels 0-{ladder}", ["level": "\(l)", "ladder": "\(scratch.policy.ladder.count)"]))
                         }
                         inv.dunningStep = step.id
                         // A written reminder after the due date: a level needs the date it was reached, after due.
-                        guard let d = inv.lastDunned else { throw InputError("dunning_level \(l) needs last_dunned (the date of that letter)") }
-                        guard d > inv.dueDate else { throw InputError("dunning_level \(l) on \(d.french) is not after the due date \(inv.dueDate.french)") }
+                        guard let d = inv.lastDunned else { throw InputError(tr("dunning_level {level} needs last_dunned (the date of that letter)", ["level": "\(l)"])) }
+                        guard d > inv.dueDate else { throw InputError(tr("dunning_level {level} on {date} is not after the due date {due}", ["level": "\(l)", "date": d.french, "due": inv.dueDate.french])) }
                     }
-                    if let d = inv.lastDunned, d > today { throw InputError("last_dunned \(d.french) is in the future") }
+                    if let d = inv.lastDunned, d > today { throw InputError(tr("last_dunned {date} is in the future", ["date": d.french])) }
                     // Invoice numbers are unique whatever their case: `f26-000001` beside `F26-000001` was counted twice.
                     if scratch.invoices[key] == nil {
                         if foldedNumbers == nil { foldedNumbers = Dictionary(scratch.invoices.keys.map { ($0.lowercased(), $0) }, uniquingKeysWith: min) }
                         if let other = foldedNumbers?[key.lowercased()] {
-                            throw InputError("invoice \(key) is already \(other) (invoice numbers are unique whatever their case)")
+                            throw InputError(tr("invoice {key} is already {other} (invoice numbers are unique whatever their case)", ["key": "\(key)", "other": "\(other)"]))
                         }
                         foldedNumbers?[key.lowercased()] = key
                     }
@@ -158,25 +158,25 @@ public enum Importer {
                     let p = try payment(value, book: scratch, occurrence: &seenInFile)
                     // A payment is recorded once received: one dated ahead took the account off the agenda while the
                     // aged balance ignored it (as future last_dunned dates are refused).
-                    if p.date > today { throw InputError("date \(p.date.french) is after today (\(today.french)): a payment is recorded once received") }
+                    if p.date > today { throw InputError(tr("date {date} is after today ({today}): a payment is recorded once received", ["date": p.date.french, "today": today.french])) }
                     key = p.id
                     change = .recordPayment(payment: p)
                     if let old = scratch.payments[p.id] ?? p.reference.flatMap({ byReference[referenceKey($0)] }) {
                         // Already recorded: the same payment again changes nothing; other data under the same
                         // reference (another customer, amount, date, or invoice asked for) is refused, never dropped.
                         guard old.customerId == p.customerId, old.amount == p.amount, old.date == p.date else {
-                            throw InputError("reference \(p.reference ?? p.id) was already imported for \(old.customerId), \(old.amount.formatted) on \(old.date.french); this row says \(p.customerId), \(p.amount.formatted) on \(p.date.french)")
+                            throw InputError(tr("reference {reference} was already imported for {customer}, {amount} on {date}; this row says {customer2}, {amount2} on {date2}", ["reference": p.reference ?? p.id, "customer": old.customerId, "amount": old.amount.formatted, "date": old.date.french, "customer2": p.customerId, "amount2": p.amount.formatted, "date2": p.date.french]))
                         }
                         let asked = value("invoice_number")
                         guard asked.isEmpty || old.allocations.contains(where: { $0.invoice == asked }) else {
-                            throw InputError("reference \(p.reference ?? p.id) was already imported, allocated to \(old.allocations.map(\.invoice).joined(separator: ", ").nilIfEmpty ?? "no invoice"); this row asks for \(asked)")
+                            throw InputError(tr("reference {reference} was already imported, allocated to {allocations}; this row asks for {asked}", ["reference": "\(p.reference ?? p.id)", "allocations": old.allocations.map(\.invoice).joined(separator: ", ").nilIfEmpty ?? tr("no invoice"), "asked": "\(asked)"]))
                         }
                         plan.unchanged += 1; return
                     }
                     if let r = p.reference { byReference[referenceKey(r)] = p }
                     plan.onAccount += p.unallocated
                 }
-                if kind != .payments, let n = seenInFile[key] { throw InputError("\(key) already appears on line \(n)") }
+                if kind != .payments, let n = seenInFile[key] { throw InputError(tr("{key} already appears on line {n}", ["key": "\(key)", "n": "\(n)"])) }
                 seenInFile[key] = row.line
                 if isUnchanged(change, in: scratch) { plan.unchanged += 1; return }
                 let existed: Bool = switch change {
@@ -209,7 +209,7 @@ public enum Importer {
     static func user(_ value: (String) -> String, existing: User?) throws(InputError) -> User {
         let id = try required(value("id"), "id")
         guard let role = User.Role(rawValue: value("role").lowercased()) else {
-            throw InputError("role '\(value("role"))' is not one of \(User.Role.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw InputError(tr("role '{value}' is not one of {allCases}", ["value": "\(value("role"))", "allCases": "\(User.Role.allCases.map(\.rawValue).joined(separator: ", "))"]))
         }
         var u = existing ?? User(id: id, name: "", role: role)
         u.name = try required(value("name"), "name")
@@ -220,7 +220,7 @@ public enum Importer {
     }
 
     static func required(_ v: String, _ name: String) throws(InputError) -> String {
-        guard !v.isEmpty else { throw InputError("\(name) is empty") }
+        guard !v.isEmpty else { throw InputError(tr("{name} is empty", ["name": "\(name)"])) }
         return v
     }
 
@@ -249,7 +249,7 @@ public enum Importer {
         if !value("credit_limit").isEmpty { c.creditLimit = try amount(value("credit_limit"), "credit_limit") }
         if !value("payment_terms_days").isEmpty {
             guard let d = Int(value("payment_terms_days")), (0...365).contains(d) else {
-                throw InputError("payment_terms_days '\(value("payment_terms_days"))' is not a number of days (0-365)")
+                throw InputError(tr("payment_terms_days '{value}' is not a number of days (0-365)", ["value": "\(value("payment_terms_days"))"]))
             }
             // A file without `payment_terms` keeps the rule the customer has ("45 jours fin de mois" stays end of month).
             c.paymentTermsDays = d
@@ -259,39 +259,39 @@ public enum Importer {
             let t: PaymentTerms
             do { t = try PaymentTerms.parse(value("payment_terms")) } catch { throw InputError(error.message) }
             if !value("payment_terms_days").isEmpty, Int(value("payment_terms_days")) != t.days {
-                throw InputError("payment_terms '\(value("payment_terms"))' and payment_terms_days \(value("payment_terms_days")) disagree")
+                throw InputError(tr("payment_terms '{value}' and payment_terms_days {value2} disagree", ["value": "\(value("payment_terms"))", "value2": "\(value("payment_terms_days"))"]))
             }
             c.paymentTermsDays = t.days
             c.paymentTermsRule = t.rule == .net ? nil : t.rule
         }
         if !value("language").isEmpty {
             let l = value("language").lowercased()
-            guard Customer.languages.contains(l) else { throw InputError("language '\(value("language"))' is not one of \(Customer.languages.joined(separator: ", "))") }
+            guard Customer.languages.contains(l) else { throw InputError(tr("language '{value}' is not one of {languages}", ["value": "\(value("language"))", "languages": "\(Customer.languages.joined(separator: ", "))"])) }
             c.language = l
         }
         if !value("interest_rate").isEmpty {
             guard let r = try? Money.parse(value("interest_rate")), !r.isNegative, r.cents <= 100_00 else {
-                throw InputError("interest_rate '\(value("interest_rate"))' is not an annual rate in percent (0 to 100)")
+                throw InputError(tr("interest_rate '{value}' is not an annual rate in percent (0 to 100)", ["value": "\(value("interest_rate"))"]))
             }
             c.interestRatePercent = r.plain
         }
         if !value("kind").isEmpty {
             guard let k = Customer.Kind(rawValue: value("kind").lowercased()) else {
-                throw InputError("kind '\(value("kind"))' is not one of \(Customer.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw InputError(tr("kind '{value}' is not one of {allCases}", ["value": "\(value("kind"))", "allCases": "\(Customer.Kind.allCases.map(\.rawValue).joined(separator: ", "))"]))
             }
             c.kind = k == .business ? nil : k
         }
         // The billing address (issue 17: formal notices went out with none): street and city together, or none.
         if !value("street").isEmpty || !value("postal_code").isEmpty || !value("city").isEmpty || !value("country").isEmpty {
             guard !value("street").isEmpty, !value("city").isEmpty else {
-                throw InputError("an address needs street and city (postal_code and country as they apply)")
+                throw InputError(tr("an address needs street and city (postal_code and country as they apply)"))
             }
             // In France (no country, or France) a postal code is five digits.
             let country = value("country").folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
             if country.isEmpty || country == "france" {
                 let code = value("postal_code")
                 guard code.count == 5, code.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-                    throw InputError("postal_code '\(code)' is not a French postal code (5 digits; give country for an address abroad)")
+                    throw InputError(tr("postal_code '{code}' is not a French postal code (5 digits; give country for an address abroad)", ["code": "\(code)"]))
                 }
             }
             c.billingAddress = Address(label: c.billingAddress?.label, street: value("street"), postalCode: value("postal_code"), city: value("city"),
@@ -299,7 +299,7 @@ public enum Importer {
         }
         let title = value("contact_title")
         guard title.isEmpty || Self.titles.contains(title) else {
-            throw InputError("contact_title '\(title)' is not one of \(Self.titles.joined(separator: ", "))")
+            throw InputError(tr("contact_title '{title}' is not one of {titles}", ["title": "\(title)", "titles": "\(Self.titles.joined(separator: ", "))"]))
         }
         let contactName = value("contact_name")
         if !contactName.isEmpty {
@@ -319,18 +319,18 @@ public enum Importer {
         var out: [String] = []
         let t = c.terms
         switch t.rule {
-        case .net where t.days > 60: out.append("payment terms of \(t.days) days exceed the 60 days from the invoice date the law allows (art. L441-10)")
+        case .net where t.days > 60: out.append(tr("payment terms of {days} days exceed the 60 days from the invoice date the law allows (art. L441-10)", ["days": "\(t.days)"]))
         case .endOfMonth where t.days > 45, .endOfMonthThenDays where t.days > 45:
-            out.append("payment terms of \(t.days) days end of month exceed the 45 days end of month the law allows (art. L441-10)")
+            out.append(tr("payment terms of {days} days end of month exceed the 45 days end of month the law allows (art. L441-10)", ["days": "\(t.days)"]))
         default: break
         }
         // A public body pays within 30 days, a public hospital within 50 (R2192-10 and -11 du Code de la commande publique).
         if let max = c.customerKind.maxTermsDays, today.days(until: t.dueDate(issuedOn: today)) > max {
-            out.append("payment terms of \(t) exceed the \(max) days a \(c.customerKind == .publicHospital ? "public hospital" : "public body") has (R2192-10)")
+            out.append(tr("payment terms of {terms} exceed the {max} days a {customerKind} has (R2192-10)", ["terms": t.label, "max": "\(max)", "customerKind": c.customerKind == .publicHospital ? tr("public hospital") : tr("public body")]))
         }
         if let r = c.interestRatePercent.flatMap({ try? Money.parse($0) })?.cents, let legal = policy.legalInterestBasisPoints(on: today), r < 3 * legal {
             let floor = 3 * legal
-            out.append("interest_rate \(Money(cents: r).plain) % is below three times the taux de l'intérêt légal (3 × \(Money(cents: legal).plain) % = \(Money(cents: floor).plain) %, art. L441-10)")
+            out.append(tr("interest_rate {rate} % is below three times the taux de l'intérêt légal (3 × {legal} % = {floor} %, art. L441-10)", ["rate": Money(cents: r).plain, "legal": Money(cents: legal).plain, "floor": Money(cents: floor).plain]))
         }
         return out
     }
@@ -341,13 +341,13 @@ public enum Importer {
 
     static func invoice(_ value: (String) -> String, terms: PaymentTerms?) throws(InputError) -> Invoice {
         let currency = value("currency").uppercased()
-        guard currency.isEmpty || currency == "EUR" else { throw InputError("currency \(currency): this book is kept in EUR") }
+        guard currency.isEmpty || currency == "EUR" else { throw InputError(tr("currency {currency}: this book is kept in EUR", ["currency": "\(currency)"])) }
         let amount = try amount(value("amount"), "amount")
-        guard amount.isPositive else { throw InputError("amount must be above zero (credit notes are recorded through disputes)") }
+        guard amount.isPositive else { throw InputError(tr("amount must be above zero (credit notes are recorded through disputes)")) }
         // The dunning history of a book imported from another tool: the level reached and the last written date.
         var level: Int?
         if !value("dunning_level").isEmpty {
-            guard let l = Int(value("dunning_level")), l >= 0 else { throw InputError("dunning_level '\(value("dunning_level"))' is not a level (0, 1, 2...)") }
+            guard let l = Int(value("dunning_level")), l >= 0 else { throw InputError(tr("dunning_level '{value}' is not a level (0, 1, 2...)", ["value": "\(value("dunning_level"))"])) }
             level = l
         }
         let dunned = value("last_dunned").isEmpty ? nil : try date(value("last_dunned"), "last_dunned")
@@ -355,7 +355,7 @@ public enum Importer {
         // No due date in the file: the customer's terms give it ("45 jours fin de mois" from the issue date).
         let due: CalendarDate
         if value("due_date").isEmpty {
-            guard let terms else { throw InputError("due_date is empty and the customer is unknown: import the customers first, or give the due date") }
+            guard let terms else { throw InputError(tr("due_date is empty and the customer is unknown: import the customers first, or give the due date")) }
             due = terms.dueDate(issuedOn: issue)
         } else { due = try date(value("due_date"), "due_date") }
         return Invoice(number: try required(value("number"), "number"), customerId: try required(value("customer_id"), "customer_id"),
@@ -365,15 +365,15 @@ public enum Importer {
 
     static func payment(_ value: (String) -> String, book: Book, occurrence: inout [String: Int]) throws(InputError) -> Payment {
         let customerId = try required(value("customer_id"), "customer_id")
-        guard book.customers[customerId] != nil else { throw InputError("unknown customer \(customerId)") }
+        guard book.customers[customerId] != nil else { throw InputError(tr("unknown customer {customerId}", ["customerId": "\(customerId)"])) }
         let amount = try amount(value("amount"), "amount")
-        guard amount.isPositive else { throw InputError("amount must be above zero") }
+        guard amount.isPositive else { throw InputError(tr("amount must be above zero")) }
         let date = try date(value("date"), "date")
         let reference = value("reference")
         let invoiceNumber = value("invoice_number")
         if !invoiceNumber.isEmpty {
-            guard let inv = book.invoices[invoiceNumber] else { throw InputError("unknown invoice \(invoiceNumber)") }
-            guard inv.customerId == customerId else { throw InputError("invoice \(invoiceNumber) belongs to customer \(inv.customerId), not \(customerId)") }
+            guard let inv = book.invoices[invoiceNumber] else { throw InputError(tr("unknown invoice {invoiceNumber}", ["invoiceNumber": "\(invoiceNumber)"])) }
+            guard inv.customerId == customerId else { throw InputError(tr("invoice {invoiceNumber} belongs to customer {customerId}, not {customerId2}", ["invoiceNumber": "\(invoiceNumber)", "customerId": "\(inv.customerId)", "customerId2": "\(customerId)"])) }
         }
         // Identity for idempotence: the bank reference, else date+customer+amount (+ its rank among equal rows).
         var id = reference.isEmpty ? "\(date.iso)/\(customerId)/\(amount.plain)" : reference
@@ -384,7 +384,7 @@ public enum Importer {
         if occurrence[key]! > 1 {
             // A bank reference names one payment: twice in a file is a mistake. Rows without one are told apart
             // by their rank among equal rows.
-            guard reference.isEmpty else { throw InputError("reference \(reference) appears more than once in this file") }
+            guard reference.isEmpty else { throw InputError(tr("reference {reference} appears more than once in this file", ["reference": "\(reference)"])) }
             id += "#\(occurrence[key]!)"
         }
         let allocations = Lettering.allocate(book: book, customerId: customerId, amount: amount,

@@ -2,6 +2,7 @@ import Foundation
 import OutputFiles
 import UserRights
 import Receivables
+import Wording
 
 /// `relance letters`: the day's letters written as one batch, and with `markSent` recorded as sent, over any store.
 ///
@@ -63,7 +64,7 @@ public struct LetterRun {
     public func run(markSent: Bool) throws -> Result {
         // A batch left by a killed run: its recorded letters are kept (and the folder named), the rest removed.
         let recovered = try BatchFolder.recover(in: out) { account, path in
-            try store.history(of: account).contains { $0.note.hasSuffix("(letter \(path))") }
+            try store.history(of: account).contains { $0.note.hasSuffix(tr("(letter {path})", ["path": "\(path)"])) }
         }
         _ = try store.refresh()
         var planned = store.state
@@ -86,7 +87,7 @@ public struct LetterRun {
         letters.removeAll { blocked.contains($0.line.customerId) }
         guard !letters.isEmpty else { return Result(folder: nil, letters: [], leftForNextRun: [], recovered: recovered, notReady: notReady) }
         do { try UserRights.asUser { try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true) } }
-        catch { throw OutputError(path: out, "cannot create the folder: \(OutputPath.describe(error))") }
+        catch { throw OutputError(path: out, tr("cannot create the folder: {problem}", ["problem": "\(OutputPath.describe(error))"])) }
         let batch = try BatchFolder(out: out, id: BatchFolder.newId(day: date.iso))
         do {
             for l in letters { try batch.write(l.fileName, data: Data(l.text.utf8), account: l.line.customerId) }

@@ -7,6 +7,7 @@ import UserRights
 import Mustache
 import Receivables
 import RelanceResources
+import Wording
 
 /// The day's letters: one per customer (issue 10), listing every item due for a written action at its own level,
 /// under the template of the highest level, in the customer's language.
@@ -73,10 +74,10 @@ public enum LetterWriter {
             }
             let rendered = parsed.render(values)
             if budget.exceeded {
-                throw DomainError.said("template \(name).mustache: rendering the letter to \(customer.id) took more than \(limits.secondsText) s (sections repeated inside each other?); letters not written")
+                throw DomainError.said(tr("template {name}.mustache: rendering the letter to {id} took more than {seconds} s (sections repeated inside each other?); letters not written", ["name": "\(name)", "id": "\(customer.id)", "seconds": limits.secondsText]))
             }
             if rendered.utf8.count > limits.bytes {
-                throw DomainError.said("template \(name).mustache: the letter to \(customer.id) is over \(limits.bytes / 1_000_000) MB (\(rendered.utf8.count) bytes); letters not written")
+                throw DomainError.said(tr("template {name}.mustache: the letter to {id} is over {limit} MB ({bytes} bytes); letters not written", ["name": "\(name)", "id": "\(customer.id)", "limit": "\(limits.bytes / 1_000_000)", "bytes": "\(rendered.utf8.count)"]))
             }
             var text = rendered.split(separator: "\n", omittingEmptySubsequences: false)
                 .map { Safe.text(String($0)) }.joined(separator: "\n")
@@ -98,18 +99,18 @@ public enum LetterWriter {
     /// A template checked (nesting) and parsed, or the refusal naming it.
     static func compile(_ name: String, source: TemplateSource, limits: TemplateLimits) throws(DomainError) -> MustacheTemplate {
         guard let text = try source(name) else {
-            throw DomainError.said("no template \(name).mustache in Resources/templates (nor in the --templates folder)")
+            throw DomainError.said(tr("no template {name}.mustache in Resources/templates (nor in the --templates folder)", ["name": "\(name)"]))
         }
         // The template parser recurses once per nested section: 5,000 of them overflowed its stack (exit 139).
         if let (depth, line) = TemplateNesting.deepest(text), depth > limits.depth {
-            throw DomainError.said("template \(name).mustache:\(line): sections nested \(depth) deep; at most \(limits.depth)")
+            throw DomainError.said(tr("template {name}.mustache:{line}: sections nested {depth} deep; at most {limit}", ["name": "\(name)", "line": "\(line)", "depth": "\(depth)", "limit": "\(limits.depth)"]))
         }
         // Plain text: no HTML escaping of the values (the pragma on its own line leaves no blank line).
         do { return try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}\n" + text) }
         catch let e as MustacheTemplate.ParserError {
             // The line counted without the content-type line put first; the library's error named in words.
-            throw DomainError.said("template \(name).mustache:\(max(1, e.context.lineNumber - 1)):\(e.context.columnNumber): \(Self.words(e.error)); letters not written")
-        } catch { throw DomainError.said("template \(name).mustache: cannot be read as a template; letters not written") }
+            throw DomainError.said(tr("template {name}.mustache:{line}:{column}: {problem}; letters not written", ["name": "\(name)", "line": "\(max(1, e.context.lineNumber - 1))", "column": "\(e.context.columnNumber)", "problem": Self.words(e.error)]))
+        } catch { throw DomainError.said(tr("template {name}.mustache: cannot be read as a template; letters not written", ["name": "\(name)"])) }
     }
 
     /// The values a template sees (docs/LETTERS.md).
@@ -229,14 +230,14 @@ public enum LetterWriter {
     /// A template error in words (the library's cases are Swift names).
     static func words(_ error: Error) -> String {
         switch error as? MustacheTemplate.Error {
-        case .sectionCloseNameIncorrect: return "the section closed is not the one open ({{/name}} must match {{#name}})"
-        case .unfinishedName: return "a tag is not closed ({{name}} needs its }})"
-        case .expectedSectionEnd: return "a section is not closed (a {{#name}} without its {{/name}})"
-        case .invalidSetDelimiter: return "the delimiter change is malformed (write it {{=<% %>=}})"
-        case .invalidConfigVariableSyntax, .unrecognisedConfigVariable: return "a {{% ...}} setting is not understood"
+        case .sectionCloseNameIncorrect: return tr("the section closed is not the one open ({{/name}} must match {{#name}})")
+        case .unfinishedName: return tr("a tag is not closed ({{name}} needs its }})")
+        case .expectedSectionEnd: return tr("a section is not closed (a {{#name}} without its {{/name}})")
+        case .invalidSetDelimiter: return tr("the delimiter change is malformed (write it {{=<% %>=}})")
+        case .invalidConfigVariableSyntax, .unrecognisedConfigVariable: return tr("a {{% ...}} setting is not understood")
         case .transformAppliedToInheritanceSection, .illegalTokenInsideInheritSection, .textInsideInheritSection:
-            return "an inheritance section ({{<name}}) holds what it cannot"
-        case nil: return "cannot be read as a template"
+            return tr("an inheritance section ({{<name}}) holds what it cannot")
+        case nil: return tr("cannot be read as a template")
         }
     }
 
@@ -251,9 +252,9 @@ public enum LetterWriter {
             catch {
                 switch error {
                 case .missing: return bundledTemplate(name)
-                case .directory, .notPlain: throw DomainError.said("template \(path): not a plain file")
-                case .tooLarge: throw DomainError.said("template \(path): over 1 MB")
-                case .unreadable(let why): throw DomainError.said("template \(path): cannot be read (\(why))")
+                case .directory, .notPlain: throw DomainError.said(tr("template {path}: not a plain file", ["path": "\(path)"]))
+                case .tooLarge: throw DomainError.said(tr("template {path}: over 1 MB", ["path": "\(path)"]))
+                case .unreadable(let why): throw DomainError.said(tr("template {path}: cannot be read ({why})", ["path": "\(path)", "why": "\(why)"]))
                 }
             }
         }

@@ -42,4 +42,32 @@ import TestSupport
         let (_, flagged) = try run(["report", "aged", "--as-of", "2026-11-23", "--lang", "fr"] + common, env: ["LANG=C.UTF-8"])
         #expect(flagged == french)
     }
+
+    /// The command line's messages, summaries, notes and help, not only its reports (issue 19, item 1): a refused
+    /// import line, the users' table, a report's notes and a subcommand's help, in French and in English.
+    @Test func messagesNotesAndHelpSpeakTheChosenLanguage() throws {
+        let dir = TempDirectory("language-messages"); defer { dir.remove() }
+        let store = dir.file("s")
+        #expect(try run(["demo", "--out", store, "--customers", "5", "--seed", "2", "--today", "2026-11-23"], env: ["LANG=C.UTF-8"]).0 == 0)
+        let common = ["--store", store, "--user", "helene"]
+        let bad = dir.file("bad.csv")
+        try "number,customer_id,issue_date,due_date,amount\nF-X1,NOBODY,2026-11-01,2026-12-01,-5\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        let (sf, importFr) = try run(["import", "invoices", bad, "--dry-run"] + common, env: ["LANG=fr_FR.UTF-8"])
+        let (se, importEn) = try run(["import", "invoices", bad, "--dry-run"] + common, env: ["LANG=C.UTF-8"])
+        #expect(sf != 0 && se != 0)
+        #expect(importFr.contains("l'import serait refusé") && importFr.contains("le montant doit être supérieur à zéro"), "\(importFr)")
+        #expect(importEn.contains("import would be refused") && importEn.contains("amount must be above zero"), "\(importEn)")
+        let (_, usersFr) = try run(["user", "list"] + common.prefix(2), env: ["LANG=fr_FR.UTF-8"])
+        #expect(usersFr.hasPrefix("Utilisateurs de ") && usersFr.contains("Identifiant") && usersFr.contains("superviseur"), "\(usersFr)")
+        let (_, usersEn) = try run(["user", "list"] + common.prefix(2), env: ["LANG=C.UTF-8"])
+        #expect(usersEn.hasPrefix("Users of ") && usersEn.contains("supervisor") && !usersEn.contains("superviseur"), "\(usersEn)")
+        let (_, dsoFr) = try run(["report", "dso", "--as-of", "2026-11-23"] + common, env: ["LANG=fr_FR.UTF-8"])
+        #expect(dsoFr.contains("note : épuisement : chaque période") && dsoFr.contains("période 1") && !dsoFr.contains("count-back"), "\(dsoFr)")
+        let (_, dsoCSV) = try run(["report", "dso", "--as-of", "2026-11-23", "--format", "csv"] + common, env: ["LANG=fr_FR.UTF-8"])
+        #expect(dsoCSV.contains("count-back") && dsoCSV.contains("period 1"), "CSV keeps its English identifiers")
+        let (_, helpFr) = try run(["agenda", "--help"], env: ["LANG=fr_FR.UTF-8"])
+        #expect(helpFr.contains("Affiche l'agenda d'une date") && helpFr.contains("Le jour (par défaut : aujourd'hui)."), "\(helpFr)")
+        let (_, helpEn) = try run(["agenda", "--help"], env: ["LANG=C.UTF-8"])
+        #expect(helpEn.contains("Print the agenda of a date") && !helpEn.contains("aujourd'hui"))
+    }
 }
