@@ -6,9 +6,24 @@ import Receivables
 public enum ActivityWording {
     public static func text(_ a: Activity, book: Book) -> String {
         // A call with no note says nothing more: its line already shows the channel and the outcome.
-        guard let event = a.event else { return a.note }
+        guard let event = a.event else { return sentReminder(a, book: book) ?? a.note }
         let worded = describe(event, invoices: a.invoices, book: book)
         return a.note.isEmpty ? worded : worded + " — " + a.note
+    }
+
+    /// A written reminder marked sent records "<step's English label>: <invoices> (letter <file>)" (`sentActivities`):
+    /// worded again from the policy's step for the reader, so a French collector reads the step's French label.
+    /// Any other note, or a step the policy no longer has, stays as stored.
+    static func sentReminder(_ a: Activity, book: Book) -> String? {
+        guard a.channel.isWritten, let id = a.step, let step = book.policy.steps.first(where: { $0.id == id }) else { return nil }
+        let head = step.label + ": " + a.invoices.joined(separator: ", ")
+        guard a.note.hasPrefix(head) else { return nil }
+        let rest = a.note.dropFirst(head.count)
+        var file: String?
+        if rest.hasPrefix(" (letter "), rest.hasSuffix(")") { file = String(rest.dropFirst(9).dropLast()) } else if !rest.isEmpty { return nil }
+        let label = Language.current == .fr ? step.fr?.label ?? step.label : step.label
+        let said = tr("{what}: {said}", ["what": label, "said": a.invoices.joined(separator: ", ")])
+        return said + (file.map { " " + tr("(letter {path})", ["path": $0]) } ?? "")
     }
 
     public static func describe(_ event: ActivityEvent, invoices: [String], book: Book) -> String {

@@ -291,3 +291,21 @@ enum CallScanner {
         #expect(Language.$scoped.withValue(.en) { Language.FlagProblem(value: "de").description } == "--lang: 'de' is not fr or en")
     }
 }
+
+/// A written reminder marked sent stored its step's English label as its note: a French reader reads the step's
+/// French words (from the policy), an English one the stored text; another note stays as stored.
+@Suite struct SentReminderWordingTests {
+    @Test func theStepIsWordedForEachReader() throws {
+        let book = Book()
+        let step = try #require(book.policy.steps.first { $0.channel.activityChannel.isWritten && $0.fr != nil })
+        let a = Activity(id: "LTR-1", at: "t", date: CalendarDate(year: 2026, month: 11, day: 23)!, user: "amelie", customerId: "C1",
+                         invoices: ["F1", "F2"], channel: step.channel.activityChannel,
+                         note: "\(step.label): F1, F2 (letter 2026-11-23/C1.txt)", step: step.id)
+        let english = Language.$scoped.withValue(.en) { ActivityWording.text(a, book: book) }
+        let french = Language.$scoped.withValue(.fr) { ActivityWording.text(a, book: book) }
+        #expect(english == a.note)
+        #expect(french == "\(step.fr!.label) : F1, F2 (lettre 2026-11-23/C1.txt)")
+        var other = a; other.note = "hand-written"
+        #expect(Language.$scoped.withValue(.fr) { ActivityWording.text(other, book: book) } == "hand-written")
+    }
+}
