@@ -61,7 +61,7 @@ public struct FormField {
     func display(width: Int) -> String {
         switch kind {
         case .choice(let c): return c.indices.contains(choice) ? "‹ \(clip(c[choice].label, width: width - 4)) ›" : ""
-        case .invoices: return tr("{count} selected · {amount}", ["count": "\(picked.count)", "amount": pickedTotal.formatted])
+        case .invoices: return trn("{count} selected · {amount}", "{count} selected · {amount}", count: picked.count, ["amount": pickedTotal.formatted])
         default: return text
         }
     }
