@@ -103,7 +103,7 @@ public struct Phrase: Sendable, Equatable {
 
     func mapValues(_ f: (String) -> String) -> Phrase {
         var out = self
-        if verbatim { out.id = f(id) } else { out.values = values.mapValues(f) }
+        if verbatim { out.id = f(id); out.french = french.map(f) } else { out.values = values.mapValues(f) }
         return out
     }
 
