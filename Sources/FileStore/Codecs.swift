@@ -18,7 +18,13 @@ import Wording
 /// `creditNoteDate`; a customer's `paymentTermsRule` (issue 17: "45 jours fin de mois").
 /// 8: history entries record codes and values (issue 18): an activity's `event` (a promise's amount and date, a
 /// dispute's reason code...), worded by each reader; older entries keep their stored sentence.
-public let currentSchemaVersion = 9
+/// 9: a user's own `language` (issue 19).
+/// 10: account control and requests (issue 20): a customer's `holdReason`, `imported` (what the last customers import
+/// said) and `assignments` (who collected it until when); `request` records (credit limit asked, risk flag raised,
+/// with their decision); the patch's new fields (`clearCreditLimit`, `paymentTermsRule`, `holdReason`, `contacts`,
+/// `date`); history events `account`, `requestFiled`, `requestDecided`, `fieldReport`; a digest's `lastSignal`.
+/// Older stores need no rewrite: every new field is optional.
+public let currentSchemaVersion = 10
 
 /// One line of the journal: a change, who made it, when, and its sequence number.
 public struct JournalEntry: Codable, Sendable {

@@ -348,11 +348,13 @@ struct RecordReader {
     }
 
     static let customerKeys: [StaticString] = ["id", "name", "siren", "billingAddress", "deliverySites", "contacts", "collector", "salesperson",
-                                              "paymentTermsDays", "creditLimit", "orderBlocked", "language", "interestRatePercent", "paymentTermsRule", "kind"]
+                                              "paymentTermsDays", "creditLimit", "orderBlocked", "language", "interestRatePercent", "paymentTermsRule", "kind",
+                                              "holdReason", "imported", "assignments"]
 
     mutating func customer() throws -> Customer {
         var id: String?, name: String?, siren: String?, billing: Address?, sites: [Address]?, contacts: [Contact]?
         var collector: String?, sales: String?, terms: Int?, limit: Money?, blocked: Bool?, language: String?, rate: String?, rule: String?, kind: String?
+        var holdReason: String?, imported: ImportedTerms?, assignments: [Assignment]?
         try object(Self.customerKeys) { k, r in
             switch k {
             case 0: id = try r.string()
@@ -369,15 +371,50 @@ struct RecordReader {
             case 11: language = try r.string()
             case 12: rate = try r.string()
             case 13: rule = try r.string()
-            default: kind = try r.string()
+            case 14: kind = try r.string()
+            case 15: holdReason = try r.string()
+            case 16: imported = try r.importedTerms()
+            default: assignments = try r.array { try $0.assignment() }
             }
         }
         guard let id, let name, let sites, let contacts, let terms, let blocked else { throw Bad() }
         // An unknown rule: JSONDecoder says which value is wrong.
         let termsRule = try rule.map { r throws(Bad) -> PaymentTerms.Rule in guard let v = PaymentTerms.Rule(rawValue: r) else { throw Bad() }; return v }
         let customerKind = try kind.map { k throws(Bad) -> Customer.Kind in guard let v = Customer.Kind(rawValue: k) else { throw Bad() }; return v }
-        return Customer(id: id, name: name, siren: siren, billingAddress: billing, deliverySites: sites, contacts: contacts,
+        var c = Customer(id: id, name: name, siren: siren, billingAddress: billing, deliverySites: sites, contacts: contacts,
                         collector: collector, salesperson: sales, paymentTermsDays: terms, creditLimit: limit, orderBlocked: blocked,
                         language: language, interestRatePercent: rate, paymentTermsRule: termsRule, kind: customerKind)
+        c.holdReason = holdReason; c.imported = imported; c.assignments = assignments
+        return c
+    }
+
+    static let importedKeys: [StaticString] = ["collector", "salesperson", "creditLimit", "paymentTermsDays", "paymentTermsRule"]
+
+    mutating func importedTerms() throws -> ImportedTerms {
+        var t = ImportedTerms()
+        try object(Self.importedKeys) { k, r in
+            switch k {
+            case 0: t.collector = try r.string()
+            case 1: t.salesperson = try r.string()
+            case 2: t.creditLimit = try r.money()
+            case 3: t.paymentTermsDays = try r.int()
+            default: guard let v = PaymentTerms.Rule(rawValue: try r.string()) else { throw Bad() }; t.paymentTermsRule = v
+            }
+        }
+        return t
+    }
+
+    static let assignmentKeys: [StaticString] = ["collector", "until"]
+
+    mutating func assignment() throws -> Assignment {
+        var collector: String?, until: CalendarDate?
+        try object(Self.assignmentKeys) { k, r in
+            switch k {
+            case 0: collector = try r.string()
+            default: until = try r.date()
+            }
+        }
+        guard let until else { throw Bad() }
+        return Assignment(until: until, collector: collector)
     }
 }

@@ -137,6 +137,7 @@ extension BookRecord {
                     o.int("paymentTermsDays", c.paymentTermsDays); o.money("creditLimit", c.creditLimit); o.bool("orderBlocked", c.orderBlocked)
                     o.string("paymentTermsRule", c.paymentTermsRule?.rawValue); o.string("kind", c.kind?.rawValue)
                     o.string("language", c.language); o.string("interestRatePercent", c.interestRatePercent)
+                    o.string("holdReason", c.holdReason); o.encoded("imported", c.imported); o.encoded("assignments", c.assignments)
                 }
             case .invoice(let i):
                 o.object("invoice") { o in
@@ -191,6 +192,14 @@ extension BookRecord {
                     o.string("id", d.id); o.string("customerId", d.customerId); o.strings("invoices", d.invoices); o.date("date", d.date)
                     o.string("user", d.user); o.string("outcome", d.outcome.rawValue); o.string("reason", d.reason); o.string("note", d.note)
                     o.date("reviewAgainOn", d.reviewAgainOn)
+                }
+            case .request(let r):
+                o.object("request") { o in
+                    o.string("id", r.id); o.string("customerId", r.customerId); o.string("kind", r.kind.rawValue)
+                    o.string("requestedBy", r.requestedBy); o.string("at", r.at); o.date("date", r.date); o.money("amount", r.amount)
+                    o.string("flag", r.flag); o.string("note", r.note); o.string("status", r.status.rawValue)
+                    o.string("decidedBy", r.decidedBy); o.string("decidedAt", r.decidedAt); o.string("decisionNote", r.decisionNote)
+                    if r.seen == true { o.bool("seen", true) }
                 }
             }
         }

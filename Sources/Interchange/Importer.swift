@@ -51,6 +51,9 @@ public enum Importer {
         /// month; a contractual rate below three times the taux de l'intérêt légal), `file:line: ...`: the import is
         /// refused unless a supervisor confirms with `--accept-warnings`.
         public var warnings: [String] = []
+        /// Values changed in Relance (an approved limit, a reassignment) that this file changes again, `file:line: ...`
+        /// (issue 20): applied, and said.
+        public var overrides: [String] = []
         public var summary: String {
             tr("{added} added, {updated} updated, {unchanged} unchanged", ["added": "\(added)", "updated": "\(updated)", "unchanged": "\(unchanged)"]) + (onAccount.isPositive ? tr(", {amount} left on account", ["amount": onAccount.formatted]) : "")
                 + (ignored.isEmpty ? "" : trn("; ignored column: {columns}", "; ignored columns: {columns}", count: ignored.count, ["columns": ignored.joined(separator: ", ")]))
@@ -118,7 +121,19 @@ public enum Importer {
                 switch kind {
                 case .customers:
                     key = value("id")
-                    let c = try customer(value, existing: scratch.customers[key])
+                    let existing = scratch.customers[key]
+                    var (c, overrides) = reconcile(try customer(value, existing: existing), existing: existing, carries: value)
+                    if let old = existing, old.collector != c.collector {
+                        // The day before the import the account was the old collector's (`Assignment`).
+                        let until = today.adding(days: -1)
+                        if (old.assignments?.last?.until).map({ $0 < until }) ?? true {
+                            c.assignments = (old.assignments ?? []) + [Assignment(until: until, collector: old.collector)]
+                        }
+                    }
+                    for o in overrides {
+                        plan.overrides.append(tr("{file}:{line}: customer {id}: {field} set in Relance to {relance}, now {imported} from this file",
+                            ["file": file, "line": "\(row.line)", "id": c.id, "field": o.field.label, "relance": o.old ?? "—", "imported": o.new ?? "—"]))
+                    }
                     for w in Self.legalWarnings(c, policy: scratch.policy, today: today) { plan.warnings.append(tr("{file}:{line}: customer {id}: {warning}", ["file": file, "line": "\(row.line)", "id": c.id, "warning": w])) }
                     change = .upsertCustomer(customer: c)
                 case .invoices:
@@ -311,6 +326,44 @@ public enum Importer {
             if let i = c.contacts.firstIndex(where: { $0.name == contactName }) { c.contacts[i] = contact } else { c.contacts.insert(contact, at: 0) }
         }
         return c
+    }
+
+    /// The controlled fields against the last import (issue 20): a value the file repeats from the previous import
+    /// leaves a change made in Relance in place; a value that differs is applied, and returned as an override when
+    /// it replaces a change made in Relance (old: Relance's value, new: the file's). `imported` records the file.
+    static func reconcile(_ parsed: Customer, existing: Customer?, carries value: (String) -> String) -> (Customer, [AccountFieldChange]) {
+        var c = parsed
+        guard let old = existing else {
+            // A new customer: what it holds is what was imported (nil says the same, and keeps the record small).
+            c.imported = nil
+            return (c, [])
+        }
+        let before = old.imported ?? ImportedTerms(of: old)
+        var now = before
+        var overrides: [AccountFieldChange] = []
+        func settle<T: Equatable>(_ field: AccountField, carried: Bool, _ key: WritableKeyPath<Customer, T>, _ imp: WritableKeyPath<ImportedTerms, T>,
+                                  code: (T) -> String?) {
+            guard carried else { return }
+            let row = c[keyPath: key], current = old[keyPath: key], previous = before[keyPath: imp]
+            now[keyPath: imp] = row
+            if row == previous && current != previous { c[keyPath: key] = current }   // the file repeats itself: Relance's change stands
+            else if row != current && current != previous { overrides.append(.init(field: field, old: code(current), new: code(row))) }
+        }
+        settle(.collector, carried: !value("collector").isEmpty, \.collector, \.collector) { $0 }
+        settle(.salesperson, carried: !value("salesperson").isEmpty, \.salesperson, \.salesperson) { $0 }
+        settle(.creditLimit, carried: !value("credit_limit").isEmpty, \.creditLimit, \.creditLimit) { $0?.formatted }
+        let termsCarried = !value("payment_terms_days").isEmpty || !value("payment_terms").isEmpty
+        if termsCarried {
+            let row = PaymentTerms(days: c.paymentTermsDays, rule: c.paymentTermsRule ?? .net)
+            let current = PaymentTerms(days: old.paymentTermsDays, rule: old.paymentTermsRule ?? .net)
+            let previous = PaymentTerms(days: before.paymentTermsDays ?? old.paymentTermsDays, rule: before.paymentTermsRule ?? .net)
+            now.paymentTermsDays = row.days; now.paymentTermsRule = row.rule == .net ? nil : row.rule
+            if row == previous && current != previous { c.paymentTermsDays = current.days; c.paymentTermsRule = old.paymentTermsRule }
+            else if row != current && current != previous { overrides.append(.init(field: .terms, old: current.label, new: row.label)) }
+        }
+        // Nothing recorded and nothing differs: nil says the same.
+        c.imported = old.imported == nil && now == ImportedTerms(of: c) ? nil : now
+        return (c, overrides)
     }
 
     /// What the Commercial Code (L441-10) does not allow in a customer's terms: more than 60 days from the invoice

@@ -9,12 +9,17 @@ public struct ActivityDigest: Codable, Sendable, Equatable {
     public var lastWritten: [String: CalendarDate] = [:]
     /// The latest activity that set a next-action date.
     public var lastScheduled: Activity?
+    /// The latest news from the field (schema 10: a salesperson's call, visit or note, a risk flag), which puts the
+    /// account on its collector's agenda the next morning.
+    public var lastSignal: Activity?
 
     public init() {}
 
     public mutating func add(_ a: Activity) {
         count += 1
-        if a.channel == .phone || a.channel == .visit { lastCall = max(lastCall ?? a.date, a.date) }
+        // A salesperson's call or visit is news for the collector, not the collector's call.
+        if a.isFieldSignal { lastSignal = a }
+        else if a.channel == .phone || a.channel == .visit { lastCall = max(lastCall ?? a.date, a.date) }
         if a.channel.isWritten {
             let key = a.step ?? "*"
             lastWritten[key] = max(lastWritten[key] ?? a.date, a.date)

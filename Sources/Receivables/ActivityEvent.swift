@@ -17,6 +17,14 @@ public enum ActivityEvent: Codable, Sendable, Equatable {
     case litigation(outcome: LitigationDecision.Outcome, reason: String?, reviewAgainOn: CalendarDate?)
     /// Late fees waived on the entry's invoice.
     case waiver(amount: Money, reason: String)
+    /// Schema 10 (issue 20): the account's controlled fields changed (the note says why).
+    case account(changes: [AccountFieldChange])
+    /// A request filed on the account (the note is the requester's reason).
+    case requestFiled(id: String, kind: AccountRequest.Kind, amount: Money?, flag: String?)
+    /// A request decided (the note is the supervisor's).
+    case requestDecided(id: String, kind: AccountRequest.Kind, approved: Bool, amount: Money?, flag: String?)
+    /// A salesperson's call, visit or note from the field: the collector sees it on the next day's agenda.
+    case fieldReport
 
     /// A promise (amount, date) or a plan (total, number of payments), as an entry names it.
     public struct Commitment: Codable, Sendable, Equatable {

@@ -119,6 +119,8 @@ public struct AgendaReason: Sendable, Equatable {
         case disputeFollowUp(reason: String, amount: Money, ageDays: Int, owner: String)
         /// The entry that set the next action (worded by the edge: its event, its note or its outcome).
         case followUp(entry: Activity)
+        /// News from the field (a salesperson's call, visit, note or risk flag), the morning after.
+        case fieldReport(entry: Activity)
         /// A policy call step on `items` items; `lastCall` when it is being repeated every `everyDays`, else the step's
         /// trigger (`triggerDays` from the due or issue date).
         case call(items: Int, lastCall: CalendarDate?, everyDays: Int, triggerDays: Int, from: Policy.Step.Anchor)
@@ -218,6 +220,11 @@ struct AgendaRules {
 
         if let s = scheduled, let a = latest, s <= date, !calledSince(s) {
             callReasons.append(.init(step: "follow-up", invoices: [], since: s, detail: .followUp(entry: a)))
+        }
+        // News from the field: on the collector's agenda from the next morning until they call.
+        if let sig = digest.lastSignal, sig.date < date, !calledSince(sig.date) {
+            callReasons.append(.init(step: "field-report", invoices: [], since: sig.date.adding(days: 1), detail: .fieldReport(entry: sig)))
+            tier = min(tier, 1)
         }
         // A next action scheduled later holds the policy's calls until that day, when they join the follow-up; but
         // never more than `callEveryDays` after it was set (a date a year away does not hide a large overdue

@@ -26,6 +26,9 @@ public struct Book: Sendable {
     /// What the agenda needs from each customer's whole history.
     public private(set) var digests: [String: ActivityDigest] = [:]
     public private(set) var waivers: [String: LateFeeWaiver] = [:]
+    /// Requests on accounts (schema 10).
+    public private(set) var requests: [String: AccountRequest] = [:]
+    public private(set) var requestsByCustomer: [String: [String]] = [:]
     public internal(set) var litigations: [String: LitigationDecision] = [:]
     /// The latest decision on each invoice.
     public internal(set) var litigationByInvoice: [String: String] = [:]
@@ -259,6 +262,10 @@ public struct Book: Sendable {
         plans[p.id] = p
     }
     mutating func setWaiver(_ w: LateFeeWaiver) { waivers[w.invoice] = w }
+    mutating func setRequest(_ r: AccountRequest) {
+        if requests[r.id] == nil { requestsByCustomer[r.customerId, default: []].append(r.id) }
+        requests[r.id] = r
+    }
     mutating func updateCustomer(_ id: String, _ body: (inout Customer) -> Void) {
         if var c = customers[id] { body(&c); customers[id] = c }
     }

@@ -10,12 +10,28 @@ extension Book {
         case .updateCustomer(let id, let patch):
             guard customers[id] != nil else { throw .unknown(.customer, id) }
             updateCustomer(id) { c in
-                if let v = patch.collector { c.collector = v }
-                if let v = patch.salesperson { c.salesperson = v }
+                // The first change made in Relance keeps what the account held as what was imported, so a later
+                // import that repeats it leaves the change in place (`ImportedTerms`).
+                if c.imported == nil { c.imported = ImportedTerms(of: c) }
+                if let v = patch.collector {
+                    let new = v.isEmpty ? nil : v
+                    if let day = patch.date, new != c.collector {
+                        let until = day.adding(days: -1)
+                        if (c.assignments?.last?.until).map({ $0 < until }) ?? true {
+                            c.assignments = (c.assignments ?? []) + [Assignment(until: until, collector: c.collector)]
+                        }
+                    }
+                    c.collector = new
+                }
+                if let v = patch.salesperson { c.salesperson = v.isEmpty ? nil : v }
                 if let v = patch.creditLimit { c.creditLimit = v }
+                if patch.clearCreditLimit == true { c.creditLimit = nil }
                 if let v = patch.orderBlocked { c.orderBlocked = v }
                 if let v = patch.paymentTermsDays { c.paymentTermsDays = v }
+                if let v = patch.paymentTermsRule { c.paymentTermsRule = v == .net ? nil : v }
+                if let v = patch.holdReason { c.holdReason = v.isEmpty ? nil : v }
                 if let v = patch.addContact { c.contacts.append(v) }
+                if let v = patch.contacts { c.contacts = v }
             }
         case .upsertUser(let u):
             setUser(u)
@@ -53,6 +69,23 @@ extension Book {
             guard allocations.sum(\.amount) <= p.unallocated else { throw .about(.record(.payment, id), .onlyUnallocated(p.unallocated)) }
             try checkAllocations(allocations, customer: p.customerId, payment: id)
             addAllocations(paymentId: id, allocations, date: p.date)
+        case .fileRequest(let r):
+            try checkRequest(r)
+            setRequest(r)
+        case .decideRequest(let id, let d):
+            guard var r = requests[id] else { throw .unknown(.request, id) }
+            guard r.isPending else { throw .requestDecided(id, r.status) }
+            guard !d.note.trimmed.isEmpty else { throw .reasonRequired }
+            r.status = d.approve ? .approved : .refused
+            r.decidedBy = d.user; r.decidedAt = d.at; r.decisionNote = d.note
+            setRequest(r)
+        case .acknowledgeRequests(let ids, let user):
+            for id in ids {
+                guard var r = requests[id] else { throw .unknown(.request, id) }
+                guard r.requestedBy == user else { throw .notYourRequest(id) }
+                r.seen = true
+                setRequest(r)
+            }
         case .logActivity(let a):
             guard customers[a.customerId] != nil else { throw .unknown(.customer, a.customerId) }
             for n in a.invoices where invoices[n] == nil { throw .unknown(.invoice, n) }

@@ -15,14 +15,16 @@ public enum BookRecord: Codable, Sendable, Equatable {
     case waiver(LateFeeWaiver)
     case activity(Activity)
     case litigation(LitigationDecision)
+    /// Schema 10: a request on an account.
+    case request(AccountRequest)
 
-    private enum Key: String, CodingKey { case policy, settings, company, user, customer, invoice, payment, creditNote, dispute, promise, plan, waiver, activity, litigation }
+    private enum Key: String, CodingKey { case policy, settings, company, user, customer, invoice, payment, creditNote, dispute, promise, plan, waiver, activity, litigation, request }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: Key.self)
         guard let key = c.allKeys.first, c.allKeys.count == 1 else {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription:
-                "a record has exactly one of the keys policy, settings, company, user, customer, invoice, payment, creditNote, dispute, promise, plan, waiver, activity, litigation"))
+                "a record has exactly one of the keys policy, settings, company, user, customer, invoice, payment, creditNote, dispute, promise, plan, waiver, activity, litigation, request"))
         }
         switch key {
         case .policy: self = .policy(try c.decode(StoredPolicy.self, forKey: key))
@@ -39,6 +41,7 @@ public enum BookRecord: Codable, Sendable, Equatable {
         case .waiver: self = .waiver(try c.decode(LateFeeWaiver.self, forKey: key))
         case .activity: self = .activity(try c.decode(Activity.self, forKey: key))
         case .litigation: self = .litigation(try c.decode(LitigationDecision.self, forKey: key))
+        case .request: self = .request(try c.decode(AccountRequest.self, forKey: key))
         }
     }
 
@@ -59,6 +62,7 @@ public enum BookRecord: Codable, Sendable, Equatable {
         case .waiver(let v): try c.encode(v, forKey: .waiver)
         case .activity(let v): try c.encode(v, forKey: .activity)
         case .litigation(let v): try c.encode(v, forKey: .litigation)
+        case .request(let v): try c.encode(v, forKey: .request)
         }
     }
 }
@@ -86,6 +90,7 @@ extension Book {
         }
         out += waivers.keys.sorted().map { .waiver(waivers[$0]!) }
         out += litigationDecisions.map { .litigation($0) }
+        for id in customerOrder { out += requests(of: id).map { .request($0) } }
         if includingActivities { for id in customerOrder { out += activities(of: id).map { .activity($0) } } }
         return out
     }
@@ -123,6 +128,10 @@ extension Book {
         case .waiver(let w): try needInvoice(w.invoice); setWaiver(w)
         case .activity(let a): try needCustomer(a.customerId); appendActivity(a)
         case .litigation(let d): try applyLitigation(d)
+        case .request(let r):
+            try needCustomer(r.customerId)
+            guard requests[r.id] == nil else { throw .appearsTwice(.request, r.id) }
+            setRequest(r)
         }
     }
 

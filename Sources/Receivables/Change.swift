@@ -30,11 +30,18 @@ public enum Change: Codable, Sendable, Equatable {
     /// A user's own language for the screens (schema 9; `relance user set ID --lang`): anyone for themselves,
     /// supervisors for anyone; nil goes back to the environment's.
     case setLanguage(user: String, language: String?)
+    /// A request on an account filed (schema 10; issue 20): a credit limit asked for, a risk flag raised.
+    case fileRequest(request: AccountRequest)
+    /// A supervisor approves or refuses a pending request (an approved limit comes in the same batch).
+    case decideRequest(id: String, decision: RequestDecision)
+    /// The requester has seen these decisions (shown once when they open Relance).
+    case acknowledgeRequests(ids: [String], user: String)
     /// Several changes applied all together or not at all (an import file).
     case batch(changes: [Change])
 }
 
-/// Field-level edit of a customer: only the fields that are set change.
+/// Field-level edit of a customer: only the fields that are set change. An empty collector, salesperson or hold
+/// reason clears it; `clearCreditLimit` removes the limit (schema 10).
 public struct CustomerPatch: Codable, Sendable, Equatable {
     public var collector: String?
     public var salesperson: String?
@@ -42,6 +49,14 @@ public struct CustomerPatch: Codable, Sendable, Equatable {
     public var orderBlocked: Bool?
     public var paymentTermsDays: Int?
     public var addContact: Contact?
+    /// Schema 10 (issue 20, account control).
+    public var clearCreditLimit: Bool?
+    public var paymentTermsRule: PaymentTerms.Rule?
+    public var holdReason: String?
+    /// The whole list of contacts, replacing the account's.
+    public var contacts: [Contact]?
+    /// The day the change takes effect: a new collector holds the account from that day (its `assignments`).
+    public var date: CalendarDate?
     public init(collector: String? = nil, salesperson: String? = nil, creditLimit: Money? = nil,
                 orderBlocked: Bool? = nil, paymentTermsDays: Int? = nil, addContact: Contact? = nil) {
         self.collector = collector; self.salesperson = salesperson; self.creditLimit = creditLimit

@@ -25,6 +25,9 @@ extension Change {
         case .cancelPlan(let id): return book.plans[id].map { [$0.customerId] } ?? []
         case .waiveLateFees(let w): return book.invoices[w.invoice].map { [$0.customerId] } ?? []
         case .decideLitigation(let d): return [d.customerId]
+        case .fileRequest(let r): return [r.customerId]
+        case .decideRequest(let id, _): return book.requests[id].map { [$0.customerId] } ?? []
+        case .acknowledgeRequests: return []   // seen or not alters no account
         case .batch(let changes):
             var all = Set<String>()
             for c in changes {

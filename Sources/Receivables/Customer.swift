@@ -29,6 +29,12 @@ public struct Customer: Codable, Sendable, Equatable, Identifiable {
     public var creditLimit: Money?
     /// Orders held by a supervisor decision (see the `blocked` report for the computed suggestion).
     public var orderBlocked: Bool
+    /// Why orders are held (schema 10; set with the hold in the account form or `relance account set --hold`).
+    public var holdReason: String?
+    /// What the last customers import said (schema 10; see `ImportedTerms`).
+    public var imported: ImportedTerms?
+    /// The collectors before the current one, oldest first (schema 10; see `Assignment`).
+    public var assignments: [Assignment]?
     /// The language of the customer's letters: "fr" (nil) or "en".
     public var language: String?
     /// A contractual late-interest rate (annual percent, "9.5"), replacing the legal rate when set.

@@ -81,6 +81,18 @@ public indirect enum DomainError: Error, Equatable, Sendable {
     case decisionWithoutInvoices
     case writeOffNeedsReason
 
+    // MARK: Account control and requests (issue 20)
+    /// A change to an account says why.
+    case reasonRequired
+    case holdNeedsReason
+    case termsDays(Int)
+    /// A credit-limit request asks for more than the limit it has.
+    case limitNotAbove(Money)
+    case unknownFlag(String, choices: [String])
+    case requestDecided(String, AccountRequest.Status)
+    /// Only the requester marks a decision seen.
+    case notYourRequest(String)
+
     // MARK: Users and permissions
     case badUserId(String)
     case unknownLanguage(String, choices: [String])
@@ -105,7 +117,7 @@ public indirect enum DomainError: Error, Equatable, Sendable {
 
     /// What a refusal is about.
     public enum Entity: String, Equatable, Sendable {
-        case customer, invoice, payment, promise, dispute, plan, decision, user
+        case customer, invoice, payment, promise, dispute, plan, decision, user, contact, request
     }
 
     /// The thing a refusal concerns, for the edge to name it.

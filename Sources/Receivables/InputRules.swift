@@ -68,6 +68,12 @@ extension Book {
             try checkLimit(patch.creditLimit, what: .creditLimit(customer: id))
             try checkPerson(patch.collector, role: .collector, what: .record(.customer, id))
             try checkPerson(patch.salesperson, role: .salesperson, what: .record(.customer, id))
+            let contacts = patch.contacts ?? []
+            try checkText([patch.holdReason] + contacts.flatMap { [$0.name, $0.role, $0.phone, $0.email, $0.title] }, what: .record(.customer, id))
+            try checkLength([patch.holdReason] + contacts.flatMap { [$0.name, $0.role, $0.phone, $0.email] }, what: .record(.customer, id))
+            if contacts.contains(where: { $0.name.trimmed.isEmpty }) { throw .about(.record(.customer, id), .missingName(.contact, id)) }
+            if let d = patch.paymentTermsDays, !(0...365).contains(d) { throw .about(.record(.customer, id), .termsDays(d)) }
+            if let d = patch.date { try checkDate(d, what: .record(.customer, id)) }
         case .upsertUser(let u):
             try checkText([u.id, u.name, u.login, u.email], what: .record(.user, u.id))
             if let l = u.language, !Customer.languages.contains(l) { throw .about(.record(.user, u.id), .unknownLanguage(l, choices: Customer.languages)) }

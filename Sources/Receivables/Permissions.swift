@@ -9,6 +9,8 @@ public enum Permission {
         case importInvoices = "invoices", recordPayment = "payments", letterCredit = "letter-credit"
         case call, writtenReminder = "written-reminder", fieldNote = "field-note", preferences
         case promise, dispute, plan, waiveFees = "waive-fees", litigation, writeOff = "write-off"
+        /// Issue 20: asking for a credit limit or raising a risk flag; deciding on such a request.
+        case request, decideRequest = "decide-request"
     }
 
     /// The table: the roles that may do each action.
@@ -21,17 +23,38 @@ public enum Permission {
             switch a {
             // The book's data comes from the accounting package (imports), the team and the company are set up,
             // and write-offs decided, by supervisors.
-            case .importCustomers, .editCustomer, .manageUsers, .setCompany, .setPolicy, .importInvoices, .recordPayment, .writeOff: t[a] = supervisors
+            case .importCustomers, .editCustomer, .manageUsers, .setCompany, .setPolicy, .importInvoices, .recordPayment, .writeOff,
+                 .decideRequest: t[a] = supervisors
             // The collection work.
             case .letterCredit, .call, .writtenReminder, .promise, .dispute, .plan, .waiveFees, .litigation: t[a] = collection
             // Salespeople look accounts up and add field notes.
-            case .fieldNote: t[a] = everyone
+            case .fieldNote, .request: t[a] = everyone
             // One's own language (`refusal` keeps others' to supervisors).
             case .preferences: t[a] = everyone
             }
         }
         return t
     }()
+
+    /// A history entry's action: what it records decides first — an account change or a decision is a
+    /// supervisor's, whatever its channel; a salesperson's call is a field report (no money: a promise is its own
+    /// change) — then its channel.
+    static func actions(of a: Activity) -> [Action] {
+        switch a.event {
+        case .account?: return [.editCustomer]
+        case .requestFiled?: return [.request]
+        case .requestDecided?: return [.decideRequest]
+        case .fieldReport?: return [.fieldNote]
+        default: break
+        }
+        return switch a.channel {
+        case .phone: [.call]
+        case .letter, .email, .sms, .fax, .formalNotice, .injunction: [.writtenReminder]
+        case .note, .visit: [.fieldNote]
+        case .litigationReview: [.litigation]
+        case .system: [.manageUsers]
+        }
+    }
 
     public static func allows(_ role: User.Role, _ action: Action) -> Bool { table[action]?.contains(role) ?? false }
 
@@ -50,18 +73,14 @@ public enum Permission {
         case .upsertInvoice: [.importInvoices]
         case .recordPayment: [.recordPayment]
         case .allocateCredit: [.letterCredit]
-        case .logActivity(let a):
-            switch a.channel {
-            case .phone: [.call]
-            case .letter, .email, .sms, .fax, .formalNotice, .injunction: [.writtenReminder]
-            case .note, .visit: [.fieldNote]
-            case .litigationReview: [.litigation]
-            case .system: [.manageUsers]
-            }
+        case .logActivity(let a): actions(of: a)
         case .makePromise, .closePromise: [.promise]
         case .openDispute, .updateDispute: [.dispute]
         case .createPlan, .cancelPlan: [.plan]
         case .waiveLateFees: [.waiveFees]
+        case .fileRequest: [.request]
+        case .decideRequest: [.decideRequest]
+        case .acknowledgeRequests: [.preferences]
         case .decideLitigation(let d): [d.outcome == .writeOff ? .writeOff : .litigation]
         case .batch(let changes): changes.flatMap(actions(of:))
         }
@@ -91,6 +110,8 @@ extension Permission {
     static func othersPreferences(_ change: Change, _ author: String) -> String? {
         switch change {
         case .setLanguage(let id, _): id == author ? nil : id
+        case .acknowledgeRequests(_, let id): id == author ? nil : id
+        case .fileRequest(let r): r.requestedBy == author ? nil : r.requestedBy
         case .batch(let changes): changes.lazy.compactMap { othersPreferences($0, author) }.first
         default: nil
         }

@@ -51,6 +51,8 @@ public enum ActivityWording {
                 + (review.map { tr("; review again on {date}", ["date": $0.french]) } ?? "")
         case .waiver(let amount, let reason):
             return tr("Late fees of {amount} waived on {invoice}: {reason}", ["amount": amount.formatted, "invoice": invoices.first ?? "", "reason": reason])
+        case .account, .requestFiled, .requestDecided, .fieldReport:
+            return AccountWording.describe(event, book: book) ?? ""
         }
     }
 

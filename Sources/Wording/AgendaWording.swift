@@ -16,6 +16,7 @@ public enum AgendaWording {
         case .planDefaulted: return tr("Plan defaulted")
         case .disputeFollowUp: return tr("Dispute follow-up")
         case .followUp: return tr("Scheduled follow-up")
+        case .fieldReport: return tr("News from the field")
         case .onAccountCredit: return tr("On-account credit to letter")
         case .call, .written, .litigationReview: return r.step
         }
@@ -58,6 +59,8 @@ public enum AgendaWording {
             let said = ActivityWording.text(a, book: book)
             return tr("next action set on {date} by {user}: ", ["date": a.date.french, "user": a.user])
                 + String((said.isEmpty ? a.outcome?.label ?? a.channel.label : said).prefix(60))
+        case .fieldReport(let a):
+            return tr("{user} on {date}: ", ["date": a.date.french, "user": book.users[a.user]?.name ?? a.user]) + String(ActivityWording.text(a, book: book).prefix(60))
         case .call(let items, let last, let every, let days, let from):
             return trn("{count} item, ", "{count} items, ", count: items)
                 + (last.map { tr("last call {date}, every {days} days until settled", ["date": $0.french, "days": "\(every)"]) }

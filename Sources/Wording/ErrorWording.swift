@@ -111,6 +111,13 @@ extension DomainError: CustomStringConvertible {
             tr("invoice {invoice} is already {outcome} since {date}", ["invoice": n, "outcome": outcome.label, "date": since.french])
         case .decisionWithoutInvoices: tr("a litigation decision names its invoices")
         case .writeOffNeedsReason: tr("a write-off needs a reason")
+        case .reasonRequired: tr("say why (a reason is required)")
+        case .holdNeedsReason: tr("an order hold needs a reason")
+        case .termsDays(let d): tr("{days} is not a number of days for payment terms (0-365)", ["days": "\(d)"])
+        case .limitNotAbove(let current): tr("the credit limit asked for must be above the current {limit}", ["limit": current.formatted])
+        case .unknownFlag(let code, let choices): tr("unknown risk flag '{flag}' (one of {choices})", ["flag": code, "choices": choices.joined(separator: ", ")])
+        case .requestDecided(let id, let status): tr("request {id} is already {status}", ["id": id, "status": status.label])
+        case .notYourRequest(let id): tr("request {id} is someone else's", ["id": id])
         case .unknownLanguage(let l, let choices):
             tr("language '{language}' is not one of {choices}", ["language": l, "choices": choices.joined(separator: ", ")])
         case .badUserId(let id): tr("user id '{id}' must be lower-case letters, digits, '_', '-' or '.'", ["id": id])
@@ -194,6 +201,7 @@ extension DomainError.Entity {
         case .payment: tr("payment", context: "record"); case .promise: tr("promise", context: "record")
         case .dispute: tr("dispute", context: "record"); case .plan: tr("plan", context: "record")
         case .decision: tr("decision", context: "record"); case .user: tr("user", context: "record")
+        case .contact: tr("contact", context: "record"); case .request: tr("request", context: "record")
         }
     }
 }
@@ -347,6 +355,9 @@ extension Change {
         case .cancelPlan(let id): tr("cancel plan {id}", ["id": id])
         case .waiveLateFees(let w): tr("waive late fees {invoice}", ["invoice": w.invoice])
         case .decideLitigation(let d): tr("litigation {customer}: {outcome}", ["customer": d.customerId, "outcome": d.outcome.short])
+        case .fileRequest(let r): tr("request {id} on {customer}", ["id": r.id, "customer": r.customerId])
+        case .decideRequest(let id, let d): d.approve ? tr("approve request {id}", ["id": id]) : tr("refuse request {id}", ["id": id])
+        case .acknowledgeRequests(let ids, _): tr("decisions seen: {ids}", ["ids": ids.joined(separator: ", ")])
         case .batch(let cs): trn("batch of {count} change", "batch of {count} changes", count: cs.count)
         }
     }

@@ -55,6 +55,7 @@ struct ImportCommand: ParsableCommand {
             do {
                 let planned = try Importer.plan(kind, data: data, file: file, book: store.book, user: me.id)
                 for w in planned.warnings { warn(tr("warning: {warning}", ["warning": w])) }
+                for o in planned.overrides { say(tr("overrides: {what}", ["what": o])) }
                 say(tr("{file}: {kind} would be {summary} (dry run: nothing imported)", ["file": "\(file)", "kind": "\(kind.rawValue)", "summary": "\(planned.summary)"]))
             } catch {
                 warn(tr("import would be refused:\n{error}", ["error": "\(error)"]))
@@ -62,7 +63,7 @@ struct ImportCommand: ParsableCommand {
             }
             return
         }
-        var summary = "", changedRecords = 0
+        var summary = "", changedRecords = 0, overrides: [String] = []
         var large = false
         do {
             // Parse and validate outside the store's lock, against the latest state: others keep saving meanwhile.
@@ -81,7 +82,7 @@ struct ImportCommand: ParsableCommand {
                 }
             }
             var plannedAt = store.state
-            summary = planned.summary; changedRecords = planned.added + planned.updated
+            summary = planned.summary; overrides = planned.overrides; changedRecords = planned.added + planned.updated
             guard changedRecords > 0 else { throw NothingToDo() }
             if changedRecords > Self.snapshotAfterRecords {
                 // A large import lands as a new snapshot written aside (others keep working; the lock is held for
@@ -94,11 +95,11 @@ struct ImportCommand: ParsableCommand {
                     if state != plannedAt {
                         planned = try Importer.plan(kind, data: data, file: file, book: book, user: me.id)
                         plannedAt = state
-                        summary = planned.summary; changedRecords = planned.added + planned.updated
+                        summary = planned.summary; overrides = planned.overrides; changedRecords = planned.added + planned.updated
                     }
                     return planned.resultingBook
                 }
-                if written != nil { say("\(file): \(kind.rawValue) \(summary)"); return }
+                if written != nil { for o in overrides { say(tr("overrides: {what}", ["what": o])) }; say("\(file): \(kind.rawValue) \(summary)"); return }
                 // Others kept saving during every write: the journal's way, with the lock held for the batch.
             }
             // Only the change outlives the plan here: the book it holds is as large as the file's records.
@@ -107,7 +108,7 @@ struct ImportCommand: ParsableCommand {
             /// The file planned again on `book` (under the lock), the summary following it.
             func replanned(_ book: Book) throws -> Change {
                 let again = try Importer.plan(kind, data: data, file: file, book: book, user: me.id)
-                summary = again.summary; changedRecords = again.added + again.updated
+                summary = again.summary; overrides = again.overrides; changedRecords = again.added + again.updated
                 guard let change = again.change else { throw NothingToDo() }
                 return change
             }
@@ -147,6 +148,7 @@ struct ImportCommand: ParsableCommand {
             warn(tr("import refused:\n{error}", ["error": "\(error)"]))
             throw ExitCode(1)
         }
+        for o in overrides { say(tr("overrides: {what}", ["what": o])) }
         say("\(file): \(kind.rawValue) \(summary)")
         // A large import that had to go through the journal is compacted at once; otherwise compaction only if
         // due. Both after the result is printed.
