@@ -70,6 +70,7 @@ public enum AccountWording {
         case .contactRemoved: tr("contact removed: {name}", ["name": c.old ?? ""])
         case .contactEdited: c.old == c.new ? tr("contact edited: {name}", ["name": c.new ?? ""])
             : tr("contact edited: {old} → {new}", ["old": c.old ?? "", "new": c.new ?? ""])
+        case .holdReason where (c.old ?? "").isEmpty: tr("{field}: {new}", ["field": c.field.label, "new": c.new ?? ""])
         default: tr("{field}: {old} → {new}", ["field": c.field.label, "old": value(c.field, c.old, book), "new": value(c.field, c.new, book)])
         }
     }

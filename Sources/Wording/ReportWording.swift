@@ -67,7 +67,7 @@ public enum ReportWording {
         N_("Reason / next review", context: "report"), N_("Role", context: "report"), N_("Share", context: "report"),
         N_("Status", context: "report"), N_("Steps", context: "report"), N_("Total", context: "report"),
         N_("Why", context: "report"), N_("Withdrawn", context: "report"), N_("not due", context: "report"),
-        N_("over 120", context: "report")
+        N_("over 120", context: "report"), N_("Asked", context: "report"), N_("Note", context: "report")
     ]
 
     /// A column's title (the English one the domain gives, as the catalogue's id); a title the list lacks stays as given.

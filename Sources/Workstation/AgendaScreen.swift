@@ -173,8 +173,3 @@ public struct AgendaScreen: Screen {
     }
 }
 
-/// A new record id: a prefix, the time and a random part (unique across users saving at once).
-func newId(_ prefix: String) -> String {
-    let t = Timestamp.now().filter(\.isNumber).dropFirst(2)
-    return "\(prefix)-\(t)-\(String(UInt32.random(in: 0...UInt32.max), radix: 36))"
-}
