@@ -14,8 +14,16 @@ public enum ReportWording {
             if case .text(let s) = c, measures.contains(s) { return .text(translate(s, context: "report")) }
             return c
         }
-        out.rows = t.rows.map { $0.map(cell) }
-        out.total = t.total.map { $0.map(cell) }
+        // A 12-month row of numbers (CSV and JSON keep them for scripts) is a sparkline for a reader.
+        let trends = Set(t.columns.indices.filter { t.columns[$0].id.hasSuffix("_12m") })
+        func row(_ r: [ReportTable.Cell]) -> [ReportTable.Cell] {
+            r.enumerated().map { i, c in
+                if trends.contains(i), case .text(let s) = c { return .text(Sparkline.draw(plain: s)) }
+                return cell(c)
+            }
+        }
+        out.rows = t.rows.map(row)
+        out.total = t.total.map(row)
         out.notes = t.notes.map { Phrase(verbatim: say($0)) }
         return out
     }
@@ -36,6 +44,7 @@ public enum ReportWording {
         case "cash-impact": return tr("Cash impact of one day of DSO at {date}", ["date": d])
         case "litigation": return tr("Litigation decisions to {date}", ["date": d])
         case "blocked": return tr("Customers to hold at {date}", ["date": d])
+        case "collectors": return tr("Team performance at {date}", ["date": d])
         default: return t.title
         }
     }
@@ -67,7 +76,11 @@ public enum ReportWording {
         N_("Reason / next review", context: "report"), N_("Role", context: "report"), N_("Share", context: "report"),
         N_("Status", context: "report"), N_("Steps", context: "report"), N_("Total", context: "report"),
         N_("Why", context: "report"), N_("Withdrawn", context: "report"), N_("not due", context: "report"),
-        N_("over 120", context: "report"), N_("Asked", context: "report"), N_("Note", context: "report")
+        N_("over 120", context: "report"), N_("Asked", context: "report"), N_("Note", context: "report"),
+        N_("Accounts", context: "report"), N_("Planned", context: "report"), N_("Done", context: "report"), N_("Promises", context: "report"),
+        N_("Promised", context: "report"), N_("Kept (n)", context: "report"), N_("Kept (€)", context: "report"), N_("Cash (month)", context: "report"),
+        N_("Overdue", context: "report"), N_("DSO", context: "report"), N_("BPDSO", context: "report"), N_("ADD", context: "report"),
+        N_("CEI", context: "report"), N_("DSO 12 months", context: "report"), N_("Overdue 12 months", context: "report")
     ]
 
     /// A column's title (the English one the domain gives, as the catalogue's id); a title the list lacks stays as given.
