@@ -257,11 +257,11 @@ struct RecordReader {
     }
 
     static let invoiceKeys: [StaticString] = ["number", "customerId", "issueDate", "dueDate", "amount", "poNumber", "deliverySite",
-                                             "dunningLevel", "lastDunned", "dunningStep"]
+                                             "dunningLevel", "lastDunned", "dunningStep", "amountExclVat"]
 
     mutating func invoice() throws -> Invoice {
         var number: String?, customer: String?, issue: CalendarDate?, due: CalendarDate?, amount: Money?, po: String?, site: String?
-        var level: Int?, dunned: CalendarDate?, step: String?
+        var level: Int?, dunned: CalendarDate?, step: String?, exclVat: Money?
         try object(Self.invoiceKeys) { k, r in
             switch k {
             case 0: number = try r.string()
@@ -273,12 +273,15 @@ struct RecordReader {
             case 6: site = try r.string()
             case 7: level = try r.int()
             case 8: dunned = try r.date()
-            default: step = try r.string()
+            case 9: step = try r.string()
+            default: exclVat = try r.money()
             }
         }
         guard let number, let customer, let issue, let due, let amount else { throw Bad() }
-        return Invoice(number: number, customerId: customer, issueDate: issue, dueDate: due, amount: amount, poNumber: po, deliverySite: site,
-                       dunningLevel: level, lastDunned: dunned, dunningStep: step)
+        var inv = Invoice(number: number, customerId: customer, issueDate: issue, dueDate: due, amount: amount, poNumber: po, deliverySite: site,
+                          dunningLevel: level, lastDunned: dunned, dunningStep: step)
+        inv.amountExclVat = exclVat
+        return inv
     }
 
     static let allocationKeys: [StaticString] = ["invoice", "amount"]

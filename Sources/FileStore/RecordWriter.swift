@@ -144,7 +144,7 @@ extension BookRecord {
                     o.string("number", i.number); o.string("customerId", i.customerId); o.date("issueDate", i.issueDate)
                     o.date("dueDate", i.dueDate); o.money("amount", i.amount); o.string("poNumber", i.poNumber)
                     o.string("deliverySite", i.deliverySite); o.int("dunningLevel", i.dunningLevel); o.date("lastDunned", i.lastDunned)
-                    o.string("dunningStep", i.dunningStep)
+                    o.string("dunningStep", i.dunningStep); o.money("amountExclVat", i.amountExclVat)
                 }
             case .payment(let p):
                 o.object("payment") { o in

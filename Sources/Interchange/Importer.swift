@@ -15,7 +15,7 @@ public enum Importer {
                                          "contact_name", "contact_phone", "contact_email", "language", "interest_rate", "payment_terms",
                                          "street", "postal_code", "city", "country", "contact_title", "kind"]
     public static let invoiceColumns = ["number", "customer_id", "issue_date", "due_date", "amount", "currency", "po_number",
-                                        "dunning_level", "last_dunned"]
+                                        "dunning_level", "last_dunned", "amount_excl_vat"]
     public static let paymentColumns = ["date", "customer_id", "amount", "reference", "invoice_number"]
     public static let userColumns = ["id", "name", "role", "login", "email"]
 
@@ -160,6 +160,7 @@ public enum Importer {
                     }
                     if let old = scratch.invoices[key] {
                         if columns["po_number"] == nil { inv.poNumber = old.poNumber }
+                        if columns["amount_excl_vat"] == nil { inv.amountExclVat = old.amountExclVat }
                         inv.deliverySite = old.deliverySite
                         // A level never goes back: an older export cannot undo the letters sent since.
                         if old.level >= inv.level { inv.dunningLevel = old.dunningLevel; inv.dunningStep = old.dunningStep }
@@ -411,9 +412,18 @@ public enum Importer {
             guard let terms else { throw InputError(tr("due_date is empty and the customer is unknown: import the customers first, or give the due date")) }
             due = terms.dueDate(issuedOn: issue)
         } else { due = try date(value("due_date"), "due_date") }
-        return Invoice(number: try required(value("number"), "number"), customerId: try required(value("customer_id"), "customer_id"),
-                       issueDate: issue, dueDate: due,
-                       amount: amount, poNumber: value("po_number").isEmpty ? nil : value("po_number"), dunningLevel: level, lastDunned: dunned)
+        var inv = Invoice(number: try required(value("number"), "number"), customerId: try required(value("customer_id"), "customer_id"),
+                          issueDate: issue, dueDate: due,
+                          amount: amount, poNumber: value("po_number").isEmpty ? nil : value("po_number"), dunningLevel: level, lastDunned: dunned)
+        // The amount excluding VAT (issue 20: the provision is computed on it), at most the amount including VAT.
+        if !value("amount_excl_vat").isEmpty {
+            let ht = try Importer.amount(value("amount_excl_vat"), "amount_excl_vat")
+            guard ht.isPositive, ht <= amount else {
+                throw InputError(tr("amount_excl_vat {excl} must be above zero and at most the amount {amount}", ["excl": ht.formatted, "amount": amount.formatted]))
+            }
+            inv.amountExclVat = ht
+        }
+        return inv
     }
 
     static func payment(_ value: (String) -> String, book: Book, occurrence: inout [String: Int]) throws(InputError) -> Payment {

@@ -1,7 +1,7 @@
 /// Supervisor reports. "At the as-of date" means: invoices issued on or before it, less payments and credit
 /// notes dated on or before it, so a past date gives the book as it was then.
 public enum Analytics {
-    public static let reportNames = ["aged", "dso", "disputes", "promises", "cash-impact", "blocked", "litigation", "collectors"]
+    public static let reportNames = ["aged", "dso", "disputes", "promises", "cash-impact", "blocked", "litigation", "collectors", "provisions", "write-offs"]
 
     public static func report(_ name: String, book: Book, asOf: CalendarDate) throws(DomainError) -> ReportTable {
         var t = try table(name, book: book, asOf: asOf)
@@ -19,6 +19,8 @@ public enum Analytics {
         case "blocked": return blocked(book, asOf)
         case "litigation": return litigation(book, asOf)
         case "collectors": return collectors(book, asOf)
+        case "provisions": return provisions(book, asOf)
+        case "write-offs": return writeOffs(book, asOf)
         default: throw .unknownReport(name, choices: reportNames)
         }
     }

@@ -17,6 +17,9 @@ public struct Invoice: Codable, Sendable, Equatable, Identifiable {
     /// The ladder step the level stands for: when a store's policy gains or loses a step, the level follows the
     /// step (an item past its formal notice stays past it), not the old position in the ladder.
     public var dunningStep: String?
+    /// The amount excluding VAT, when the accounting package gives it (schema 10, column `amount_excl_vat`): the
+    /// provision for doubtful receivables is computed on it.
+    public var amountExclVat: Money?
 
     public var id: String { number }
     public var level: Int { dunningLevel ?? 0 }

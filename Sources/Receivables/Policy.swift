@@ -53,6 +53,9 @@ public struct Policy: Codable, Sendable, Equatable {
     public var blockShareOfLimit: Int { blockMinShareOfLimitPercent ?? 10 }
     /// A promise below this share (percent) of the invoices it is for asks for confirmation (default 20).
     public var promiseMinSharePercent: Int?
+    /// The provision for doubtful receivables, percent of the amount by age (issue 20); nil: `ProvisionPercent.standard`.
+    public var provisionPercent: ProvisionPercent?
+    public var provisions: ProvisionPercent { provisionPercent ?? .standard }
     public var promiseMinShare: Int { promiseMinSharePercent ?? 20 }
 
     public struct DayRange: Codable, Sendable, Equatable { public var from: Int; public var to: Int }
@@ -134,6 +137,9 @@ public struct Policy: Codable, Sendable, Equatable {
     /// Checks what a hand-edited policy must satisfy; returns the problems found.
     public func problems() -> [PolicyIssue] {
         var out: [PolicyIssue] = []
+        if let p = provisionPercent {
+            for (name, v) in p.all where !(0...100).contains(v) { out.append(.outOfRange("provisionPercent." + name, 0...100, v)) }
+        }
         if !largeItemThreshold.isPositive { out.append(.notPositive("largeItemThreshold")) }
         if downPaymentPercent.min > downPaymentPercent.max { out.append(.minAboveMax("downPaymentPercent")) }
         for r in interestRates ?? [] {

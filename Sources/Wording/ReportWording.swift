@@ -45,6 +45,8 @@ public enum ReportWording {
         case "litigation": return tr("Litigation decisions to {date}", ["date": d])
         case "blocked": return tr("Customers to hold at {date}", ["date": d])
         case "collectors": return tr("Team performance at {date}", ["date": d])
+        case "provisions": return tr("Provision for doubtful receivables at {date}", ["date": d])
+        case "write-offs": return tr("Write-offs to {date}", ["date": d])
         default: return t.title
         }
     }
@@ -57,7 +59,8 @@ public enum ReportWording {
                                     N_("blocked", context: "report tab"), N_("litigation", context: "report tab")]
 
     static let measures: Set<String> = [N_("standard", context: "report"), N_("count-back", context: "report"),
-                                         N_("standard net", context: "report"), N_("count-back net", context: "report")]
+                                         N_("standard net", context: "report"), N_("count-back net", context: "report"),
+                                         N_("not due", context: "report"), N_("over 360", context: "report"), N_("litigation", context: "report")]
 
     /// The column titles the domain's reports use, marked for the catalogue (context "report").
     static let columnTitles: Set<String> = [
@@ -80,7 +83,9 @@ public enum ReportWording {
         N_("Accounts", context: "report"), N_("Planned", context: "report"), N_("Done", context: "report"), N_("Promises", context: "report"),
         N_("Promised", context: "report"), N_("Kept (n)", context: "report"), N_("Kept (€)", context: "report"), N_("Cash (month)", context: "report"),
         N_("Overdue", context: "report"), N_("DSO", context: "report"), N_("BPDSO", context: "report"), N_("ADD", context: "report"),
-        N_("CEI", context: "report"), N_("DSO 12 months", context: "report"), N_("Overdue 12 months", context: "report")
+        N_("CEI", context: "report"), N_("DSO 12 months", context: "report"), N_("Overdue 12 months", context: "report"),
+        N_("Base excl. VAT", context: "report"), N_("Base incl. VAT (estimate)", context: "report"), N_("Rate", context: "report"),
+        N_("Provision", context: "report"), N_("Month", context: "report")
     ]
 
     /// A column's title (the English one the domain gives, as the catalogue's id); a title the list lacks stays as given.
