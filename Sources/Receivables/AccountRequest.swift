@@ -71,7 +71,7 @@ extension Book {
 
     /// Pending requests, oldest first (the supervisor's queue).
     public var pendingRequests: [AccountRequest] {
-        requests.values.filter(\.isPending).sorted { ($0.at, $0.id) < ($1.at, $1.id) }
+        requests.values.filter(\.isPending).sorted { ($0.date, $0.at, $0.id) < ($1.date, $1.at, $1.id) }
     }
 
     /// Decisions on `user`'s requests they have not seen yet (shown when they open Relance).

@@ -11,6 +11,8 @@ public enum Permission {
         case promise, dispute, plan, waiveFees = "waive-fees", litigation, writeOff = "write-off"
         /// Issue 20: asking for a credit limit or raising a risk flag; deciding on such a request.
         case request, decideRequest = "decide-request"
+        /// Issue 20: the team's dashboard (no change; the screens grey its key).
+        case teamPerformance = "team-performance"
     }
 
     /// The table: the roles that may do each action.
@@ -24,7 +26,7 @@ public enum Permission {
             // The book's data comes from the accounting package (imports), the team and the company are set up,
             // and write-offs decided, by supervisors.
             case .importCustomers, .editCustomer, .manageUsers, .setCompany, .setPolicy, .importInvoices, .recordPayment, .writeOff,
-                 .decideRequest: t[a] = supervisors
+                 .decideRequest, .teamPerformance: t[a] = supervisors
             // The collection work.
             case .letterCredit, .call, .writtenReminder, .promise, .dispute, .plan, .waiveFees, .litigation: t[a] = collection
             // Salespeople look accounts up and add field notes.

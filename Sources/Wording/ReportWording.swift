@@ -56,7 +56,15 @@ public enum ReportWording {
 
     static let tabs: Set<String> = [N_("aged", context: "report tab"), N_("dso", context: "report tab"), N_("disputes", context: "report tab"),
                                     N_("promises", context: "report tab"), N_("cash-impact", context: "report tab"),
-                                    N_("blocked", context: "report tab"), N_("litigation", context: "report tab")]
+                                    N_("blocked", context: "report tab"), N_("litigation", context: "report tab"),
+                                    N_("collectors", context: "report tab"), N_("provisions", context: "report tab"), N_("write-offs", context: "report tab")]
+
+    static let months = [N_("January", context: "month"), N_("February", context: "month"), N_("March", context: "month"), N_("April", context: "month"),
+                         N_("May", context: "month"), N_("June", context: "month"), N_("July", context: "month"), N_("August", context: "month"),
+                         N_("September", context: "month"), N_("October", context: "month"), N_("November", context: "month"), N_("December", context: "month")]
+
+    /// "October 2026", "octobre 2026".
+    public static func monthName(_ d: CalendarDate) -> String { translate(months[d.month - 1], context: "month") + " \(d.year)" }
 
     static let measures: Set<String> = [N_("standard", context: "report"), N_("count-back", context: "report"),
                                          N_("standard net", context: "report"), N_("count-back net", context: "report"),

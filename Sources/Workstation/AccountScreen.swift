@@ -65,10 +65,23 @@ public struct AccountScreen: Screen {
                 return .status(.error(tr("No overdue invoice left in amicable follow-up")))
             }
             return .push(FormScreen.litigation(customerId: customerId, session: session))
-        case .logCall, .promise, .dispute, .updateDispute, .plan, .waiveFees:
+        case .logCall:
+            if session.store.isReadOnly { return .status(.error(tr("read-only session: nothing can be saved"))) }
+            return .push(FormScreen.call(customerId: customerId, session: session))
+        case .visit:
+            if session.store.isReadOnly { return .status(.error(tr("read-only session: nothing can be saved"))) }
+            return .push(FormScreen.visit(customerId: customerId, session: session))
+        case .editAccount:
+            if session.store.isReadOnly { return .status(.error(tr("read-only session: nothing can be saved"))) }
+            guard session.may(.editCustomer) else { return .status(.error(tr("Accounts are controlled by supervisors: ask one (Q asks for a higher credit limit)"))) }
+            return .push(FormScreen.account(customerId: customerId, session: session))
+        case .requestLimit, .riskFlag:
+            if session.store.isReadOnly { return .status(.error(tr("read-only session: nothing can be saved"))) }
+            return .push(command == .requestLimit ? FormScreen.creditLimitRequest(customerId: customerId, session: session)
+                                                  : FormScreen.riskFlag(customerId: customerId, session: session))
+        case .promise, .dispute, .updateDispute, .plan, .waiveFees:
             if let refusal = session.moneyRefusal { return .status(.error(refusal)) }
             switch command {
-            case .logCall: return .push(FormScreen.call(customerId: customerId, session: session))
             case .promise:
                 guard !items.isEmpty else { return .status(.error(tr("No open invoice to promise on"))) }
                 return .push(FormScreen.promise(customerId: customerId, session: session))
@@ -131,7 +144,8 @@ public struct AccountScreen: Screen {
         func header(_ parts: [String], style: Style) {
             for line in flow(parts, width: width - 2) { canvas.text(" " + line, row: row, style: style); row += 1 }
         }
-        header([c.name] + (c.siren.map { ["SIREN \($0)"] } ?? []) + [c.id] + (c.orderBlocked ? [tr("ORDERS HELD")] : [])
+        header([c.name] + (c.siren.map { ["SIREN \($0)"] } ?? []) + [c.id]
+               + (c.orderBlocked ? [c.holdReason.map { tr("ORDERS HELD: {reason}", ["reason": $0]) } ?? tr("ORDERS HELD")] : [])
                + [tr("collector {name}", ["name": session.name(of: c.collector)]), tr("sales {name}", ["name": session.name(of: c.salesperson)])], style: .accent)
         let kind = c.customerKind == .business ? nil : c.customerKind == .consumer ? tr("consumer") : c.customerKind == .publicBody ? tr("public body") : tr("public hospital")
         var terms: [String] = []
@@ -145,6 +159,11 @@ public struct AccountScreen: Screen {
         terms.append(limit)
         if s.lateFees.isPositive { terms.append(tr("late fees {amount}", ["amount": s.lateFees.formatted])) }
         header(terms, style: (s.creditUsePermille ?? 0) > 1000 ? .error : .plain)
+        // Issue 20: what the field says and what is asked, where the collector looks first.
+        let flags = session.book.riskFlags(of: c.id).prefix(2).map { tr("⚑ {flag} ({name}, {date})", ["flag": AccountWording.flagName($0.flag ?? ""), "name": session.name(of: $0.requestedBy), "date": $0.date.short]) }
+        let asked = session.book.requests(of: c.id).filter { $0.isPending && $0.kind == .creditLimit }
+            .map { tr("limit of {amount} asked by {name}, pending", ["amount": $0.amount?.formatted ?? "", "name": session.name(of: $0.requestedBy)]) }
+        if !flags.isEmpty || !asked.isEmpty { header(flags + asked, style: .error) }
         // A promise said with what it leaves claimed: a small promise never reads as the debt settled.
         let when = { (d: CalendarDate) in s.promiseCount > 1 ? tr("({count} promises, next {date})", ["count": "\(s.promiseCount)", "date": String(d.short.prefix(5))])
                                                               : tr("for {date}", context: "promise", ["date": String(d.short.prefix(5))]) }

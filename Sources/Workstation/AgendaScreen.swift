@@ -10,6 +10,10 @@ public struct AgendaScreen: Screen {
     public var cursor: Int { list.cursor }
     private(set) var agenda: Agenda?
     private var revision = -1
+    /// Issue 20, the collector's day: the customers of this agenda called today (off the queue, shown as done), and
+    /// the amount promised today on them.
+    private(set) var doneToday: [String] = []
+    private(set) var promisedToday = Money.zero
 
     public init(scope: String?) { self.scope = scope }
 
@@ -24,6 +28,19 @@ public struct AgendaScreen: Screen {
         let selected = lines.indices.contains(cursor) ? lines[cursor].customerId + lines[cursor].kind.rawValue : nil
         agenda = Agenda(book: session.book, date: session.today, collector: scope)
         revision = session.book.revision
+        let book = session.book, today = session.today, scope = scope
+        func inScope(_ id: String) -> Bool {
+            switch scope {
+            case nil: true
+            case Agenda.unassigned?: book.assignedCollector(of: id) == nil
+            case let who?: book.assignedCollector(of: id) == who
+            }
+        }
+        doneToday = book.customerOrder.filter { book.digest(of: $0).lastCall == today && inScope($0) }
+        promisedToday = book.promises.values.filter { $0.madeOn == today && $0.closedAs == nil && inScope($0.customerId) }.reduce(.zero) { $0 + $1.amount }
+        // Marks follow the accounts still on this agenda (a reassigned one leaves it).
+        let here = Set(agenda?.lines.map(\.customerId) ?? [])
+        list.marked = list.marked.intersection(here)
         // Keep the same line selected when the agenda changes under us (another user's save).
         if let s = selected, let i = lines.firstIndex(where: { $0.customerId + $0.kind.rawValue == s }) { list.cursor = i }
         list.clamp(count: lines.count)
@@ -37,6 +54,26 @@ public struct AgendaScreen: Screen {
             return .push(AccountScreen(customerId: lines[cursor].customerId))
         case .reports:
             return .push(ReportScreen())
+        case .requests:
+            return .push(RequestQueueScreen(queue: session.may(.decideRequest)))
+        case .dashboard:
+            guard session.may(.teamPerformance) else { return .status(.error(tr("The team's figures are for supervisors"))) }
+            return .push(DashboardScreen())
+        case .mark:
+            guard session.may(.editCustomer) else { return .status(.error(tr("Accounts are reassigned by supervisors"))) }
+            guard lines.indices.contains(cursor) else { return .none }
+            list.toggleMark(lines[cursor].customerId)
+            if cursor < lines.count - 1 { list.cursor += 1 }
+            return .status(.info(trn("{count} account marked: A reassigns it", "{count} accounts marked: A reassigns them", count: list.marked.count)))
+        case .reassign:
+            if session.store.isReadOnly { return .status(.error(tr("read-only session: nothing can be saved"))) }
+            guard session.may(.editCustomer) else { return .status(.error(tr("Accounts are reassigned by supervisors"))) }
+            // Each account once (a customer may have a call and a letter on the agenda), in the agenda's order.
+            var seen = Set<String>()
+            let marked = lines.map(\.customerId).filter { list.marked.contains($0) && seen.insert($0).inserted }
+            let chosen = marked.isEmpty ? (lines.indices.contains(cursor) ? [lines[cursor].customerId] : []) : marked
+            guard !chosen.isEmpty else { return .status(.error(tr("Select or mark (Space) the accounts to reassign"))) }
+            return .push(FormScreen.reassign(customers: chosen, session: session))
         case .users:
             guard session.may(.manageUsers) else { return .status(.error(tr("The team is managed by supervisors"))) }
             return .push(UsersScreen())
@@ -130,7 +167,7 @@ public struct AgendaScreen: Screen {
                 continue
             }
             let line = lines[index]
-            let number = line.kind == .call ? String(index + 1) : "✉"
+            let number = list.marked.contains(line.customerId) ? "•" : line.kind == .call ? String(index + 1) : "✉"
             let late = line.oldestDaysOverdue > 0 ? "+\(line.oldestDaysOverdue)" : ""
             let call = line.kind == .call ? (line.contact?.phone ?? tr("no phone")) : line.channel.label
             let cells = [number, names[index], AgendaWording.whyShort(line), line.amountAtStake.formatted, late,
@@ -142,7 +179,15 @@ public struct AgendaScreen: Screen {
         }
         // Why am I here: the selected line's reasons, with steps and dates.
         let detailTop = rows - 2 - detailRows
-        canvas.text("", row: detailTop - 1)
+        // The day's progress (issue 20): calls done / planned, what was promised today, the accounts marked.
+        let planned = doneToday.count + calls.count
+        var progress = [tr("Today: {done}/{planned} calls done", ["done": "\(doneToday.count)", "planned": "\(planned)"]),
+                        tr("{amount} promised today", ["amount": promisedToday.formatted])]
+        if !doneToday.isEmpty {
+            progress.append("✓ " + doneToday.prefix(3).map { session.book.customers[$0]?.name ?? $0 }.joined(separator: ", ") + (doneToday.count > 3 ? " +\(doneToday.count - 3)" : ""))
+        }
+        if !list.marked.isEmpty { progress.append(trn("{count} marked", "{count} marked", count: list.marked.count)) }
+        canvas.text(" " + clip(progress.joined(separator: " · "), width: width - 2), row: detailTop - 1, style: .good)
         if lines.indices.contains(cursor) {
             let line = lines[cursor]
             // The number first: below 100 columns the list has no phone column, and this line is where it is read.

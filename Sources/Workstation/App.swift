@@ -17,8 +17,32 @@ public final class App {
         self.session = session
         self.terminal = terminal
         let agendaScope = session.user.role == .collector ? session.user.id : nil
-        stack = [start ?? AgendaScreen(scope: agendaScope)]
+        // A salesperson starts on their customers, riskiest first (issue 20), not on the collection queue.
+        stack = [start ?? (session.user.role == .salesperson ? PortfolioScreen() : AgendaScreen(scope: agendaScope))]
         if session.store.isReadOnly { status = .error(tr("Read-only session: you can look, but nothing can be saved")) }
+        else { announceDecisions() }
+    }
+
+    /// The decisions on the user's requests made since they last opened Relance: said once, then marked seen.
+    func announceDecisions() {
+        let book = session.book
+        let unseen = book.unseenDecisions(of: session.user.id)
+        guard !unseen.isEmpty else { return }
+        let said = unseen.prefix(2).map { r in
+            tr("{customer}: {asked} {status} by {name} ({note})", ["customer": book.customers[r.customerId]?.name ?? r.customerId,
+                "asked": AccountWording.asked(kind: r.kind, amount: r.amount, flag: r.flag), "status": r.status.label,
+                "name": session.name(of: r.decidedBy), "note": r.decisionNote ?? ""])
+        }.joined(separator: "; ")
+        let ids = unseen.map(\.id), user = session.user.id
+        do {
+            try session.store.commit(user: user) { latest in
+                .acknowledgeRequests(ids: ids.filter { latest.requests[$0]?.seen != true }, user: user)
+            }
+            status = .info(trn("Your request: {said}", "Your requests: {said}", count: unseen.count, ["said": said])
+                           + (unseen.count > 2 ? " " + tr("(+{count}, Q lists them)", ["count": "\(unseen.count - 2)"]) : ""))
+        } catch {
+            status = .error(tr("Your requests were decided ({said}), but could not be marked seen: {problem}", ["said": said, "problem": Self.wording(error)]))
+        }
     }
 
     public var top: any Screen { stack[stack.count - 1] }

@@ -6,6 +6,8 @@ import Wording
 /// has one id per mode: the keys differ.
 public enum ScreenID: String, CaseIterable, Sendable {
     case agenda, account, search, history, historyEntry = "history-entry", form, schedule, reports, users, help
+    /// Issue 20: the supervisor's request queue, the team dashboard, the salesperson's customers.
+    case requests, dashboard, portfolio
 
     /// Screens where typed characters are text (a search box, a form's fields): letters are not commands there.
     public var takesText: Bool { self == .search || self == .form || self == .schedule }
@@ -65,18 +67,20 @@ public struct Binding: Sendable {
 }
 
 public enum Bindings {
-    static let lists: Set<ScreenID> = [.agenda, .account, .history, .users]
+    static let lists: Set<ScreenID> = [.agenda, .account, .history, .users, .requests, .dashboard, .portfolio]
     static let everywhere = Set(ScreenID.allCases)
     static let moving: Set<ScreenID> = [.agenda, .account, .search, .history, .historyEntry, .form, .schedule, .reports, .users]
 
     /// The table. On one screen a key has one meaning: the first line naming both wins (a test checks none is shadowed).
     public static let table: [Binding] = [
         // Opening and leaving.
-        Binding([.enter, .control("j")], "Enter", .open, K_("Open"), help: N_("open the selected account"), on: [.agenda, .search], bar: 0),
+        Binding([.enter, .control("j")], "Enter", .open, K_("Open"), help: N_("open the selected account"), on: [.agenda, .search, .requests, .portfolio], bar: 0),
+        Binding([.enter, .control("j")], "Enter", .open, K_("Agenda"), help: N_("the selected collector's agenda"), on: [.dashboard], bar: 0),
+        Binding([.enter, .control("j")], "Enter", .open, K_("Open"), help: N_("open the selected row's customer (or a collector's agenda)"), on: [.reports], bar: 6),
         Binding([.enter, .control("j")], "Enter", .open, K_("Whole entry"), help: N_("the whole entry, its note unwrapped"), on: [.history], bar: 1),
-        Binding([.character("q")], "q", .quit, K_("Quit"), help: N_("quit Relance (everything is already saved)"), on: [.agenda], bar: 13),
+        Binding([.character("q")], "q", .quit, K_("Quit"), help: N_("quit Relance (everything is already saved)"), on: [.agenda, .portfolio], bar: 13),
         Binding([.escape, .character("q"), .backspace], "Esc", .back, K_("Back"), help: N_("back to the previous screen (also q, Backspace)"),
-                on: [.account, .history, .users, .help], bar: 2),
+                on: [.account, .history, .users, .help, .requests, .dashboard], bar: 2),
         Binding([.escape, .character("q"), .backspace], "Esc", .back, K_("Back to the list"), help: N_("back to the list (also q, Backspace)"),
                 on: [.historyEntry], bar: 2),
         Binding([.escape, .character("q")], "Esc", .back, K_("Back"), help: N_("back to the previous screen (also q)"), on: [.reports], bar: 5),
@@ -100,8 +104,8 @@ public enum Bindings {
         Binding([.right], "→", .right, K_("Right"), help: N_("caret right, or the next choice"), on: [.form]),
         Binding([.left], "←", .left, K_("Date"), help: N_("the date cell"), on: [.schedule]),
         Binding([.right], "→", .right, K_("Amount"), help: N_("the amount cell"), on: [.schedule]),
-        Binding([.left], "←", .left, K_("Columns"), help: N_("scroll the columns back"), on: [.reports]),
-        Binding([.right], "→", .right, K_("Columns"), help: N_("scroll to the columns on the right"), on: [.reports], bar: 3),
+        Binding([.left], "←", .left, K_("Columns"), help: N_("scroll the columns back"), on: [.reports, .dashboard]),
+        Binding([.right], "→", .right, K_("Columns"), help: N_("scroll to the columns on the right"), on: [.reports, .dashboard], bar: 3),
 
         // The agenda.
         Binding([.character("s")], "s", .markSent, K_("Mark sent"), help: N_("mark the selected written reminder sent"),
@@ -111,9 +115,18 @@ public enum Bindings {
         Binding([.character("R")], "R", .reports, K_("Reports"), help: N_("reports: aged balance, DSO, disputes, promises, cash impact, blocked, litigation"),
                 on: [.agenda], bar: 12),
         Binding([.character("U")], "U", .users, K_("Team"), help: N_("the team's users, roles and logins"), on: [.agenda], needs: .manageUsers, bar: 14),
+        Binding([.character(" ")], "Space", .mark, K_("Mark"), help: N_("mark the selected account (for A)"), on: [.agenda], needs: .editCustomer, bar: 15),
+        Binding([.character("A")], "A", .reassign, K_("Reassign"), help: N_("reassign the marked accounts (or the selected one) to a collector, with a reason"),
+                on: [.agenda], needs: .editCustomer, bar: 16),
+        Binding([.character("Q")], "Q", .requests, K_("Requests"), help: N_("requests on accounts: the queue to decide (supervisors), one's own and their outcome"),
+                on: [.agenda, .portfolio], bar: 9),
+        Binding([.character("T")], "T", .dashboard, K_("Team figures"), help: N_("the team's figures: calls, promises kept, cash, overdue, DSO, ADD, CEI, 12-month trends"),
+                on: [.agenda], needs: .teamPerformance, bar: 8),
+        Binding([.character("a")], "a", .agenda, K_("Agenda"), help: N_("the team's call queue"), on: [.portfolio], bar: 14),
 
         // The account.
-        Binding([.character("c")], "c", .logCall, K_("Call"), help: N_("log a call: outcome, note, next action"), on: [.account], needs: .call, bar: 10),
+        Binding([.character("c")], "c", .logCall, K_("Call"), help: N_("log a call: outcome, note, next action (a salesperson's: no money, the collector is told)"),
+                on: [.account], needs: .fieldNote, bar: 10),
         Binding([.character("p")], "p", .promise, K_("Promise"), help: N_("promise to pay: amount, date, the invoices it covers"),
                 on: [.account], needs: .promise, bar: 11),
         Binding([.character("d")], "d", .dispute, K_("Dispute"), help: N_("code a dispute on the ticked invoices"), on: [.account], needs: .dispute, bar: 12),
@@ -129,6 +142,17 @@ public enum Bindings {
                 help: N_("withdraw the promise on the selected invoice, or cancel its plan (press twice)"), on: [.account], needs: .promise),
         Binding([.character("L")], "L", .litigation, K_("Litigation"), help: N_("litigation decision on the overdue items"),
                 on: [.account], needs: .litigation),
+        Binding([.character("E")], "E", .editAccount, K_("Edit account"), help: N_("account control: collector, salesperson, credit limit, terms, order hold, contacts (with a reason)"),
+                on: [.account], needs: .editCustomer, bar: 17),
+        Binding([.character("Q")], "Q", .requestLimit, K_("Ask limit"), help: N_("ask a supervisor for a higher credit limit"), on: [.account], needs: .request, bar: 18),
+        Binding([.character("F")], "F", .riskFlag, K_("Risk flag"), help: N_("raise a risk flag: difficulty, dispute coming, visit planned, change of ownership"),
+                on: [.account], needs: .request, bar: 19),
+        Binding([.character("V")], "V", .visit, K_("Visit"), help: N_("log a field visit (the collector sees it the next morning)"), on: [.account], needs: .fieldNote, bar: 20),
+
+        // The request queue.
+        Binding([.character("a")], "a", .approve, K_("Approve"), help: N_("approve the selected request, with a note (an approved limit is applied)"),
+                on: [.requests], needs: .decideRequest, bar: 10),
+        Binding([.character("r")], "r", .refuse, K_("Refuse"), help: N_("refuse the selected request, with a note"), on: [.requests], needs: .decideRequest, bar: 11),
 
         // The team.
         Binding([.character("D")], "D", .toggleUserDisabled, K_("Disable/enable"), help: N_("disable or enable the selected user (press twice to disable)"),
@@ -155,10 +179,10 @@ public enum Bindings {
 
         // Everywhere.
         Binding([.character("/")], "/", .search, K_("Search"), help: N_("search customers: name, SIREN, invoice, phone, contact"),
-                on: [.agenda, .history, .historyEntry, .users], bar: 1),
-        // On the account, its own keys come first in the bar.
+                on: [.agenda, .history, .historyEntry, .users, .portfolio], bar: 1),
+        // On the account, the queue and the figures, their own keys come first in the bar.
         Binding([.character("/")], "/", .search, K_("Search"), help: N_("search customers: name, SIREN, invoice, phone, contact"),
-                on: [.account], bar: 50),
+                on: [.account, .requests, .dashboard], bar: 50),
         Binding([.character("?"), .function(1)], "?", .help, K_("All keys"), help: N_("every key of the screen (also F1)"), on: lists.union([.historyEntry]), bar: 99),
         Binding([.function(1)], "F1", .help, K_("All keys"), help: N_("every key of the screen"), on: [.search, .form, .schedule, .reports], bar: 99),
         Binding([.control("l"), .resize], "Ctrl-L", .redraw, K_("Redraw"), help: N_("redraw the screen"), on: everywhere),

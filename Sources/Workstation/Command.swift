@@ -6,6 +6,8 @@ public enum Command: Equatable, Sendable {
     case open, back, quit, help, search, redraw
     case logCall, promise, dispute, updateDispute, plan, note, markSent, toggleScope, waiveFees, letterCredit, reports
     case users, toggleUserDisabled, cancelCommitment, history, litigation
+    // Issue 20: account control, requests, risk, the team's figures.
+    case editAccount, mark, reassign, requestLimit, riskFlag, visit, requests, dashboard, approve, refuse, agenda
     case nextField, previousField, save, toggle, lineBreak, spread
     case insert(Character), backspace, deleteForward
     case paste(String)

@@ -8,6 +8,12 @@ import Wording
 public enum FieldID: String, Sendable {
     case invoices, invoice, amount, date, contact, note, outcome, next, reason, owner, followup, dispute, status, credit, creditNumber, creditDate
     case down, downDate, count, period, first
+    // Issue 20: account control and requests.
+    case collector, salesperson, limit, terms, hold, holdReason, flag, decision
+    case contact1, contact2, contact3, contact4, contact5, contact6
+
+    /// The contact slots of the account form, in order.
+    static let contactSlots: [FieldID] = [.contact1, .contact2, .contact3, .contact4, .contact5, .contact6]
 }
 
 /// One field of a form: its value as typed, and the error shown next to it.

@@ -17,11 +17,11 @@ public struct FormScreen: Screen {
     var answered: Set<String> = []
     let customerName: String
 
-    init(_ form: any FormKind, customerId: String, session: Session, fields: [FormField]) {
+    init(_ form: any FormKind, customerId: String, session: Session, fields: [FormField], subject: String? = nil) {
         self.form = form
         self.customerId = customerId
         self.fields = fields
-        customerName = session.book.customers[customerId]?.name ?? customerId
+        customerName = subject ?? session.book.customers[customerId]?.name ?? customerId
         followDefaults(session: session)
     }
 
@@ -49,6 +49,26 @@ public struct FormScreen: Screen {
     }
     public static func waiver(customerId: String, invoice: String, session: Session) -> FormScreen {
         FormScreen(WaiverForm(customerId: customerId), customerId: customerId, session: session, fields: WaiverForm.fields(invoice: invoice))
+    }
+    public static func account(customerId: String, session: Session) -> FormScreen {
+        FormScreen(AccountForm(customerId: customerId), customerId: customerId, session: session, fields: AccountForm.fields(session, customerId))
+    }
+    public static func reassign(customers: [String], session: Session) -> FormScreen {
+        let subject = customers.count == 1 ? nil : trn("{count} account", "{count} accounts", count: customers.count)
+        return FormScreen(ReassignForm(customers: customers), customerId: customers.first ?? "", session: session,
+                          fields: ReassignForm.fields(session, customers), subject: subject)
+    }
+    public static func creditLimitRequest(customerId: String, session: Session) -> FormScreen {
+        FormScreen(CreditLimitRequestForm(customerId: customerId), customerId: customerId, session: session, fields: CreditLimitRequestForm.fields())
+    }
+    public static func riskFlag(customerId: String, session: Session) -> FormScreen {
+        FormScreen(RiskFlagForm(customerId: customerId), customerId: customerId, session: session, fields: RiskFlagForm.fields())
+    }
+    public static func visit(customerId: String, session: Session) -> FormScreen {
+        FormScreen(VisitForm(customerId: customerId), customerId: customerId, session: session, fields: VisitForm.fields(session, customerId))
+    }
+    public static func decision(request: AccountRequest, approve: Bool, session: Session) -> FormScreen {
+        FormScreen(DecisionForm(request: request, approve: approve), customerId: request.customerId, session: session, fields: DecisionForm.fields())
     }
     public static func litigation(customerId: String, session: Session) -> FormScreen {
         FormScreen(LitigationForm(customerId: customerId), customerId: customerId, session: session, fields: LitigationForm.fields(session, customerId))

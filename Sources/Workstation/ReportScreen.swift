@@ -5,9 +5,10 @@ import Wording
 /// The supervisor's figures on screen: the same report tables as `relance report`, at the session's date.
 public struct ReportScreen: Screen {
     public var reportIndex = 0
-    /// First row shown, and first scrolled column (the leading text columns, id and name, stay in place).
-    public var top = 0
+    /// The first scrolled column (the leading text columns, id and name, stay in place).
     public var firstColumn = 0
+    /// The selected row (issue 20: Enter opens its customer, or a collector's agenda).
+    public var cursor = 0
     private(set) var table: ReportTable?
     private var problem: String?
     private var revision = -1
@@ -40,9 +41,19 @@ public struct ReportScreen: Screen {
         case .nextField, .previousField:
             let n = Analytics.reportNames.count
             reportIndex = (reportIndex + (command == .nextField ? 1 : n - 1)) % n
-            top = 0; firstColumn = 0; table = nil
+            firstColumn = 0; cursor = 0; table = nil
             prepare(session: session)
-        case .up, .down, .pageUp, .pageDown: top = ListView.moved(top, by: command, count: rows) ?? top
+        case .up, .down, .pageUp, .pageDown: cursor = ListView.moved(cursor, by: command, count: rows) ?? cursor
+        case .open:
+            guard let t = table, t.rows.indices.contains(cursor) else { return .none }
+            let row = t.rows[cursor]
+            if let i = t.columns.firstIndex(where: { $0.id == "customer_id" }), case .text(let id) = row[i], session.book.customers[id] != nil {
+                return .push(AccountScreen(customerId: id))
+            }
+            if t.name == "collectors", let i = t.columns.firstIndex(where: { $0.id == "collector" }), case .text(let id) = row[i] {
+                return .push(AgendaScreen(scope: id.isEmpty ? Agenda.unassigned : id))
+            }
+            return .status(.info(tr("This row opens no account")))
         case .left: firstColumn = max(0, firstColumn - 1)
         case .right: firstColumn = min(max(0, (table?.columns.count ?? 1) - fixedColumns - 1), firstColumn + 1)
         default: break
@@ -91,12 +102,14 @@ public struct ReportScreen: Screen {
         canvas.text(line(t.columns.map(\.title)), row: 4, style: Style(underline: true))
         let noteRows = min(2, t.notes.count)
         let bodyRows = rows - 7 - noteRows - (t.total == nil ? 0 : 1)
+        // The window follows the selected row.
+        let top = ListView.window(showing: cursor, of: t.rows.count, visible: max(1, bodyRows)).lowerBound
         // The name column (the second, when the first is an id) cut so that names never read alike.
         let body = Array(t.rows.dropFirst(top).prefix(max(0, bodyRows))).map { $0.map(\.display) }
         let names = fixedColumns == 2 ? ListView.distinctNames(body.map { $0[1] }, width: widthOf[1]) : []
         for (k, var cells) in body.enumerated() {
             if fixedColumns == 2 { cells[1] = names[k] }
-            canvas.text(line(cells), row: 5 + k)
+            canvas.text(line(cells), row: 5 + k, style: top + k == cursor ? .reverse : .plain)
         }
         if t.rows.isEmpty { canvas.text("   " + tr("(none)"), row: 5, style: .dim) }
         var row = 5 + min(max(0, bodyRows), max(1, t.rows.count - top))

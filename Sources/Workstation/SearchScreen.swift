@@ -10,6 +10,10 @@ public struct SearchScreen: Screen {
     var list = ListView()
     public var cursor: Int { list.cursor }
     private(set) var results: [Hit] = []
+    /// In the results (after ↓): Space marks the selected account and `A` reassigns the marked ones (issue 20, a
+    /// supervisor); any other key types in the query again.
+    public private(set) var inResults = false
+    public var marked: Set<String> { list.marked }
 
     public struct Hit: Equatable {
         public var customerId: String
@@ -80,13 +84,24 @@ public struct SearchScreen: Screen {
     }
 
     public mutating func handle(_ command: Command, session: Session) -> ScreenAction {
-        if list.move(command, count: results.count) { return .none }
+        if list.move(command, count: results.count) { inResults = !results.isEmpty; return .none }
         switch command {
-        case .insert(let c): if Safe.isClean(String(c)) { query.append(c) }; list.cursor = 0; prepare(session: session)
+        case .insert(" ") where inResults && session.may(.editCustomer):
+            guard results.indices.contains(cursor) else { return .none }
+            list.toggleMark(results[cursor].customerId)
+            if cursor < results.count - 1 { list.cursor += 1 }
+            return .status(.info(trn("{count} account marked: A reassigns it", "{count} accounts marked: A reassigns them", count: list.marked.count)))
+        case .insert("A") where inResults && session.may(.editCustomer):
+            if session.store.isReadOnly { return .status(.error(tr("read-only session: nothing can be saved"))) }
+            let marked = results.map(\.customerId).filter { list.marked.contains($0) }
+            let chosen = marked.isEmpty ? (results.indices.contains(cursor) ? [results[cursor].customerId] : []) : marked
+            guard !chosen.isEmpty else { return .none }
+            return .push(FormScreen.reassign(customers: chosen, session: session))
+        case .insert(let c): inResults = false; if Safe.isClean(String(c)) { query.append(c) }; list.cursor = 0; prepare(session: session)
         case .paste(let text):
             query += String(text.unicodeScalars.filter { !Safe.isUnsafe($0) }.map(Character.init))
             list.cursor = 0; prepare(session: session)
-        case .backspace: if !query.isEmpty { query.removeLast(); list.cursor = 0; prepare(session: session) }
+        case .backspace: inResults = false; if !query.isEmpty { query.removeLast(); list.cursor = 0; prepare(session: session) }
         case .back: return .pop
         case .open:
             guard results.indices.contains(cursor) else { return .status(.error(tr("No customer matches '{query}'", ["query": query]))) }
@@ -102,13 +117,15 @@ public struct SearchScreen: Screen {
         canvas.titleBar(tr("Search"), session: session)
         canvas.text(" " + tr("Find: {query}", ["query": query]), row: 1, style: .bold)
         terminal.setCursor((1, 7 + TextWidth.of(query)))
-        canvas.text(" " + tr("name, SIREN, invoice number or phone — at least 2 characters"), row: 2, style: .dim)
+        let hint = inResults && session.may(.editCustomer) ? tr("Space marks, A reassigns the marked accounts, any other key types") + (list.marked.isEmpty ? "" : " · " + trn("{count} marked", "{count} marked", count: list.marked.count))
+            : tr("name, SIREN, invoice number or phone — at least 2 characters")
+        canvas.text(" " + clip(hint, width: width - 2), row: 2, style: .dim)
         if query.count >= 2 && results.isEmpty { canvas.text("   " + tr("No customer matches '{query}'", ["query": query]), row: 4, style: .error) }
         let window = ListView.window(showing: cursor, of: results.count, visible: rows - 6)
         let names = ListView.distinctNames(results[window].map(\.name), width: max(10, width - 40))
         for (offset, hit) in results[window].enumerated() {
             let i = window.lowerBound + offset
-            let text = " " + TextWidth.pad(names[offset], to: max(10, width - 40)) + "  " + TextWidth.pad(hit.matched, to: 36)
+            let text = (list.marked.contains(hit.customerId) ? "•" : " ") + TextWidth.pad(names[offset], to: max(10, width - 40)) + "  " + TextWidth.pad(hit.matched, to: 36)
             canvas.text(text, row: 4 + offset, style: i == cursor ? .reverse : .plain)
         }
         canvas.keyBar(self, session: session)

@@ -11,6 +11,7 @@ struct NoteForm: FormKind {
     func check(_ fields: inout Fields, book: Book, session: Session) {}
 
     func build(_ fields: Fields, book: Book, session: Session) throws(DomainError) -> (Change, String) {
-        (FormParts.activity(session, customerId: customerId, .note, note: fields.note), tr("field note on {customer}", ["customer": book.customers[customerId]?.name ?? customerId]))
+        // A salesperson's note is news for the collector (issue 20: a note nobody was told about): on their agenda tomorrow.
+        (FormParts.activity(session, customerId: customerId, .note, event: CallForm.isFieldReport(session) ? .fieldReport : nil, note: fields.note), tr("field note on {customer}", ["customer": book.customers[customerId]?.name ?? customerId]))
     }
 }
