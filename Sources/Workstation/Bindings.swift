@@ -115,13 +115,13 @@ public enum Bindings {
         Binding([.character("R")], "R", .reports, K_("Reports"), help: N_("reports: aged balance, DSO, disputes, promises, cash impact, blocked, litigation"),
                 on: [.agenda], bar: 12),
         Binding([.character("U")], "U", .users, K_("Team"), help: N_("the team's users, roles and logins"), on: [.agenda], needs: .manageUsers, bar: 14),
-        Binding([.character(" ")], "Space", .mark, K_("Mark"), help: N_("mark the selected account (for A)"), on: [.agenda], needs: .editCustomer, bar: 15),
+        Binding([.character(" ")], "Space", .mark, K_("Mark"), help: N_("mark the selected account (for A)"), on: [.agenda], needs: .editCustomer, bar: 20),
         Binding([.character("A")], "A", .reassign, K_("Reassign"), help: N_("reassign the marked accounts (or the selected one) to a collector, with a reason"),
-                on: [.agenda], needs: .editCustomer, bar: 16),
+                on: [.agenda], needs: .editCustomer, bar: 21),
         Binding([.character("Q")], "Q", .requests, K_("Requests"), help: N_("requests on accounts: the queue to decide (supervisors), one's own and their outcome"),
-                on: [.agenda, .portfolio], bar: 9),
+                on: [.agenda, .portfolio], bar: 19),
         Binding([.character("T")], "T", .dashboard, K_("Team figures"), help: N_("the team's figures: calls, promises kept, cash, overdue, DSO, ADD, CEI, 12-month trends"),
-                on: [.agenda], needs: .teamPerformance, bar: 8),
+                on: [.agenda], needs: .teamPerformance, bar: 18),
         Binding([.character("a")], "a", .agenda, K_("Agenda"), help: N_("the team's call queue"), on: [.portfolio], bar: 14),
 
         // The account.

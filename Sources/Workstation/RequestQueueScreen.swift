@@ -27,8 +27,8 @@ public struct RequestQueueScreen: Screen {
 
     public func offers(_ command: Command) -> Bool {
         switch command {
-        case .approve, .refuse: queue && !requests.isEmpty
-        case .open: !requests.isEmpty
+        case .approve, .refuse, .open: !requests.isEmpty
+        case .up, .down, .pageUp, .pageDown, .home, .end: requests.count > 1
         default: true
         }
     }
@@ -38,12 +38,12 @@ public struct RequestQueueScreen: Screen {
         switch command {
         case .back: return .pop
         case .open:
-            guard requests.indices.contains(cursor) else { return .status(.info(tr("No request"))) }
+            guard requests.indices.contains(cursor) else { return .none }
             return .push(AccountScreen(customerId: requests[cursor].customerId))
         case .approve, .refuse:
+            guard requests.indices.contains(cursor) else { return .none }
             if session.store.isReadOnly { return .status(.error(tr("read-only session: nothing can be saved"))) }
             guard session.may(.decideRequest) else { return .status(.error(tr("Requests are decided by supervisors"))) }
-            guard requests.indices.contains(cursor) else { return .status(.info(tr("No request to decide"))) }
             return .push(FormScreen.decision(request: requests[cursor], approve: command == .approve, session: session))
         default: break
         }

@@ -15,6 +15,11 @@ import TerminalKit
         var b = try! DemoGenerator(customers: 24, seed: 3, today: today).book()
         try! b.apply(.logActivity(activity: Activity(id: "ACT-LONG", at: "2026-11-23T09:00:00Z", date: today, user: "amelie", customerId: busiest(b),
                                                     channel: .note, note: (1...60).map { "Ligne \($0) de la note." }.joined(separator: "\n"))))
+        // Requests in the queue (issue 20), and one of amelie's own.
+        for (i, (id, by)) in zip(b.customerOrder.prefix(4), ["zoe", "zoe", "zoe", "amelie"]).enumerated() {
+            try! b.apply(.fileRequest(request: AccountRequest(id: "REQ-\(i)", customerId: id, kind: i == 1 ? .risk : .creditLimit, requestedBy: by,
+                at: "2026-11-2\(i)T09:00:00Z", date: today.adding(days: -i), amount: i == 1 ? nil : Money(euros: 900_000 + Int64(i)), flag: i == 1 ? "DIFFICULTY" : nil, note: "Commande")))
+        }
         return b
     }()
 
@@ -29,14 +34,19 @@ import TerminalKit
         var out: [(ScreenID, String, [Key])] = []
         for user in ["amelie", "helene", "zoe"] {
             let open = [Key.character("/")] + busiest(book).map { Key.character($0) } + [.enter]
-            out += [(.agenda, user, []), (.account, user, open), (.search, user, search), (.history, user, open + [.character("h")]),
-                    (.historyEntry, user, open + [.character("h"), .enter]), (.reports, user, [.character("R")]),
+            // A salesperson starts on their customers (issue 20): `a` is the team's agenda.
+            let agenda: [Key] = user == "zoe" ? [.character("a")] : []
+            out += [(.agenda, user, agenda), (.account, user, open), (.search, user, search), (.history, user, open + [.character("h")]),
+                    (.historyEntry, user, open + [.character("h"), .enter]), (.reports, user, agenda + [.character("R")]),
+                    (.requests, user, agenda + [.character("Q")]),
                     (.help, user, open + [.character("?")]), (.form, user, open + [.character("n"), .character("a"), .character("b"), .left])]
             if user != "zoe" {
                 out += [(.form, user, open + [.character("p")]), (.schedule, user, open + [.character("e"), .function(2)])]
             }
         }
-        out += [(.users, "helene", [.character("U")])]
+        out += [(.users, "helene", [.character("U")]), (.portfolio, "zoe", []), (.dashboard, "helene", [.character("T")]),
+                (.form, "helene", [Key.character("/")] + busiest(book).map { Key.character($0) } + [.enter, .character("E")]),
+                (.form, "zoe", [Key.character("/")] + busiest(book).map { Key.character($0) } + [.enter, .character("Q")])]
         return out
     }()
 

@@ -364,6 +364,11 @@ import TerminalKit
         app.handle(.tab); app.render()
         #expect(screen.text.contains("[dso]"))
         #expect(screen.text.contains("count-back"))
+        // Back past the first: the last tabs (issue 20: write-offs, provisions, the team's figures), then litigation.
+        app.handle(.backTab); app.handle(.backTab); app.render()
+        #expect(screen.text.contains("Write-offs to 23/11/2026"))
+        app.handle(.backTab); app.render()
+        #expect(screen.text.contains("Provision for doubtful receivables at 23/11/2026"))
         app.handle(.backTab); app.handle(.backTab); app.render()
         #expect(screen.text.contains("[litigation]") && screen.text.contains("handed over and still owed: 0,00 €"))
         app.handle(.backTab); app.render()

@@ -28,10 +28,10 @@ struct AccountForm: FormKind {
     static func fields(_ session: Session, _ customerId: String) -> [FormField] {
         guard let c = session.book.customers[customerId] else { return [] }
         var out = [
-            choice(people(session, role: .collector, current: c.collector), id: .collector, label: tr("Collector", context: "field"), value: c.collector),
-            choice(people(session, role: .salesperson, current: c.salesperson), id: .salesperson, label: tr("Salesperson", context: "field"), value: c.salesperson),
             FormField(id: .limit, label: tr("Credit limit", context: "field"), kind: .amount, text: c.creditLimit?.plain ?? "", optional: true),
             FormField(id: .terms, label: tr("Payment terms", context: "field"), kind: .text, text: PaymentTerms(days: c.paymentTermsDays, rule: c.paymentTermsRule ?? .net).label),
+            choice(people(session, role: .collector, current: c.collector), id: .collector, label: tr("Collector", context: "field"), value: c.collector),
+            choice(people(session, role: .salesperson, current: c.salesperson), id: .salesperson, label: tr("Salesperson", context: "field"), value: c.salesperson),
             choice(.choice([.init("no", tr("no", context: "order hold")), .init("yes", tr("held", context: "order hold"))]), id: .hold,
                    label: tr("Order hold", context: "field"), value: c.orderBlocked ? "yes" : "no"),
             FormField(id: .holdReason, label: tr("Hold reason", context: "field"), kind: .text, text: c.holdReason ?? "", optional: true),
