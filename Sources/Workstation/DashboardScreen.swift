@@ -115,15 +115,17 @@ public struct DashboardScreen: Screen {
         let first = r.trend.first.map { ReportWording.monthName($0.date) } ?? "", last = session.today.french
         canvas.text(" " + clip(tr("{name}, 12 months ({from} to {to})", ["name": names[cursor], "from": first, "to": last]), width: width - 2), row: top, style: .accent)
         top += 1
-        let labelWidth = 14
+        let buckets = [(1, tr("1-30 days", context: "dashboard")), (2, tr("31-60 days", context: "dashboard")), (3, tr("61-90 days", context: "dashboard")),
+                       (4, tr("over 90 days", context: "dashboard"))]
+        // The labels' own width (French "plus de 90 jours" is longer than English), so that none is cut.
+        let labelWidth = min(20, ([tr("DSO", context: "dashboard"), tr("Overdue", context: "dashboard")] + buckets.map(\.1)).map(TextWidth.of).max() ?? 14)
         func trend(_ label: String, _ values: [Int64?], now: String) {
-            canvas.text(" " + TextWidth.pad(clip(label, width: labelWidth), to: labelWidth) + " " + Sparkline.draw(values) + "  " + now, row: top)
+            canvas.text(" " + TextWidth.pad(clip(label, width: labelWidth), to: labelWidth) + "  " + Sparkline.draw(values) + "  " + now, row: top)
             top += 1
         }
         trend(tr("DSO", context: "dashboard"), r.trend.map { $0.dso.map(Int64.init) }, now: Self.days(r.dso))
         trend(tr("Overdue", context: "dashboard"), r.trend.map { $0.overdue.cents }, now: r.overdue.formatted)
-        for (k, label) in [(1, tr("1-30 days", context: "dashboard")), (2, tr("31-60 days", context: "dashboard")), (3, tr("61-90 days", context: "dashboard")),
-                           (4, tr("over 90 days", context: "dashboard"))] {
+        for (k, label) in buckets {
             trend(label, r.trend.map { $0.buckets[k].cents }, now: r.trend.last?.buckets[k].formatted ?? "")
         }
         canvas.keyBar(self, session: session)

@@ -61,13 +61,22 @@ public struct ReportScreen: Screen {
         return .none
     }
 
+    /// The report tabs on one line; when they are wider than the screen, the ones before the selected are dropped
+    /// (an ellipsis says so) so that the selected tab is always in sight.
+    static func tabLine(_ names: [String], selected: Int, width: Int) -> String {
+        let marked = names.enumerated().map { i, n in i == selected ? "[\(n)]" : n }
+        var first = 0
+        func joined() -> String { (first > 0 ? "… " : "") + marked[first...].joined(separator: " ") }
+        while first < selected, TextWidth.of(marked[first...selected].joined(separator: " ")) + (first > 0 ? 2 : 0) > width { first += 1 }
+        return clip(joined(), width: width)
+    }
+
     public func render(on terminal: Terminal, session: Session) {
         let canvas = Canvas(terminal: terminal)
         let (rows, width) = terminal.size
         canvas.titleBar(tr("Reports"), session: session)
-        let tabs = Analytics.reportNames.map { ReportWording.tab($0) }
-            .enumerated().map { i, n in i == reportIndex ? "[\(n)]" : n }.joined(separator: " ")
-        canvas.text(" " + tabs, row: 1, style: .bold)
+        canvas.text(" " + Self.tabLine(Analytics.reportNames.map { ReportWording.tab($0) }, selected: reportIndex, width: width - 2),
+                    row: 1, style: .bold)
         guard let t = table.map(ReportWording.localized) else {
             canvas.text(" " + (problem ?? ""), row: 3, style: .error)
             canvas.keyBar(self, session: session)
@@ -116,8 +125,10 @@ public struct ReportScreen: Screen {
         if let total = t.total { canvas.text(line(total.map(\.display)), row: row, style: .bold); row += 1 }
         let more = shown.count < t.columns.count ? " · " + tr("columns {shown}/{count}, ←→", ["shown": "\(shown.count)", "count": "\(t.columns.count)"]) : ""
         if t.rows.count > bodyRows || !more.isEmpty {
-            terminal.put(" " + tr("rows {first}-{last}/{count}", ["first": "\(top + 1)", "last": "\(min(t.rows.count, top + bodyRows))", "count": "\(t.rows.count)"]) + more + " ", row: 2,
-                         column: max(0, width - 40), style: .dim)
+            // On the blank line under the title, right-aligned: a long title ("Provision for doubtful receivables at
+            // 23/11/2026") is never overwritten.
+            let position = tr("rows {first}-{last}/{count}", ["first": "\(top + 1)", "last": "\(min(t.rows.count, top + bodyRows))", "count": "\(t.rows.count)"]) + more
+            terminal.put(position + " ", row: 3, column: max(0, width - TextWidth.of(position) - 1), style: .dim)
         }
         for n in t.notes.prefix(noteRows) where row < rows - 2 { canvas.text(" " + clip(n.english, width: width - 2), row: row, style: .dim); row += 1 }
         canvas.keyBar(self, session: session)

@@ -107,10 +107,12 @@ struct TeamEndToEndTests {
     @Test func theWorkstationOpensAsEachRole() throws {
         let dir = TempDirectory("team-ws"); defer { dir.remove() }
         let store = try firstDay(dir)
-        for (login, expected) in [("root", "Hélène Dupré (supervisor)"), ("nobody", "Amélie Rousseau (collector)"), ("daemon", "Zoé Fontaine (salesperson)")] {
+        // A salesperson opens on her own customers, not the collection queue (issue 20).
+        for (login, expected, start) in [("root", "Hélène Dupré (supervisor)", "Relance — Agenda"), ("nobody", "Amélie Rousseau (collector)", "Relance — Agenda"),
+                                         ("daemon", "Zoé Fontaine (salesperson)", "Relance — My customers")] {
             let prefix = login == "root" ? "" : "runuser -u \(login) -g nogroup -- "
             let tmux = try Tmux("\(prefix)env HOME=/tmp TERM=tmux-256color LANG=C.UTF-8 \(relance) --store \(store) --date 2026-11-23")
-            let screen = try tmux.waitFor("Relance — Agenda")
+            let screen = try tmux.waitFor(start)
             #expect(screen.contains(expected), "\(login): \(screen)")
             #expect(!screen.contains("READ-ONLY"), "\(login): \(screen)")
             try tmux.keys("q")

@@ -13,16 +13,29 @@ import FileStore
 /// amount is cut, and names that differ within their first 30 characters never read alike.
 @Suite struct GoldenScreenTests {
     static let today = Fixtures.date("2026-11-23")
-    static let book: Book = try! DemoGenerator(customers: 30, seed: 3, today: today).book()
+    /// The demo book, with what the supervisor's queue shows (issue 20): a salesperson's pending request for a
+    /// higher credit limit and a risk flag raised yesterday (on the collector's agenda this morning), neither on the
+    /// account the account screens open.
+    static let book: Book = {
+        var b = try! DemoGenerator(customers: 30, seed: 3, today: today).book()
+        let others = b.customerOrder.filter { $0 != account(in: b) }
+        try! b.apply(.fileRequest(request: AccountRequest(id: "REQ-1", customerId: others[1], kind: .creditLimit, requestedBy: "zoe", at: "2026-11-23T08:30:00Z",
+                                                          date: today, amount: (b.customers[others[1]]!.creditLimit ?? Money(euros: 0)) + Money(euros: 50_000), flag: nil, note: "Grosse commande de janvier")))
+        try! b.apply(.fileRequest(request: AccountRequest(id: "REQ-2", customerId: others[2], kind: .risk, requestedBy: "jerome", at: "2026-11-22T16:00:00Z",
+                                                          date: today.adding(days: -1), amount: nil, flag: "DIFFICULTY", note: "Chômage partiel annoncé")))
+        return b
+    }()
 
     /// An account with what the account screen must show: the 80 % line, a disputed item, money received.
-    static let account: String = {
+    static let account: String = account(in: book)
+
+    static func account(in book: Book) -> String {
         book.customerOrder.first { id in
             let items = book.openInvoices(of: id)
             return items.count >= 5 && !book.activeDisputes(of: id).isEmpty && !book.receipts(of: id).isEmpty
                 && items.contains { book.lateFees($0.number, asOf: today).total.isPositive }
         }!
-    }()
+    }
 
     static var open: [Key] { [.character("/")] + account.map { Key.character($0) } + [.enter] }
 
@@ -42,7 +55,16 @@ import FileStore
             ("users", "helene", [.character("U")]), ("help", "amelie", open + [.character("?")]),
             ("schedule", "amelie", open + [.character("e"), .function(2)]),
             ("search", "amelie", [.character("/")] + "sa".map { Key.character($0) }),
+            // Issue 20: the supervisor's queue of requests and team figures, the salesperson's customers, account control.
+            ("requests", "helene", [.character("Q")]), ("dashboard", "helene", [.character("T")]), ("portfolio", "zoe", []),
+            ("account-salesperson", "zoe", open),
         ]
+        for (name, keys) in [("account", [Key.character("E")]), ("reassign", [.character(" "), .down, .character(" "), .character("A")])] {
+            out.append(("form-\(name)", "helene", name == "account" ? open + keys : keys))
+        }
+        out.append(("form-credit-limit", "zoe", open + [.character("Q")]))
+        out.append(("form-risk-flag", "zoe", open + [.character("F")]))
+        out.append(("form-visit", "zoe", open + [.character("V")]))
         for (name, keys) in forms { out.append(("form-\(name)", "amelie", open + keys)) }
         return out
     }
@@ -77,13 +99,15 @@ import FileStore
                 checked += 1
             }
         }
-        #expect(checked == Self.cases.count + Self.forms.count)
+        #expect(checked == Self.cases.count + Self.cases.filter { $0.name.hasPrefix("form-") }.count)
     }
 
     /// Issue 19 (5): the same screens in French, beside the English ones (`fr-*.txt`); none shows an English text of the catalogue (golden files are the program's own output, so they
     /// alone would not catch one).
     static let frenchScreens: Set<String> = ["agenda-collector", "agenda-team", "account", "help", "form-call", "form-promise", "form-dispute",
-                                              "form-dispute-update", "form-plan", "form-note", "form-waiver", "form-litigation", "history", "users", "schedule", "reports", "search"]
+                                              "form-dispute-update", "form-plan", "form-note", "form-waiver", "form-litigation", "history", "users", "schedule", "reports", "search",
+                                              "requests", "dashboard", "portfolio", "account-salesperson", "form-account", "form-reassign",
+                                              "form-credit-limit", "form-risk-flag", "form-visit"]
 
     @Test(arguments: [(80, 24), (100, 30)])
     func theFrenchScreensMatchTheirGoldenFilesAndShowNoEnglish(columns: Int, rows: Int) throws {

@@ -8,7 +8,7 @@ struct CreditLimitRequestForm: FormKind {
     var title: String { tr("Ask for a higher credit limit") }
 
     static func fields() -> [FormField] {
-        [FormField(id: .amount, label: tr("Credit limit asked", context: "field"), kind: .amount),
+        [FormField(id: .amount, label: tr("Limit asked", context: "field"), kind: .amount),
          FormField(id: .reason, label: tr("Why", context: "field"), kind: .text)]
     }
 
