@@ -97,6 +97,9 @@ public struct SearchScreen: Screen {
             let chosen = marked.isEmpty ? (results.indices.contains(cursor) ? [results[cursor].customerId] : []) : marked
             guard !chosen.isEmpty else { return .none }
             return .push(FormScreen.reassign(customers: chosen, session: session))
+        case .insert(let c) where inResults && (c == " " || c == "A"):
+            // Down in the results, Space and A mark and reassign: refused in words for who may not, not typed.
+            return .status(.error(tr("Accounts are reassigned by supervisors")))
         case .insert(let c): inResults = false; if Safe.isClean(String(c)) { query.append(c) }; list.cursor = 0; prepare(session: session)
         case .paste(let text):
             query += String(text.unicodeScalars.filter { !Safe.isUnsafe($0) }.map(Character.init))
