@@ -27,6 +27,14 @@ import TestSupport
             ("waiveLateFees", .waiveLateFees(waiver: LateFeeWaiver(invoice: "F1", date: day, user: "x", reason: "geste"))),
             ("decideLitigation agency", .decideLitigation(decision: LitigationDecision(id: "L1", customerId: "C1", invoices: ["F1"], date: day, user: "x", outcome: .collectionAgency))),
             ("decideLitigation write-off", .decideLitigation(decision: LitigationDecision(id: "L2", customerId: "C1", invoices: ["F1"], date: day, user: "x", outcome: .writeOff, reason: "insolvable"))),
+            // Issue 20: account control, requests and their decisions, a salesperson's call (a field report: no money).
+            ("account change", .logActivity(activity: Activity(id: "A-acc", at: "t", date: day, user: "x", customerId: "C1", channel: .note, note: "réaffecté",
+                                                               event: .account(changes: [AccountFieldChange(field: .collector, old: "amelie", new: "benoit")])))),
+            ("fileRequest", .fileRequest(request: AccountRequest(id: "REQ9", customerId: "C1", kind: .creditLimit, requestedBy: "x", at: "t", date: day,
+                                                                 amount: Money(euros: 75_000), flag: nil, note: "commande"))),
+            ("decideRequest", .decideRequest(id: "REQ0", decision: RequestDecision(approve: true, user: "x", at: "t", note: "ok"))),
+            ("field report call", .logActivity(activity: Activity(id: "A-fr", at: "t", date: day, user: "x", customerId: "C1", channel: .phone, note: "vu le gérant",
+                                                                  event: .fieldReport))),
         ]
     }
 
@@ -36,6 +44,7 @@ import TestSupport
         "allocateCredit": "SC", "call": "SC", "letter": "SC", "formal notice": "SC", "e-mail": "SC", "note": "SCV", "visit": "SCV",
         "litigation review": "SC", "makePromise": "SC", "openDispute": "SC", "waiveLateFees": "SC",
         "decideLitigation agency": "SC", "decideLitigation write-off": "S",
+        "account change": "S", "fileRequest": "SCV", "decideRequest": "S", "field report call": "SCV",
     ]
 
     static func book() throws -> Book {
@@ -43,6 +52,8 @@ import TestSupport
         try b.apply(.upsertUser(user: User(id: "zoe", name: "Zoé Fontaine", role: .salesperson)))
         try b.apply(.upsertUser(user: User(id: "gone", name: "Parti", role: .supervisor, disabled: true)))
         try b.apply(.recordPayment(payment: Payment(id: "P0", customerId: "C1", date: Fixtures.date("2026-11-01"), amount: Money(euros: 100), allocations: [])))
+        try b.apply(.fileRequest(request: AccountRequest(id: "REQ0", customerId: "C1", kind: .risk, requestedBy: "zoe", at: "t", date: day,
+                                                         amount: nil, flag: "DIFFICULTY", note: "chômage partiel")))
         return b
     }
 
@@ -57,6 +68,7 @@ import TestSupport
                 // A policy change names its author: made by each as themselves.
                 var change = change
                 if case .setPolicy(let p, _, let at) = change { change = .setPolicy(policy: p, user: user, at: at) }
+                if case .fileRequest(var r) = change { r.requestedBy = user; change = .fileRequest(request: r) }
                 let allowed = Self.expected[name]!.contains(letter)
                 do {
                     try b.applyNew(change, by: user)
@@ -120,5 +132,15 @@ import TestSupport
         try book.apply(.updateCustomer(id: "C1", patch: CustomerPatch(collector: "amelie")))
         #expect(book.ruleViolations() == [.about(.record(.customer, "C1"), .wrongRole("amelie", is: .salesperson, as: .collector, candidates: ["helene"]))])
         #expect(book.ruleViolations().map(\.message) == ["customer C1: amelie is a salesperson, not a collector (who can be: helene)"])
+    }
+
+    /// A request is filed in the requester's own name: nobody files one as someone else (issue 20).
+    @Test func nobodyFilesARequestInSomeoneElsesName() throws {
+        var b = try Self.book()
+        let r = AccountRequest(id: "REQ8", customerId: "C1", kind: .creditLimit, requestedBy: "zoe", at: "t", date: Self.day, amount: Money(euros: 90_000), flag: nil, note: "x")
+        #expect(throws: DomainError.self) { try b.applyNew(.fileRequest(request: r), by: "amelie") }
+        #expect(b.requests(of: "C1").count == 1)
+        try b.applyNew(.fileRequest(request: r), by: "zoe")
+        #expect(b.requests(of: "C1").count == 2)
     }
 }
