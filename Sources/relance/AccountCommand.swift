@@ -29,13 +29,19 @@ struct AccountCommand: ParsableCommand {
                 warn(tr("unknown customer {id}", ["id": customer])); throw ExitCode(1)
             }
             let s = AccountSummary(book: book, customerId: c.id, date: asOf ?? .today())
-            let history = ((try? store.history(of: c.id)) ?? []).filter { if case .account? = $0.event { true } else { false } }
+            // The account's changes: a supervisor's (E, A, `account set`) and the requests decided, whose approval
+            // of a credit limit is a change too.
+            let history = ((try? store.history(of: c.id)) ?? []).filter {
+                switch $0.event { case .account?, .requestDecided?: true; default: false }
+            }
             let terms = PaymentTerms(days: c.paymentTermsDays, rule: c.paymentTermsRule ?? .net)
             if format == .json {
                 struct ContactRow: Encodable { var name: String; var role: String?; var phone: String?; var email: String?; var title: String? }
                 struct RequestRow: Encodable { var id: String; var status: String; var kind: String; var amount: String?; var flag: String?; var requested_by: String; var at: String }
                 struct ChangeRow: Encodable { var field: String; var old: String?; var new: String? }
-                struct HistoryRow: Encodable { var id: String; var at: String; var user: String; var reason: String; var changes: [ChangeRow] }
+                struct HistoryRow: Encodable {
+                    var id: String; var at: String; var date: String; var user: String; var reason: String; var changes: [ChangeRow]; var request: String?
+                }
                 struct Row: Encodable {
                     var id: String; var name: String; var collector: String?; var salesperson: String?; var credit_limit: String?
                     var payment_terms: String; var payment_terms_days: Int; var order_blocked: Bool; var hold_reason: String?
@@ -49,8 +55,16 @@ struct AccountCommand: ParsableCommand {
                               requests: book.requests(of: c.id).map { RequestRow(id: $0.id, status: $0.status.rawValue, kind: $0.kind.rawValue, amount: $0.amount?.plain,
                                                                                   flag: $0.flag, requested_by: $0.requestedBy, at: $0.at) },
                               changes: history.map { a in
-                                  guard case .account(let cs)? = a.event else { return HistoryRow(id: a.id, at: a.at, user: a.user, reason: a.note, changes: []) }
-                                  return HistoryRow(id: a.id, at: a.at, user: a.user, reason: a.note, changes: cs.map { ChangeRow(field: $0.field.rawValue, old: $0.old, new: $0.new) })
+                                  switch a.event {
+                                  case .account(let cs)?:
+                                      return HistoryRow(id: a.id, at: a.at, date: a.date.iso, user: a.user, reason: a.note,
+                                                        changes: cs.map { ChangeRow(field: $0.field.rawValue, old: $0.old, new: $0.new) })
+                                  case .requestDecided(let id, let kind, let approved, let amount, _)?:
+                                      let limit = approved && kind == .creditLimit ? amount.map { [ChangeRow(field: AccountField.creditLimit.rawValue, old: nil, new: $0.plain)] } : nil
+                                      return HistoryRow(id: a.id, at: a.at, date: a.date.iso, user: a.user, reason: a.note, changes: limit ?? [], request: id)
+                                  default:
+                                      return HistoryRow(id: a.id, at: a.at, date: a.date.iso, user: a.user, reason: a.note, changes: [])
+                                  }
                               })
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -75,7 +89,7 @@ struct AccountCommand: ParsableCommand {
                 lines.append((tr("Request {id}", ["id": r.id]), AccountWording.asked(kind: r.kind, amount: r.amount, flag: r.flag) + " — " + r.status.label))
             }
             for a in history {
-                lines.append((String(a.at.prefix(10)) + " " + (book.users[a.user]?.name ?? a.user), ActivityWording.text(a, book: book)))
+                lines.append((a.date.french + " " + (book.users[a.user]?.name ?? a.user), ActivityWording.text(a, book: book)))
             }
             let width = lines.map(\.0.count).max() ?? 0
             for (k, v) in lines { print(Safe.text(k + String(repeating: " ", count: width - k.count) + "  " + v)) }

@@ -25,4 +25,18 @@ import TestSupport
         #expect(status == 0, "\(output)")
         #expect(output.contains("recorded as sent") && output.contains("\"folder\""), "\(output.prefix(500))")
     }
+
+    /// Issue 20: the supervisor's and the salesperson's day from the command line, as the README writes it.
+    @Test func theSupervisorAndSalespersonExampleRunsAsWritten() throws {
+        let lines = try Self.block(after: "To try the supervisor's and the salesperson's day")
+        #expect(lines.count >= 6)
+        let dir = TempDirectory("readme-team"); defer { dir.remove() }
+        let script = "set -e; cd '\(dir.path)'; PATH='\(productsDirectory)':\"$PATH\"\n" + lines.joined(separator: "\n")
+        let (status, output) = try Spawn.run(["timeout", "120", "sh", "-c", script])
+        #expect(status == 0, "\(output)")
+        // The approved limit and the reassignment show on the account, and the collectors' figures follow.
+        #expect(output.contains("Credit limit                      90 000,00 €") || output.range(of: "Credit limit +90 000,00 €", options: .regularExpression) != nil, "\(output)")
+        #expect(output.contains("Benoît Caron (benoit)") && output.contains("approved: credit limit of 90 000,00 €"), "\(output)")
+        #expect(output.contains("Team"), "\(output)")
+    }
 }
