@@ -28,6 +28,9 @@ public struct HelpScreen: Screen {
         switch command {
         case .back: return .pop
         case .up, .down, .pageUp, .pageDown: top = ListView.moved(top, by: command, count: 200) ?? top; return .none
+        // The last page: `fit` brings it back to the last full screen before the next frame.
+        case .home: top = 0; return .none
+        case .end: top = 200; return .none
         default: return .none
         }
     }
