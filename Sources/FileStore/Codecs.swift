@@ -23,8 +23,11 @@ import Wording
 /// said) and `assignments` (who collected it until when); `request` records (credit limit asked, risk flag raised,
 /// with their decision); the patch's new fields (`clearCreditLimit`, `paymentTermsRule`, `holdReason`, `contacts`,
 /// `date`); history events `account`, `requestFiled`, `requestDecided`, `fieldReport`; a digest's `lastSignal`.
+/// 11: the FEC import (issue 21): an invoice's and a payment's `ledgerId` (its identity in the accounting package's
+/// FEC), a payment's `creditNote` (a credit note of the package: settles, is not cash), an allocation's `date` (the
+/// lettering's date when later than the payment's).
 /// Older stores need no rewrite: every new field is optional.
-public let currentSchemaVersion = 10
+public let currentSchemaVersion = 11
 
 /// One line of the journal: a change, who made it, when, and its sequence number.
 public struct JournalEntry: Codable, Sendable {

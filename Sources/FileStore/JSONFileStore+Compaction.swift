@@ -260,3 +260,5 @@ extension JSONFileStore {
         return header.snapshot.history
     }
 }
+
+extension JSONFileStore: SnapshotCommitting {}

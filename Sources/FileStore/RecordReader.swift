@@ -257,11 +257,11 @@ struct RecordReader {
     }
 
     static let invoiceKeys: [StaticString] = ["number", "customerId", "issueDate", "dueDate", "amount", "poNumber", "deliverySite",
-                                             "dunningLevel", "lastDunned", "dunningStep", "amountExclVat"]
+                                             "dunningLevel", "lastDunned", "dunningStep", "amountExclVat", "ledgerId"]
 
     mutating func invoice() throws -> Invoice {
         var number: String?, customer: String?, issue: CalendarDate?, due: CalendarDate?, amount: Money?, po: String?, site: String?
-        var level: Int?, dunned: CalendarDate?, step: String?, exclVat: Money?
+        var level: Int?, dunned: CalendarDate?, step: String?, exclVat: Money?, ledger: String?
         try object(Self.invoiceKeys) { k, r in
             switch k {
             case 0: number = try r.string()
@@ -274,34 +274,38 @@ struct RecordReader {
             case 7: level = try r.int()
             case 8: dunned = try r.date()
             case 9: step = try r.string()
-            default: exclVat = try r.money()
+            case 10: exclVat = try r.money()
+            default: ledger = try r.string()
             }
         }
         guard let number, let customer, let issue, let due, let amount else { throw Bad() }
         var inv = Invoice(number: number, customerId: customer, issueDate: issue, dueDate: due, amount: amount, poNumber: po, deliverySite: site,
                           dunningLevel: level, lastDunned: dunned, dunningStep: step)
         inv.amountExclVat = exclVat
+        inv.ledgerId = ledger
         return inv
     }
 
-    static let allocationKeys: [StaticString] = ["invoice", "amount"]
+    static let allocationKeys: [StaticString] = ["invoice", "amount", "date"]
 
     mutating func allocation() throws -> Allocation {
-        var invoice: String?, amount: Money?
+        var invoice: String?, amount: Money?, date: CalendarDate?
         try object(Self.allocationKeys) { k, r in
             switch k {
             case 0: invoice = try r.string()
-            default: amount = try r.money()
+            case 1: amount = try r.money()
+            default: date = try r.date()
             }
         }
         guard let invoice, let amount else { throw Bad() }
-        return Allocation(invoice: invoice, amount: amount)
+        return Allocation(invoice: invoice, amount: amount, date: date)
     }
 
-    static let paymentKeys: [StaticString] = ["id", "customerId", "date", "amount", "reference", "allocations"]
+    static let paymentKeys: [StaticString] = ["id", "customerId", "date", "amount", "reference", "allocations", "ledgerId", "creditNote"]
 
     mutating func payment() throws -> Payment {
         var id: String?, customer: String?, date: CalendarDate?, amount: Money?, reference: String?, allocations: [Allocation]?
+        var ledger: String?, creditNote: Bool?
         try object(Self.paymentKeys) { k, r in
             switch k {
             case 0: id = try r.string()
@@ -309,11 +313,15 @@ struct RecordReader {
             case 2: date = try r.date()
             case 3: amount = try r.money()
             case 4: reference = try r.string()
-            default: allocations = try r.array { try $0.allocation() }
+            case 5: allocations = try r.array { try $0.allocation() }
+            case 6: ledger = try r.string()
+            default: creditNote = try r.bool()
             }
         }
         guard let id, let customer, let date, let amount, let allocations else { throw Bad() }
-        return Payment(id: id, customerId: customer, date: date, amount: amount, reference: reference, allocations: allocations)
+        var p = Payment(id: id, customerId: customer, date: date, amount: amount, reference: reference, allocations: allocations)
+        p.ledgerId = ledger; p.creditNote = creditNote
+        return p
     }
 
     static let addressKeys: [StaticString] = ["label", "street", "postalCode", "city", "country"]

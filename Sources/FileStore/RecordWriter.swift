@@ -145,11 +145,13 @@ extension BookRecord {
                     o.date("dueDate", i.dueDate); o.money("amount", i.amount); o.string("poNumber", i.poNumber)
                     o.string("deliverySite", i.deliverySite); o.int("dunningLevel", i.dunningLevel); o.date("lastDunned", i.lastDunned)
                     o.string("dunningStep", i.dunningStep); o.money("amountExclVat", i.amountExclVat)
+                    o.string("ledgerId", i.ledgerId)
                 }
             case .payment(let p):
                 o.object("payment") { o in
                     o.string("id", p.id); o.string("customerId", p.customerId); o.date("date", p.date); o.money("amount", p.amount)
                     o.string("reference", p.reference); o.objects("allocations", p.allocations, allocation)
+                    o.string("ledgerId", p.ledgerId); if p.creditNote == true { o.bool("creditNote", true) }
                 }
             case .creditNote(let n):
                 o.object("creditNote") { o in
@@ -212,5 +214,5 @@ private func address(_ o: inout ObjectWriter, _ a: Address) {
 }
 
 private func allocation(_ o: inout ObjectWriter, _ a: Allocation) {
-    o.string("invoice", a.invoice); o.money("amount", a.amount)
+    o.string("invoice", a.invoice); o.money("amount", a.amount); o.date("date", a.date)
 }

@@ -213,11 +213,11 @@ public struct Book: Sendable {
     mutating func insertPayment(_ p: Payment) {
         payments[p.id] = p
         paymentsByCustomer[p.customerId, default: []].append(p.id)
-        for a in p.allocations { settle(a.invoice, Settlement(date: settlementDate(of: a.invoice, from: p.date), amount: a.amount, kind: .payment(p.id))) }
+        for a in p.allocations { settle(a.invoice, Settlement(date: settlementDate(of: a.invoice, from: max(p.date, a.date ?? p.date)), amount: a.amount, kind: .payment(p.id))) }
     }
     mutating func addAllocations(paymentId: String, _ allocations: [Allocation], date: CalendarDate) {
         payments[paymentId]?.allocations.append(contentsOf: allocations)
-        for a in allocations { settle(a.invoice, Settlement(date: settlementDate(of: a.invoice, from: date), amount: a.amount, kind: .payment(paymentId))) }
+        for a in allocations { settle(a.invoice, Settlement(date: settlementDate(of: a.invoice, from: max(date, a.date ?? date)), amount: a.amount, kind: .payment(paymentId))) }
     }
     mutating func insertCreditNote(_ n: CreditNote) {
         creditNotes[n.id] = n

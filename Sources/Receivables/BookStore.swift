@@ -28,6 +28,14 @@ public protocol BookStore: AnyObject {
     func maintain() -> String?
 }
 
+/// A store that can take a large change as a new snapshot written aside, holding its lock for the swap only (the
+/// JSON file store): a million-record import then never becomes a journal line every other process must decode.
+public protocol SnapshotCommitting: BookStore {
+    /// Makes the new book from the state captured for the write (`transform` returns nil: nothing to write); nil
+    /// when others kept saving during every attempt (the caller then commits through the journal).
+    func commitThroughSnapshot(attempts: Int, _ transform: (Book, StoreState) throws -> Book?) throws -> Book?
+}
+
 /// The identity of a store's state: the generation of its journal and the change number. Two equal states hold the
 /// same book; a large import (folded into a new snapshot) changes the generation, not the number.
 public struct StoreState: Equatable, Sendable {

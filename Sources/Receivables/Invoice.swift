@@ -20,6 +20,9 @@ public struct Invoice: Codable, Sendable, Equatable, Identifiable {
     /// The amount excluding VAT, when the accounting package gives it (schema 10, column `amount_excl_vat`): the
     /// provision for doubtful receivables is computed on it.
     public var amountExclVat: Money?
+    /// The item's identity in the accounting package's FEC (schema 11, issue 21): `account|journal|entry|piece`, so
+    /// a re-import or a later FEC finds it whatever number it is shown under.
+    public var ledgerId: String?
 
     public var id: String { number }
     public var level: Int { dunningLevel ?? 0 }
@@ -41,11 +44,19 @@ public struct Payment: Codable, Sendable, Equatable, Identifiable {
     public var amount: Money
     public var reference: String?
     public var allocations: [Allocation]
+    /// The credit line's identity in the FEC it came from (schema 11, see `Invoice.ledgerId`).
+    public var ledgerId: String?
+    /// A credit note of the accounting package (a credit line outside the bank journals, schema 11): it settles
+    /// invoices as a payment does, but it is not cash collected.
+    public var creditNote: Bool?
 
     public init(id: String, customerId: String, date: CalendarDate, amount: Money, reference: String? = nil, allocations: [Allocation]) {
         self.id = id; self.customerId = customerId; self.date = date; self.amount = amount
         self.reference = reference; self.allocations = allocations
     }
+
+    /// Money received (not a credit note).
+    public var isCash: Bool { creditNote != true }
 
     /// What was not lettered: on-account credit.
     public var unallocated: Money { amount - allocations.sum(\.amount) }
@@ -55,7 +66,10 @@ public struct Payment: Codable, Sendable, Equatable, Identifiable {
 public struct Allocation: Codable, Sendable, Equatable {
     public var invoice: String
     public var amount: Money
-    public init(invoice: String, amount: Money) { self.invoice = invoice; self.amount = amount }
+    /// When the lettering settles the invoice, if later than the payment (schema 11: a FEC's `DateLet`); nil: the
+    /// payment's date.
+    public var date: CalendarDate?
+    public init(invoice: String, amount: Money, date: CalendarDate? = nil) { self.invoice = invoice; self.amount = amount; self.date = date }
 }
 
 /// A credit note issued against an invoice (resolution of a dispute), reducing its open amount.

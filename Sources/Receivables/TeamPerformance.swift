@@ -176,7 +176,7 @@ public struct TeamPerformance: Sendable, Equatable {
                     r.trend[k].add(trend[k])
                 }
             }
-            for p in book.payments(of: id) where p.date >= monthStart && p.date <= date {
+            for p in book.payments(of: id) where p.isCash && p.date >= monthStart && p.date <= date {
                 edit(owner(c, p.date)) { $0.cashThisMonth += p.amount }
             }
             for p in book.promises(of: id) {

@@ -3,7 +3,8 @@ import Foundation
 import Receivables
 import Wording
 
-/// Imports of the canonical CSV files (customers, invoices, payments): the fallback for any accounting package.
+/// The canonical CSV files (customers, invoices, payments, users): the fallback for any accounting package, one
+/// record kind per file. The FEC, which carries every kind at once, is `FECImport` beside it.
 ///
 /// A file is all-or-nothing: every row is checked (format, then the domain rules against the book as the
 /// rows before it leave it) and one bad row refuses the file with every problem listed by line. Re-importing
@@ -19,46 +20,8 @@ public enum Importer {
     public static let paymentColumns = ["date", "customer_id", "amount", "reference", "invoice_number"]
     public static let userColumns = ["id", "name", "role", "login", "email"]
 
-    /// What an import would do: the change to commit and a summary.
-    public struct Plan {
-        /// The change to commit, made when asked for: the plan keeps the book as the file leaves it and the keys of
-        /// what changed, not a second copy of every record (184 bytes a change: 184 MB for a million rows).
-        public var change: Change? {
-            guard !changed.isEmpty, let after else { return nil }
-            return .batch(changes: changed.map { key -> Change in
-                switch kind {
-                case .customers: .upsertCustomer(customer: after.customers[key]!)
-                case .invoices: .upsertInvoice(invoice: after.invoices[key]!)
-                case .payments: .recordPayment(payment: after.payments[key]!)
-                case .users: .upsertUser(user: after.users[key]!)
-                }
-            })
-        }
-        let kind: Kind
-        var after: Book?
-        /// A plan of nothing (to let go of a large plan's book).
-        public static func empty(_ kind: Kind) -> Plan { Plan(kind: kind) }
-        /// The book as the file leaves it (nil when nothing changes): what a large import writes as a snapshot.
-        public var resultingBook: Book? { changed.isEmpty ? nil : after }
-        var changed: [String] = []
-        public var added = 0
-        public var updated = 0
-        public var unchanged = 0
-        public var onAccount = Money.zero
-        /// Columns of the file that this import does not read (an export's extra columns), said in the summary.
-        public var ignored: [String] = []
-        /// What the law does not allow as it stands (issue 17, L441-10: terms beyond 60 days, or 45 days end of
-        /// month; a contractual rate below three times the taux de l'intérêt légal), `file:line: ...`: the import is
-        /// refused unless a supervisor confirms with `--accept-warnings`.
-        public var warnings: [String] = []
-        /// Values changed in Relance (an approved limit, a reassignment) that this file changes again, `file:line: ...`
-        /// (issue 20): applied, and said.
-        public var overrides: [String] = []
-        public var summary: String {
-            tr("{added} added, {updated} updated, {unchanged} unchanged", ["added": "\(added)", "updated": "\(updated)", "unchanged": "\(unchanged)"]) + (onAccount.isPositive ? tr(", {amount} left on account", ["amount": onAccount.formatted]) : "")
-                + (ignored.isEmpty ? "" : trn("; ignored column: {columns}", "; ignored columns: {columns}", count: ignored.count, ["columns": ignored.joined(separator: ", ")]))
-        }
-    }
+    /// What an import would do (see `ImportPlan`).
+    public typealias Plan = ImportPlan
 
     /// Plans the import of `data` against `book`; throws `ImportFailure` listing every bad row.
     public static func plan(_ kind: Kind, data: Data, file: String, book: Book, user: String, today: CalendarDate = .today()) throws -> Plan {
@@ -66,7 +29,7 @@ public enum Importer {
         do { csv = try CSVReader(data: data, file: file) } catch let e as ImportError { throw ImportFailure(errors: [e]) }
         var scratch = book
         var errors: [ImportError] = []
-        var plan = Plan(kind: kind)
+        var plan = ImportPlan()
         let required: [String], optional: [String]
         switch kind {
         case .customers: required = ["id", "name"]; optional = customerColumns
@@ -194,31 +157,13 @@ public enum Importer {
                 }
                 if kind != .payments, let n = seenInFile[key] { throw InputError(tr("{key} already appears on line {n}", ["key": "\(key)", "n": "\(n)"])) }
                 seenInFile[key] = row.line
-                if isUnchanged(change, in: scratch) { plan.unchanged += 1; return }
-                let existed: Bool = switch change {
-                case .upsertCustomer(let c): scratch.customers[c.id] != nil
-                case .upsertInvoice(let i): scratch.invoices[i.number] != nil
-                case .upsertUser(let u): scratch.users[u.id] != nil
-                default: false
-                }
-                do throws(DomainError) { try scratch.applyNew(change, by: user) } catch { throw InputError(error.message) }
-                plan.changed.append(key)
-                if existed { plan.updated += 1 } else { plan.added += 1 }
+                try plan.apply(change, to: &scratch, by: user)
             } catch { fail(error.message) }
         }
         } catch let e as ImportError { errors.append(e) }
         guard errors.isEmpty else { throw ImportFailure(errors: errors) }
-        if !plan.changed.isEmpty { plan.after = scratch }
+        plan.finish(scratch)
         return plan
-    }
-
-    static func isUnchanged(_ change: Change, in book: Book) -> Bool {
-        switch change {
-        case .upsertCustomer(let c): return book.customers[c.id] == c
-        case .upsertInvoice(let i): return book.invoices[i.number] == i
-        case .upsertUser(let u): return book.users[u.id] == u
-        default: return false
-        }
     }
 
     /// A row of `id,name,role,login,email`; an existing user keeps what the row leaves empty.
