@@ -20,7 +20,7 @@ public struct Invoice: Codable, Sendable, Equatable, Identifiable {
     /// The amount excluding VAT, when the accounting package gives it (schema 10, column `amount_excl_vat`): the
     /// provision for doubtful receivables is computed on it.
     public var amountExclVat: Money?
-    /// The item's identity in the accounting package's FEC (schema 11, issue 21): `account|journal|entry|piece`, so
+    /// The item's identity in the accounting package's FEC (schema 11, issue 21): `account/aux|journal|entry|piece|date`, so
     /// a re-import or a later FEC finds it whatever number it is shown under.
     public var ledgerId: String?
 

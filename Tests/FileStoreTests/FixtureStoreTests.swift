@@ -121,6 +121,36 @@ import TestSupport
         #expect(try store.history(of: "C0004").contains { $0.isFieldSignal })
         #expect(store.book.digest(of: "C0004").lastSignal?.date == Fixtures.date("2026-11-23"))
         let writable = try JSONFileStore(directory: path)
+        #expect(writable.needsCompaction == (10 < currentSchemaVersion))
+        let check = StoreCheck.run(directory: path)
+        #expect(check.ok, "\(check.text)")
+        #expect(snapshotOfFiles(path) == before)
+    }
+
+    /// Schema 11 (issue 21): schema 10 after `relance import fec Tests/Fixtures/fec/small.txt --user helene` (which
+    /// migrated and compacted it): invoices and payments with their `ledgerId`, a credit note of the package, an
+    /// allocation dated by its letter's `DateLet`. By hand from small.txt (its README): F001 1 200 lettered on 15/02
+    /// by VIR-1 of 01/02, F002 600 less the credit note AV001 100: 500 open.
+    @Test func theSchema11FixtureLoadsWhatAFECBrought() throws {
+        let dir = TempDirectory("fixture-11"); defer { dir.remove() }
+        let path = try copy(11, dir)
+        let before = snapshotOfFiles(path)
+        let store = try JSONFileStore(directory: path, forceReadOnly: true)
+        let book = store.book
+        #expect(book.customers.count == 9 && book.invoices.count == 81 && book.payments.count == 49)
+        #expect(book.customers["CDUPONT"]?.name == "Société Générale Dupont")
+        #expect(book.invoices["F001"]?.ledgerId == "411/CDUPONT|VE|1|F001|2026-01-05")
+        #expect(book.openAmount("F001") == .zero && book.openAmount("F002") == Money(euros: 500))
+        let vir = try #require(book.payments["FEC:411/CDUPONT|BQ|1|VIR-1|2026-02-01"])
+        #expect(vir.isCash && vir.allocations == [Allocation(invoice: "F001", amount: Money(euros: 1_200), date: Fixtures.date("2026-02-15"))])
+        // Settled at the letter's date, not the transfer's.
+        #expect(book.openAmount("F001", asOf: Fixtures.date("2026-02-14")) == Money(euros: 1_200))
+        #expect(book.openAmount("F001", asOf: Fixtures.date("2026-02-15")) == .zero)
+        #expect(book.payments["FEC:411/CDUPONT|VE|3|AV001|2026-01-20"]?.creditNote == true)
+        // The schema-10 records are as they were.
+        #expect(book.customers["C0002"]?.assignments == [Assignment(until: Fixtures.date("2026-11-22"), collector: "benoit")])
+        #expect(book.requests.count == 2)
+        let writable = try JSONFileStore(directory: path)
         #expect(!writable.needsCompaction)
         let check = StoreCheck.run(directory: path)
         #expect(check.ok, "\(check.text)")

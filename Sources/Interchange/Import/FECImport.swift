@@ -7,7 +7,8 @@ import Wording
 ///   account when a line has no auxiliary account (trailing zeros not significant);
 /// - a debit line is an open item (an invoice; in a bank journal, a returned payment); a credit line is a payment
 ///   (in a bank journal) or a credit note (elsewhere);
-/// - an item is known by (account, `JournalCode`, `EcritureNum`, `PieceRef`), its `ledgerId`, so a re-import or a
+/// - an item is known by (account, `JournalCode`, `EcritureNum`, `PieceRef`, and the entry's date since numbers start
+///   again each year), its `ledgerId`, so a re-import or a
 ///   later file adds only what is new; it is shown under `PieceRef` when that is unique for the account, else
 ///   `JournalCode-EcritureNum`;
 /// - a letter group (`EcritureLet` on one account) settles its items at `DateLet`, or its latest line's date; one
@@ -106,7 +107,8 @@ public enum FECImport {
             var seen: [String: Int] = [:]
             seen.reserveCapacity(ledger.lines.count)
             ids = ledger.lines.map { l in
-                let base = "\(account(l.account))/\(l.aux)|\(l.journal)|\(l.entry)|\(l.piece)"
+                // Entry numbers start again each fiscal year: the entry's date tells the years apart.
+                let base = "\(account(l.account))/\(l.aux)|\(l.journal)|\(l.entry)|\(l.piece)|\(l.date.iso)"
                 seen[base, default: 0] += 1
                 return seen[base]! == 1 ? base : base + "#\(seen[base]!)"
             }
@@ -137,11 +139,13 @@ public enum FECImport {
         }
 
         /// A new invoice number for a debit line: its piece reference when unique among the account's debit lines
-        /// and free in the book, else `JournalCode-EcritureNum`, else that with a rank.
+        /// and free in the book, else `JournalCode-EcritureNum`, else that with the customer's id, else with a rank.
         mutating func number(_ l: FECLine, pieceIsUnique: Bool) -> String {
             var candidates: [String] = []
             if pieceIsUnique { candidates.append(l.piece) }
             candidates.append("\(l.journal)-\(l.entry)")
+            // An entry with lines for several customers (an opening entry): the customer tells them apart.
+            candidates.append("\(l.journal)-\(l.entry)-\(customerId(l))")
             if foldedNumbers.isEmpty && !book.invoices.isEmpty { foldedNumbers = Set(book.invoices.keys.map { $0.lowercased() }) }
             var chosen = candidates.first { !foldedNumbers.contains($0.lowercased()) }
             var rank = 2

@@ -83,7 +83,7 @@ public enum FECReader {
         guard let headerLine = lines.first(where: { !isBlank(bytes, $0.range) }) else { throw refuse(tr("the file is empty, not a FEC")) }
         let header = text(bytes, headerLine.range, encoding)
         let separator = try detectSeparator(header, lines: lines, bytes: bytes, file: file, line: headerLine.number)
-        let names = splitFields(Array(header.utf8)[...], separator: separator.asciiValue!).map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespaces) }
+        let names = splitFields(Array(header.utf8)[...], separator: separator.asciiValue!).map { string(trimmed($0), .utf8) }
         var width = names.count
         while width > 0, names[width - 1].isEmpty { width -= 1 }   // a trailing separator
         var index: [Column: Int] = [:]
@@ -343,7 +343,7 @@ public enum FECReader {
     // MARK: Values
 
     /// `0000000074,70`, `1 234,56`, `-12.5`, `+3`, `12,00-`: two decimals at most (more only when zeros).
-    static func amount(_ text: String, _ column: String) throws(InputError) -> Money {
+    public static func amount(_ text: String, _ column: String) throws(InputError) -> Money {
         var s = Substring(text.filter { $0 != " " && $0 != "\u{A0}" && $0 != "\u{202F}" })
         if s.isEmpty { return .zero }
         var negative = false
@@ -367,7 +367,7 @@ public enum FECReader {
     }
 
     /// `20230109`, `2023-01-09`, `09/01/2023`, with a time appended or not.
-    static func optionalDate(_ text: String, _ column: String) throws(InputError) -> CalendarDate? {
+    public static func optionalDate(_ text: String, _ column: String) throws(InputError) -> CalendarDate? {
         var s = Substring(text)
         if s.isEmpty { return nil }
         if let cut = s.firstIndex(where: { $0 == " " || $0 == "T" }) { s = s[..<cut] }
