@@ -80,6 +80,8 @@ public enum FECImport {
         var numberOf: [Int: String] = [:]
         var invoiceByLedger: [String: String] = [:]
         var foldedNumbers: Set<String> = []
+        /// How many debit lines of the file carry each piece reference (upper case).
+        var pieces: [String: Int] = [:]
         /// Opening lines folded into a held balance: they make no record.
         var restated = Set<Int>()
 
@@ -119,6 +121,9 @@ public enum FECImport {
             for inv in book.invoices.values { if let l = inv.ledgerId { invoiceByLedger[l] = inv.number } }
             let accounts = accounts()
             let fileIds = Set(ids)
+            // A piece reference that several debit lines share, on one account or across accounts (the monthly
+            // batch `VE  0323`), names a batch, not an invoice.
+            for l in ledger.lines where l.amount.isPositive { pieces[l.piece.uppercased(), default: 0] += 1 }
             // Customers, then every account's items, then what settles them: an allocation needs its invoice.
             for a in accounts { customer(a.id, a.lines) }
             for a in accounts { items(a.id, a.lines, fileIds: fileIds) }
@@ -138,8 +143,8 @@ public enum FECImport {
             apply(.upsertCustomer(customer: Customer(id: id, name: label ?? id)), line: first)
         }
 
-        /// A new invoice number for a debit line: its piece reference when unique among the account's debit lines
-        /// and free in the book, else `JournalCode-EcritureNum`, else that with the customer's id, else with a rank.
+        /// A new invoice number for a debit line: its piece reference when unique among the file's debit lines and
+        /// free in the book, else `JournalCode-EcritureNum`, else that with the customer's id, else with a rank.
         mutating func number(_ l: FECLine, pieceIsUnique: Bool) -> String {
             var candidates: [String] = []
             if pieceIsUnique { candidates.append(l.piece) }
@@ -160,8 +165,6 @@ public enum FECImport {
 
         mutating func items(_ id: String, _ lines: [Int], fileIds: Set<String>) {
             guard let customer = book.customers[id] else { return }
-            var pieces: [String: Int] = [:]
-            for i in lines where ledger.lines[i].amount.isPositive { pieces[ledger.lines[i].piece.uppercased(), default: 0] += 1 }
             // An opening of a later year for a customer whose earlier items the book holds: matched, not added.
             let openings = lines.filter { isOpening(ledger.lines[$0]) && invoiceByLedger[ids[$0]] == nil && book.payments["FEC:" + ids[$0]] == nil }
             let openingDate = openings.map { ledger.lines[$0].date }.min()
@@ -229,6 +232,12 @@ public enum FECImport {
             return any ? total : nil
         }
 
+        /// The piece reference in a ledger id (`account/aux|journal|entry|piece|date`), upper case.
+        static func piece(ofLedgerId id: String) -> String? {
+            let parts = id.split(separator: "|", omittingEmptySubsequences: false)
+            return parts.count >= 5 ? parts[parts.count - 2].uppercased() : nil
+        }
+
         /// Opening debit lines that restate a held item (same piece, same open amount): lettering in the file then
         /// settles that item.
         mutating func matchOpenings(_ id: String, _ openings: [Int], before date: CalendarDate) {
@@ -241,7 +250,7 @@ public enum FECImport {
                 let piece = l.piece.uppercased()
                 if let m = held.first(where: { inv in
                     !taken.contains(inv.number) && original.openAmount(inv.number, asOf: eve) == l.amount
-                        && (inv.number.uppercased() == piece || inv.ledgerId?.split(separator: "|").last.map({ $0.uppercased() == piece }) == true)
+                        && (inv.number.uppercased() == piece || inv.ledgerId.map { Self.piece(ofLedgerId: $0) == piece } == true)
                 }) {
                     taken.insert(m.number); numberOf[i] = m.number; facts.openingMatched += 1
                 }
