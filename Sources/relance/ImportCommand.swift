@@ -6,16 +6,18 @@ import Receivables
 import UserRights
 import Wording
 
-/// `relance import KIND FILE`: customers, invoices or payments from the canonical CSV.
+/// `relance import KIND FILE`: customers, invoices, payments or users from the canonical CSV, or a FEC; the use case
+/// is `ImportService`, the formats `Importer` (CSV) and `FECReader` + `FECImport`.
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "import",
-        abstract: tr("Import customers, invoices, payments or users from CSV (all-or-nothing, idempotent; supervisors only)."),
+        abstract: tr("Import customers, invoices, payments or users from CSV, or the accounting package's FEC (all-or-nothing, idempotent; supervisors only)."),
         discussion: """
         customers: id,name,siren,collector,salesperson,credit_limit,payment_terms_days,contact_name,contact_phone,contact_email,language,interest_rate,payment_terms,street,postal_code,city,country,contact_title,kind
         invoices:  number,customer_id,issue_date,due_date,amount,currency,po_number,dunning_level,last_dunned
         payments:  date,customer_id,amount,reference,invoice_number
         users:     id,name,role,login,email
-        """ + tr("Headers in any order, any case; `,` or `;`; amounts 1234.56 or 1 234,56; dates 2026-11-23 or 23/11/2026."))
+        """ + tr("Headers in any order, any case; `,` or `;`; amounts 1234.56 or 1 234,56; dates 2026-11-23 or 23/11/2026.")
+            + "\n" + tr("fec: the FEC (fichier des écritures comptables) of any accounting package, its 18 columns JournalCode to Idevise found by name; tab, | or ; separated: customers, invoices, payments, credit notes and their lettering at once, only what is new on a re-import."))
 
     @Argument(help: ArgumentHelp(tr("customers, invoices, payments, users, or fec (the accounting package's FEC).")))
     var kind: ImportKind

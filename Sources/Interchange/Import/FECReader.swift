@@ -150,9 +150,10 @@ public enum FECReader {
                     }
                 }
                 if amount.isZero { ledger.zeroLines += 1; continue }
+                let entryDate = try optionalDate(value(.ecritureDate), columnName(.ecritureDate))
                 let pieceDate = try optionalDate(value(.pieceDate), columnName(.pieceDate))
                 let date: CalendarDate
-                if let d = try optionalDate(value(.ecritureDate), columnName(.ecritureDate)) { date = d }
+                if let d = entryDate { date = d }
                 else if let d = pieceDate { date = d }
                 else { throw InputError(tr("EcritureDate and PieceDate are empty")) }
                 guard !value(.compAuxNum).isEmpty || !value(.compteNum).isEmpty else { throw InputError(tr("CompteNum is empty")) }
