@@ -50,3 +50,26 @@ import TestSupport
         #expect(i == 0 && it.contains("pièces ouvertes : 1, total ouvert 500,00 €") && it.contains("lignes ignorées : 5 sur d'autres comptes"), "\(it)")
     }
 }
+
+/// The README's FEC capture is what the command prints for the sample it names.
+@Suite struct FECReadmeCaptureTests {
+    var relance: String { productsDirectory + "/relance" }
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let samples = root.deletingLastPathComponent().appendingPathComponent("shared/fec-samples").path
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: samples + "/111111111FEC20221231.TXT")))
+    func theReadmeCaptureIsReal() throws {
+        let readme = try String(contentsOfFile: Self.root.appendingPathComponent("README.md").path, encoding: .utf8)
+        let marker = "$ relance import fec 111111111FEC20221231.TXT\n"
+        let start = try #require(readme.range(of: marker)).upperBound
+        let end = try #require(readme[start...].range(of: "```")).lowerBound
+        let shown = String(readme[start..<end])
+        let dir = TempDirectory("fec-readme"); defer { dir.remove() }
+        let store = dir.file("s")
+        let (i, it) = try Spawn.run(["timeout", "30", relance, "init", "--store", store])
+        try #require(i == 0, "\(it)")
+        // Run from the samples' folder, as the README does, so the file is named as there.
+        let (s, out) = try Spawn.run(["sh", "-c", "cd \"$1\" && RELANCE_STORE=\"$2\" LANG=C.UTF-8 timeout 30 \"$3\" import fec 111111111FEC20221231.TXT", "sh", Self.samples, store, relance])
+        #expect(s == 0 && out == shown, "\(out)")
+    }
+}

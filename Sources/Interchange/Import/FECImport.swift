@@ -51,8 +51,10 @@ public enum FECImport {
         return (planner.plan, planner.facts)
     }
 
-    static func isOpening(_ l: FECLine) -> Bool {
-        openingJournals.contains(l.journal.uppercased()) || l.journalLabel.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).contains("nouveau")
+    static func isOpening(_ l: FECLine) -> Bool { isOpening(journal: l.journal, label: l.journalLabel) }
+
+    static func isOpening(journal: String, label: String) -> Bool {
+        openingJournals.contains(journal.uppercased()) || label.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).contains("nouveau")
     }
 
     /// An account number without its trailing zeros (`41100000` and `411000` are one account), at least 3 digits.
@@ -80,6 +82,9 @@ public enum FECImport {
         var numberOf: [Int: String] = [:]
         var invoiceByLedger: [String: String] = [:]
         var foldedNumbers: Set<String> = []
+        /// Which journals are opening journals (asked once per journal: the label's folding goes through Foundation).
+        var openingJournal: [String: Bool] = [:]
+        func isOpening(_ l: FECLine) -> Bool { openingJournal[l.journal] ?? FECImport.isOpening(l) }
         /// How many debit lines of the file carry each piece reference (upper case).
         var pieces: [String: Int] = [:]
         /// Opening lines folded into a held balance: they make no record.
@@ -117,6 +122,7 @@ public enum FECImport {
         }
 
         mutating func run() throws {
+            for l in ledger.lines where openingJournal[l.journal] == nil { openingJournal[l.journal] = FECImport.isOpening(l) }
             assignIds()
             for inv in book.invoices.values { if let l = inv.ledgerId { invoiceByLedger[l] = inv.number } }
             let accounts = accounts()
