@@ -39,22 +39,26 @@ struct FECBench: ParsableCommand {
         }
     }
 
-    /// Runs `tool` and returns its wall time, its peak resident memory (MB, `wait4`'s rusage) and its output.
+    /// Runs `tool` and returns its wall time, its peak resident memory (MB, from `wait4`'s rusage: spawned and
+    /// reaped here, not by Foundation's `Process`, which reaps on its own) and its output.
     static func runTimed(_ tool: String, _ args: [String]) throws -> (Double, Int, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: tool)
-        p.arguments = args
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("fec-bench-out-\(getpid())").path
+        defer { unlink(out) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv = ([tool] + args).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
         let start = Date()
-        try p.run()
-        let out = pipe.fileHandleForReading.readDataToEndOfFile()
+        guard posix_spawn(&pid, tool, &actions, nil, argv, environ) == 0 else { throw ValidationError("cannot run \(tool)") }
         var status: Int32 = 0
         var usage = rusage()
-        _ = wait4(p.processIdentifier, &status, 0, &usage)
+        _ = wait4(pid, &status, 0, &usage)
         let seconds = Date().timeIntervalSince(start)
-        let text = String(decoding: out, as: UTF8.self)
+        let text = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
         guard status == 0 else { throw ValidationError("\(tool) \(args.joined(separator: " ")) failed:\n\(text)") }
         return (seconds, usage.ru_maxrss / 1024, text)
     }
