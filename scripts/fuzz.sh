@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fuzzes Relance's parsers with libFuzzer (issue 9): amount, date, csv, record, keys.
+# Fuzzes Relance's parsers with libFuzzer (issue 9): amount, date, csv, record, keys, fec.
 #   scripts/fuzz.sh HARNESS [RUNS]      e.g. scripts/fuzz.sh csv 1000000
 # Builds relance-fuzz with -sanitize=fuzzer in its own folder (.build-fuzz), seeds a corpus from
 # Tests/Fixtures/fuzz/HARNESS and runs. A crash leaves crash-* files: copy the input into
@@ -7,7 +7,7 @@
 # Not run by CI (minutes per harness); the runs are logged in docs/TESTING.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-harness="${1:?usage: scripts/fuzz.sh amount|date|csv|record|keys [RUNS]}"
+harness="${1:?usage: scripts/fuzz.sh amount|date|csv|record|keys|fec [RUNS]}"
 runs="${2:-1000000}"
 # ld.gold (the default linker here) crashes on this link; clang links it with lld.
 swift build --scratch-path .build-fuzz -c release --product relance-fuzz \

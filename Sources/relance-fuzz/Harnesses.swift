@@ -5,10 +5,10 @@ import Receivables
 import TerminalKit
 
 /// The fuzz harnesses (issue 9): each takes bytes and must never crash; a parser that accepts something must give
-/// a value that is itself valid. Which one runs is chosen by `RELANCE_FUZZ` (amount, date, csv, record, keys).
+/// a value that is itself valid. Which one runs is chosen by `RELANCE_FUZZ` (amount, date, csv, record, keys, fec).
 /// Built with libFuzzer by `scripts/fuzz.sh`; without it, `relance-fuzz HARNESS FILE...` replays inputs.
 enum Harnesses {
-    static let all = ["amount", "date", "csv", "record", "keys"]
+    static let all = ["amount", "date", "csv", "record", "keys", "fec"]
 
     /// A small book for the CSV importer to validate against.
     static let book: Book = {
@@ -45,6 +45,14 @@ enum Harnesses {
                     do { try b.applyNew(change, by: "helene") } catch { preconditionFailure("a planned import does not apply: \(error)") }
                     precondition(b.ruleViolations().isEmpty, "an import let a bad value in: \(b.ruleViolations())")
                 }
+            }
+        case "fec":
+            // Any bytes as a FEC: read or refused in words; a plan applies to the book and lets no bad value in.
+            if let ledger = try? FECReader.read(Data(bytes), file: "f.txt"), let plan = try? FECImport.plan(ledger, book: book, user: "helene"),
+               let change = plan.change {
+                var b = book
+                do { try b.applyNew(change, by: "helene") } catch { preconditionFailure("a planned FEC import does not apply: \(error)") }
+                precondition(b.ruleViolations().isEmpty, "a FEC import let a bad value in: \(b.ruleViolations())")
             }
         case "record":
             if let problem = RecordReaderAudit.disagreement(on: bytes) { preconditionFailure(problem) }

@@ -271,11 +271,16 @@ import TestSupport
         #expect(try FECReader.amount("0000000074,70", "Debit") == Money(cents: 7_470))
         #expect(try FECReader.amount("-1 234.5", "Debit") == Money(cents: -123_450))
         #expect(try FECReader.amount("12,00-", "Debit") == Money(cents: -1_200))
-        #expect(try FECReader.amount("9999999999999999,99", "Debit") == Money(cents: 999_999_999_999_999_999))
-        #expect(throws: InputError.self) { try FECReader.amount("99999999999999999,99", "Debit") }
+        // The book's limits, as at every door: 1 000 000 000,00 € and the years 1900-2199.
+        #expect(try FECReader.amount("1000000000,00", "Debit") == Money(euros: 1_000_000_000))
+        #expect(throws: InputError.self) { try FECReader.amount("1000000000,01", "Debit") }
+        #expect(throws: InputError.self) { try FECReader.amount("9999999999999999,99", "Debit") }
+        #expect(throws: InputError.self) { try FECReader.amount("99999999999999999999999,99", "Debit") }
         #expect(throws: InputError.self) { try FECReader.amount("1,234", "Debit") }
-        #expect(try FECReader.optionalDate("00010101", "d") == CalendarDate(year: 1, month: 1, day: 1))
-        #expect(try FECReader.optionalDate("31/12/9999", "d") == CalendarDate(year: 9999, month: 12, day: 31))
+        #expect(throws: InputError.self) { try FECReader.optionalDate("00010101", "d") }
+        #expect(throws: InputError.self) { try FECReader.optionalDate("31/12/9999", "d") }
+        #expect(try FECReader.optionalDate("19000101", "d") == CalendarDate(year: 1900, month: 1, day: 1))
+        #expect(try FECReader.optionalDate("31/12/2199", "d") == CalendarDate(year: 2199, month: 12, day: 31))
         #expect(throws: InputError.self) { try FECReader.optionalDate("20250230", "d") }
     }
 

@@ -8,7 +8,7 @@ import TestSupport
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/fuzz").path
 
-    @Test(arguments: ["amount", "date", "csv", "record", "keys"])
+    @Test(arguments: ["amount", "date", "csv", "record", "keys", "fec"])
     func everyKeptInputReplaysWithoutACrash(harness: String) throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.root + "/" + harness).sorted().map { Self.root + "/\(harness)/" + $0 }
         #expect(!files.isEmpty)

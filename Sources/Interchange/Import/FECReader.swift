@@ -387,11 +387,21 @@ public enum FECReader {
         if !any { if signSeen || separatorSeen { throw bad() }; return .zero }
         while decimals < 2 { cents *= 10; decimals += 1 }
         let total = units * 100 + cents
-        return Money(cents: negative ? -total : total)
+        let m = Money(cents: negative ? -total : total)
+        // The book's limit, as at every other door (1 000 000 000,00 €).
+        guard m.isWithinLimit else { throw InputError("\(column): " + ParseError.amountAboveLimit(text).message) }
+        return m
     }
 
     /// `20230109`, `2023-01-09`, `09/01/2023`, with a time appended or not.
     public static func optionalDate(_ text: String, _ column: String) throws(InputError) -> CalendarDate? {
+        guard let d = try anyDate(text, column) else { return nil }
+        // The years the book keeps (1900-2199), as at every other door.
+        guard d.isSupported else { throw InputError("\(column): " + ParseError.yearOutside(text, year: d.year).message) }
+        return d
+    }
+
+    static func anyDate(_ text: String, _ column: String) throws(InputError) -> CalendarDate? {
         if text.isEmpty { return nil }
         // The FEC's own form, `YYYYMMDD`, read from the bytes.
         if text.utf8.count == 8 {
