@@ -48,6 +48,15 @@ public struct StoreCheck {
         if invoiced - allocated - credited - writtenOff != open {
             problems.append("open amounts do not add up: \(invoiced - allocated - credited - writtenOff) expected, \(open) found")
         }
+        // A FEC line is one item (schema 11): two records under one ledger id are an item counted twice.
+        var ledgerIds: [String: String] = [:]
+        for inv in book.invoices.values.sorted(by: { $0.number < $1.number }) {
+            guard let l = inv.ledgerId else { continue }
+            if let other = ledgerIds.updateValue(inv.number, forKey: l) { problems.append("invoices \(other) and \(inv.number) are the same FEC line \(l)") }
+        }
+        for p in book.payments.values where p.ledgerId != nil && p.id != "FEC:" + p.ledgerId! {
+            problems.append("payment \(p.id) does not carry its FEC line's id \(p.ledgerId!)")
+        }
         for inv in book.invoices.values.filter({ ($0.lastDunned ?? today) > today }).sorted(by: { $0.number < $1.number }).prefix(20) {
             lines.append("  to correct: invoice \(inv.number): last letter dated \(inv.lastDunned!.french), after today (its letters wait until then)")
         }

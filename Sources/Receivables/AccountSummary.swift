@@ -115,7 +115,8 @@ extension Book {
     /// account): money still on account first (to letter before calling), then the newest first.
     public func receipts(of customerId: String) -> [Receipt] {
         var out = payments(of: customerId).map {
-            Receipt(kind: .payment, id: $0.id, date: $0.date, amount: $0.amount, reference: $0.reference, lettered: $0.allocations, onAccount: $0.unallocated)
+            // A credit note of the accounting package (a FEC's credit line outside the bank journals) is one here too.
+            Receipt(kind: $0.isCash ? .payment : .creditNote, id: $0.id, date: $0.date, amount: $0.amount, reference: $0.reference, lettered: $0.allocations, onAccount: $0.unallocated)
         }
         let numbers = Set(invoicesByCustomer[customerId] ?? [])
         for n in creditNotes.values where numbers.contains(n.invoice) {

@@ -3,6 +3,7 @@ import Testing
 import Interchange
 import Receivables
 import TestSupport
+import FileStore
 
 /// FECs written by the test in every variant the import reads (issue 21), from one hand-made book whose figures are
 /// worked out here, not by the importer.
@@ -157,6 +158,7 @@ import TestSupport
         #expect(book.openAmount("F100", asOf: Fixtures.date("2025-02-05")) == .zero)
         // The credit note settles as a payment does, but is not cash; the transfers are.
         #expect(book.payments.values.filter { $0.creditNote == true }.map(\.reference) == ["AV1"])
+        #expect(book.receipts(of: "CB").filter { $0.kind == .creditNote }.map(\.reference) == ["AV1"])
     }
 
     @Test func withoutAuxiliaryAccountsThe411AccountsAreTheCustomers() throws {
@@ -282,6 +284,21 @@ import TestSupport
         #expect(try FECReader.optionalDate("19000101", "d") == CalendarDate(year: 1900, month: 1, day: 1))
         #expect(try FECReader.optionalDate("31/12/2199", "d") == CalendarDate(year: 2199, month: 12, day: 31))
         #expect(throws: InputError.self) { try FECReader.optionalDate("20250230", "d") }
+    }
+
+    /// `relance check` finds a FEC line counted twice (two items under one ledger id), and nothing in a clean import.
+    @Test func checkFindsAFECLineCountedTwice() throws {
+        let (clean, _, _) = try Self.imported(Self.render(Self.book(), Self.variants[0]))
+        let dir = TempDirectory("fec-check"); defer { dir.remove() }
+        _ = try JSONFileStore.create(directory: dir.file("ok"), book: clean)
+        #expect(StoreCheck.run(directory: dir.file("ok")).ok)
+        var twice = clean
+        var copy = try #require(twice.invoices["F100"])
+        copy.number = "F100-BIS"
+        try twice.applyNew(.upsertInvoice(invoice: copy), by: "helene")
+        _ = try JSONFileStore.create(directory: dir.file("bad"), book: twice)
+        let check = StoreCheck.run(directory: dir.file("bad"))
+        #expect(!check.ok && check.text.contains("invoices F100 and F100-BIS are the same FEC line"), "\(check.text)")
     }
 
     /// The service over any store: the CLI's path, on a store in memory.
