@@ -34,7 +34,7 @@ struct FECBench: ParsableCommand {
         for label in ["import fec (new store)", "import fec again (nothing new)"] {
             let (seconds, peak, out) = try Self.runTimed(relance, ["import", "fec", file, "--store", store])
             row(label, String(format: "%.1f s, peak %d MB", seconds, peak))
-            if let open = out.split(separator: "\n").first(where: { $0.hasPrefix("open items") }) { print("    " + open) }
+            if let open = out.split(separator: "\n").first(where: { $0.contains("open items") }) { print("    " + open) }
             if let first = out.split(separator: "\n").first { print("    " + first) }
         }
     }

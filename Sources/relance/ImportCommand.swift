@@ -43,7 +43,9 @@ struct ImportCommand: ParsableCommand {
         do throws(UserFile.Problem) { data = try UserFile.read(file) } catch {
             switch error {
             case .missing: warn(tr("cannot read {file}: {reason}", ["file": "\(file)", "reason": String(cString: strerror(ENOENT))]))
+            case .directory where kind == .fec: warn(tr("cannot read {file}: it is a directory, not a FEC", ["file": "\(file)"]))
             case .directory: warn(tr("cannot read {file}: it is a directory, not a CSV file", ["file": "\(file)"]))
+            case .notPlain where kind == .fec: warn(tr("cannot read {file}: not a regular file (a FIFO, a device or a socket); save the FEC to a file first", ["file": "\(file)"]))
             case .notPlain: warn(tr("cannot read {file}: not a regular file (a FIFO, a device or a socket); save the CSV to a file first", ["file": "\(file)"]))
             case .tooLarge: warn(tr("cannot read {file}: too large", ["file": "\(file)"]))
             case .unreadable(let why): warn(tr("cannot read {file}: {why}", ["file": "\(file)", "why": "\(why)"]))
@@ -112,7 +114,7 @@ struct ImportCommand: ParsableCommand {
 }
 
 /// What `relance import` reads: one of the CSV files, or a FEC.
-enum ImportKind: ExpressibleByArgument, CaseIterable {
+enum ImportKind: ExpressibleByArgument, CaseIterable, Equatable {
     case csv(Importer.Kind), fec
     init?(argument: String) {
         if argument.lowercased() == "fec" { self = .fec } else if let k = Importer.Kind(rawValue: argument.lowercased()) { self = .csv(k) } else { return nil }

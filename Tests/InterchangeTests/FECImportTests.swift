@@ -301,6 +301,65 @@ import FileStore
         #expect(!check.ok && check.text.contains("invoices F100 and F100-BIS are the same FEC line"), "\(check.text)")
     }
 
+    // MARK: What an outside attack found (issue 21's review)
+
+    static func row(_ j: String, _ jl: String, _ n: String, _ d: String, _ aux: String, _ piece: String, _ debit: String, _ credit: String, letter: String = "") -> String {
+        "\(j)|\(jl)|\(n)|\(d)|411000|Clients|\(aux)|Client \(aux)|\(piece)|\(d)|x|\(debit)|\(credit)|\(letter)||||\n"
+    }
+
+    /// A sales journal named "Ventes nouveaux produits" is not an opening journal: its invoices are invoices, even
+    /// for a customer the book holds.
+    @Test func aJournalOfNewProductsIsNotAnOpening() throws {
+        let (held, _, _) = try Self.imported(Data((Self.header + Self.row("VE", "Ventes", "1", "20230110", "C001", "F1", "100,00", "0,00")).utf8))
+        let (book, plan, _) = try Self.imported(Data((Self.header + Self.row("VN", "Ventes nouveaux produits", "7", "20230301", "C001", "F9", "100,00", "0,00")
+            + Self.row("VN", "Ventes nouveaux produits", "8", "20230302", "C001", "F10", "100,00", "0,00")).utf8), into: held)
+        #expect(plan.added == 2 && Self.open(book) == Money(euros: 300))
+        #expect(FECImport.isOpening(journal: "RAN", label: "Report à nouveau") && FECImport.isOpening(journal: "X", label: "A NOUVEAUX"))
+        #expect(!FECImport.isOpening(journal: "VN", label: "Ventes nouveaux produits"))
+    }
+
+    /// An invoice a CSV import brought (same customer, number and amount) is the FEC's line, not a second invoice.
+    @Test func anInvoiceImportedByCSVIsTheFECLineNotASecondOne() throws {
+        var book = Book()
+        try book.applyNew(.upsertCustomer(customer: Customer(id: "C001", name: "Client Un")), by: "helene")
+        try book.applyNew(.upsertInvoice(invoice: Invoice(number: "F1", customerId: "C001", issueDate: Fixtures.date("2023-01-15"), dueDate: Fixtures.date("2023-02-14"), amount: Money(euros: 100))), by: "helene")
+        let fec = Self.header + Self.row("VE", "Ventes", "1", "20230115", "C001", "F1", "100,00", "0,00") + Self.row("BQ", "Banque", "2", "20230201", "C001", "R1", "0,00", "30,00")
+        let (after, plan, _) = try Self.imported(Data(fec.utf8), into: book)
+        #expect(after.invoices.count == 1 && Self.open(after) == Money(euros: 70))
+        #expect(after.invoices["F1"]?.ledgerId != nil && plan.updated == 1 && plan.added == 1)
+    }
+
+    /// A re-export that pads entry numbers (`00000001` for `1`) or writes the journal in lower case is the same file.
+    @Test func aReexportWithPaddedNumbersOrLowerCaseJournalsAddsNothing() throws {
+        let first = Self.header + Self.row("VE", "Ventes", "1", "20230115", "C001", "F1", "100,00", "0,00") + Self.row("BQ", "Banque", "2", "20230201", "C001", "R1", "0,00", "30,00")
+        let again = Self.header + Self.row("ve", "Ventes", "00000001", "20230115", "C001", "F1", "100,00", "0,00") + Self.row("bq", "Banque", "0002", "20230201", "C001", "R1", "0,00", "30,00")
+        let (book, _, _) = try Self.imported(Data(first.utf8))
+        #expect(try Self.imported(Data(again.utf8), into: book).plan.changedRecords == 0)
+    }
+
+    @Test func malformedHeadersAndLinesAreRefusedInWords() {
+        // An empty CompteNum, on any line.
+        #expect(Self.refusal(Self.header + "VE|Ventes|1|20230115||Clients|C001|Client|F1|20230115|x|100,00|0,00||||||\n").contains("bad.txt:2: CompteNum is empty"))
+        // A column twice: which holds the amounts cannot be told.
+        #expect(Self.refusal(Self.header.replacingOccurrences(of: "|Idevise", with: "|Debit")).contains("column Debit appears twice (columns 12 and 18)"))
+        // An archive, XML, a first line of 5,000 bytes: said at once.
+        #expect(Self.refusal("PK\u{03}\u{04}rest").contains("ZIP archive"))
+        #expect(Self.refusal("<?xml version=\"1.0\"?><comptabilite/>").contains("XML"))
+        #expect(Self.refusal(String(repeating: "A", count: 5_000)).contains("longer than 4 096 bytes"))
+        // A value of 5,000 characters is not echoed whole.
+        #expect(Self.refusal(Self.header + "VE|Ventes|1|20230115|411000|Clients|C001|Client|F1|20230115|x|\(String(repeating: "9x", count: 2_500))|0,00||||||\n").count < 400)
+    }
+
+    /// A UTF-8-encoded surrogate (ED A0 80) is not UTF-8: the file is read as Windows-1252 (0x80 is its €), and
+    /// says so.
+    @Test func aSurrogateIsNotUTF8() throws {
+        var data = Data(Self.header.utf8)
+        data += Data("VE|Ventes|1|20230115|411000|Clients|C001|Cl".utf8) + Data([0xED, 0xA0, 0x80]) + Data("|F1|20230115|x|100,00|0,00||||||\n".utf8)
+        let ledger = try FECReader.read(data, file: "s.txt")
+        #expect(ledger.notes.contains { $0.contains("Windows-1252") })
+        #expect(ledger.lines.first?.auxLabel == "Cl\u{ED}\u{A0}€")
+    }
+
     /// The service over any store: the CLI's path, on a store in memory.
     @Test func theImportServiceRecordsOnceOverAnyStore() throws {
         let store = MemoryStore()

@@ -53,8 +53,11 @@ public enum FECImport {
 
     static func isOpening(_ l: FECLine) -> Bool { isOpening(journal: l.journal, label: l.journalLabel) }
 
-    static func isOpening(journal: String, label: String) -> Bool {
-        openingJournals.contains(journal.uppercased()) || label.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).contains("nouveau")
+    /// An opening journal (à-nouveaux): by its code, or a label that says "à nouveau".
+    public static func isOpening(journal: String, label: String) -> Bool {
+        // "A nouveaux", "à-nouveaux", "Report à nouveau": "à nouveau", not any "nouveau" ("Ventes nouveaux produits").
+        let folded = label.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+        return openingJournals.contains(journal.uppercased()) || ["a nouveau", "a-nouveau", "anouveau"].contains { folded.contains($0) }
     }
 
     /// An account number without its trailing zeros (`41100000` and `411000` are one account), at least 3 digits.
@@ -115,7 +118,9 @@ public enum FECImport {
             seen.reserveCapacity(ledger.lines.count)
             ids = ledger.lines.map { l in
                 // Entry numbers start again each fiscal year: the entry's date tells the years apart.
-                let base = "\(account(l.account))/\(l.aux)|\(l.journal)|\(l.entry)|\(l.piece)|\(l.date.iso)"
+                // A re-export that writes `00000001` for `1`, or `ve` for `VE`, is the same entry.
+                let entry = l.entry.drop { $0 == "0" }
+                let base = "\(account(l.account))/\(l.aux)|\(l.journal.uppercased())|\(entry.isEmpty ? "0" : entry)|\(l.piece)|\(l.date.iso)"
                 seen[base, default: 0] += 1
                 return seen[base]! == 1 ? base : base + "#\(seen[base]!)"
             }
@@ -206,6 +211,15 @@ public enum FECImport {
                     continue
                 }
                 let issue = l.pieceDate.map { $0 <= l.date ? $0 : l.date } ?? l.date
+                // The invoice a CSV import (or an earlier tool) brought under this piece's number, for this customer and
+                // amount: this line is that invoice, which now knows its FEC line.
+                if !l.piece.isEmpty, var held = book.invoices[l.piece], held.ledgerId == nil, held.customerId == id, held.amount == l.amount {
+                    held.ledgerId = ids[i]
+                    invoiceByLedger[ids[i]] = held.number
+                    numberOf[i] = held.number
+                    apply(.upsertInvoice(invoice: held), line: l)
+                    continue
+                }
                 let due = l.dueDate ?? customer.terms.dueDate(issuedOn: issue)
                 let unique = pieces[l.piece.uppercased()] == 1 && !l.piece.isEmpty && !placeholders.contains(l.piece.uppercased())
                 var inv = Invoice(number: number(l, pieceIsUnique: unique), customerId: id, issueDate: issue, dueDate: max(due, issue), amount: l.amount)
@@ -307,7 +321,7 @@ public enum FECImport {
                     facts.unbalancedGroups += 1
                     let oldest = members.filter { ledger.lines[$0].amount.isPositive }.min { (ledger.lines[$0].date, $0) < (ledger.lines[$1].date, $1) }
                     if balance.isPositive {
-                        unbalancedNotes.append(tr("customer {id}: letter {letter} does not balance in the file: {amount} left open on {item}", ["id": id, "letter": letter, "amount": balance.formatted, "item": oldest.flatMap { numberOf[$0] } ?? "—"]))
+                        unbalancedNotes.append(tr("customer {id}: letter {letter} does not balance in the file: {amount} left open, on its oldest items from {item}", ["id": id, "letter": letter, "amount": balance.formatted, "item": oldest.flatMap { numberOf[$0] } ?? "—"]))
                     } else {
                         unbalancedNotes.append(tr("customer {id}: letter {letter} does not balance in the file: {amount} more credit than debit, lettered to the oldest open items", ["id": id, "letter": letter, "amount": (-balance).formatted]))
                     }
@@ -366,7 +380,7 @@ public enum FECImport {
             var out = [
                 tr("customers: {count} ({new} new); lines on customer accounts: {lines}, lettered {lettered} in {groups} groups, unlettered {unlettered} on {customers} customers",
                    ["count": "\(f.customers)", "new": "\(f.newCustomers)", "lines": "\(f.customerLines)", "lettered": "\(f.letteredLines)", "groups": "\(f.letterGroups)", "unlettered": "\(f.unletteredLines)", "customers": "\(f.customersWithUnlettered)"]),
-                tr("open items: {count}, open total {total} (debit − credit of the customer accounts{onAccount})",
+                tr("these customers' open items: {count}, open total {total} (their accounts' debit − credit{onAccount})",
                    ["count": "\(f.openItems)", "total": f.openTotal.formatted, "onAccount": f.onAccount.isZero ? "" : tr(", with {amount} on account", ["amount": f.onAccount.formatted])]),
                 tr("letter groups that do not balance in the file: {count}", ["count": "\(f.unbalancedGroups)"]),
                 tr("lines ignored: {other} on other accounts, {zero} zero lines", ["other": "\(f.otherAccountLines)", "zero": "\(f.zeroLines)"]),

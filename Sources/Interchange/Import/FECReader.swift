@@ -72,6 +72,17 @@ public enum FECReader {
         var ledger = FECLedger(file: file)
         func refuse(_ reason: String, line: Int = 1) -> ImportFailure { ImportFailure(errors: [ImportError(file: file, line: line, reason)]) }
         guard bytes.count > start else { throw refuse(tr("the file is empty, not a FEC")) }
+        // What the first bytes say, before the whole file is read: an archive, XML, JSON, or a first line far longer
+        // than any FEC header (a file of one huge line is refused at once, not after minutes).
+        let head = bytes[start..<min(bytes.count, start + 4096)]
+        if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) { throw refuse(tr("not a FEC: a ZIP archive; unzip it and import the FEC inside")) }
+        if let first = head.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D && $0 != 0x0A }) {
+            if first == 0x3C { throw refuse(tr("not a FEC file of fields: XML (the FEC's XML form); export the FEC as a flat file, tab or | separated")) }
+            if first == 0x7B || first == 0x5B { throw refuse(tr("not a FEC: JSON data")) }
+        }
+        if head.count == 4096, !head.contains(0x0A), !head.contains(0x0D) {
+            throw refuse(tr("not a FEC: its first line is longer than 4 096 bytes (a FEC header is about 200)"))
+        }
         if bytes.contains(0) { throw refuse(tr("the file holds binary data (NUL bytes), not a FEC: export the FEC as a text file")) }
         let encoding = try detectEncoding(bytes, from: start, file: file)
         switch encoding {
@@ -89,7 +100,13 @@ public enum FECReader {
         var index: [Column: Int] = [:]
         for (i, n) in names.prefix(width).enumerated() {
             let folded = String(n.lowercased().unicodeScalars.filter { $0.properties.isAlphabetic }.map(Character.init))
-            if let c = Column(rawValue: folded) ?? aliases[folded], index[c] == nil { index[c] = i }
+            if let c = Column(rawValue: folded) ?? aliases[folded] {
+                // Two columns of one name: which holds the amounts cannot be told.
+                if let first = index[c] {
+                    throw refuse(tr("column {column} appears twice (columns {first} and {second})", ["column": columnName(c), "first": "\(first + 1)", "second": "\(i + 1)"]), line: headerLine.number)
+                }
+                index[c] = i
+            }
         }
         let hasDebitCredit = index[.debit] != nil && index[.credit] != nil
         let hasMontantSens = index[.montant] != nil && index[.sens] != nil
@@ -133,6 +150,10 @@ public enum FECReader {
             let entryKey = journal + "\u{1}" + entry
             entries[journal, default: []].insert(entryKey)
             if account.starts(with: [0x35, 0x31]) || account.starts(with: [0x35, 0x33]) { bankEntries[journal, default: []].insert(entryKey) }
+            if account.isEmpty {
+                errors.append(ImportError(file: file, line: l.number, tr("CompteNum is empty")))
+                continue
+            }
             guard customerClasses.contains(where: { account.starts(with: $0) }) else { ledger.otherAccountLines += 1; continue }
             do throws(InputError) {
                 let journalLabel = value(cJournalLib), accountText = value(cCompte), accountLabel = value(cCompteLib)
@@ -287,6 +308,11 @@ public enum FECReader {
             let n = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0
             var ok = n > 0 && i + n <= b.count
             if ok { for k in 1..<n where b[i + k] & 0xC0 != 0x80 { ok = false } }
+            // No overlong forms, no surrogates, nothing above U+10FFFF (RFC 3629).
+            if ok, n >= 3 {
+                let second = b[i + 1]
+                if (c == 0xE0 && second < 0xA0) || (c == 0xED && second > 0x9F) || (c == 0xF0 && second < 0x90) || (c == 0xF4 && second > 0x8F) { ok = false }
+            }
             if ok { firstUTF8 = firstUTF8 ?? line; i += n } else {
                 firstOther = firstOther ?? line
                 if c < 0xA0 { uses1252 = true }
@@ -294,6 +320,9 @@ public enum FECReader {
             }
         }
         guard let other = firstOther else { return .utf8 }
+        if let u = firstUTF8, u == other {
+            throw ImportFailure(errors: [ImportError(file: file, line: other, tr("this line mixes UTF-8 with bytes that are not: export the file again in one encoding (UTF-8 or ISO-8859-15)"))])
+        }
         if let u = firstUTF8 {
             // Latin-1 text never forms UTF-8 sequences in French words; a few that do are coincidence only when
             // rarer than the rest. Refused: the bytes cannot all be read one way.
@@ -353,10 +382,13 @@ public enum FECReader {
 
     // MARK: Values
 
+    /// A value as an error quotes it: at most 40 characters (a 5,000-character field is not echoed whole).
+    static func shown(_ text: String) -> String { text.count > 40 ? String(text.prefix(40)) + "…" : text }
+
     /// `0000000074,70`, `1 234,56`, `-12.5`, `+3`, `12,00-`: two decimals at most (more only when zeros). Read in one
     /// pass over the bytes (half a million lines, two amounts each).
     public static func amount(_ text: String, _ column: String) throws(InputError) -> Money {
-        func bad() -> InputError { InputError(tr("{column} '{value}' is not an amount", ["column": column, "value": text])) }
+        func bad() -> InputError { InputError(tr("{column} '{value}' is not an amount", ["column": column, "value": shown(text)])) }
         var units: Int64 = 0, cents: Int64 = 0, decimals = 0, digits = 0
         var negative = false, signSeen = false, separatorSeen = false, trailingSign = false, any = false
         for scalar in text.unicodeScalars {
@@ -368,10 +400,10 @@ public enum FECReader {
                 let d = Int64(scalar.value - 48)
                 if separatorSeen {
                     decimals += 1
-                    if decimals <= 2 { cents = cents * 10 + d } else if d != 0 { throw InputError(tr("{column} '{value}' has more than two decimals", ["column": column, "value": text])) }
+                    if decimals <= 2 { cents = cents * 10 + d } else if d != 0 { throw InputError(tr("{column} '{value}' has more than two decimals", ["column": column, "value": shown(text)])) }
                 } else {
                     if units > 0 || d > 0 { digits += 1 }
-                    guard digits <= 16 else { throw InputError(tr("{column} '{value}' is too large", ["column": column, "value": text])) }
+                    guard digits <= 16 else { throw InputError(tr("{column} '{value}' is too large", ["column": column, "value": shown(text)])) }
                     units = units * 10 + d
                 }
             case ",", ".":
@@ -409,7 +441,7 @@ public enum FECReader {
             for b in text.utf8 { guard b >= 48 && b <= 57 else { digits = false; break }; n = n * 10 + Int(b - 48) }
             if digits {
                 guard let d = CalendarDate(year: n / 10_000, month: n / 100 % 100, day: n % 100) else {
-                    throw InputError(tr("{column} '{value}' is not a date", ["column": column, "value": text]))
+                    throw InputError(tr("{column} '{value}' is not a date", ["column": column, "value": shown(text)]))
                 }
                 return d
             }
@@ -419,7 +451,7 @@ public enum FECReader {
         if s.count == 8, s.allSatisfy({ $0.isASCII && $0.isNumber }) {
             let n = Int(s)!
             guard let d = CalendarDate(year: n / 10_000, month: n / 100 % 100, day: n % 100) else {
-                throw InputError(tr("{column} '{value}' is not a date", ["column": column, "value": text]))
+                throw InputError(tr("{column} '{value}' is not a date", ["column": column, "value": shown(text)]))
             }
             return d
         }
@@ -428,6 +460,6 @@ public enum FECReader {
             let d = p.count == 3 ? (p[0] > 31 ? CalendarDate(year: p[0], month: p[1], day: p[2]) : CalendarDate(year: p[2], month: p[1], day: p[0])) : nil
             if let d { return d }
         }
-        throw InputError(tr("{column} '{value}' is not a date", ["column": column, "value": text]))
+        throw InputError(tr("{column} '{value}' is not a date", ["column": column, "value": shown(text)]))
     }
 }
