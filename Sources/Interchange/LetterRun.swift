@@ -132,11 +132,7 @@ public struct LetterRun {
 
     /// The account's written line today, if it is in this run's scope.
     func currentLine(of customer: String, in book: Book) -> AgendaLine? {
-        if let collector {
-            if collector == Agenda.unassigned { guard book.assignedCollector(of: customer) == nil else { return nil } }
-            else { guard book.customers[customer]?.collector == collector else { return nil } }
-        }
-        return Agenda.lines(of: customer, book: book, date: date).first { $0.kind == .written && $0.channel != .litigationReview }
+        WrittenReminders.line(of: customer, in: book, date: date, collector: collector)
     }
 
     private struct NothingStillTrue: Error {}
@@ -176,8 +172,8 @@ public struct LetterRun {
                         guard currentLine(of: l.line.customerId, in: book) == l.line else { moved.append(l); continue }
                     }
                     recorded.append(l)
-                    activities += l.line.sentActivities(user: user, date: date, at: stamp, policy: book.policy,
-                                                        file: Self.recordedPath(batch: batch, file: l.fileName))
+                    activities += WrittenReminders.activities(l.line, user: user, date: date, at: stamp, policy: book.policy,
+                                                              file: Self.recordedPath(batch: batch, file: l.fileName))
                 }
                 guard !activities.isEmpty else { throw NothingStillTrue() }
                 return .batch(changes: activities.map { .logActivity(activity: $0) })

@@ -110,15 +110,9 @@ public struct AgendaScreen: Screen {
             // Chosen again under the store's lock, from the latest book: a letter a colleague (or `relance letters
             // --mark-sent`) recorded meanwhile is not recorded twice, and each item moves to its own step's level.
             return .commit(Commit { book in
-                let fresh = Agenda.lines(of: line.customerId, book: book, date: session.today)
-                    .first { $0.kind == .written && $0.channel != .litigationReview }
-                guard let fresh else {
+                guard let (change, recorded) = WrittenReminders.markSent(line.customerId, in: book, user: session.user.id, date: session.today, at: Timestamp.now()) else {
                     throw DomainError.said(tr("nothing left to send to {customer} today: a letter was recorded meanwhile", ["customer": line.customerName]))
                 }
-                let activities = fresh.sentActivities(user: session.user.id, date: session.today, at: Timestamp.now(),
-                                                      policy: book.policy, file: nil)
-                let recorded = activities.count
-                let change: Change = recorded == 1 ? .logActivity(activity: activities[0]) : .batch(changes: activities.map { .logActivity(activity: $0) })
                 return (change, { .status(.info(trn("Saved: {channel} to {customer} recorded as sent ({count} step)",
                                                     "Saved: {channel} to {customer} recorded as sent ({count} steps)", count: recorded,
                                                     ["channel": line.channel.label, "customer": line.customerName]))) })
