@@ -172,8 +172,8 @@ public struct LetterRun {
                         guard currentLine(of: l.line.customerId, in: book) == l.line else { moved.append(l); continue }
                     }
                     recorded.append(l)
-                    activities += WrittenReminders.activities(l.line, user: user, date: date, at: stamp, policy: book.policy,
-                                                              file: Self.recordedPath(batch: batch, file: l.fileName))
+                    activities += l.line.sentActivities(user: user, date: date, at: stamp, policy: book.policy,
+                                                        file: Self.recordedPath(batch: batch, file: l.fileName))
                 }
                 guard !activities.isEmpty else { throw NothingStillTrue() }
                 return .batch(changes: activities.map { .logActivity(activity: $0) })

@@ -13,16 +13,11 @@ public enum WrittenReminders {
         return Agenda.lines(of: customerId, book: book, date: date).first { $0.kind == .written && $0.channel != .litigationReview }
     }
 
-    /// The activities that record `line` as sent by `user` (one per step it carries), `file` naming the letter.
-    public static func activities(_ line: AgendaLine, user: String, date: CalendarDate, at stamp: String, policy: Policy, file: String?) -> [Activity] {
-        line.sentActivities(user: user, date: date, at: stamp, policy: policy, file: file)
-    }
-
     /// The change that records as sent what the customer's written line asks for on `date` in `book` (chosen
     /// again from it), and how many steps it records; nil when nothing is left to send.
     public static func markSent(_ customerId: String, in book: Book, user: String, date: CalendarDate, at stamp: String, file: String? = nil) -> (change: Change, steps: Int)? {
         guard let fresh = line(of: customerId, in: book, date: date) else { return nil }
-        let recorded = activities(fresh, user: user, date: date, at: stamp, policy: book.policy, file: file)
+        let recorded = fresh.sentActivities(user: user, date: date, at: stamp, policy: book.policy, file: file)
         guard !recorded.isEmpty else { return nil }
         return (recorded.count == 1 ? .logActivity(activity: recorded[0]) : .batch(changes: recorded.map { .logActivity(activity: $0) }), recorded.count)
     }

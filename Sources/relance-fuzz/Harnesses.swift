@@ -21,6 +21,14 @@ enum Harnesses {
         return b
     }()
 
+    /// An import's plan, whatever its format, applies to the book it was planned on and lets no bad value in.
+    static func mustApply(_ plan: ImportPlan?) {
+        guard let change = plan?.change else { return }
+        var b = book
+        do { try b.applyNew(change, by: "helene") } catch { preconditionFailure("a planned import does not apply: \(error)") }
+        precondition(b.ruleViolations().isEmpty, "an import let a bad value in: \(b.ruleViolations())")
+    }
+
     static func run(_ name: String, _ bytes: [UInt8]) {
         let text = String(decoding: bytes, as: UTF8.self)
         switch name {
@@ -40,20 +48,11 @@ enum Harnesses {
             if let d = CalendarDate.parseISO(text) { _ = d.adding(months: 120); _ = d.adding(days: 1_000_000) }
         case "csv":
             for kind in Importer.Kind.allCases {
-                if let plan = try? Importer.plan(kind, data: Data(bytes), file: "f.csv", book: book, user: "helene"), let change = plan.change {
-                    var b = book
-                    do { try b.applyNew(change, by: "helene") } catch { preconditionFailure("a planned import does not apply: \(error)") }
-                    precondition(b.ruleViolations().isEmpty, "an import let a bad value in: \(b.ruleViolations())")
-                }
+                mustApply(try? Importer.plan(kind, data: Data(bytes), file: "f.csv", book: book, user: "helene"))
             }
         case "fec":
             // Any bytes as a FEC: read or refused in words; a plan applies to the book and lets no bad value in.
-            if let ledger = try? FECReader.read(Data(bytes), file: "f.txt"), let plan = try? FECImport.plan(ledger, book: book, user: "helene"),
-               let change = plan.change {
-                var b = book
-                do { try b.applyNew(change, by: "helene") } catch { preconditionFailure("a planned FEC import does not apply: \(error)") }
-                precondition(b.ruleViolations().isEmpty, "a FEC import let a bad value in: \(b.ruleViolations())")
-            }
+            if let ledger = try? FECReader.read(Data(bytes), file: "f.txt") { mustApply(try? FECImport.plan(ledger, book: book, user: "helene")) }
         case "record":
             if let problem = RecordReaderAudit.disagreement(on: bytes) { preconditionFailure(problem) }
         case "keys":

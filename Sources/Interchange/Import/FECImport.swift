@@ -156,17 +156,17 @@ public enum FECImport {
 
         /// A new invoice number for a debit line: its piece reference when unique among the file's debit lines and
         /// free in the book, else `JournalCode-EcritureNum`, else that with the customer's id, else with a rank.
-        mutating func number(_ l: FECLine, pieceIsUnique: Bool) -> String {
+        mutating func number(journal: String, entry: String, customer: String, piece: String?) -> String {
             var candidates: [String] = []
-            if pieceIsUnique { candidates.append(l.piece) }
-            candidates.append("\(l.journal)-\(l.entry)")
+            if let piece { candidates.append(piece) }
+            candidates.append("\(journal)-\(entry)")
             // An entry with lines for several customers (an opening entry): the customer tells them apart.
-            candidates.append("\(l.journal)-\(l.entry)-\(customerId(l))")
+            candidates.append("\(journal)-\(entry)-\(customer)")
             if foldedNumbers.isEmpty && !book.invoices.isEmpty { foldedNumbers = Set(book.invoices.keys.map { $0.lowercased() }) }
             var chosen = candidates.first { !foldedNumbers.contains($0.lowercased()) }
             var rank = 2
             while chosen == nil {
-                let c = "\(l.journal)-\(l.entry)-\(rank)"
+                let c = "\(journal)-\(entry)-\(rank)"
                 if !foldedNumbers.contains(c.lowercased()) { chosen = c }
                 rank += 1
             }
@@ -189,7 +189,7 @@ public enum FECImport {
                     let l = ledger.lines[openings[0]]
                     let key = "\(account(l.account))/\(l.aux)|opening|\(openingDate.iso)"
                     if diff.isPositive, invoiceByLedger[key] == nil {
-                        var inv = Invoice(number: number(FECLine(line: l.line, journal: l.journal, journalLabel: "", entry: "\(l.entry)-OUV", date: openingDate, account: l.account, accountLabel: "", aux: l.aux, auxLabel: "", piece: "", pieceDate: nil, label: "", amount: diff, letter: "", letterDate: nil, dueDate: nil), pieceIsUnique: false),
+                        var inv = Invoice(number: number(journal: l.journal, entry: "\(l.entry)-OUV", customer: id, piece: nil),
                                           customerId: id, issueDate: openingDate, dueDate: openingDate, amount: diff)
                         inv.ledgerId = key
                         invoiceByLedger[key] = inv.number
@@ -222,7 +222,7 @@ public enum FECImport {
                 }
                 let due = l.dueDate ?? customer.terms.dueDate(issuedOn: issue)
                 let unique = pieces[l.piece.uppercased()] == 1 && !l.piece.isEmpty && !placeholders.contains(l.piece.uppercased())
-                var inv = Invoice(number: number(l, pieceIsUnique: unique), customerId: id, issueDate: issue, dueDate: max(due, issue), amount: l.amount)
+                var inv = Invoice(number: number(journal: l.journal, entry: l.entry, customer: id, piece: unique ? l.piece : nil), customerId: id, issueDate: issue, dueDate: max(due, issue), amount: l.amount)
                 if l.dueDate.map({ $0 < issue }) ?? false {
                     errors.append(ImportError(file: ledger.file, line: l.line, tr("EcheanceDate {due} is before the piece's date {issue}", ["due": l.dueDate!.french, "issue": issue.french])))
                 }
