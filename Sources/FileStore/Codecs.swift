@@ -26,8 +26,11 @@ import Wording
 /// 11: the FEC import (issue 21): an invoice's and a payment's `ledgerId` (its identity in the accounting package's
 /// FEC), a payment's `creditNote` (a credit note of the package: settles, is not cash), an allocation's `date` (the
 /// lettering's date when later than the payment's).
+/// 12: e-mail (issue 22): `mail` records (the outbox: each message, its Message-ID, status, attempts and the mail
+/// system's reason), changes `queueMail`, `mailOutcome` and `setMailer`; the settings' `mailer`; the company's
+/// `bounceEmail`; a policy step's `byEmail` and the policy's `mailFrom`.
 /// Older stores need no rewrite: every new field is optional.
-public let currentSchemaVersion = 11
+public let currentSchemaVersion = 12
 
 /// One line of the journal: a change, who made it, when, and its sequence number.
 public struct JournalEntry: Codable, Sendable {

@@ -110,12 +110,16 @@ extension BookRecord {
             switch self {
             case .policy: break
             case .settings(let s):
-                o.object("settings") { o in o.bool("demo", s.demo) }
+                o.object("settings") { o in
+                    o.bool("demo", s.demo)
+                    if let m = s.mailer { o.strings("mailer", m) }
+                }
             case .company(let c):
                 o.object("company") { o in
                     o.string("legalName", c.legalName); o.string("siren", c.siren); o.string("street", c.street)
                     o.string("postalCode", c.postalCode); o.string("city", c.city); o.string("phone", c.phone); o.string("email", c.email)
                     o.string("iban", c.iban); o.string("bic", c.bic); o.string("signatory", c.signatory)
+                    o.string("bounceEmail", c.bounceEmail)
                 }
             case .user(let u):
                 o.object("user") { o in
@@ -194,6 +198,15 @@ extension BookRecord {
                     o.string("id", d.id); o.string("customerId", d.customerId); o.strings("invoices", d.invoices); o.date("date", d.date)
                     o.string("user", d.user); o.string("outcome", d.outcome.rawValue); o.string("reason", d.reason); o.string("note", d.note)
                     o.date("reviewAgainOn", d.reviewAgainOn)
+                }
+            case .mail(let m):
+                o.object("mail") { o in
+                    o.string("id", m.id); o.string("customerId", m.customerId); o.string("kind", m.kind.rawValue)
+                    o.string("messageId", m.messageId); o.string("to", m.to); o.string("subject", m.subject)
+                    o.objects("reminders", m.reminders) { o, r in o.string("step", r.step); o.strings("invoices", r.invoices) }
+                    o.date("date", m.date); o.string("createdBy", m.createdBy); o.string("status", m.status.rawValue)
+                    o.int("attempts", m.attempts); o.string("lastAttemptAt", m.lastAttemptAt); o.string("claim", m.claim)
+                    o.string("reason", m.reason); o.string("sentAt", m.sentAt)
                 }
             case .request(let r):
                 o.object("request") { o in

@@ -72,7 +72,8 @@ public struct LetterRun {
         // book (copy on write), under the lock.
         var letters = try { () throws -> [LetterWriter.Letter] in
             let book = store.book
-            return try LetterWriter.letters(for: Agenda(book: book, date: date, collector: collector).written, date: date, book: book,
+            // The written reminders that go by post: those by e-mail are `relance mail`'s (never both).
+            return try LetterWriter.letters(for: Agenda(book: book, date: date, collector: collector).written.filter { $0.email == nil }, date: date, book: book,
                                             template: template, limits: limits)
         }()
         // A letter printed half-empty (no address, a formal notice unsigned) is never written nor recorded: listed.
@@ -132,7 +133,7 @@ public struct LetterRun {
 
     /// The account's written line today, if it is in this run's scope.
     func currentLine(of customer: String, in book: Book) -> AgendaLine? {
-        WrittenReminders.line(of: customer, in: book, date: date, collector: collector)
+        WrittenReminders.line(of: customer, in: book, date: date, collector: collector, byEmail: false)
     }
 
     private struct NothingStillTrue: Error {}

@@ -58,6 +58,9 @@ public struct AgendaLine: Sendable, Equatable {
     /// Days past due of the customer's oldest overdue item (negative: days until the nearest due date).
     public var oldestDaysOverdue: Int
     public var contact: Contact?
+    /// A written line that goes by e-mail: the address it goes to (schema 12, `Policy.Step.allowsEmail` for every step
+    /// of the line and the customer's first contact with an address); nil: a letter.
+    public var email: String?
     /// 0 = broken promise, 1 = promise/plan/dispute follow-up, 2 = policy steps.
     public var tier: Int
     /// Some open item is 90 days or more after its issue date (the zone where most debts become irrecoverable;
@@ -89,6 +92,22 @@ extension AgendaLine {
                             invoices: reason.invoices, channel: channel,
                             note: "\(reason.stepLabel ?? reason.step): \(reason.invoices.joined(separator: ", "))" + (file.map { " (letter \($0))" } ?? ""),
                             step: reason.step)
+        }
+    }
+
+    /// The line's reminders as an outbox message keeps them (what is recorded once the e-mail is sent).
+    public var reminders: [OutboxMessage.Reminder] { reasons.map { .init(step: $0.step, invoices: $0.invoices) } }
+}
+
+extension OutboxMessage {
+    /// The activities recording this e-mail's reminders as sent on `date`: one per step, by e-mail, naming the
+    /// message (so the history says which e-mail carried each level).
+    public func sentActivities(user: String, date: CalendarDate, at stamp: String, policy: Policy) -> [Activity] {
+        reminders.map { r in
+            let label = policy.steps.first { $0.id == r.step }?.label ?? r.step
+            return Activity(id: "MAIL-\(date.iso)-\(customerId)-\(r.step)", at: stamp, date: date, user: user, customerId: customerId,
+                            invoices: r.invoices, channel: .email,
+                            note: "\(label): \(r.invoices.joined(separator: ", ")) (e-mail \(messageId))", step: r.step)
         }
     }
 }
@@ -296,6 +315,8 @@ struct AgendaRules {
             let steps = byStep.values.map { $0[0] }.sorted { ($0.level, $0.step.days) > ($1.level, $1.step.days) }
             let top = steps[0]
             let numbers = Set(written.map(\.invoice))
+            // By e-mail when every step of the letter allows it (a formal notice stays a registered letter).
+            let email = steps.allSatisfy(\.step.allowsEmail) ? customer.reminderEmail : nil
             lines.append(AgendaLine(kind: .written, customerId: customer.id, customerName: customer.name, collector: book.assignedCollector(of: customer.id),
                 channel: top.step.channel,
                 reasons: steps.map { first in
@@ -303,7 +324,7 @@ struct AgendaRules {
                     return AgendaReason(step: first.step.id, stepLabel: first.step.label, stepShort: first.step.short, stepFrench: first.step.fr, invoices: group.map(\.invoice),
                                         since: group.map(\.since).min()!, detail: .written(level: first.level, items: group.count))
                 },
-                amountAtStake: stake(numbers), oldestDaysOverdue: overdue, contact: customer.contacts.first,
+                amountAtStake: stake(numbers), oldestDaysOverdue: overdue, contact: customer.contacts.first, email: email,
                 tier: top.step.escalates ? 1 : 2, critical: critical, age: written.map { $0.since.days(until: date) }.max() ?? 0,
                 score: score(numbers, payerDaysLate: payerDaysLate, claim: claim)))
         }

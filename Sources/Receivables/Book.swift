@@ -29,6 +29,9 @@ public struct Book: Sendable {
     /// Requests on accounts (schema 10).
     public private(set) var requests: [String: AccountRequest] = [:]
     public private(set) var requestsByCustomer: [String: [String]] = [:]
+    /// The e-mails handed to the mail system and where each stands (schema 12).
+    public private(set) var outbox: [String: OutboxMessage] = [:]
+    public private(set) var outboxByCustomer: [String: [String]] = [:]
     public internal(set) var litigations: [String: LitigationDecision] = [:]
     /// The latest decision on each invoice.
     public internal(set) var litigationByInvoice: [String: String] = [:]
@@ -265,6 +268,10 @@ public struct Book: Sendable {
     mutating func setRequest(_ r: AccountRequest) {
         if requests[r.id] == nil { requestsByCustomer[r.customerId, default: []].append(r.id) }
         requests[r.id] = r
+    }
+    mutating func setOutbox(_ m: OutboxMessage) {
+        if outbox[m.id] == nil { outboxByCustomer[m.customerId, default: []].append(m.id) }
+        outbox[m.id] = m
     }
     mutating func updateCustomer(_ id: String, _ body: (inout Customer) -> Void) {
         if var c = customers[id] { body(&c); customers[id] = c }

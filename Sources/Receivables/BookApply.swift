@@ -86,6 +86,9 @@ extension Book {
                 r.seen = true
                 setRequest(r)
             }
+        case .queueMail(let m): try apply(queueMail: m)
+        case .mailOutcome(let id, let outcome): try apply(mailOutcome: outcome, id: id)
+        case .setMailer(let command): settings.mailer = command
         case .logActivity(let a):
             guard customers[a.customerId] != nil else { throw .unknown(.customer, a.customerId) }
             for n in a.invoices where invoices[n] == nil { throw .unknown(.invoice, n) }

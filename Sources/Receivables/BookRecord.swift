@@ -17,14 +17,16 @@ public enum BookRecord: Codable, Sendable, Equatable {
     case litigation(LitigationDecision)
     /// Schema 10: a request on an account.
     case request(AccountRequest)
+    /// Schema 12: an outbox message.
+    case mail(OutboxMessage)
 
-    private enum Key: String, CodingKey { case policy, settings, company, user, customer, invoice, payment, creditNote, dispute, promise, plan, waiver, activity, litigation, request }
+    private enum Key: String, CodingKey { case policy, settings, company, user, customer, invoice, payment, creditNote, dispute, promise, plan, waiver, activity, litigation, request, mail }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: Key.self)
         guard let key = c.allKeys.first, c.allKeys.count == 1 else {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription:
-                "a record has exactly one of the keys policy, settings, company, user, customer, invoice, payment, creditNote, dispute, promise, plan, waiver, activity, litigation, request"))
+                "a record has exactly one of the keys policy, settings, company, user, customer, invoice, payment, creditNote, dispute, promise, plan, waiver, activity, litigation, request, mail"))
         }
         switch key {
         case .policy: self = .policy(try c.decode(StoredPolicy.self, forKey: key))
@@ -42,6 +44,7 @@ public enum BookRecord: Codable, Sendable, Equatable {
         case .activity: self = .activity(try c.decode(Activity.self, forKey: key))
         case .litigation: self = .litigation(try c.decode(LitigationDecision.self, forKey: key))
         case .request: self = .request(try c.decode(AccountRequest.self, forKey: key))
+        case .mail: self = .mail(try c.decode(OutboxMessage.self, forKey: key))
         }
     }
 
@@ -63,6 +66,7 @@ public enum BookRecord: Codable, Sendable, Equatable {
         case .activity(let v): try c.encode(v, forKey: .activity)
         case .litigation(let v): try c.encode(v, forKey: .litigation)
         case .request(let v): try c.encode(v, forKey: .request)
+        case .mail(let v): try c.encode(v, forKey: .mail)
         }
     }
 }
@@ -91,6 +95,7 @@ extension Book {
         out += waivers.keys.sorted().map { .waiver(waivers[$0]!) }
         out += litigationDecisions.map { .litigation($0) }
         for id in customerOrder { out += requests(of: id).map { .request($0) } }
+        for id in customerOrder { out += outbox(of: id).map { .mail($0) } }
         if includingActivities { for id in customerOrder { out += activities(of: id).map { .activity($0) } } }
         return out
     }
@@ -132,6 +137,10 @@ extension Book {
             try needCustomer(r.customerId)
             guard requests[r.id] == nil else { throw .appearsTwice(.request, r.id) }
             setRequest(r)
+        case .mail(let m):
+            try needCustomer(m.customerId)
+            guard outbox[m.id] == nil else { throw .appearsTwice(.mail, m.id) }
+            setOutbox(m)
         }
     }
 

@@ -36,6 +36,12 @@ public enum Change: Codable, Sendable, Equatable {
     case decideRequest(id: String, decision: RequestDecision)
     /// The requester has seen these decisions (shown once when they open Relance).
     case acknowledgeRequests(ids: [String], user: String)
+    /// An e-mail put in the outbox before its first hand-off (schema 12; issue 22).
+    case queueMail(message: OutboxMessage)
+    /// What happened to an outbox message: handed off, sent, failed with the mail system's reason, withdrawn.
+    case mailOutcome(id: String, outcome: MailOutcome)
+    /// The sendmail-compatible command the store's e-mails are handed to (supervisors; nil: `/usr/sbin/sendmail -t -i`).
+    case setMailer(command: [String]?)
     /// Several changes applied all together or not at all (an import file).
     case batch(changes: [Change])
 }

@@ -28,6 +28,9 @@ extension Change {
         case .fileRequest(let r): return [r.customerId]
         case .decideRequest(let id, _): return book.requests[id].map { [$0.customerId] } ?? []
         case .acknowledgeRequests: return []   // seen or not alters no account
+        case .queueMail(let m): return [m.customerId]
+        case .mailOutcome(let id, _): return book.outbox[id].map { [$0.customerId] } ?? []
+        case .setMailer: return []   // how mail leaves alters no account
         case .batch(let changes):
             var all = Set<String>()
             for c in changes {

@@ -74,6 +74,14 @@ public struct Address: Codable, Sendable, Equatable {
 }
 
 /// A person at the customer: who to call about payments.
+extension Customer {
+    /// Where written reminders go by e-mail: the first contact with an address (contacts are the accounts-payable
+    /// people, the first one the default).
+    public var reminderEmail: String? {
+        contacts.lazy.compactMap { $0.email?.trimmingCharacters(in: .whitespaces) }.first { !$0.isEmpty }
+    }
+}
+
 public struct Contact: Codable, Sendable, Equatable {
     public var name: String
     public var role: String?
@@ -154,11 +162,13 @@ public struct CompanyProfile: Codable, Sendable, Equatable {
     public var bic: String?
     /// Who signs the letters ("Hélène Dupré, responsable du recouvrement").
     public var signatory: String?
+    /// Where bounces of the e-mails go (`sendmail -f`; schema 12): a person's mailbox, not a no-reply.
+    public var bounceEmail: String?
 
     public init(legalName: String? = nil, siren: String? = nil, street: String? = nil, postalCode: String? = nil, city: String? = nil,
-                phone: String? = nil, email: String? = nil, iban: String? = nil, bic: String? = nil, signatory: String? = nil) {
+                phone: String? = nil, email: String? = nil, bounceEmail: String? = nil, iban: String? = nil, bic: String? = nil, signatory: String? = nil) {
         self.legalName = legalName; self.siren = siren; self.street = street; self.postalCode = postalCode; self.city = city
-        self.phone = phone; self.email = email; self.iban = iban; self.bic = bic; self.signatory = signatory
+        self.phone = phone; self.email = email; self.bounceEmail = bounceEmail; self.iban = iban; self.bic = bic; self.signatory = signatory
     }
 
     /// What letters need and is not set yet, for a warning.
@@ -170,14 +180,19 @@ public struct CompanyProfile: Codable, Sendable, Equatable {
 
 /// A field of the company profile, as the edge names it (`relance company show`, what letters lack).
 public enum CompanyField: String, Sendable, CaseIterable {
-    case legalName, siren, street, postalCode, city, phone, email, iban, bic, signatory
+    case legalName, siren, street, postalCode, city, phone, email, iban, bic, signatory, bounceEmail
 }
 
 /// Facts about the store itself.
 public struct StoreSettings: Codable, Sendable, Equatable {
     /// Made by `relance demo`: anyone may work as any of its users (`--user`), as the README's examples do.
     public var demo: Bool
-    public init(demo: Bool = false) { self.demo = demo }
+    /// The sendmail-compatible command e-mails are handed to (schema 12), nil: `MailSettings.defaultCommand`.
+    public var mailer: [String]?
+    public init(demo: Bool = false, mailer: [String]? = nil) { self.demo = demo; self.mailer = mailer }
+    /// `/usr/sbin/sendmail -t -i`: recipients from the headers, a line with a lone dot is not the end.
+    public static let defaultMailer = ["/usr/sbin/sendmail", "-t", "-i"]
+    public var mailCommand: [String] { mailer ?? Self.defaultMailer }
 }
 
 /// What a letter lacks to be posted whole (issue 17): a postal address for the customer; a signatory, for a formal

@@ -92,6 +92,10 @@ public indirect enum DomainError: Error, Equatable, Sendable {
     case requestDecided(String, AccountRequest.Status)
     /// Only the requester marks a decision seen.
     case notYourRequest(String)
+    /// An outbox message that is not in the state this outcome needs (sent already, withdrawn...).
+    case mailIs(String, OutboxMessage.Status)
+    /// An outbox message queued without its address or Message-ID.
+    case mailIncomplete(String)
 
     // MARK: Users and permissions
     case badUserId(String)
@@ -117,7 +121,7 @@ public indirect enum DomainError: Error, Equatable, Sendable {
 
     /// What a refusal is about.
     public enum Entity: String, Equatable, Sendable {
-        case customer, invoice, payment, promise, dispute, plan, decision, user, contact, request
+        case customer, invoice, payment, promise, dispute, plan, decision, user, contact, request, mail
     }
 
     /// The thing a refusal concerns, for the edge to name it.

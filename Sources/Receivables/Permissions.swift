@@ -83,6 +83,8 @@ public enum Permission {
         case .fileRequest: [.request]
         case .decideRequest: [.decideRequest]
         case .acknowledgeRequests: [.preferences]
+        case .queueMail, .mailOutcome: [.writtenReminder]
+        case .setMailer: [.setCompany]
         case .decideLitigation(let d): [d.outcome == .writeOff ? .writeOff : .litigation]
         case .batch(let changes): changes.flatMap(actions(of:))
         }

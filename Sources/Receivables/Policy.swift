@@ -57,6 +57,10 @@ public struct Policy: Codable, Sendable, Equatable {
     public var provisionPercent: ProvisionPercent?
     public var provisions: ProvisionPercent { provisionPercent ?? .standard }
     public var promiseMinShare: Int { promiseMinSharePercent ?? 20 }
+    /// Who e-mails are from (schema 12): the company profile's address (default), or the account's collector.
+    public var mailFrom: MailSender?
+    public var mailSender: MailSender { mailFrom ?? .company }
+    public enum MailSender: String, Codable, Sendable { case company, collector }
 
     public struct DayRange: Codable, Sendable, Equatable { public var from: Int; public var to: Int }
     public struct PercentRange: Codable, Sendable, Equatable { public var min: Int; public var max: Int }
@@ -79,6 +83,14 @@ public struct Policy: Codable, Sendable, Equatable {
         public var channel: Channel
         public var template: String
         public var escalates: Bool
+        /// Whether this step's written reminders go by e-mail when the customer's accounts-payable contact has an
+        /// address (schema 12). Absent: yes for letters and e-mails, no for formal notices (a registered letter).
+        public var byEmail: Bool?
+
+        /// `byEmail` with its default.
+        public var allowsEmail: Bool {
+            byEmail ?? (channel == .letter || channel == .email)
+        }
 
         public enum Anchor: String, Codable, Sendable { case issue, due }
     }

@@ -6,11 +6,20 @@ public enum WrittenReminders {
     /// The customer's written line on `date` (a litigation review is a decision, not a reminder), within
     /// `collector`'s accounts when given (`Agenda.unassigned`: the accounts without an active collector).
     public static func line(of customerId: String, in book: Book, date: CalendarDate, collector: String? = nil) -> AgendaLine? {
+        line(of: customerId, in: book, date: date, collector: collector, byEmail: nil)
+    }
+
+    /// The same, only when it goes by e-mail (`byEmail` true) or by letter (false): `relance letters` and `relance
+    /// mail` split the day's written reminders that way, so no reminder goes out twice.
+    public static func line(of customerId: String, in book: Book, date: CalendarDate, collector: String?, byEmail: Bool?) -> AgendaLine? {
         if let collector {
             if collector == Agenda.unassigned { guard book.assignedCollector(of: customerId) == nil else { return nil } }
             else { guard book.customers[customerId]?.collector == collector else { return nil } }
         }
-        return Agenda.lines(of: customerId, book: book, date: date).first { $0.kind == .written && $0.channel != .litigationReview }
+        guard let l = Agenda.lines(of: customerId, book: book, date: date).first(where: { $0.kind == .written && $0.channel != .litigationReview })
+        else { return nil }
+        if let byEmail, byEmail != (l.email != nil) { return nil }
+        return l
     }
 
     /// The change that records as sent what the customer's written line asks for on `date` in `book` (chosen

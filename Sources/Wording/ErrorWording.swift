@@ -118,6 +118,8 @@ extension DomainError: CustomStringConvertible {
         case .unknownFlag(let code, let choices): tr("unknown risk flag '{flag}' (one of {choices})", ["flag": code, "choices": choices.joined(separator: ", ")])
         case .requestDecided(let id, let status): tr("request {id} is already {status}", ["id": id, "status": status.label])
         case .notYourRequest(let id): tr("request {id} is someone else's", ["id": id])
+        case .mailIs(let id, let status): tr("e-mail {id} is {status}", ["id": id, "status": status.label])
+        case .mailIncomplete(let id): tr("e-mail {id} is queued without its address or Message-ID", ["id": id])
         case .unknownLanguage(let l, let choices):
             tr("language '{language}' is not one of {choices}", ["language": l, "choices": choices.joined(separator: ", ")])
         case .badUserId(let id): tr("user id '{id}' must be lower-case letters, digits, '_', '-' or '.'", ["id": id])
@@ -202,6 +204,7 @@ extension DomainError.Entity {
         case .dispute: tr("dispute", context: "record"); case .plan: tr("plan", context: "record")
         case .decision: tr("decision", context: "record"); case .user: tr("user", context: "record")
         case .contact: tr("contact", context: "record"); case .request: tr("request", context: "record")
+        case .mail: tr("e-mail", context: "record")
         }
     }
 }
@@ -343,6 +346,15 @@ extension Change {
         case .setLanguage(let id, let l): tr("language of {user}: {language}", ["user": id, "language": l ?? tr("the environment's")])
         case .setCompany: tr("company profile")
         case .setPolicy: tr("dunning policy")
+        case .queueMail(let m): tr("e-mail {id} queued", ["id": m.id])
+        case .mailOutcome(let id, let o):
+            switch o {
+            case .handingOff: tr("e-mail {id} handed to the mail system", ["id": id])
+            case .sent: tr("e-mail {id} sent", ["id": id])
+            case .failed: tr("e-mail {id} failed", ["id": id])
+            case .withdrawn: tr("e-mail {id} withdrawn", ["id": id])
+            }
+        case .setMailer: tr("mail command")
         case .upsertInvoice(let i): tr("invoice {id}", context: "change", ["id": i.number])
         case .recordPayment(let p): tr("payment {id}", context: "change", ["id": p.id])
         case .allocateCredit(let id, _): tr("letter credit {id}", ["id": id])

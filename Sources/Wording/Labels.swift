@@ -135,6 +135,7 @@ extension CompanyField {
         case .iban: tr("IBAN")
         case .bic: tr("BIC")
         case .signatory: tr("signatory")
+        case .bounceEmail: tr("bounce e-mail")
         }
     }
 }

@@ -35,7 +35,7 @@ struct DemoCommand: ParsableCommand {
         // A sender for the letters (fictitious: the SIREN passes its check digit but names nobody).
         let supervisor = book.users.values.filter { $0.role == .supervisor }.map(\.id).sorted().first ?? "helene"
         try book.applyNew(.setCompany(company: CompanyProfile(legalName: "Aciers Rhône-Alpes SAS (démo)", siren: "900000001",
-            street: "12 quai Perrache", postalCode: "69002", city: "Lyon", phone: "04 72 00 00 00", email: "recouvrement@aciers-demo.invalid",
+            street: "12 quai Perrache", postalCode: "69002", city: "Lyon", phone: "04 72 00 00 00", email: "recouvrement@aciers-demo.invalid", bounceEmail: "retours@aciers-demo.invalid",
             iban: "FR76 0000 0000 0000 0000 0000 000", bic: "DEMOFRPPXXX", signatory: "Hélène Dupré, responsable du recouvrement")), by: supervisor)
         try TeamLayout.requireRoot(doing: tr("making a demo store outside a temporary folder"))
         do { try JSONFileStore.create(directory: out, book: book) } catch {

@@ -5,6 +5,7 @@ import TextSafety
 import ArgumentParser
 import FileStore
 import Foundation
+import Interchange
 import UserRights
 import Receivables
 import Wording
@@ -21,8 +22,18 @@ struct CompanyOptions: ParsableArguments {
     @Option(help: ArgumentHelp(tr("IBAN to pay to."))) var iban: String?
     @Option(help: ArgumentHelp(tr("BIC of the bank."))) var bic: String?
     @Option(help: ArgumentHelp(tr("Who signs the letters."))) var signatory: String?
+    @Option(help: ArgumentHelp(tr("Where bounces of the e-mails go (a person's mailbox; sendmail -f)."))) var bounceEmail: String?
 
-    var isEmpty: Bool { [legalName, siren, street, postalCode, city, phone, email, iban, bic, signatory].allSatisfy { $0 == nil } }
+    var isEmpty: Bool { [legalName, siren, street, postalCode, city, phone, email, iban, bic, signatory, bounceEmail].allSatisfy { $0 == nil } }
+
+    /// The addresses given, checked: e-mails go out from them, so they are plain ASCII addresses.
+    func checkAddresses() throws {
+        for (name, v) in [("--email", email), ("--bounce-email", bounceEmail)] {
+            if let v, !v.isEmpty, !MailMessage.isValid(v) {
+                throw ValidationError(tr("{option} {value}: not an e-mail address Relance can send from (ASCII, one @, no spaces)", ["option": name, "value": Safe.text(v)]))
+            }
+        }
+    }
 
     /// `base` with every option given replaced (an empty value clears it).
     func applied(to base: CompanyProfile) -> CompanyProfile {
@@ -31,6 +42,7 @@ struct CompanyOptions: ParsableArguments {
         set(legalName, \.legalName); set(siren.map { $0.filter { !$0.isWhitespace } }, \.siren); set(street, \.street)
         set(postalCode, \.postalCode); set(city, \.city); set(phone, \.phone); set(email, \.email)
         set(iban.map { $0.filter { !$0.isWhitespace }.uppercased() }, \.iban); set(bic.map { $0.uppercased() }, \.bic); set(signatory, \.signatory)
+        set(bounceEmail, \.bounceEmail)
         return c
     }
 }
@@ -90,9 +102,10 @@ struct CompanyCommand: ParsableCommand {
             let c = store.book.company ?? CompanyProfile()
             let rows: [(CompanyField, String?)] = [(.legalName, c.legalName), (.siren, c.siren), (.street, c.street), (.postalCode, c.postalCode),
                                                    (.city, c.city), (.phone, c.phone), (.email, c.email), (.iban, c.iban), (.bic, c.bic),
-                                                   (.signatory, c.signatory)]
+                                                   (.signatory, c.signatory), (.bounceEmail, c.bounceEmail)]
             let width = max(12, rows.map { $0.0.label.count }.max() ?? 12)
             for (k, v) in rows { print("\(k.label.padding(toLength: width, withPad: " ", startingAt: 0)) \(Safe.text(v ?? "—"))") }
+            print("\(tr("mailer").padding(toLength: width, withPad: " ", startingAt: 0)) \(Safe.text(store.book.settings.mailCommand.joined(separator: " ")))")
         }
     }
 
@@ -100,13 +113,25 @@ struct CompanyCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: tr("Change fields of the company profile (supervisors only); an empty value clears one."))
         @OptionGroup var options: StoreOptions
         @OptionGroup var company: CompanyOptions
+        @Option(help: ArgumentHelp(tr("The sendmail-compatible command e-mails are handed to, its words split at spaces (default \"/usr/sbin/sendmail -t -i\"; empty: back to it). Relance adds -f and the bounce address.")))
+        var mailer: String?
         @Option(help: ArgumentHelp(tr("Who you are (only yourself; see `relance --help`)."))) var user: String?
         func run() throws {
-            guard !company.isEmpty else { throw ValidationError(tr("say what to change, e.g. --legal-name \"Dupont SAS\"")) }
+            guard !company.isEmpty || mailer != nil else { throw ValidationError(tr("say what to change, e.g. --legal-name \"Dupont SAS\"")) }
+            try company.checkAddresses()
+            let command = mailer.map { $0.split(whereSeparator: \.isWhitespace).map(String.init) }
+            if let first = command?.first, !first.hasPrefix("/") {
+                throw ValidationError(tr("--mailer {command}: give the command's full path (/usr/bin/msmtp ...): a store's mail never depends on someone's PATH", ["command": Safe.text(first)]))
+            }
             let store = try openStore(options.store)
             let me = try Identity.require(book: store.book, requested: user, roles: Permission.roles(for: .setCompany), doing: tr("changing the company profile"))
             do {
-                try store.commit(user: me.id) { book in .setCompany(company: company.applied(to: book.company ?? CompanyProfile())) }
+                try store.commit(user: me.id) { book in
+                    var changes: [Change] = []
+                    if !company.isEmpty { changes.append(.setCompany(company: company.applied(to: book.company ?? CompanyProfile()))) }
+                    if let command { changes.append(.setMailer(command: command.isEmpty ? nil : command)) }
+                    return changes.count == 1 ? changes[0] : .batch(changes: changes)
+                }
             } catch {
                 warn(tr("refused: {error}\nNothing was changed.", ["error": "\(error)"]))
                 throw ExitCode(1)

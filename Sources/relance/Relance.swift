@@ -15,7 +15,8 @@ struct Relance: ParsableCommand {
         discussion: tr("Without a subcommand, opens the full-screen workstation (`relance open`): on --store, or on a fresh demo store with --demo. Keys are shown at the bottom of every screen; press ? for help."),
         subcommands: [OpenCommand.self, InitCommand.self, DemoCommand.self, AgendaCommand.self, LettersCommand.self, ImportCommand.self,
                       ReportCommand.self, CheckCommand.self, BackupCommand.self, RestoreCommand.self, MigrateCommand.self,
-                      UserCommand.self, CompanyCommand.self, PolicyCommand.self, AccountCommand.self, RequestCommand.self],
+                      UserCommand.self, CompanyCommand.self, PolicyCommand.self, AccountCommand.self, RequestCommand.self,
+                      MailCommand.self, OutboxCommand.self],
         defaultSubcommand: OpenCommand.self
     )
 

@@ -70,7 +70,7 @@ import Glibc
         try #require(status == 0, "\(text)")
         let small = dir.path + "/small"
         try FileManager.default.createDirectory(atPath: small, withIntermediateDirectories: true)
-        let (m, mt) = try Spawn.run(["mount", "-t", "tmpfs", "-o", "size=12k", "tmpfs", small])
+        let (m, mt) = try Spawn.run(["mount", "-t", "tmpfs", "-o", "size=4k", "tmpfs", small])
         guard m == 0 else { print("skipped: cannot mount a tmpfs here (\(mt))"); return }
         defer { _ = try? Spawn.run(["umount", small]) }
         let before = try Data(contentsOf: URL(fileURLWithPath: store + "/journal.jsonl"))

@@ -1,0 +1,312 @@
+import Foundation
+import OutputFiles
+import Receivables
+import TextSafety
+import UserRights
+import Wording
+
+/// `relance mail`: the day's written reminders that go by e-mail, written as `.eml` files and, with a transport,
+/// handed to the company's mail system and recorded, over any store (issue 22).
+///
+/// The same choice, grouping and levels as `relance letters` (one message per customer, each item at its own level,
+/// in the customer's language), split from them by `AgendaLine.email`: a reminder goes by post or by e-mail, never
+/// both. Choosing and rendering run outside the store's lock; under it, a chunk of messages is put in the outbox
+/// (`queued`, with this process's claim) in one short save; each is then handed off outside the lock and its outcome
+/// recorded right after in a save of its own: `sent` with the reminder's activities (the items move to their level),
+/// or `failed` with the mail system's words, retried by the next run. A run killed between a hand-off and its
+/// record leaves the message `queued`; the next run hands it off again under the same Message-ID.
+public struct MailRun {
+    public var store: any BookStore
+    /// Who records the messages (the journal's user).
+    public var user: String
+    public var date: CalendarDate
+    /// Only this collector's accounts (nil: the whole team).
+    public var collector: String?
+    /// The letter templates' source: e-mails use `<template>.mail.<language>` from it.
+    public var template: LetterWriter.TemplateSource
+    public var limits: TemplateLimits = .standard
+    /// Where messages are handed off; nil writes them only (`--out` without `--send`).
+    public var transport: (any MailTransport)?
+    /// A folder for a copy of each message as a `.eml` file.
+    public var out: String?
+    /// The `Date` header's time (a test sets it).
+    public var now: () -> Date = Date.init
+
+    public init(store: any BookStore, user: String, date: CalendarDate, collector: String?, template: @escaping LetterWriter.TemplateSource,
+                transport: (any MailTransport)?, out: String?) {
+        self.store = store; self.user = user; self.date = date; self.collector = collector; self.template = template
+        self.transport = transport; self.out = out
+    }
+
+    /// One customer's e-mail reminder, chosen and rendered.
+    public struct Draft: Sendable {
+        public var line: AgendaLine
+        public var letter: LetterWriter.Letter
+        public var subject: String
+        public var body: String
+        public var from: MailMessage.Address
+        public var replyTo: MailMessage.Address?
+        /// The outbox message it is (a retry keeps its id and Message-ID).
+        public var outboxId: String
+        public var messageId: String
+        /// The `.eml` file's name in the batch folder.
+        public var fileName: String { String(letter.fileName.dropLast(4)) + ".eml" }
+        public var to: String { line.email ?? "" }
+        public var customerId: String { line.customerId }
+
+        public func message(date: Date) -> MailMessage {
+            MailMessage(from: from, replyTo: replyTo, to: [.init(name: line.contact?.name, to)], subject: subject, body: body,
+                        date: date, messageId: messageId)
+        }
+    }
+
+    /// A reminder that cannot go by e-mail as it is.
+    public struct NotReady: Sendable, Equatable {
+        public enum Problem: Sendable, Equatable {
+            /// The contact's address is not one a mail system takes (non-ASCII, no `@`...).
+            case badAddress(String)
+            /// `mailFrom: collector` and neither the collector nor the company has an address.
+            case noSender
+        }
+        public var customerId: String
+        public var customerName: String
+        public var problem: Problem
+    }
+
+    public struct Failure: Sendable {
+        public var draft: Draft
+        public var reason: String
+    }
+
+    public struct Result: Sendable {
+        /// The `.eml` copies' folder (`OUT/<id>`), nil without `--out` or message.
+        public var folder: String?
+        /// The messages prepared (written, and with a transport handed off), in agenda order.
+        public var drafts: [Draft] = []
+        public var sent: [Draft] = []
+        public var failed: [Failure] = []
+        /// Pending messages no longer due (paid, now a letter, replaced by a newer reminder): withdrawn.
+        public var withdrawn: [OutboxMessage] = []
+        /// Customers whose message another run is handing off right now: left to it.
+        public var busy: [String] = []
+        /// Customers whose account changed while the run was choosing: for the next run.
+        public var moved: [String] = []
+        public var notReady: [NotReady] = []
+    }
+
+    /// The name of an e-mail template for a letter template's name: `reminder-overdue.fr` → `reminder-overdue.mail.fr`.
+    static func mailTemplateName(_ letterName: String) -> String {
+        guard let dot = letterName.lastIndex(of: ".") else { return letterName + ".mail" }
+        return letterName[..<dot] + ".mail" + letterName[dot...]
+    }
+
+    /// Messages put in the outbox in one save, at most.
+    static let chunk = 100
+
+    public func run() throws -> Result {
+        _ = try store.refresh()
+        var result = Result()
+        var drafts = try { () throws -> [Draft] in
+            let book = store.book   // no copy of the book outlives this (each later save would copy it)
+            let lines = Agenda(book: book, date: date, collector: collector).written.filter { $0.email != nil }
+            return try prepare(lines, in: book, notReady: &result.notReady)
+        }()
+        result.drafts = drafts
+        // The copies first, as the letters are written: a folder of what this run prepares.
+        var batch: BatchFolder?
+        if let out, !drafts.isEmpty {
+            do { try UserRights.asUser { try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true) } }
+            catch { throw OutputError(path: out, tr("cannot create the folder: {problem}", ["problem": "\(OutputPath.describe(error))"])) }
+            batch = try BatchFolder(out: out, id: BatchFolder.newId(day: date.iso) + "-mail")
+        }
+        func writeCopies(_ list: [Draft]) throws {
+            guard let batch else { return }
+            for d in list { try batch.write(d.fileName, data: try render(d), account: d.customerId) }
+        }
+        guard let transport else {
+            do { try writeCopies(drafts); try batch?.sync(); result.folder = try batch?.finish() }
+            catch { batch?.discard(); throw error }
+            return result
+        }
+        // Pending messages of the run's accounts that are no longer due by e-mail: withdrawn, so that the outbox
+        // says what is still to go.
+        result.withdrawn += try withdrawStale(keeping: Set(drafts.map(\.customerId) + result.notReady.map(\.customerId)))
+        var queued: [Draft] = []
+        for start in stride(from: 0, to: drafts.count, by: Self.chunk) {
+            let (ready, busy, moved, withdrawn) = try queue(Array(drafts[start..<min(drafts.count, start + Self.chunk)]))
+            queued += ready; result.busy += busy; result.moved += moved; result.withdrawn += withdrawn
+        }
+        drafts = queued
+        result.drafts = drafts
+        do { try writeCopies(drafts); try batch?.sync(); result.folder = try batch?.finish() }
+        catch { batch?.discard(); throw error }
+        let bounce = store.book.company.flatMap { c in (c.bounceEmail ?? c.email).flatMap { $0.isEmpty ? nil : $0 } }
+        for d in drafts {
+            let reason: String?
+            do { reason = transport.send(try render(d), bounce: bounce) }
+            catch { reason = MailRun.words(error) }
+            try record(d, failure: reason)
+            if let reason { result.failed.append(Failure(draft: d, reason: reason)) } else { result.sent.append(d) }
+        }
+        return result
+    }
+
+    /// The message's bytes, as sent and as written.
+    func render(_ d: Draft) throws -> Data {
+        do { return try d.message(date: now()).rendered() }
+        catch { throw DomainError.said(MailRun.words(error)) }
+    }
+
+    static func words(_ error: Error) -> String {
+        switch error {
+        case MailMessage.Problem.badAddress(let a): tr("{address} is not an e-mail address a mail system takes (ASCII, one @)", ["address": Safe.text(a)])
+        case MailMessage.Problem.noRecipient: tr("the message has no recipient")
+        case DomainError.said(let s): s
+        default: "\(error)"
+        }
+    }
+
+    /// Drafts of the lines' reminders: rendered with the e-mail templates, their sender and outbox id chosen.
+    func prepare(_ lines: [AgendaLine], in book: Book, notReady: inout [NotReady]) throws -> [Draft] {
+        let company = book.company ?? CompanyProfile()
+        let mailSource: LetterWriter.TemplateSource = { [template] (name: String) throws(DomainError) -> String? in try template(MailRun.mailTemplateName(name)) }
+        var good: [AgendaLine] = []
+        for l in lines {
+            let address = l.email ?? ""
+            guard MailMessage.isValid(address) else {
+                notReady.append(NotReady(customerId: l.customerId, customerName: l.customerName, problem: .badAddress(address))); continue
+            }
+            guard sender(of: l, in: book, company: company) != nil else {
+                notReady.append(NotReady(customerId: l.customerId, customerName: l.customerName, problem: .noSender)); continue
+            }
+            good.append(l)
+        }
+        let letters = try LetterWriter.letters(for: good, date: date, book: book, template: mailSource, limits: limits)
+        var drafts: [Draft] = []
+        for letter in letters {
+            let l = letter.line
+            guard let from = sender(of: l, in: book, company: company) else { continue }
+            let (subject, body) = Self.split(letter.text)
+            let (id, messageId) = outboxIdentity(of: l, in: book, from: from.address)
+            drafts.append(Draft(line: l, letter: letter, subject: subject, body: body, from: from,
+                                replyTo: replyTo(of: l, in: book, from: from), outboxId: id, messageId: messageId))
+        }
+        return drafts
+    }
+
+    /// From the company (its legal name and address), or with `mailFrom: collector` the account's collector when
+    /// they have an address (the company's otherwise); nil when there is no address to send from.
+    func sender(of line: AgendaLine, in book: Book, company: CompanyProfile) -> MailMessage.Address? {
+        if book.policy.mailSender == .collector, let c = line.collector.flatMap({ book.users[$0] }), let e = c.email, MailMessage.isValid(e) {
+            return .init(name: c.name, e)
+        }
+        guard let e = company.email, MailMessage.isValid(e) else { return nil }
+        return .init(name: company.legalName, e)
+    }
+
+    /// Replies go to the collector who follows the account, when they have an address other than the sender's.
+    func replyTo(of line: AgendaLine, in book: Book, from: MailMessage.Address) -> MailMessage.Address? {
+        guard let c = line.collector.flatMap({ book.users[$0] }), let e = c.email, MailMessage.isValid(e), e != from.address else { return nil }
+        return .init(name: c.name, e)
+    }
+
+    /// The outbox message a line's reminder is: the pending one with the same steps and items (a retry: same id,
+    /// same Message-ID), else a new one.
+    func outboxIdentity(of line: AgendaLine, in book: Book, from: String) -> (id: String, messageId: String) {
+        if let same = Self.pendingSame(line, in: book) { return (same.id, same.messageId) }
+        let id = book.newOutboxId(date: date, customerId: line.customerId)
+        let domain = from.split(separator: "@").last.map(String.init) ?? "relance.invalid"
+        return (id, MailMessage.messageId(for: "relance." + id, domain: domain))
+    }
+
+    static func pendingSame(_ line: AgendaLine, in book: Book) -> OutboxMessage? {
+        book.outbox(of: line.customerId).last { $0.kind == .reminder && $0.isPending && $0.reminders == line.reminders }
+    }
+
+    /// A rendered e-mail template: its first line is the subject, the rest (after the blank line) the body.
+    static func split(_ text: String) -> (subject: String, body: String) {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let subject = lines.isEmpty ? "" : String(lines.removeFirst()).trimmingCharacters(in: .whitespaces)
+        while lines.first?.trimmingCharacters(in: .whitespaces).isEmpty == true { lines.removeFirst() }
+        return (subject, lines.joined(separator: "\n"))
+    }
+
+    private struct NothingToQueue: Error {}
+
+    /// Under the lock, one save: each draft still true is put in the outbox (or its pending message taken up again)
+    /// and claimed for its hand-off; returns those, the customers another live run is sending to, those whose
+    /// account moved, and the pending messages a new reminder replaced.
+    func queue(_ drafts: [Draft]) throws -> (ready: [Draft], busy: [String], moved: [String], withdrawn: [OutboxMessage]) {
+        var ready: [Draft] = [], busy: [String] = [], moved: [String] = [], withdrawn: [OutboxMessage] = []
+        do {
+            try store.commit(user: user) { book in
+                ready = []; busy = []; moved = []; withdrawn = []
+                var changes: [Change] = []
+                let stamp = Timestamp.now()
+                for var d in drafts {
+                    guard let current = WrittenReminders.line(of: d.customerId, in: book, date: date, collector: collector, byEmail: true),
+                          current == d.line else { moved.append(d.line.customerName); continue }
+                    let pending = book.outbox(of: d.customerId).filter { $0.kind == .reminder && $0.isPending }
+                    if let same = Self.pendingSame(d.line, in: book) {
+                        if same.status == .queued, let claim = same.claim, claim != RunClaim.mine, RunClaim.isAlive(claim) {
+                            busy.append(d.line.customerName); continue
+                        }
+                        d.outboxId = same.id; d.messageId = same.messageId
+                    } else if book.outbox[d.outboxId] != nil {
+                        // Planned as new, but another run took the id meanwhile: a new one (and so a new Message-ID).
+                        (d.outboxId, d.messageId) = outboxIdentity(of: d.line, in: book, from: d.from.address)
+                    }
+                    for other in pending where other.id != d.outboxId {
+                        changes.append(.mailOutcome(id: other.id, outcome: .withdrawn(reason: OutboxMessage.Withdrawal.replaced(by: d.outboxId))))
+                        withdrawn.append(other)
+                    }
+                    if book.outbox[d.outboxId] == nil {
+                        changes.append(.queueMail(message: OutboxMessage(id: d.outboxId, customerId: d.customerId, kind: .reminder,
+                            messageId: d.messageId, to: d.to, subject: d.subject, reminders: d.line.reminders, date: date, createdBy: user)))
+                    }
+                    changes.append(.mailOutcome(id: d.outboxId, outcome: .handingOff(at: stamp, claim: RunClaim.mine)))
+                    ready.append(d)
+                }
+                guard !changes.isEmpty else { throw NothingToQueue() }
+                return .batch(changes: changes)
+            }
+        } catch is NothingToQueue {}
+        return (ready, busy, moved, withdrawn)
+    }
+
+    /// Under the lock, right after the hand-off: sent (with the reminder's activities) or failed with its reason.
+    func record(_ d: Draft, failure: String?) throws {
+        try store.commit(user: user) { book in
+            let stamp = Timestamp.now()
+            if let failure { return .mailOutcome(id: d.outboxId, outcome: .failed(at: stamp, reason: failure)) }
+            guard let m = book.outbox[d.outboxId] else { throw DomainError.unknown(.mail, d.outboxId) }
+            return .batch(changes: [.mailOutcome(id: d.outboxId, outcome: .sent(at: stamp))]
+                          + m.sentActivities(user: user, date: date, at: stamp, policy: book.policy).map { .logActivity(activity: $0) })
+        }
+    }
+
+    /// Pending reminders of the run's accounts (outside `keeping`) that no longer go by e-mail today: withdrawn.
+    func withdrawStale(keeping: Set<String>) throws -> [OutboxMessage] {
+        var out: [OutboxMessage] = []
+        do {
+            try store.commit(user: user) { book in
+                out = []
+                var changes: [Change] = []
+                for m in book.pendingMail where m.kind == .reminder && !keeping.contains(m.customerId) {
+                    if let collector {
+                        if collector == Agenda.unassigned { guard book.assignedCollector(of: m.customerId) == nil else { continue } }
+                        else { guard book.customers[m.customerId]?.collector == collector else { continue } }
+                    }
+                    if m.status == .queued, let claim = m.claim, claim != RunClaim.mine, RunClaim.isAlive(claim) { continue }
+                    let line = WrittenReminders.line(of: m.customerId, in: book, date: date, collector: nil, byEmail: nil)
+                    let why = line == nil ? OutboxMessage.Withdrawal.noLongerDue : line?.email == nil ? OutboxMessage.Withdrawal.byLetter : OutboxMessage.Withdrawal.changed
+                    changes.append(.mailOutcome(id: m.id, outcome: .withdrawn(reason: why)))
+                    out.append(m)
+                }
+                guard !changes.isEmpty else { throw NothingToQueue() }
+                return .batch(changes: changes)
+            }
+        } catch is NothingToQueue {}
+        return out
+    }
+}
