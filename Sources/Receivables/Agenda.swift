@@ -103,7 +103,11 @@ extension OutboxMessage {
     /// The activities recording this e-mail's reminders as sent on `date`: one per step, by e-mail, naming the
     /// message (so the history says which e-mail carried each level).
     public func sentActivities(user: String, date: CalendarDate, at stamp: String, policy: Policy) -> [Activity] {
-        reminders.map { r in
+        if kind == .statement {
+            return [Activity(id: "MAIL-\(id)", at: stamp, date: date, user: user, customerId: customerId, invoices: [], channel: .email,
+                             note: "\(subject) (e-mail \(messageId))")]
+        }
+        return reminders.map { r in
             let label = policy.steps.first { $0.id == r.step }?.label ?? r.step
             return Activity(id: "MAIL-\(date.iso)-\(customerId)-\(r.step)", at: stamp, date: date, user: user, customerId: customerId,
                             invoices: r.invoices, channel: .email,

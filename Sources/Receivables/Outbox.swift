@@ -80,8 +80,8 @@ extension Book {
     }
 
     /// A new message's id: the day and the customer, with a counter when that day already has one.
-    public func newOutboxId(date: CalendarDate, customerId: String) -> String {
-        let base = "\(date.iso)-\(customerId)"
+    public func newOutboxId(date: CalendarDate, customerId: String, kind: OutboxMessage.Kind = .reminder) -> String {
+        let base = (kind == .statement ? "statement-" : "") + "\(date.iso)-\(customerId)"
         var id = base, k = 2
         while outbox[id] != nil { id = base + "-\(k)"; k += 1 }
         return id

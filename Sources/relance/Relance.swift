@@ -16,7 +16,7 @@ struct Relance: ParsableCommand {
         subcommands: [OpenCommand.self, InitCommand.self, DemoCommand.self, AgendaCommand.self, LettersCommand.self, ImportCommand.self,
                       ReportCommand.self, CheckCommand.self, BackupCommand.self, RestoreCommand.self, MigrateCommand.self,
                       UserCommand.self, CompanyCommand.self, PolicyCommand.self, AccountCommand.self, RequestCommand.self,
-                      MailCommand.self, OutboxCommand.self],
+                      MailCommand.self, OutboxCommand.self, StatementCommand.self],
         defaultSubcommand: OpenCommand.self
     )
 

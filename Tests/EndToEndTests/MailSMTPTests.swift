@@ -164,6 +164,31 @@ struct MailSMTPTests {
     }
 }
 
+extension MailSMTPTests {
+    @Test func aStatementOfAccountGoesByEmailLikeAReminder() throws {
+        let dir = TempDirectory("mail-statement"); defer { dir.remove() }
+        let server = try SMTPServer(dir: dir.file("srv"), refusing: [])
+        defer { server.stop() }
+        let store = try store(in: dir, mailer: server.msmtp)
+        let (p, pt) = try run(["statement", "C0002", "--store", store, "--user", "amelie", "--as-of", "2026-11-23"])
+        try #require(p == 0, "\(pt)")
+        let (s, st) = try run(["statement", "C0002", "--store", store, "--user", "helene", "--as-of", "2026-11-23", "--send"])
+        #expect(s == 0 && st.contains("statement of account sent to"), "\(st)")
+        let mail = try #require(server.received().first)
+        #expect(server.received().count == 1 && !mail.hasBareLF)
+        #expect(mail.decodedSubject?.hasPrefix("Relevé de compte au 23/11/2026 — ") == true)
+        // The e-mail carries the printed statement's figures, line for line.
+        let lines = { (t: String) in t.split(separator: "\n").filter { $0.hasPrefix("  Facture ") || $0.hasPrefix("Total ") || $0.hasPrefix("Solde ") }.map(String.init) }
+        #expect(!lines(pt).isEmpty && lines(mail.decodedBody) == lines(pt))
+        let (o, ot) = try run(["outbox", "--store", store, "--user", "helene", "--customer", "C0002", "--format", "json"])
+        #expect(o == 0 && ot.contains("\"kind\":\"statement\"") && ot.contains("\"status\":\"sent\""), "\(ot)")
+        // A customer without an address (a third of the demo's): said, nothing sent or recorded.
+        let (n, nt) = try run(["statement", "C0003", "--store", store, "--user", "helene", "--as-of", "2026-11-23", "--send"])
+        #expect(n == 2 && nt.contains("C0003 has no contact with an e-mail address"), "\(nt)")
+        #expect(server.received().count == 1)
+    }
+}
+
 /// The test's SMTP server: Tests/Fixtures/smtp/server.py under a Python that has aiosmtpd.
 struct SMTPServer {
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -145,7 +145,7 @@ public struct MailRun {
             let reason: String?
             do { reason = transport.send(try render(d), bounce: bounce) }
             catch { reason = MailRun.words(error) }
-            try record(d, failure: reason)
+            try Self.record(store: store, user: user, date: date, outboxId: d.outboxId, failure: reason)
             if let reason { result.failed.append(Failure(draft: d, reason: reason)) } else { result.sent.append(d) }
         }
         return result
@@ -168,7 +168,6 @@ public struct MailRun {
 
     /// Drafts of the lines' reminders: rendered with the e-mail templates, their sender and outbox id chosen.
     func prepare(_ lines: [AgendaLine], in book: Book, notReady: inout [NotReady]) throws -> [Draft] {
-        let company = book.company ?? CompanyProfile()
         let mailSource: LetterWriter.TemplateSource = { [template] (name: String) throws(DomainError) -> String? in try template(MailRun.mailTemplateName(name)) }
         var good: [AgendaLine] = []
         for l in lines {
@@ -176,7 +175,7 @@ public struct MailRun {
             guard MailMessage.isValid(address) else {
                 notReady.append(NotReady(customerId: l.customerId, customerName: l.customerName, problem: .badAddress(address))); continue
             }
-            guard sender(of: l, in: book, company: company) != nil else {
+            guard Self.sender(collector: l.collector, in: book) != nil else {
                 notReady.append(NotReady(customerId: l.customerId, customerName: l.customerName, problem: .noSender)); continue
             }
             good.append(l)
@@ -185,19 +184,20 @@ public struct MailRun {
         var drafts: [Draft] = []
         for letter in letters {
             let l = letter.line
-            guard let from = sender(of: l, in: book, company: company) else { continue }
+            guard let from = Self.sender(collector: l.collector, in: book) else { continue }
             let (subject, body) = Self.split(letter.text)
             let (id, messageId) = outboxIdentity(of: l, in: book, from: from.address)
             drafts.append(Draft(line: l, letter: letter, subject: subject, body: body, from: from,
-                                replyTo: replyTo(of: l, in: book, from: from), outboxId: id, messageId: messageId))
+                                replyTo: Self.replyTo(collector: l.collector, in: book, from: from), outboxId: id, messageId: messageId))
         }
         return drafts
     }
 
     /// From the company (its legal name and address), or with `mailFrom: collector` the account's collector when
     /// they have an address (the company's otherwise); nil when there is no address to send from.
-    func sender(of line: AgendaLine, in book: Book, company: CompanyProfile) -> MailMessage.Address? {
-        if book.policy.mailSender == .collector, let c = line.collector.flatMap({ book.users[$0] }), let e = c.email, MailMessage.isValid(e) {
+    static func sender(collector: String?, in book: Book) -> MailMessage.Address? {
+        let company = book.company ?? CompanyProfile()
+        if book.policy.mailSender == .collector, let c = collector.flatMap({ book.users[$0] }), let e = c.email, MailMessage.isValid(e) {
             return .init(name: c.name, e)
         }
         guard let e = company.email, MailMessage.isValid(e) else { return nil }
@@ -205,8 +205,8 @@ public struct MailRun {
     }
 
     /// Replies go to the collector who follows the account, when they have an address other than the sender's.
-    func replyTo(of line: AgendaLine, in book: Book, from: MailMessage.Address) -> MailMessage.Address? {
-        guard let c = line.collector.flatMap({ book.users[$0] }), let e = c.email, MailMessage.isValid(e), e != from.address else { return nil }
+    static func replyTo(collector: String?, in book: Book, from: MailMessage.Address) -> MailMessage.Address? {
+        guard let c = collector.flatMap({ book.users[$0] }), let e = c.email, MailMessage.isValid(e), e != from.address else { return nil }
         return .init(name: c.name, e)
     }
 
@@ -275,12 +275,12 @@ public struct MailRun {
     }
 
     /// Under the lock, right after the hand-off: sent (with the reminder's activities) or failed with its reason.
-    func record(_ d: Draft, failure: String?) throws {
+    static func record(store: any BookStore, user: String, date: CalendarDate, outboxId: String, failure: String?) throws {
         try store.commit(user: user) { book in
             let stamp = Timestamp.now()
-            if let failure { return .mailOutcome(id: d.outboxId, outcome: .failed(at: stamp, reason: failure)) }
-            guard let m = book.outbox[d.outboxId] else { throw DomainError.unknown(.mail, d.outboxId) }
-            return .batch(changes: [.mailOutcome(id: d.outboxId, outcome: .sent(at: stamp))]
+            if let failure { return .mailOutcome(id: outboxId, outcome: .failed(at: stamp, reason: failure)) }
+            guard let m = book.outbox[outboxId] else { throw DomainError.unknown(.mail, outboxId) }
+            return .batch(changes: [.mailOutcome(id: outboxId, outcome: .sent(at: stamp))]
                           + m.sentActivities(user: user, date: date, at: stamp, policy: book.policy).map { .logActivity(activity: $0) })
         }
     }
