@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "TerminalKit", dependencies: ["CNCursesW", "TextSafety"]),
         // The edge's words for the domain's values (agenda reasons, history entries, payer profiles).
         .target(name: "Wording", dependencies: ["Receivables", "RelanceResources", "TextSafety"]),
-        .target(name: "Workstation", dependencies: ["Receivables", "TerminalKit", "TextSafety", "Wording"]),
+        .target(name: "Workstation", dependencies: ["Receivables", "Interchange", "TerminalKit", "TextSafety", "Wording"]),
         .executableTarget(name: "relance", dependencies: [
             "Receivables", "FileStore", "Interchange", "DemoData", "TerminalKit", "Workstation", "TextSafety", "OutputFiles", "UserRights", "Wording",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

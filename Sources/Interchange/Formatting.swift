@@ -87,7 +87,7 @@ public enum AgendaExport {
         var rows: [[ReportTable.Cell]] = []
         for (i, line) in agenda.lines.enumerated() {
             let r = line.reasons
-            rows.append([.int(i + 1), .text(line.kind.rawValue), .text(line.channel.rawValue), .text(line.customerId), .text(line.customerName),
+            rows.append([.int(i + 1), .text(line.kind.rawValue), .text(line.sentBy.rawValue), .text(line.customerId), .text(line.customerName),
                          .text(line.collector ?? ""), .money(line.amountAtStake), .int(line.oldestDaysOverdue), .int(line.age),
                          .text(line.contact?.name ?? ""), .text(line.contact?.phone ?? ""),
                          .text(r.map(\.step).joined(separator: "+")), .text(AgendaWording.why(line)),

@@ -95,6 +95,9 @@ extension AgendaLine {
         }
     }
 
+    /// How the line goes out: `email` for a written line with an address (`relance mail`), else the step's channel.
+    public var sentBy: Policy.Channel { email != nil ? .email : channel }
+
     /// The line's reminders as an outbox message keeps them (what is recorded once the e-mail is sent).
     public var reminders: [OutboxMessage.Reminder] { reasons.map { .init(step: $0.step, invoices: $0.invoices) } }
 }

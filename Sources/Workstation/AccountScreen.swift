@@ -56,6 +56,8 @@ public struct AccountScreen: Screen {
             return letterCredit(session: session)
         case .history:
             return .push(HistoryScreen(customerId: customerId))
+        case .statement:
+            return .push(StatementScreen(customerId: customerId))
         case .cancelCommitment:
             if let refusal = session.moneyRefusal { return .status(.error(refusal)) }
             return cancelCommitment(session: session)
@@ -164,6 +166,17 @@ public struct AccountScreen: Screen {
         let asked = session.book.requests(of: c.id).filter { $0.isPending && $0.kind == .creditLimit }
             .map { tr("limit of {amount} asked by {name}, pending", ["amount": $0.amount?.formatted ?? "", "name": session.name(of: $0.requestedBy)]) }
         if !flags.isEmpty || !asked.isEmpty { header(flags + asked, style: .error) }
+        // Issue 22: the outbox, where a collector looks for "was it sent?": what failed (with the mail system's words)
+        // or waits, else the last one sent.
+        let outbox = session.book.outbox(of: c.id)
+        let waiting = outbox.filter(\.isPending).map { m in
+            m.status == .failed ? tr("e-mail of {date} failed: {reason}", ["date": m.date.short, "reason": m.reasonText ?? ""])
+                                : tr("e-mail of {date} queued (attempt {attempt})", ["date": m.date.short, "attempt": "\(m.attempts)"])
+        }
+        if !waiting.isEmpty { header(waiting, style: .error) }
+        else if let last = outbox.last(where: { $0.status == .sent }) {
+            header([tr("last e-mail sent {date} to {address}: {subject}", ["date": last.date.short, "address": last.to, "subject": last.subject])], style: .dim)
+        }
         // A promise said with what it leaves claimed: a small promise never reads as the debt settled.
         let when = { (d: CalendarDate) in s.promiseCount > 1 ? tr("({count} promises, next {date})", ["count": "\(s.promiseCount)", "date": String(d.short.prefix(5))])
                                                               : tr("for {date}", context: "promise", ["date": String(d.short.prefix(5))]) }

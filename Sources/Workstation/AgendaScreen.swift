@@ -96,27 +96,12 @@ public struct AgendaScreen: Screen {
             if line.channel == .litigationReview {
                 return .status(.error(tr("A litigation review is a decision: open the account (Enter) and press L")))
             }
-            // A letter that cannot go out whole is never recorded as sent (as `relance letters`).
-            let lacks = session.book.letterLacks(line.customerId, formalNotice: line.channel == .formalNotice)
-            if !lacks.isEmpty {
-                return .status(.error(lacks.contains(.signatory)
-                    ? tr("Not ready: no {missing} (relance company set --signatory)", ["missing": lacks.map(\.label).joined(separator: ", ")])
-                    : tr("Not ready: no {missing} (the customer's address)", ["missing": lacks.map(\.label).joined(separator: ", ")])))
-            }
-            // As `relance letters --mark-sent`: a collector records their own accounts' letters, a supervisor anyone's.
+            // As `relance letters --mark-sent` and `relance mail --send`: a collector sends their own accounts'
+            // reminders, a supervisor anyone's.
             if session.user.role == .collector, line.collector != session.user.id {
-                return .status(.error(tr("Only {name} or a supervisor marks this letter sent", ["name": session.name(of: line.collector)])))
+                return .status(.error(tr("Only {name} or a supervisor sends this reminder", ["name": session.name(of: line.collector)])))
             }
-            // Chosen again under the store's lock, from the latest book: a letter a colleague (or `relance letters
-            // --mark-sent`) recorded meanwhile is not recorded twice, and each item moves to its own step's level.
-            return .commit(Commit { book in
-                guard let (change, recorded) = WrittenReminders.markSent(line.customerId, in: book, user: session.user.id, date: session.today, at: Timestamp.now()) else {
-                    throw DomainError.said(tr("nothing left to send to {customer} today: a letter was recorded meanwhile", ["customer": line.customerName]))
-                }
-                return (change, { .status(.info(trn("Saved: {channel} to {customer} recorded as sent ({count} step)",
-                                                    "Saved: {channel} to {customer} recorded as sent ({count} steps)", count: recorded,
-                                                    ["channel": line.channel.label, "customer": line.customerName]))) })
-            })
+            return .push(SendScreen(line: line))
         default: break
         }
         return .none
@@ -161,9 +146,9 @@ public struct AgendaScreen: Screen {
                 continue
             }
             let line = lines[index]
-            let number = list.marked.contains(line.customerId) ? "•" : line.kind == .call ? String(index + 1) : "✉"
+            let number = list.marked.contains(line.customerId) ? "•" : line.kind == .call ? String(index + 1) : line.email != nil ? "@" : "✉"
             let late = line.oldestDaysOverdue > 0 ? "+\(line.oldestDaysOverdue)" : ""
-            let call = line.kind == .call ? (line.contact?.phone ?? tr("no phone")) : line.channel.label
+            let call = line.kind == .call ? (line.contact?.phone ?? tr("no phone")) : line.sentBy.label
             let cells = [number, names[index], AgendaWording.whyShort(line), line.amountAtStake.formatted, late,
                          showCollector ? (line.collector ?? tr("unassigned")) : "", call]
             var style: Style = line.tier == 0 ? .overdue.with(bold: true) : line.critical ? .overdue : line.oldestDaysOverdue > 0 ? .plain : .dueSoon
@@ -186,7 +171,7 @@ public struct AgendaScreen: Screen {
             let line = lines[cursor]
             // The number first: below 100 columns the list has no phone column, and this line is where it is read.
             let contact = line.contact.map { c in [c.phone, c.name, c.role].compactMap { $0 }.joined(separator: " · ") } ?? tr("no contact on file")
-            let how = line.kind == .call ? tr("call", context: "agenda") : line.channel.label
+            let how = line.kind == .call ? tr("call", context: "agenda") : line.sentBy.label + (line.email.map { " " + $0 } ?? "")
             canvas.text(" " + clip(tr("{customer} — {how}: {contact}", ["customer": line.customerName, "how": how, "contact": contact]), width: width - 2),
                         row: detailTop, style: .accent)
             // Each reason wraps over the rows left, so the details are read whole when there is room.

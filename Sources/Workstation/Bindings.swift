@@ -8,6 +8,8 @@ public enum ScreenID: String, CaseIterable, Sendable {
     case agenda, account, search, history, historyEntry = "history-entry", form, schedule, reports, users, help
     /// Issue 20: the supervisor's request queue, the team dashboard, the salesperson's customers.
     case requests, dashboard, portfolio
+    /// Issue 22: what `s` will send (the e-mail or the letter), and how; a statement of account.
+    case send, statement
 
     /// Screens where typed characters are text (a search box, a form's fields): letters are not commands there.
     public var takesText: Bool { self == .search || self == .form || self == .schedule }
@@ -80,7 +82,7 @@ public enum Bindings {
         Binding([.enter, .control("j")], "Enter", .open, K_("Whole entry"), help: N_("the whole entry, its note unwrapped"), on: [.history], bar: 1),
         Binding([.character("q")], "q", .quit, K_("Quit"), help: N_("quit Relance (everything is already saved)"), on: [.agenda, .portfolio], bar: 13),
         Binding([.escape, .character("q"), .backspace], "Esc", .back, K_("Back"), help: N_("back to the previous screen (also q, Backspace)"),
-                on: [.account, .history, .users, .help, .requests, .dashboard], bar: 2),
+                on: [.account, .history, .users, .help, .requests, .dashboard, .send, .statement], bar: 2),
         Binding([.escape, .character("q"), .backspace], "Esc", .back, K_("Back to the list"), help: N_("back to the list (also q, Backspace)"),
                 on: [.historyEntry], bar: 2),
         Binding([.escape, .character("q")], "Esc", .back, K_("Back"), help: N_("back to the previous screen (also q)"), on: [.reports], bar: 5),
@@ -92,10 +94,10 @@ public enum Bindings {
         // Moving.
         Binding([.up, .character("k")], "↑ k", .up, K_("Up"), help: N_("previous line"), on: lists),
         Binding([.down, .character("j")], "↓ j", .down, K_("Down"), help: N_("next line"), on: lists),
-        Binding([.up], "↑", .up, K_("Up"), help: N_("previous line, or field"), on: [.search, .form, .schedule, .reports, .historyEntry, .help]),
-        Binding([.down], "↓", .down, K_("Down"), help: N_("next line, or field"), on: [.search, .form, .schedule, .reports, .historyEntry, .help]),
-        Binding([.pageUp], "PgUp", .pageUp, K_("Page up"), help: N_("ten lines up"), on: lists.union([.search, .reports, .historyEntry, .help])),
-        Binding([.pageDown], "PgDn", .pageDown, K_("Page down"), help: N_("ten lines down"), on: lists.union([.search, .reports, .historyEntry, .help])),
+        Binding([.up], "↑", .up, K_("Up"), help: N_("previous line, or field"), on: [.search, .form, .schedule, .reports, .historyEntry, .help, .send, .statement]),
+        Binding([.down], "↓", .down, K_("Down"), help: N_("next line, or field"), on: [.search, .form, .schedule, .reports, .historyEntry, .help, .send, .statement]),
+        Binding([.pageUp], "PgUp", .pageUp, K_("Page up"), help: N_("ten lines up"), on: lists.union([.search, .reports, .historyEntry, .help, .send, .statement])),
+        Binding([.pageDown], "PgDn", .pageDown, K_("Page down"), help: N_("ten lines down"), on: lists.union([.search, .reports, .historyEntry, .help, .send, .statement])),
         Binding([.home, .character("g")], "g Home", .home, K_("First"), help: N_("first line"), on: lists.union([.help])),
         Binding([.end, .character("G")], "G End", .end, K_("Last"), help: N_("last line"), on: lists.union([.help])),
         Binding([.home], "Home", .home, K_("Start"), help: N_("start of the text"), on: [.form]),
@@ -108,8 +110,16 @@ public enum Bindings {
         Binding([.right], "→", .right, K_("Columns"), help: N_("scroll to the columns on the right"), on: [.reports, .dashboard], bar: 3),
 
         // The agenda.
-        Binding([.character("s")], "s", .markSent, K_("Mark sent"), help: N_("mark the selected written reminder sent"),
+        Binding([.character("s")], "s", .markSent, K_("Send"), help: N_("the selected written reminder: see what goes out, then send it by e-mail or record the letter sent"),
                 on: [.agenda], needs: .writtenReminder, bar: 10),
+        // What `s` sends.
+        Binding([.character("e")], "e", .sendMail, K_("Send e-mail"), help: N_("hand the e-mail to the mail system now (recorded sent, or failed with the reason)"),
+                on: [.send], needs: .writtenReminder, bar: 0),
+        Binding([.character("l")], "l", .sendLetter, K_("Letter sent"), help: N_("record it sent as a letter you post yourself"),
+                on: [.send], needs: .writtenReminder, bar: 1),
+        // A statement of account (from the account).
+        Binding([.character("e")], "e", .sendMail, K_("Send e-mail"), help: N_("e-mail the statement to the customer's contact"),
+                on: [.statement], needs: .writtenReminder, bar: 0),
         Binding([.character("a")], "a", .toggleScope, K_("Whose"), help: N_("whose agenda: the team, each collector, the unassigned accounts"),
                 on: [.agenda], bar: 11),
         Binding([.character("R")], "R", .reports, K_("Reports"), help: N_("reports: aged balance, DSO, disputes, promises, cash impact, blocked, litigation"),
@@ -135,6 +145,8 @@ public enum Bindings {
         Binding([.character("e")], "e", .plan, K_("Plan"), help: N_("payment plan: terms, then every line editable"), on: [.account], needs: .plan, bar: 14),
         Binding([.character("n")], "n", .note, K_("Note"), help: N_("field note"), on: [.account], needs: .fieldNote, bar: 15),
         Binding([.character("h")], "h", .history, K_("History"), help: N_("the account's whole history"), on: [.account], bar: 16),
+        Binding([.character("S")], "S", .statement, K_("Statement"), help: N_("the statement of account (relevé de compte) at today, as the customer reads it; e to e-mail it"),
+                on: [.account], bar: 22),
         Binding([.character("w")], "w", .waiveFees, K_("Waive"), help: N_("waive the late fees of the selected invoice"), on: [.account], needs: .waiveFees),
         Binding([.character("l")], "l", .letterCredit, K_("Letter credit"), help: N_("letter on-account money to the oldest open invoices"),
                 on: [.account], needs: .letterCredit),

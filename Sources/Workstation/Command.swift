@@ -8,6 +8,8 @@ public enum Command: Equatable, Sendable {
     case users, toggleUserDisabled, cancelCommitment, history, litigation
     // Issue 20: account control, requests, risk, the team's figures.
     case editAccount, mark, reassign, requestLimit, riskFlag, visit, requests, dashboard, approve, refuse, agenda
+    // Issue 22: sending a written reminder or a statement; the statement of account.
+    case sendMail, sendLetter, statement
     case nextField, previousField, save, toggle, lineBreak, spread
     case insert(Character), backspace, deleteForward
     case paste(String)

@@ -8,7 +8,7 @@ public enum KeyManual {
     static let screenNames: [ScreenID: String] = [
         .agenda: "agenda", .account: "account", .search: "search", .history: "history", .historyEntry: "history entry",
         .form: "forms", .schedule: "plan schedule", .reports: "reports", .users: "team", .help: "help",
-        .requests: "requests", .dashboard: "team figures", .portfolio: "my customers",
+        .requests: "requests", .dashboard: "team figures", .portfolio: "my customers", .send: "send", .statement: "statement",
     ]
 
     /// One row per key and meaning, with the screens where it has it, in the table's order.

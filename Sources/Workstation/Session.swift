@@ -1,3 +1,4 @@
+import Interchange
 import Wording
 import Receivables
 
@@ -9,9 +10,15 @@ public final class Session {
     /// Shown on every screen when the store files cannot be written.
     public var readOnlyBanner: String? { store.isReadOnly ? tr("READ-ONLY") : nil }
 
+    /// Where `s` hands an e-mail off: nil, the store's mail command (`relance company set --mailer`); tests set their own.
+    public var mailTransport: (any MailTransport)?
+
     public init(store: BookStore, user: User, today: CalendarDate) {
         self.store = store; self.user = user; self.today = today
     }
+
+    /// The transport e-mails go through now.
+    var transport: any MailTransport { mailTransport ?? SendmailTransport(command: book.settings.mailCommand) }
 
     public var book: Book { store.book }
 

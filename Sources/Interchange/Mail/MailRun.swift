@@ -29,6 +29,8 @@ public struct MailRun {
     public var transport: (any MailTransport)?
     /// A folder for a copy of each message as a `.eml` file.
     public var out: String?
+    /// Only these customers (the workstation's `s` sends one); nil: every account in scope.
+    public var customers: Set<String>?
     /// The `Date` header's time (a test sets it).
     public var now: () -> Date = Date.init
 
@@ -108,7 +110,8 @@ public struct MailRun {
         var result = Result()
         var drafts = try { () throws -> [Draft] in
             let book = store.book   // no copy of the book outlives this (each later save would copy it)
-            let lines = Agenda(book: book, date: date, collector: collector).written.filter { $0.email != nil }
+            let lines = Agenda(book: book, date: date, collector: collector).written
+                .filter { $0.email != nil && customers?.contains($0.customerId) != false }
             return try prepare(lines, in: book, notReady: &result.notReady)
         }()
         result.drafts = drafts
@@ -167,7 +170,7 @@ public struct MailRun {
     }
 
     /// Drafts of the lines' reminders: rendered with the e-mail templates, their sender and outbox id chosen.
-    func prepare(_ lines: [AgendaLine], in book: Book, notReady: inout [NotReady]) throws -> [Draft] {
+    public func prepare(_ lines: [AgendaLine], in book: Book, notReady: inout [NotReady]) throws -> [Draft] {
         let mailSource: LetterWriter.TemplateSource = { [template] (name: String) throws(DomainError) -> String? in try template(MailRun.mailTemplateName(name)) }
         var good: [AgendaLine] = []
         for l in lines {
@@ -292,7 +295,7 @@ public struct MailRun {
             try store.commit(user: user) { book in
                 out = []
                 var changes: [Change] = []
-                for m in book.pendingMail where m.kind == .reminder && !keeping.contains(m.customerId) {
+                for m in book.pendingMail where m.kind == .reminder && !keeping.contains(m.customerId) && customers?.contains(m.customerId) != false {
                     if let collector {
                         if collector == Agenda.unassigned { guard book.assignedCollector(of: m.customerId) == nil else { continue } }
                         else { guard book.customers[m.customerId]?.collector == collector else { continue } }

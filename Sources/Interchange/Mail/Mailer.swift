@@ -25,6 +25,9 @@ public struct SendmailTransport: MailTransport {
 
     public func send(_ message: Data, bounce: String?) -> String? {
         guard let path = command.first else { return tr("no mail command is set (relance company set --mailer ...)") }
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            return tr("{command} is not a program on this machine: set the mail command (relance company set --mailer \"/usr/bin/msmtp -t -i\")", ["command": path])
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = Array(command.dropFirst()) + (bounce.map { ["-f", $0] } ?? [])
