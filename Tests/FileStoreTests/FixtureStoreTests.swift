@@ -150,11 +150,51 @@ import TestSupport
         // The schema-10 records are as they were.
         #expect(book.customers["C0002"]?.assignments == [Assignment(until: Fixtures.date("2026-11-22"), collector: "benoit")])
         #expect(book.requests.count == 2)
+        // Older than this Relance (schema 12): migrated by the first write.
         let writable = try JSONFileStore(directory: path)
-        #expect(!writable.needsCompaction)
+        #expect(writable.needsCompaction)
         let check = StoreCheck.run(directory: path)
         #expect(check.ok, "\(check.text)")
         #expect(snapshotOfFiles(path) == before)
+    }
+
+    /// Schema 12 (issue 22): schema 11 after `relance company set --email … --bounce-email retours@aciers-demo.invalid
+    /// --mailer /bin/false` (which migrated it), `relance mail --send --date 2026-12-04` (six reminders, all failed:
+    /// "/bin/false ended with status 1"), `company set --mailer /bin/true`, `mail --send --collector amelie` (her three
+    /// sent), `statement C0002 --send --as-of 2026-12-04` and a policy with `mailFrom` and a formal notice's `byEmail`.
+    /// The outbox, the mailer and the policy's keys are in the journal; compacted, they are `mail` records of the
+    /// snapshot, read back the same.
+    @Test func theSchema12FixtureKeepsItsOutbox() throws {
+        let dir = TempDirectory("fixture-12"); defer { dir.remove() }
+        let path = try copy(12, dir)
+        let before = snapshotOfFiles(path)
+        let store = try JSONFileStore(directory: path, forceReadOnly: true)
+        let book = store.book
+        let outbox = book.customerOrder.flatMap { book.outbox(of: $0) }
+        #expect(outbox.count == 7)
+        #expect(outbox.filter { $0.kind == .reminder }.map(\.status).filter { $0 == .sent }.count == 3)
+        #expect(outbox.filter { $0.status == .failed }.allSatisfy { $0.reason == "/bin/false ended with status 1" && $0.attempts == 1 })
+        #expect(outbox.filter { $0.status == .failed }.count == 3)
+        let statement = try #require(outbox.first { $0.kind == .statement })
+        #expect(statement.status == .sent && statement.messageId == "<relance.statement-2026-12-04-C0002@aciers-demo.invalid>")
+        #expect(book.settings.mailer == ["/bin/true"] && book.company?.bounceEmail == "retours@aciers-demo.invalid")
+        #expect(book.policy.mailFrom == .company)
+        #expect(book.policy.steps.first { $0.channel == .formalNotice }?.byEmail == false)
+        // A sent reminder is in its customer's history, by e-mail, with its Message-ID.
+        let sent = try #require(outbox.first { $0.kind == .reminder && $0.status == .sent })
+        #expect(try store.history(of: sent.customerId).contains { $0.channel == .email && $0.note.contains(sent.messageId) })
+        #expect(snapshotOfFiles(path) == before, "a read-only open writes nothing")
+
+        let writable = try JSONFileStore(directory: path)
+        #expect(!writable.needsCompaction, "at the current schema")
+        try writable.compact()
+        let snapshot = try String(contentsOfFile: path + "/snapshot.jsonl", encoding: .utf8)
+        #expect(snapshot.components(separatedBy: "\n").filter { $0.hasPrefix("{\"mail\":") }.count == 7)
+        let reopened = try JSONFileStore(directory: path, forceReadOnly: true)
+        #expect(reopened.book.customerOrder.flatMap { reopened.book.outbox(of: $0) } == outbox)
+        #expect(reopened.book.settings == book.settings && reopened.book.company == book.company && reopened.book.policy == book.policy)
+        let check = StoreCheck.run(directory: path)
+        #expect(check.ok, "\(check.text)")
     }
 
     /// Schema 6 (`relance migrate` of schema 5 with a `policy.json` whose grace is 5 days): the policy is a record of

@@ -31,6 +31,10 @@ public struct SendmailTransport: MailTransport {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = Array(command.dropFirst()) + (bounce.map { ["-f", $0] } ?? [])
+        // A command that exits without reading all the message (`/bin/false`, a crash) would kill Relance with
+        // SIGPIPE on the next write, between the hand-off and its record: ignored while the message is written.
+        let previous = signal(SIGPIPE, SIG_IGN)
+        defer { signal(SIGPIPE, previous) }
         let input = Pipe(), output = Pipe()
         process.standardInput = input
         process.standardOutput = output
@@ -45,7 +49,7 @@ public struct SendmailTransport: MailTransport {
         let writer = DispatchQueue.global()
         let written = DispatchSemaphore(value: 0)
         writer.async {
-            // A command that exits without reading all its input: the write fails with EPIPE (SIGPIPE is ignored).
+            // A command that exits without reading all its input: the write fails with EPIPE, ignored.
             try? input.fileHandleForWriting.write(contentsOf: message)
             try? input.fileHandleForWriting.close()
             written.signal()
