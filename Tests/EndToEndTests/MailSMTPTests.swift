@@ -189,6 +189,32 @@ extension MailSMTPTests {
     }
 }
 
+/// The README's e-mail capture: on the default demo store the day's written reminders split into the e-mails and
+/// the letters it says, and `mail --out` records nothing.
+@Suite struct MailReadmeCaptureTests {
+    var relance: String { productsDirectory + "/relance" }
+    static let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("README.md").path
+
+    @Test func theReadmeCountsAreWhatTheCommandsSay() throws {
+        let text = try String(contentsOfFile: Self.readme, encoding: .utf8)
+        let dir = TempDirectory("mail-readme"); defer { dir.remove() }
+        let store = dir.file("demo")
+        let (d, dt) = try Spawn.run(["timeout", "60", relance, "demo", "--out", store, "--today", "2026-11-23"])
+        try #require(d == 0, "\(dt)")
+        let before = snapshotOfFiles(store)
+        for (command, noun) in [("mail", "e-mails"), ("letters", "letters")] {
+            let shown = try #require(text.range(of: "$ relance \(command) --store demo --out ").map { text[$0.upperBound...].split(separator: "\n").dropFirst().first.map(String.init) } ?? nil)
+            let (s, out) = try Spawn.run(["sh", "-c", "cd \"$1\" && LANG=C.UTF-8 timeout 60 \"$2\" \(command) --store demo --out out-\(command) --date 2026-11-23 --user helene", "sh", dir.path, relance])
+            #expect(s == 0)
+            // The batch folder's name has the time and a random part: the rest is the README's.
+            let count = { (line: String) in line.split(separator: " ").first.map(String.init) }
+            #expect(count(shown) == count(out) && out.contains("\(noun) written to out-\(command)/2026-11-23-"), "README: \(shown)\nran: \(out)")
+        }
+        #expect(snapshotOfFiles(store) == before)
+    }
+}
+
 /// The test's SMTP server: Tests/Fixtures/smtp/server.py under a Python that has aiosmtpd.
 struct SMTPServer {
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -70,11 +70,11 @@ import Glibc
         try #require(status == 0, "\(text)")
         let small = dir.path + "/small"
         try FileManager.default.createDirectory(atPath: small, withIntermediateDirectories: true)
-        let (m, mt) = try Spawn.run(["mount", "-t", "tmpfs", "-o", "size=4k", "tmpfs", small])
+        let (m, mt) = try Spawn.run(["mount", "-t", "tmpfs", "-o", "size=12k", "tmpfs", small])
         guard m == 0 else { print("skipped: cannot mount a tmpfs here (\(mt))"); return }
         defer { _ = try? Spawn.run(["umount", small]) }
         let before = try Data(contentsOf: URL(fileURLWithPath: store + "/journal.jsonl"))
-        let (s, t) = try run(["letters", "--store", store, "--date", "2026-11-23", "--out", small, "--mark-sent"])
+        let (s, t) = try run(["letters", "--store", store, "--date", "2026-11-23", "--out", small, "--mark-sent", "--user", "helene"])
         #expect(s != 0)
         #expect(t.contains("No space left on device") && t.contains("Nothing was recorded."), "\(t)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: small).isEmpty)

@@ -180,7 +180,7 @@ import TerminalKit
         let bar = account.screen.line(23)
         for key in ["Esc Back", "c Call", "p Promise", "d Dispute", "e Plan", "? All keys"] { #expect(bar.contains(key), "\(bar)") }
         let agenda = Self.scene([], user: "helene", columns: 80)
-        for key in ["Enter Open", "/ Search", "s Mark sent", "q Quit", "? All keys"] { #expect(agenda.screen.line(23).contains(key), "\(agenda.screen.line(23))") }
+        for key in ["Enter Open", "/ Search", "s Send", "q Quit", "? All keys"] { #expect(agenda.screen.line(23).contains(key), "\(agenda.screen.line(23))") }
         let form = Self.scene(Self.scenarios.first { $0.0 == .form && $0.1 == "amelie" }!.2, user: "amelie", columns: 80)
         for key in ["F2/^S Save", "Esc Cancel", "F1 All keys"] { #expect(form.screen.line(23).contains(key), "\(form.screen.line(23))") }
     }

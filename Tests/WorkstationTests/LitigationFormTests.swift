@@ -134,7 +134,10 @@ import TerminalKit
         try store.commit(user: "amelie", .batch(changes: line.sentActivities(user: "amelie", date: today, at: "t", policy: store.book.policy, file: "x.txt")
             .map { .logActivity(activity: $0) }))
         let before = store.book.activityCount
+        // `s` shows the letter (the contact has no e-mail address), `l` records it sent.
         app.handle(.end); app.handle(.character("s")); app.render()
+        #expect(screen.text.contains("Relance — Send") && screen.text.contains("by letter"), "\(screen.text)")
+        app.handle(.character("l")); app.render()
         #expect(screen.text.contains("nothing left to send"), "\(screen.text)")
         #expect(store.book.activityCount == before)
     }
@@ -144,14 +147,15 @@ import TerminalKit
         // Without a postal address the letter is not ready: never recorded as sent (issue 17).
         let bare = MemoryStore(book: Fixtures.book(invoices: [("F1", "2026-09-01", "2026-10-01", "300.00")]))
         let (bareApp, bareScreen) = workstation(bare, user: "amelie", today: today, rows: 24, columns: 100)
-        bareApp.render(); bareApp.handle(.end); bareApp.handle(.character("s")); bareApp.render()
+        bareApp.render(); bareApp.handle(.end); bareApp.handle(.character("s")); bareApp.handle(.character("l")); bareApp.render()
         #expect(bareScreen.text.contains("Not ready: no postal address"), "\(bareScreen.text)")
         #expect(bare.book.activityCount == 0)
         let store = MemoryStore(book: addressed(Fixtures.book(invoices: [("F1", "2026-09-01", "2026-10-01", "300.00")])))
         let (app, screen) = workstation(store, user: "amelie", today: today, rows: 24, columns: 100)
         app.render()
-        app.handle(.end); app.handle(.character("s")); app.render()
+        app.handle(.end); app.handle(.character("s")); app.handle(.character("l")); app.render()
         #expect(screen.text.contains("recorded as sent"), "\(screen.text)")
+        #expect(screen.text.contains("Relance — Agenda"), "back on the agenda")
         #expect(store.book.invoices["F1"]?.level == 1 && store.book.invoices["F1"]?.lastDunned == today)
     }
 }
@@ -168,7 +172,7 @@ import TerminalKit
         app.render()
         app.handle(.character("a")); app.render()                       // the whole team's agenda
         app.handle(.end); app.handle(.character("s")); app.render()
-        #expect(screen.text.contains("Only Céline Hébert or a supervisor marks this letter sent"), "\(screen.text)")
+        #expect(screen.text.contains("Only Céline Hébert or a supervisor sends this reminder"), "\(screen.text)")
         #expect(store.book.activityCount == 0)
     }
 }
