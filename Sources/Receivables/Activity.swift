@@ -49,10 +49,18 @@ public struct Activity: Codable, Sendable, Equatable, Identifiable {
 public enum Timestamp {
     /// `2026-11-23T14:05:09Z`.
     public static func now(_ date: Date = Date()) -> String {
+        // One formatter for the process: making one costs more than the save that stamps with it (a mail run
+        // stamps two changes per e-mail).
+        lock.lock(); defer { lock.unlock() }
+        return formatter.string(from: date)
+    }
+
+    nonisolated(unsafe) private static let formatter: ISO8601DateFormatter = {
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withInternetDateTime]
-        return f.string(from: date)
-    }
+        return f
+    }()
+    private static let lock = NSLock()
 }
 
 /// A new record id: a prefix, the time and a random part (unique across users saving at once).

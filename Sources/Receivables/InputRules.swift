@@ -26,16 +26,29 @@ extension Book {
             return
         }
         if case .batch(let changes) = change {
-            // Activities only (a chunk of letters): each is checked on the book as it is, none depends on another, and
+            // Activities (a chunk of letters), with at most one outcome per outbox message (an e-mail recorded sent with
+            // its reminder's activities): each is checked on the book as it is, none depends on another, and
             // recording one cannot fail once checked, so they are applied in place. A copy of the book for the
-            // all-or-nothing rule would copy its largest tables (invoices, digests) under the store's lock.
-            if changes.allSatisfy({ if case .logActivity = $0 { return true }; return false }) {
+            // all-or-nothing rule would copy its largest tables (invoices, digests) under the store's lock, once per
+            // e-mail sent.
+            var outcomes = Set<String>()
+            if changes.allSatisfy({ c in
+                switch c {
+                case .logActivity: return true
+                case .mailOutcome(let id, _): return outcomes.insert(id).inserted
+                default: return false
+                }
+            }) {
                 for (i, c) in changes.enumerated() {
-                    guard case .logActivity(let a) = c else { continue }
                     do throws(DomainError) {
                         try checkNew(c)
-                        guard customers[a.customerId] != nil else { throw .unknown(.customer, a.customerId) }
-                        for n in a.invoices where invoices[n] == nil { throw .unknown(.invoice, n) }
+                        switch c {
+                        case .logActivity(let a):
+                            guard customers[a.customerId] != nil else { throw .unknown(.customer, a.customerId) }
+                            for n in a.invoices where invoices[n] == nil { throw .unknown(.invoice, n) }
+                        case .mailOutcome(let id, let outcome): _ = try message(id, after: outcome)
+                        default: break
+                        }
                     } catch { throw .inBatch(item: i + 1, change: c, error) }
                 }
                 for c in changes { try apply(c) }

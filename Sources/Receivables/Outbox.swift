@@ -96,6 +96,11 @@ extension Book {
     }
 
     mutating func apply(mailOutcome outcome: MailOutcome, id: String) throws(DomainError) {
+        setOutbox(try message(id, after: outcome))
+    }
+
+    /// The outbox message `id` once `outcome` is applied, or the refusal (the book is not changed).
+    func message(_ id: String, after outcome: MailOutcome) throws(DomainError) -> OutboxMessage {
         guard var m = outbox[id] else { throw .unknown(.mail, id) }
         switch outcome {
         case .handingOff(let at, let claim):
@@ -111,6 +116,6 @@ extension Book {
             guard m.isPending else { throw .mailIs(id, m.status) }
             m.status = .withdrawn; m.reason = reason; m.claim = nil
         }
-        setOutbox(m)
+        return m
     }
 }

@@ -10,7 +10,7 @@ import Receivables
 struct Tools: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "relance-tools",
         abstract: "Benchmarks and store torture tools (not for end users).",
-        subcommands: [Bench.self, Writer.self, Torture.self, AuditReader.self, FormsCommand.self, ImportBench.self, FECBench.self, SimulateCommand.self, LettersBench.self])
+        subcommands: [Bench.self, Writer.self, Torture.self, AuditReader.self, FormsCommand.self, ImportBench.self, FECBench.self, SimulateCommand.self, LettersBench.self, MailBench.self])
 }
 
 /// `relance-tools bench`: builds a large store and times what users wait for.
