@@ -65,6 +65,10 @@ public struct SendScreen: Screen {
             return sendNow(session: session)
         case .sendLetter:
             if let refusal = session.moneyRefusal { return .status(.error(refusal)) }
+            // A run handing this customer's e-mail off right now: a letter too would be the reminder twice.
+            if session.book.outbox(of: line.customerId).contains(where: { $0.status == .queued && $0.claim.map(RunClaim.isAlive) == true && $0.claim != RunClaim.mine }) {
+                return .status(.error(tr("Another run is sending this e-mail right now")))
+            }
             // A letter that cannot go out whole is never recorded as sent (as `relance letters`).
             let lacks = session.book.letterLacks(line.customerId, formalNotice: line.channel == .formalNotice)
             if !lacks.isEmpty {

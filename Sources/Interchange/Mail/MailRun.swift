@@ -213,8 +213,8 @@ public struct MailRun {
         return .init(name: c.name, e)
     }
 
-    /// The outbox message a line's reminder is: the pending one with the same steps and items (a retry: same id,
-    /// same Message-ID), else a new one.
+    /// The outbox message a line's reminder is: the pending one with the same steps, items and address (a retry:
+    /// same id, same Message-ID), else a new one (the contact's address changed: a new message, the old withdrawn).
     func outboxIdentity(of line: AgendaLine, in book: Book, from: String) -> (id: String, messageId: String) {
         if let same = Self.pendingSame(line, in: book) { return (same.id, same.messageId) }
         let id = book.newOutboxId(date: date, customerId: line.customerId)
@@ -223,7 +223,7 @@ public struct MailRun {
     }
 
     static func pendingSame(_ line: AgendaLine, in book: Book) -> OutboxMessage? {
-        book.outbox(of: line.customerId).last { $0.kind == .reminder && $0.isPending && $0.reminders == line.reminders }
+        book.outbox(of: line.customerId).last { $0.kind == .reminder && $0.isPending && $0.reminders == line.reminders && $0.to == line.email }
     }
 
     /// A rendered e-mail template: its first line is the subject, the rest (after the blank line) the body.
