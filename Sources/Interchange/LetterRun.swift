@@ -58,14 +58,22 @@ public struct LetterRun {
     /// Where each letter's record points: `<batch>/<file>`, also how a later run recognises a killed batch's letters.
     static func recordedPath(batch: String, file: String) -> String { batch + "/" + file }
 
+    /// Finishes or removes the pending batches killed runs left in `out`: a file is kept when the store records it
+    /// (its history's note ends `(letter <batch>/<file>)`, as `AgendaLine.sentActivities` writes it: stored data, never
+    /// the catalogue's words, or a French session would take every recorded letter for unrecorded). A batch of e-mail
+    /// copies is never recorded by file: removed whole.
+    static func recover(_ out: String, store: any BookStore) throws -> BatchFolder.Recovery {
+        try BatchFolder.recover(in: out) { account, path in
+            try store.history(of: account).contains { $0.note.hasSuffix("(letter \(path))") }
+        }
+    }
+
     /// Test hook: runs between the files' sync and the recording (a test saves a colleague's change there).
     public var beforeRecording: (() throws -> Void)?
 
     public func run(markSent: Bool) throws -> Result {
         // A batch left by a killed run: its recorded letters are kept (and the folder named), the rest removed.
-        let recovered = try BatchFolder.recover(in: out) { account, path in
-            try store.history(of: account).contains { $0.note.hasSuffix(tr("(letter {path})", ["path": "\(path)"])) }
-        }
+        let recovered = try Self.recover(out, store: store)
         _ = try store.refresh()
         var planned = store.state
         // No copy of the book outlives this: while one is held, every save of the run would copy the store's whole

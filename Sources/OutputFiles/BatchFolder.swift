@@ -173,6 +173,7 @@ public final class BatchFolder {
     public struct Recovery: Sendable {
         public var finished: [(id: String, kept: Int, removed: Int)] = []
         public var leftAlone: [(path: String, reason: String)] = []
+        public init() {}
     }
 
     /// Finishes or removes every pending batch in `out` that no running command holds. `recorded(account, path)`

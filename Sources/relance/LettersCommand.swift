@@ -76,15 +76,7 @@ struct LettersCommand: ParsableCommand {
         do { result = try run.run(markSent: markSent) }
         catch let e as DomainError { warn(e.message + Self.aftermath(out, before: pendingBefore)); throw ExitCode(1) }
         catch let e as OutputError { warn(tr("--out {problem}", ["problem": Safe.text(e.description)]) + Self.aftermath(out, before: pendingBefore)); throw ExitCode(1) }
-        for left in result.recovered.leftAlone { warn("\(Safe.text(left.path)) \(Safe.text(left.reason))") }
-        for r in result.recovered.finished {
-            let folder = "\(out)/\(r.id)"
-            say(r.kept == 0 ? trn("an interrupted run's {count} letter file was never recorded: removed",
-                                  "an interrupted run's {count} letter files were never recorded: removed", count: r.removed)
-                : r.removed == 0 ? tr("an interrupted run's letters were recorded: {kept} kept in {folder}", ["kept": "\(r.kept)", "folder": folder])
-                : tr("an interrupted run's letters were recorded: {kept} kept in {folder} ({removed} not recorded, removed)",
-                     ["kept": "\(r.kept)", "folder": folder, "removed": "\(r.removed)"]))
-        }
+        Self.report(result.recovered, out: out)
         let letters = result.letters
         switch format {
         case .text:
@@ -124,6 +116,19 @@ struct LettersCommand: ParsableCommand {
 }
 
 extension LettersCommand {
+    /// What the recovery of killed runs' batches in `out` did (letters, and e-mail copies: never recorded by file).
+    static func report(_ recovered: BatchFolder.Recovery, out: String) {
+        for left in recovered.leftAlone { warn("\(Safe.text(left.path)) \(Safe.text(left.reason))") }
+        for r in recovered.finished {
+            let folder = "\(out)/\(r.id)"
+            say(r.kept == 0 ? trn("an interrupted run's {count} letter file was never recorded: removed",
+                                  "an interrupted run's {count} letter files were never recorded: removed", count: r.removed)
+                : r.removed == 0 ? tr("an interrupted run's letters were recorded: {kept} kept in {folder}", ["kept": "\(r.kept)", "folder": folder])
+                : tr("an interrupted run's letters were recorded: {kept} kept in {folder} ({removed} not recorded, removed)",
+                     ["kept": "\(r.kept)", "folder": folder, "removed": "\(r.removed)"]))
+        }
+    }
+
     static func pendingBatches(_ out: String) -> Set<String> {
         Set(((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []).filter { $0.hasPrefix(".pending-") && $0.hasSuffix(".batch") })
     }

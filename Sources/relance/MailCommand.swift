@@ -79,6 +79,7 @@ struct MailCommand: ParsableCommand {
         do { result = try run.run() }
         catch let e as DomainError { warn(e.message); throw ExitCode(1) }
         catch let e as OutputError { warn(tr("--out {problem}", ["problem": Safe.text(e.description)])); throw ExitCode(1) }
+        if let out { LettersCommand.report(result.recovered, out: out) }
         switch format {
         case .text: summarize(result)
         case .json: print(MailJSON.render(result, sent: send))

@@ -8,6 +8,7 @@ import Glibc
 #endif
 import TestSupport
 @testable import Interchange
+import Wording
 @testable import Receivables
 
 /// Issue 14: the day's letters are chosen, rendered and written outside the store's lock, recorded under it for
@@ -284,5 +285,29 @@ enum BatchFolderProbe {
         for l in letters { try batch.write(l.fileName, data: Data(l.text.utf8), account: l.line.customerId) }
         try batch.sync()
         return true   // the BatchFolder is released here, as the kernel releases a killed run's lock
+    }
+}
+
+/// A killed run's batch is finished by the next run in any language: the store keeps its notes as data
+/// (`(letter <batch>/<file>)`), and the recovery must not look for the French catalogue's "(lettre …)" in them.
+@Suite struct LetterRecoveryLanguageTests {
+    @Test(arguments: [Language.en, Language.fr]) func aRecordedLetterOfAKilledRunIsKept(language: Language) throws {
+        let dir = TempDirectory("letter-recovery"); defer { dir.remove() }
+        let book = try DemoGenerator(customers: 5, seed: 3, today: LetterRunTests.today).book()
+        let store = try JSONFileStore.create(directory: dir.path + "/store", book: book)
+        let out = dir.path + "/out"
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let customer = store.book.customerOrder[0]
+        // A run killed after recording its letter, before renaming its folder: the pending batch stays.
+        do {
+            let batch = try BatchFolder(out: out, id: "2026-11-23-000000-dead")
+            try batch.write("2026-11-23-\(customer).txt", data: Data("letter".utf8), account: customer)
+            try batch.sync()
+            try store.commit(user: "helene", .logActivity(activity: Activity(id: "LTR-x", at: "t", date: LetterRunTests.today, user: "helene",
+                customerId: customer, channel: .letter, note: "Reminder: F1 (letter \(batch.id)/2026-11-23-\(customer).txt)")))
+        }
+        let recovered = try Language.$scoped.withValue(language) { try LetterRun.recover(out, store: store) }
+        #expect(recovered.finished.map(\.kept) == [1] && recovered.finished.map(\.removed) == [0], "\(recovered.finished)")
+        #expect(FileManager.default.fileExists(atPath: out + "/2026-11-23-000000-dead/2026-11-23-\(customer).txt"))
     }
 }

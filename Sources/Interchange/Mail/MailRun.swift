@@ -94,6 +94,8 @@ public struct MailRun {
         /// Customers whose account changed while the run was choosing: for the next run.
         public var moved: [String] = []
         public var notReady: [NotReady] = []
+        /// Pending batches of killed runs in `--out`, finished or removed.
+        public var recovered = BatchFolder.Recovery()
     }
 
     /// The name of an e-mail template for a letter template's name: `reminder-overdue.fr` → `reminder-overdue.mail.fr`.
@@ -117,6 +119,10 @@ public struct MailRun {
         result.drafts = drafts
         // The copies first, as the letters are written: a folder of what this run prepares.
         var batch: BatchFolder?
+        if let out {
+            // A killed run's half-written copies (and a killed letters run's batch in the same folder) first.
+            result.recovered = try LetterRun.recover(out, store: store)
+        }
         if let out, !drafts.isEmpty {
             do { try UserRights.asUser { try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true) } }
             catch { throw OutputError(path: out, tr("cannot create the folder: {problem}", ["problem": "\(OutputPath.describe(error))"])) }
