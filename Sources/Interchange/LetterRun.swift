@@ -81,7 +81,9 @@ public struct LetterRun {
         var letters = try { () throws -> [LetterWriter.Letter] in
             let book = store.book
             // The written reminders that go by post: those by e-mail are `relance mail`'s (never both).
-            return try LetterWriter.letters(for: Agenda(book: book, date: date, collector: collector).written.filter { $0.email == nil }, date: date, book: book,
+            // A customer whose e-mail another run is handing off right now gets no letter from this run.
+            return try LetterWriter.letters(for: Agenda(book: book, date: date, collector: collector).written
+                                                .filter { $0.email == nil && !MailRun.isBeingSent($0.customerId, in: book) }, date: date, book: book,
                                             template: template, limits: limits)
         }()
         // A letter printed half-empty (no address, a formal notice unsigned) is never written nor recorded: listed.
@@ -141,7 +143,8 @@ public struct LetterRun {
 
     /// The account's written line today, if it is in this run's scope.
     func currentLine(of customer: String, in book: Book) -> AgendaLine? {
-        WrittenReminders.line(of: customer, in: book, date: date, collector: collector, byEmail: false)
+        guard !MailRun.isBeingSent(customer, in: book) else { return nil }
+        return WrittenReminders.line(of: customer, in: book, date: date, collector: collector, byEmail: false)
     }
 
     private struct NothingStillTrue: Error {}

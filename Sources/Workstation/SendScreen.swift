@@ -66,7 +66,7 @@ public struct SendScreen: Screen {
         case .sendLetter:
             if let refusal = session.moneyRefusal { return .status(.error(refusal)) }
             // A run handing this customer's e-mail off right now: a letter too would be the reminder twice.
-            if session.book.outbox(of: line.customerId).contains(where: { $0.status == .queued && $0.claim.map(RunClaim.isAlive) == true && $0.claim != RunClaim.mine }) {
+            if MailRun.isBeingSent(line.customerId, in: session.book) {
                 return .status(.error(tr("Another run is sending this e-mail right now")))
             }
             // A letter that cannot go out whole is never recorded as sent (as `relance letters`).

@@ -36,6 +36,15 @@ import TestSupport
         return b
     }
 
+    /// An outside audit (issue 22): a file with the contact's name and e-mail only wiped the phone the contact had.
+    @Test func aContactColumnTheFileDoesNotCarryKeepsItsValue() throws {
+        let again = "id;name;contact_name;contact_email\nC1;Société Générale de Chaudronnerie;Hélène Martin;compta@sgc.fr\n"
+        let b = try importAll([(.customers, Self.customers), (.customers, again)])
+        let contact = try #require(b.customers["C1"]?.contacts.first)
+        #expect(contact.phone == "01 23 45 67 89" && contact.email == "compta@sgc.fr")
+        #expect(b.customers["C1"]?.contacts.count == 1)
+    }
+
     @Test func importsCustomersAndInvoices() throws {
         let b = try importAll([(.customers, Self.customers), (.invoices, Self.invoices)])
         #expect(b.customers["C1"]?.siren == "552100554")

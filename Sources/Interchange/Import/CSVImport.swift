@@ -265,9 +265,10 @@ public enum Importer {
         let contactName = value("contact_name")
         if !contactName.isEmpty {
             let old = existing?.contacts.first { $0.name == contactName }
+            // As every column: one the file leaves empty (or does not carry) keeps what the contact had.
             let contact = Contact(name: contactName, role: old?.role,
-                                  phone: value("contact_phone").isEmpty ? nil : value("contact_phone"),
-                                  email: value("contact_email").isEmpty ? nil : value("contact_email"),
+                                  phone: value("contact_phone").isEmpty ? old?.phone : value("contact_phone"),
+                                  email: value("contact_email").isEmpty ? old?.email : value("contact_email"),
                                   title: title.isEmpty ? old?.title : Self.normalTitle(title))
             if let i = c.contacts.firstIndex(where: { $0.name == contactName }) { c.contacts[i] = contact } else { c.contacts.insert(contact, at: 0) }
         }

@@ -150,14 +150,77 @@ public struct MailRun {
         do { try writeCopies(drafts); try batch?.sync(); result.folder = try batch?.finish() }
         catch { batch?.discard(); throw error }
         let bounce = store.book.company.flatMap { c in (c.bounceEmail ?? c.email).flatMap { $0.isEmpty ? nil : $0 } }
+        // Each message is claimed right before its hand-off, in the save that records the previous one's outcome:
+        // the reminder is chosen again there, so one paid, now by letter, or recorded by `relance letters` while this
+        // run handed others off is withdrawn, never sent.
+        var previous: (draft: Draft, failure: String?)?
+        func note(_ p: (draft: Draft, failure: String?)) {
+            if let reason = p.failure { result.failed.append(Failure(draft: p.draft, reason: reason)) } else { result.sent.append(p.draft) }
+        }
+        var handed: [Draft] = []
         for d in drafts {
+            let claim = try claim(d, recording: previous)
+            if let p = previous { note(p) }
+            previous = nil
+            switch claim {
+            case .go: break
+            case .withdrawn(let m): result.withdrawn.append(m); continue
+            case .busy: result.busy.append(d.line.customerName); continue
+            case .moved: result.moved.append(d.line.customerName); continue
+            }
+            handed.append(d)
             let reason: String?
             do { reason = transport.send(try render(d), bounce: bounce) }
             catch { reason = MailRun.words(error) }
-            try Self.record(store: store, user: user, date: date, outboxId: d.outboxId, failure: reason)
-            if let reason { result.failed.append(Failure(draft: d, reason: reason)) } else { result.sent.append(d) }
+            previous = (d, reason)
         }
+        if let p = previous {
+            try Self.record(store: store, user: user, date: date, outboxId: p.draft.outboxId, failure: p.failure)
+            note(p)
+        }
+        result.drafts = handed
         return result
+    }
+
+    enum Claim { case go, withdrawn(OutboxMessage), busy, moved }
+
+    /// Under the lock, one save: the previous message's outcome, and this one chosen again and claimed for its
+    /// hand-off (or withdrawn when no longer due as it was, left when another live run holds it or its figures moved).
+    func claim(_ d: Draft, recording previous: (draft: Draft, failure: String?)?) throws -> Claim {
+        var outcome = Claim.moved
+        do {
+            try store.commit(user: user) { book in
+                let stamp = Timestamp.now()
+                var changes = try previous.map { try Self.outcome(of: $0.draft.outboxId, failure: $0.failure, in: book, user: user, date: date, at: stamp) } ?? []
+                outcome = .moved
+                if let m = book.outbox[d.outboxId], m.isPending {
+                    let current = WrittenReminders.line(of: d.customerId, in: book, date: date, collector: collector, byEmail: nil)
+                    if m.status == .queued, let claim = m.claim, claim != RunClaim.mine, RunClaim.isAlive(claim) {
+                        outcome = .busy
+                    } else if current?.email == nil || current?.reminders != d.line.reminders || current?.email != d.to {
+                        let why = current == nil ? OutboxMessage.Withdrawal.noLongerDue
+                            : current?.email == nil ? OutboxMessage.Withdrawal.byLetter : OutboxMessage.Withdrawal.changed
+                        changes.append(.mailOutcome(id: d.outboxId, outcome: .withdrawn(reason: why)))
+                        outcome = .withdrawn(m)
+                    } else if current == d.line {
+                        changes.append(.mailOutcome(id: d.outboxId, outcome: .handingOff(at: stamp, claim: RunClaim.mine)))
+                        outcome = .go
+                    }
+                    // (else its figures moved, a part paid: the next run renders it again, under the same Message-ID)
+                }
+                guard !changes.isEmpty else { throw NothingToQueue() }
+                return changes.count == 1 ? changes[0] : .batch(changes: changes)
+            }
+        } catch is NothingToQueue {}
+        return outcome
+    }
+
+    /// Whether another live run is handing this customer's e-mail off right now: `relance letters` and the
+    /// workstation's `l` leave the customer alone meanwhile (the reminder would go twice).
+    public static func isBeingSent(_ customerId: String, in book: Book) -> Bool {
+        book.outbox(of: customerId).contains { m in
+            m.status == .queued && m.claim.map { $0 != RunClaim.mine && RunClaim.isAlive($0) } == true
+        }
     }
 
     /// The message's bytes, as sent and as written.
@@ -242,16 +305,15 @@ public struct MailRun {
 
     private struct NothingToQueue: Error {}
 
-    /// Under the lock, one save: each draft still true is put in the outbox (or its pending message taken up again)
-    /// and claimed for its hand-off; returns those, the customers another live run is sending to, those whose
-    /// account moved, and the pending messages a new reminder replaced.
+    /// Under the lock, one save: each draft still true is put in the outbox (or its pending message taken up again);
+    /// each is claimed later, right before its own hand-off (`claim`). Returns those, the customers another live run
+    /// is sending to, those whose account moved, and the pending messages a new reminder replaced.
     func queue(_ drafts: [Draft]) throws -> (ready: [Draft], busy: [String], moved: [String], withdrawn: [OutboxMessage]) {
         var ready: [Draft] = [], busy: [String] = [], moved: [String] = [], withdrawn: [OutboxMessage] = []
         do {
             try store.commit(user: user) { book in
                 ready = []; busy = []; moved = []; withdrawn = []
                 var changes: [Change] = []
-                let stamp = Timestamp.now()
                 for var d in drafts {
                     guard let current = WrittenReminders.line(of: d.customerId, in: book, date: date, collector: collector, byEmail: true),
                           current == d.line else { moved.append(d.line.customerName); continue }
@@ -266,6 +328,7 @@ public struct MailRun {
                         (d.outboxId, d.messageId) = outboxIdentity(of: d.line, in: book, from: d.from.address)
                     }
                     for other in pending where other.id != d.outboxId {
+                        if other.status == .queued, let claim = other.claim, claim != RunClaim.mine, RunClaim.isAlive(claim) { continue }
                         changes.append(.mailOutcome(id: other.id, outcome: .withdrawn(reason: OutboxMessage.Withdrawal.replaced(by: d.outboxId))))
                         withdrawn.append(other)
                     }
@@ -273,7 +336,6 @@ public struct MailRun {
                         changes.append(.queueMail(message: OutboxMessage(id: d.outboxId, customerId: d.customerId, kind: .reminder,
                             messageId: d.messageId, to: d.to, subject: d.subject, reminders: d.line.reminders, date: date, createdBy: user)))
                     }
-                    changes.append(.mailOutcome(id: d.outboxId, outcome: .handingOff(at: stamp, claim: RunClaim.mine)))
                     ready.append(d)
                 }
                 guard !changes.isEmpty else { throw NothingToQueue() }
@@ -286,12 +348,17 @@ public struct MailRun {
     /// Under the lock, right after the hand-off: sent (with the reminder's activities) or failed with its reason.
     static func record(store: any BookStore, user: String, date: CalendarDate, outboxId: String, failure: String?) throws {
         try store.commit(user: user) { book in
-            let stamp = Timestamp.now()
-            if let failure { return .mailOutcome(id: outboxId, outcome: .failed(at: stamp, reason: failure)) }
-            guard let m = book.outbox[outboxId] else { throw DomainError.unknown(.mail, outboxId) }
-            return .batch(changes: [.mailOutcome(id: outboxId, outcome: .sent(at: stamp))]
-                          + m.sentActivities(user: user, date: date, at: stamp, policy: book.policy).map { .logActivity(activity: $0) })
+            let changes = try outcome(of: outboxId, failure: failure, in: book, user: user, date: date, at: Timestamp.now())
+            return changes.count == 1 ? changes[0] : .batch(changes: changes)
         }
+    }
+
+    /// The changes recording a hand-off's outcome: failed with its reason, or sent with the reminder's activities.
+    static func outcome(of outboxId: String, failure: String?, in book: Book, user: String, date: CalendarDate, at stamp: String) throws -> [Change] {
+        if let failure { return [.mailOutcome(id: outboxId, outcome: .failed(at: stamp, reason: failure))] }
+        guard let m = book.outbox[outboxId] else { throw DomainError.unknown(.mail, outboxId) }
+        return [.mailOutcome(id: outboxId, outcome: .sent(at: stamp))]
+            + m.sentActivities(user: user, date: date, at: stamp, policy: book.policy).map { .logActivity(activity: $0) }
     }
 
     /// Pending reminders of the run's accounts (outside `keeping`) that no longer go by e-mail today: withdrawn.
