@@ -98,9 +98,12 @@ public enum LetterWriter {
 
     /// A template checked (nesting) and parsed, or the refusal naming it.
     static func compile(_ name: String, source: TemplateSource, limits: TemplateLimits) throws(DomainError) -> MustacheTemplate {
-        guard let text = try source(name) else {
+        guard let raw = try source(name) else {
             throw DomainError.said(tr("no template {name}.mustache in Resources/templates (nor in the --templates folder)", ["name": "\(name)"]))
         }
+        // A template saved on Windows (CR LF) reads as one saved on Linux: Swift takes "\r\n" for one character, and
+        // an e-mail template's first line (its subject) swallowed the whole message (an outside audit).
+        let text = raw.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         // The template parser recurses once per nested section: 5,000 of them overflowed its stack (exit 139).
         if let (depth, line) = TemplateNesting.deepest(text), depth > limits.depth {
             throw DomainError.said(tr("template {name}.mustache:{line}: sections nested {depth} deep; at most {limit}", ["name": "\(name)", "line": "\(line)", "depth": "\(depth)", "limit": "\(limits.depth)"]))

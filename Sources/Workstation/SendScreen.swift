@@ -42,7 +42,7 @@ public struct SendScreen: Screen {
                     preview = []
                     problem = notReady.first.map { n in
                         switch n.problem {
-                        case .badAddress(let a): tr("{address} is not an address a mail system takes (ASCII only): fix the contact, or post a letter", ["address": a])
+                        case .badAddress(let a): tr("{address} is not an address a mail system takes (ASCII, one @, a domain with a dot): fix the contact, or post a letter", ["address": a])
                         case .noSender: tr("no address to send from: relance company set --email ADDRESS")
                         }
                     }
@@ -153,6 +153,9 @@ public struct StatementScreen: Screen {
         case .down, .pageDown: top = min(max(0, lines.count - 1), top + (command == .down ? 1 : 10))
         case .sendMail:
             if let refusal = session.moneyRefusal { return .status(.error(refusal)) }
+            if session.user.role == .collector, let owner = session.book.assignedCollector(of: customerId), owner != session.user.id {
+                return .status(.error(tr("Only {name} or a supervisor sends this reminder", ["name": session.name(of: owner)])))
+            }
             let mail = StatementMail(store: session.store, user: session.user.id, transport: session.transport, template: LetterWriter.bundledTemplate)
             do {
                 let sent = try mail.send(customerId: customerId, asOf: session.today, from: nil, date: session.today)
@@ -163,7 +166,7 @@ public struct StatementScreen: Screen {
             } catch let p as StatementMail.Problem {
                 switch p {
                 case .noAddress(_, nil), .unknownCustomer: return .status(.error(tr("No contact of this customer has an e-mail address")))
-                case .noAddress(_, let a?): return .status(.error(tr("{address} is not an address a mail system takes (ASCII only): fix the contact, or post a letter", ["address": a])))
+                case .noAddress(_, let a?): return .status(.error(tr("{address} is not an address a mail system takes (ASCII, one @, a domain with a dot): fix the contact, or post a letter", ["address": a])))
                 case .noSender: return .status(.error(tr("no address to send from: relance company set --email ADDRESS")))
                 case .busy: return .status(.error(tr("Another run is sending this e-mail right now")))
                 }

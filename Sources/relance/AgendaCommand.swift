@@ -20,10 +20,7 @@ struct AgendaCommand: ParsableCommand {
     func run() throws {
         let store = try openStore(options.store, readOnly: true)
         _ = try Identity.require(book: store.book, requested: user, doing: tr("the agenda"))
-        if let c = day.collector, store.book.users[c] == nil, !store.book.customers.values.contains(where: { $0.collector == c }) {
-            warn(tr("no collector '{id}' in this store (collectors: {collectors})", ["id": c, "collectors": "\(Set(store.book.customers.values.compactMap(\.collector)).sorted().joined(separator: ", "))"]))
-            throw ExitCode(1)
-        }
+        do { try OutputChecks.requireCollector(day.collector, in: store.book) } catch { throw ExitCode(1) }
         let agenda = day.agenda(store.book)
         // CSV and JSON are for scripts: the same in every language (the reasons' words included); text is for people.
         let table = format == .text ? AgendaExport.table(agenda, book: store.book)

@@ -53,12 +53,9 @@ struct LettersCommand: ParsableCommand {
             warn(tr("--date {date} is in the future: letters are recorded as sent on the day they go out\nNothing was changed.", ["date": d.french]))
             throw ExitCode(2)
         }
-        // Letters go beside the store, never into it (a store directory holds only its own files).
-        if URL(fileURLWithPath: out).standardizedFileURL.resolvingSymlinksInPath().path
-            == URL(fileURLWithPath: options.store).standardizedFileURL.resolvingSymlinksInPath().path {
-            warn(tr("--out {out} is the store's own directory: write the letters somewhere else\nNothing was changed.", ["out": "\(out)"]))
-            throw ExitCode(2)
-        }
+        try OutputChecks.requireOut(out, store: options.store)
+        try OutputChecks.requireTemplates(templates)
+        try OutputChecks.requireCollector(which.collector, in: store.book)
         let source = LetterWriter.templates(in: templates)
         let missing = (store.book.company ?? CompanyProfile()).missingForLetters
         if !missing.isEmpty {

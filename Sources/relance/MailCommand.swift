@@ -54,12 +54,10 @@ struct MailCommand: ParsableCommand {
             warn(tr("--date {date} is in the future: e-mails are recorded as sent on the day they go out\nNothing was changed.", ["date": date.french]))
             throw ExitCode(2)
         }
+        try OutputChecks.requireTemplates(templates)
+        try OutputChecks.requireCollector(which.collector, in: store.book)
         if let out {
-            if URL(fileURLWithPath: out).standardizedFileURL.resolvingSymlinksInPath().path
-                == URL(fileURLWithPath: options.store).standardizedFileURL.resolvingSymlinksInPath().path {
-                warn(tr("--out {out} is the store's own directory: write the messages somewhere else\nNothing was changed.", ["out": "\(out)"]))
-                throw ExitCode(2)
-            }
+            try OutputChecks.requireOut(out, store: options.store)
             do { try OutputPath.checkLinks(out) } catch {
                 warn(tr("--out {problem}\nNothing was changed.", ["problem": Safe.text(error.description)])); throw ExitCode(1)
             }
@@ -87,7 +85,7 @@ struct MailCommand: ParsableCommand {
         if !result.notReady.isEmpty {
             let list = result.notReady.prefix(10).map { n -> String in
                 switch n.problem {
-                case .badAddress(let a): tr("{id} {name} ({address} is not an address a mail system takes: ASCII only)", ["id": n.customerId, "name": Safe.text(n.customerName), "address": Safe.text(a)])
+                case .badAddress(let a): tr("{id} {name} ({address} is not an address a mail system takes: ASCII, one @, a domain with a dot)", ["id": n.customerId, "name": Safe.text(n.customerName), "address": Safe.text(a)])
                 case .noSender: tr("{id} {name} (no address to send from: the collector's and the company's are missing)", ["id": n.customerId, "name": Safe.text(n.customerName)])
                 }
             }

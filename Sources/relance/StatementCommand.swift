@@ -31,6 +31,7 @@ struct StatementCommand: ParsableCommand {
             warn(tr("--from {from} is after --as-of {asOf}", ["from": from.french, "asOf": asOf.french])); throw ExitCode(2)
         }
         guard store.book.customers[customer] != nil else { warn(tr("no customer {id}", ["id": Safe.text(customer)])); throw ExitCode(1) }
+        try OutputChecks.requireTemplates(templates)
         let source = LetterWriter.templates(in: templates)
         guard send else {
             let statement = store.book.statement(of: customer, asOf: asOf, from: from)!
@@ -47,6 +48,11 @@ struct StatementCommand: ParsableCommand {
             warn(tr("sending a statement is for collectors and supervisors; you are {id} ({role})\nNothing was changed.", ["id": "\(me.id)", "role": me.role.label]))
             throw ExitCode(2)
         }
+        // As for reminders: a collector e-mails their own accounts' statements, a supervisor anyone's.
+        if me.role == .collector, store.book.assignedCollector(of: customer) != me.id {
+            warn(tr("{id} is {collector}'s account: only they or a supervisor e-mail its statement\nNothing was changed.", ["id": Safe.text(customer), "collector": store.book.assignedCollector(of: customer) ?? "—"]))
+            throw ExitCode(2)
+        }
         let mail = StatementMail(store: store, user: me.id, transport: SendmailTransport(command: store.book.settings.mailCommand), template: source)
         do {
             let sent = try mail.send(customerId: customer, asOf: asOf, from: from, date: .today())
@@ -60,7 +66,7 @@ struct StatementCommand: ParsableCommand {
             case .unknownCustomer(let id): warn(tr("no customer {id}", ["id": Safe.text(id)]))
             case .noAddress(let id, let address):
                 warn(address == nil ? tr("{id} has no contact with an e-mail address\nNothing was changed.", ["id": Safe.text(id)])
-                     : tr("{id}: {address} is not an address a mail system takes (ASCII only)\nNothing was changed.", ["id": Safe.text(id), "address": Safe.text(address ?? "")]))
+                     : tr("{id}: {address} is not an address a mail system takes (ASCII, one @, a domain with a dot)\nNothing was changed.", ["id": Safe.text(id), "address": Safe.text(address ?? "")]))
             case .noSender: warn(tr("the company profile has no e-mail address to send from: relance company set --email ADDRESS\nNothing was changed."))
             case .busy(let id): warn(tr("another run is sending this statement right now ({id})\nNothing was changed.", ["id": id]))
             }

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import Interchange
+@testable import Interchange
 
 /// Issue 22 (2): the RFC 5322 message a reminder becomes. The encoded forms below were computed with Python's own
 /// `base64`, `quopri` and `email.header` (not with this code), and decode back to the texts given.
@@ -52,5 +52,11 @@ import Interchange
         #expect(lines.dropLast().allSatisfy { $0.hasSuffix("=") })
         // Joined back (soft breaks removed) it is 100 times =C3=A9.
         #expect(lines.map { $0.hasSuffix("=") ? String($0.dropLast()) : $0 }.joined() == String(repeating: "=C3=A9", count: 100))
+    }
+
+    /// A line starting "." (which ends a message for a mail command without -i) or "From " (quoted in mbox files)
+    /// has its first byte encoded; decoding gives the text back.
+    @Test func aLoneDotOrFromAtALinesStartIsEncoded() {
+        #expect(MailMessage.quotedPrintable(".\nFrom here\nFromage\n") == "=2E\r\n=46rom here\r\nFromage\r\n\r\n")
     }
 }

@@ -70,6 +70,24 @@ final class RecordingTransport: MailTransport, @unchecked Sendable {
         #expect(Set(try FileManager.default.contentsOfDirectory(atPath: folder)) == Set(mails.drafts.map(\.fileName)))
     }
 
+    /// An outside audit: e-mail templates saved with Windows line endings put the whole message in the subject.
+    @Test func aTemplateWithCRLFLineEndingsReadsAsAnyOther() throws {
+        let dir = TempDirectory("mail-crlf"); defer { dir.remove() }
+        let store = try store(dir)
+        let folder = dir.file("templates")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for name in ["reminder-overdue.mail.fr", "reminder-courtesy.mail.fr", "reminder-overdue.mail.en", "reminder-courtesy.mail.en"] {
+            let text = try #require(LetterWriter.bundledTemplate(name))
+            try Data(text.replacingOccurrences(of: "\n", with: "\r\n").utf8).write(to: URL(fileURLWithPath: folder + "/" + name + ".mustache"))
+        }
+        let crlf = try MailRun(store: store, user: "helene", date: Self.today, collector: nil, template: LetterWriter.templates(in: folder), transport: nil, out: nil).run()
+        let lf = try mail(store, nil).run()
+        #expect(!crlf.drafts.isEmpty && crlf.drafts.map(\.subject) == lf.drafts.map(\.subject) && crlf.drafts.map(\.body) == lf.drafts.map(\.body))
+        // An empty template: refused, naming it, rather than e-mails without subject.
+        try Data().write(to: URL(fileURLWithPath: folder + "/reminder-overdue.mail.fr.mustache"))
+        #expect(throws: DomainError.self) { try MailRun(store: store, user: "helene", date: Self.today, collector: nil, template: LetterWriter.templates(in: folder), transport: nil, out: nil).run() }
+    }
+
     @Test func aRefusalIsRecordedWithItsReasonAndTheNextRunSendsOnlyItUnderTheSameMessageID() throws {
         let dir = TempDirectory("mail-retry"); defer { dir.remove() }
         let store = try store(dir)

@@ -75,11 +75,16 @@ import Receivables
         #expect(!mail.body.hasPrefix("\n"))
 
         let csv = StatementWriter.csv(s).split(separator: "\n").map(String.init)
-        #expect(csv.first == "section,date,reference,due_date,amount,open,days_late,invoice")
-        #expect(csv.contains("item,2026-09-15,F2,2026-10-15,2500.00,1300.00,39,F2"))
-        #expect(csv.contains("credit-note,2026-11-05,AV-7,,200.00,200.00,,F2"))
-        #expect(csv.contains("payment,2026-11-10,P3,,500.00,500.00,,"))
-        #expect(csv.suffix(3) == ["total_open,2026-11-23,,,2500.00,,,", "on_account,2026-11-23,,,500.00,,,", "balance,2026-11-23,,,2000.00,,,"])
+        #expect(csv.first == "section,date,reference,due_date,amount,open,settled,days_late,invoice")
+        #expect(csv.contains("item,2026-09-15,F2,2026-10-15,2500.00,1300.00,,39,F2"))
+        #expect(csv.contains("credit-note,2026-11-05,AV-7,,200.00,,200.00,,F2"))
+        #expect(csv.contains("payment,2026-11-10,P3,,500.00,,,,"))
+        #expect(csv.suffix(3) == ["total_open,2026-11-23,,,2500.00,,,,", "on_account,2026-11-23,,,500.00,,,,", "balance,2026-11-23,,,2000.00,,,,"])
+        // A customer in credit: "in your favour", without a minus sign as well. P6 2 600,00 € on account: 2 500 − 3 100.
+        var credit = b
+        try credit.apply(.recordPayment(payment: Payment(id: "P6", customerId: "C1", date: Fixtures.date("2026-11-20"), amount: Fixtures.eur("2600.00"), allocations: [])))
+        let inCredit = try StatementWriter.text(try #require(credit.statement(of: "C1", asOf: asOf)), book: credit)
+        #expect(inCredit.contains("Balance in your favour: €600.00"), "\(inCredit)")
         let json = try JSONSerialization.jsonObject(with: Data(StatementWriter.json(s).utf8)) as! [String: Any]
         #expect(json["balance"] as? String == "2000.00" && json["total_open"] as? String == "2500.00" && json["on_account"] as? String == "500.00")
         #expect((json["items"] as? [[String: Any]])?.map { $0["open"] as? String } == ["400.00", "1300.00", "800.00"])

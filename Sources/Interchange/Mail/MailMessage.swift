@@ -116,10 +116,17 @@ public struct MailMessage: Sendable, Equatable {
             // A line ends at LF, CR LF, a lone CR, or the text's end.
             var end = i
             while end < bytes.count && bytes[end] != 10 && bytes[end] != 13 { end += 1 }
+            // A line starting "." (a lone dot ends the message for a mail command without -i) or "From " (mbox
+            // files quote it) has its first byte encoded: the text arrives as written whatever carries it.
+            let guarded = end > i && (bytes[i] == 0x2E || (end - i >= 5 && bytes[i..<i + 5].elementsEqual("From ".utf8)))
             for k in i..<end {
                 let b = bytes[k]
                 let last = k == end - 1
-                if ((b == 0x20 || b == 0x09) && !last) || (b >= 0x21 && b <= 0x7E && b != 0x3D) {
+                if guarded && k == i {
+                    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 3) { p in
+                        p[0] = 0x3D; p[1] = hex[Int(b >> 4)]; p[2] = hex[Int(b & 0x0F)]; put(UnsafeBufferPointer(p))
+                    }
+                } else if ((b == 0x20 || b == 0x09) && !last) || (b >= 0x21 && b <= 0x7E && b != 0x3D) {
                     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1) { p in p[0] = b; put(UnsafeBufferPointer(p)) }
                 } else {
                     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 3) { p in

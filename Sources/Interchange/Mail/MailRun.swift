@@ -231,7 +231,7 @@ public struct MailRun {
 
     static func words(_ error: Error) -> String {
         switch error {
-        case MailMessage.Problem.badAddress(let a): tr("{address} is not an e-mail address a mail system takes (ASCII, one @)", ["address": Safe.text(a)])
+        case MailMessage.Problem.badAddress(let a): tr("{address} is not an e-mail address a mail system takes (ASCII, one @, a domain with a dot)", ["address": Safe.text(a)])
         case MailMessage.Problem.noRecipient: tr("the message has no recipient")
         case DomainError.said(let s): s
         default: "\(error)"
@@ -258,6 +258,10 @@ public struct MailRun {
             let l = letter.line
             guard let from = Self.sender(collector: l.collector, in: book) else { continue }
             let (subject, body) = Self.split(letter.text)
+            guard !subject.isEmpty else {
+                throw DomainError.said(tr("template {name}.mustache: the first line of an e-mail template is its subject, and it is empty; e-mails not written",
+                                          ["name": Self.mailTemplateName(book.policy.steps.first { $0.id == letter.step }.map { "\($0.template).\(letter.language)" } ?? letter.step)]))
+            }
             let (id, messageId) = outboxIdentity(of: l, in: book, from: from.address)
             drafts.append(Draft(line: l, letter: letter, subject: subject, body: body, from: from,
                                 replyTo: Self.replyTo(collector: l.collector, in: book, from: from), outboxId: id, messageId: messageId))

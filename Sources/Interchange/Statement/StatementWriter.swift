@@ -39,7 +39,8 @@ public enum StatementWriter {
             "has_movements": !s.movements.isEmpty,
             "total_open": money(s.totalOpen), "overdue": money(s.overdue), "has_overdue": s.overdue.isPositive,
             "on_account": money(s.onAccount), "has_on_account": s.onAccount.isPositive, "balance": money(s.balance),
-            "in_credit": s.balance.cents < 0,
+            // In the customer's favour: said as such, without a minus sign as well.
+            "in_credit": s.balance.cents < 0, "credit": money(Money(cents: -s.balance.cents)),
         ]
     }
 
@@ -55,23 +56,25 @@ public enum StatementWriter {
         return text
     }
 
-    /// `section,date,reference,due_date,amount,open,days_late,invoice`: one row per open item (`item`), per payment or
-    /// credit note and invoice it settled (`payment`, `credit-note`), then `total_open`, `on_account`, `balance`.
+    /// `section,date,reference,due_date,amount,open,settled,days_late,invoice`: one row per open item (`item`: its amount and
+    /// what is open), per payment or credit note and invoice it settled (`payment`, `credit-note`: its amount and what it
+    /// settled on that invoice; a row without invoice for one that settled nothing), then `total_open`, `on_account`,
+    /// `balance`.
     public static func csv(_ s: Statement) -> String {
         func field(_ t: String) -> String { TableFormatter.csvCell(.text(t)) }
-        var rows = ["section,date,reference,due_date,amount,open,days_late,invoice"]
+        var rows = ["section,date,reference,due_date,amount,open,settled,days_late,invoice"]
         for i in s.items {
-            rows.append(["item", i.issueDate.iso, field(i.number), i.dueDate.iso, i.amount.plain, i.open.plain, "\(i.daysLate)", field(i.number)].joined(separator: ","))
+            rows.append(["item", i.issueDate.iso, field(i.number), i.dueDate.iso, i.amount.plain, i.open.plain, "", "\(i.daysLate)", field(i.number)].joined(separator: ","))
         }
         for m in s.movements {
-            let settled = m.settled.isEmpty ? [(invoice: "", amount: m.amount)] : m.settled
-            for part in settled {
-                rows.append([m.kind.rawValue, m.date.iso, field(m.reference), "", m.amount.plain, part.amount.plain, "", field(part.invoice)].joined(separator: ","))
+            if m.settled.isEmpty { rows.append([m.kind.rawValue, m.date.iso, field(m.reference), "", m.amount.plain, "", "", "", ""].joined(separator: ",")) }
+            for part in m.settled {
+                rows.append([m.kind.rawValue, m.date.iso, field(m.reference), "", m.amount.plain, "", part.amount.plain, "", field(part.invoice)].joined(separator: ","))
             }
         }
-        rows.append(["total_open", s.asOf.iso, "", "", s.totalOpen.plain, "", "", ""].joined(separator: ","))
-        rows.append(["on_account", s.asOf.iso, "", "", s.onAccount.plain, "", "", ""].joined(separator: ","))
-        rows.append(["balance", s.asOf.iso, "", "", s.balance.plain, "", "", ""].joined(separator: ","))
+        rows.append(["total_open", s.asOf.iso, "", "", s.totalOpen.plain, "", "", "", ""].joined(separator: ","))
+        rows.append(["on_account", s.asOf.iso, "", "", s.onAccount.plain, "", "", "", ""].joined(separator: ","))
+        rows.append(["balance", s.asOf.iso, "", "", s.balance.plain, "", "", "", ""].joined(separator: ","))
         return rows.joined(separator: "\n") + "\n"
     }
 
