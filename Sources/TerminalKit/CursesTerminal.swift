@@ -37,7 +37,9 @@ public final class CursesTerminal: Terminal {
         }
         self.screen = screen
         window = stdscr!
-        set_escdelay(25)          // Esc alone arrives after 25 ms, not ncurses' default second
+        // Esc alone arrives after 10 ms, not ncurses' default second (issue 23: every key under 16 ms); a sequence
+        // whose rest comes later than that is finished by `readSequence`, never taken for Esc and letters.
+        set_escdelay(10)
         cbreak(); noecho(); nonl()
         // Ctrl-S must reach the app (it saves forms) rather than pause the output: switch off XON/XOFF,
         // then tell ncurses this is the program mode to restore after a suspend (Ctrl-Z, fg).
@@ -127,8 +129,42 @@ public final class CursesTerminal: Terminal {
         // Some terminfo entries (tmux's) name the paste brackets, so curses returns them as key codes.
         if status == KEY_CODE_YES, pasteStart > 0, Int32(value) == pasteStart { return .paste(readPasteBody(endCode: pasteEnd)) }
         let key = KeyDecoder.decode(status: status, value: UInt32(value))
-        if key == .escape, let pasted = readPaste() { return .paste(pasted) }
+        if key == .escape {
+            switch readAfterEscape() {
+            case .paste(let text): return .paste(text)
+            case .key(let k): return k
+            case .escape: return .escape
+            case .dropped: return nil
+            }
+        }
         return key
+    }
+
+    enum AfterEscape { case paste(String), key(Key), escape, dropped }
+
+    /// What follows an ESC curses gave alone: a bracketed paste, the rest of a key's sequence that came in a later
+    /// read (`[` or `O` already there: the sequence is coming, so its end is waited for, at most 100 ms), or nothing
+    /// (the Escape key).
+    private func readAfterEscape() -> AfterEscape {
+        wtimeout(window, 0)
+        defer { wtimeout(window, -1) }
+        var v: wint_t = 0
+        guard wget_wch(window, &v) == 0 else { return .escape }
+        let first = UInt32(v)
+        guard first == 0x5B || first == 0x4F else { unget_wch(wchar_t(first)); return .escape }
+        wtimeout(window, 100)
+        var bytes: [UInt32] = [first]
+        while bytes.count < 12 {
+            var c: wint_t = 0
+            guard wget_wch(window, &c) == 0 else { break }
+            bytes.append(UInt32(c))
+            if bytes == [0x5B, 0x32, 0x30, 0x30, 0x7E] { return .paste(readPasteText()) }   // [200~: a paste
+            if KeyDecoder.endsSequence(UInt32(c), after: first, length: bytes.count - 1) { break }
+        }
+        if let key = KeyDecoder.decodeSequence(bytes) { return .key(key) }
+        // An unknown sequence: dropped whole (never letters typed into a field); a lone "[" or "O": Esc, then it.
+        if bytes.count == 1 { unget_wch(wchar_t(first)); return .escape }
+        return .dropped
     }
 
     /// The key codes curses gives the paste brackets, when its terminfo entry defines them (0 otherwise).
@@ -154,21 +190,13 @@ public final class CursesTerminal: Terminal {
         return String(text)
     }
 
-    /// After an ESC: the rest of a bracketed paste's opening `[200~`, then the text up to `ESC [201~`. Anything
-    /// else right after the ESC is put back and the ESC stays an Escape key.
-    private func readPaste() -> String? {
-        wtimeout(window, 0)
-        defer { wtimeout(window, -1) }
+    /// A bracketed paste's text once its opening `ESC [200~` is read: up to `ESC [201~`.
+    private func readPasteText() -> String {
         func next() -> UInt32? {
             var v: wint_t = 0
             let s = wget_wch(window, &v)
             if s == KEY_CODE_YES { return v == KEY_ENTER ? 13 : nil }   // a line break curses took for Enter
             return s == 0 ? UInt32(v) : nil
-        }
-        guard let first = next() else { return nil }
-        guard first == 0x5B else { unget_wch(wchar_t(first)); return nil }   // not '['
-        for expected in "200~".unicodeScalars {
-            guard let c = next(), c == expected.value else { return nil }    // an unknown sequence: dropped
         }
         var text = String.UnicodeScalarView()
         var closing: [UInt32] = []

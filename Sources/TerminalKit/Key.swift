@@ -42,3 +42,47 @@ public enum KeyDecoder {
         }
     }
 }
+
+extension KeyDecoder {
+    /// The key an escape sequence names, read after its ESC (`[A`, `OB`, `[5~`, `[1;5C`...), or nil for one this
+    /// program has no key for. Curses decodes a sequence that arrives whole; one split across two reads (a slow
+    /// ssh link) reaches the program byte by byte, and is decoded here rather than taken for an Escape followed
+    /// by letters (which cancelled a form).
+    public static func decodeSequence(_ bytes: [UInt32]) -> Key? {
+        guard bytes.count >= 2, let first = bytes.first, first == 0x5B || first == 0x4F, let last = bytes.last else { return nil }
+        let final = Character(UnicodeScalar(last)!)
+        let params = String(String.UnicodeScalarView(bytes.dropFirst().dropLast().compactMap { UnicodeScalar($0) }))
+        // A modifier (`1;5C`: Ctrl-Right) does not change which key it is.
+        let number = params.split(separator: ";").first.flatMap { Int($0) }
+        switch final {
+        case "A": return .up
+        case "B": return .down
+        case "C": return .right
+        case "D": return .left
+        case "H": return .home
+        case "F": return .end
+        case "Z": return .backTab
+        case "P", "Q", "R", "S":
+            // F1-F4: `OP`..`OS`, or `[1;5P` with a modifier (a `where` here would guard the last pattern only).
+            return first == 0x4F || number == 1 ? .function(Int(last - 0x50) + 1) : nil
+        case "~":
+            switch number {
+            case 1, 7: return .home
+            case 3: return .delete
+            case 4, 8: return .end
+            case 5: return .pageUp
+            case 6: return .pageDown
+            case 11, 12, 13, 14, 15: return .function(number! - 10)
+            case 17, 18, 19, 20, 21: return .function(number! - 11)
+            case 23, 24: return .function(number! - 12)
+            default: return nil
+            }
+        default: return nil
+        }
+    }
+
+    /// Whether `byte` ends an escape sequence begun by `first` (`[` CSI: a byte 0x40-0x7E; `O` SS3: the next byte).
+    public static func endsSequence(_ byte: UInt32, after first: UInt32, length: Int) -> Bool {
+        first == 0x4F ? length >= 1 : (0x40...0x7E).contains(byte)
+    }
+}

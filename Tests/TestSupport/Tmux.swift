@@ -24,6 +24,11 @@ public final class Tmux {
         _ = try Spawn.run(["tmux", "-L", socket, "send-keys", "-t", session] + names)
     }
 
+    /// Sends raw bytes, in hex (`"1b", "5b"`), as a terminal would write them: for a key sequence split in two reads.
+    public func bytes(_ hex: String...) throws {
+        _ = try Spawn.run(["tmux", "-L", socket, "send-keys", "-t", session, "-H"] + hex)
+    }
+
     /// Types text literally.
     public func type(_ text: String) throws {
         _ = try Spawn.run(["tmux", "-L", socket, "send-keys", "-t", session, "-l", text])
