@@ -36,6 +36,21 @@ public struct Agenda: Sendable {
 }
 
 extension Agenda {
+    /// This agenda narrowed to a collector's accounts (`Agenda.unassigned`: those without an active collector), in the
+    /// same order: what `Agenda(book:date:collector:)` gives, without choosing every account's lines again (issue 23:
+    /// `a` in the workstation rebuilt the agenda at each press).
+    public func narrowed(to collector: String?, in book: Book) -> Agenda {
+        guard let collector else { return self }
+        func keeps(_ l: AgendaLine) -> Bool {
+            collector == Agenda.unassigned ? book.assignedCollector(of: l.customerId) == nil : book.customers[l.customerId]?.collector == collector
+        }
+        var a = self
+        a.collector = collector
+        a.calls = calls.filter(keeps)
+        a.written = written.filter(keeps)
+        return a
+    }
+
     /// One customer's lines at `date` (its call, then its written lines): what the whole agenda would hold for it,
     /// without computing everyone's (the workstation re-chooses a letter under the lock with it).
     public static func lines(of customerId: String, book: Book, date: CalendarDate) -> [AgendaLine] {

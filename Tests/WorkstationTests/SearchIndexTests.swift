@@ -1,0 +1,44 @@
+import DemoData
+import Testing
+import TestSupport
+@testable import Receivables
+@testable import Workstation
+
+/// Issue 23: the search folds the book's names and numbers once per book revision, not on every keystroke; a
+/// change saved meanwhile (by anyone) is found at the next keystroke.
+@Suite struct SearchIndexTests {
+    @Test func aCustomerAddedWhileSearchingIsFoundAtTheNextKey() throws {
+        let store = MemoryStore(book: Fixtures.book(invoices: [("F26-000442", "2026-09-01", "2026-10-01", "300.00")]))
+        let (app, screen) = workstation(store, user: "amelie", rows: 24, columns: 100)
+        app.render()
+        app.handle(.character("/"))
+        for ch in "l’ecl" { app.handle(.character(ch)) }
+        app.render()
+        #expect(screen.text.contains("No customer matches"), "\(screen.text)")
+        try store.commit(user: "helene", .upsertCustomer(customer: Customer(id: "C9", name: "Brasserie de L’Écluse-Sud", contacts: [])))
+        app.handle(.character("u")); app.render()
+        #expect(screen.text.contains("Brasserie de L’Écluse-Sud"), "\(screen.text)")
+        // The invoice number, without its hyphen's space, from the same folded keys.
+        for _ in 0..<6 { app.handle(.backspace) }
+        for ch in "F26-0004" { app.handle(.character(ch)) }
+        app.render()
+        #expect(screen.text.contains("invoice F26-000442"), "\(screen.text)")
+    }
+}
+
+/// Issue 23: `a` narrows the team's agenda, built once per book revision, to each scope; what it shows is what the
+/// agenda of that scope chosen alone holds, in the same order.
+@Suite struct NarrowedAgendaTests {
+    @Test func eachScopeNarrowedFromTheTeamIsTheScopeAlone() throws {
+        let book = try DemoData.DemoGenerator(customers: 60, seed: 5, today: Fixtures.date("2026-11-23")).book()
+        let team = Agenda(book: book, date: Fixtures.date("2026-11-23"), collector: nil)
+        for scope in [nil, "amelie", "benoit", "celine", Agenda.unassigned, "nobody"] as [String?] {
+            let alone = Agenda(book: book, date: Fixtures.date("2026-11-23"), collector: scope)
+            let narrowed = team.narrowed(to: scope, in: book)
+            #expect(narrowed.calls.map(\.customerId) == alone.calls.map(\.customerId), "\(scope ?? "team")")
+            #expect(narrowed.written.map(\.customerId) == alone.written.map(\.customerId), "\(scope ?? "team")")
+            #expect(narrowed.lines == alone.lines && narrowed.collector == alone.collector)
+        }
+        #expect(!team.calls.isEmpty && team.narrowed(to: "amelie", in: book).calls.count < team.calls.count)
+    }
+}
