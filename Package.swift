@@ -45,7 +45,7 @@ let package = Package(
                          .linkedLibrary("_FoundationCShims"), .linkedLibrary("_FoundationCollections"), .linkedLibrary("stdc++")]),
         // Benchmarks and the store torture writer used by the crash and concurrency tests.
         .executableTarget(name: "relance-tools", dependencies: [
-            "Receivables", "FileStore", "Interchange", "DemoData", "TestSupport", "Simulation",
+            "Receivables", "FileStore", "Interchange", "DemoData", "TestSupport", "Simulation", "Workstation", "TerminalKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // libFuzzer harnesses (scripts/fuzz.sh builds them with -sanitize=fuzzer -DFUZZING); plain builds replay files.

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import TextSafety
 import Foundation
 import Receivables
@@ -53,8 +56,9 @@ public struct SearchScreen: Screen {
         // Digits match SIRENs and phones only when the query is a number ("F26-00" is an invoice, not a phone).
         if query.contains(where: \.isLetter) { digits = "" }
         let compact = q.replacingOccurrences(of: " ", with: "")
+        let compactBytes = Array(compact.utf8), wordBytes = words.map { Array($0.utf8) }
         var ranked: [(rank: Int, hit: Hit)] = []
-        func matches(_ folded: String) -> Bool { words.allSatisfy { folded.contains($0) } }
+        func matches(_ folded: [UInt8]) -> Bool { wordBytes.allSatisfy { SearchIndex.contains(folded, $0) } }
         for e in index.entries {
             let id = e.id
             if e.compactId == compact {
@@ -71,7 +75,7 @@ public struct SearchScreen: Screen {
                 ranked.append((3, Hit(customerId: id, name: e.name, matched: "SIREN \(s)")))
             } else if digits.count >= 4, let p = e.contacts.first(where: { $0.phoneDigits.contains(digits) }) {
                 ranked.append((3, Hit(customerId: id, name: e.name, matched: tr("phone {phone} ({name})", ["phone": p.contact.phone ?? "", "name": p.contact.name]))))
-            } else if let n = e.invoices.first(where: { $0.compact.contains(compact) }) {
+            } else if let n = e.invoices.first(where: { SearchIndex.contains($0.bytes, compactBytes) }) {
                 // (Compared without the spaces folding made of its hyphens: "F26-0004" finds F26-000442.)
                 ranked.append((4, Hit(customerId: id, name: e.name, matched: tr("invoice {number}", ["number": n.number]))))
             }
@@ -146,11 +150,32 @@ public struct SearchScreen: Screen {
 /// What the search compares, folded once for a book revision (`SearchScreen.fold`): ids and invoice numbers without
 /// their spaces, names, contacts' names and e-mails, phone digits.
 final class SearchIndex {
-    struct ContactKeys { var contact: Contact; var foldedName: String; var foldedEmail: String; var phoneDigits: String }
+    struct ContactKeys { var contact: Contact; var foldedName: [UInt8]; var foldedEmail: [UInt8]; var phoneDigits: String }
     struct Entry {
-        var id: String, name: String, compactId: String, foldedName: String, siren: String?
+        var id: String, name: String, compactId: String, foldedName: [UInt8], siren: String?
         var contacts: [ContactKeys]
-        var invoices: [(number: String, compact: String)]
+        var invoices: [(number: String, compact: String, bytes: [UInt8])]
+    }
+
+    /// Whether `needle`'s bytes are in `haystack` (`memchr` then `memcmp`: the folded keys are UTF-8, and a substring of bytes of
+    /// valid UTF-8 is a substring of its text). `String.contains` went through Foundation for each of 100,000
+    /// invoice numbers at every keystroke.
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty else { return true }
+        guard haystack.count >= needle.count else { return false }
+        return haystack.withUnsafeBufferPointer { h in
+            needle.withUnsafeBufferPointer { n in
+                let base = h.baseAddress!, last = h.count - n.count
+                var i = 0
+                while i <= last {
+                    guard let p = memchr(base + i, Int32(n[0]), last - i + 1) else { return false }
+                    let k = p.assumingMemoryBound(to: UInt8.self) - UnsafeMutablePointer(mutating: base)
+                    if memcmp(base + k, n.baseAddress!, n.count) == 0 { return true }
+                    i = k + 1
+                }
+                return false
+            }
+        }
     }
     let revision: Int
     let entries: [Entry]
@@ -160,10 +185,10 @@ final class SearchIndex {
         func compact(_ s: String) -> String { SearchScreen.fold(s).replacingOccurrences(of: " ", with: "") }
         entries = book.customerOrder.compactMap { id in
             guard let c = book.customers[id] else { return nil }
-            return Entry(id: id, name: c.name, compactId: compact(id), foldedName: SearchScreen.fold(c.name), siren: c.siren,
-                         contacts: c.contacts.map { ContactKeys(contact: $0, foldedName: SearchScreen.fold($0.name), foldedEmail: SearchScreen.fold($0.email ?? ""),
-                                                                phoneDigits: ($0.phone ?? "").filter(\.isNumber)) },
-                         invoices: (book.invoicesByCustomer[id] ?? []).map { ($0, compact($0)) })
+            return Entry(id: id, name: c.name, compactId: compact(id), foldedName: Array(SearchScreen.fold(c.name).utf8), siren: c.siren,
+                         contacts: c.contacts.map { ContactKeys(contact: $0, foldedName: Array(SearchScreen.fold($0.name).utf8),
+                                                                foldedEmail: Array(SearchScreen.fold($0.email ?? "").utf8), phoneDigits: ($0.phone ?? "").filter(\.isNumber)) },
+                         invoices: (book.invoicesByCustomer[id] ?? []).map { n in let k = compact(n); return (n, k, Array(k.utf8)) })
         }
     }
 }
