@@ -17,6 +17,17 @@ public final class Session {
         self.store = store; self.user = user; self.today = today
     }
 
+    /// The book's search keys, folded once per book revision (issue 23: every keystroke folded every name and
+    /// invoice number with Foundation again, 311 ms a character at 100,000 invoices). Kept by the session, so that
+    /// leaving the search frees nothing (100,000 keys took 17 ms to free on Esc) and the next search starts at once.
+    var searchIndex: SearchIndex {
+        if let i = cachedSearchIndex, i.revision == book.revision { return i }
+        let i = SearchIndex(book: book)
+        cachedSearchIndex = i
+        return i
+    }
+    private var cachedSearchIndex: SearchIndex?
+
     /// The transport e-mails go through now.
     var transport: any MailTransport { mailTransport ?? SendmailTransport(command: book.settings.mailCommand) }
 

@@ -133,7 +133,7 @@ struct Bench: ParsableCommand {
         line("key a, whose agenda (\(scopes * 2) presses: every scope twice)", (0..<(scopes * 2)).map { _ in timed(.character("a")) })
         line("key Enter, an account", [timed(.enter)])
         line("key Esc, back to the agenda", [timed(.escape)])
-        _ = timed(.character("/"))
+        line("key /, the search (the book's keys folded for this revision)", [timed(.character("/"))])
         line("search, each character of \"brasserie\"", "brasserie".map { timed(.character($0)) })
         line("key Esc, back from the search", [timed(.escape)])
     }

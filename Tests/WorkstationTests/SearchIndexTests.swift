@@ -42,3 +42,11 @@ import TestSupport
         #expect(!team.calls.isEmpty && team.narrowed(to: "amelie", in: book).calls.count < team.calls.count)
     }
 }
+
+/// The fast key of an id or invoice number is the folded text without its spaces, whatever it holds.
+@Suite struct CompactKeyTests {
+    @Test(arguments: ["F26-000442", "AV/2026 12", "fa_2026.01@x", "Ç-12", "FA-é", "  C0001 ", "N°12", "ＦＵＬＬ1", "x\u{301}y", ""])
+    func theFastKeyIsTheFoldedOne(_ s: String) {
+        #expect(SearchIndex.compactKey(s) == Array(SearchScreen.fold(s).replacingOccurrences(of: " ", with: "").utf8))
+    }
+}
