@@ -190,17 +190,43 @@ final class SearchIndex {
         }
     }
     let revision: Int
+    /// The store's state the keys were made at (nil: a book without a store), to bring them up to date from the
+    /// changes saved since.
+    let state: StoreState?
     let entries: [Entry]
+    private let position: [String: Int]
 
-    init(book: Book) {
+    init(book: Book, state: StoreState? = nil) {
         revision = book.revision
-        func compact(_ s: String) -> String { String(decoding: Self.compactKey(s), as: UTF8.self) }
-        entries = book.customerOrder.compactMap { id in
-            guard let c = book.customers[id] else { return nil }
-            return Entry(id: id, name: c.name, compactId: compact(id), foldedName: Array(SearchScreen.fold(c.name).utf8), siren: c.siren,
-                         contacts: c.contacts.map { ContactKeys(contact: $0, foldedName: Array(SearchScreen.fold($0.name).utf8),
-                                                                foldedEmail: Array(SearchScreen.fold($0.email ?? "").utf8), phoneDigits: ($0.phone ?? "").filter(\.isNumber)) },
-                         invoices: (book.invoicesByCustomer[id] ?? []).map { ($0, Self.compactKey($0)) })
+        self.state = state
+        entries = book.customerOrder.compactMap { Self.entry($0, in: book) }
+        position = Dictionary(entries.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    private init(revision: Int, state: StoreState?, entries: [Entry], position: [String: Int]) {
+        self.revision = revision; self.state = state; self.entries = entries; self.position = position
+    }
+
+    /// These keys with the accounts `touched` made again from `book` (a colleague's save: one account, not 100,000
+    /// invoice numbers folded again); a new customer comes last, as in the book's order.
+    func updated(_ touched: Set<String>, book: Book, state: StoreState?) -> SearchIndex {
+        var entries = self.entries, position = self.position
+        for id in touched { if let p = position[id], let e = Self.entry(id, in: book) { entries[p] = e } }
+        // Customers are only ever added, at the end of the book's order.
+        for id in book.customerOrder.dropFirst(entries.count) where position[id] == nil {
+            guard let e = Self.entry(id, in: book) else { continue }
+            position[id] = entries.count
+            entries.append(e)
         }
+        return SearchIndex(revision: book.revision, state: state, entries: entries, position: position)
+    }
+
+    static func entry(_ id: String, in book: Book) -> Entry? {
+        guard let c = book.customers[id] else { return nil }
+        return Entry(id: id, name: c.name, compactId: String(decoding: compactKey(id), as: UTF8.self), foldedName: Array(SearchScreen.fold(c.name).utf8),
+                     siren: c.siren,
+                     contacts: c.contacts.map { ContactKeys(contact: $0, foldedName: Array(SearchScreen.fold($0.name).utf8),
+                                                            foldedEmail: Array(SearchScreen.fold($0.email ?? "").utf8), phoneDigits: ($0.phone ?? "").filter(\.isNumber)) },
+                     invoices: (book.invoicesByCustomer[id] ?? []).map { ($0, compactKey($0)) })
     }
 }

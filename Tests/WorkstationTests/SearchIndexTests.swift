@@ -23,6 +23,17 @@ import TestSupport
         for ch in "F26-0004" { app.handle(.character(ch)) }
         app.render()
         #expect(screen.text.contains("invoice F26-000442"), "\(screen.text)")
+        // An invoice a colleague adds to an account: its keys brought up to date from that change alone, found.
+        try store.commit(user: "helene", .upsertInvoice(invoice: Invoice(number: "AV-2026/9", customerId: "C9", issueDate: Fixtures.date("2026-11-01"),
+                                                                          dueDate: Fixtures.date("2026-12-01"), amount: Fixtures.eur("10.00"))))
+        for _ in 0..<8 { app.handle(.backspace) }
+        for ch in "av2026" { app.handle(.character(ch)) }
+        app.render()
+        #expect(screen.text.contains("Brasserie de L’Écluse-Sud") && screen.text.contains("invoice AV-2026/9"), "\(screen.text)")
+        // The keys kept up to date are the keys made afresh.
+        let fresh = SearchIndex(book: store.book)
+        #expect(app.session.searchIndex.entries.map(\.id) == fresh.entries.map(\.id))
+        #expect(app.session.searchIndex.entries.map { $0.invoices.map(\.bytes) } == fresh.entries.map { $0.invoices.map(\.bytes) })
     }
 }
 
