@@ -119,6 +119,19 @@ final class RecordingTransport: MailTransport, @unchecked Sendable {
         #expect(try mail(store, transport).run().drafts.isEmpty)
     }
 
+    /// With `--send --out`, the folder holds exactly what was handed off, byte for byte, and nothing withdrawn.
+    @Test func theCopiesAreWhatWasHandedOff() throws {
+        let dir = TempDirectory("mail-copies"); defer { dir.remove() }
+        let store = try store(dir)
+        let transport = RecordingTransport()
+        let r = try mail(store, transport, out: dir.path + "/out").run()
+        let folder = try #require(r.folder)
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        #expect(files == r.drafts.map(\.fileName).sorted() && files.count == transport.handed.count)
+        let copies = Set(try files.map { try String(contentsOfFile: folder + "/" + $0, encoding: .utf8) })
+        #expect(copies == Set(transport.handed.map(\.message)))
+    }
+
     @Test func aMessageNoLongerDueIsWithdrawnNotSent() throws {
         let dir = TempDirectory("mail-withdraw"); defer { dir.remove() }
         let store = try store(dir)

@@ -147,8 +147,6 @@ public struct MailRun {
         }
         drafts = queued
         result.drafts = drafts
-        do { try writeCopies(drafts); try batch?.sync(); result.folder = try batch?.finish() }
-        catch { batch?.discard(); throw error }
         let bounce = store.book.company.flatMap { c in (c.bounceEmail ?? c.email).flatMap { $0.isEmpty ? nil : $0 } }
         // Each message is claimed right before its hand-off, in the save that records the previous one's outcome:
         // the reminder is chosen again there, so one paid, now by letter, or recorded by `relance letters` while this
@@ -170,8 +168,16 @@ public struct MailRun {
             }
             handed.append(d)
             let reason: String?
-            do { reason = transport.send(try render(d), bounce: bounce) }
-            catch { reason = MailRun.words(error) }
+            do {
+                let bytes = try render(d)
+                // The copy is exactly what is handed off (its Date included), and only what is: a message withdrawn
+                // at its claim leaves no file that looks sent.
+                try batch?.write(d.fileName, data: bytes, account: d.customerId)
+                reason = transport.send(bytes, bounce: bounce)
+            } catch let e as OutputError {
+                if let p = previous { try Self.record(store: store, user: user, date: date, outboxId: p.draft.outboxId, failure: p.failure) }
+                throw e
+            } catch { reason = MailRun.words(error) }
             previous = (d, reason)
         }
         if let p = previous {
@@ -179,6 +185,8 @@ public struct MailRun {
             note(p)
         }
         result.drafts = handed
+        do { try batch?.sync(); result.folder = try batch?.finish() }
+        catch { batch?.discard(); throw error }
         return result
     }
 
