@@ -20,10 +20,7 @@ public struct Agenda: Sendable {
         var calls: [AgendaLine] = [], written: [AgendaLine] = []
         for id in book.customerOrder {
             guard let c = book.customers[id] else { continue }
-            if let collector {
-                if collector == Agenda.unassigned { guard book.assignedCollector(of: id) == nil else { continue } }
-                else { guard c.collector == collector else { continue } }
-            }
+            guard Self.isInScope(id, collector: collector, in: book) else { continue }
             let (call, letters) = AgendaRules(book: book, customer: c, date: date).lines()
             if let call { calls.append(call) }
             written.append(contentsOf: letters)
@@ -36,14 +33,19 @@ public struct Agenda: Sendable {
 }
 
 extension Agenda {
+    /// Whether the account is among `collector`'s (nil: everyone's; `Agenda.unassigned`: those without an active
+    /// collector): the one rule the agenda, its narrowing, the letters and the mail runs choose accounts by.
+    public static func isInScope(_ customerId: String, collector: String?, in book: Book) -> Bool {
+        guard let collector else { return true }
+        return collector == unassigned ? book.assignedCollector(of: customerId) == nil : book.customers[customerId]?.collector == collector
+    }
+
     /// This agenda narrowed to a collector's accounts (`Agenda.unassigned`: those without an active collector), in the
     /// same order: what `Agenda(book:date:collector:)` gives, without choosing every account's lines again (issue 23:
     /// `a` in the workstation rebuilt the agenda at each press).
     public func narrowed(to collector: String?, in book: Book) -> Agenda {
         guard let collector else { return self }
-        func keeps(_ l: AgendaLine) -> Bool {
-            collector == Agenda.unassigned ? book.assignedCollector(of: l.customerId) == nil : book.customers[l.customerId]?.collector == collector
-        }
+        func keeps(_ l: AgendaLine) -> Bool { Self.isInScope(l.customerId, collector: collector, in: book) }
         var a = self
         a.collector = collector
         a.calls = calls.filter(keeps)

@@ -171,6 +171,11 @@ public struct CompanyProfile: Codable, Sendable, Equatable {
         self.phone = phone; self.email = email; self.bounceEmail = bounceEmail; self.iban = iban; self.bic = bic; self.signatory = signatory
     }
 
+    /// Where the e-mails' bounces go (`sendmail -f`): the bounce address, else the company's e-mail; nil: neither.
+    public var bounceAddress: String? {
+        [bounceEmail, email].compactMap { $0 }.first { !$0.isEmpty }
+    }
+
     /// What letters need and is not set yet, for a warning.
     public var missingForLetters: [CompanyField] {
         [(CompanyField.legalName, legalName), (.siren, siren), (.street, street), (.postalCode, postalCode), (.city, city),

@@ -12,10 +12,7 @@ public enum WrittenReminders {
     /// The same, only when it goes by e-mail (`byEmail` true) or by letter (false): `relance letters` and `relance
     /// mail` split the day's written reminders that way, so no reminder goes out twice.
     public static func line(of customerId: String, in book: Book, date: CalendarDate, collector: String?, byEmail: Bool?) -> AgendaLine? {
-        if let collector {
-            if collector == Agenda.unassigned { guard book.assignedCollector(of: customerId) == nil else { return nil } }
-            else { guard book.customers[customerId]?.collector == collector else { return nil } }
-        }
+        guard Agenda.isInScope(customerId, collector: collector, in: book) else { return nil }
         guard let l = Agenda.lines(of: customerId, book: book, date: date).first(where: { $0.kind == .written && $0.channel != .litigationReview })
         else { return nil }
         if let byEmail, byEmail != (l.email != nil) { return nil }

@@ -55,10 +55,9 @@ public struct SendScreen: Screen {
     }
 
     public mutating func handle(_ command: Command, session: Session) -> ScreenAction {
+        if let t = ListView.moved(top, by: command, count: preview.count) { top = t; return .none }
         switch command {
         case .back, .quit: return .pop
-        case .up, .pageUp: top = max(0, top - (command == .up ? 1 : 10))
-        case .down, .pageDown: top = min(max(0, preview.count - 1), top + (command == .down ? 1 : 10))
         case .sendMail:
             guard byEmail else { return .status(.error(tr("No e-mail for this reminder: the contact has no address, or the step goes by post (l records the letter)"))) }
             if let refusal = session.moneyRefusal { return .status(.error(refusal)) }
@@ -147,10 +146,9 @@ public struct StatementScreen: Screen {
     }
 
     public mutating func handle(_ command: Command, session: Session) -> ScreenAction {
+        if let t = ListView.moved(top, by: command, count: lines.count) { top = t; return .none }
         switch command {
         case .back, .quit: return .pop
-        case .up, .pageUp: top = max(0, top - (command == .up ? 1 : 10))
-        case .down, .pageDown: top = min(max(0, lines.count - 1), top + (command == .down ? 1 : 10))
         case .sendMail:
             if let refusal = session.moneyRefusal { return .status(.error(refusal)) }
             if session.user.role == .collector, let owner = session.book.assignedCollector(of: customerId), owner != session.user.id {

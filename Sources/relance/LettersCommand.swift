@@ -37,21 +37,14 @@ struct LettersCommand: ParsableCommand {
         let store = try openStore(options.store, readOnly: !markSent)
         let me = try Identity.require(book: store.book, requested: user, doing: tr("letters"))
         var which = self.which
-        if markSent && me.role != .supervisor {
-            // A collector marks their own accounts' letters sent, never a colleague's.
-            guard Permission.allows(me.role, .writtenReminder) else { warn(tr("marking letters sent is for collectors and supervisors; you are {id} ({role})\nNothing was changed.", ["id": "\(me.id)", "role": me.role.label])); throw ExitCode(2) }
-            if let c = which.collector, c != me.id {
-                warn(tr("--collector {collector}: you can mark only your own accounts' letters sent ({id}); a supervisor can do it for anyone\nNothing was changed.", ["collector": c, "id": me.id]))
-                throw ExitCode(2)
+        if markSent {
+            try OutputChecks.requireOwnAccounts(&which.collector, me: me,
+                notAllowed: tr("marking letters sent is for collectors and supervisors; you are {id} ({role})\nNothing was changed.", ["id": "\(me.id)", "role": me.role.label]),
+                notYours: { tr("--collector {collector}: you can mark only your own accounts' letters sent ({id}); a supervisor can do it for anyone\nNothing was changed.", ["collector": $0, "id": me.id]) })
+            if let d = which.date {
+                try OutputChecks.requireNotFuture(d, in: store.book,
+                    refusal: tr("--date {date} is in the future: letters are recorded as sent on the day they go out\nNothing was changed.", ["date": d.french]))
             }
-            which.collector = me.id
-        }
-        // Recorded as sent on a day still to come, the items would wait for that day's interval and drop out of
-        // every earlier run (an outside audit froze a collector's letters until 2028 that way).
-        // (Demo stores are playgrounds: days may be played ahead there, as in the workstation.)
-        if markSent, let d = which.date, d > .today(), !store.book.isDemo {
-            warn(tr("--date {date} is in the future: letters are recorded as sent on the day they go out\nNothing was changed.", ["date": d.french]))
-            throw ExitCode(2)
         }
         try OutputChecks.requireOut(out, store: options.store)
         try OutputChecks.requireTemplates(templates)

@@ -41,18 +41,13 @@ struct MailCommand: ParsableCommand {
         let store = try openStore(options.store, readOnly: !send)
         let me = try Identity.require(book: store.book, requested: user, doing: tr("e-mails"))
         var which = self.which
-        if send && me.role != .supervisor {
-            guard Permission.allows(me.role, .writtenReminder) else { warn(tr("sending e-mails is for collectors and supervisors; you are {id} ({role})\nNothing was changed.", ["id": "\(me.id)", "role": me.role.label])); throw ExitCode(2) }
-            if let c = which.collector, c != me.id {
-                warn(tr("--collector {collector}: you can send only your own accounts' e-mails ({id}); a supervisor can do it for anyone\nNothing was changed.", ["collector": c, "id": me.id]))
-                throw ExitCode(2)
-            }
-            which.collector = me.id
-        }
         let date = which.date ?? .today()
-        if send, date > .today(), !store.book.isDemo {
-            warn(tr("--date {date} is in the future: e-mails are recorded as sent on the day they go out\nNothing was changed.", ["date": date.french]))
-            throw ExitCode(2)
+        if send {
+            try OutputChecks.requireOwnAccounts(&which.collector, me: me,
+                notAllowed: tr("sending e-mails is for collectors and supervisors; you are {id} ({role})\nNothing was changed.", ["id": "\(me.id)", "role": me.role.label]),
+                notYours: { tr("--collector {collector}: you can send only your own accounts' e-mails ({id}); a supervisor can do it for anyone\nNothing was changed.", ["collector": $0, "id": me.id]) })
+            try OutputChecks.requireNotFuture(date, in: store.book,
+                refusal: tr("--date {date} is in the future: e-mails are recorded as sent on the day they go out\nNothing was changed.", ["date": date.french]))
         }
         try OutputChecks.requireTemplates(templates)
         try OutputChecks.requireCollector(which.collector, in: store.book)

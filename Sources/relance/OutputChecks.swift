@@ -36,6 +36,24 @@ enum OutputChecks {
         }
     }
 
+    /// Who records what goes out (`--mark-sent`, `--send`): a supervisor anyone's accounts; a collector only their
+    /// own, never a colleague's (`collector` becomes theirs); nobody else. The refusals are the command's words.
+    static func requireOwnAccounts(_ collector: inout String?, me: User, notAllowed: String, notYours: (String) -> String) throws {
+        guard me.role != .supervisor else { return }
+        guard Permission.allows(me.role, .writtenReminder) else { warn(notAllowed); throw ExitCode(2) }
+        if let c = collector, c != me.id { warn(notYours(c)); throw ExitCode(2) }
+        collector = me.id
+    }
+
+    /// Recorded as sent on a day still to come, the items would wait for that day's interval and drop out of every
+    /// earlier run (an outside audit froze a collector's letters until 2028 that way). Demo stores are playgrounds:
+    /// days may be played ahead there, as in the workstation.
+    static func requireNotFuture(_ date: CalendarDate, in book: Book, refusal: String) throws {
+        guard date > .today(), !book.isDemo else { return }
+        warn(refusal)
+        throw ExitCode(2)
+    }
+
     /// `--collector` names a collector of the store (or `unassigned`).
     static func requireCollector(_ id: String?, in book: Book) throws {
         guard let id, id != Agenda.unassigned else { return }

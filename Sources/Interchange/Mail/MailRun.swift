@@ -147,7 +147,7 @@ public struct MailRun {
         }
         drafts = queued
         result.drafts = drafts
-        let bounce = store.book.company.flatMap { c in (c.bounceEmail ?? c.email).flatMap { $0.isEmpty ? nil : $0 } }
+        let bounce = store.book.company?.bounceAddress
         // Each message is claimed right before its hand-off, in the save that records the previous one's outcome:
         // the reminder is chosen again there, so one paid, now by letter, or recorded by `relance letters` while this
         // run handed others off is withdrawn, never sent.
@@ -192,6 +192,11 @@ public struct MailRun {
 
     enum Claim { case go, withdrawn(OutboxMessage), busy, moved }
 
+    /// Why a pending reminder no longer goes as it was, from the customer's written line now.
+    static func withdrawal(_ now: AgendaLine?) -> String {
+        now == nil ? OutboxMessage.Withdrawal.noLongerDue : now?.email == nil ? OutboxMessage.Withdrawal.byLetter : OutboxMessage.Withdrawal.changed
+    }
+
     /// Under the lock, one save: the previous message's outcome, and this one chosen again and claimed for its
     /// hand-off (or withdrawn when no longer due as it was, left when another live run holds it or its figures moved).
     func claim(_ d: Draft, recording previous: (draft: Draft, failure: String?)?) throws -> Claim {
@@ -203,12 +208,10 @@ public struct MailRun {
                 outcome = .moved
                 if let m = book.outbox[d.outboxId], m.isPending {
                     let current = WrittenReminders.line(of: d.customerId, in: book, date: date, collector: collector, byEmail: nil)
-                    if m.status == .queued, let claim = m.claim, claim != RunClaim.mine, RunClaim.isAlive(claim) {
+                    if m.isHeldByAnotherLiveRun {
                         outcome = .busy
                     } else if current?.email == nil || current?.reminders != d.line.reminders || current?.email != d.to {
-                        let why = current == nil ? OutboxMessage.Withdrawal.noLongerDue
-                            : current?.email == nil ? OutboxMessage.Withdrawal.byLetter : OutboxMessage.Withdrawal.changed
-                        changes.append(.mailOutcome(id: d.outboxId, outcome: .withdrawn(reason: why)))
+                        changes.append(.mailOutcome(id: d.outboxId, outcome: .withdrawn(reason: Self.withdrawal(current))))
                         outcome = .withdrawn(m)
                     } else if current == d.line {
                         changes.append(.mailOutcome(id: d.outboxId, outcome: .handingOff(at: stamp, claim: RunClaim.mine)))
@@ -226,9 +229,7 @@ public struct MailRun {
     /// Whether another live run is handing this customer's e-mail off right now: `relance letters` and the
     /// workstation's `l` leave the customer alone meanwhile (the reminder would go twice).
     public static func isBeingSent(_ customerId: String, in book: Book) -> Bool {
-        book.outbox(of: customerId).contains { m in
-            m.status == .queued && m.claim.map { $0 != RunClaim.mine && RunClaim.isAlive($0) } == true
-        }
+        book.outbox(of: customerId).contains(where: \.isHeldByAnotherLiveRun)
     }
 
     /// The message's bytes, as sent and as written.
@@ -331,7 +332,7 @@ public struct MailRun {
                           current == d.line else { moved.append(d.line.customerName); continue }
                     let pending = book.outbox(of: d.customerId).filter { $0.kind == .reminder && $0.isPending }
                     if let same = Self.pendingSame(d.line, in: book) {
-                        if same.status == .queued, let claim = same.claim, claim != RunClaim.mine, RunClaim.isAlive(claim) {
+                        if same.isHeldByAnotherLiveRun {
                             busy.append(d.line.customerName); continue
                         }
                         d.outboxId = same.id; d.messageId = same.messageId
@@ -340,7 +341,7 @@ public struct MailRun {
                         (d.outboxId, d.messageId) = outboxIdentity(of: d.line, in: book, from: d.from.address)
                     }
                     for other in pending where other.id != d.outboxId {
-                        if other.status == .queued, let claim = other.claim, claim != RunClaim.mine, RunClaim.isAlive(claim) { continue }
+                        if other.isHeldByAnotherLiveRun { continue }
                         changes.append(.mailOutcome(id: other.id, outcome: .withdrawn(reason: OutboxMessage.Withdrawal.replaced(by: d.outboxId))))
                         withdrawn.append(other)
                     }
@@ -381,14 +382,9 @@ public struct MailRun {
                 out = []
                 var changes: [Change] = []
                 for m in book.pendingMail where m.kind == .reminder && !keeping.contains(m.customerId) && customers?.contains(m.customerId) != false {
-                    if let collector {
-                        if collector == Agenda.unassigned { guard book.assignedCollector(of: m.customerId) == nil else { continue } }
-                        else { guard book.customers[m.customerId]?.collector == collector else { continue } }
-                    }
-                    if m.status == .queued, let claim = m.claim, claim != RunClaim.mine, RunClaim.isAlive(claim) { continue }
+                    guard Agenda.isInScope(m.customerId, collector: collector, in: book), !m.isHeldByAnotherLiveRun else { continue }
                     let line = WrittenReminders.line(of: m.customerId, in: book, date: date, collector: nil, byEmail: nil)
-                    let why = line == nil ? OutboxMessage.Withdrawal.noLongerDue : line?.email == nil ? OutboxMessage.Withdrawal.byLetter : OutboxMessage.Withdrawal.changed
-                    changes.append(.mailOutcome(id: m.id, outcome: .withdrawn(reason: why)))
+                    changes.append(.mailOutcome(id: m.id, outcome: .withdrawn(reason: Self.withdrawal(line))))
                     out.append(m)
                 }
                 guard !changes.isEmpty else { throw NothingToQueue() }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import Receivables
 
 /// Which process is handing a message off (`host:pid:start`), so that a second run at the same moment leaves that
 /// message to it, while a message left `queued` by a killed run is handed off again (issue 22: at most twice, with
@@ -34,5 +35,13 @@ public enum RunClaim {
         let fields = text[text.index(after: close)...].split(separator: " ")
         // fields[0] is field 3 (state); field 22 is fields[19].
         return fields.count > 19 ? String(fields[19]) : nil
+    }
+}
+
+extension OutboxMessage {
+    /// Queued and claimed by another run that is still alive: its hand-off is that run's, and nobody else (another
+    /// mail run, `relance letters`, the workstation's `l`) touches the reminder meanwhile.
+    public var isHeldByAnotherLiveRun: Bool {
+        status == .queued && claim.map { $0 != RunClaim.mine && RunClaim.isAlive($0) } == true
     }
 }

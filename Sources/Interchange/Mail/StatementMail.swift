@@ -51,7 +51,7 @@ public struct StatementMail {
             let pending = book.outbox(of: customerId).last { $0.kind == .statement && $0.isPending && $0.subject == subject && $0.to == to }
             var changes: [Change] = []
             if let pending {
-                if pending.status == .queued, let claim = pending.claim, claim != RunClaim.mine, RunClaim.isAlive(claim) { throw Problem.busy(pending.id) }
+                if pending.isHeldByAnotherLiveRun { throw Problem.busy(pending.id) }
                 id = pending.id; messageId = pending.messageId
             } else {
                 id = book.newOutboxId(date: asOf, customerId: customerId, kind: .statement)
@@ -67,8 +67,7 @@ public struct StatementMail {
                                   subject: subject, body: body, date: now(), messageId: messageId)
         let failure: String?
         do {
-            let bounce = store.book.company.flatMap { c in (c.bounceEmail ?? c.email).flatMap { $0.isEmpty ? nil : $0 } }
-            failure = transport.send(try message.rendered(), bounce: bounce)
+            failure = transport.send(try message.rendered(), bounce: store.book.company?.bounceAddress)
         } catch { failure = MailRun.words(error) }
         try MailRun.record(store: store, user: user, date: date, outboxId: id, failure: failure)
         return Sent(outboxId: id, messageId: messageId, to: to, failure: failure)
