@@ -25,7 +25,7 @@ struct CheckCommand: ParsableCommand {
         // which opening it says (`openStore`).
         if UserRights.isSetgid && getuid() != 0 { _ = try openStore(directory, readOnly: true) }
         let report = StoreCheck.run(directory: directory)
-        print(report.text.split(separator: "\n", omittingEmptySubsequences: false).map { Safe.text(String($0)) }.joined(separator: "\n"), terminator: "")
+        print(Safe.lines(report.text), terminator: "")
         if !report.ok { throw ExitCode(1) }
     }
 }

@@ -146,7 +146,7 @@ func openStore(_ directory: String, readOnly: Bool = false) throws -> JSONFileSt
 /// Prints a message on standard error.
 func warn(_ text: String) {
     // Messages echo names and lines from files: control characters are shown, never sent to the terminal.
-    let safe = text.split(separator: "\n", omittingEmptySubsequences: false).map { Safe.text(String($0)) }.joined(separator: "\n")
+    let safe = Safe.lines(text)
     FileHandle.standardError.write(Data("relance: \(safe)\n".utf8))
 }
 
@@ -160,5 +160,5 @@ extension CalendarDate {
 
 /// Prints a line for a person (file names, paths and names echoed back), control characters shown, not sent.
 func say(_ text: String) {
-    print(text.split(separator: "\n", omittingEmptySubsequences: false).map { Safe.text(String($0)) }.joined(separator: "\n"))
+    print(Safe.lines(text))
 }

@@ -51,7 +51,7 @@ public enum StatementWriter {
         let name = (mail ? "statement.mail." : "statement.") + language
         let parsed = try LetterWriter.compile(name, source: template, limits: limits)
         let rendered = parsed.render(context(s, book: book, language: language))
-        var text = rendered.split(separator: "\n", omittingEmptySubsequences: false).map { Safe.text(String($0)) }.joined(separator: "\n")
+        var text = Safe.lines(rendered)
         if !text.hasSuffix("\n") { text += "\n" }
         return text
     }
