@@ -225,23 +225,6 @@ enum SnapshotCodec {
         return out
     }
 
-    /// A self-contained snapshot with every activity inline (backups): `history` holds the history file's lines.
-    static func encodeFull(_ book: Book, seq: Int, history: Data) throws -> Data {
-        let records = book.records(includingActivities: true)
-        let historyLines = history.reduce(0) { $1 == 10 ? $0 + 1 : $0 }
-        var out = try headerLine(seq: seq, records: records.count + historyLines, history: nil, journal: nil, previousJournal: nil)
-        let writer = JSONWriter(capacity: records.count * 200)
-        let split = records.firstIndex { if case .activity = $0 { return true }; return false } ?? records.count
-        for r in records[..<split] { r.write(to: writer); writer.bytes.append(10) }
-        out.append(contentsOf: writer.bytes)
-        out.append(history)   // older activities first, then the ones since the last compaction
-        writer.bytes = []
-        for r in records[split...] { r.write(to: writer); writer.bytes.append(10) }
-        out.append(contentsOf: writer.bytes)
-        out.append(trailer(for: out))
-        return out
-    }
-
     /// One decoded snapshot line.
     enum Item { case record(BookRecord), history(HistoryLine.Inner) }
 

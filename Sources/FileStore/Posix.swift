@@ -69,6 +69,11 @@ enum Posix {
     }
 
     static func writeNewFile(_ data: Data, to path: String) throws {
+        try writeNewFile(to: path) { try writeAll($0.fd, data, path: $0.path) }
+    }
+
+    /// The same for a file `body` writes as it goes, into the new file beside `path` (renamed over it once synced).
+    static func writeNewFile(to path: String, _ body: (LockedFile) throws -> Void) throws {
         let url = URL(fileURLWithPath: path)
         let parent = url.deletingLastPathComponent().path
         var st = stat()
@@ -84,7 +89,7 @@ enum Posix {
         case .fifo: throw StoreError(file: path, "is a FIFO, not a file; name a file")
         case .other: throw StoreError(file: path, "is a device or a socket, not a file; name a file")
         }
-        try dir.writeAtomically(data, to: url.lastPathComponent)
+        try dir.writeAtomically(to: url.lastPathComponent, body)
     }
 
     /// Identity and size of a file, to notice others' changes cheaply.

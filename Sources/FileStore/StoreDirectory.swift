@@ -225,8 +225,17 @@ final class StoreDirectory {
     /// Writes `data` to `name` so that a crash leaves either the old or the new file: a new locked temporary
     /// file, write, fsync, rename, fsync of the directory.
     func writeAtomically(_ data: Data, to name: String) throws {
-        let temp = try writeAside(data, to: temporaryName(for: name))
+        try writeAtomically(to: name) { try Posix.writeAll($0.fd, data, path: $0.path) }
+    }
+
+    /// The same for a file written by `body` as it goes (a backup streams a store larger than memory should hold).
+    func writeAtomically(to name: String, _ body: (LockedFile) throws -> Void) throws {
+        let temp = try createLocked { temporaryName(for: name) }
         defer { temp.close() }
+        do {
+            try body(temp)
+            try Posix.fsync(temp.fd, path: temp.path)
+        } catch { temp.discard(); throw error }
         do {
             try rename(temp.name, to: name)
             temp.name = name

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import DemoData
 @testable import FileStore
 @testable import Receivables
 
@@ -265,4 +266,34 @@ import TestSupport
         #expect(try JSONFileStore(directory: dir.path).history(of: "C1").count == 7)
     }
 
+}
+
+/// Issue 23: a backup is written as it goes (never built whole in memory); one over several checksum blocks of 4 MiB
+/// restores to the very book and histories it was taken from.
+@Suite struct StreamedBackupTests {
+    @Test func aBackupOverSeveralBlocksRestoresTheSameBook() throws {
+        let dir = TempDirectory("backup-big"); defer { dir.remove() }
+        let today = Fixtures.date("2026-11-23")
+        var book = try DemoGenerator(customers: 120, seed: 4, today: today).book()
+        for (k, id) in book.customerOrder.enumerated() {
+            for j in 0..<300 {
+                try book.apply(.logActivity(activity: Activity(id: "H\(k)-\(j)", at: "2026-11-01T10:00:00Z", date: today.adding(days: -(j % 90)),
+                    user: "amelie", customerId: id, channel: .phone, outcome: .noAnswer, note: "appel \(j) — « Société » \(String(repeating: "x", count: j % 40))")))
+            }
+        }
+        let store = try JSONFileStore.create(directory: dir.path + "/s", book: book)
+        try store.compact()
+        let someone = book.customerOrder[7]
+        try store.commit(user: "helene", .logActivity(activity: Activity(id: "LATE", at: "2026-11-23T10:00:00Z", date: today, user: "helene",
+                                                                        customerId: someone, channel: .phone, note: "after the compaction")))
+        try store.backup(to: dir.path + "/copy.jsonl")
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: dir.path + "/copy.jsonl")[.size] as? Int)
+        #expect(size > 2 * (4 << 20))   // three blocks at least
+        let restored = try JSONFileStore.restore(backup: dir.path + "/copy.jsonl", into: dir.path + "/r")
+        #expect(restored.seq == store.seq)
+        #expect(restored.book.records(includingActivities: false) == store.book.records(includingActivities: false))
+        for id in book.customerOrder { #expect(try restored.history(of: id) == store.history(of: id), "\(id)") }
+        #expect(try restored.history(of: someone).last?.id == "LATE")
+        #expect(StoreCheck.run(directory: dir.path + "/r").ok)
+    }
 }
