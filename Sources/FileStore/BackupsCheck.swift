@@ -63,7 +63,11 @@ enum BackupsCheck {
             let prefix = Array(#"{"history":"#.utf8)
             let decoder = JSONDecoder()
             for r in lines where data[r].starts(with: prefix) {
-                let h = try decoder.decode(SnapshotCodec.HistoryLine.self, from: data[r]).history
+                let fast = data.withUnsafeBytes { raw in
+                    RecordReader.line(in: raw.bindMemory(to: UInt8.self), range: (r.lowerBound - data.startIndex)..<(r.upperBound - data.startIndex))
+                }
+                let item = try fast ?? .history(decoder.decode(SnapshotCodec.HistoryLine.self, from: data[r]).history)
+                guard case .history(let h) = item else { continue }
                 index.entries[h.customerId] = .init(range: h.offset..<(h.offset + h.length), crc: h.crc.flatMap { UInt32($0, radix: 16) })
             }
             _ = try HistoryFile.verifyAll(historyName, index: index, directory: dir)

@@ -180,7 +180,7 @@ enum SnapshotCodec {
 
     /// Where a customer's activities are in the history file, and their digest.
     struct HistoryLine: Codable {
-        struct Inner: Codable { var customerId: String; var offset: Int; var length: Int; var crc: String?; var digest: ActivityDigest }
+        struct Inner: Codable, Equatable { var customerId: String; var offset: Int; var length: Int; var crc: String?; var digest: ActivityDigest }
         var history: Inner
     }
 
@@ -226,7 +226,7 @@ enum SnapshotCodec {
     }
 
     /// One decoded snapshot line.
-    enum Item { case record(BookRecord), history(HistoryLine.Inner) }
+    enum Item: Equatable { case record(BookRecord), history(HistoryLine.Inner) }
 
     /// The schema a snapshot's header names (nil: no readable header; `decode` says why).
     static func schemaVersion(of data: Data) -> Int? {
@@ -284,9 +284,9 @@ enum SnapshotCodec {
                 for i in range {
                     // The fast reader first; any line it does not expect goes to JSONDecoder, which reads it or says why not.
                     if let fast = data.withUnsafeBytes({ raw in
-                        RecordReader.record(in: raw.bindMemory(to: UInt8.self), range: (body[i].lowerBound - data.startIndex)..<(body[i].upperBound - data.startIndex))
+                        RecordReader.line(in: raw.bindMemory(to: UInt8.self), range: (body[i].lowerBound - data.startIndex)..<(body[i].upperBound - data.startIndex))
                     }) {
-                        items.append(.record(fast))
+                        items.append(fast)
                         continue
                     }
                     let lineData = data[body[i]]

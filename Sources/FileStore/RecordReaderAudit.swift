@@ -66,20 +66,20 @@ public enum RecordReaderAudit {
 
     public static let maxExamples = 10
 
-    /// Tries `linesPerType` mutated lines of each of the ten record types (the reader's four and six it leaves to
+    /// Tries `linesPerType` mutated lines of each of the ten record types and of the history lines (the reader's four, the history lines, and six it leaves to
     /// `JSONDecoder`). About 16 µs a line in a release build, nearly all of it in `JSONDecoder`: 1,000,000 lines per
     /// type take under 3 minutes on one core.
     public static func run(seed: UInt64, linesPerType: Int) -> Result {
         var result = Result(seed: seed, linesPerType: linesPerType)
         var rng = AuditRandom(seed: seed)
         let decoder = JSONDecoder()
-        for (kind, records) in sampleRecords() {
+        for (kind, records) in sampleRecords().map({ ($0.0, $0.1.map(SnapshotCodec.Item.record)) }) + [("history", sampleHistoryLines().map(SnapshotCodec.Item.history))] {
             let bases = records.flatMap { validLines(of: $0) }
             for (line, record) in bases {
                 let fast = read(line)
-                let slow = try? decoder.decode(BookRecord.self, from: Data(line))
+                let slow = strict(line, decoder)
                 if slow != record { result.validLineProblems.append("JSONDecoder does not read back \(kind) line \(render(line))") }
-                if RecordReader.recordKeys.contains(where: { $0.description == kind }) {
+                if kind == "history" || RecordReader.recordKeys.contains(where: { $0.description == kind }) {
                     result.validLines += 1
                     if let fast, same(fast, record) { result.validLinesReadFast += 1 } else {
                         result.validLineProblems.append("the reader \(fast == nil ? "refused" : "misread") \(kind) line \(render(line))")
@@ -95,7 +95,7 @@ public enum RecordReaderAudit {
                 let line = mutate(base, shapes[i % bases.count], &rng)
                 figures.lines += 1
                 let fast = read(line)
-                let slow = try? decoder.decode(BookRecord.self, from: Data(line))
+                let slow = strict(line, decoder)
                 if fast != nil { figures.readerAccepted += 1 }
                 if slow != nil { figures.decoderAccepted += 1 }
                 guard let fast else { continue }
@@ -113,27 +113,43 @@ public enum RecordReaderAudit {
 
     // MARK: Checking
 
-    static func read(_ line: [UInt8]) -> BookRecord? {
-        line.withUnsafeBufferPointer { RecordReader.record(in: $0, range: 0..<$0.count) }
+    static func read(_ line: [UInt8]) -> SnapshotCodec.Item? {
+        line.withUnsafeBufferPointer { RecordReader.line(in: $0, range: 0..<$0.count) }
+    }
+
+    /// What `JSONDecoder` reads of the line, as the snapshot's decoding asks it (`SnapshotCodec.decodeBody`).
+    static func strict(_ line: [UInt8], _ decoder: JSONDecoder = JSONDecoder()) -> SnapshotCodec.Item? {
+        if line.starts(with: RecordReader.historyPrefix) {
+            return (try? decoder.decode(SnapshotCodec.HistoryLine.self, from: Data(line))).map { .history($0.history) }
+        }
+        return (try? decoder.decode(BookRecord.self, from: Data(line))).map { .record($0) }
     }
 
     /// One line, as the fuzzer gives it: nil when the fast reader is no more lenient than `JSONDecoder` on it,
     /// else what went wrong.
     public static func disagreement(on line: [UInt8]) -> String? {
         guard let fast = read(line) else { return nil }
-        guard let strict = try? JSONDecoder().decode(BookRecord.self, from: Data(line)) else {
+        guard let strict = strict(line) else {
             return "the fast reader accepted a line JSONDecoder refuses: \(render(line))"
         }
         return same(fast, strict) ? nil : "the readers disagree on: \(render(line))"
     }
 
     /// Equal, and written as the same bytes (`==` on strings ignores differences of Unicode normalisation).
-    static func same(_ a: BookRecord, _ b: BookRecord) -> Bool { a == b && bytes(a) == bytes(b) }
+    static func same(_ a: SnapshotCodec.Item, _ b: SnapshotCodec.Item) -> Bool { a == b && bytes(a) == bytes(b) }
 
-    static func bytes(_ record: BookRecord) -> [UInt8] {
-        let w = JSONWriter(capacity: 512)
-        record.write(to: w)
-        return w.bytes
+    /// The line the store writes for `item`.
+    static func bytes(_ item: SnapshotCodec.Item) -> [UInt8] {
+        switch item {
+        case .record(let record):
+            let w = JSONWriter(capacity: 512)
+            record.write(to: w)
+            return w.bytes
+        case .history(let h):
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+            return Array((try? encoder.encode(SnapshotCodec.HistoryLine(history: h))) ?? Data())
+        }
     }
 
     static func render(_ line: [UInt8]) -> String {
@@ -220,12 +236,45 @@ public enum RecordReaderAudit {
         ]
     }
 
+    /// History lines (issue 23: read by the fast reader too): digests empty and full, with and without a checksum.
+    static func sampleHistoryLines() -> [SnapshotCodec.HistoryLine.Inner] {
+        func d(_ s: String) -> CalendarDate { CalendarDate.parseISO(s)! }
+        var full = ActivityDigest()
+        full.count = 102
+        full.lastCall = d("2026-11-20")
+        full.lastWritten = ["courtesy-reminder": d("2026-11-02"), "*": d("0001-01-01"), "formal-notice": d("9999-12-31")]
+        full.lastScheduled = Activity(id: "A9", at: "2026-11-20T09:00:00Z", date: d("2026-11-20"), user: "amelie", customerId: "C1",
+                                      invoices: ["F1"], channel: .phone, outcome: .promised, note: "rappeler « lundi » \u{1} 😀",
+                                      nextActionDate: d("2026-11-30"))
+        full.lastSignal = Activity(id: "S1", at: "2026-11-21T09:00:00Z", date: d("2026-11-21"), user: "zoe", customerId: "C1",
+                                   channel: .visit, note: "visite")
+        var small = ActivityDigest()
+        small.count = 1
+        return [
+            .init(customerId: "C1", offset: 0, length: 123_456, crc: "0a1b2c3d", digest: full),
+            .init(customerId: "C-2/é\"\u{7}", offset: 9_007_199_254, length: 0, crc: nil, digest: small),
+            .init(customerId: "C3", offset: 5, length: 7, crc: "ffffffff", digest: ActivityDigest()),
+        ]
+    }
+
     /// The writer's line for `record`, the same with spaces between the tokens, and with explicit `null`s for the
     /// optional fields the writer leaves out.
-    static func validLines(of record: BookRecord) -> [(line: [UInt8], record: BookRecord)] {
-        let line = bytes(record)
+    static func validLines(of item: SnapshotCodec.Item) -> [(line: [UInt8], record: SnapshotCodec.Item)] {
+        let record: BookRecord
+        switch item {
+        case .record(let r): record = r
+        case .history(let h):
+            // The store takes a line for a history line by its first bytes (`{"history":`): spaces go after them.
+            let line = bytes(item), prefix = RecordReader.historyPrefix
+            var out = [(line, item), (prefix + spaced(Array(line.dropFirst(prefix.count))), item)]
+            if h.crc == nil {   // an explicit null for the checksum the encoder left out
+                out.append((Array(String(decoding: line, as: UTF8.self).replacingOccurrences(of: #""length":"#, with: #""crc":null,"length":"#).utf8), item))
+            }
+            return out
+        }
+        let line = bytes(item)
         let text = String(decoding: line, as: UTF8.self)
-        var out = [(line, record), (spaced(line), record)]
+        var out = [(line, item), (spaced(line), item)]
         /// `"key":null,` for each of `keys` the writer left out (a repeated key would go to JSONDecoder).
         func nulls(_ keys: [String]) -> String { keys.filter { !text.contains("\"\($0)\":") }.map { "\"\($0)\":null," }.joined() }
         var edits: [(String, String)] = []
@@ -241,7 +290,7 @@ public enum RecordReaderAudit {
         }
         for (old, new) in edits where old != new {
             guard let r = text.range(of: old) else { continue }
-            out.append((Array(text.replacingCharacters(in: r, with: new).utf8), record))
+            out.append((Array(text.replacingCharacters(in: r, with: new).utf8), item))
         }
         return out
     }

@@ -133,9 +133,11 @@ import Testing
         #expect(result.disagreements == 0, "\(result)")
         #expect(result.validLineProblems.isEmpty, "\(result)")
         #expect(result.validLines > 0 && result.validLinesReadFast == result.validLines, "\(result)")
-        #expect(result.figures.count == 10 && result.figures.allSatisfy { $0.lines == 5_000 })
-        // The mutations reach the reader: it accepts a good share of the lines of its four record types.
+        #expect(result.figures.count == 11 && result.figures.allSatisfy { $0.lines == 5_000 })
+        // The mutations reach the reader: it accepts a good share of the lines of its four record types and of the
+        // history lines (issue 23).
         #expect(result.figures.prefix(4).allSatisfy { $0.readerAccepted > 250 }, "\(result)")
+        #expect(result.figures.last.map { $0.kind == "history" && $0.readerAccepted > 150 } == true, "\(result)")
     }
 
     @Test func theAuditIsDeterministic() {
@@ -144,3 +146,33 @@ import Testing
     }
 }
 
+
+/// Issue 23: history lines (a customer's range in the history file and its digest) are read by the fast reader too;
+/// what it cannot vouch for goes to `JSONDecoder`.
+@Suite struct HistoryLineReaderTests {
+    static let line = #"{"history":{"crc":"0a1b2c3d","customerId":"C1","digest":{"count":3,"lastCall":"2026-11-20","lastWritten":{"*":"2026-11-02","courtesy-reminder":"2026-11-05"}},"length":120,"offset":0}}"#
+
+    static func fast(_ s: String) -> SnapshotCodec.Item? { RecordReaderAudit.read(Array(s.utf8)) }
+
+    @Test func aWrittenLineIsReadAsJSONDecoderReadsIt() throws {
+        let item = try #require(Self.fast(Self.line))
+        #expect(item == RecordReaderAudit.strict(Array(Self.line.utf8)))
+        guard case .history(let h) = item else { Issue.record("not a history line"); return }
+        #expect(h.customerId == "C1" && h.length == 120 && h.crc == "0a1b2c3d" && h.digest.count == 3)
+        #expect(h.digest.lastWritten["courtesy-reminder"] == CalendarDate.parseISO("2026-11-05"))
+    }
+
+    @Test(arguments: [
+        ("a step written twice (JSONDecoder keeps one)", #""courtesy-reminder":"2026-11-05""#, #""courtesy-reminder":"2026-11-05","courtesy-reminder":"2026-11-06""#),
+        ("an escaped step", #""courtesy-reminder""#, #""courtesy\u002dreminder""#),
+        ("an unknown key (JSONDecoder ignores it)", #""count":3"#, #""count":3,"extra":1"#),
+        ("a count written 3.0", #""count":3"#, #""count":3.0"#),
+        ("a count left out", #""count":3,"#, ""),
+        ("a non-ASCII step", #""courtesy-reminder""#, #""relancé""#),
+    ])
+    func whatTheReaderCannotVouchForGoesToJSONDecoder(_ name: String, _ old: String, _ new: String) {
+        let edited = Self.line.replacingOccurrences(of: old, with: new)
+        #expect(edited != Self.line, "\(name)")
+        #expect(Self.fast(edited) == nil, "\(name)")
+    }
+}
