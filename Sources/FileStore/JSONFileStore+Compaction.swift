@@ -111,8 +111,13 @@ extension JSONFileStore {
         defer { history.close() }
         // A journal without an id (written before schema 3) is named "legacy", so that only a crash window after
         // a migration accepts a journal without id.
+        // A plain compaction says so, for others to adopt it without decoding it (schema 13); an import folded in, or a
+        // migration (the book read from an older schema), does not: others decode that snapshot whole.
+        let compaction = transform == nil && captured.schema == currentSchemaVersion
+            ? captured.journalId.map { SnapshotCodec.Compaction(journal: $0, seq: captured.seq) } : nil
         let snapshot = try SnapshotCodec.encode(target.book, seq: captured.seq, historyFile: history.name, index: index,
-                                                journal: newJournal, previousJournal: captured.journalId ?? SnapshotCodec.legacyJournal)
+                                                journal: newJournal, previousJournal: captured.journalId ?? SnapshotCodec.legacyJournal,
+                                                compaction: compaction)
         let aside: LockedFile
         do { aside = try files.writeAside(snapshot, to: files.temporaryName(for: Self.snapshotName, tag: "compact")) }
         catch { history.discard(); throw error }

@@ -25,6 +25,49 @@ final class Journal {
 
     init(directory: StoreDirectory) { self.directory = directory }
 
+    deinit { if heldFD >= 0 { close(heldFD) } }
+
+    /// The journal being read, held open: once another process's compaction has renamed a new journal over it, the
+    /// changes this process had not read yet are still there to read (`entriesOfReplaced`), up to the one the new
+    /// snapshot was taken at.
+    private var heldFD: Int32 = -1
+    private var heldInode: UInt64 = 0
+
+    private func hold() {
+        guard inode != 0, heldInode != inode else { return }
+        if heldFD >= 0 { close(heldFD); heldFD = -1; heldInode = 0 }
+        guard let fd = try? directory.openForReading(Self.name) else { return }
+        var st = stat()
+        // Replaced again between the read and the open: nothing is held (the next compaction is then decoded whole).
+        guard fstat(fd, &st) == 0, UInt64(st.st_ino) == inode else { close(fd); return }
+        heldFD = fd
+        heldInode = inode
+    }
+
+    /// After the journal was replaced: the entries of the one this process was reading, from where it stopped up to
+    /// change `last`, read from the file held open; nil when they are not all there, in order, whole.
+    func entriesOfReplaced(upTo last: Int) -> [(entry: JournalEntry, line: Int)]? {
+        guard heldFD >= 0, heldInode == inode, let previous = lastEntrySeq ?? header?.baseSeq else { return nil }
+        if previous == last { return [] }
+        guard previous < last else { return nil }
+        var st = stat()
+        guard fstat(heldFD, &st) == 0, Int(st.st_size) > offset else { return nil }
+        var data = Data(count: Int(st.st_size) - offset)
+        let n = data.withUnsafeMutableBytes { pread(heldFD, $0.baseAddress!, $0.count, off_t(offset)) }
+        guard n == data.count else { return nil }
+        let decoder = JSONDecoder()
+        var out: [(JournalEntry, Int)] = []
+        var expected = previous + 1, lineNumber = lines
+        for r in splitLines(data) where expected <= last {
+            lineNumber += 1
+            guard r.upperBound < data.count, case .success(.entry(let e)) = JournalCodec.parse(data.subdata(in: r), decoder: decoder),
+                  e.seq == expected else { return nil }
+            out.append((e, lineNumber))
+            expected += 1
+        }
+        return expected == last + 1 ? out : nil
+    }
+
     var stamp: Posix.FileStamp? { directory.stamp(Self.name) }
     var hasChangedOnDisk: Bool { stamp != lastStamp }
 
@@ -60,6 +103,7 @@ final class Journal {
             return []
         }
         inode = s.inode
+        hold()
         guard Int(s.size) > offset else { lastStamp = s; return [] }
         let count = Int(s.size) - offset
         let data = try directory.read(Self.name, range: offset..<(offset + count))

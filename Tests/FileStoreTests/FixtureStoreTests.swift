@@ -186,15 +186,45 @@ import TestSupport
         #expect(snapshotOfFiles(path) == before, "a read-only open writes nothing")
 
         let writable = try JSONFileStore(directory: path)
-        #expect(!writable.needsCompaction, "at the current schema")
+        #expect(writable.needsCompaction, "older than schema 13: migrated by the first compaction")
         try writable.compact()
         let snapshot = try String(contentsOfFile: path + "/snapshot.jsonl", encoding: .utf8)
         #expect(snapshot.components(separatedBy: "\n").filter { $0.hasPrefix("{\"mail\":") }.count == 7)
+        #expect(!snapshot.contains(#""compaction":"#), "a migration's snapshot is decoded whole by others")
         let reopened = try JSONFileStore(directory: path, forceReadOnly: true)
         #expect(reopened.book.customerOrder.flatMap { reopened.book.outbox(of: $0) } == outbox)
         #expect(reopened.book.settings == book.settings && reopened.book.company == book.company && reopened.book.policy == book.policy)
         let check = StoreCheck.run(directory: path)
         #expect(check.ok, "\(check.text)")
+    }
+
+    /// Schema 13 (issue 23): `relance migrate` of schema 12, the same records. Its next plain compaction says in the
+    /// snapshot's header which journal it folds in, up to which change; another process that has read that journal
+    /// adopts the new files without decoding the snapshot, and holds the very book a fresh open reads.
+    @Test func theSchema13FixtureIsAdoptedAfterAnotherCompaction() throws {
+        let dir = TempDirectory("fixture-13"); defer { dir.remove() }
+        let path = try copy(13, dir)
+        let before = snapshotOfFiles(path)
+        let readOnly = try JSONFileStore(directory: path, forceReadOnly: true)
+        #expect(readOnly.loadedSchema == 13 && readOnly.seq == 25 && readOnly.book.activityCount == 27)
+        #expect(readOnly.book.customerOrder.flatMap { readOnly.book.outbox(of: $0) }.count == 7)
+        #expect(StoreCheck.run(directory: path).ok)
+        #expect(snapshotOfFiles(path) == before, "a read-only open writes nothing")
+        let compactor = try JSONFileStore(directory: path), other = try JSONFileStore(directory: path)
+        #expect(!compactor.needsCompaction)
+        try compactor.commit(user: "helene", .logActivity(activity: Activity(id: "F13", at: "2026-12-04T10:00:00Z", date: Fixtures.date("2026-12-04"),
+                                                                              user: "helene", customerId: "C0002", channel: .phone, note: "avant")))
+        try compactor.compact()
+        let header = try #require(try String(contentsOfFile: path + "/snapshot.jsonl", encoding: .utf8).split(separator: "\n").first)
+        #expect(header.contains(#""compaction":{"journal":""#) && header.contains(#""seq":26}"#))
+        try other.commit(user: "helene", .logActivity(activity: Activity(id: "G13", at: "2026-12-04T10:05:00Z", date: Fixtures.date("2026-12-04"),
+                                                                          user: "helene", customerId: "C0002", channel: .phone, note: "après")))
+        #expect(other.lastLoad == .adopted && other.seq == 27)
+        let fresh = try JSONFileStore(directory: path, forceReadOnly: true)
+        #expect(fresh.book.records(includingActivities: false) == other.book.records(includingActivities: false))
+        #expect(try other.history(of: "C0002") == fresh.history(of: "C0002"))
+        #expect(try other.history(of: "C0002").suffix(2).map(\.id) == ["F13", "G13"])
+        #expect(StoreCheck.run(directory: path).ok)
     }
 
     /// Schema 6 (`relance migrate` of schema 5 with a `policy.json` whose grace is 5 days): the policy is a record of
