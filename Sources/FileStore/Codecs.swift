@@ -242,38 +242,84 @@ enum SnapshotCodec {
     /// the snapshot is not a compaction of `journal` at the current schema, or anything is not as this writer writes.
     struct CompactionView { var header: Header.Inner; var index: HistoryIndex; var digests: [String: ActivityDigest] }
 
-    static func compactionView(_ data: Data, path: String, of journal: String) -> CompactionView? {
-        // Only the first line and the last ones are read: the lines are found from the end (the file's 175,000 lines
-        // split for nothing were a third of the time).
-        guard data.count > 2, data.last == 10 else { return nil }
-        let start = data.startIndex
-        func lineStart(before end: Int) -> Int {   // `end`: the index of a line's newline
-            var i = end - 1
-            while i >= start, data[i] != 10 { i -= 1 }
-            return i + 1
+    /// Reads the view from an open snapshot of `size` bytes without reading it all: the end line, the history lines
+    /// before it and the header, and checks against the end line every block of 4 MiB they lie in (the records in
+    /// between are not this reader's: it holds the book already, and a fresh open or `check` verifies them).
+    static func compactionView(fd: Int32, size: Int, path: String, of journal: String, initialTail: Int = 1 << 20) -> CompactionView? {
+        @Sendable func read(_ r: Range<Int>) -> Data? {
+            var data = Data(count: r.count)
+            var got = 0
+            while got < r.count {
+                let n = data.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + got, r.count - got, off_t(r.lowerBound + got)) }
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { return nil }
+                got += n
+            }
+            return data
         }
-        let trailerStart = lineStart(before: data.endIndex - 1)
-        guard trailerStart > start, let firstEnd = data.firstIndex(of: 10),
-              let header = try? JSONDecoder().decode(Header.self, from: data[start..<firstEnd]).snapshot,
-              header.schemaVersion == currentSchemaVersion, header.compaction?.journal == journal, header.compaction?.seq == header.seq,
-              header.history != nil, header.journal != nil, header.previousJournal == journal,
-              (try? verifyTrailer(data, lines: [trailerStart..<(data.endIndex - 1)], path: path)) != nil else { return nil }
-        var view = CompactionView(header: header, index: HistoryIndex(), digests: [:])
-        let decoder = JSONDecoder()
-        var end = trailerStart - 1
-        while end > firstEnd {
-            let r = lineStart(before: end)..<end
-            guard data[r].starts(with: RecordReader.historyPrefix) else { break }
-            let item = data.withUnsafeBytes { raw in
-                RecordReader.line(in: raw.bindMemory(to: UInt8.self), range: (r.lowerBound - start)..<(r.upperBound - start))
-            } ?? (try? decoder.decode(HistoryLine.self, from: data[r])).map { .history($0.history) }
-            guard case .history(let h)? = item, h.offset >= 0, h.length >= 0, let text = h.crc, text.utf8.count == 8,
-                  let crc = UInt32(text, radix: 16), view.index.entries[h.customerId] == nil else { return nil }
-            view.index.entries[h.customerId] = HistoryIndex.Entry(range: h.offset..<(h.offset + h.length), crc: crc)
-            view.digests[h.customerId] = h.digest
-            end = r.lowerBound - 1
+        guard size > 2 else { return nil }
+        var guess = max(16, initialTail)
+        while true {
+            let tailStart = max(0, size - guess)
+            guard let tail = read(tailStart..<size), tail.last == 10 else { return nil }
+            // Line starts from the end; nil: the tail read does not reach back to it.
+            func lineStart(before end: Int) -> Int? {
+                let i = tail.withUnsafeBytes { raw -> Int in
+                    let p = raw.bindMemory(to: UInt8.self)
+                    var i = end - 1
+                    while i >= 0, p[i] != 10 { i -= 1 }
+                    return i
+                }
+                return i >= 0 || tailStart == 0 ? i + 1 : nil
+            }
+            guard let trailerAt = lineStart(before: tail.count - 1) else { guess *= 4; continue }
+            let trailerLine = tail[trailerAt..<(tail.count - 1)]
+            let body = tailStart + trailerAt
+            guard trailerLine.starts(with: trailerPrefix), let t = try? JSONDecoder().decode(Trailer.self, from: trailerLine),
+                  t.end.block == checksumBlock, t.end.bytes == body, t.end.crc.count == (body + checksumBlock - 1) / checksumBlock,
+                  Self.trailerLine(bytes: body, crcs: t.end.crc) == trailerLine else { return nil }
+            // The history lines, back from the end line to the first line that is not one.
+            var lines: [Range<Int>] = []
+            var end = trailerAt - 1, reached = true
+            while end > 0 {
+                guard let start = lineStart(before: end) else { reached = false; break }
+                guard tail[start..<end].starts(with: RecordReader.historyPrefix) else { break }
+                lines.append(start..<end)
+                end = start - 1
+            }
+            guard reached else { guess *= 4; continue }
+            let historyStart = tailStart + end + 1
+            // The blocks to check: the header's and those of the history lines and the end of the body.
+            let blocks = Array(Set([0] + Array((min(historyStart, body - 1) / checksumBlock)...((body - 1) / checksumBlock)))).sorted()
+            var contents = [Data?](repeating: nil, count: blocks.count)
+            var ok = [Bool](repeating: false, count: blocks.count)
+            contents.withUnsafeMutableBufferPointer { out in
+                ok.withUnsafeMutableBufferPointer { good in
+                    nonisolated(unsafe) let out = out, good = good
+                    DispatchQueue.concurrentPerform(iterations: blocks.count) { k in
+                        let b = blocks[k]
+                        guard let d = read((b * checksumBlock)..<min(body, (b + 1) * checksumBlock)) else { return }
+                        good[k] = CRC32.hex(CRC32.checksum(d)) == t.end.crc[b]
+                        if b == 0 { out[k] = d }
+                    }
+                }
+            }
+            guard ok.allSatisfy({ $0 }), let first = contents[0], let firstEnd = first.firstIndex(of: 10),
+                  let header = try? JSONDecoder().decode(Header.self, from: first[first.startIndex..<firstEnd]).snapshot,
+                  header.schemaVersion == currentSchemaVersion, header.compaction?.journal == journal, header.compaction?.seq == header.seq,
+                  header.history != nil, header.journal != nil, header.previousJournal == journal, historyStart > firstEnd else { return nil }
+            var view = CompactionView(header: header, index: HistoryIndex(), digests: [:])
+            let decoder = JSONDecoder()
+            for r in lines {
+                let item = tail.withUnsafeBytes { raw in RecordReader.line(in: raw.bindMemory(to: UInt8.self), range: r) }
+                    ?? (try? decoder.decode(HistoryLine.self, from: tail[r])).map { .history($0.history) }
+                guard case .history(let h)? = item, h.offset >= 0, h.length >= 0, let text = h.crc, text.utf8.count == 8,
+                      let crc = UInt32(text, radix: 16), view.index.entries[h.customerId] == nil else { return nil }
+                view.index.entries[h.customerId] = HistoryIndex.Entry(range: h.offset..<(h.offset + h.length), crc: crc)
+                view.digests[h.customerId] = h.digest
+            }
+            return view
         }
-        return view
     }
 
     /// One decoded snapshot line.

@@ -328,11 +328,14 @@ public final class JSONFileStore: BookStore {
     func prefetchSnapshot() {
         guard let before = files.stamp(Self.snapshotName), prefetched?.stamp != before, prefetchedCompaction?.stamp != before else { return }
         // Another's compaction of the journal this process reads: only its header and history lines are needed.
-        if loadedSchema == currentSchemaVersion, let id = journal.header?.id, let data = try? files.read(Self.snapshotName),
-           files.stamp(Self.snapshotName) == before,
-           let view = SnapshotCodec.compactionView(data, path: files.file(Self.snapshotName), of: id) {
-            prefetchedCompaction = (before, view)
-            return
+        if loadedSchema == currentSchemaVersion, let id = journal.header?.id, let fd = try? files.openForReading(Self.snapshotName) {
+            defer { close(fd) }
+            var st = stat()
+            if fstat(fd, &st) == 0, UInt64(st.st_ino) == before.inode, Int64(st.st_size) == before.size,
+               let view = SnapshotCodec.compactionView(fd: fd, size: Int(st.st_size), path: files.file(Self.snapshotName), of: id) {
+                prefetchedCompaction = (before, view)
+                return
+            }
         }
         let policy = files.stamp(Self.policyName)
         guard let loaded = try? decodeSnapshot(), files.stamp(Self.snapshotName) == before, files.stamp(Self.policyName) == policy else { return }

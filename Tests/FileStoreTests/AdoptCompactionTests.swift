@@ -105,4 +105,25 @@ import TestSupport
         try bytes.write(to: URL(fileURLWithPath: path))
         #expect { try b.commit(user: "helene", note("B1", customers[1])) } throws: { "\($0)".contains("snapshot.jsonl") }
     }
+
+    /// The view is read from the end of the file, in a tail that grows until it reaches back past the history lines.
+    @Test func theViewIsTheSameWhateverTheTailFirstRead() throws {
+        let dir = TempDirectory("adopt-view"); defer { dir.remove() }
+        let (a, _, customers) = try stores(dir)
+        for (i, id) in customers.enumerated() { try a.commit(user: "helene", note("V\(i)", id)) }
+        let journalId = try #require(a.state.journalId)
+        try a.compact()
+        let path = dir.path + "/s/snapshot.jsonl"
+        let fd = open(path, O_RDONLY)
+        defer { close(fd) }
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        let whole = try #require(SnapshotCodec.compactionView(fd: fd, size: size, path: path, of: journalId))
+        #expect(whole.digests.count == customers.count && whole.index.entries.count == customers.count)
+        for tail in [16, 100, 1_000, 4_096] {
+            let small = try #require(SnapshotCodec.compactionView(fd: fd, size: size, path: path, of: journalId, initialTail: tail))
+            #expect(small.digests == whole.digests && small.index.entries == whole.index.entries && small.header.seq == whole.header.seq, "\(tail)")
+        }
+        #expect(SnapshotCodec.compactionView(fd: fd, size: size, path: path, of: "another-journal") == nil)
+        #expect(SnapshotCodec.compactionView(fd: fd, size: size - 1, path: path, of: journalId) == nil)
+    }
 }
