@@ -24,8 +24,18 @@ struct Bench: ParsableCommand {
     @Option(help: "History records per customer.") var activitiesPerCustomer = 100
     @Option(help: "Where to build the store (default: a temporary directory, removed after).") var dir: String?
     @Option(help: "Number of single saves to time.") var saves = 200
+    @Option(help: "S, M or L: 1,000, 5,000 or 20,000 customers (overrides --customers).") var size: String?
+    @Option(help: "Rounds of the whole-process figures (medians; 0: none).") var rounds = 3
 
     func run() throws {
+        var customers = customers
+        switch size?.uppercased() {
+        case nil: break
+        case "S": customers = 1_000
+        case "M": customers = 5_000
+        case "L": customers = 20_000
+        default: throw ValidationError("--size is S, M or L")
+        }
         let directory = dir ?? FileManager.default.temporaryDirectory.appendingPathComponent("relance-bench-\(getpid())").path
         defer { if dir == nil { try? FileManager.default.removeItem(atPath: directory) } }
         let today = CalendarDate(year: 2026, month: 11, day: 23)!
@@ -119,6 +129,7 @@ struct Bench: ParsableCommand {
         }
         print(String(format: "%-70@ median %.1f ms, max %.1f ms (%@)", "the first save after another user's compaction (5 times)" as NSString,
                      after.sorted()[2], after.max() ?? 0, "\(store.lastLoad)" as NSString))
+        if rounds > 0 { try wholeProcesses(directory, today: today, supervisor: saver) }
     }
 
     /// The workstation's keys on this store, in process (a screen buffer for the terminal): each key handled and
@@ -149,6 +160,61 @@ struct Bench: ParsableCommand {
         line("key /, the search (the book's keys folded for this revision)", [timed(.character("/"))])
         line("search, each character of \"brasserie\"", "brasserie".map { timed(.character($0)) })
         line("key Esc, back from the search", [timed(.escape)])
+    }
+
+    /// Each command as a whole process, as users start them, interleaved with python + orjson parsing the same
+    /// snapshot (issue 23): medians of `rounds`, peak memory, and the ratio to the parse. (This store's history has
+    /// written to every customer on its last day, so it has no letters due: `relance-tools letters-bench` times them.)
+    func wholeProcesses(_ directory: String, today: CalendarDate, supervisor: String) throws {
+        let relance = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path + "/relance"
+        let work = directory + ".work"
+        try? FileManager.default.removeItem(atPath: work)
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let day = today.iso, store = ["--store", directory]
+        let collector = "amelie"
+        var pay = 0
+        func savePayment() throws -> [String] {
+            pay += 1
+            let file = work + "/pay-\(pay).csv"
+            try Data("date,customer_id,amount,reference\n\(day),C0001,1.00,BENCH-P\(pay)\n".utf8).write(to: URL(fileURLWithPath: file))
+            return [relance, "import", "payments", file] + store + ["--user", supervisor]
+        }
+        var commands: [(String, () throws -> ProcessBench.Figure)] = [
+            ("workstation: launch to the first complete frame (team)", { try ProcessBench.launch([relance] + store + ["--user", supervisor, "--date", day], until: "All keys") }),
+            ("workstation: launch to the first complete frame (collector)", { try ProcessBench.launch([relance] + store + ["--user", collector, "--date", day], until: "All keys") }),
+            ("relance agenda --format csv (team)", { try ProcessBench.run([relance, "agenda"] + store + ["--user", supervisor, "--date", day, "--format", "csv"]) }),
+        ]
+        for name in Analytics.reportNames {
+            commands.append(("relance report \(name)", { try ProcessBench.run([relance, "report", name] + store + ["--user", supervisor, "--as-of", day]) }))
+        }
+        commands += [
+            ("relance check", { try ProcessBench.run([relance, "check"] + store) }),
+            ("relance backup", { try ProcessBench.run([relance, "backup"] + store + ["--out", work + "/backup.jsonl"]) }),
+            ("a save (relance import payments, one row)", { try ProcessBench.run(try savePayment()) }),
+        ]
+        var figures = [[ProcessBench.Figure]](repeating: [], count: commands.count)
+        var parses: [ProcessBench.Figure] = []
+        for _ in 0..<rounds {
+            for (k, c) in commands.enumerated() {
+                if let p = ProcessBench.pythonParse(directory + "/snapshot.jsonl") { parses.append(p) }
+                figures[k].append(try c.1())
+            }
+        }
+        func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
+        let parse = parses.isEmpty ? nil : median(parses.map(\.ms))
+        print("")
+        print("whole processes, medians of \(rounds) rounds, interleaved with python3 + orjson parsing the snapshot:")
+        if let parse {
+            print(String(format: "%-70@ %8.0f ms %6.0f MB", "python3 + orjson: parse every line of snapshot.jsonl" as NSString, parse, median(parses.map(\.peakMB))))
+        } else {
+            print("python3 + orjson: not available (pip install orjson): no ratios")
+        }
+        for (k, c) in commands.enumerated() {
+            let ms = median(figures[k].map(\.ms)), mb = figures[k].map(\.peakMB).max() ?? 0
+            let what = c.0
+            print(String(format: "%-70@ %8.0f ms %6.0f MB %@", what as NSString, ms, mb, (parse.map { String(format: "%5.2fx the parse", ms / $0) } ?? "") as NSString))
+        }
     }
 
     func report(_ what: String, _ start: Date) {
