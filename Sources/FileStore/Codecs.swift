@@ -407,6 +407,13 @@ enum SnapshotCodec {
         if v >= 3 && header.snapshot.history != nil && header.snapshot.journal == nil {
             throw StoreError(file: path, line: 1, "names no journal: a schema-\(v) snapshot must name the journal that continues it")
         }
+        var counts = (customers: 0, invoices: 0, payments: 0)
+        for case .success(let items) in results {
+            for case .record(let r) in items {
+                switch r { case .customer: counts.customers += 1; case .invoice: counts.invoices += 1; case .payment: counts.payments += 1; default: break }
+            }
+        }
+        loaded.book.reserveForRestore(customers: counts.customers, invoices: counts.invoices, payments: counts.payments)
         var index = 0
         for r in results {
             let items: [Item]

@@ -119,13 +119,10 @@ extension Book {
             insertCustomer(c)
         case .invoice(let i):
             try needCustomer(i.customerId)
-            guard invoices[i.number] == nil else { throw .appearsTwice(.invoice, i.number) }
-            insertInvoice(i)
+            guard insertNewInvoice(i) else { throw .appearsTwice(.invoice, i.number) }
         case .payment(let p):
             try needCustomer(p.customerId)
-            for a in p.allocations { try needInvoice(a.invoice) }
-            guard payments[p.id] == nil else { throw .appearsTwice(.payment, p.id) }
-            insertPayment(p)
+            guard try insertNewPayment(p) else { throw .appearsTwice(.payment, p.id) }
         case .creditNote(let n): try needInvoice(n.invoice); insertCreditNote(n)
         case .dispute(let d): try needCustomer(d.customerId); for n in d.invoices { try needInvoice(n) }; setDispute(d)
         case .promise(let p): try needCustomer(p.customerId); for n in p.invoices { try needInvoice(n) }; setPromise(p)

@@ -206,7 +206,7 @@ struct Bench: ParsableCommand {
         print("")
         print("whole processes, medians of \(rounds) rounds, interleaved with python3 + orjson parsing the snapshot:")
         if let parse {
-            print(String(format: "%-70@ %8.0f ms %6.0f MB", "python3 + orjson: parse every line of snapshot.jsonl" as NSString, parse, median(parses.map(\.peakMB))))
+            print(String(format: "%-70@ %8.0f ms %6.0f MB", "python3 + orjson: parse every line of snapshot.jsonl, records kept" as NSString, parse, median(parses.map(\.peakMB))))
         } else {
             print("python3 + orjson: not available (pip install orjson): no ratios")
         }
