@@ -39,8 +39,19 @@ enum Posix {
     static func readAll(_ fd: Int32, path: String) throws -> Data {
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw StoreError(file: path, "cannot stat: \(errorText())") }
-        var data = Data(capacity: Int(st.st_size))
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        // Read straight into the buffer returned (through a second one, a snapshot was copied twice); a file that
+        // grew since `fstat` is read on to its end, one that shrank is cut at what was read.
+        let size = max(Int(st.st_size), 0)
+        var data = Data(count: size)
+        var filled = 0
+        while filled < size {
+            let n = data.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + filled, size - filled) }
+            if n < 0 { if errno == EINTR { continue }; throw StoreError(file: path, "read failed: \(errorText())") }
+            if n == 0 { break }
+            filled += n
+        }
+        if filled < size { data.count = filled; return data }
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
             if n < 0 { if errno == EINTR { continue }; throw StoreError(file: path, "read failed: \(errorText())") }

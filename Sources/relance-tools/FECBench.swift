@@ -65,7 +65,7 @@ struct FECBench: ParsableCommand {
 
     /// Writes the FEC; returns what it holds, computed as it is written (not by the importer).
     static func write(_ path: String, lines target: Int, customers: Int) throws -> (lines: Int, customerLines: Int, open: Money) {
-        guard let out = FileHandle(forWritingAtPath: path) ?? { FileManager.default.createFile(atPath: path, contents: nil); return FileHandle(forWritingAtPath: path) }() else {
+        guard let out = FileHandle(forWritingAtPath: path) ?? { _ = FileManager.default.createFile(atPath: path, contents: nil); return FileHandle(forWritingAtPath: path) }() else {
             throw ValidationError("cannot write \(path)")
         }
         defer { try? out.close() }

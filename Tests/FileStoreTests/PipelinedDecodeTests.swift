@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import FileStore
+@testable import Receivables
+
+/// A large snapshot is parsed in pieces of 4,096 lines on other threads while this one restores them in order
+/// (issue 23): whatever piece a fault is in, the first bad line of the file is the one named, at its line, and the
+/// pieces all arrive.
+@Suite struct PipelinedDecodeTests {
+    /// 15,000 invoices: the snapshot's lines fall into four pieces.
+    static let invoiceCount = 15_000
+
+    static func bigStore(_ dir: String) throws {
+        let invoices = (1...invoiceCount).map { k in (String(format: "F%05d", k), "2026-09-01", "2026-10-01", "\(k).25") }
+        try JSONFileStore.create(directory: dir, book: Fixtures.book(invoices: invoices))
+    }
+
+    /// The 1-based line of the snapshot holding `needle`.
+    static func line(of needle: String, in dir: String) throws -> Int {
+        let lines = try String(contentsOfFile: dir + "/snapshot.jsonl", encoding: .utf8).components(separatedBy: "\n")
+        return try #require(lines.firstIndex { $0.contains(needle) }) + 1
+    }
+
+    static func edit(_ dir: String, _ edits: [(String, String)]) throws {
+        let path = dir + "/snapshot.jsonl"
+        var text = try String(contentsOfFile: path, encoding: .utf8)
+        for (a, b) in edits {
+            #expect(text.contains(a), "the snapshot lacks \(a)")
+            text = text.replacingOccurrences(of: a, with: b)
+        }
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
+    }
+
+    static func refusal(_ dir: String) throws -> StoreError {
+        do { _ = try JSONFileStore(directory: dir); throw CancellationError() } catch let e as StoreError { return e }
+    }
+
+    @Test func everyPieceArrivesWhole() throws {
+        let dir = TempDirectory("pieces"); defer { dir.remove() }
+        try Self.bigStore(dir.path)
+        let book = try JSONFileStore(directory: dir.path).book
+        #expect(book.invoices.count == Self.invoiceCount)
+        // Sum of k + 0.25 for k in 1...15,000: 15,000 * 15,001 / 2 + 15,000 / 4 = 112,507,500 + 3,750.
+        #expect(book.invoices.values.reduce(Money.zero) { $0 + $1.amount } == Fixtures.eur("112511250.00"))
+        #expect(book.invoicesByCustomer["C1"]?.count == Self.invoiceCount)
+    }
+
+    @Test func theFirstBadLineIsNamedWhateverPieceHoldsIt() throws {
+        let dir = TempDirectory("pieces"); defer { dir.remove() }
+        try Self.bigStore(dir.path)
+        // A line the parser refuses in the third piece and another in the fourth: the third's is named.
+        let third = try Self.line(of: "\"F09000\"", in: dir.path), fourth = try Self.line(of: "\"F14000\"", in: dir.path)
+        #expect(third > 2 * 4096 && third <= 3 * 4096 + 1 && fourth > 3 * 4096)
+        try Self.edit(dir.path, [("\"number\":\"F09000\",\"customerId\":\"C1\",\"issueDate\":\"2026-09-01\"", "\"number\":\"F09000\",\"customerId\":\"C1\",\"issueDate\":\"2026-02-30\""),
+                                 ("{\"invoice\":{\"number\":\"F14000\"", "{\"invoice\":{{\"number\":\"F14000\"")])
+        let e = try Self.refusal(dir.path)
+        #expect(e.line == third, "\(e)")
+        #expect("\(e)".contains("2026-02-30"), "\(e)")
+    }
+
+    @Test func aRestoreFaultBeforeAParseFaultInTheSamePieceIsNamedFirst() throws {
+        let dir = TempDirectory("pieces"); defer { dir.remove() }
+        try Self.bigStore(dir.path)
+        // In the second piece: an invoice of an unknown customer, then, further on, a line that is not JSON.
+        let unknown = try Self.line(of: "\"F05000\"", in: dir.path), broken = try Self.line(of: "\"F06000\"", in: dir.path)
+        #expect(unknown < broken && (unknown - 1) / 4096 == (broken - 1) / 4096)
+        try Self.edit(dir.path, [("\"number\":\"F05000\",\"customerId\":\"C1\"", "\"number\":\"F05000\",\"customerId\":\"C9\""),
+                                 ("{\"invoice\":{\"number\":\"F06000\"", "{\"invoice\":{{\"number\":\"F06000\"")])
+        let e = try Self.refusal(dir.path)
+        #expect(e.line == unknown, "\(e)")
+        #expect("\(e)".contains("unknown customer 'C9'"), "\(e)")
+    }
+
+    @Test func aParseFaultBeforeARestoreFaultIsNamedFirst() throws {
+        let dir = TempDirectory("pieces"); defer { dir.remove() }
+        try Self.bigStore(dir.path)
+        let broken = try Self.line(of: "\"F10000\"", in: dir.path), unknown = try Self.line(of: "\"F13000\"", in: dir.path)
+        try Self.edit(dir.path, [("{\"invoice\":{\"number\":\"F10000\"", "{\"invoice\":{{\"number\":\"F10000\""),
+                                 ("\"number\":\"F13000\",\"customerId\":\"C1\"", "\"number\":\"F13000\",\"customerId\":\"C9\"")])
+        let e = try Self.refusal(dir.path)
+        #expect(e.line == broken && broken < unknown, "\(e)")
+        #expect("\(e)".contains("not valid JSON"), "\(e)")
+    }
+}
