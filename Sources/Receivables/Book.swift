@@ -93,9 +93,15 @@ public struct Book: Sendable {
 
     /// What was owed on an invoice at the end of `date`: zero if not yet issued, less settlements dated on or before.
     public func openAmount(_ number: String, asOf date: CalendarDate) -> Money {
-        guard let inv = invoices[number], inv.issueDate <= date else { return .zero }
-        let settled = (settlementsByInvoice[number] ?? []).reduce(Money.zero) { $1.date <= date ? $0 + $1.amount : $0 }
-        return inv.amount - settled
+        guard let inv = invoices[number] else { return .zero }
+        return Self.openAmount(of: inv, settlements: settlementsByInvoice[number] ?? [], asOf: date)
+    }
+
+    /// The same for an invoice whose settlements are already at hand: a report asking for many dates looks them up
+    /// once (the team's report asked 15 dates of each of 100,000 invoices, each time by its number).
+    public static func openAmount(of inv: Invoice, settlements: [Settlement], asOf date: CalendarDate) -> Money {
+        guard inv.issueDate <= date else { return .zero }
+        return inv.amount - settlements.reduce(Money.zero) { $1.date <= date ? $0 + $1.amount : $0 }
     }
 
     public func openInvoices(of customerId: String) -> [Invoice] {
@@ -142,15 +148,22 @@ public struct Book: Sendable {
     /// Money received by `date` and not yet settling an invoice at that date: unlettered, or lettered to an invoice
     /// issued later (the aged balance's "on account" column; DSO net and the credit exposure count it).
     public func onAccount(of customerId: String, asOf date: CalendarDate) -> Money {
-        var total = Money.zero
-        for p in payments(of: customerId) where p.date <= date {
-            var settled = Money.zero
+        onAccount(of: customerId, asOf: [date])[0]
+    }
+
+    /// The same at several dates, each payment's settlements gathered once.
+    public func onAccount(of customerId: String, asOf dates: [CalendarDate]) -> [Money] {
+        var totals = [Money](repeating: .zero, count: dates.count)
+        for p in payments(of: customerId) {
+            var own: [Settlement] = []
             for n in Set(p.allocations.map(\.invoice)) {
-                for s in settlementsByInvoice[n] ?? [] where s.kind == .payment(p.id) && s.date <= date { settled += s.amount }
+                for s in settlementsByInvoice[n] ?? [] where s.kind == .payment(p.id) { own.append(s) }
             }
-            total += p.amount - settled
+            for (k, date) in dates.enumerated() where p.date <= date {
+                totals[k] += p.amount - own.reduce(Money.zero) { $1.date <= date ? $0 + $1.amount : $0 }
+            }
         }
-        return total
+        return totals
     }
 
     /// The disputed part of an invoice at `date`: disputes opened by then and not resolved by then.

@@ -114,7 +114,8 @@ public struct TeamPerformance: Sendable, Equatable {
             guard let id = c.collector(on: day), let u = book.users[id], u.isActive else { return nil }
             return id
         }
-        func edit(_ key: String?, _ body: (inout Row) -> Void) { var r = rows[key] ?? Row(collector: key); body(&r); rows[key] = r }
+        // In place: a copy out and back made every row's trend be copied at each edit.
+        func edit(_ key: String?, _ body: (inout Row) -> Void) { body(&rows[key, default: Row(collector: key)]) }
         for u in book.users.values where u.isActive && u.role == .collector { rows[u.id] = Row(collector: u.id) }
 
         let monthStart = CalendarDate(year: date.year, month: date.month, day: 1)!
@@ -135,7 +136,9 @@ public struct TeamPerformance: Sendable, Equatable {
             var trend = ends.map { TrendPoint(date: $0) }
             let trendOwners = ends.map { owner(c, $0) }
             for inv in book.invoices(of: id) {
-                let open = book.openAmount(inv.number, asOf: date)
+                let settlements = book.settlementsByInvoice[inv.number] ?? []
+                func openAmount(asOf day: CalendarDate) -> Money { Book.openAmount(of: inv, settlements: settlements, asOf: day) }
+                let open = openAmount(asOf: date)
                 if open.isPositive {
                     edit(today) { r in
                         r.open += open
@@ -144,11 +147,11 @@ public struct TeamPerformance: Sendable, Equatable {
                 }
                 if inv.issueDate >= windowStart && inv.issueDate <= date { edit(today) { $0.sales90 += inv.amount } }
                 // The CEI's month, for who held the customer at its end.
-                let opening = book.openAmount(inv.number, asOf: ceiOpenDay)
-                let closing = book.openAmount(inv.number, asOf: lastMonthEnd)
+                let opening = openAmount(asOf: ceiOpenDay)
+                let closing = openAmount(asOf: lastMonthEnd)
                 let sold = inv.issueDate >= lastMonthStart && inv.issueDate <= lastMonthEnd ? inv.amount : .zero
                 var written = Money.zero
-                for s in book.settlementsByInvoice[inv.number] ?? [] where s.date >= lastMonthStart && s.date <= lastMonthEnd {
+                for s in settlements where s.date >= lastMonthStart && s.date <= lastMonthEnd {
                     if case .writeOff = s.kind { written += s.amount }
                 }
                 if !opening.isZero || !closing.isZero || !sold.isZero || !written.isZero {
@@ -158,7 +161,7 @@ public struct TeamPerformance: Sendable, Equatable {
                     }
                 }
                 for (k, end) in ends.enumerated() {
-                    let o = book.openAmount(inv.number, asOf: end)
+                    let o = openAmount(asOf: end)
                     if o.isPositive {
                         trend[k].open += o
                         trend[k].buckets[TrendPoint.bucket(daysPastDue: inv.dueDate.days(until: end))] += o
@@ -166,9 +169,10 @@ public struct TeamPerformance: Sendable, Equatable {
                     if inv.issueDate >= end.adding(days: -89) && inv.issueDate <= end { trend[k].sales90 += inv.amount }
                 }
             }
-            let onAccount = book.onAccount(of: id, asOf: date)
+            let onAccounts = book.onAccount(of: id, asOf: [date] + ends)
+            let onAccount = onAccounts[0]
             if !onAccount.isZero { edit(today) { $0.onAccount += onAccount } }
-            for (k, end) in ends.enumerated() { trend[k].onAccount = book.onAccount(of: id, asOf: end) }
+            for k in ends.indices { trend[k].onAccount = onAccounts[k + 1] }
             // Each month end's point goes to who held the customer then.
             for (k, o) in trendOwners.enumerated() {
                 edit(o) { r in
