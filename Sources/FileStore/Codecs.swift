@@ -325,7 +325,8 @@ enum SnapshotCodec {
     }
 
     /// One decoded snapshot line.
-    enum Item: Equatable { case record(BookRecord), history(HistoryLine.Inner) }
+    /// (A history line, with its digest, is three times an invoice's size: boxed, so that an item is a record's.)
+    enum Item: Equatable { case record(BookRecord); indirect case history(HistoryLine.Inner) }
 
     /// The schema a snapshot's header names (nil: no readable header; `decode` says why).
     static func schemaVersion(of data: Data) -> Int? {

@@ -1,11 +1,14 @@
 /// One record of a book as written in a snapshot (one JSON line each), in dependency order.
+///
+/// The few large records (a customer, the policy, ...) are held in a box of their own, so that a record is the size
+/// of an invoice: the 100,000 invoices and 65,000 payments of an open each moved the 329 bytes of a customer (issue 23).
 public enum BookRecord: Codable, Sendable, Equatable {
     /// Schema 6: the store's own policy and its log (first: the invoices' levels are read in its ladder).
-    case policy(StoredPolicy)
+    indirect case policy(StoredPolicy)
     case settings(StoreSettings)
-    case company(CompanyProfile)
+    indirect case company(CompanyProfile)
     case user(User)
-    case customer(Customer)
+    indirect case customer(Customer)
     case invoice(Invoice)
     case payment(Payment)
     case creditNote(CreditNote)
@@ -13,12 +16,12 @@ public enum BookRecord: Codable, Sendable, Equatable {
     case promise(Promise)
     case plan(PaymentPlan)
     case waiver(LateFeeWaiver)
-    case activity(Activity)
+    indirect case activity(Activity)
     case litigation(LitigationDecision)
     /// Schema 10: a request on an account.
-    case request(AccountRequest)
+    indirect case request(AccountRequest)
     /// Schema 12: an outbox message.
-    case mail(OutboxMessage)
+    indirect case mail(OutboxMessage)
 
     private enum Key: String, CodingKey { case policy, settings, company, user, customer, invoice, payment, creditNote, dispute, promise, plan, waiver, activity, litigation, request, mail }
 
