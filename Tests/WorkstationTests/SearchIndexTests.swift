@@ -58,6 +58,25 @@ import TestSupport
 @Suite struct CompactKeyTests {
     @Test(arguments: ["F26-000442", "AV/2026 12", "fa_2026.01@x", "Ç-12", "FA-é", "  C0001 ", "N°12", "ＦＵＬＬ1", "x\u{301}y", ""])
     func theFastKeyIsTheFoldedOne(_ s: String) {
-        #expect(SearchIndex.compactKey(s) == Array(SearchScreen.fold(s).replacingOccurrences(of: " ", with: "").utf8))
+        #expect(SearchIndex.compactKey(s) == Array(SearchScreen.foldedByFoundation(s).replacingOccurrences(of: " ", with: "").utf8))
+    }
+}
+
+/// The byte-by-byte fold of ASCII text is Foundation's, on every ASCII byte (controls, punctuation, runs of
+/// separators at either end); other text is left to Foundation.
+@Suite struct ASCIIFoldTests {
+    @Test func everyASCIITextFoldsAsFoundationFoldsIt() {
+        var rng = UInt64(0x5EED)
+        func next() -> UInt64 { rng = rng &* 6364136223846793005 &+ 1442695040888963407; return rng >> 33 }
+        var samples = ["", " ", "--", "Brasserie de l'Ecluse-Sud", "  SARL  DUPONT & FILS. ", "a.b@c.fr", "X\tY\u{7F}Z", "C0001"]
+        for _ in 0..<2_000 {
+            let n = Int(next() % 24)
+            samples.append(String(decoding: (0..<n).map { _ in UInt8(next() % 128) }, as: UTF8.self))
+        }
+        for s in samples {
+            #expect(SearchScreen.foldASCII(s) == SearchScreen.foldedByFoundation(s), "\(Array(s.utf8))")
+        }
+        #expect(SearchScreen.foldASCII("Société Générale") == nil)
+        #expect(SearchScreen.fold("Société Générale") == "societe generale")
     }
 }
