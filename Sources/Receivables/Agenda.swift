@@ -199,6 +199,8 @@ struct AgendaRules {
     let customer: Customer
     let date: CalendarDate
     var policy: Policy { book.policy }
+    /// What the rules read of the policy for each item, made once for it (never `policy`, a copy, in a loop).
+    var steps: DunningSteps { book.dunningSteps }
 
     /// Reasons about a commitment or a dispute rather than a policy step.
     static let commitmentSteps: Set<String> = ["promise-due", "broken-promise", "instalment-due", "plan-defaulted", "dispute-follow-up"]
@@ -287,7 +289,7 @@ struct AgendaRules {
         // never more than `callEveryDays` after it was set (a date a year away does not hide a large overdue
         // item for a year), and a preventive call is never held past its item's due date.
         let holdUntil = scheduled.flatMap { s -> CalendarDate? in
-            let end = min(s, (latest?.date ?? date).adding(days: policy.callIntervalDays))
+            let end = min(s, (latest?.date ?? date).adding(days: steps.callIntervalDays))
             return end > date ? end : nil
         }
 
@@ -302,7 +304,7 @@ struct AgendaRules {
         for (step, numbers, since) in stepCalls.values.sorted(by: { $0.0.id < $1.0.id }) {
             let again = step.relativeTo == .due && step.days >= 0 && (lastCall.map { $0 >= inv(numbers[0]).dueDate.adding(days: step.days) } ?? false)
             callReasons.append(.init(step: step.id, stepLabel: step.label, stepShort: step.short, stepFrench: step.fr, invoices: numbers, since: since,
-                detail: .call(items: numbers.count, lastCall: again ? lastCall : nil, everyDays: policy.callIntervalDays, triggerDays: step.days,
+                detail: .call(items: numbers.count, lastCall: again ? lastCall : nil, everyDays: steps.callIntervalDays, triggerDays: step.days,
                               from: step.relativeTo)))
         }
 
@@ -311,7 +313,7 @@ struct AgendaRules {
         var reviews: [(String, CalendarDate)] = []
         // One letter per customer per day, and at most one every `minDaysBetweenLetters` days: items that fall due
         // one after another wait and go together, as in a dunning run (a customer got a letter every day or two).
-        let wroteRecently = digest.lastLetter.map { $0.adding(days: policy.minLetterIntervalDays) > date } ?? false
+        let wroteRecently = digest.lastLetter.map { $0.adding(days: steps.minLetterIntervalDays) > date } ?? false
         for inv in dunnable {
             if let action = book.writtenAction(on: inv, at: date, claiming: claim(inv.number)) { written.append(action) }
             else if book.isDueForReview(inv.number, at: date), let review = book.litigationReviewDate(of: inv) {
@@ -328,7 +330,8 @@ struct AgendaRules {
         }
 
         let overdue = items.map { inv in inv.dueDate.days(until: date) }.max() ?? 0
-        let critical = items.contains { $0.issueDate.days(until: date) >= policy.criticalZoneDaysAfterIssue.from }
+        let criticalFrom = steps.criticalZoneFromDays
+        let critical = items.contains { $0.issueDate.days(until: date) >= criticalFrom }
         func stake(_ numbers: Set<String>) -> Money { numbers.reduce(Money.zero) { $0 + claim($1) } }
         // The payer profile weighs every line of the customer: computed once, and only when there is a line.
         lazy var payerDaysLate = book.payerProfile(of: customer.id, asOf: date)?.averageDaysLate ?? 0
@@ -366,7 +369,7 @@ struct AgendaRules {
                 tier: top.step.escalates ? 1 : 2, critical: critical, age: written.map { $0.since.days(until: date) }.max() ?? 0,
                 score: score(numbers, payerDaysLate: payerDaysLate, claim: claim)))
         }
-        if !reviews.isEmpty, let step = policy.litigationStep {
+        if !reviews.isEmpty, let step = steps.litigation {
             let numbers = reviews.map(\.0)
             lines.append(AgendaLine(kind: .written, customerId: customer.id, customerName: customer.name, collector: book.assignedCollector(of: customer.id),
                 channel: .litigationReview,
@@ -384,18 +387,19 @@ struct AgendaRules {
     /// overdue call step and every `callEveryDays` after the customer's last call, until the item is settled.
     func callDue(_ inv: Invoice, lastCall: CalendarDate?, open: Money) -> (Policy.Step, CalendarDate)? {
         func calledSince(_ d: CalendarDate) -> Bool { lastCall.map { $0 >= d } ?? false }
+        let steps = self.steps
         if date <= inv.dueDate {
-            for step in policy.preventiveCallSteps where policy.step(step, appliesTo: open) {
+            for step in steps.preventiveCalls where steps.applies(step, to: open) {
                 let trigger = inv.dueDate.adding(days: step.days)
                 if trigger <= date && !calledSince(trigger) { return (step, trigger) }
             }
             return nil
         }
         var best: (Policy.Step, CalendarDate)?
-        for step in policy.overdueCallSteps where policy.step(step, appliesTo: open) {
+        for step in steps.overdueCalls where steps.applies(step, to: open) {
             guard let first = AgendaRules.triggerDate(step, inv, at: date) else { continue }
             // Called since the step triggered: it comes back `callEveryDays` after that call.
-            let since = calledSince(first) ? lastCall!.adding(days: policy.callIntervalDays) : first
+            let since = calledSince(first) ? lastCall!.adding(days: steps.callIntervalDays) : first
             guard since <= date else { continue }
             if best.map({ since < $0.1 }) ?? true { best = (step, since) }
         }

@@ -135,14 +135,21 @@ public struct Policy: Codable, Sendable, Equatable {
     /// The half-year table in force: the policy's own, else the one shipped with Relance.
     public var rateTable: [HalfYearRate] { interestRates ?? Policy.standard.interestRates ?? [] }
 
-    func resolve(_ ref: String) -> Money? {
-        ref == "threshold" ? largeItemThreshold : Money.parseCanonical(ref)
+    func resolve(_ ref: String) -> Money? { Self.resolve(ref, threshold: largeItemThreshold) }
+
+    static func resolve(_ ref: String, threshold: Money) -> Money? {
+        ref == "threshold" ? threshold : Money.parseCanonical(ref)
     }
 
     /// Whether a step applies to an item of this amount.
     public func step(_ step: Step, appliesTo amount: Money) -> Bool {
-        if let m = step.amount?.min, let v = resolve(m), amount < v { return false }
-        if let b = step.amount?.below, let v = resolve(b), amount >= v { return false }
+        Self.step(step, appliesTo: amount, threshold: largeItemThreshold)
+    }
+
+    /// The same with the policy's large-item threshold at hand (`DunningSteps`: the policy not copied per item).
+    static func step(_ step: Step, appliesTo amount: Money, threshold: Money) -> Bool {
+        if let m = step.amount?.min, let v = resolve(m, threshold: threshold), amount < v { return false }
+        if let b = step.amount?.below, let v = resolve(b, threshold: threshold), amount >= v { return false }
         return true
     }
 

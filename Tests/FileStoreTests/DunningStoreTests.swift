@@ -33,6 +33,29 @@ import TestSupport
     }
 }
 
+/// Issue 23: the book reads its policy's steps from a copy made once per policy; a policy changed in any way
+/// (replaced, or a step or the threshold edited in place) is read at once.
+@Suite struct DunningStepsTests {
+    @Test func theBookReadsTheStepsOfItsPolicyAsItChanges() throws {
+        var book = Fixtures.book(invoices: [("F1", "2026-08-01", "2026-09-01", "800.00")])
+        // The standard policy, by hand: written steps after due are the reminder (D+1) then the formal notice (D+30).
+        #expect(book.dunningSteps.ladder.map(\.id) == ["reminder-after-due", "formal-notice"])
+        #expect(book.dunningSteps.preDueWritten.map(\.id) == ["courtesy-reminder"])
+        #expect(book.dunningSteps.litigation?.id == "litigation-review")
+        let inv = try #require(book.invoices["F1"])
+        #expect(book.writtenAction(on: inv, at: Fixtures.date("2026-09-02"))?.step.id == "reminder-after-due")
+        book.policy.steps.removeAll { $0.id == "reminder-after-due" }
+        #expect(book.dunningSteps.ladder.map(\.id) == ["formal-notice"])
+        #expect(book.writtenAction(on: inv, at: Fixtures.date("2026-09-02")) == nil)   // the formal notice waits for D+30
+        // The preventive call is for items at or above the threshold: 800.00 gets it once the threshold is 500.00.
+        #expect(!book.dunningSteps.applies(try #require(book.dunningSteps.preventiveCalls.first), to: Fixtures.eur("800.00")))
+        book.policy.largeItemThreshold = Fixtures.eur("500.00")
+        #expect(book.dunningSteps.applies(try #require(book.dunningSteps.preventiveCalls.first), to: Fixtures.eur("800.00")))
+        try book.apply(.setPolicy(policy: .standard, user: Fixtures.supervisor, at: "t"))
+        #expect(book.dunningSteps.ladder.map(\.id) == ["reminder-after-due", "formal-notice"])
+    }
+}
+
 /// Found by the second outside audit: a step removed from the policy turned second reminders into formal notices;
 /// an import still in the journal was not realigned; a due date moved after the letters kept the level.
 @Suite struct DunningRealignTests {
