@@ -28,7 +28,9 @@ let package = Package(
         // The user's own rights for the paths a user names, when the program runs setgid to the store's group.
         .target(name: "UserRights"),
         .target(name: "Receivables", dependencies: ["RelanceResources", "TextSafety"]),
-        .target(name: "FileStore", dependencies: ["Receivables", "TextSafety", "UserRights", "Wording"]),
+        // CRC-32 with the carry-less multiply: every open checks the snapshot's bytes, `check` all of backups/.
+        .target(name: "CCRC32"),
+        .target(name: "FileStore", dependencies: ["Receivables", "TextSafety", "UserRights", "Wording", "CCRC32"]),
         .target(name: "Interchange", dependencies: ["Receivables", "RelanceResources", "TextSafety", "OutputFiles", "UserRights", "Wording",
                                                     .product(name: "Mustache", package: "swift-mustache")]),
         .target(name: "DemoData", dependencies: ["Receivables", "RelanceResources"]),
