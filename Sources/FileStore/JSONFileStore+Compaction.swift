@@ -171,7 +171,7 @@ extension JSONFileStore {
         for line in tail.split(separator: 10) where !line.isEmpty {
             guard case .success(.entry(let entry)) = JournalCodec.parse(Data(line), decoder: decoder) else { continue }   // a torn tail
             guard entry.seq == expected else { throw StoreError(file: journal.path, "change \(entry.seq) where \(expected) was expected") }
-            try result.apply(entry.change)
+            try result.replay(entry.change)   // on failure `result` is dropped: no undo needed
             expected += 1
         }
         guard expected == self.seq + 1 else { throw StoreError(file: journal.path, "changes \(expected)-\(self.seq) could not be read again") }

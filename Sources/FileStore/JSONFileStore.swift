@@ -464,13 +464,26 @@ public final class JSONFileStore: BookStore {
                 guard entry.seq == seq + 1 else {
                     throw StoreError(file: journal.path, line: lineNumber, "change \(entry.seq) follows change \(seq): changes \(seq + 1)-\(entry.seq - 1) are missing")
                 }
-                try apply(entry, line: lineNumber)
+                if let limit = replayLimit, entry.seq > limit { continue }
+                do { try apply(entry, line: lineNumber) } catch {
+                    // The entry's batch was replayed in place (`Book.replay`): part of it may be in the book, which
+                    // is rebuilt as it stood at `seq` (the snapshot and the entries before) before the error goes up.
+                    if replayLimit == nil {
+                        replayLimit = seq
+                        defer { replayLimit = nil }
+                        try? reloadAll()
+                    }
+                    throw error
+                }
             }
         }
         if journalIsPrevious && seq < snapshotSeq {
             throw StoreError(file: journal.path, "stops at change \(seq), but the snapshot continuing it was taken at change \(snapshotSeq): changes are missing")
         }
     }
+
+    /// While the book is rebuilt after an entry failed to apply: the last change to replay.
+    private var replayLimit: Int?
 
     /// Applies one journal entry read at `lineNumber`. Who made it is replayed against the permission table on the
     /// state it was made on, and the login it was made from against its user's: what `check` reports as forged (a
@@ -483,7 +496,7 @@ public final class JSONFileStore: BookStore {
         } else if let login = entry.login, let expected = book.users[entry.user]?.login, login != expected {
             forged.append("\(journal.path):\(lineNumber): change \(entry.seq) (\(entry.change.summary)) by \(entry.user) was made from login \(login), not \(expected)")
         }
-        do { try book.apply(entry.change) } catch {
+        do { try book.replay(entry.change) } catch {
             throw StoreError(file: journal.path, line: lineNumber, "change \(entry.seq) (\(entry.change.summary)) cannot be applied: \(error.message)")
         }
         seq = entry.seq
