@@ -41,6 +41,9 @@ public struct LetterRun {
         public var recovered: BatchFolder.Recovery
         /// Letters not written (nor recorded): what each lacks to go out whole (issue 17).
         public var notReady: [NotReady] = []
+        /// The day's other written reminders, which go by e-mail (`relance mail`), counted on the agenda the run
+        /// chose its letters from (the command says how many: making the agenda again cost a whole second run of it).
+        public var byEmail = 0
     }
 
     /// A letter that cannot go out as it is: no postal address for the customer, no signatory for a formal notice.
@@ -78,12 +81,14 @@ public struct LetterRun {
         var planned = store.state
         // No copy of the book outlives this: while one is held, every save of the run would copy the store's whole
         // book (copy on write), under the lock.
+        var byEmail = 0
         var letters = try { () throws -> [LetterWriter.Letter] in
             let book = store.book
             // The written reminders that go by post: those by e-mail are `relance mail`'s (never both).
             // A customer whose e-mail another run is handing off right now gets no letter from this run.
-            return try LetterWriter.letters(for: Agenda(book: book, date: date, collector: collector).written
-                                                .filter { $0.email == nil && !MailRun.isBeingSent($0.customerId, in: book) }, date: date, book: book,
+            let written = Agenda(book: book, date: date, collector: collector).written
+            byEmail = written.count { $0.email != nil }
+            return try LetterWriter.letters(for: written.filter { $0.email == nil && !MailRun.isBeingSent($0.customerId, in: book) }, date: date, book: book,
                                             template: template, limits: limits)
         }()
         // A letter printed half-empty (no address, a formal notice unsigned) is never written nor recorded: listed.
@@ -96,7 +101,7 @@ public struct LetterRun {
         }()
         let blocked = Set(notReady.map(\.customerId))
         letters.removeAll { blocked.contains($0.line.customerId) }
-        guard !letters.isEmpty else { return Result(folder: nil, letters: [], leftForNextRun: [], recovered: recovered, notReady: notReady) }
+        guard !letters.isEmpty else { return Result(folder: nil, letters: [], leftForNextRun: [], recovered: recovered, notReady: notReady, byEmail: byEmail) }
         do { try UserRights.asUser { try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true) } }
         catch { throw OutputError(path: out, tr("cannot create the folder: {problem}", ["problem": "\(OutputPath.describe(error))"])) }
         let batch = try BatchFolder(out: out, id: BatchFolder.newId(day: date.iso))
@@ -104,7 +109,7 @@ public struct LetterRun {
             for l in letters { try batch.write(l.fileName, data: Data(l.text.utf8), account: l.line.customerId) }
             try batch.sync()
             guard markSent else {
-                return Result(folder: try batch.finish(), letters: letters, leftForNextRun: [], recovered: recovered, notReady: notReady)
+                return Result(folder: try batch.finish(), letters: letters, leftForNextRun: [], recovered: recovered, notReady: notReady, byEmail: byEmail)
             }
             try beforeRecording?()
         } catch {
@@ -138,7 +143,7 @@ public struct LetterRun {
         }
         for l in waiting { batch.remove(l.fileName) }
         letters = letters.compactMap { l in recorded[l.line.customerId] }
-        return Result(folder: try batch.finish(), letters: letters, leftForNextRun: waiting.map(\.line.customerName), recovered: recovered, notReady: notReady)
+        return Result(folder: try batch.finish(), letters: letters, leftForNextRun: waiting.map(\.line.customerName), recovered: recovered, notReady: notReady, byEmail: byEmail)
     }
 
     /// The account's written line today, if it is in this run's scope.

@@ -78,9 +78,8 @@ struct LettersCommand: ParsableCommand {
                         count: letters.count, ["folder": folder]))
             }
             // The day's other written reminders go by e-mail: said, so that nobody takes them for forgotten.
-            let byEmail = Agenda(book: store.book, date: which.date ?? .today(), collector: which.collector).written.filter { $0.email != nil }.count
-            if byEmail > 0 {
-                say(trn("{count} more reminder goes by e-mail: relance mail", "{count} more reminders go by e-mail: relance mail", count: byEmail))
+            if result.byEmail > 0 {
+                say(trn("{count} more reminder goes by e-mail: relance mail", "{count} more reminders go by e-mail: relance mail", count: result.byEmail))
             }
         case .json:
             print(LettersJSON.render(letters, folder: result.folder, notReady: result.notReady))   // exact (JSON escapes what must be), like agenda --format json

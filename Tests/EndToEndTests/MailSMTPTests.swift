@@ -203,6 +203,7 @@ extension MailSMTPTests {
         let (d, dt) = try Spawn.run(["timeout", "60", relance, "demo", "--out", store, "--today", "2026-11-23"])
         try #require(d == 0, "\(dt)")
         let before = snapshotOfFiles(store)
+        var said: [String: String] = [:]
         for (command, noun) in [("mail", "e-mails"), ("letters", "letters")] {
             let shown = try #require(text.range(of: "$ relance \(command) --store demo --out ").map { text[$0.upperBound...].split(separator: "\n").dropFirst().first.map(String.init) } ?? nil)
             let (s, out) = try Spawn.run(["sh", "-c", "cd \"$1\" && LANG=C.UTF-8 timeout 60 \"$2\" \(command) --store demo --out out-\(command) --date 2026-11-23 --user helene", "sh", dir.path, relance])
@@ -210,7 +211,11 @@ extension MailSMTPTests {
             // The batch folder's name has the time and a random part: the rest is the README's.
             let count = { (line: String) in line.split(separator: " ").first.map(String.init) }
             #expect(count(shown) == count(out) && out.contains("\(noun) written to out-\(command)/2026-11-23-"), "README: \(shown)\nran: \(out)")
+            said[command] = out
         }
+        // The letters run counts the day's e-mails on the agenda it chose its letters from: as many as mail writes.
+        let emails = try #require(said["mail"]?.split(separator: " ").first.map(String.init))
+        #expect(said["letters"]?.contains("\n\(emails) more reminders go by e-mail: relance mail") == true, "\(said)")
         #expect(snapshotOfFiles(store) == before)
     }
 }
