@@ -358,7 +358,7 @@ public final class JSONFileStore: BookStore {
         }
         prefetchedCompaction = nil
         lastLoad = .decoded
-        let loaded: SnapshotCodec.Loaded
+        var loaded: SnapshotCodec.Loaded
         if let p = prefetched, p.stamp == files.stamp(Self.snapshotName), p.policy == files.stamp(Self.policyName) {
             loaded = p.loaded
         } else {
@@ -371,7 +371,9 @@ public final class JSONFileStore: BookStore {
             try files.requirePlain(h)
             guard files.exists(h) else { throw StoreError(file: path, line: 1, "its history file \(h) is missing from the store") }
         }
-        book = loaded.book
+        // Swapped, not copied: were `loaded` to share the book's tables until this function ends, the journal's
+        // replay below would copy each of them at its first change (35 ms at 100,000 invoices, on every open).
+        swap(&book, &loaded.book)
         seq = loaded.seq
         snapshotSeq = loaded.seq
         loadedSchema = loaded.schemaVersion

@@ -67,6 +67,9 @@ public struct Book: Sendable {
     public var reasons: ReasonCatalogue
     /// Bumped by every change, so screens know when to recompute what they show.
     public internal(set) var revision = 0
+    /// The customer the last record restored referred to, known to be in the book: a snapshot's invoices and
+    /// payments come customer by customer, so most need no lookup of their customer (a tenth of a restore).
+    var lastRestoredCustomer: String?
 
     public init(policy: Policy = .standard, reasons: ReasonCatalogue = .standard) {
         self.policy = policy

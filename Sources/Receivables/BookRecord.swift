@@ -107,7 +107,9 @@ extension Book {
     public mutating func restore(_ record: BookRecord) throws(DomainError) {
         revision += 1
         func needCustomer(_ id: String) throws(DomainError) {
+            if id == lastRestoredCustomer { return }   // (customers are never removed)
             guard customers[id] != nil else { throw .refersToUnknown(.customer, id) }
+            lastRestoredCustomer = id
         }
         func needInvoice(_ n: String) throws(DomainError) {
             guard invoices[n] != nil else { throw .refersToUnknown(.invoice, n) }

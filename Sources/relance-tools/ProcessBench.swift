@@ -28,6 +28,20 @@ enum ProcessBench {
         return Figure(ms: ms, peakMB: peak)
     }
 
+    /// What `arguments` prints on its standard output (empty when it cannot be started).
+    static func output(_ arguments: [String]) -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: arguments[0])
+        process.arguments = Array(arguments.dropFirst())
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return "" }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
     /// The process's peak resident memory so far (VmHWM), in MB; 0 once it has exited.
     static func highWater(_ pid: pid_t) -> Double {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),

@@ -164,7 +164,8 @@ struct Bench: ParsableCommand {
 
     /// Each command as a whole process, as users start them, interleaved with python + orjson parsing the same
     /// snapshot (issue 23): medians of `rounds`, peak memory, and the ratio to the parse. (This store's history has
-    /// written to every customer on its last day, so it has no letters due: `relance-tools letters-bench` times them.)
+    /// written to every customer on its last day, so `letters` is run ten days later, when letters are due again;
+    /// `relance-tools letters-bench` times them recorded as sent, on a store whose policy sends them all by post.)
     func wholeProcesses(_ directory: String, today: CalendarDate, supervisor: String) throws {
         let relance = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path + "/relance"
         let work = directory + ".work"
@@ -188,7 +189,15 @@ struct Bench: ParsableCommand {
         for name in Analytics.reportNames {
             commands.append(("relance report \(name)", { try ProcessBench.run([relance, "report", name] + store + ["--user", supervisor, "--as-of", day]) }))
         }
+        var batch = 0
+        let later = today.adding(days: 10).iso
+        func letters() -> [String] {
+            batch += 1
+            return [relance, "letters"] + store + ["--user", supervisor, "--date", later, "--out", work + "/letters-\(batch)"]
+        }
+        let written = ProcessBench.output(letters()).split(separator: " ").first.map(String.init) ?? "?"
         commands += [
+            ("relance letters, 10 days later (\(written) letters, not marked sent)", { try ProcessBench.run(letters()) }),
             ("relance check", { try ProcessBench.run([relance, "check"] + store) }),
             ("relance backup", { try ProcessBench.run([relance, "backup"] + store + ["--out", work + "/backup.jsonl"]) }),
             ("a save (relance import payments, one row)", { try ProcessBench.run(try savePayment()) }),
