@@ -164,10 +164,19 @@ public struct Book: Sendable {
     /// The same at several dates, each payment's settlements gathered once.
     public func onAccount(of customerId: String, asOf dates: [CalendarDate]) -> [Money] {
         var totals = [Money](repeating: .zero, count: dates.count)
-        for p in payments(of: customerId) {
+        guard let last = dates.max() else { return totals }
+        for id in paymentsByCustomer[customerId] ?? [] {
+            // The payment looked up in place, its settlements gathered without a set or an array for the usual single
+            // allocation (the aged balance asked this of 65,000 payments: a third of its time, issue 23).
+            guard let p = payments[id], p.date <= last else { continue }   // received after every date: on account at none
+            let kind = Settlement.Kind.payment(p.id)
             var own: [Settlement] = []
-            for n in Set(p.allocations.map(\.invoice)) {
-                for s in settlementsByInvoice[n] ?? [] where s.kind == .payment(p.id) { own.append(s) }
+            if p.allocations.count == 1 {
+                for s in settlementsByInvoice[p.allocations[0].invoice] ?? [] where s.kind == kind { own.append(s) }
+            } else {
+                for n in Set(p.allocations.map(\.invoice)) {
+                    for s in settlementsByInvoice[n] ?? [] where s.kind == kind { own.append(s) }
+                }
             }
             for (k, date) in dates.enumerated() where p.date <= date {
                 totals[k] += p.amount - own.reduce(Money.zero) { $1.date <= date ? $0 + $1.amount : $0 }

@@ -26,6 +26,19 @@ import Testing
         #expect(Money(cents: cents).formatted == text)
     }
 
+    /// Digits grouped byte by byte (issue 23): the English form checked by hand at the limits of Int64, the French
+    /// form against it with its own separators.
+    @Test(arguments: [(0, "€0.00"), (7, "€0.07"), (99_999, "€999.99"), (100_000, "€1,000.00"), (-100_000_000, "-€1,000,000.00"),
+                      (Int64.max, "€92,233,720,368,547,758.07"), (Int64.min, "-€92,233,720,368,547,758.08")] as [(Int64, String)])
+    func groupsDigitsAtTheLimits(cents: Int64, english: String) {
+        #expect(Money(cents: cents).formattedEnglish == english)
+        let french = Money(cents: cents).formatted
+        let fromEnglish = english.replacingOccurrences(of: "€", with: "").replacingOccurrences(of: ".", with: "#")
+        #expect(french.filter(\.isNumber) == fromEnglish.filter(\.isNumber))
+        #expect(french.hasSuffix(" €") || french.hasSuffix("\u{00A0}€") || french.hasSuffix("\u{202F}€"), "\(french)")
+        #expect(french.filter { $0 == "," }.count == 1)
+    }
+
     @Test func canonicalRoundTrip() {
         for c: Int64 in [0, 1, 10, 99, 100, 123_456, -5, -123_456] {
             #expect(Money.parseCanonical(Money(cents: c).plain) == Money(cents: c))
