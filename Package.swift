@@ -53,7 +53,7 @@ let package = Package(
         // libFuzzer harnesses (scripts/fuzz.sh builds them with -sanitize=fuzzer -DFUZZING); plain builds replay files.
         .executableTarget(name: "relance-fuzz", dependencies: ["Receivables", "FileStore", "Interchange", "TerminalKit"]),
         .target(name: "TestSupport", dependencies: ["Receivables", "FileStore", "TerminalKit", "Workstation", "DemoData"], path: "Tests/TestSupport"),
-        .testTarget(name: "ReceivablesTests", dependencies: ["Receivables", "TestSupport", "Wording"]),
+        .testTarget(name: "ReceivablesTests", dependencies: ["Receivables", "TestSupport", "Wording", "DemoData"]),
         .testTarget(name: "FileStoreTests", dependencies: ["FileStore", "Receivables", "DemoData", "TestSupport"]),
         .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "Receivables", "FileStore", "TestSupport", "Simulation", "DemoData", "OutputFiles"]),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),

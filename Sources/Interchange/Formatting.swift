@@ -24,16 +24,41 @@ public enum TableFormatter {
         var widths = t.columns.indices.map { i in measured.map { i < $0.count ? $0[i].1 : 0 }.max() ?? 0 }
         widths = widths.map { min($0, 60) }
         let numeric = t.columns.indices.map { i in t.rows.first.map { $0[i].isNumeric } ?? false }
-        func line(_ cells: [(String, Int)]) -> String {
-            trimmingTrailingSpace(cells.enumerated().map { i, c in pad(c.0, width: c.1, widths[i], right: numeric[i]) }.joined(separator: "  "))
+        // Written as bytes into one buffer, each line ended by a line feed (strings padded and joined cell by cell
+        // were a third of what `report aged` did after opening the store).
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity((widths.reduce(0, +) + 2 * widths.count + 1) * (measured.count + 4))
+        func text(_ s: String) { bytes.append(contentsOf: s.utf8); bytes.append(0x0A) }
+        func spaces(_ n: Int) { if n > 0 { bytes.append(contentsOf: repeatElement(0x20, count: n)) } }
+        func line(_ cells: [(String, Int)]) {
+            let start = bytes.count
+            for (i, cell) in cells.enumerated() {
+                if i > 0 { spaces(2) }
+                let w = widths[i]
+                if cell.1 > w {
+                    bytes.append(contentsOf: (String(cell.0.prefix(w - 1)) + "…").utf8)
+                } else if numeric[i] {
+                    spaces(w - cell.1); bytes.append(contentsOf: cell.0.utf8)
+                } else {
+                    bytes.append(contentsOf: cell.0.utf8); spaces(w - cell.1)
+                }
+            }
+            while bytes.count > start, bytes.last == 0x20 { bytes.removeLast() }
+            // A last cell ending in other white space (a no-break space) is trimmed as a string is.
+            if bytes.count > start, let last = bytes.last, last >= 0x80 || (0x09...0x0D).contains(last) {
+                let trimmed = trimmingTrailingSpace(String(decoding: bytes[start...], as: UTF8.self))
+                bytes.removeSubrange(start...)
+                bytes.append(contentsOf: trimmed.utf8)
+            }
+            bytes.append(0x0A)
         }
         let rule = widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
-        var out = [t.title, "", line(measured[0]), rule]
-        out += measured[1..<(1 + rows.count)].map(line)
-        if let last = total.map({ _ in measured[measured.count - 1] }) { out.append(rule); out.append(line(last)) }
-        if t.rows.isEmpty { out.append("(none)") }
-        if !t.notes.isEmpty { out.append(""); out += t.notes.map { tr("note: {note}", ["note": $0.english]) } }
-        return out.joined(separator: "\n") + "\n"
+        text(t.title); text(""); line(measured[0]); text(rule)
+        for cells in measured[1..<(1 + rows.count)] { line(cells) }
+        if total != nil { text(rule); line(measured[measured.count - 1]) }
+        if t.rows.isEmpty { text("(none)") }
+        if !t.notes.isEmpty { text(""); for note in t.notes { text(tr("note: {note}", ["note": note.english])) } }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// A line without the padding of its last cells. (A regular expression did this: at 5,000 rows it was a fifth of

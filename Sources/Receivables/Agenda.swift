@@ -21,22 +21,15 @@ public struct Agenda: Sendable {
         self.collector = collector
         // Each account's lines are chosen on every core (a team's agenda at 100,000 invoices: issue 23), then put
         // together in the book's order, so the result is the same as chosen one by one.
-        let ids = book.customerOrder
-        let chunks = ids.count >= 2_000 ? 8 : 1
-        var parts = [(calls: [AgendaLine], written: [AgendaLine])](repeating: ([], []), count: chunks)
-        parts.withUnsafeMutableBufferPointer { out in
-            nonisolated(unsafe) let out = out
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                var calls: [AgendaLine] = [], written: [AgendaLine] = []
-                let size = (ids.count + chunks - 1) / chunks
-                for id in ids[min(ids.count, chunk * size)..<min(ids.count, (chunk + 1) * size)] {
-                    guard let c = book.customers[id], Self.isInScope(id, collector: collector, in: book) else { continue }
-                    let (call, letters) = AgendaRules(book: book, customer: c, date: date).lines()
-                    if let call { calls.append(call) }
-                    written.append(contentsOf: letters)
-                }
-                out[chunk] = (calls, written)
+        let parts = Chunks.map(book.customerOrder) { ids in
+            var calls: [AgendaLine] = [], written: [AgendaLine] = []
+            for id in ids {
+                guard let c = book.customers[id], Self.isInScope(id, collector: collector, in: book) else { continue }
+                let (call, letters) = AgendaRules(book: book, customer: c, date: date).lines()
+                if let call { calls.append(call) }
+                written.append(contentsOf: letters)
             }
+            return (calls: calls, written: written)
         }
         var calls = parts.flatMap(\.calls), written = parts.flatMap(\.written)
         calls.sort(by: AgendaLine.priorityOrder)

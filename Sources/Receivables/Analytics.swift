@@ -36,31 +36,45 @@ public enum Analytics {
     /// (agency, injunction, legal) at the as-of date are still owed: they make a line of their own, after the
     /// customers; written-off items left the balance on the write-off date.
     public static func aged(_ book: Book, _ asOf: CalendarDate) -> ReportTable {
-        var rows: [[ReportTable.Cell]] = []
-        var totals = [Money](repeating: .zero, count: buckets.count)
-        var handedOver = [Money](repeating: .zero, count: buckets.count)
-        var onAccountTotal = Money.zero, disputedTotal = Money.zero
-        for id in book.customerOrder {
-            var sums = [Money](repeating: .zero, count: buckets.count)
-            var disputed = Money.zero
-            // Each item's settlements looked up once, its disputes only when the customer has any (issue 23).
-            let hasDisputes = book.disputesByCustomer[id] != nil, anyLitigation = !book.litigationByInvoice.isEmpty
-            for inv in book.invoices(of: id) {
-                let open = Book.openAmount(of: inv, settlements: book.settlementsByInvoice[inv.number] ?? [], asOf: asOf)
-                guard !open.isZero else { continue }
-                let bucket = bucketIndex(daysPastDue: inv.dueDate.days(until: asOf))
-                if anyLitigation, let d = book.litigation(of: inv.number), d.outcome.isHandedOver, d.date <= asOf { handedOver[bucket] += open; continue }
-                sums[bucket] += open
-                if hasDisputes { disputed += min(open, book.disputedAmount(inv.number, asOf: asOf)) }
+        let width = buckets.count
+        struct Part {
+            var rows: [[ReportTable.Cell]] = [], totals: [Money], handedOver: [Money], onAccount = Money.zero, disputed = Money.zero
+            init(_ width: Int) { totals = [Money](repeating: .zero, count: width); handedOver = totals }
+        }
+        // The customers on every core, their parts added in the book's order (sums of integers: the same as one pass).
+        let anyLitigation = !book.litigationByInvoice.isEmpty
+        let parts = Chunks.map(book.customerOrder) { ids in
+            var part = Part(width)
+            for id in ids {
+                var sums = [Money](repeating: .zero, count: buckets.count)
+                var disputed = Money.zero
+                // Each item's settlements looked up once, its disputes only when the customer has any (issue 23).
+                let hasDisputes = book.disputesByCustomer[id] != nil
+                for inv in book.invoices(of: id) {
+                    let open = Book.openAmount(of: inv, settlements: book.settlementsByInvoice[inv.number] ?? [], asOf: asOf)
+                    guard !open.isZero else { continue }
+                    let bucket = bucketIndex(daysPastDue: inv.dueDate.days(until: asOf))
+                    if anyLitigation, let d = book.litigation(of: inv.number), d.outcome.isHandedOver, d.date <= asOf { part.handedOver[bucket] += open; continue }
+                    sums[bucket] += open
+                    if hasDisputes { disputed += min(open, book.disputedAmount(inv.number, asOf: asOf)) }
+                }
+                let total = sums.sum { $0 }
+                // Money received and not settling an invoice at the date (issue 17): its own column, and the net.
+                let onAccount = book.onAccount(of: id, asOf: asOf)
+                guard !total.isZero || sums.contains(where: { !$0.isZero }) || !onAccount.isZero else { continue }
+                for i in sums.indices { part.totals[i] += sums[i] }
+                part.onAccount += onAccount; part.disputed += disputed
+                part.rows.append([.text(id), .text(book.customers[id]!.name), .money(total)] + sums.map { .money($0) }
+                                 + [.money(onAccount), .money(total - onAccount), .money(disputed)])
             }
-            let total = sums.sum { $0 }
-            // Money received and not settling an invoice at the date (issue 17): its own column, and the net.
-            let onAccount = book.onAccount(of: id, asOf: asOf)
-            guard !total.isZero || sums.contains(where: { !$0.isZero }) || !onAccount.isZero else { continue }
-            for i in sums.indices { totals[i] += sums[i] }
-            onAccountTotal += onAccount; disputedTotal += disputed
-            rows.append([.text(id), .text(book.customers[id]!.name), .money(total)] + sums.map { .money($0) }
-                        + [.money(onAccount), .money(total - onAccount), .money(disputed)])
+            return part
+        }
+        var rows = parts.flatMap(\.rows)
+        var totals = [Money](repeating: .zero, count: buckets.count), handedOver = totals
+        var onAccountTotal = Money.zero, disputedTotal = Money.zero
+        for p in parts {
+            for i in totals.indices { totals[i] += p.totals[i]; handedOver[i] += p.handedOver[i] }
+            onAccountTotal += p.onAccount; disputedTotal += p.disputed
         }
         rows.sort { if case .money(let a) = $0[2], case .money(let b) = $1[2] { return a > b }; return false }
         if handedOver.contains(where: { !$0.isZero }) {
@@ -80,7 +94,17 @@ public enum Analytics {
     }
 
     public static func openTotal(_ book: Book, _ asOf: CalendarDate) -> Money {
-        book.invoices.values.reduce(Money.zero) { $0 + Book.openAmount(of: $1, settlements: book.settlementsByInvoice[$1.number] ?? [], asOf: asOf) }
+        // Customer by customer on every core (every invoice is some customer's).
+        Chunks.map(book.customerOrder) { ids in
+            ids.reduce(Money.zero) { total, id in
+                book.invoices(of: id).reduce(total) { $0 + Book.openAmount(of: $1, settlements: book.settlementsByInvoice[$1.number] ?? [], asOf: asOf) }
+            }
+        }.reduce(Money.zero, +)
+    }
+
+    /// Money received by `asOf` and not settling an invoice at that date, all customers.
+    public static func onAccountTotal(_ book: Book, _ asOf: CalendarDate) -> Money {
+        Chunks.map(book.customerOrder) { ids in ids.reduce(Money.zero) { $0 + book.onAccount(of: $1, asOf: asOf) } }.reduce(Money.zero, +)
     }
 
     /// Invoiced amount (incl. VAT) of invoices issued in `from...to`.
@@ -93,9 +117,9 @@ public enum Analytics {
         let open = openTotal(book, asOf)
         let sales90 = invoiced(book, from: asOf.adding(days: -89), to: asOf)
         let standard = sales90.isPositive ? Int(clamping: open.scaled(by: 900, over: sales90.cents).cents) : 0
-        let (countBack, periods) = countBackDSO(book, asOf)
+        let (countBack, periods) = countBackDSO(book, asOf, remaining: open)
         // Net of the money on account (issue 17): received and not yet lettered, it is cash in, not receivables.
-        let onAccount = book.customerOrder.reduce(Money.zero) { $0 + book.onAccount(of: $1, asOf: asOf) }
+        let onAccount = onAccountTotal(book, asOf)
         let net = max(.zero, open - onAccount)
         let standardNet = sales90.isPositive ? Int(clamping: net.scaled(by: 900, over: sales90.cents).cents) : 0
         let (countBackNet, _) = countBackDSO(book, asOf, remaining: net)
@@ -254,36 +278,40 @@ public enum Analytics {
     /// Customers whose orders should be held: over their credit limit, or with items far overdue.
     public static func blocked(_ book: Book, _ asOf: CalendarDate) -> ReportTable {
         let limitDays = book.policy.blockOrdersAfterDaysOverdue
-        var rows: [[ReportTable.Cell]] = []
         let policy = book.policy
-        for id in book.customerOrder {
-            let c = book.customers[id]!
-            // One pass over the customer's items, each one's settlements looked up once (issue 23).
-            let hasDisputes = book.disputesByCustomer[id] != nil
-            var open = Money.zero, late = Money.zero, oldest: Int?
-            for inv in book.invoices(of: id) {
-                let o = Book.openAmount(of: inv, settlements: book.settlementsByInvoice[inv.number] ?? [], asOf: asOf)
-                open += o
-                let overdue = inv.dueDate.days(until: asOf)
-                if o.isPositive { oldest = max(oldest ?? overdue, overdue) }
-                // Only what matters (issue 17: one 50 € item 61 days late put 189 of 300 customers on the list): the
-                // amount more than the policy's days overdue reaches `blockMinAmount`, or a share of the credit limit.
-                // (A disputed part is being dealt with: it does not hold orders by itself.)
-                if overdue > limitDays { late += max(.zero, o - (hasDisputes ? book.disputedAmount(inv.number, asOf: asOf) : .zero)) }
+        // The customers on every core, their rows put together in the book's order.
+        let rows = Chunks.map(book.customerOrder) { ids in
+            var rows: [[ReportTable.Cell]] = []
+            for id in ids {
+                let c = book.customers[id]!
+                // One pass over the customer's items, each one's settlements looked up once (issue 23).
+                let hasDisputes = book.disputesByCustomer[id] != nil
+                var open = Money.zero, late = Money.zero, oldest: Int?
+                for inv in book.invoices(of: id) {
+                    let o = Book.openAmount(of: inv, settlements: book.settlementsByInvoice[inv.number] ?? [], asOf: asOf)
+                    open += o
+                    let overdue = inv.dueDate.days(until: asOf)
+                    if o.isPositive { oldest = max(oldest ?? overdue, overdue) }
+                    // Only what matters (issue 17: one 50 € item 61 days late put 189 of 300 customers on the list): the
+                    // amount more than the policy's days overdue reaches `blockMinAmount`, or a share of the credit limit.
+                    // (A disputed part is being dealt with: it does not hold orders by itself.)
+                    if overdue > limitDays { late += max(.zero, o - (hasDisputes ? book.disputedAmount(inv.number, asOf: asOf) : .zero)) }
+                }
+                let lateMatters = late.isPositive && (late >= policy.blockAmount
+                    || (c.creditLimit.map { $0.isPositive && late.times(100) >= $0.times(Int64(policy.blockShareOfLimit)) } ?? false))
+                let oldestDays = oldest ?? 0
+                var reasons: [Phrase] = []
+                // The exposure is what is owed less the money received and not yet lettered (issue 17): against a limit.
+                if let l = c.creditLimit, case let exposure = open - book.onAccount(of: id, asOf: asOf), exposure > l {
+                    reasons.append(Phrase("over credit limit {limit} by {excess}", ["limit": l.formatted, "excess": (exposure - l).formatted]))
+                }
+                if lateMatters { reasons.append(Phrase("{amount} more than {days} days overdue (oldest {oldest} days)", ["amount": late.formatted, "days": "\(limitDays)", "oldest": "\(oldestDays)"])) }
+                if c.orderBlocked { reasons.append(Phrase("orders held by decision")) }
+                guard !reasons.isEmpty else { continue }
+                rows.append([.text(id), .text(c.name), .money(open), .int(oldestDays), .phrases(reasons)])
             }
-            let lateMatters = late.isPositive && (late >= policy.blockAmount
-                || (c.creditLimit.map { $0.isPositive && late.times(100) >= $0.times(Int64(policy.blockShareOfLimit)) } ?? false))
-            let oldestDays = oldest ?? 0
-            var reasons: [Phrase] = []
-            // The exposure is what is owed less the money received and not yet lettered (issue 17): against a limit.
-            if let l = c.creditLimit, case let exposure = open - book.onAccount(of: id, asOf: asOf), exposure > l {
-                reasons.append(Phrase("over credit limit {limit} by {excess}", ["limit": l.formatted, "excess": (exposure - l).formatted]))
-            }
-            if lateMatters { reasons.append(Phrase("{amount} more than {days} days overdue (oldest {oldest} days)", ["amount": late.formatted, "days": "\(limitDays)", "oldest": "\(oldestDays)"])) }
-            if c.orderBlocked { reasons.append(Phrase("orders held by decision")) }
-            guard !reasons.isEmpty else { continue }
-            rows.append([.text(id), .text(c.name), .money(open), .int(oldestDays), .phrases(reasons)])
-        }
+            return rows
+        }.flatMap { $0 }
         return ReportTable(name: "blocked", title: "Customers to hold at \(asOf.iso)",
             columns: [.init("customer_id", "Id"), .init("customer", "Customer"), .init("open", "Open"),
                       .init("oldest_days_overdue", "Days overdue"), .init("reason", "Reason")],

@@ -110,7 +110,7 @@ public struct TeamPerformance: Sendable, Equatable {
     public init(book: Book, date: CalendarDate, trendMonths: Int = 12) {
         self.date = date
         var rows: [String?: Row] = [:]
-        func owner(_ c: Customer, _ day: CalendarDate) -> String? {
+        @Sendable func owner(_ c: Customer, _ day: CalendarDate) -> String? {
             guard let id = c.collector(on: day), let u = book.users[id], u.isActive else { return nil }
             return id
         }
@@ -128,85 +128,93 @@ public struct TeamPerformance: Sendable, Equatable {
             k == 0 ? date : CalendarDate(year: date.year, month: date.month, day: 1)!.adding(months: -k + 1).adding(days: -1)
         }
 
-        for id in book.customerOrder {
-            guard let c = book.customers[id] else { continue }
-            let today = owner(c, date)
-            edit(today) { $0.accounts += 1 }
-            let ceiOwner = owner(c, lastMonthEnd)
-            var trend = ends.map { TrendPoint(date: $0) }
-            let trendOwners = ends.map { owner(c, $0) }
-            // The customer's items summed here, then added to the rows once (a row looked up per item was a third of
-            // this report at 100,000 invoices, issue 23).
-            var open = Money.zero, overdue = Money.zero, current = Money.zero, sales90 = Money.zero
-            var cei = CEIParts(), ceiTouched = false
-            for inv in book.invoices(of: id) {
-                let settlements = book.settlementsByInvoice[inv.number] ?? []
-                func openAmount(asOf day: CalendarDate) -> Money { Book.openAmount(of: inv, settlements: settlements, asOf: day) }
-                let itemOpen = openAmount(asOf: date)
-                if itemOpen.isPositive {
-                    open += itemOpen
-                    if inv.dueDate < date { overdue += itemOpen } else { current += itemOpen }
-                }
-                if inv.issueDate >= windowStart && inv.issueDate <= date { sales90 += inv.amount }
-                // The CEI's month, for who held the customer at its end.
-                let opening = openAmount(asOf: ceiOpenDay)
-                let closing = openAmount(asOf: lastMonthEnd)
-                let sold = inv.issueDate >= lastMonthStart && inv.issueDate <= lastMonthEnd ? inv.amount : .zero
-                var written = Money.zero
-                for s in settlements where s.date >= lastMonthStart && s.date <= lastMonthEnd {
-                    if case .writeOff = s.kind { written += s.amount }
-                }
-                if !opening.isZero || !closing.isZero || !sold.isZero || !written.isZero {
-                    ceiTouched = true
-                    cei.opening += opening; cei.sales += sold; cei.closing += closing; cei.writtenOff += written
-                    if inv.dueDate >= lastMonthEnd { cei.closingCurrent += closing }
-                }
-                for (k, end) in ends.enumerated() {
-                    let o = openAmount(asOf: end)
-                    if o.isPositive {
-                        trend[k].open += o
-                        trend[k].buckets[TrendPoint.bucket(daysPastDue: inv.dueDate.days(until: end))] += o
+        // The customers on every core, each piece with rows of its own, added together after (sums: the same as
+        // one pass over the book).
+        let pieces = Chunks.map(book.customerOrder) { ids in
+            var rows: [String?: Row] = [:]
+            func edit(_ key: String?, _ body: (inout Row) -> Void) { body(&rows[key, default: Row(collector: key)]) }
+            for id in ids {
+                guard let c = book.customers[id] else { continue }
+                let today = owner(c, date)
+                edit(today) { $0.accounts += 1 }
+                let ceiOwner = owner(c, lastMonthEnd)
+                var trend = ends.map { TrendPoint(date: $0) }
+                let trendOwners = ends.map { owner(c, $0) }
+                // The customer's items summed here, then added to the rows once (a row looked up per item was a third of
+                // this report at 100,000 invoices, issue 23).
+                var open = Money.zero, overdue = Money.zero, current = Money.zero, sales90 = Money.zero
+                var cei = CEIParts(), ceiTouched = false
+                for inv in book.invoices(of: id) {
+                    let settlements = book.settlementsByInvoice[inv.number] ?? []
+                    func openAmount(asOf day: CalendarDate) -> Money { Book.openAmount(of: inv, settlements: settlements, asOf: day) }
+                    let itemOpen = openAmount(asOf: date)
+                    if itemOpen.isPositive {
+                        open += itemOpen
+                        if inv.dueDate < date { overdue += itemOpen } else { current += itemOpen }
                     }
-                    if inv.issueDate >= end.adding(days: -89) && inv.issueDate <= end { trend[k].sales90 += inv.amount }
+                    if inv.issueDate >= windowStart && inv.issueDate <= date { sales90 += inv.amount }
+                    // The CEI's month, for who held the customer at its end.
+                    let opening = openAmount(asOf: ceiOpenDay)
+                    let closing = openAmount(asOf: lastMonthEnd)
+                    let sold = inv.issueDate >= lastMonthStart && inv.issueDate <= lastMonthEnd ? inv.amount : .zero
+                    var written = Money.zero
+                    for s in settlements where s.date >= lastMonthStart && s.date <= lastMonthEnd {
+                        if case .writeOff = s.kind { written += s.amount }
+                    }
+                    if !opening.isZero || !closing.isZero || !sold.isZero || !written.isZero {
+                        ceiTouched = true
+                        cei.opening += opening; cei.sales += sold; cei.closing += closing; cei.writtenOff += written
+                        if inv.dueDate >= lastMonthEnd { cei.closingCurrent += closing }
+                    }
+                    for (k, end) in ends.enumerated() {
+                        let o = openAmount(asOf: end)
+                        if o.isPositive {
+                            trend[k].open += o
+                            trend[k].buckets[TrendPoint.bucket(daysPastDue: inv.dueDate.days(until: end))] += o
+                        }
+                        if inv.issueDate >= end.adding(days: -89) && inv.issueDate <= end { trend[k].sales90 += inv.amount }
+                    }
                 }
-            }
-            edit(today) { r in r.open += open; r.overdue += overdue; r.current += current; r.sales90 += sales90 }
-            if ceiTouched {
-                edit(ceiOwner) { r in
-                    r.cei.opening += cei.opening; r.cei.sales += cei.sales; r.cei.closing += cei.closing
-                    r.cei.writtenOff += cei.writtenOff; r.cei.closingCurrent += cei.closingCurrent
+                edit(today) { r in r.open += open; r.overdue += overdue; r.current += current; r.sales90 += sales90 }
+                if ceiTouched {
+                    edit(ceiOwner) { r in
+                        r.cei.opening += cei.opening; r.cei.sales += cei.sales; r.cei.closing += cei.closing
+                        r.cei.writtenOff += cei.writtenOff; r.cei.closingCurrent += cei.closingCurrent
+                    }
                 }
-            }
-            let onAccounts = book.onAccount(of: id, asOf: [date] + ends)
-            let onAccount = onAccounts[0]
-            if !onAccount.isZero { edit(today) { $0.onAccount += onAccount } }
-            for k in ends.indices { trend[k].onAccount = onAccounts[k + 1] }
-            // Each month end's point goes to who held the customer then.
-            for (k, o) in trendOwners.enumerated() {
-                edit(o) { r in
-                    if r.trend.isEmpty { r.trend = ends.map { TrendPoint(date: $0) } }
-                    r.trend[k].add(trend[k])
+                let onAccounts = book.onAccount(of: id, asOf: [date] + ends)
+                let onAccount = onAccounts[0]
+                if !onAccount.isZero { edit(today) { $0.onAccount += onAccount } }
+                for k in ends.indices { trend[k].onAccount = onAccounts[k + 1] }
+                // Each month end's point goes to who held the customer then.
+                for (k, o) in trendOwners.enumerated() {
+                    edit(o) { r in
+                        if r.trend.isEmpty { r.trend = ends.map { TrendPoint(date: $0) } }
+                        r.trend[k].add(trend[k])
+                    }
                 }
-            }
-            for p in book.payments(of: id) where p.isCash && p.date >= monthStart && p.date <= date {
-                edit(owner(c, p.date)) { $0.cashThisMonth += p.amount }
-            }
-            for p in book.promises(of: id) {
-                if p.madeOn == date, p.closedAs == nil {
-                    edit(owner(c, p.madeOn)) { $0.promisesCount += 1; $0.promisesAmount += p.amount }
+                for p in book.payments(of: id) where p.isCash && p.date >= monthStart && p.date <= date {
+                    edit(owner(c, p.date)) { $0.cashThisMonth += p.amount }
                 }
-                let deadline = book.deadline(of: p)
-                guard deadline >= judgedFrom, deadline < date else { continue }
-                let state = book.state(of: p, asOf: date)
-                guard state == .kept || state == .partiallyKept || state == .broken else { continue }
-                let received = min(p.amount, book.paidTowards(p, through: deadline))
-                edit(owner(c, p.madeOn)) { r in
-                    r.judgedCount += 1; r.judgedAmount += p.amount; r.keptAmount += received
-                    if state == .kept { r.keptCount += 1 }
+                for p in book.promises(of: id) {
+                    if p.madeOn == date, p.closedAs == nil {
+                        edit(owner(c, p.madeOn)) { $0.promisesCount += 1; $0.promisesAmount += p.amount }
+                    }
+                    let deadline = book.deadline(of: p)
+                    guard deadline >= judgedFrom, deadline < date else { continue }
+                    let state = book.state(of: p, asOf: date)
+                    guard state == .kept || state == .partiallyKept || state == .broken else { continue }
+                    let received = min(p.amount, book.paidTowards(p, through: deadline))
+                    edit(owner(c, p.madeOn)) { r in
+                        r.judgedCount += 1; r.judgedAmount += p.amount; r.keptAmount += received
+                        if state == .kept { r.keptCount += 1 }
+                    }
                 }
+                if book.digest(of: id).lastCall == date { edit(today) { $0.callsDone += 1; $0.callsPlanned += 1 } }
             }
-            if book.digest(of: id).lastCall == date { edit(today) { $0.callsDone += 1; $0.callsPlanned += 1 } }
+            return rows
         }
+        for piece in pieces { for (key, row) in piece { edit(key) { $0.add(row) } } }
         // Calls still due today: the agenda's call lines (a customer called today is off it, and counted above).
         for line in Agenda(book: book, date: date, collector: nil).calls {
             guard let c = book.customers[line.customerId] else { continue }
