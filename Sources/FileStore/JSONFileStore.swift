@@ -371,9 +371,10 @@ public final class JSONFileStore: BookStore {
             try files.requirePlain(h)
             guard files.exists(h) else { throw StoreError(file: path, line: 1, "its history file \(h) is missing from the store") }
         }
-        // Swapped, not copied: were `loaded` to share the book's tables until this function ends, the journal's
-        // replay below would copy each of them at its first change (35 ms at 100,000 invoices, on every open).
-        swap(&book, &loaded.book)
+        // Taken, not shared: were `loaded` to hold the book's tables until this function ends, the journal's replay
+        // below would copy each of them at its first change (35 ms at 100,000 invoices, on every open).
+        book = loaded.book
+        loaded.book = Book()
         seq = loaded.seq
         snapshotSeq = loaded.seq
         loadedSchema = loaded.schemaVersion
@@ -451,6 +452,9 @@ public final class JSONFileStore: BookStore {
     /// Applies what was appended to the journal since we last read it (all of it after a compaction).
     func catchUp() throws {
         if journal.wasReplaced() { return try reloadAll() }
+        // An entry failed to apply (below): the journal was read past it, so it is read again from the start, and fails
+        // again until someone mends the store. Never a save on top: it would number a second change `seq + 1`.
+        if replayFailed { replayFailed = false; return try reloadAll() }
         let startedEmpty = journal.lines == 0
         let lines = try journal.readNew()
         if startedEmpty && journal.lines == 0 && journal.tornTail == nil && loadedSchema >= 3 {
@@ -463,16 +467,16 @@ public final class JSONFileStore: BookStore {
             case .header(let h): try checkJournalHeader(h)
             case .entry(let entry, let lineNumber):
                 guard entry.seq > seq else { continue }   // already in the snapshot (idempotent replay)
+                if let limit = replayLimit, entry.seq > limit { continue }   // rebuilding: up to the failed entry
                 guard entry.seq == seq + 1 else {
                     throw StoreError(file: journal.path, line: lineNumber, "change \(entry.seq) follows change \(seq): changes \(seq + 1)-\(entry.seq - 1) are missing")
                 }
-                if let limit = replayLimit, entry.seq > limit { continue }
                 do { try apply(entry, line: lineNumber) } catch {
                     // The entry's batch was replayed in place (`Book.replay`): part of it may be in the book, which
                     // is rebuilt as it stood at `seq` (the snapshot and the entries before) before the error goes up.
                     if replayLimit == nil {
                         replayLimit = seq
-                        defer { replayLimit = nil }
+                        defer { replayLimit = nil; replayFailed = true }
                         try? reloadAll()
                     }
                     throw error
@@ -486,6 +490,8 @@ public final class JSONFileStore: BookStore {
 
     /// While the book is rebuilt after an entry failed to apply: the last change to replay.
     private var replayLimit: Int?
+    /// An entry failed to apply: the next catch-up reads the store again from its snapshot.
+    private var replayFailed = false
 
     /// Applies one journal entry read at `lineNumber`. Who made it is replayed against the permission table on the
     /// state it was made on, and the login it was made from against its user's: what `check` reports as forged (a

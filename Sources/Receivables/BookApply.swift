@@ -88,9 +88,13 @@ extension Book {
             r.decidedBy = d.user; r.decidedAt = d.at; r.decisionNote = d.note
             setRequest(r)
         case .acknowledgeRequests(let ids, let user):
+            // Every id checked before any is marked: a refused change leaves the book as it was (no copy undoes it).
             for id in ids {
-                guard var r = requests[id] else { throw .unknown(.request, id) }
+                guard let r = requests[id] else { throw .unknown(.request, id) }
                 guard r.requestedBy == user else { throw .notYourRequest(id) }
+            }
+            for id in ids {
+                guard var r = requests[id] else { continue }
                 r.seen = true
                 setRequest(r)
             }
@@ -103,8 +107,9 @@ extension Book {
             appendActivity(a)
         case .makePromise(let p, let supersedes):
             try validate(promise: p)
+            for id in supersedes where promises[id] == nil { throw .unknown(.promise, id) }   // all, before any is closed
             for id in supersedes {
-                guard var old = promises[id] else { throw .unknown(.promise, id) }
+                guard var old = promises[id] else { continue }
                 old.closedAs = .superseded
                 setPromise(old)
             }

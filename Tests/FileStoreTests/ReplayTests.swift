@@ -48,6 +48,20 @@ import TestSupport
         #expect(kept.payments["P3"] == nil)
     }
 
+    /// A single change is all or nothing by itself (a batch of one is not copied): a promise superseding a known
+    /// promise and an unknown one is refused with the known one still open.
+    @Test func aPromiseSupersedingAnUnknownOneIsRefusedWhole() throws {
+        var book = Fixtures.book(invoices: [("F1", "2026-09-01", "2026-10-01", "1000.00")])
+        func promise(_ id: String) -> Promise {
+            Promise(id: id, customerId: "C1", invoices: ["F1"], amount: Fixtures.eur("500.00"), promisedDate: Fixtures.date("2026-11-30"),
+                    madeOn: Self.day, user: "amelie")
+        }
+        try book.apply(.makePromise(promise: promise("P1"), supersedes: []))
+        #expect(throws: DomainError.self) { try book.apply(.batch(changes: [.makePromise(promise: promise("P2"), supersedes: ["P1", "P9"])])) }
+        #expect(book.promises["P1"]?.closedAs == nil)
+        #expect(book.promises["P2"] == nil)
+    }
+
     @Test func aForgedBatchThatFailsLeavesNoPartOfItselfInARunningBook() throws {
         let dir = TempDirectory("replay-failing-batch"); defer { dir.remove() }
         var book = Fixtures.book(invoices: [("F1", "2026-09-01", "2026-10-01", "1000.00")])
@@ -67,6 +81,9 @@ import TestSupport
         #expect(running.book.payments["P9"] == nil)
         #expect(running.book.openAmount("F1") == Fixtures.eur("1000.00"))
         #expect(running.state.seq == 1)
+        // Nor does it save on top of the entry it could not apply (it would be a second change 2): refused.
+        #expect(throws: (any Error).self) { try running.commit(user: "amelie", .logActivity(activity: activity("A3"))) }
+        #expect(running.book.activities(of: "C1").map(\.id) == ["A1"])
 
         // A new process refuses the store, naming the line and the change.
         do {
@@ -75,6 +92,10 @@ import TestSupport
         } catch let e as StoreError {
             #expect(e.description.contains("journal.jsonl:3"), "\(e)")
             #expect(e.description.contains("change 2"), "\(e)")
+            #expect(e.description.contains("cannot be applied"), "\(e)")
         }
+        // The journal holds one change 2, the forged one.
+        let journal = try String(contentsOfFile: store.directory + "/journal.jsonl", encoding: .utf8)
+        #expect(journal.components(separatedBy: "\"seq\":2").count - 1 == 1)
     }
 }

@@ -121,6 +121,10 @@ import TestSupport
         // The requester sees the outcome once; nobody else marks it seen.
         #expect(b.unseenDecisions(of: "zoe").map(\.id) == ["R1"])
         #expect(throws: DomainError.self) { try b.applyNew(.acknowledgeRequests(ids: ["R1"], user: "zoe"), by: "amelie") }
+        // A change names a known request, then an unknown one: refused whole, the first not marked seen either
+        // (the book is not copied to undo a single change).
+        #expect(throws: DomainError.self) { try b.apply(.acknowledgeRequests(ids: ["R1", "R9"], user: "zoe")) }
+        #expect(b.unseenDecisions(of: "zoe").map(\.id) == ["R1"])
         try b.applyNew(.acknowledgeRequests(ids: ["R1"], user: "zoe"), by: "zoe")
         #expect(b.unseenDecisions(of: "zoe").isEmpty)
         // Both entries are in the account's history.
