@@ -596,11 +596,14 @@ public final class JSONFileStore: BookStore {
         let captured = try capture()
         defer { captured.close() }
         let book = captured.book
-        let records = book.records(includingActivities: true)
-        let split = records.firstIndex { if case .activity = $0 { return true }; return false } ?? records.count
+        // The records are written as they come (`forEachRecord`), not gathered first: counted here for the header.
+        var bookRecords = 0
+        book.forEachRecord(includingActivities: false) { _ in bookRecords += 1 }
+        let held = book.customerOrder.reduce(0) { $0 + book.activities(of: $1).count }
         // The lines the history file must hold: what the digests count, less what is still in memory.
-        let inFile = book.activityCount - (records.count - split)
-        let header = try SnapshotCodec.headerLine(seq: captured.seq, records: records.count + inFile, history: nil, journal: nil, previousJournal: nil)
+        let inFile = book.activityCount - held
+        let lines = bookRecords + held + inFile
+        let header = try SnapshotCodec.headerLine(seq: captured.seq, records: lines, history: nil, journal: nil, previousJournal: nil)
         // The backup file is the user's, written and read back with the user's rights (never the store group's).
         try UserRights.asUser {
             try Posix.writeNewFile(to: path) { file in
@@ -611,17 +614,18 @@ public final class JSONFileStore: BookStore {
                     r.write(to: writer); writer.bytes.append(10)
                     if writer.bytes.count >= 1 << 20 { try out.append(writer.bytes); writer.bytes.removeAll(keepingCapacity: true) }
                 }
-                for r in records[..<split] { try put(r) }
+                try book.forEachRecord(includingActivities: false, put)
                 try out.append(writer.bytes); writer.bytes.removeAll(keepingCapacity: true)
                 let counts = try captured.verifiedHistory { try out.append($0) }   // older activities first
                 let found = counts.values.reduce(0, +)
                 guard found == inFile else {
                     throw StoreError(file: captured.history?.path ?? path, "holds \(found) activities, the snapshot counts \(inFile): run relance check")
                 }
-                for r in records[split...] { try put(r) }   // then the ones since the last compaction
+                // Then the ones since the last compaction, in the book's order, as `records` gives them.
+                for id in book.customerOrder { for a in book.activities(of: id) { try put(.activity(a)) } }
                 try out.append(writer.bytes)
                 try out.finish()
-                try out.readBack(lines: records.count + inFile + 2)
+                try out.readBack(lines: lines + 2)
             }
         }
     }

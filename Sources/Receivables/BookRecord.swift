@@ -82,25 +82,31 @@ extension Book {
     public func records(includingActivities: Bool) -> [BookRecord] {
         var out: [BookRecord] = []
         out.reserveCapacity(customers.count + invoices.count + payments.count + activityCount + 16)
-        if let p = policyRecord { out.append(.policy(p)) }
-        if settings != StoreSettings() { out.append(.settings(settings)) }
-        if let company { out.append(.company(company)) }
-        out += users.keys.sorted().map { .user(users[$0]!) }
-        out += customerOrder.map { .customer(customers[$0]!) }
-        for id in customerOrder { out += invoices(of: id).map { .invoice($0) } }
-        for id in customerOrder { out += payments(of: id).map { .payment($0) } }
-        out += creditNotes.keys.sorted().map { .creditNote(creditNotes[$0]!) }
-        for id in customerOrder {
-            out += disputes(of: id).map { .dispute($0) }
-            out += promises(of: id).map { .promise($0) }
-            out += plans(of: id).map { .plan($0) }
-        }
-        out += waivers.keys.sorted().map { .waiver(waivers[$0]!) }
-        out += litigationDecisions.map { .litigation($0) }
-        for id in customerOrder { out += requests(of: id).map { .request($0) } }
-        for id in customerOrder { out += outbox(of: id).map { .mail($0) } }
-        if includingActivities { for id in customerOrder { out += activities(of: id).map { .activity($0) } } }
+        forEachRecord(includingActivities: includingActivities) { out.append($0) }
         return out
+    }
+
+    /// The same records in the same order, one at a time: a backup writes them as they come, without a second copy
+    /// of the book in memory (an array of every record was the backup's memory over the workstation's, issue 23).
+    public func forEachRecord(includingActivities: Bool, _ body: (BookRecord) throws -> Void) rethrows {
+        if let p = policyRecord { try body(.policy(p)) }
+        if settings != StoreSettings() { try body(.settings(settings)) }
+        if let company { try body(.company(company)) }
+        for id in users.keys.sorted() { try body(.user(users[id]!)) }
+        for id in customerOrder { try body(.customer(customers[id]!)) }
+        for id in customerOrder { for n in invoicesByCustomer[id] ?? [] { if let i = invoices[n] { try body(.invoice(i)) } } }
+        for id in customerOrder { for p in payments(of: id) { try body(.payment(p)) } }
+        for id in creditNotes.keys.sorted() { try body(.creditNote(creditNotes[id]!)) }
+        for id in customerOrder {
+            for d in disputes(of: id) { try body(.dispute(d)) }
+            for p in promises(of: id) { try body(.promise(p)) }
+            for p in plans(of: id) { try body(.plan(p)) }
+        }
+        for id in waivers.keys.sorted() { try body(.waiver(waivers[id]!)) }
+        for d in litigationDecisions { try body(.litigation(d)) }
+        for id in customerOrder { for r in requests(of: id) { try body(.request(r)) } }
+        for id in customerOrder { for m in outbox(of: id) { try body(.mail(m)) } }
+        if includingActivities { for id in customerOrder { for a in activities(of: id) { try body(.activity(a)) } } }
     }
 
     /// Adds a record read from a snapshot, checking that what it refers to exists.
