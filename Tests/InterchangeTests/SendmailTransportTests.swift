@@ -7,7 +7,8 @@ import Glibc
 #endif
 
 /// The mail command as Relance runs it (issue 22, 3), with scripts standing for the mail system.
-@Suite struct SendmailTransportTests {
+@Suite(.serialized) struct SendmailTransportTests {   // (one at a time: the test below forks a lot, and a script another
+                                                    // test just wrote is "busy" to exec while a fork holds it open)
     func script(_ dir: TempDirectory, _ name: String, _ body: String) throws -> String {
         let path = dir.file(name)
         try Data("#!/bin/sh\n\(body)\n".utf8).write(to: URL(fileURLWithPath: path))
@@ -39,6 +40,26 @@ import Glibc
         #expect(SendmailTransport(command: [dir.file("missing")]).send(message, bounce: nil)?.contains("is not a program on this machine") == true)
     }
 
+    /// Sends on several threads at once to commands that exit without reading (the tests run suites in parallel;
+    /// each send set SIGPIPE ignored and put the default back, under another's write: the full test run died of
+    /// SIGPIPE once). Every send is a failure; the process lives, and the default is back after.
+    @Test func sendsAtOnceToCommandsThatDoNotReadNeverKillTheProcess() throws {
+        func disposition() -> UnsafeRawPointer? {
+            let h = signal(SIGPIPE, SIG_DFL); signal(SIGPIPE, h)
+            return h.map { unsafeBitCast($0, to: UnsafeRawPointer.self) }
+        }
+        let before = disposition()
+        let failures = Locked(0)
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            let message = self.message
+            for _ in 0..<3 where SendmailTransport(command: ["/bin/false"]).send(message, bounce: nil)?.hasSuffix("ended with status 1") == true {
+                failures.withLock { $0 += 1 }
+            }
+        }
+        #expect(failures.withLock { $0 } == 12)
+        #expect(disposition() == before)
+    }
+
     /// An outside audit's mail command exited 0 leaving a child that held its output: it was counted failed after
     /// 120 s (and sent again by the next run). A command that hangs is stopped with what it started.
     @Test func successIsTheExitStatusAndAHangIsStoppedWithItsChildren() throws {
@@ -59,4 +80,12 @@ import Glibc
         #expect(left.isEmpty, "the hanging command's child was left running: \(left)")
         _ = try? Spawn.run(["pkill", "-f", "sleep \(marker)"])
     }
+}
+
+/// A value shared by threads, behind a lock.
+final class Locked<T>: @unchecked Sendable {
+    private var value: T
+    private let lock = NSLock()
+    init(_ value: T) { self.value = value }
+    func withLock<R>(_ body: (inout T) -> R) -> R { lock.lock(); defer { lock.unlock() }; return body(&value) }
 }

@@ -36,8 +36,10 @@ public struct SendmailTransport: MailTransport {
         }
         // A command that exits without reading all the message (`/bin/false`, a crash) would kill Relance with
         // SIGPIPE on the next write, between the hand-off and its record: ignored while the message is written.
-        let previous = signal(SIGPIPE, SIG_IGN)
-        defer { signal(SIGPIPE, previous) }
+        // (Counted, not set and restored by each send: two sends at once, as the tests make them, restored the
+        // default while the other was still writing, and its SIGPIPE killed the whole process.)
+        IgnoredSIGPIPE.begin()
+        defer { IgnoredSIGPIPE.end() }
         var fds: [Int32] = [-1, -1]
         guard pipe(&fds) == 0 else { return tr("cannot start {command}: {error}", ["command": path, "error": String(cString: strerror(errno))]) }
         let (readEnd, writeEnd) = (fds[0], fds[1])
@@ -148,5 +150,25 @@ public struct SendmailTransport: MailTransport {
         let one = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " / ")
         let safe = Safe.text(one)
         return safe.count > 500 ? String(safe.prefix(500)) + "…" : safe
+    }
+}
+
+/// SIGPIPE ignored while at least one message is being written, in every thread of the process: the disposition is
+/// the process's, so the first writer sets it and the last one puts back what was there.
+enum IgnoredSIGPIPE {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var writers = 0
+    nonisolated(unsafe) private static var previous: __sighandler_t?
+
+    static func begin() {
+        lock.lock(); defer { lock.unlock() }
+        if writers == 0 { previous = signal(SIGPIPE, SIG_IGN) }
+        writers += 1
+    }
+
+    static func end() {
+        lock.lock(); defer { lock.unlock() }
+        writers -= 1
+        if writers == 0 { signal(SIGPIPE, previous); previous = nil }
     }
 }
