@@ -170,6 +170,8 @@ public final class App {
                     if poll() { render() }
                     // Idle for a while: a good moment for the store's housekeeping (compaction), never inside a save.
                     if Date().timeIntervalSince(lastKey) >= 3, let problem = session.store.maintain() { status = .error(problem); render() }
+                    // Idle: the search's keys made on another thread, so that `/` opens at once.
+                    session.prepareSearch()
                 }
                 continue
             }

@@ -173,7 +173,7 @@ public struct SearchScreen: Screen {
 
 /// What the search compares, folded once for a book revision (`SearchScreen.fold`): ids and invoice numbers without
 /// their spaces, names, contacts' names and e-mails, phone digits.
-final class SearchIndex {
+final class SearchIndex: Sendable {
     struct ContactKeys { var contact: Contact; var foldedName: [UInt8]; var foldedEmail: [UInt8]; var phoneDigits: String }
     struct Entry {
         var id: String, name: String, compactId: String, foldedName: [UInt8], siren: String?

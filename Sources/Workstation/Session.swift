@@ -1,3 +1,4 @@
+import Foundation
 import Interchange
 import Wording
 import Receivables
@@ -22,6 +23,9 @@ public final class Session {
     /// leaving the search frees nothing (100,000 keys took 17 ms to free on Esc) and the next search starts at once.
     var searchIndex: SearchIndex {
         if let i = cachedSearchIndex, i.revision == book.revision { return i }
+        // Keys being made on another thread since the user went idle (`prepareSearch`): waited for, then taken.
+        if let made = preparing.wait(), made.revision == book.revision || cachedSearchIndex == nil { cachedSearchIndex = made }
+        if let i = cachedSearchIndex, i.revision == book.revision { return i }
         let book = self.book, state = store.state
         // Brought up to date from the changes saved since, when the store can say which accounts they touched.
         let i = cachedSearchIndex.flatMap { old in old.state.flatMap { store.touchedAccounts(since: $0, in: book) }.map { old.updated($0, book: book, state: state) } }
@@ -30,6 +34,20 @@ public final class Session {
         return i
     }
     private var cachedSearchIndex: SearchIndex?
+    private let preparing = PreparedKeys()
+
+    /// Makes the search's keys on another thread when they are not those of the book in memory (the workstation
+    /// calls it when the user is idle): `/` then opens at once instead of folding every customer's keys (60-80 ms at
+    /// 100,000 invoices, 250 ms at 400,000), and no key waits while they are made. One at a time.
+    public func prepareSearch() {
+        if let i = cachedSearchIndex, i.revision == book.revision { return }
+        if let made = preparing.take() { if made.revision == book.revision || cachedSearchIndex == nil { cachedSearchIndex = made } }
+        if let i = cachedSearchIndex, i.revision == book.revision { return }
+        // (From the old keys brought up to date when the store can say what changed: done at `/` itself, quickly.)
+        guard cachedSearchIndex == nil, preparing.start() else { return }
+        let book = self.book, state = store.state, preparing = self.preparing
+        Thread.detachNewThread { preparing.finish(SearchIndex(book: book, state: state)) }
+    }
 
     /// The transport e-mails go through now.
     var transport: any MailTransport { mailTransport ?? SendmailTransport(command: book.settings.mailCommand) }
@@ -63,4 +81,40 @@ public final class Session {
 extension Activity {
     /// "phone promised", "letter": what the entry was, for history lines.
     var what: String { [channel.label, outcome?.label].compactMap { $0 }.joined(separator: " ") }
+}
+
+/// The search keys one background thread is making, handed to the session's thread when done.
+final class PreparedKeys: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var running = false
+    private var made: SearchIndex?
+
+    /// False when keys are already being made.
+    func start() -> Bool {
+        condition.lock(); defer { condition.unlock() }
+        guard !running else { return false }
+        running = true
+        return true
+    }
+
+    func finish(_ index: SearchIndex) {
+        condition.lock(); defer { condition.unlock() }
+        made = index; running = false
+        condition.broadcast()
+    }
+
+    /// The keys made, if any, without waiting.
+    func take() -> SearchIndex? {
+        condition.lock(); defer { condition.unlock() }
+        defer { made = nil }
+        return made
+    }
+
+    /// The keys being made or made, waiting for them if a thread is at it; nil when none was started.
+    func wait() -> SearchIndex? {
+        condition.lock(); defer { condition.unlock() }
+        while running { condition.wait() }
+        defer { made = nil }
+        return made
+    }
 }

@@ -37,6 +37,36 @@ import TestSupport
     }
 }
 
+/// Issue 23: the workstation makes the search's keys on another thread while the user is idle; `/` then takes them
+/// (waiting for them if they are still being made), and they are the keys made at once on the same book.
+@Suite struct PreparedSearchTests {
+    @Test func keysMadeInTheBackgroundAreTakenAndAreTheSame() throws {
+        let book = try DemoGenerator(customers: 300, seed: 7, today: Fixtures.date("2026-11-23")).book()
+        let store = MemoryStore(book: book)
+        let session = Session(store: store, user: try #require(book.users.values.first { $0.role == .supervisor }), today: Fixtures.date("2026-11-23"))
+        session.prepareSearch()
+        session.prepareSearch()   // one thread at a time: the second call starts nothing
+        let index = session.searchIndex   // waits for the thread
+        #expect(index.revision == book.revision)
+        #expect(session.searchIndex === index)
+        let fresh = SearchIndex(book: book)
+        #expect(index.entries.map(\.id) == fresh.entries.map(\.id))
+        #expect(index.entries.map(\.foldedName) == fresh.entries.map(\.foldedName))
+        #expect(index.entries.map { $0.invoices.map(\.bytes) } == fresh.entries.map { $0.invoices.map(\.bytes) })
+        for q in ["brasserie", "f26-00", "sarl"] {
+            #expect(SearchScreen.search(q, in: index).map(\.customerId) == SearchScreen.search(q, in: fresh).map(\.customerId), "\(q)")
+        }
+        // Keys of this revision are kept: nothing is made again in the background.
+        session.prepareSearch()
+        #expect(session.searchIndex === index)
+        // A change saved: the keys follow the book.
+        try store.commit(user: "helene", .upsertCustomer(customer: Customer(id: "C9999", name: "Brasserie Nouvelle", contacts: [])))
+        session.prepareSearch()
+        #expect(session.searchIndex.revision == store.book.revision)
+        #expect(SearchScreen.search("brasserie nouvelle", in: session.searchIndex).map(\.customerId) == ["C9999"])
+    }
+}
+
 /// Issue 23: `a` narrows the team's agenda, built once per book revision, to each scope; what it shows is what the
 /// agenda of that scope chosen alone holds, in the same order.
 @Suite struct NarrowedAgendaTests {
