@@ -22,10 +22,10 @@ public final class Session {
     /// invoice number with Foundation again, 311 ms a character at 100,000 invoices). Kept by the session, so that
     /// leaving the search frees nothing (100,000 keys took 17 ms to free on Esc) and the next search starts at once.
     var searchIndex: SearchIndex {
-        if let i = cachedSearchIndex, i.revision == book.revision { return i }
+        if let i = cachedSearchIndex, isCurrent(i) { return i }
         // Keys being made on another thread since the user went idle (`prepareSearch`): waited for, then taken.
-        if let made = preparing.wait(), made.revision == book.revision || cachedSearchIndex == nil { cachedSearchIndex = made }
-        if let i = cachedSearchIndex, i.revision == book.revision { return i }
+        if let made = preparing.wait(), isCurrent(made) || cachedSearchIndex == nil { cachedSearchIndex = made }
+        if let i = cachedSearchIndex, isCurrent(i) { return i }
         let book = self.book, state = store.state
         // Brought up to date from the changes saved since, when the store can say which accounts they touched.
         let i = cachedSearchIndex.flatMap { old in old.state.flatMap { store.touchedAccounts(since: $0, in: book) }.map { old.updated($0, book: book, state: state) } }
@@ -40,14 +40,24 @@ public final class Session {
     /// calls it when the user is idle): `/` then opens at once instead of folding every customer's keys (60-80 ms at
     /// 100,000 invoices, 250 ms at 400,000), and no key waits while they are made. One at a time.
     public func prepareSearch() {
-        if let i = cachedSearchIndex, i.revision == book.revision { return }
-        if let made = preparing.take() { if made.revision == book.revision || cachedSearchIndex == nil { cachedSearchIndex = made } }
-        if let i = cachedSearchIndex, i.revision == book.revision { return }
+        if let i = cachedSearchIndex, isCurrent(i) { return }
+        if let made = preparing.take() { if isCurrent(made) || cachedSearchIndex == nil { cachedSearchIndex = made } }
+        if let i = cachedSearchIndex, isCurrent(i) { return }
         // (From the old keys brought up to date when the store can say what changed: done at `/` itself, quickly.)
         guard cachedSearchIndex == nil, preparing.start() else { return }
         let book = self.book, state = store.state, preparing = self.preparing
-        Thread.detachNewThread { preparing.finish(SearchIndex(book: book, state: state)) }
+        Thread.detachNewThread {
+            // Signals (Ctrl-C, a resized window) go to the thread reading the keys, which they wake.
+            var all = sigset_t()
+            sigfillset(&all)
+            pthread_sigmask(SIG_BLOCK, &all, nil)
+            preparing.finish(SearchIndex(book: book, state: state))
+        }
     }
+
+    /// Keys of the book in memory: its revision (a counter of this process's book, which starts again when another
+    /// user's compaction is read) and the store's state (journal and change number) both theirs.
+    private func isCurrent(_ i: SearchIndex) -> Bool { i.revision == book.revision && i.state == store.state }
 
     /// The transport e-mails go through now.
     var transport: any MailTransport { mailTransport ?? SendmailTransport(command: book.settings.mailCommand) }
