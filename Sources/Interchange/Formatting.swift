@@ -64,20 +64,12 @@ public enum TableFormatter {
     /// A line without the padding of its last cells. (A regular expression did this: at 5,000 rows it was a fifth of
     /// the whole `report aged` process.) Cells hold no line breaks: `Safe.text` made them placeholders.
     static func trimmingTrailingSpace(_ s: String) -> String {
-        // The padding is ASCII spaces: dropped byte by byte, the rest of the line kept as it is.
-        var end = s.utf8.endIndex
-        while end > s.utf8.startIndex, s.utf8[s.utf8.index(before: end)] == 0x20 { end = s.utf8.index(before: end) }
-        guard let last = s[..<end].lastIndex(where: { !$0.isWhitespace }) else { return "" }
+        guard let last = s.lastIndex(where: { !$0.isWhitespace }) else { return "" }
         return String(s[...last])
     }
 
     /// Characters, as a terminal shows them one a column; ASCII text (most cells) counted by its bytes.
     static func width(_ s: String) -> Int { s.utf8.allSatisfy { $0 < 0x80 } ? s.utf8.count : s.count }
-    static func pad(_ s: String, width n: Int, _ w: Int, right: Bool) -> String {
-        let (cut, shown) = n > w ? (String(s.prefix(w - 1)) + "…", w) : (s, n)
-        let gap = String(repeating: " ", count: max(0, w - shown))
-        return right ? gap + cut : cut + gap
-    }
 
     public static func csvField(_ s: String) -> String {
         s.contains(where: { ",\"\n\r;".contains($0) }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s

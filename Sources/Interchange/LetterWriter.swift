@@ -87,7 +87,7 @@ public enum LetterWriter {
             let customer = job.customer, line = job.line
             // Each item's level once the letter is recorded (as `Book.recordDunning` will set it).
             let items = line.reasons.flatMap { r in
-                r.invoices.map { n in (number: n, level: max(book.policy.level(ofStep: r.step), book.invoices[n]?.level ?? 0)) }
+                r.invoices.map { n in (number: n, level: max(book.dunningSteps.level(ofStep: r.step), book.invoices[n]?.level ?? 0)) }
             }
             // Ids that read the same once made safe for a file name ("X/1", "X_1") get a suffix of their own.
             var file = "\(date.iso)-\(fileNamePart(customer.id))"
@@ -145,7 +145,7 @@ public enum LetterWriter {
         func list(_ elements: [Any]) -> BudgetedList { BudgetedList(elements: elements, budget: budget) }
         func money(_ m: Money) -> String { m.formatted(language: language) }
         func day(_ d: CalendarDate) -> String { d.formatted(language: language) }
-        let topLevel = book.policy.level(ofStep: step.id)
+        let topLevel = book.dunningSteps.level(ofStep: step.id)
         let formal = step.channel == .formalNotice
         // An item promised in part: the letter claims its rest and says what was promised (issue 16).
         let promised = book.promisedParts(of: customer.id, asOf: date)
@@ -164,7 +164,7 @@ public enum LetterWriter {
         // except in a courtesy letter, which is about them.
         var demanded: [(String, Int)] = [], others: [(String, Int)] = [], upcoming: [(String, Int)] = []
         for r in line.reasons {
-            let level = book.policy.level(ofStep: r.step)
+            let level = book.dunningSteps.level(ofStep: r.step)
             for n in r.invoices.sorted(by: { book.openAmount($0) > book.openAmount($1) }) {
                 let due = book.invoices[n]?.dueDate ?? date
                 if topLevel > 0 && due >= date { upcoming.append((n, level)) }

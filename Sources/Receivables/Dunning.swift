@@ -17,7 +17,9 @@ extension Policy {
     public var preDueWrittenSteps: [Step] { steps.filter { $0.isWritten && !($0.relativeTo == .due && $0.days >= 0) } }
 
     /// The level a written step takes an item to (0 for letters before due and for unknown steps).
-    public func level(ofStep id: String?) -> Int {
+    public func level(ofStep id: String?) -> Int { Self.level(ofStep: id, in: ladder) }
+
+    static func level(ofStep id: String?, in ladder: [Step]) -> Int {
         guard let id, let i = ladder.firstIndex(where: { $0.id == id }) else { return 0 }
         return i + 1
     }
@@ -63,11 +65,8 @@ public struct DunningSteps: Sendable {
     /// `Policy.step(_:appliesTo:)`.
     public func applies(_ step: Policy.Step, to amount: Money) -> Bool { Policy.step(step, appliesTo: amount, threshold: threshold) }
 
-    /// `Policy.level(ofStep:)`.
-    public func level(ofStep id: String?) -> Int {
-        guard let id, let i = ladder.firstIndex(where: { $0.id == id }) else { return 0 }
-        return i + 1
-    }
+    /// `Policy.level(ofStep:)`, from the ladder made once.
+    public func level(ofStep id: String?) -> Int { Policy.level(ofStep: id, in: ladder) }
 }
 
 extension Policy.Step {

@@ -24,7 +24,7 @@ public final class Session {
     var searchIndex: SearchIndex {
         if let i = cachedSearchIndex, isCurrent(i) { return i }
         // Keys being made on another thread since the user went idle (`prepareSearch`): waited for, then taken.
-        if let made = preparing.wait(), isCurrent(made) || cachedSearchIndex == nil { cachedSearchIndex = made }
+        adopt(preparing.wait())
         if let i = cachedSearchIndex, isCurrent(i) { return i }
         let book = self.book, state = store.state
         // Brought up to date from the changes saved since, when the store can say which accounts they touched.
@@ -41,7 +41,7 @@ public final class Session {
     /// 100,000 invoices, 250 ms at 400,000), and no key waits while they are made. One at a time.
     public func prepareSearch() {
         if let i = cachedSearchIndex, isCurrent(i) { return }
-        if let made = preparing.take() { if isCurrent(made) || cachedSearchIndex == nil { cachedSearchIndex = made } }
+        adopt(preparing.take())
         if let i = cachedSearchIndex, isCurrent(i) { return }
         // (From the old keys brought up to date when the store can say what changed: done at `/` itself, quickly.)
         guard cachedSearchIndex == nil, preparing.start() else { return }
@@ -58,6 +58,11 @@ public final class Session {
     /// Keys of the book in memory: its revision (a counter of this process's book, which starts again when another
     /// user's compaction is read) and the store's state (journal and change number) both theirs.
     private func isCurrent(_ i: SearchIndex) -> Bool { i.revision == book.revision && i.state == store.state }
+
+    /// Keys a thread made, kept when they are the book's, or when there are none (they are then brought up to date).
+    private func adopt(_ made: SearchIndex?) {
+        if let made, isCurrent(made) || cachedSearchIndex == nil { cachedSearchIndex = made }
+    }
 
     /// The transport e-mails go through now.
     var transport: any MailTransport { mailTransport ?? SendmailTransport(command: book.settings.mailCommand) }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import DemoData
 @testable import FileStore
 
 /// The folded CRC-32 (carry-less multiply, CCRC32) must give the very checksums the tables give and that every
@@ -24,7 +25,7 @@ import Testing
         #if arch(x86_64)
         #expect(CRC32.folds, "every x86-64 processor since 2010 has PCLMULQDQ: the folded path is the one tested here")
         #endif
-        var rng = SplitMix(seed: 23)
+        var rng = SeededRandom(seed: 23)
         let data = (0..<4_200).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
         data.withUnsafeBytes { all in
             for start in 0..<17 {
@@ -37,7 +38,7 @@ import Testing
     }
 
     @Test func continuedAcrossPieces() {
-        var rng = SplitMix(seed: 7)
+        var rng = SeededRandom(seed: 7)
         let data = (0..<10_000).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
         let whole = data.withUnsafeBytes { CRC32.checksum($0, folding: false) }
         for cut in [1, 15, 64, 65, 100, 4_096, 9_999] {
@@ -47,18 +48,5 @@ import Testing
             }
             #expect(crc == whole, "cut at \(cut)")
         }
-    }
-}
-
-/// A small seeded generator (SplitMix64), so the bytes are the same on every run.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
