@@ -30,7 +30,7 @@ public struct StoreCheck {
         let invoiced = book.invoices.values.sum(\.amount)
         let allocated = book.payments.values.reduce(Money.zero) { $0 + $1.allocations.sum(\.amount) }
         let credited = book.creditNotes.values.sum(\.amount)
-        let writtenOff = book.settlementsByInvoice.values.joined().reduce(Money.zero) { if case .writeOff = $1.kind { return $0 + $1.amount }; return $0 }
+        let writtenOff = book.invoices.allSettlements.reduce(Money.zero) { if case .writeOff = $1.kind { return $0 + $1.amount }; return $0 }
         lines.append("  invoiced \(invoiced.plain) - allocated \(allocated.plain) - credit notes \(credited.plain)"
                      + (writtenOff.isZero ? "" : " - written off \(writtenOff.plain)") + " = open \(open.plain)")
         var problems = book.consistencyProblems()

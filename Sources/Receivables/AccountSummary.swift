@@ -118,7 +118,7 @@ extension Book {
             // A credit note of the accounting package (a FEC's credit line outside the bank journals) is one here too.
             Receipt(kind: $0.isCash ? .payment : .creditNote, id: $0.id, date: $0.date, amount: $0.amount, reference: $0.reference, lettered: $0.allocations, onAccount: $0.unallocated)
         }
-        let numbers = Set(invoicesByCustomer[customerId] ?? [])
+        let numbers = Set(invoiceNumbers(of: customerId))
         for n in creditNotes.values where numbers.contains(n.invoice) {
             out.append(Receipt(kind: .creditNote, id: n.id, date: n.date, amount: n.amount, reference: n.number ?? n.id,
                                lettered: [Allocation(invoice: n.invoice, amount: n.amount)], onAccount: .zero))

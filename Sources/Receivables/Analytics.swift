@@ -50,8 +50,8 @@ public enum Analytics {
                 var disputed = Money.zero
                 // Each item's settlements looked up once, its disputes only when the customer has any (issue 23).
                 let hasDisputes = book.disputesByCustomer[id] != nil
-                for inv in book.invoices(of: id) {
-                    let open = Book.openAmount(of: inv, settlements: book.settlementsByInvoice[inv.number] ?? [], asOf: asOf)
+                for (inv, settlements) in book.invoicesWithSettlements(of: id) {
+                    let open = Book.openAmount(of: inv, settlements: settlements, asOf: asOf)
                     guard !open.isZero else { continue }
                     let bucket = bucketIndex(daysPastDue: inv.dueDate.days(until: asOf))
                     if anyLitigation, let d = book.litigation(of: inv.number), d.outcome.isHandedOver, d.date <= asOf { part.handedOver[bucket] += open; continue }
@@ -97,7 +97,7 @@ public enum Analytics {
         // Customer by customer on every core (every invoice is some customer's).
         Chunks.map(book.customerOrder) { ids in
             ids.reduce(Money.zero) { total, id in
-                book.invoices(of: id).reduce(total) { $0 + Book.openAmount(of: $1, settlements: book.settlementsByInvoice[$1.number] ?? [], asOf: asOf) }
+                book.invoicesWithSettlements(of: id).reduce(total) { $0 + Book.openAmount(of: $1.invoice, settlements: $1.settlements, asOf: asOf) }
             }
         }.reduce(Money.zero, +)
     }
@@ -287,8 +287,8 @@ public enum Analytics {
                 // One pass over the customer's items, each one's settlements looked up once (issue 23).
                 let hasDisputes = book.disputesByCustomer[id] != nil
                 var open = Money.zero, late = Money.zero, oldest: Int?
-                for inv in book.invoices(of: id) {
-                    let o = Book.openAmount(of: inv, settlements: book.settlementsByInvoice[inv.number] ?? [], asOf: asOf)
+                for (inv, settlements) in book.invoicesWithSettlements(of: id) {
+                    let o = Book.openAmount(of: inv, settlements: settlements, asOf: asOf)
                     open += o
                     let overdue = inv.dueDate.days(until: asOf)
                     if o.isPositive { oldest = max(oldest ?? overdue, overdue) }

@@ -9,8 +9,10 @@ public struct Book: Sendable {
     /// The sender of letters and e-mails (set by `relance init` and `relance company set`).
     public internal(set) var company: CompanyProfile?
     public internal(set) var settings = StoreSettings()
-    public internal(set) var invoices: [String: Invoice] = [:]
-    public private(set) var invoicesByCustomer: [String: [String]] = [:]
+    /// The invoices by number, each with its settlements (see `InvoiceTable`).
+    public internal(set) var invoices = InvoiceTable()
+    /// Each customer's invoices, as places in `invoices`, in the order they came.
+    private var invoicePlacesByCustomer: [String: [Int]] = [:]
     public private(set) var payments: [String: Payment] = [:]
     public private(set) var paymentsByCustomer: [String: [String]] = [:]
     public private(set) var creditNotes: [String: CreditNote] = [:]
@@ -35,10 +37,9 @@ public struct Book: Sendable {
     public internal(set) var litigations: [String: LitigationDecision] = [:]
     /// The latest decision on each invoice.
     public internal(set) var litigationByInvoice: [String: String] = [:]
-    /// Dated settlements (payment allocations and credit notes) per invoice, for as-of computations.
-    public private(set) var settlementsByInvoice: [String: [Settlement]] = [:]
-    /// Current settled total per invoice (sum of `settlementsByInvoice`), kept for speed.
-    private var settledTotal: [String: Money] = [:]
+    /// Dated settlements (payment allocations, credit notes, write-offs) per invoice number, for as-of computations
+    /// (kept by `invoices`, beside each invoice).
+    public var settlementsByInvoice: SettlementsByInvoice { SettlementsByInvoice(table: invoices) }
 
     /// Marks a generated book as a demo: its users may be chosen with `--user` by anyone (README examples).
     public mutating func markAsDemo() { settings.demo = true; revision += 1 }
@@ -88,19 +89,31 @@ public struct Book: Sendable {
     // MARK: Queries
 
     public func invoices(of customerId: String) -> [Invoice] {
-        (invoicesByCustomer[customerId] ?? []).compactMap { invoices[$0] }
+        (invoicePlacesByCustomer[customerId] ?? []).map { invoices[place: $0] }
+    }
+
+    /// The numbers of a customer's invoices, in the order they came.
+    public func invoiceNumbers(of customerId: String) -> [String] {
+        (invoicePlacesByCustomer[customerId] ?? []).map { invoices[place: $0].number }
+    }
+
+    /// Each of a customer's invoices with its settlements, read in place (the reports go over every invoice of every
+    /// customer: no lookup by number for either).
+    public func invoicesWithSettlements(of customerId: String) -> LazyMapSequence<[Int], (invoice: Invoice, settlements: [Settlement])> {
+        let table = invoices
+        return (invoicePlacesByCustomer[customerId] ?? []).lazy.map { (table[place: $0], table.settlements(at: $0)) }
     }
 
     /// What is still owed on an invoice now.
     public func openAmount(_ number: String) -> Money {
-        guard let inv = invoices[number] else { return .zero }
-        return inv.amount - (settledTotal[number] ?? .zero)
+        guard let k = invoices.place(of: number) else { return .zero }
+        return invoices.openAmount(at: k)
     }
 
     /// What was owed on an invoice at the end of `date`: zero if not yet issued, less settlements dated on or before.
     public func openAmount(_ number: String, asOf date: CalendarDate) -> Money {
-        guard let inv = invoices[number] else { return .zero }
-        return Self.openAmount(of: inv, settlements: settlementsByInvoice[number] ?? [], asOf: date)
+        guard let k = invoices.place(of: number) else { return .zero }
+        return Self.openAmount(of: invoices[place: k], settlements: invoices.settlements(at: k), asOf: date)
     }
 
     /// The same for an invoice whose settlements are already at hand: a report asking for many dates looks them up
@@ -111,11 +124,8 @@ public struct Book: Sendable {
     }
 
     public func openInvoices(of customerId: String) -> [Invoice] {
-        // Two lookups an item, not three: the team's agenda asks this of every customer.
-        (invoicesByCustomer[customerId] ?? []).compactMap { n in
-            guard let inv = invoices[n], (inv.amount - (settledTotal[n] ?? .zero)).isPositive else { return nil }
-            return inv
-        }
+        // No lookup an item: the team's agenda asks this of every customer.
+        (invoicePlacesByCustomer[customerId] ?? []).compactMap { k in invoices.openAmount(at: k).isPositive ? invoices[place: k] : nil }
     }
 
     /// Amount of an invoice under active dispute.
@@ -152,7 +162,8 @@ public struct Book: Sendable {
 
     /// On-account credit: payments not yet lettered to invoices.
     public func unallocatedCredit(of customerId: String) -> Money {
-        payments(of: customerId).sum(\.unallocated)
+        // Each payment read in place, not copied into an array (the agenda asks this of every customer).
+        (paymentsByCustomer[customerId] ?? []).reduce(Money.zero) { total, id in payments[id].map { total + $0.unallocated } ?? total }
     }
 
     /// Money received by `date` and not yet settling an invoice at that date: unlettered, or lettered to an invoice
@@ -228,12 +239,16 @@ public struct Book: Sendable {
             i.dunningLevel = old.dunningLevel; i.lastDunned = old.lastDunned; i.dunningStep = old.dunningStep
         }
         i = ladderChecked(i)
-        if let old = invoices[i.number] {
-            if old.customerId != i.customerId { invoicesByCustomer[old.customerId]?.removeAll { $0 == i.number } }
-            else { invoices[i.number] = i; return }
+        if let k = invoices.place(of: i.number) {
+            let old = invoices[place: k]
+            invoices.replace(at: k, with: i)
+            if old.customerId != i.customerId {
+                invoicePlacesByCustomer[old.customerId]?.removeAll { $0 == k }
+                invoicePlacesByCustomer[i.customerId, default: []].append(k)
+            }
+            return
         }
-        invoices[i.number] = i
-        invoicesByCustomer[i.customerId, default: []].append(i.number)
+        invoicePlacesByCustomer[i.customerId, default: []].append(invoices.append(i))
     }
     /// The item's place on the ladder as this book reads it. A due date moved after the last letter (an extension):
     /// the letters were sent before it, so the item starts its ladder again (the date of the last letter stays, for
@@ -248,22 +263,25 @@ public struct Book: Sendable {
     /// number is taken (the load then fails).
     mutating func insertNewInvoice(_ i: Invoice) -> Bool {
         let i = ladderChecked(i)
-        guard invoices.updateValue(i, forKey: i.number) == nil else { return false }
-        invoicesByCustomer[i.customerId, default: []].append(i.number)
+        guard let k = invoices.insertNew(i) else { return false }
+        invoicePlacesByCustomer[i.customerId, default: []].append(k)
         return true
     }
 
     /// A snapshot's payment, new to the book: each allocation's invoice looked up once; false when its id is taken.
     mutating func insertNewPayment(_ p: Payment) throws(DomainError) -> Bool {
-        var dates: [CalendarDate] = []
-        dates.reserveCapacity(p.allocations.count)
+        var places: [Int] = []
+        places.reserveCapacity(p.allocations.count)
         for a in p.allocations {
-            guard let inv = invoices[a.invoice] else { throw .refersToUnknown(.invoice, a.invoice) }
-            dates.append(max(max(p.date, a.date ?? p.date), inv.issueDate))   // as `settlementDate`
+            guard let k = invoices.place(of: a.invoice) else { throw .refersToUnknown(.invoice, a.invoice) }
+            places.append(k)
         }
         guard payments.updateValue(p, forKey: p.id) == nil else { return false }
         paymentsByCustomer[p.customerId, default: []].append(p.id)
-        for (a, date) in zip(p.allocations, dates) { settle(a.invoice, Settlement(date: date, amount: a.amount, kind: .payment(p.id))) }
+        for (a, k) in zip(p.allocations, places) {
+            let date = max(max(p.date, a.date ?? p.date), invoices[place: k].issueDate)   // as `settlementDate`
+            invoices.settle(at: k, Settlement(date: date, amount: a.amount, kind: .payment(p.id)))
+        }
         return true
     }
 
@@ -272,12 +290,10 @@ public struct Book: Sendable {
     public mutating func reserveForRestore(customers c: Int, invoices i: Int, payments p: Int) {
         customers.reserveCapacity(customers.count + c)
         customerOrder.reserveCapacity(customerOrder.count + c)
-        invoicesByCustomer.reserveCapacity(invoicesByCustomer.count + c)
+        invoicePlacesByCustomer.reserveCapacity(invoicePlacesByCustomer.count + c)
         paymentsByCustomer.reserveCapacity(paymentsByCustomer.count + c)
         digests.reserveCapacity(digests.count + c)
         invoices.reserveCapacity(invoices.count + i)
-        settlementsByInvoice.reserveCapacity(settlementsByInvoice.count + i)
-        settledTotal.reserveCapacity(settledTotal.count + i)
         payments.reserveCapacity(payments.count + p)
     }
 
@@ -302,8 +318,7 @@ public struct Book: Sendable {
         settle(n.invoice, Settlement(date: n.date, amount: n.amount, kind: .creditNote(n.id)))
     }
     mutating func settle(_ invoice: String, _ s: Settlement) {
-        settlementsByInvoice[invoice, default: []].append(s)
-        settledTotal[invoice, default: .zero] += s.amount
+        invoices.settle(invoice, s)
     }
     mutating func appendActivity(_ a: Activity) {
         activitiesByCustomer[a.customerId, default: []].append(a)

@@ -94,7 +94,7 @@ extension Book {
         if let company { try body(.company(company)) }
         for id in users.keys.sorted() { try body(.user(users[id]!)) }
         for id in customerOrder { try body(.customer(customers[id]!)) }
-        for id in customerOrder { for n in invoicesByCustomer[id] ?? [] { if let i = invoices[n] { try body(.invoice(i)) } } }
+        for id in customerOrder { for i in invoices(of: id) { try body(.invoice(i)) } }
         for id in customerOrder { for p in payments(of: id) { try body(.payment(p)) } }
         for id in creditNotes.keys.sorted() { try body(.creditNote(creditNotes[id]!)) }
         for id in customerOrder {

@@ -103,11 +103,13 @@ extension Book {
     /// step since the level was written). A step no longer in the ladder is taken as one level below the number
     /// written, capped to the ladder: the next letter is then the step that number names, never one past it (a
     /// removed second reminder must not read as a formal notice sent).
-    func realigned(_ inv: Invoice) -> Invoice {
+    func realigned(_ inv: Invoice) -> Invoice { Self.realigned(inv, steps: dunningSteps) }
+
+    static func realigned(_ inv: Invoice, steps: DunningSteps) -> Invoice {
         guard let step = inv.dunningStep else { return inv }
         var copy = inv
-        let level = dunningSteps.level(ofStep: step)
-        copy.dunningLevel = level > 0 ? level : max(0, min(inv.level, dunningSteps.ladder.count) - 1)
+        let level = steps.level(ofStep: step)
+        copy.dunningLevel = level > 0 ? level : max(0, min(inv.level, steps.ladder.count) - 1)
         return copy
     }
 

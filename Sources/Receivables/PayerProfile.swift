@@ -23,15 +23,15 @@ extension Book {
         // Sums as Money: they saturate rather than trap on absurd amounts an old store may hold.
         var all: (Money, Money) = (.zero, .zero), last: (Money, Money) = (.zero, .zero), before: (Money, Money) = (.zero, .zero)
         var count = 0, unpaid = 0
-        for inv in invoices(of: customerId) {
-            let open = openAmount(inv.number, asOf: date)
+        for (inv, settlements) in invoicesWithSettlements(of: customerId) {
+            let open = Book.openAmount(of: inv, settlements: settlements, asOf: date)
             if open.isPositive && inv.dueDate < date {
                 let weighted = open.times(Int64(inv.dueDate.days(until: date)))
                 all.0 += weighted; all.1 += open
                 last.0 += weighted; last.1 += open
                 unpaid += 1
             }
-            for s in settlementsByInvoice[inv.number] ?? [] {
+            for s in settlements {
                 // A write-off counts as paid on its date, as late as it then was, and whatever its age: it is the
                 // worst of payments and must not fall out of the profile a year later.
                 switch s.kind {

@@ -82,7 +82,8 @@ extension Book {
         policyLog.append(PolicyChange(at: at, user: user, differences: Policy.differences(from: policy, to: new)))
         policy = new
         hasOwnPolicy = true
-        for n in Array(invoices.keys) { invoices[n] = realigned(invoices[n]!) }
+        let steps = dunningSteps
+        invoices.updateAll { Self.realigned($0, steps: steps) }
     }
 
     /// The policy read from an older store's `policy.json`, taken in as the store's own (schema 6 migration).

@@ -70,8 +70,8 @@ extension Analytics {
     /// Write-offs (a litigation outcome) by month and reason, up to the date.
     public static func writeOffs(_ book: Book, _ asOf: CalendarDate) -> ReportTable {
         var groups: [String: (count: Int, amount: Money)] = [:]
-        for inv in book.invoices.values {
-            for s in book.settlementsByInvoice[inv.number] ?? [] where s.date <= asOf {
+        for (_, settlements) in book.invoices.withSettlements {
+            for s in settlements where s.date <= asOf {
                 guard case .writeOff(let id) = s.kind else { continue }
                 let reason = book.litigations[id]?.reason ?? ""
                 let key = "\(s.date.year)-\(s.date.month < 10 ? "0" : "")\(s.date.month)\u{1F}" + reason

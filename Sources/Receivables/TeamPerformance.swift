@@ -144,8 +144,7 @@ public struct TeamPerformance: Sendable, Equatable {
                 // this report at 100,000 invoices, issue 23).
                 var open = Money.zero, overdue = Money.zero, current = Money.zero, sales90 = Money.zero
                 var cei = CEIParts(), ceiTouched = false
-                for inv in book.invoices(of: id) {
-                    let settlements = book.settlementsByInvoice[inv.number] ?? []
+                for (inv, settlements) in book.invoicesWithSettlements(of: id) {
                     func openAmount(asOf day: CalendarDate) -> Money { Book.openAmount(of: inv, settlements: settlements, asOf: day) }
                     let itemOpen = openAmount(asOf: date)
                     if itemOpen.isPositive {

@@ -256,6 +256,6 @@ final class SearchIndex: Sendable {
                      siren: c.siren,
                      contacts: c.contacts.map { ContactKeys(contact: $0, foldedName: Array(SearchScreen.fold($0.name).utf8),
                                                             foldedEmail: Array(SearchScreen.fold($0.email ?? "").utf8), phoneDigits: ($0.phone ?? "").filter(\.isNumber)) },
-                     invoices: (book.invoicesByCustomer[id] ?? []).map { ($0, compactKey($0)) })
+                     invoices: book.invoiceNumbers(of: id).map { ($0, compactKey($0)) })
     }
 }
