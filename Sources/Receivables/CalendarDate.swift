@@ -162,7 +162,12 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
 
     /// Strict `YYYY-MM-DD` without allocation beyond the string itself (hot path when loading a store).
     public static func parseISO(_ s: String) -> CalendarDate? {
-        let u = Array(s.utf8)
+        var s = s
+        return s.withUTF8 { parseISO(bytes: $0) }
+    }
+
+    /// The same, read from the bytes of a snapshot line (issue 23: 300,000 dates an open, each was an array).
+    public static func parseISO(bytes u: UnsafeBufferPointer<UInt8>) -> CalendarDate? {
         guard u.count == 10, u[4] == 45, u[7] == 45 else { return nil }
         func num(_ r: Range<Int>) -> Int? {
             var v = 0
