@@ -385,9 +385,12 @@ enum SnapshotCodec {
                 if pieces.cancelled { pieces.deliver(piece, [], nil); return }
                 let decoder = JSONDecoder()
                 var items: [Item] = []
+                var failure: StoreError?
                 let range = (piece * pieceLines)..<min(body.count, (piece + 1) * pieceLines)
                 items.reserveCapacity(range.count)
-                for i in range {
+                // Last line first: the restoring thread takes the items with `popLast`, which moves each one out
+                // rather than copying it (a record is copied from parser to book some 100,000 times an open at M).
+                for i in range.reversed() {
                     // The fast reader first; any line it does not expect goes to JSONDecoder, which reads it or says why not.
                     if let fast = data.withUnsafeBytes({ raw in
                         RecordReader.line(in: raw.bindMemory(to: UInt8.self), range: (body[i].lowerBound - data.startIndex)..<(body[i].upperBound - data.startIndex))
@@ -403,13 +406,13 @@ enum SnapshotCodec {
                             items.append(.record(try decoder.decode(BookRecord.self, from: lineData)))
                         }
                     } catch {
-                        // The lines before it are restored first, so the first bad line in the file is the one named.
-                        pieces.deliver(piece, items, StoreError(file: path, line: lineNumber(of: body[i], in: lines),
-                                                                describeLineError(error, Data(lineData))))
-                        return
+                        // The lines before it are restored first, so the first bad line in the file is the one named:
+                        // what was read after it goes, and an earlier bad line takes its place.
+                        items.removeAll(keepingCapacity: true)
+                        failure = StoreError(file: path, line: lineNumber(of: body[i], in: lines), describeLineError(error, Data(lineData)))
                     }
                 }
-                pieces.deliver(piece, items, nil)
+                pieces.deliver(piece, items, failure)
             }
             parsing.signal()
         }
@@ -424,11 +427,11 @@ enum SnapshotCodec {
         let counts = data.withUnsafeBytes { raw in countKinds(raw.bindMemory(to: UInt8.self), lines: body, base: data.startIndex) }
         loaded.book.reserveForRestore(customers: counts.customers, invoices: counts.invoices, payments: counts.payments)
         for piece in 0..<pieceCount {
-            let (items, failure) = pieces.take(piece)
+            var (items, failure) = pieces.take(piece)   // last line first
             var index = piece * pieceLines
-            for item in items {
+            while let item = items.popLast() {
                 do throws(DomainError) {
-                    switch item {
+                    switch consume item {
                     case .record(let rec): try loaded.book.restore(rec)
                     case .history(let h):
                         guard loaded.historyFile != nil else { throw DomainError.said("a history line, but the header names no history file") }

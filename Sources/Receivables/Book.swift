@@ -253,35 +253,35 @@ public struct Book: Sendable {
     /// The item's place on the ladder as this book reads it. A due date moved after the last letter (an extension):
     /// the letters were sent before it, so the item starts its ladder again (the date of the last letter stays, for
     /// the minimum interval); and the level follows its step in this book's policy, whatever path it came by.
-    func ladderChecked(_ i: Invoice) -> Invoice {
+    func ladderChecked(_ i: consuming Invoice) -> Invoice {
         var i = i
         if let last = i.lastDunned, last <= i.dueDate, i.level > 0 { i.dunningLevel = 0; i.dunningStep = nil }
-        return realigned(i)
+        Self.realign(&i, steps: dunningSteps)
+        return i
     }
 
     /// A snapshot's invoice, new to the book, in one lookup (restoring 100,000 invoices: issue 23); false when its
     /// number is taken (the load then fails).
-    mutating func insertNewInvoice(_ i: Invoice) -> Bool {
-        let i = ladderChecked(i)
-        guard let k = invoices.insertNew(i) else { return false }
-        invoicePlacesByCustomer[i.customerId, default: []].append(k)
+    mutating func insertNewInvoice(_ i: consuming Invoice) -> Bool {
+        let customer = i.customerId
+        guard let k = invoices.insertNew(ladderChecked(i)) else { return false }
+        invoicePlacesByCustomer[customer, default: []].append(k)
         return true
     }
 
     /// A snapshot's payment, new to the book: each allocation's invoice looked up once; false when its id is taken.
-    mutating func insertNewPayment(_ p: Payment) throws(DomainError) -> Bool {
-        var places: [Int] = []
-        places.reserveCapacity(p.allocations.count)
+    mutating func insertNewPayment(_ p: consuming Payment) throws(DomainError) -> Bool {
+        var settles: [(place: Int, settlement: Settlement)] = []
+        settles.reserveCapacity(p.allocations.count)
         for a in p.allocations {
             guard let k = invoices.place(of: a.invoice) else { throw .refersToUnknown(.invoice, a.invoice) }
-            places.append(k)
-        }
-        guard payments.updateValue(p, forKey: p.id) == nil else { return false }
-        paymentsByCustomer[p.customerId, default: []].append(p.id)
-        for (a, k) in zip(p.allocations, places) {
             let date = max(max(p.date, a.date ?? p.date), invoices[place: k].issueDate)   // as `settlementDate`
-            invoices.settle(at: k, Settlement(date: date, amount: a.amount, kind: .payment(p.id)))
+            settles.append((k, Settlement(date: date, amount: a.amount, kind: .payment(p.id))))
         }
+        let (id, customer) = (p.id, p.customerId)
+        guard payments.updateValue(p, forKey: id) == nil else { return false }   // the payment moves in
+        paymentsByCustomer[customer, default: []].append(id)
+        for s in settles { invoices.settle(at: s.place, s.settlement) }
         return true
     }
 

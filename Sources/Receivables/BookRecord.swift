@@ -110,7 +110,7 @@ extension Book {
     }
 
     /// Adds a record read from a snapshot, checking that what it refers to exists.
-    public mutating func restore(_ record: BookRecord) throws(DomainError) {
+    public mutating func restore(_ record: consuming BookRecord) throws(DomainError) {
         revision += 1
         func needCustomer(_ id: String) throws(DomainError) {
             if id == lastRestoredCustomer { return }   // (customers are never removed)
@@ -120,7 +120,8 @@ extension Book {
         func needInvoice(_ n: String) throws(DomainError) {
             guard invoices[n] != nil else { throw .refersToUnknown(.invoice, n) }
         }
-        switch record {
+        // Consumed: an invoice or a payment moves into the book rather than being copied (issue 23).
+        switch consume record {
         case .policy(let p): try restorePolicy(p)
         case .settings(let s): settings = s
         case .company(let c): company = c
@@ -130,10 +131,12 @@ extension Book {
             insertCustomer(c)
         case .invoice(let i):
             try needCustomer(i.customerId)
-            guard insertNewInvoice(i) else { throw .appearsTwice(.invoice, i.number) }
+            let number = i.number
+            guard insertNewInvoice(i) else { throw .appearsTwice(.invoice, number) }
         case .payment(let p):
             try needCustomer(p.customerId)
-            guard try insertNewPayment(p) else { throw .appearsTwice(.payment, p.id) }
+            let id = p.id
+            guard try insertNewPayment(p) else { throw .appearsTwice(.payment, id) }
         case .creditNote(let n): try needInvoice(n.invoice); insertCreditNote(n)
         case .dispute(let d): try needCustomer(d.customerId); for n in d.invoices { try needInvoice(n) }; setDispute(d)
         case .promise(let p): try needCustomer(p.customerId); for n in p.invoices { try needInvoice(n) }; setPromise(p)

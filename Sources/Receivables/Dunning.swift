@@ -106,11 +106,16 @@ extension Book {
     func realigned(_ inv: Invoice) -> Invoice { Self.realigned(inv, steps: dunningSteps) }
 
     static func realigned(_ inv: Invoice, steps: DunningSteps) -> Invoice {
-        guard let step = inv.dunningStep else { return inv }
         var copy = inv
-        let level = steps.level(ofStep: step)
-        copy.dunningLevel = level > 0 ? level : max(0, min(inv.level, steps.ladder.count) - 1)
+        realign(&copy, steps: steps)
         return copy
+    }
+
+    /// The same in place (an open realigns 100,000 invoices: no copy of each).
+    static func realign(_ inv: inout Invoice, steps: DunningSteps) {
+        guard let step = inv.dunningStep else { return }
+        let level = steps.level(ofStep: step)
+        inv.dunningLevel = level > 0 ? level : max(0, min(inv.level, steps.ladder.count) - 1)
     }
 
     /// Whether the item's litigation review is due at `date`: at the top of the ladder, its delay passed, and not

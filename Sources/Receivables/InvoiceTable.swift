@@ -64,15 +64,15 @@ public struct InvoiceTable: Sendable {
     }
 
     /// Adds `i` if its number is new, in one lookup (restoring 100,000 invoices); nil when the number is taken.
-    mutating func insertNew(_ i: Invoice) -> Int? {
-        let k = values.count
-        if let taken = places.updateValue(k, forKey: i.number) { places[i.number] = taken; return nil }
+    mutating func insertNew(_ i: consuming Invoice) -> Int? {
+        let k = values.count, number = i.number
+        if let taken = places.updateValue(k, forKey: number) { places[number] = taken; return nil }
         values.append(i)
         if orphans.isEmpty {
             settlementLists.append([])
             settledTotals.append(.zero)
         } else {
-            let early = orphans.removeValue(forKey: i.number) ?? []
+            let early = orphans.removeValue(forKey: number) ?? []
             settlementLists.append(early)
             settledTotals.append(early.reduce(Money.zero) { $0 + $1.amount })
         }
