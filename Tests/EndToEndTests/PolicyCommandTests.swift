@@ -40,13 +40,16 @@ import Glibc
         let (s3, t3) = try run(["policy", "set", dir.file("p.json"), "--store", store, "--user", "helene"])
         #expect(s3 == 0 && t3.contains("Policy saved (1 setting changed): graceDays"), "\(t3)")
         // edit: the editor changes the copy; a bad edit is refused and kept for the user, a good one saved.
+        // Run by sh, not executed itself: a process another test forks while this one writes the script would hold
+        // it open for writing, and executing it would then fail with "Text file busy" (the likely cause of this test
+        // failing once in a full run, 2026-12-06).
         let editor = dir.file("editor.sh")
         try Data("#!/bin/sh\nsed -i 's/\"callEveryDays\" : 14/\"callEveryDays\" : 0/' \"$1\"\n".utf8).write(to: URL(fileURLWithPath: editor))
         chmod(editor, 0o755)
-        let (s4, t4) = try run(["policy", "edit", "--store", store, "--user", "helene"], env: ["EDITOR=" + editor, "VISUAL=", "TMPDIR=" + dir.path])
+        let (s4, t4) = try run(["policy", "edit", "--store", store, "--user", "helene"], env: ["EDITOR=/bin/sh " + editor, "VISUAL=", "TMPDIR=" + dir.path])
         #expect(s4 != 0 && t4.contains("callEveryDays must be between 1 and 365") && t4.contains("your edit is kept in"), "\(t4)")
         try Data("#!/bin/sh\nsed -i 's/\"callEveryDays\" : 14/\"callEveryDays\" : 10/' \"$1\"\n".utf8).write(to: URL(fileURLWithPath: editor))
-        let (s5, t5) = try run(["policy", "edit", "--store", store, "--user", "helene"], env: ["EDITOR=" + editor, "VISUAL=", "TMPDIR=" + dir.path])
+        let (s5, t5) = try run(["policy", "edit", "--store", store, "--user", "helene"], env: ["EDITOR=/bin/sh " + editor, "VISUAL=", "TMPDIR=" + dir.path])
         #expect(s5 == 0 && t5.contains("callEveryDays"), "\(t5)")
         // log: who and what, in order.
         let (s6, log) = try run(["policy", "log", "--store", store])

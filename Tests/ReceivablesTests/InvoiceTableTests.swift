@@ -84,4 +84,28 @@ import TestSupport
         #expect(before.openAmount("F2") == Fixtures.eur("250.00") && before.settlementsByInvoice["F2"] == nil)
         #expect(after.openAmount("F2") == Fixtures.eur("998.00"))
     }
+
+    @Test func paymentsAreKeptInTheOrderTheyCameAndComparedByIdWhateverTheOrder() throws {
+        func pay(_ id: String, _ customer: String, _ amount: String, _ allocations: [(String, String)]) -> Change {
+            .recordPayment(payment: Payment(id: id, customerId: customer, date: Fixtures.date("2026-10-05"), amount: Fixtures.eur(amount),
+                                            allocations: allocations.map { Allocation(invoice: $0.0, amount: Fixtures.eur($0.1)) }))
+        }
+        var a = try Self.book(), b = try Self.book()
+        let p1 = pay("P1", "C1", "150.00", [("F1", "100.00")]), p2 = pay("P2", "C1", "30.00", []), p3 = pay("P3", "C2", "10.00", [("F2", "10.00")])
+        for c in [p1, p2, p3] { try a.apply(c) }
+        for c in [p3, p2, p1] { try b.apply(c) }
+        #expect(a.payments(of: "C1").map(\.id) == ["P1", "P2"] && b.payments(of: "C1").map(\.id) == ["P2", "P1"])
+        #expect(a.payments == b.payments && a.payments.count == 3)
+        // On account: 150.00 - 100.00 lettered + 30.00 unlettered = 80.00 for C1; C2's 10.00 all lettered.
+        #expect(a.unallocatedCredit(of: "C1") == Fixtures.eur("80.00") && b.unallocatedCredit(of: "C1") == Fixtures.eur("80.00"))
+        #expect(a.unallocatedCredit(of: "C2") == .zero && a.unallocatedCredit(of: "nobody") == .zero)
+        // Lettering the 30.00 to F3 (40.00): no credit left, F3 owes 10.00.
+        try a.apply(.allocateCredit(paymentId: "P2", allocations: [Allocation(invoice: "F3", amount: Fixtures.eur("30.00"))]))
+        #expect(a.unallocatedCredit(of: "C1") == Fixtures.eur("50.00") && a.openAmount("F3") == Fixtures.eur("10.00"))
+        #expect(a.payments != b.payments)
+        // A snapshot's payment whose id is taken is refused and changes nothing.
+        var restored = a
+        let taken = try !restored.insertNewPayment(Payment(id: "P1", customerId: "C2", date: Fixtures.date("2026-10-06"), amount: Fixtures.eur("1.00"), allocations: []))
+        #expect(taken && restored.payments == a.payments && restored.payments(of: "C2").map(\.id) == ["P3"])
+    }
 }
