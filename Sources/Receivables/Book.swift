@@ -274,12 +274,22 @@ public struct Book: Sendable {
 
     /// A snapshot's payment, new to the book: each allocation's invoice looked up once; false when its id is taken.
     mutating func insertNewPayment(_ p: consuming Payment) throws(DomainError) -> Bool {
+        // Most payments settle one invoice: no array for them (one allocation a payment restored, issue 23).
+        if p.allocations.count == 1 {
+            let a = p.allocations[0]
+            guard let k = invoices.place(of: a.invoice) else { throw .refersToUnknown(.invoice, a.invoice) }
+            let s = Settlement(date: Self.settlementDate(of: a, in: p, issued: invoices[place: k].issueDate), amount: a.amount, kind: .payment(p.id))
+            let customer = p.customerId
+            guard let place = payments.insertNew(p) else { return false }
+            paymentPlacesByCustomer[customer, default: []].append(place)
+            invoices.settle(at: k, s)
+            return true
+        }
         var settles: [(place: Int, settlement: Settlement)] = []
         settles.reserveCapacity(p.allocations.count)
         for a in p.allocations {
             guard let k = invoices.place(of: a.invoice) else { throw .refersToUnknown(.invoice, a.invoice) }
-            let date = max(max(p.date, a.date ?? p.date), invoices[place: k].issueDate)   // as `settlementDate`
-            settles.append((k, Settlement(date: date, amount: a.amount, kind: .payment(p.id))))
+            settles.append((k, Settlement(date: Self.settlementDate(of: a, in: p, issued: invoices[place: k].issueDate), amount: a.amount, kind: .payment(p.id))))
         }
         let (id, customer) = (p.id, p.customerId)
         guard let place = payments.insertNew(p) else { return false }   // the payment moves in
@@ -306,6 +316,10 @@ public struct Book: Sendable {
     /// rule applies on replay too, so an existing store reads right.
     func settlementDate(of invoice: String, from date: CalendarDate) -> CalendarDate {
         max(date, invoices[invoice]?.issueDate ?? date)
+    }
+    /// The same for a snapshot's allocation whose invoice is at hand.
+    static func settlementDate(of a: Allocation, in p: Payment, issued: CalendarDate) -> CalendarDate {
+        max(max(p.date, a.date ?? p.date), issued)
     }
     mutating func insertPayment(_ p: Payment) {
         if let place = payments.place(of: p.id) { payments.replace(at: place, with: p) }   // (the rules refuse an id taken)

@@ -6,10 +6,13 @@
 /// at their places.
 public struct InvoiceTable: Sendable {
     private var rows = PlacedRows<Invoice>()
-    /// Each invoice's dated settlements (payments, credit notes, write-offs), at its place.
-    private var settlementLists: [[Book.Settlement]] = []
-    /// Their sum, kept so the open amount needs no addition.
-    private var settledTotals: [Money] = []
+    /// Each invoice's dated settlements (payments, credit notes, write-offs) and their sum (kept so the open amount
+    /// needs no addition), at its place.
+    private var settled: [Settled] = []
+    struct Settled: Sendable {
+        var list: [Book.Settlement] = []
+        var total = Money.zero
+    }
     /// Settlements of numbers that are not (yet) invoices of the book: the tables keyed by number kept them too,
     /// and an invoice that arrives later takes them over.
     private var orphans: [String: [Book.Settlement]] = [:]
@@ -25,8 +28,7 @@ public struct InvoiceTable: Sendable {
 
     public mutating func reserveCapacity(_ n: Int) {
         rows.reserveCapacity(n)
-        settlementLists.reserveCapacity(n)
-        settledTotals.reserveCapacity(n)
+        settled.reserveCapacity(n)
     }
 
     /// The invoice numbered `number` (set: as `PlacedRows`).
@@ -42,8 +44,8 @@ public struct InvoiceTable: Sendable {
     public func place(of number: String) -> Int? { rows.place(of: number) }
     public subscript(place k: Int) -> Invoice { rows[place: k] }
     /// What an invoice still owes now, at its place.
-    public func openAmount(at k: Int) -> Money { rows[place: k].amount - settledTotals[k] }
-    public func settlements(at k: Int) -> [Book.Settlement] { settlementLists[k] }
+    public func openAmount(at k: Int) -> Money { rows[place: k].amount - settled[k].total }
+    public func settlements(at k: Int) -> [Book.Settlement] { settled[k].list }
 
     /// Adds a new invoice at the end; its place. The caller knows the number is new.
     mutating func append(_ i: consuming Invoice) -> Int {
@@ -63,9 +65,8 @@ public struct InvoiceTable: Sendable {
 
     /// The new last invoice's settlements: none, or those its number had before it came.
     private mutating func takeSettlements(of number: String) {
-        let early = orphans.isEmpty ? [] : orphans.removeValue(forKey: number) ?? []
-        settlementLists.append(early)
-        settledTotals.append(early.reduce(Money.zero) { $0 + $1.amount })
+        guard !orphans.isEmpty, let early = orphans.removeValue(forKey: number) else { settled.append(Settled()); return }
+        settled.append(Settled(list: early, total: early.reduce(Money.zero) { $0 + $1.amount }))
     }
 
     /// Changes the invoice at place `k` (its number stays).
@@ -75,8 +76,8 @@ public struct InvoiceTable: Sendable {
     mutating func updateAll(_ change: (Invoice) -> Invoice) { rows.updateAll(change) }
 
     mutating func settle(at k: Int, _ s: Book.Settlement) {
-        settlementLists[k].append(s)
-        settledTotals[k] += s.amount
+        settled[k].list.append(s)
+        settled[k].total += s.amount
     }
 
     mutating func settle(_ number: String, _ s: Book.Settlement) {
@@ -85,18 +86,18 @@ public struct InvoiceTable: Sendable {
 
     /// The settlements of an invoice number (those of a number no invoice has yet too); nil when there are none.
     public func settlements(of number: String) -> [Book.Settlement]? {
-        if let k = rows.place(of: number) { return settlementLists[k].isEmpty ? nil : settlementLists[k] }
+        if let k = rows.place(of: number) { return settled[k].list.isEmpty ? nil : settled[k].list }
         return orphans[number]
     }
 
     /// Every invoice with its settlements, in place.
     public var withSettlements: LazyMapSequence<Range<Int>, (invoice: Invoice, settlements: [Book.Settlement])> {
-        let (invoices, lists) = (rows.values, settlementLists)
-        return invoices.indices.lazy.map { (invoices[$0], lists[$0]) }
+        let (invoices, settled) = (rows.values, settled)
+        return invoices.indices.lazy.map { (invoices[$0], settled[$0].list) }
     }
 
     /// Every settlement of the book, invoice by invoice.
-    public var allSettlements: [Book.Settlement] { Array(settlementLists.joined()) + orphans.values.joined() }
+    public var allSettlements: [Book.Settlement] { Array(settled.lazy.map(\.list).joined()) + orphans.values.joined() }
 }
 
 /// `settlementsByInvoice[number]` as it read when it was a table keyed by number.
