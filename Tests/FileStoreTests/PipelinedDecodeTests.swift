@@ -4,12 +4,28 @@ import TestSupport
 @testable import FileStore
 @testable import Receivables
 
-/// A large snapshot is parsed in pieces of 4,096 lines on other threads while this one restores them in order
-/// (issue 23): whatever piece a fault is in, the first bad line of the file is the one named, at its line, and the
-/// pieces all arrive.
+/// A large snapshot is parsed in pieces (256 lines, then doubling up to 4,096) on other threads while this one
+/// restores them in order (issue 23): whatever piece a fault is in, the first bad line of the file is the one named,
+/// at its line, and the pieces all arrive.
 @Suite struct PipelinedDecodeTests {
-    /// 15,000 invoices: the snapshot's lines fall into four pieces.
+    /// 15,000 invoices: the snapshot's lines fall into eight pieces.
     static let invoiceCount = 15_000
+
+    /// The piece holding the snapshot's line `line` (1-based; line 1 is the header, not in any piece).
+    static func piece(ofLine line: Int) -> Int {
+        SnapshotCodec.pieceStarts(lines: invoiceCount + 50).lastIndex { $0 <= line - 2 }!
+    }
+
+    @Test func piecesCoverEveryLineOnceSmallFirst() {
+        for count in [0, 1, 255, 256, 257, 7_936, 100_000] {
+            let s = SnapshotCodec.pieceStarts(lines: count)
+            #expect(s.first == 0 && s.last == count, "\(count)")
+            let sizes = zip(s.dropFirst(), s).map { $0 - $1 }
+            #expect(sizes.allSatisfy { $0 > 0 && $0 <= 4096 }, "\(count)")
+            // 256, 512, 1,024, 2,048, then 4,096 each (the last one what is left).
+            for (i, size) in sizes.dropLast().enumerated() { #expect(size == min(256 << i, 4096), "\(count)") }
+        }
+    }
 
     static func bigStore(_ dir: String) throws {
         let invoices = (1...invoiceCount).map { k in (String(format: "F%05d", k), "2026-09-01", "2026-10-01", "\(k).25") }
@@ -51,7 +67,7 @@ import TestSupport
         try Self.bigStore(dir.path)
         // A line the parser refuses in the third piece and another in the fourth: the third's is named.
         let third = try Self.line(of: "\"F09000\"", in: dir.path), fourth = try Self.line(of: "\"F14000\"", in: dir.path)
-        #expect(third > 2 * 4096 && third <= 3 * 4096 + 1 && fourth > 3 * 4096)
+        #expect(Self.piece(ofLine: third) == 5 && Self.piece(ofLine: fourth) == 6)
         try Self.edit(dir.path, [("\"number\":\"F09000\",\"customerId\":\"C1\",\"issueDate\":\"2026-09-01\"", "\"number\":\"F09000\",\"customerId\":\"C1\",\"issueDate\":\"2026-02-30\""),
                                  ("{\"invoice\":{\"number\":\"F14000\"", "{\"invoice\":{{\"number\":\"F14000\"")])
         let e = try Self.refusal(dir.path)
@@ -64,7 +80,7 @@ import TestSupport
         try Self.bigStore(dir.path)
         // In the second piece: an invoice of an unknown customer, then, further on, a line that is not JSON.
         let unknown = try Self.line(of: "\"F05000\"", in: dir.path), broken = try Self.line(of: "\"F06000\"", in: dir.path)
-        #expect(unknown < broken && (unknown - 1) / 4096 == (broken - 1) / 4096)
+        #expect(unknown < broken && Self.piece(ofLine: unknown) == Self.piece(ofLine: broken))
         try Self.edit(dir.path, [("\"number\":\"F05000\",\"customerId\":\"C1\"", "\"number\":\"F05000\",\"customerId\":\"C9\""),
                                  ("{\"invoice\":{\"number\":\"F06000\"", "{\"invoice\":{{\"number\":\"F06000\"")])
         let e = try Self.refusal(dir.path)
