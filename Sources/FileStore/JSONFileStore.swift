@@ -314,7 +314,7 @@ public final class JSONFileStore: BookStore {
             let written = files.stamp(Self.policyName).map { Date(timeIntervalSince1970: TimeInterval($0.mtime / 1_000_000_000)) } ?? Date(timeIntervalSince1970: 0)
             base.adoptPolicyFile(policy, at: Timestamp.now(written))
         }
-        return try SnapshotCodec.decode(data, path: files.file(Self.snapshotName), into: base)
+        return try SnapshotCodec.decode(data, path: files.file(Self.snapshotName), into: base, releasing: true)
     }
 
     /// A snapshot decoded under no lock, and the file it was read from.
@@ -636,7 +636,7 @@ public final class JSONFileStore: BookStore {
         let parent = try StoreDirectory(path: url.deletingLastPathComponent().path)
         try parent.requirePlain(url.lastPathComponent)
         let data = try parent.read(url.lastPathComponent)
-        let loaded = try SnapshotCodec.decode(data, path: path, into: Book())
+        let loaded = try SnapshotCodec.decode(data, path: path, into: Book(), releasing: true)
         guard loaded.historyFile == nil else { throw StoreError(file: path, line: 1, "is a store's snapshot, not a backup (it names a history file)") }
         return (loaded.book, loaded.seq)
     }

@@ -35,6 +35,17 @@ enum Posix {
         guard Glibc.fsync(fd) == 0 else { throw StoreError(file: path, "fsync failed: \(errorText())") }
     }
 
+    /// Gives the memory pages lying wholly inside bytes `range` after `base` back to the system (`MADV_DONTNEED`:
+    /// they read as zeros if touched again). For a buffer its owner will not read there again.
+    static func releasePages(_ base: UnsafeRawPointer, _ range: Range<Int>) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        guard page > 0 else { return }
+        let start = (Int(bitPattern: base) + range.lowerBound + page - 1) / page * page
+        let end = (Int(bitPattern: base) + range.upperBound) / page * page
+        guard end > start, let p = UnsafeMutableRawPointer(bitPattern: start) else { return }
+        _ = madvise(p, end - start, MADV_DONTNEED)
+    }
+
     /// Reads an open file to its end.
     static func readAll(_ fd: Int32, path: String) throws -> Data {
         var st = stat()

@@ -62,6 +62,26 @@ import TestSupport
         #expect(book.invoiceNumbers(of: "C1").count == Self.invoiceCount)
     }
 
+    /// An open gives each piece's memory back once it is parsed (the file is its own, read for it): the book is the
+    /// one read keeping the file whole, and the file's pages are gone from memory (they read as zeros).
+    @Test func theFileIsGivenBackAsItIsParsed() throws {
+        let dir = TempDirectory("pieces"); defer { dir.remove() }
+        try Self.bigStore(dir.path)
+        func read() throws -> Data {
+            let fd = open(dir.path + "/snapshot.jsonl", O_RDONLY)
+            defer { close(fd) }
+            return try Posix.readAll(fd, path: "snapshot.jsonl")
+        }
+        let kept = try read(), given = try read()
+        let whole = try SnapshotCodec.decode(kept, path: "snapshot.jsonl", into: Book())
+        let released = try SnapshotCodec.decode(given, path: "snapshot.jsonl", into: Book(), releasing: true)
+        #expect(released.book.invoices.values.map(\.amount) == whole.book.invoices.values.map(\.amount))
+        #expect(released.book.invoices.values.map(\.number) == whole.book.invoices.values.map(\.number) && whole.book.invoices.count == Self.invoiceCount)
+        let zeros = given.reduce(0) { $1 == 0 ? $0 + 1 : $0 }
+        #expect(!kept.contains(0))
+        #expect(zeros > given.count * 3 / 4, "\(zeros) of \(given.count) bytes given back")
+    }
+
     @Test func theFirstBadLineIsNamedWhateverPieceHoldsIt() throws {
         let dir = TempDirectory("pieces"); defer { dir.remove() }
         try Self.bigStore(dir.path)
