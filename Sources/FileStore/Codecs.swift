@@ -357,21 +357,24 @@ enum SnapshotCodec {
         }
         // Schema 3: the end line's checksums. A mismatch is reported after decoding, so a line the decoder can
         // name precisely (a hand edit: "line 3: paymentTermsDays expected a whole number") gets that message.
-        var all = lines
+        // The lines' ranges are not copied (at L, 700,000 of them: each copy 11 MB).
+        var all = lines[...]
         var integrity: StoreError?
         if v >= 3 {
             do { try verifyTrailer(data, lines: lines, path: path) } catch let e as StoreError { integrity = e }
-            if let last = lines.last, data[last].starts(with: trailerPrefix) { all.removeLast() }
+            if let last = lines.last, data[last].starts(with: trailerPrefix) { all = all.dropLast() }
         }
         let loaded = try decodeBody(data, lines: lines, body: all, header: header, path: path, into: base, releasing: releasing)
         if let integrity { throw integrity }
         return loaded
     }
 
-    private static func decodeBody(_ data: Data, lines: [Range<Int>], body all: [Range<Int>], header: Header, path: String, into base: Book,
+    private static func decodeBody(_ data: Data, lines: [Range<Int>], body all: ArraySlice<Range<Int>>, header: Header, path: String, into base: Book,
                                    releasing: Bool) throws -> Loaded {
         let v = header.snapshot.schemaVersion
-        let body = Array(all.dropFirst()).filter { !$0.isEmpty }
+        // Empty lines are skipped (only a hand edit makes them): the ranges are copied only then.
+        let lineRanges = all.dropFirst()
+        let body = lineRanges.contains(where: \.isEmpty) ? ArraySlice(lineRanges.filter { !$0.isEmpty }) : lineRanges
         guard body.count == header.snapshot.records else {
             throw StoreError(file: path, line: lines.count, "holds \(body.count) records, its header says \(header.snapshot.records): the file is truncated or was edited")
         }
@@ -380,7 +383,7 @@ enum SnapshotCodec {
         // any earlier one); done after all the parsing it added its time to the parse's (580 ms at M, now ~400).
         // The first pieces are small, so the restoring thread starts within a few milliseconds rather than waiting a
         // whole piece's parse (27 ms at M) with a core idle; its work is the longer of the two (issue 23).
-        let starts = Self.pieceStarts(lines: body.count)
+        let starts = Self.pieceStarts(lines: body.count).map { body.startIndex + $0 }   // as indices of `body`
         let pieceCount = starts.count - 1
         let pieces = ParsedPieces(count: pieceCount)
         let historyPrefix = Array(#"{"history":"#.utf8)
@@ -389,6 +392,7 @@ enum SnapshotCodec {
         // when a caller already holds every thread of the shared pool.
         let leader = Thread {
             DispatchQueue.concurrentPerform(iterations: pieceCount) { piece in
+                pieces.waitForTurn(piece)
                 if pieces.cancelled { pieces.deliver(piece, [], nil); return }
                 let decoder = JSONDecoder()
                 var items: [Item] = []
@@ -514,7 +518,7 @@ func splitLines(_ data: Data, from start: Int? = nil) -> [Range<Int>] {
 
 /// Customers, invoices and payments among `lines`, by the key that opens each line, so the book's tables are made
 /// at their size before the parsers are done (a line of another shape only makes a table a little larger).
-func countKinds(_ bytes: UnsafeBufferPointer<UInt8>, lines: [Range<Int>], base: Int) -> (customers: Int, invoices: Int, payments: Int) {
+func countKinds(_ bytes: UnsafeBufferPointer<UInt8>, lines: ArraySlice<Range<Int>>, base: Int) -> (customers: Int, invoices: Int, payments: Int) {
     var c = 0, i = 0, p = 0
     for r in lines where r.count > 4 {
         let at = r.lowerBound - base
@@ -534,26 +538,42 @@ final class ParsedPieces: @unchecked Sendable {
     private var items: [[SnapshotCodec.Item]]
     private var failures: [StoreError?]
     private let ready: [DispatchSemaphore]
-    private let lock = NSLock()
+    /// Guards everything here; signalled when the restoring thread takes a piece or the parse is cancelled.
+    private let turn = NSCondition()
     private var stop = false
+    /// Pieces the restoring thread has taken.
+    private var taken = 0
+    /// How many pieces the parsers may be ahead of the restoring thread. The parsers are faster: unbounded, they
+    /// held half the book's records at once, parsed and waiting (tens of MB at L, issue 23).
+    static let ahead = 8
 
     init(count: Int) {
         items = Array(repeating: [], count: count)
         failures = Array(repeating: nil, count: count)
         ready = (0..<count).map { _ in DispatchSemaphore(value: 0) }
     }
-    var cancelled: Bool { lock.withLock { stop } }
-    func cancel() { lock.withLock { stop = true } }
+    var cancelled: Bool { turn.withLock { stop } }
+    func cancel() { turn.withLock { stop = true; turn.broadcast() } }
+
+    /// Waits until piece `k` may be parsed: at most `ahead` pieces beyond the one the restore waits for. (By piece,
+    /// not by a count of free places: a piece taken by a parser after a later one must never wait on it.)
+    func waitForTurn(_ k: Int) {
+        turn.lock()
+        while taken < k - Self.ahead && !stop { turn.wait() }
+        turn.unlock()
+    }
     func deliver(_ k: Int, _ parsed: [SnapshotCodec.Item], _ failure: StoreError?) {
-        lock.withLock { items[k] = parsed; failures[k] = failure }
+        turn.withLock { items[k] = parsed; failures[k] = failure }
         ready[k].signal()
     }
     /// Waits for piece `k`, and lets go of it: a restored piece's memory is reused by the next.
     func take(_ k: Int) -> ([SnapshotCodec.Item], StoreError?) {
         ready[k].wait()
-        return lock.withLock {
+        return turn.withLock {
             let out = (items[k], failures[k])
             items[k] = []
+            taken = max(taken, k + 1)
+            turn.broadcast()
             return out
         }
     }

@@ -82,6 +82,23 @@ import TestSupport
         #expect(zeros > given.count * 3 / 4, "\(zeros) of \(given.count) bytes given back")
     }
 
+    /// The parsers stay at most `ahead` pieces beyond the piece the restoring thread waits for; a cancel lets them go.
+    @Test func theParsersWaitForTheRestoreOnlyWhenFarAhead() {
+        let pieces = ParsedPieces(count: 20), ahead = ParsedPieces.ahead
+        let free = DispatchSemaphore(value: 0), far = DispatchSemaphore(value: 0), cancelled = DispatchSemaphore(value: 0)
+        Thread { pieces.waitForTurn(ahead); free.signal() }.start()
+        Thread { pieces.waitForTurn(ahead + 1); far.signal() }.start()
+        Thread { pieces.waitForTurn(ahead + 5); cancelled.signal() }.start()
+        #expect(free.wait(timeout: .now() + 5) == .success)
+        #expect(far.wait(timeout: .now() + 0.2) == .timedOut)
+        pieces.deliver(0, [], nil)
+        _ = pieces.take(0)
+        #expect(far.wait(timeout: .now() + 5) == .success)
+        #expect(cancelled.wait(timeout: .now() + 0.2) == .timedOut)
+        pieces.cancel()
+        #expect(cancelled.wait(timeout: .now() + 5) == .success)
+    }
+
     @Test func theFirstBadLineIsNamedWhateverPieceHoldsIt() throws {
         let dir = TempDirectory("pieces"); defer { dir.remove() }
         try Self.bigStore(dir.path)
