@@ -120,7 +120,7 @@ enum HistoryFile {
         }
         var counts: [String: Int] = [:]
         counts.reserveCapacity(entries.count)
-        let block = 4 << 20
+        let block = 1 << 20   // read a megabyte at a time: what a backup holds of the file
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: block, alignment: 16)
         defer { buffer.deallocate() }
         var k = 0, crc: UInt32 = 0, lines = 0, offset = 0

@@ -19,13 +19,15 @@ enum Posix {
     static func errorText(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
 
     static func writeAll(_ fd: Int32, _ data: Data, path: String) throws {
-        try data.withUnsafeBytes { (buf: UnsafeRawBufferPointer) in
-            var offset = 0
-            while offset < buf.count {
-                let n = Glibc.write(fd, buf.baseAddress! + offset, buf.count - offset)
-                if n < 0 { if errno == EINTR { continue }; throw StoreError(file: path, "write failed: \(errorText())") }
-                offset += n
-            }
+        try data.withUnsafeBytes { try writeAll(fd, $0, path: path) }
+    }
+
+    static func writeAll(_ fd: Int32, _ buf: UnsafeRawBufferPointer, path: String) throws {
+        var offset = 0
+        while offset < buf.count {
+            let n = Glibc.write(fd, buf.baseAddress! + offset, buf.count - offset)
+            if n < 0 { if errno == EINTR { continue }; throw StoreError(file: path, "write failed: \(errorText())") }
+            offset += n
         }
     }
 
