@@ -291,7 +291,7 @@ public struct Book: Sendable {
             guard let k = invoices.place(of: a.invoice) else { throw .refersToUnknown(.invoice, a.invoice) }
             settles.append((k, Settlement(date: Self.settlementDate(of: a, in: p, issued: invoices[place: k].issueDate), amount: a.amount, kind: .payment(p.id))))
         }
-        let (id, customer) = (p.id, p.customerId)
+        let customer = p.customerId
         guard let place = payments.insertNew(p) else { return false }   // the payment moves in
         paymentPlacesByCustomer[customer, default: []].append(place)
         for s in settles { invoices.settle(at: s.place, s.settlement) }

@@ -51,7 +51,7 @@ import Wording
         let template: LetterWriter.TemplateSource = { name in
             let customer = colleague.book.customerOrder[savesDuringRendering % colleague.book.customerOrder.count]
             let started = Date()
-            try? colleague.commit(user: "amelie", .logActivity(activity: Activity(id: "N\(savesDuringRendering)", at: "t", date: Self.today, user: "amelie",
+            _ = try? colleague.commit(user: "amelie", .logActivity(activity: Activity(id: "N\(savesDuringRendering)", at: "t", date: Self.today, user: "amelie",
                                                                                  customerId: customer, channel: .note, note: "while rendering")))
             #expect(Date().timeIntervalSince(started) < 2)
             savesDuringRendering += 1
