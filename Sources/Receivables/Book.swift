@@ -125,6 +125,14 @@ public struct Book: Sendable {
         return inv.amount - settlements.reduce(Money.zero) { $1.date <= date ? $0 + $1.amount : $0 }
     }
 
+    /// A customer's open invoices with what each still owes.
+    public func openInvoicesWithAmounts(of customerId: String) -> [(invoice: Invoice, open: Money)] {
+        (invoicePlacesByCustomer[customerId] ?? []).compactMap { k in
+            let open = invoices.openAmount(at: k)
+            return open.isPositive ? (invoices[place: k], open) : nil
+        }
+    }
+
     public func openInvoices(of customerId: String) -> [Invoice] {
         // No lookup an item: the team's agenda asks this of every customer.
         (invoicePlacesByCustomer[customerId] ?? []).compactMap { k in invoices.openAmount(at: k).isPositive ? invoices[place: k] : nil }

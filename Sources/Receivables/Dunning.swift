@@ -121,8 +121,14 @@ extension Book {
     /// Whether the item's litigation review is due at `date`: at the top of the ladder, its delay passed, and not
     /// decided, or sent back to amicable follow-up until a day now reached.
     public func isDueForReview(_ number: String, at date: CalendarDate) -> Bool {
-        guard let inv = invoices[number], openAmount(number).isPositive, let review = litigationReviewDate(of: inv), review <= date else { return false }
-        guard let d = litigation(of: number) else { return true }
+        guard let inv = invoices[number] else { return false }
+        return isDueForReview(inv, open: openAmount(number), at: date)
+    }
+
+    /// The same for an item at hand with what it owes (the agenda asks it of every item it does not write about).
+    func isDueForReview(_ inv: Invoice, open: Money, at date: CalendarDate) -> Bool {
+        guard open.isPositive, let review = litigationReviewDate(of: inv), review <= date else { return false }
+        guard let d = litigation(of: inv.number) else { return true }
         return d.outcome == .amicable && (d.reviewAgainOn ?? date) <= date
     }
 
