@@ -19,7 +19,7 @@ final class BlockWriter {
     init(fd: Int32, path: String) {
         self.fd = fd
         self.path = path
-        pending.reserveCapacity(Self.flushAt * 2)
+        pending.reserveCapacity(Self.flushAt)
     }
 
     func append(_ data: Data) throws { try data.withUnsafeBytes { try append($0) } }

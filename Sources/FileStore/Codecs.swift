@@ -337,7 +337,8 @@ enum SnapshotCodec {
 
     /// Decodes a snapshot into a book, in parallel chunks (two cores decode about twice as fast).
     ///
-    /// `releasing`: `data` is the caller's alone and dropped after the call (the file just read), so each piece's
+    /// `releasing`: `data` is the caller's alone and dropped after the call (the file just read; no copy of it may
+    /// be kept anywhere: a copy shares the buffer and would read zeros), so each piece's
     /// memory is given back to the system once parsed: the book and the whole file were both held at the end of an
     /// open, the file's 124 MB at L a quarter of the workstation's memory (issue 23).
     static func decode(_ data: Data, path: String, into base: Book, releasing: Bool = false) throws -> Loaded {

@@ -194,10 +194,10 @@ public struct Book: Sendable {
             let kind = Settlement.Kind.payment(p.id)
             var own: [Settlement] = []
             if p.allocations.count == 1 {
-                for s in settlementsByInvoice[p.allocations[0].invoice] ?? [] where s.kind == kind { own.append(s) }
+                for s in invoices.settlements(of: p.allocations[0].invoice) ?? [] where s.kind == kind { own.append(s) }
             } else {
                 for n in Set(p.allocations.map(\.invoice)) {
-                    for s in settlementsByInvoice[n] ?? [] where s.kind == kind { own.append(s) }
+                    for s in invoices.settlements(of: n) ?? [] where s.kind == kind { own.append(s) }
                 }
             }
             for (k, date) in dates.enumerated() where p.date <= date {
@@ -335,7 +335,7 @@ public struct Book: Sendable {
         for a in p.allocations { settle(a.invoice, Settlement(date: settlementDate(of: a.invoice, from: max(p.date, a.date ?? p.date)), amount: a.amount, kind: .payment(p.id))) }
     }
     mutating func addAllocations(paymentId: String, _ allocations: [Allocation], date: CalendarDate) {
-        payments[paymentId]?.allocations.append(contentsOf: allocations)
+        if let place = payments.place(of: paymentId) { payments.modify(at: place) { $0.allocations.append(contentsOf: allocations) } }
         for a in allocations { settle(a.invoice, Settlement(date: settlementDate(of: a.invoice, from: max(date, a.date ?? date)), amount: a.amount, kind: .payment(paymentId))) }
     }
     mutating func insertCreditNote(_ n: CreditNote) {

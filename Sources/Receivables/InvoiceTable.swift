@@ -31,12 +31,16 @@ public struct InvoiceTable: Sendable {
         settled.reserveCapacity(n)
     }
 
-    /// The invoice numbered `number` (set: as `PlacedRows`).
-    public subscript(number: String) -> Invoice? {
+    /// The invoice numbered `number`. Set by the book only, for an invoice it has whose customer stays (a new one, or
+    /// one that moves, goes through `Book.insertInvoice`, which keeps the customers' lists).
+    public internal(set) subscript(number: String) -> Invoice? {
         get { rows[number] }
         set {
             guard let newValue else { preconditionFailure("an invoice is never removed from a book") }
-            if let k = rows.place(of: number) { rows.replace(at: k, with: newValue) } else { _ = append(newValue) }
+            precondition(newValue.number == number, "an invoice is set under its own number")
+            guard let k = rows.place(of: number) else { preconditionFailure("a new invoice comes through Book.insertInvoice") }
+            precondition(rows[place: k].customerId == newValue.customerId, "an invoice changes customer through Book.insertInvoice")
+            rows.replace(at: k, with: newValue)
         }
     }
 

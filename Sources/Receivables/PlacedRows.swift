@@ -24,15 +24,8 @@ public struct PlacedRows<Row: Identifiable & Sendable>: Sendable where Row.ID ==
         values.reserveCapacity(n)
     }
 
-    /// The row with this id. Setting one that exists changes it in place; setting nil is refused (the book never
-    /// removes a row, and only the book sets one).
-    public subscript(id: String) -> Row? {
-        get { places[id].map { values[$0] } }
-        set {
-            guard let newValue else { preconditionFailure("a row is never removed from a book") }
-            if let k = places[id] { values[k] = newValue } else { _ = append(newValue) }
-        }
-    }
+    /// The row with this id (rows are added and changed by place, by the book, which keeps its customers' lists).
+    public subscript(id: String) -> Row? { places[id].map { values[$0] } }
 
     /// The place of a row, for reading it again without looking its id up.
     public func place(of id: String) -> Int? { places[id] }
@@ -56,6 +49,9 @@ public struct PlacedRows<Row: Identifiable & Sendable>: Sendable where Row.ID ==
     }
 
     mutating func replace(at k: Int, with row: consuming Row) { values[k] = row }
+
+    /// Changes the row at place `k` in place (its id stays).
+    mutating func modify(at k: Int, _ change: (inout Row) -> Void) { change(&values[k]) }
 
     /// Every row passed through `change`, in place.
     mutating func updateAll(_ change: (Row) -> Row) {
