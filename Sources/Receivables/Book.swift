@@ -133,10 +133,7 @@ public struct Book: Sendable {
         }
     }
 
-    public func openInvoices(of customerId: String) -> [Invoice] {
-        // No lookup an item: the team's agenda asks this of every customer.
-        (invoicePlacesByCustomer[customerId] ?? []).compactMap { k in invoices.openAmount(at: k).isPositive ? invoices[place: k] : nil }
-    }
+    public func openInvoices(of customerId: String) -> [Invoice] { openInvoicesWithAmounts(of: customerId).map(\.invoice) }
 
     /// Amount of an invoice under active dispute.
     public func disputedAmount(_ number: String) -> Money {

@@ -103,15 +103,6 @@ extension Book {
     /// step since the level was written). A step no longer in the ladder is taken as one level below the number
     /// written, capped to the ladder: the next letter is then the step that number names, never one past it (a
     /// removed second reminder must not read as a formal notice sent).
-    func realigned(_ inv: Invoice) -> Invoice { Self.realigned(inv, steps: dunningSteps) }
-
-    static func realigned(_ inv: Invoice, steps: DunningSteps) -> Invoice {
-        var copy = inv
-        realign(&copy, steps: steps)
-        return copy
-    }
-
-    /// The same in place (an open realigns 100,000 invoices: no copy of each).
     static func realign(_ inv: inout Invoice, steps: DunningSteps) {
         guard let step = inv.dunningStep else { return }
         let level = steps.level(ofStep: step)

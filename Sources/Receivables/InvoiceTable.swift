@@ -76,8 +76,8 @@ public struct InvoiceTable: Sendable {
     /// Changes the invoice at place `k` (its number stays).
     mutating func replace(at k: Int, with i: consuming Invoice) { rows.replace(at: k, with: i) }
 
-    /// Every invoice passed through `change`, in place (a new policy realigns every level).
-    mutating func updateAll(_ change: (Invoice) -> Invoice) { rows.updateAll(change) }
+    /// Every invoice changed by `change`, in place (a new policy realigns every level).
+    mutating func updateAll(_ change: (inout Invoice) -> Void) { rows.updateAll(change) }
 
     mutating func settle(at k: Int, _ s: Book.Settlement) {
         settled[k].list.append(s)

@@ -53,9 +53,9 @@ public struct PlacedRows<Row: Identifiable & Sendable>: Sendable where Row.ID ==
     /// Changes the row at place `k` in place (its id stays).
     mutating func modify(at k: Int, _ change: (inout Row) -> Void) { change(&values[k]) }
 
-    /// Every row passed through `change`, in place.
-    mutating func updateAll(_ change: (Row) -> Row) {
-        for k in values.indices { values[k] = change(values[k]) }
+    /// Every row changed by `change`, in place.
+    mutating func updateAll(_ change: (inout Row) -> Void) {
+        for k in values.indices { change(&values[k]) }
     }
 }
 

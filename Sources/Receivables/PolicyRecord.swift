@@ -83,7 +83,7 @@ extension Book {
         policy = new
         hasOwnPolicy = true
         let steps = dunningSteps
-        invoices.updateAll { Self.realigned($0, steps: steps) }
+        invoices.updateAll { Self.realign(&$0, steps: steps) }
     }
 
     /// The policy read from an older store's `policy.json`, taken in as the store's own (schema 6 migration).
