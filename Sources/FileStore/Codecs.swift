@@ -342,7 +342,8 @@ enum SnapshotCodec {
     /// memory is given back to the system once parsed: the book and the whole file were both held at the end of an
     /// open, the file's 124 MB at L a quarter of the workstation's memory (issue 23).
     static func decode(_ data: Data, path: String, into base: Book, releasing: Bool = false) throws -> Loaded {
-        let lines = splitLines(data)
+        let scan = scanLines(data)
+        let lines = scan.lines
         guard let first = lines.first, !first.isEmpty else { throw StoreError(file: path, line: 1, "the file is empty") }
         let header: Header
         do { header = try JSONDecoder().decode(Header.self, from: data[first]) } catch {
@@ -365,17 +366,18 @@ enum SnapshotCodec {
             do { try verifyTrailer(data, lines: lines, path: path) } catch let e as StoreError { integrity = e }
             if let last = lines.last, data[last].starts(with: trailerPrefix) { all = all.dropLast() }
         }
-        let loaded = try decodeBody(data, lines: lines, body: all, header: header, path: path, into: base, releasing: releasing)
+        let loaded = try decodeBody(data, lines: lines, body: all, counts: scan, header: header, path: path, into: base, releasing: releasing)
         if let integrity { throw integrity }
         return loaded
     }
 
-    private static func decodeBody(_ data: Data, lines: [Range<Int>], body all: ArraySlice<Range<Int>>, header: Header, path: String, into base: Book,
+    private static func decodeBody(_ data: Data, lines: [Range<Int>], body all: ArraySlice<Range<Int>>, counts: LineScan, header: Header, path: String, into base: Book,
                                    releasing: Bool) throws -> Loaded {
         let v = header.snapshot.schemaVersion
-        // Empty lines are skipped (only a hand edit makes them): the ranges are copied only then.
+        // Empty lines are skipped (only a hand edit makes them): the ranges are copied only then. (Found by the scan:
+        // `contains(where: \.isEmpty)` was 14 ms of a launch at M, a key path read 700,000 times.)
         let lineRanges = all.dropFirst()
-        let body = lineRanges.contains(where: \.isEmpty) ? ArraySlice(lineRanges.filter { !$0.isEmpty }) : lineRanges
+        let body = counts.empty > 0 ? ArraySlice(lineRanges.filter { !$0.isEmpty }) : lineRanges
         guard body.count == header.snapshot.records else {
             throw StoreError(file: path, line: lines.count, "holds \(body.count) records, its header says \(header.snapshot.records): the file is truncated or was edited")
         }
@@ -434,8 +436,6 @@ enum SnapshotCodec {
             }
             parsing.signal()
         }
-        // Counted before the parsers start: they give each piece's memory back once parsed (`releasing`).
-        let counts = data.withUnsafeBytes { raw in countKinds(raw.bindMemory(to: UInt8.self), lines: body, base: data.startIndex) }
         leader.start()
         // However this ends, the parsers finish before `data` and `body` go.
         defer { pieces.cancel(); parsing.wait() }
@@ -500,38 +500,89 @@ enum SnapshotCodec {
 }
 
 /// Byte ranges of the lines of `data` (without newlines); a last line without newline is included.
-func splitLines(_ data: Data, from start: Int? = nil) -> [Range<Int>] {
-    var out: [Range<Int>] = []
-    data.withUnsafeBytes { (buf: UnsafeRawBufferPointer) in
-        guard let p = buf.baseAddress else { return }
-        let base = data.startIndex
-        var i = (start ?? base) - base
-        // memchr finds each newline several bytes at a time (a byte loop was 30 ms of an open at M).
-        while i < buf.count, let hit = memchr(p + i, 10, buf.count - i) {
-            let nl = p.distance(to: UnsafeRawPointer(hit))
-            out.append((base + i)..<(base + nl))
-            i = nl + 1
-        }
-        if i < buf.count { out.append((base + i)..<(base + buf.count)) }
-    }
-    return out
+func splitLines(_ data: Data, from start: Int? = nil) -> [Range<Int>] { scanLines(data, from: start).lines }
+
+/// The lines of a file, and how many open as a customer, an invoice and a payment (`{"cu`, `{"in`, `{"pa`), so the
+/// book's tables are made at their size before the parsers are done (a line of another shape only makes a table a
+/// little larger).
+struct LineScan {
+    var lines: [Range<Int>]
+    var customers = 0, invoices = 0, payments = 0
+    /// Empty lines (the header and end lines are never empty).
+    var empty = 0
 }
 
-/// Customers, invoices and payments among `lines`, by the key that opens each line, so the book's tables are made
-/// at their size before the parsers are done (a line of another shape only makes a table a little larger).
-func countKinds(_ bytes: UnsafeBufferPointer<UInt8>, lines: ArraySlice<Range<Int>>, base: Int) -> (customers: Int, invoices: Int, payments: Int) {
-    var c = 0, i = 0, p = 0
-    for r in lines where r.count > 4 {
-        let at = r.lowerBound - base
-        guard bytes[at] == UInt8(ascii: "{"), bytes[at + 1] == UInt8(ascii: "\"") else { continue }
-        switch (bytes[at + 2], bytes[at + 3]) {
-        case (UInt8(ascii: "c"), UInt8(ascii: "u")): c += 1
-        case (UInt8(ascii: "i"), UInt8(ascii: "n")): i += 1
-        case (UInt8(ascii: "p"), UInt8(ascii: "a")): p += 1
-        default: break
+/// `splitLines`, counting the kinds of lines as it goes, on all cores in parts of `part` bytes (issue 23: at L,
+/// splitting then counting took 85 ms of a launch on one core, the counting mostly waiting for memory: a line's
+/// first bytes are read here while memchr has just brought them in). Two passes over each part: its newlines are
+/// counted, then the lines written straight into their places in one array.
+func scanLines(_ data: Data, from start: Int? = nil, part: Int = 4 << 20) -> LineScan {
+    data.withUnsafeBytes { (buf: UnsafeRawBufferPointer) -> LineScan in
+        let base = data.startIndex
+        let from = (start ?? base) - base
+        guard let p = buf.baseAddress, from < buf.count else { return LineScan(lines: []) }
+        nonisolated(unsafe) let bytes = p
+        let end = buf.count
+        let parts = max(1, (end - from) / max(part, 1))   // the last part takes the rest
+        @Sendable func bounds(_ k: Int) -> Range<Int> { (from + k * part)..<(k == parts - 1 ? end : from + (k + 1) * part) }
+        // Each part's newlines: how many, and where the line that runs into the next part starts.
+        var newlines = [(count: Int, after: Int?)](repeating: (0, nil), count: parts)
+        newlines.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let out = out
+            DispatchQueue.concurrentPerform(iterations: parts) { k in
+                let r = bounds(k)
+                var i = r.lowerBound, n = 0
+                while i < r.upperBound, let hit = memchr(bytes + i, 10, r.upperBound - i) { n += 1; i = bytes.distance(to: hit) + 1 }
+                out[k] = (n, n > 0 ? i : nil)
+            }
         }
+        var slots = [Int](repeating: 0, count: parts), starts = [Int](repeating: from, count: parts)
+        for k in 1..<parts {
+            slots[k] = slots[k - 1] + newlines[k - 1].count
+            starts[k] = newlines[k - 1].after ?? starts[k - 1]
+        }
+        let (firstSlot, firstStart) = (slots, starts)
+        let unterminated = p.load(fromByteOffset: end - 1, as: UInt8.self) != 10 ? 1 : 0
+        let total = firstSlot[parts - 1] + newlines[parts - 1].count + unterminated
+        var kinds = [(Int, Int, Int, Int)](repeating: (0, 0, 0, 0), count: parts)
+        let lines = [Range<Int>](unsafeUninitializedCapacity: total) { out, initialized in
+            nonisolated(unsafe) let out = out
+            kinds.withUnsafeMutableBufferPointer { counted in
+                nonisolated(unsafe) let counted = counted
+                DispatchQueue.concurrentPerform(iterations: parts) { k in
+                    let r = bounds(k)
+                    var lineStart = firstStart[k]
+                    var slot = firstSlot[k], i = r.lowerBound
+                    var c = 0, inv = 0, pay = 0, empty = 0
+                    func take(_ line: Range<Int>) {
+                        (out.baseAddress! + slot).initialize(to: (base + line.lowerBound)..<(base + line.upperBound))
+                        slot += 1
+                        if line.isEmpty { empty += 1 }
+                        guard line.count > 4, bytes.load(fromByteOffset: line.lowerBound, as: UInt8.self) == UInt8(ascii: "{"),
+                              bytes.load(fromByteOffset: line.lowerBound + 1, as: UInt8.self) == UInt8(ascii: "\"") else { return }
+                        switch (bytes.load(fromByteOffset: line.lowerBound + 2, as: UInt8.self), bytes.load(fromByteOffset: line.lowerBound + 3, as: UInt8.self)) {
+                        case (UInt8(ascii: "c"), UInt8(ascii: "u")): c += 1
+                        case (UInt8(ascii: "i"), UInt8(ascii: "n")): inv += 1
+                        case (UInt8(ascii: "p"), UInt8(ascii: "a")): pay += 1
+                        default: break
+                        }
+                    }
+                    while i < r.upperBound, let hit = memchr(bytes + i, 10, r.upperBound - i) {
+                        let nl = bytes.distance(to: hit)
+                        take(lineStart..<nl)
+                        lineStart = nl + 1
+                        i = nl + 1
+                    }
+                    if k == parts - 1 && unterminated == 1 { take(lineStart..<end) }
+                    counted[k] = (c, inv, pay, empty)
+                }
+            }
+            initialized = total
+        }
+        var scan = LineScan(lines: lines)
+        for (c, i, p, e) in kinds { scan.customers += c; scan.invoices += i; scan.payments += p; scan.empty += e }
+        return scan
     }
-    return (c, i, p)
 }
 
 /// The parsed pieces of a snapshot, handed from the parsing threads to the restoring one in file order.
