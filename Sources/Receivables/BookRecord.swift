@@ -113,9 +113,9 @@ extension Book {
     public mutating func restore(_ record: consuming BookRecord) throws(DomainError) {
         revision += 1
         func needCustomer(_ id: String) throws(DomainError) {
-            if id == lastRestoredCustomer { return }   // (customers are never removed)
+            if id == lastRestored?.id { return }   // (customers are never removed)
             guard customers[id] != nil else { throw .refersToUnknown(.customer, id) }
-            lastRestoredCustomer = id
+            lastRestored = RestoredCustomer(id: id)
         }
         func needInvoice(_ n: String) throws(DomainError) {
             guard invoices[n] != nil else { throw .refersToUnknown(.invoice, n) }

@@ -47,6 +47,8 @@ public struct InvoiceTable: Sendable {
     /// The place of an invoice, for reading it and its settlements without looking its number up again.
     public func place(of number: String) -> Int? { rows.place(of: number) }
     public subscript(place k: Int) -> Invoice { rows[place: k] }
+    /// Whether the invoice at place `k` has this number (read without copying the invoice).
+    func hasNumber(_ number: String, at k: Int) -> Bool { rows.hasID(number, at: k) }
     /// What an invoice still owes now, at its place.
     public func openAmount(at k: Int) -> Money { rows[place: k].amount - settled[k].total }
     public func settlements(at k: Int) -> [Book.Settlement] { settled[k].list }

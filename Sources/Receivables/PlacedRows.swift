@@ -30,6 +30,7 @@ public struct PlacedRows<Row: Identifiable & Sendable>: Sendable where Row.ID ==
     /// The place of a row, for reading it again without looking its id up.
     public func place(of id: String) -> Int? { places[id] }
     public subscript(place k: Int) -> Row { values[k] }
+    func hasID(_ id: String, at k: Int) -> Bool { values[k].id == id }
 
     /// Adds a row whose id is new, at the end; its place.
     mutating func append(_ row: consuming Row) -> Int {

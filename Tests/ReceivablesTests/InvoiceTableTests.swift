@@ -108,4 +108,37 @@ import TestSupport
         let taken = try !restored.insertNewPayment(Payment(id: "P1", customerId: "C2", date: Fixtures.date("2026-10-06"), amount: Fixtures.eur("1.00"), allocations: []))
         #expect(taken && restored.payments == a.payments && restored.payments(of: "C2").map(\.id) == ["P3"])
     }
+
+    /// Restoring a snapshot looks a payment's invoice up among its customer's own from where the last one was found,
+    /// and adds rows to a customer's lists at the slot it knows (issue 23). Whatever the order, and for an invoice of
+    /// another customer or one too far to be looked for, the book is the one the same changes make.
+    @Test func aRestoredBookIsTheBookTheSameRecordsMakeWhateverTheOrderOfThePayments() throws {
+        // C1 has 40 invoices F1..F40 of 10.00 each; C2 has G1 of 500.00.
+        var records: [BookRecord] = [.customer(Customer(id: "C1", name: "Un")), .customer(Customer(id: "C2", name: "Deux"))]
+        records += (1...40).map { .invoice(Self.invoice("F\($0)", "C1", "10.00")) }
+        records.append(.invoice(Self.invoice("G1", "C2", "500.00")))
+        func pay(_ id: String, _ customer: String, _ allocations: [(String, String)]) -> BookRecord {
+            let total = allocations.reduce(Money.zero) { $0 + Fixtures.eur($1.1) }
+            return .payment(Payment(id: id, customerId: customer, date: Fixtures.date("2026-10-05"), amount: total,
+                                    allocations: allocations.map { Allocation(invoice: $0.0, amount: Fixtures.eur($0.1)) }))
+        }
+        // C1 pays F40 (the far end of its list), then F1, F2 twice 5.00 (the same invoice again), F39 and F3 together;
+        // C2 pays G1 200.00 and, for its parent company, C1's F5 in full.
+        records += [pay("P1", "C1", [("F40", "10.00")]), pay("P2", "C1", [("F1", "10.00")]), pay("P3", "C1", [("F2", "5.00")]),
+                    pay("P4", "C1", [("F2", "5.00")]), pay("P5", "C1", [("F39", "10.00"), ("F3", "4.00")]),
+                    pay("P6", "C2", [("G1", "200.00")]), pay("P7", "C2", [("F5", "10.00")])]
+        var restored = Book()
+        for r in records { try restored.restore(r) }
+        // Open: F1, F2, F5, F39, F40 settled; F3 10.00 - 4.00 = 6.00; G1 500.00 - 200.00 = 300.00; the other 34 at 10.00.
+        #expect(["F1", "F2", "F5", "F39", "F40"].allSatisfy { restored.openAmount($0) == .zero })
+        #expect(restored.openAmount("F3") == Fixtures.eur("6.00") && restored.openAmount("G1") == Fixtures.eur("300.00"))
+        #expect(restored.openInvoices(of: "C1").count == 35 && restored.openInvoices(of: "C2").map(\.number) == ["G1"])
+        #expect(restored.settlementsByInvoice["F2"]?.map(\.kind) == [.payment("P3"), .payment("P4")])
+        #expect(restored.settlementsByInvoice["F5"]?.map(\.kind) == [.payment("P7")])
+        #expect(restored.payments(of: "C1").map(\.id) == ["P1", "P2", "P3", "P4", "P5"] && restored.payments(of: "C2").map(\.id) == ["P6", "P7"])
+        #expect(restored.invoiceNumbers(of: "C1") == (1...40).map { "F\($0)" } && restored.invoiceNumbers(of: "C2") == ["G1"])
+        // An allocation to a number no invoice has is refused, naming it, whoever's list was looked in.
+        var bad = restored
+        #expect(throws: DomainError.refersToUnknown(.invoice, "F41")) { try bad.restore(pay("P8", "C1", [("F41", "1.00")])) }
+    }
 }
