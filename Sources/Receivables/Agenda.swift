@@ -23,9 +23,13 @@ public struct Agenda: Sendable {
         // together in the book's order, so the result is the same as chosen one by one.
         let parts = Chunks.map(book.customerOrder) { ids in
             var calls: [AgendaLine] = [], written: [AgendaLine] = []
+            // One set of rules per part, given each customer in turn: made per customer, each copied the book's
+            // tables' references in and out, on both cores at once (a third of the team's agenda at L).
+            var rules = AgendaRules(book: book, customer: Customer(id: "", name: ""), date: date)
             for id in ids {
                 guard let c = book.customers[id], Self.isInScope(id, collector: collector, in: book) else { continue }
-                let (call, letters) = AgendaRules(book: book, customer: c, date: date).lines()
+                rules.customer = c
+                let (call, letters) = rules.lines()
                 if let call { calls.append(call) }
                 written.append(contentsOf: letters)
             }
@@ -189,7 +193,7 @@ public struct AgendaReason: Sendable, Equatable {
 /// The agenda rules for one customer at one date (docs/DUNNING.md).
 struct AgendaRules {
     let book: Book
-    let customer: Customer
+    var customer: Customer
     let date: CalendarDate
     var policy: Policy { book.policy }
     /// What the rules read of the policy for each item, made once for it (never `policy`, a copy, in a loop).
@@ -333,7 +337,14 @@ struct AgendaRules {
         let critical = items.contains { $0.issueDate.days(until: date) >= criticalFrom }
         func stake(_ numbers: Set<String>) -> Money { numbers.reduce(Money.zero) { $0 + claim($1) } }
         // The payer profile weighs every line of the customer: computed once, and only when there is a line.
-        lazy var payerDaysLate = book.payerProfile(of: customer.id, asOf: date)?.averageDaysLate ?? 0
+        // (Not a `lazy var`: its closure took a copy of these rules, the book's tables with them, for every customer.)
+        var payerDaysLateKnown: Int?
+        func payerDaysLate() -> Int {
+            if let known = payerDaysLateKnown { return known }
+            let days = book.payerProfile(of: customer.id, asOf: date)?.averageDaysLate ?? 0
+            payerDaysLateKnown = days
+            return days
+        }
 
         var call: AgendaLine?
         if !callReasons.isEmpty {
@@ -346,7 +357,7 @@ struct AgendaRules {
             call = AgendaLine(kind: .call, customerId: customer.id, customerName: customer.name, collector: book.assignedCollector(of: customer.id),
                               channel: .phone, reasons: callReasons, amountAtStake: concerned.reduce(Money.zero) { $0 + atStake($1) },
                               oldestDaysOverdue: overdue, contact: customer.contacts.first, tier: tier, critical: critical,
-                              age: callReasons.map { $0.since.days(until: date) }.max() ?? 0, score: score(concerned, payerDaysLate: payerDaysLate, claim: atStake, invoice: invoice))
+                              age: callReasons.map { $0.since.days(until: date) }.max() ?? 0, score: score(concerned, payerDaysLate: payerDaysLate(), claim: atStake, invoice: invoice))
         }
         var lines: [AgendaLine] = []
         if !written.isEmpty && !wroteRecently && !creditCovers {
@@ -366,7 +377,7 @@ struct AgendaRules {
                 },
                 amountAtStake: stake(numbers), oldestDaysOverdue: overdue, contact: customer.contacts.first, email: email,
                 tier: top.step.escalates ? 1 : 2, critical: critical, age: written.map { $0.since.days(until: date) }.max() ?? 0,
-                score: score(numbers, payerDaysLate: payerDaysLate, claim: claim, invoice: invoice)))
+                score: score(numbers, payerDaysLate: payerDaysLate(), claim: claim, invoice: invoice)))
         }
         if !reviews.isEmpty, let step = steps.litigation {
             let numbers = reviews.map(\.0)
@@ -375,7 +386,7 @@ struct AgendaRules {
                 reasons: [.init(step: step.id, stepLabel: step.label, stepShort: step.short, stepFrench: step.fr, invoices: numbers, since: reviews.map(\.1).min()!,
                                 detail: .litigationReview(items: numbers.count))],
                 amountAtStake: stake(Set(numbers)), oldestDaysOverdue: overdue, contact: customer.contacts.first, tier: 1, critical: critical,
-                age: reviews.map { $0.1.days(until: date) }.max() ?? 0, score: score(Set(numbers), payerDaysLate: payerDaysLate, claim: claim, invoice: invoice)))
+                age: reviews.map { $0.1.days(until: date) }.max() ?? 0, score: score(Set(numbers), payerDaysLate: payerDaysLate(), claim: claim, invoice: invoice)))
         }
         return (call, lines)
     }

@@ -245,8 +245,7 @@ public struct Book: Sendable {
     // MARK: Mutation (only through apply)
 
     mutating func insertCustomer(_ c: Customer) {
-        if customers[c.id] == nil { customerOrder.append(c.id) }
-        customers[c.id] = c
+        if customers.updateValue(c, forKey: c.id) == nil { customerOrder.append(c.id) }   // one lookup
     }
     mutating func setUser(_ u: User) { users[u.id] = u }
     mutating func insertInvoice(_ i: Invoice) {

@@ -114,7 +114,8 @@ extension Book {
         revision += 1
         func needCustomer(_ id: String) throws(DomainError) {
             if id == lastRestored?.id { return }   // (customers are never removed)
-            guard customers[id] != nil else { throw .refersToUnknown(.customer, id) }
+            // (`index(forKey:)`: `customers[id] != nil` copied the customer out to test it.)
+            guard customers.index(forKey: id) != nil else { throw .refersToUnknown(.customer, id) }
             lastRestored = RestoredCustomer(id: id)
         }
         func needInvoice(_ n: String) throws(DomainError) {
@@ -127,7 +128,7 @@ extension Book {
         case .company(let c): company = c
         case .user(let u): setUser(u)
         case .customer(let c):
-            guard customers[c.id] == nil else { throw .appearsTwice(.customer, c.id) }
+            guard customers.index(forKey: c.id) == nil else { throw .appearsTwice(.customer, c.id) }
             insertCustomer(c)
         case .invoice(let i):
             try needCustomer(i.customerId)
