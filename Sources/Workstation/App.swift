@@ -163,6 +163,9 @@ public final class App {
     /// The event loop: keys, and between keys a look at the store every second or so.
     public func run(shouldStop: () -> Bool) {
         render()
+        // The first frame is up: the search's keys are made on another thread now rather than at the first idle
+        // second, so a `/` pressed soon after launch finds them made (at L, 400 ms to fold at the key otherwise).
+        session.prepareSearch()
         while !finished && !shouldStop() {
             guard let key = terminal.readKey(timeout: 500) else {
                 if Date().timeIntervalSince(lastPoll) >= 1 {

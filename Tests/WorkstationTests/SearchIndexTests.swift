@@ -110,3 +110,25 @@ import TestSupport
         #expect(SearchScreen.fold("Société Générale") == "societe generale")
     }
 }
+
+/// Issue 23: a `/` that must wait for its keys has them folded on every core, in parts of the customers put back in
+/// the book's order; they are the keys folded on one thread.
+@Suite struct ParallelSearchKeysTests {
+    @Test func keysFoldedOnEveryCoreAreTheKeysFoldedOnOne() throws {
+        var book = Book()
+        // More customers than one part holds (2,000), names with accents and apostrophes, an invoice each.
+        for k in 0..<2_345 {
+            let id = String(format: "C%05d", k)
+            try book.apply(.upsertCustomer(customer: Customer(id: id, name: k % 3 == 0 ? "Brasserie de l’Écluse \(k)" : "Société Générale \(k)")))
+            try book.apply(.upsertInvoice(invoice: Invoice(number: "F-\(k)", customerId: id, issueDate: Fixtures.date("2026-09-01"),
+                                                           dueDate: Fixtures.date("2026-10-01"), amount: Fixtures.eur("10.00"))))
+        }
+        let parallel = SearchIndex(book: book, everyCore: true), serial = SearchIndex(book: book, everyCore: false)
+        #expect(parallel.entries.count == 2_345)
+        #expect(parallel.entries.map(\.id) == book.customerOrder && serial.entries.map(\.id) == book.customerOrder)
+        #expect(parallel.entries.map(\.foldedName) == serial.entries.map(\.foldedName))
+        #expect(parallel.entries.map { $0.invoices.map(\.bytes) } == serial.entries.map { $0.invoices.map(\.bytes) })
+        #expect(SearchScreen.search("ecluse 2", in: parallel).map(\.customerId) == SearchScreen.search("ecluse 2", in: serial).map(\.customerId))
+        #expect(Array(parallel.entries[2_344].foldedName) == Array("societe generale 2344".utf8))
+    }
+}
