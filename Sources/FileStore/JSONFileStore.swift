@@ -387,6 +387,7 @@ public final class JSONFileStore: BookStore {
         recent.removeAll()
         forged.removeAll()
         try catchUp()
+        Posix.trimHeap()
     }
 
     /// Takes in another process's compaction without decoding its snapshot (issue 23: the first save after it read

@@ -142,6 +142,12 @@ public struct Book: Sendable {
         }
     }
 
+    /// The number of the customer's `k`-th invoice, in the order they came (as `invoiceNumbers(of:)` lists them).
+    public func invoiceNumber(at k: Int, of customerId: String) -> String? {
+        guard let places = invoicePlacesByCustomer[customerId], places.indices.contains(k) else { return nil }
+        return invoices[place: places[k]].number
+    }
+
     public func openInvoices(of customerId: String) -> [Invoice] { openInvoicesWithAmounts(of: customerId).map(\.invoice) }
 
     /// Amount of an invoice under active dispute.

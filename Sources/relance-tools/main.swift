@@ -168,6 +168,11 @@ struct Bench: ParsableCommand {
         t = Date()
         fresh.handle(.character("/")); fresh.render()
         report("key /, two seconds after the first frame (its keys made meanwhile)", t)
+        line("search, each character of \"f26-00\" (every account's invoices match)", "f26-00".map { ch in
+            let s = Date()
+            fresh.handle(.character(ch)); fresh.render()
+            return Date().timeIntervalSince(s) * 1000
+        })
     }
 
     /// Each command as a whole process, as users start them, interleaved with python + orjson parsing the same
