@@ -201,15 +201,16 @@ final class SearchIndex: Sendable {
     }
 
     /// The compact keys of a customer's invoice numbers, in the book's order, one after another in one buffer, each
-    /// ended by a 0 byte (which no key holds); the numbers themselves are the book's. An array of a few bytes per
+    /// between 0 bytes (which no key holds); the numbers themselves are the book's. An array of a few bytes per
     /// invoice, and its number beside it, were 40 MB of the workstation at L once the keys were made (issue 23's goal
-    /// is 300 MB).
+    /// is 300 MB). A key found whole or in part is found in the whole buffer at once.
     struct InvoiceKeys {
+        /// 0, the first key, 0, the second, ... 0.
         let keys: [UInt8]
 
         init(_ numbers: [String]) {
-            var keys: [UInt8] = []
-            keys.reserveCapacity(numbers.reduce(0) { $0 + $1.utf8.count + 1 })
+            var keys: [UInt8] = [0]
+            keys.reserveCapacity(numbers.reduce(1) { $0 + $1.utf8.count + 1 })
             for n in numbers {
                 keys += SearchIndex.compactKey(n).lazy.filter { $0 != 0 }
                 keys.append(0)
@@ -218,27 +219,28 @@ final class SearchIndex: Sendable {
         }
 
         /// The key of each number, in order.
-        var each: [ArraySlice<UInt8>] { keys.split(separator: 0, omittingEmptySubsequences: false).dropLast() }
+        var each: [ArraySlice<UInt8>] { Array(keys.dropFirst().split(separator: 0, omittingEmptySubsequences: false).dropLast()) }
 
-        /// Which number's key is `needle` (the first).
+        /// Which number's key is `needle` (the first): the needle found with a 0 byte on each side.
         func index(equalTo needle: [UInt8]) -> Int? {
             guard !needle.isEmpty, !needle.contains(0) else { return nil }
-            var start = 0, k = 0
-            while let end = keys[start...].firstIndex(of: 0) {
-                if end - start == needle.count, keys[start..<end].elementsEqual(needle) { return k }
-                start = end + 1
-                k += 1
-            }
-            return nil
+            let n = needle.count
+            return SearchIndex.firstIndex(of: needle, in: keys, from: 1) { at in keys[at - 1] == 0 && keys[at + n] == 0 }.map(ordinal)
         }
 
-        /// Which number's key first holds `needle` (found in the whole buffer at once: a match cannot run across a
-        /// key's end, the needle holding no 0 byte).
+        /// Which number's key first holds `needle` (a match cannot run across a key's end: the needle holds no 0).
         func index(containing needle: [UInt8]) -> Int? {
-            guard !needle.isEmpty, !needle.contains(0), let at = SearchIndex.firstIndex(of: needle, in: keys) else { return nil }
-            var before = 0
-            keys.withUnsafeBufferPointer { b in for i in 0..<at where b[i] == 0 { before += 1 } }
-            return before
+            guard !needle.isEmpty, !needle.contains(0) else { return nil }
+            return SearchIndex.firstIndex(of: needle, in: keys, from: 1).map(ordinal)
+        }
+
+        /// Which key byte `at` is in: the 0 bytes before it, less the first.
+        private func ordinal(_ at: Int) -> Int {
+            keys.withUnsafeBufferPointer { b in
+                var zeros = 0
+                for i in 0..<at where b[i] == 0 { zeros += 1 }
+                return zeros - 1
+            }
         }
     }
 
@@ -267,17 +269,17 @@ final class SearchIndex: Sendable {
     }
 
     /// Where `needle`'s bytes first are in `haystack`.
-    static func firstIndex(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
-        guard !needle.isEmpty else { return 0 }
+    static func firstIndex(of needle: [UInt8], in haystack: [UInt8], from start: Int = 0, where accept: (Int) -> Bool = { _ in true }) -> Int? {
+        guard !needle.isEmpty else { return start <= haystack.count ? start : nil }
         guard haystack.count >= needle.count else { return nil }
         return haystack.withUnsafeBufferPointer { h in
             needle.withUnsafeBufferPointer { n in
                 let base = h.baseAddress!, last = h.count - n.count
-                var i = 0
+                var i = start
                 while i <= last {
                     guard let p = memchr(base + i, Int32(n[0]), last - i + 1) else { return nil }
                     let k = p.assumingMemoryBound(to: UInt8.self) - UnsafeMutablePointer(mutating: base)
-                    if memcmp(base + k, n.baseAddress!, n.count) == 0 { return k }
+                    if memcmp(base + k, n.baseAddress!, n.count) == 0, accept(k) { return k }
                     i = k + 1
                 }
                 return nil
