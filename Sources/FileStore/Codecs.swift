@@ -519,7 +519,7 @@ struct LineScan {
 func scanLines(_ data: Data, from start: Int? = nil, part: Int = 4 << 20) -> LineScan {
     data.withUnsafeBytes { (buf: UnsafeRawBufferPointer) -> LineScan in
         let base = data.startIndex
-        let from = (start ?? base) - base
+        let from = max(0, (start ?? base) - base)   // (a start before the slice is its start)
         guard let p = buf.baseAddress, from < buf.count else { return LineScan(lines: []) }
         nonisolated(unsafe) let bytes = p
         let end = buf.count

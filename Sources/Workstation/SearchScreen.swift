@@ -43,7 +43,6 @@ public struct SearchScreen: Screen {
 
     /// `book`: the one the keys were made from, which names the invoices they found.
     static func search(_ query: String, in index: SearchIndex, book: Book, limit: Int = 200) -> [Hit] {
-        func number(_ k: Int, of id: String) -> String { book.invoiceNumber(at: k, of: id) ?? "?" }
         let q = fold(query)
         guard q.count >= 2 else { return [] }
         let words = q.split(separator: " ").map(String.init)
@@ -56,14 +55,14 @@ public struct SearchScreen: Screen {
         let compactBytes = Array(compact.utf8), wordBytes = words.map { Array($0.utf8) }
         // Each account found, by rank (0 best), in the book's order within a rank. Worded only for the hits shown: a
         // query as short as "f2" finds every account (20,000 sentences made at each key at L).
-        enum Found { case id, invoice(Int), name, contact(Int), siren, phone(Int) }
+        enum Found { case id, invoice(Int, exact: Bool), name, contact(Int), siren, phone(Int) }
         var ranked = [[(entry: Int, found: Found)]](repeating: [], count: 5)
         func matches(_ folded: [UInt8]) -> Bool { wordBytes.allSatisfy { SearchIndex.contains(folded, $0) } }
         for (i, e) in index.entries.enumerated() {
             if e.compactId == compact {
                 ranked[0].append((i, .id))
             } else if let k = e.invoices.index(equalTo: compactBytes) {
-                ranked[0].append((i, .invoice(k)))
+                ranked[0].append((i, .invoice(k, exact: true)))
             } else if e.compactId.hasPrefix(compact) {
                 ranked[1].append((i, .id))   // C001: C0010-C0019 before SIRENs
             } else if matches(e.foldedName) {
@@ -76,15 +75,25 @@ public struct SearchScreen: Screen {
                 ranked[3].append((i, .phone(c)))
             } else if let k = e.invoices.index(containing: compactBytes) {
                 // (Compared without the spaces folding made of its hyphens: "F26-0004" finds F26-000442.)
-                ranked[4].append((i, .invoice(k)))
+                ranked[4].append((i, .invoice(k, exact: false)))
             }
         }
-        func hit(_ entry: Int, _ found: Found) -> Hit {
+        func hit(_ entry: Int, _ found: Found) -> Hit? {
             let e = index.entries[entry], id = e.id
             let matched: String
             switch found {
             case .id: matched = tr("id {id}", ["id": id])
-            case .invoice(let k): matched = tr("invoice {number}", ["number": number(k, of: id)])
+            case .invoice(let k, let exact):
+                // The book names the invoice at the key's place, checked against what was typed: keys an account kept
+                // after a change the store could not say touched it (an invoice moved by a replayed entry) name the
+                // invoice that does match, or no hit when the account has none left.
+                func fits(_ n: String) -> Bool {
+                    let key = SearchIndex.compactKey(n).filter { $0 != 0 }
+                    return exact ? key == compactBytes : SearchIndex.contains(key, compactBytes)
+                }
+                guard let n = book.invoiceNumber(at: k, of: id).flatMap({ fits($0) ? $0 : nil }) ?? book.invoiceNumbers(of: id).first(where: fits)
+                else { return nil }
+                matched = tr("invoice {number}", ["number": n])
             case .name: matched = tr("name", context: "search")
             case .contact(let c):
                 let p = e.contacts[c].contact
@@ -96,7 +105,7 @@ public struct SearchScreen: Screen {
             }
             return Hit(customerId: id, name: e.name, matched: matched)
         }
-        return ranked.joined().prefix(limit).map { hit($0.entry, $0.found) }
+        return Array(ranked.joined().lazy.compactMap { hit($0.entry, $0.found) }.prefix(limit))
     }
 
     /// Folded for matching: no case, no accents, apostrophes, hyphens and other punctuation as spaces, runs of spaces
@@ -293,8 +302,9 @@ final class SearchIndex: Sendable {
     let entries: [Entry]
     private let position: [String: Int]
 
-    /// `everyCore`: folded on every core, for a `/` that waits for them (at L, 400 → 220 ms); on this thread alone
-    /// when made in the background, which leaves a core to the keys being typed meanwhile.
+    /// `everyCore`: folded on every core (at L, 400 → 200 ms), for the `/` that waits for them, also when they are
+    /// being made in the background at launch (a `/` pressed then waits for that; a key typed meanwhile shares the
+    /// cores for those 200 ms).
     init(book: Book, state: StoreState? = nil, everyCore: Bool = true) {
         revision = book.revision
         self.state = state

@@ -51,7 +51,7 @@ public final class Session {
             var all = sigset_t()
             sigfillset(&all)
             pthread_sigmask(SIG_BLOCK, &all, nil)
-            preparing.finish(SearchIndex(book: book, state: state, everyCore: false))
+            preparing.finish(SearchIndex(book: book, state: state))
         }
     }
 

@@ -70,6 +70,9 @@ import DemoData
             #expect(lines == Self.naiveLines(Array(whole), from: 15), "part \(part)")
             #expect(lines.map { String(decoding: whole[$0], as: UTF8.self) } == ["line one", "", "line three"], "part \(part)")
         }
+        // A start before the slice is the slice's start: nothing outside it is read.
+        let tail = Data(Array("abc\ndefghij\nKL\nMN".utf8))[12...]
+        #expect(scanLines(tail, from: 5).lines == [12..<14, 15..<17])
         #expect(scanLines(Data()).lines.isEmpty)
         #expect(scanLines(Data([10])).lines == [0..<0])
     }

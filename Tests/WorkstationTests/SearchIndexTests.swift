@@ -161,3 +161,30 @@ import TestSupport
         #expect(SearchScreen.search("20269", in: SearchIndex(book: book), book: book).first?.matched == "invoice AV 2026/9")
     }
 }
+
+/// Keys an account kept after a change the store could not say touched it (an invoice moved to another customer by a
+/// replayed journal entry: its scope names the new owner only) never name another invoice: the hit names the invoice
+/// that matches what was typed, or there is none.
+@Suite struct StaleInvoiceKeysTests {
+    @Test func aMovedInvoiceIsNamedRightFromStaleKeys() throws {
+        var book = Book()
+        for c in ["C1", "C2"] { try book.apply(.upsertCustomer(customer: Customer(id: c, name: "Client \(c)"))) }
+        func invoice(_ n: String, _ c: String) -> Invoice {
+            Invoice(number: n, customerId: c, issueDate: Fixtures.date("2026-09-01"), dueDate: Fixtures.date("2026-10-01"), amount: Fixtures.eur("10.00"))
+        }
+        for n in ["F-001", "F-002"] { try book.apply(.upsertInvoice(invoice: invoice(n, "C1"))) }
+        let before = SearchIndex(book: book)
+        try book.apply(.upsertInvoice(invoice: invoice("F-001", "C2")))   // C1 keeps F-002 only
+        let stale = before.updated(["C2"], book: book, state: nil)   // C1's keys not made again
+        func found(_ q: String) -> [String] { SearchScreen.search(q, in: stale, book: book).map { "\($0.customerId): \($0.matched)" } }
+        #expect(found("F-001") == ["C2: invoice F-001"])
+        #expect(found("F-002") == ["C1: invoice F-002"])
+        #expect(found("F-00") == ["C1: invoice F-002", "C2: invoice F-001"])
+        // What keys made afresh find.
+        let fresh = SearchIndex(book: book)
+        for q in ["F-001", "F-002", "F-00"] {
+            #expect(SearchScreen.search(q, in: fresh, book: book) == SearchScreen.search(q, in: stale, book: book), "\(q)")
+        }
+    }
+}
+
