@@ -78,6 +78,18 @@ enum Posix {
         return data
     }
 
+    /// Gives the pages lying wholly inside `bytes` bytes from `base` their memory in one call
+    /// (`MADV_POPULATE_WRITE`, Linux 5.14; it changes no byte, and on an older kernel fails and changes nothing):
+    /// reading a snapshot into a new buffer was mostly the kernel giving it its pages one fault at a time.
+    static func populate(_ base: UnsafeMutableRawPointer, bytes: Int) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        guard page > 0 else { return }
+        let start = (Int(bitPattern: base) + page - 1) / page * page
+        let end = (Int(bitPattern: base) + bytes) / page * page
+        guard end > start, let p = UnsafeMutableRawPointer(bitPattern: start) else { return }
+        _ = madvise(p, end - start, 23)   // MADV_POPULATE_WRITE
+    }
+
     /// Size of the parts a large file is read in, on all cores at once.
     static let readPart = 8 << 20
 
@@ -95,6 +107,7 @@ enum Posix {
                 nonisolated(unsafe) let (got, failure) = (got, failure)
                 DispatchQueue.concurrentPerform(iterations: parts) { k in
                     let start = k * part, end = min(size, start + part)
+                    populate(target + start, bytes: end - start)
                     var at = start
                     while at < end {
                         let n = pread(fd, target + at, end - at, off_t(at))
