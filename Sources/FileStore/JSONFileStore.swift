@@ -119,6 +119,7 @@ public final class JSONFileStore: BookStore {
                 break
             } catch is SnapshotMoved { continue }
         }
+        Posix.trimHeap()   // out of the lock: nobody waits for it
         if loadedSchema < currentSchemaVersion {
             fixedWarnings.append("\(directory): schema \(loadedSchema), older than this Relance's \(currentSchemaVersion); "
                                  + (writable ? "it is migrated after your first change (or run `relance migrate`)" : "read as it is"))
@@ -387,7 +388,6 @@ public final class JSONFileStore: BookStore {
         recent.removeAll()
         forged.removeAll()
         try catchUp()
-        Posix.trimHeap()
     }
 
     /// Takes in another process's compaction without decoding its snapshot (issue 23: the first save after it read
