@@ -49,12 +49,18 @@ enum Posix {
     /// Gives the memory pages lying wholly inside bytes `range` after `base` back to the system (`MADV_DONTNEED`:
     /// they read as zeros if touched again). For a buffer its owner will not read there again.
     static func releasePages(_ base: UnsafeRawPointer, _ range: Range<Int>) {
+        guard let (p, count) = pagesInside(base, range) else { return }
+        _ = madvise(p, count, MADV_DONTNEED)
+    }
+
+    /// The whole pages lying inside bytes `range` after `base`: their start and length, nil when there is none.
+    private static func pagesInside(_ base: UnsafeRawPointer, _ range: Range<Int>) -> (UnsafeMutableRawPointer, Int)? {
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        guard page > 0 else { return }
+        guard page > 0 else { return nil }
         let start = (Int(bitPattern: base) + range.lowerBound + page - 1) / page * page
         let end = (Int(bitPattern: base) + range.upperBound) / page * page
-        guard end > start, let p = UnsafeMutableRawPointer(bitPattern: start) else { return }
-        _ = madvise(p, end - start, MADV_DONTNEED)
+        guard end > start, let p = UnsafeMutableRawPointer(bitPattern: start) else { return nil }
+        return (p, end - start)
     }
 
     /// Reads an open file to its end.
@@ -82,12 +88,8 @@ enum Posix {
     /// (`MADV_POPULATE_WRITE`, Linux 5.14; it changes no byte, and on an older kernel fails and changes nothing):
     /// reading a snapshot into a new buffer was mostly the kernel giving it its pages one fault at a time.
     static func populate(_ base: UnsafeMutableRawPointer, bytes: Int) {
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        guard page > 0 else { return }
-        let start = (Int(bitPattern: base) + page - 1) / page * page
-        let end = (Int(bitPattern: base) + bytes) / page * page
-        guard end > start, let p = UnsafeMutableRawPointer(bitPattern: start) else { return }
-        _ = madvise(p, end - start, 23)   // MADV_POPULATE_WRITE
+        guard let (p, count) = pagesInside(base, 0..<bytes) else { return }
+        _ = madvise(p, count, 23)   // MADV_POPULATE_WRITE
     }
 
     /// Size of the parts a large file is read in, on all cores at once.

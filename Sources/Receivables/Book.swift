@@ -287,12 +287,8 @@ public struct Book: Sendable {
     mutating func insertNewInvoice(_ i: consuming Invoice) -> Bool {
         let customer = i.customerId
         guard let k = invoices.insertNew(ladderChecked(i)) else { return false }
-        if lastRestored?.id == customer {
-            if let s = lastRestored!.invoiceSlot { invoicePlacesByCustomer.append(k, atSlot: s) }
-            else { lastRestored!.invoiceSlot = invoicePlacesByCustomer.append(k, to: customer) }
-        } else {
-            invoicePlacesByCustomer.append(k, to: customer)
-        }
+        if lastRestored?.id == customer { invoicePlacesByCustomer.append(k, to: customer, slot: &lastRestored!.invoiceSlot) }
+        else { invoicePlacesByCustomer.append(k, to: customer) }
         return true
     }
 
@@ -322,12 +318,8 @@ public struct Book: Sendable {
     }
 
     private mutating func listRestoredPayment(_ place: Int, of customer: String) {
-        if lastRestored?.id == customer {
-            if let s = lastRestored!.paymentSlot { paymentPlacesByCustomer.append(place, atSlot: s) }
-            else { lastRestored!.paymentSlot = paymentPlacesByCustomer.append(place, to: customer) }
-        } else {
-            paymentPlacesByCustomer.append(place, to: customer)
-        }
+        if lastRestored?.id == customer { paymentPlacesByCustomer.append(place, to: customer, slot: &lastRestored!.paymentSlot) }
+        else { paymentPlacesByCustomer.append(place, to: customer) }
     }
 
     /// The place of invoice `number`, which a payment of `customer` settles. A snapshot's payments come customer by

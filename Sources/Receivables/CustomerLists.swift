@@ -31,7 +31,10 @@ public struct CustomerLists: Sendable {
         return lists.count - 1
     }
 
-    mutating func append(_ place: Int, atSlot s: Int) { lists[s].append(place) }
+    /// Adds `place` to the customer's list at `slot` when it is known, else looking the customer up and saying its slot.
+    mutating func append(_ place: Int, to customer: String, slot: inout Int?) {
+        if let s = slot { lists[s].append(place) } else { slot = append(place, to: customer) }
+    }
 
     /// Takes `place` out of the customer's list (an invoice moved to another customer by a re-import).
     mutating func remove(_ place: Int, from customer: String) {

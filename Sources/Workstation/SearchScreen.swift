@@ -88,7 +88,7 @@ public struct SearchScreen: Screen {
                 // after a change the store could not say touched it (an invoice moved by a replayed entry) name the
                 // invoice that does match, or no hit when the account has none left.
                 func fits(_ n: String) -> Bool {
-                    let key = SearchIndex.compactKey(n).filter { $0 != 0 }
+                    let key = SearchIndex.InvoiceKeys.key(of: n)
                     return exact ? key == compactBytes : SearchIndex.contains(key, compactBytes)
                 }
                 guard let n = book.invoiceNumber(at: k, of: id).flatMap({ fits($0) ? $0 : nil }) ?? book.invoiceNumbers(of: id).first(where: fits)
@@ -221,11 +221,14 @@ final class SearchIndex: Sendable {
             var keys: [UInt8] = [0]
             keys.reserveCapacity(numbers.reduce(1) { $0 + $1.utf8.count + 1 })
             for n in numbers {
-                keys += SearchIndex.compactKey(n).lazy.filter { $0 != 0 }
+                keys += Self.key(of: n)
                 keys.append(0)
             }
             self.keys = keys
         }
+
+        /// A number's key as kept here: its compact key, without any 0 byte.
+        static func key(of number: String) -> [UInt8] { SearchIndex.compactKey(number).filter { $0 != 0 } }
 
         /// The key of each number, in order.
         var each: [ArraySlice<UInt8>] { Array(keys.dropFirst().split(separator: 0, omittingEmptySubsequences: false).dropLast()) }
