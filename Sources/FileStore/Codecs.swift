@@ -396,22 +396,25 @@ enum SnapshotCodec {
         let leader = Thread {
             DispatchQueue.concurrentPerform(iterations: pieceCount) { piece in
                 pieces.waitForTurn(piece)
-                if pieces.cancelled { pieces.deliver(piece, [], nil); return }
+                if pieces.cancelled { pieces.deliver(piece, ParsedPiece(), nil); return }
                 let decoder = JSONDecoder()
-                var items: [Item] = []
+                var items = ParsedPiece()
                 var failure: StoreError?
                 let range = starts[piece]..<starts[piece + 1]
-                items.reserveCapacity(range.count)
-                // Last line first: the restoring thread takes the items with `popLast`, which moves each one out
+                items.reserve(range.count)
+                // Last line first: the restoring thread takes the items with `removeLast`, which moves each one out
                 // rather than copying it (a record is copied from parser to book some 100,000 times an open at M).
                 for i in range.reversed() {
-                    // The fast reader first; any line it does not expect goes to JSONDecoder, which reads it or says why not.
-                    if let fast = data.withUnsafeBytes({ raw in
-                        RecordReader.line(in: raw.bindMemory(to: UInt8.self), range: (body[i].lowerBound - data.startIndex)..<(body[i].upperBound - data.startIndex))
-                    }) {
-                        items.append(fast)
-                        continue
+                    // The fast readers first (an invoice or a payment line as itself, any other as an item); any line
+                    // they do not expect goes to JSONDecoder, which reads it or says why not.
+                    let parsed = data.withUnsafeBytes { raw -> Bool in
+                        let buffer = raw.bindMemory(to: UInt8.self), line = (body[i].lowerBound - data.startIndex)..<(body[i].upperBound - data.startIndex)
+                        if let invoice = RecordReader.invoice(in: buffer, range: line) { items.append(invoice); return true }
+                        if let payment = RecordReader.payment(in: buffer, range: line) { items.append(payment); return true }
+                        if let item = RecordReader.line(in: buffer, range: line) { items.append(item); return true }
+                        return false
                     }
+                    if parsed { continue }
                     let lineData = data[body[i]]
                     do {
                         if lineData.starts(with: historyPrefix) {
@@ -422,7 +425,7 @@ enum SnapshotCodec {
                     } catch {
                         // The lines before it are restored first, so the first bad line in the file is the one named:
                         // what was read after it goes, and an earlier bad line takes its place.
-                        items.removeAll(keepingCapacity: true)
+                        items.removeAll()
                         failure = StoreError(file: path, line: lineNumber(of: body[i], in: lines), describeLineError(error, Data(lineData)))
                     }
                 }
@@ -448,24 +451,16 @@ enum SnapshotCodec {
         for piece in 0..<pieceCount {
             var (items, failure) = pieces.take(piece)   // last line first
             var index = starts[piece]
-            while let item = items.popLast() {
+            while let kind = items.kinds.popLast() {
                 do throws(DomainError) {
-                    switch consume item {
-                    case .record(let rec): try loaded.book.restore(rec)
-                    case .history(let h):
-                        guard loaded.historyFile != nil else { throw DomainError.said("a history line, but the header names no history file") }
-                        guard h.offset >= 0, h.length >= 0 else { throw DomainError.said("a negative history range") }
-                        guard loaded.historyIndex.entries[h.customerId] == nil else { throw DomainError.said("a second history line for \(h.customerId)") }
-                        let crc: UInt32?
-                        if let text = h.crc {
-                            guard text.utf8.count == 8, let c = UInt32(text, radix: 16) else { throw DomainError.said("history checksum '\(text)' is not 8 hex digits") }
-                            crc = c
-                        } else {
-                            guard v < 3 else { throw DomainError.said("history line without its checksum") }
-                            crc = nil
+                    switch kind {
+                    case .invoice: try loaded.book.restoreInvoice(items.invoices.removeLast())
+                    case .payment: try loaded.book.restorePayment(items.payments.removeLast())
+                    case .other:
+                        switch items.others.removeLast() {
+                        case .record(let rec): try loaded.book.restore(rec)
+                        case .history(let h): try restoreHistoryLine(h, into: &loaded)
                         }
-                        try loaded.book.restoreDigest(h.digest, of: h.customerId)
-                        loaded.historyIndex.entries[h.customerId] = HistoryIndex.Entry(range: h.offset..<(h.offset + h.length), crc: crc)
                     }
                 } catch {
                     throw StoreError(file: path, line: lineNumber(of: body[index], in: lines), error.message)
@@ -475,6 +470,23 @@ enum SnapshotCodec {
             if let failure { throw failure }
         }
         return loaded
+    }
+
+    /// A customer's history line: its range in the history file, its checksum and its digest.
+    private static func restoreHistoryLine(_ h: HistoryLine.Inner, into loaded: inout Loaded) throws(DomainError) {
+        guard loaded.historyFile != nil else { throw DomainError.said("a history line, but the header names no history file") }
+        guard h.offset >= 0, h.length >= 0 else { throw DomainError.said("a negative history range") }
+        guard loaded.historyIndex.entries[h.customerId] == nil else { throw DomainError.said("a second history line for \(h.customerId)") }
+        let crc: UInt32?
+        if let text = h.crc {
+            guard text.utf8.count == 8, let c = UInt32(text, radix: 16) else { throw DomainError.said("history checksum '\(text)' is not 8 hex digits") }
+            crc = c
+        } else {
+            guard loaded.schemaVersion < 3 else { throw DomainError.said("history line without its checksum") }
+            crc = nil
+        }
+        try loaded.book.restoreDigest(h.digest, of: h.customerId)
+        loaded.historyIndex.entries[h.customerId] = HistoryIndex.Entry(range: h.offset..<(h.offset + h.length), crc: crc)
     }
 
     /// Where each piece of the body begins, and its end: pieces of 256, 512, 1,024 and 2,048 lines, then 4,096.
@@ -586,8 +598,32 @@ func scanLines(_ data: Data, from start: Int? = nil, part: Int = 4 << 20) -> Lin
 }
 
 /// The parsed pieces of a snapshot, handed from the parsing threads to the restoring one in file order.
+/// One piece's lines as parsed, last line first: invoices and payments, most of the lines, kept as themselves
+/// (wrapped in an `Item`, each was copied three times more on its way to the book, issue 23), and which kind each
+/// line is, so they are restored in the file's order.
+struct ParsedPiece {
+    enum Kind: UInt8 { case invoice, payment, other }
+    var kinds: [Kind] = []
+    var invoices: [Invoice] = []
+    var payments: [Payment] = []
+    var others: [SnapshotCodec.Item] = []
+
+    mutating func reserve(_ lines: Int) {
+        // Every line's place in each: a piece is mostly one kind or the other, and a place never written is
+        // never given a page.
+        kinds.reserveCapacity(lines); invoices.reserveCapacity(lines); payments.reserveCapacity(lines)
+    }
+    mutating func append(_ i: consuming Invoice) { invoices.append(i); kinds.append(.invoice) }
+    mutating func append(_ p: consuming Payment) { payments.append(p); kinds.append(.payment) }
+    mutating func append(_ item: consuming SnapshotCodec.Item) { others.append(item); kinds.append(.other) }
+    mutating func removeAll() {
+        kinds.removeAll(keepingCapacity: true); invoices.removeAll(keepingCapacity: true)
+        payments.removeAll(keepingCapacity: true); others.removeAll(keepingCapacity: true)
+    }
+}
+
 final class ParsedPieces: @unchecked Sendable {
-    private var items: [[SnapshotCodec.Item]]
+    private var items: [ParsedPiece]
     private var failures: [StoreError?]
     private let ready: [DispatchSemaphore]
     /// Guards everything here; signalled when the restoring thread takes a piece or the parse is cancelled.
@@ -600,7 +636,7 @@ final class ParsedPieces: @unchecked Sendable {
     static let ahead = 8
 
     init(count: Int) {
-        items = Array(repeating: [], count: count)
+        items = Array(repeating: ParsedPiece(), count: count)
         failures = Array(repeating: nil, count: count)
         ready = (0..<count).map { _ in DispatchSemaphore(value: 0) }
     }
@@ -614,16 +650,16 @@ final class ParsedPieces: @unchecked Sendable {
         while taken < k - Self.ahead && !stop { turn.wait() }
         turn.unlock()
     }
-    func deliver(_ k: Int, _ parsed: [SnapshotCodec.Item], _ failure: StoreError?) {
+    func deliver(_ k: Int, _ parsed: ParsedPiece, _ failure: StoreError?) {
         turn.withLock { items[k] = parsed; failures[k] = failure }
         ready[k].signal()
     }
     /// Waits for piece `k`, and lets go of it: a restored piece's memory is reused by the next.
-    func take(_ k: Int) -> ([SnapshotCodec.Item], StoreError?) {
+    func take(_ k: Int) -> (ParsedPiece, StoreError?) {
         ready[k].wait()
         return turn.withLock {
             let out = (items[k], failures[k])
-            items[k] = []
+            items[k] = ParsedPiece()
             taken = max(taken, k + 1)
             turn.broadcast()
             return out

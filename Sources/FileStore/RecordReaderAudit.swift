@@ -114,7 +114,7 @@ public enum RecordReaderAudit {
     // MARK: Checking
 
     static func read(_ line: [UInt8]) -> SnapshotCodec.Item? {
-        line.withUnsafeBufferPointer { RecordReader.line(in: $0, range: 0..<$0.count) }
+        line.withUnsafeBufferPointer { RecordReader.decodedLine(in: $0, range: 0..<$0.count) }
     }
 
     /// What `JSONDecoder` reads of the line, as the snapshot's decoding asks it (`SnapshotCodec.decodeBody`).

@@ -109,15 +109,43 @@ extension Book {
         if includingActivities { for id in customerOrder { for a in activities(of: id) { try body(.activity(a)) } } }
     }
 
+    /// `restore(.invoice(i))`, for a reader that has the invoice itself: most of a snapshot's lines, moved into the
+    /// book without being wrapped in a record first (issue 23).
+    public mutating func restoreInvoice(_ i: consuming Invoice) throws(DomainError) {
+        revision += 1
+        try insertRestoredInvoice(i)
+    }
+
+    /// `restore(.payment(p))`, as `restoreInvoice`.
+    public mutating func restorePayment(_ p: consuming Payment) throws(DomainError) {
+        revision += 1
+        try insertRestoredPayment(p)
+    }
+
+    private mutating func insertRestoredInvoice(_ i: consuming Invoice) throws(DomainError) {
+        try needRestoredCustomer(i.customerId)
+        let number = i.number
+        guard insertNewInvoice(i) else { throw .appearsTwice(.invoice, number) }
+    }
+
+    private mutating func insertRestoredPayment(_ p: consuming Payment) throws(DomainError) {
+        try needRestoredCustomer(p.customerId)
+        let id = p.id
+        guard try insertNewPayment(p) else { throw .appearsTwice(.payment, id) }
+    }
+
+    /// The customer a restored record refers to must be in the book already.
+    private mutating func needRestoredCustomer(_ id: String) throws(DomainError) {
+        if id == lastRestored?.id { return }   // (customers are never removed)
+        // (`index(forKey:)`: `customers[id] != nil` copied the customer out to test it.)
+        guard customers.index(forKey: id) != nil else { throw .refersToUnknown(.customer, id) }
+        lastRestored = RestoredCustomer(id: id)
+    }
+
     /// Adds a record read from a snapshot, checking that what it refers to exists.
     public mutating func restore(_ record: consuming BookRecord) throws(DomainError) {
         revision += 1
-        func needCustomer(_ id: String) throws(DomainError) {
-            if id == lastRestored?.id { return }   // (customers are never removed)
-            // (`index(forKey:)`: `customers[id] != nil` copied the customer out to test it.)
-            guard customers.index(forKey: id) != nil else { throw .refersToUnknown(.customer, id) }
-            lastRestored = RestoredCustomer(id: id)
-        }
+        func needCustomer(_ id: String) throws(DomainError) { try needRestoredCustomer(id) }
         func needInvoice(_ n: String) throws(DomainError) {
             guard invoices[n] != nil else { throw .refersToUnknown(.invoice, n) }
         }
@@ -130,14 +158,8 @@ extension Book {
         case .customer(let c):
             guard customers.index(forKey: c.id) == nil else { throw .appearsTwice(.customer, c.id) }
             insertCustomer(c)
-        case .invoice(let i):
-            try needCustomer(i.customerId)
-            let number = i.number
-            guard insertNewInvoice(i) else { throw .appearsTwice(.invoice, number) }
-        case .payment(let p):
-            try needCustomer(p.customerId)
-            let id = p.id
-            guard try insertNewPayment(p) else { throw .appearsTwice(.payment, id) }
+        case .invoice(let i): try insertRestoredInvoice(i)
+        case .payment(let p): try insertRestoredPayment(p)
         case .creditNote(let n): try needInvoice(n.invoice); insertCreditNote(n)
         case .dispute(let d): try needCustomer(d.customerId); for n in d.invoices { try needInvoice(n) }; setDispute(d)
         case .promise(let p): try needCustomer(p.customerId); for n in p.invoices { try needInvoice(n) }; setPromise(p)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import DemoData
 @testable import FileStore
 @testable import Receivables
 
@@ -62,6 +63,37 @@ import TestSupport
         #expect(book.invoiceNumbers(of: "C1").count == Self.invoiceCount)
     }
 
+    /// Invoices and payments are kept apart from the other lines while a piece waits (issue 23): the book is
+    /// still restored in the file's order, the one `JSONDecoder` reads line by line, and a payment's fault in a
+    /// piece of every kind of line is named at its own line.
+    @Test func linesOfEveryKindAreRestoredInTheFilesOrder() throws {
+        let dir = TempDirectory("pieces"); defer { dir.remove() }
+        let book = try DemoGenerator(customers: 150, seed: 5, today: Fixtures.date("2026-11-23")).book()
+        try JSONFileStore.create(directory: dir.path, book: book)
+        let lines = try String(contentsOfFile: dir.path + "/snapshot.jsonl", encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(lines.count > 2_000, "\(lines.count) lines: several pieces")
+        // The same book as the strict decoder gives, record by record in the file's order.
+        var strict = Book()
+        let decoder = JSONDecoder()
+        for line in lines.dropFirst().dropLast() where !line.hasPrefix(#"{"history":"#) {
+            try strict.restore(decoder.decode(BookRecord.self, from: Data(line.utf8)))
+        }
+        let read = try JSONFileStore(directory: dir.path).book
+        #expect(read.records(includingActivities: false) == strict.records(includingActivities: false))
+        #expect(read.records(includingActivities: false) == book.records(includingActivities: false))
+        #expect(read.invoices.count == book.invoices.count && read.payments.count == book.payments.count)
+        // A payment of an unknown customer, in a piece after the first ones (invoices, payments and others around it).
+        let k = try #require(lines.indices.first { $0 > 1_200 && lines[$0].hasPrefix(#"{"payment":"#) })
+        #expect(lines[(k - 40)..<k].contains { $0.hasPrefix(#"{"invoice":"#) })
+        let customer = try #require(lines[k].firstRange(of: #""customerId":""#).map { lines[k][$0.upperBound...].prefix { $0 != "\"" } })
+        var edited = lines
+        edited[k] = lines[k].replacingOccurrences(of: #""customerId":"\#(customer)""#, with: #""customerId":"C-none""#)
+        try Data((edited.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: dir.path + "/snapshot.jsonl"))
+        let e = try Self.refusal(dir.path)
+        #expect(e.line == k + 1, "\(e)")
+        #expect("\(e)".contains("unknown customer 'C-none'"), "\(e)")
+    }
+
     /// An open gives each piece's memory back once it is parsed (the file is its own, read for it): the book is the
     /// one read keeping the file whole, and the file's pages are gone from memory (they read as zeros).
     @Test func theFileIsGivenBackAsItIsParsed() throws {
@@ -91,7 +123,7 @@ import TestSupport
         Thread { pieces.waitForTurn(ahead + 5); cancelled.signal() }.start()
         #expect(free.wait(timeout: .now() + 5) == .success)
         #expect(far.wait(timeout: .now() + 0.2) == .timedOut)
-        pieces.deliver(0, [], nil)
+        pieces.deliver(0, ParsedPiece(), nil)
         _ = pieces.take(0)
         #expect(far.wait(timeout: .now() + 5) == .success)
         #expect(cancelled.wait(timeout: .now() + 0.2) == .timedOut)

@@ -11,8 +11,12 @@ import Testing
     static let payment = #"{"payment":{"id":"P1","customerId":"C1","date":"2026-11-20","amount":"250.00","allocations":[{"invoice":"F1","amount":"250.00"}]}}"#
     static let activity = #"{"activity":{"id":"A1","at":"2026-11-23T10:00:00Z","date":"2026-11-23","user":"amelie","customerId":"C1","invoices":["F1"],"channel":"phone","note":"appel"}}"#
 
+    /// What the reader makes of a line; the open's own readers of invoice and payment lines (`decodedLine`) must
+    /// read every line as it does.
     static func read(_ line: [UInt8]) -> BookRecord? {
-        line.withUnsafeBufferPointer { RecordReader.record(in: $0, range: 0..<$0.count) }
+        let record = line.withUnsafeBufferPointer { RecordReader.record(in: $0, range: 0..<$0.count) }
+        #expect(RecordReaderAudit.read(line) == record.map(SnapshotCodec.Item.record), "\(String(decoding: line, as: UTF8.self))")
+        return record
     }
 
     static func decode(_ line: [UInt8]) -> BookRecord? { try? JSONDecoder().decode(BookRecord.self, from: Data(line)) }
@@ -104,6 +108,10 @@ import Testing
         ("DEL and non-ASCII", edit(activity, "appel", "a\u{7F}é€漢😀e\u{301}")),
         ("money forms parseCanonical takes", edit(invoice, #""1000.00""#, #""-007.5""#)),
         ("leap day", edit(invoice, #""2026-09-01""#, #""2024-02-29""#)),
+        // The reader looks for each key from the one after the last (the writer's order) and goes round: keys in
+        // another order (a hand edit, another tool) are still found, each once.
+        ("keys in reverse order", #"{"invoice":{"poNumber":"PO1","amount":"1000.00","dueDate":"2026-10-01","issueDate":"2026-09-01","customerId":"C1","number":"F1"}}"#),
+        ("the last key first", #"{"payment":{"allocations":[{"date":"2026-11-20","amount":"250.00","invoice":"F1"}],"id":"P1","customerId":"C1","date":"2026-11-20","amount":"250.00"}}"#),
     ]
 
     @Test(arguments: stillRead)
