@@ -113,25 +113,25 @@ extension Book {
     /// book without being wrapped in a record first (issue 23).
     public mutating func restoreInvoice(_ i: consuming Invoice) throws(DomainError) {
         revision += 1
-        try insertRestoredInvoice(i)
+        try insertRestoredInvoice(consume i)
     }
 
     /// `restore(.payment(p))`, as `restoreInvoice`.
     public mutating func restorePayment(_ p: consuming Payment) throws(DomainError) {
         revision += 1
-        try insertRestoredPayment(p)
+        try insertRestoredPayment(consume p)
     }
 
     private mutating func insertRestoredInvoice(_ i: consuming Invoice) throws(DomainError) {
         try needRestoredCustomer(i.customerId)
         let number = i.number
-        guard insertNewInvoice(i) else { throw .appearsTwice(.invoice, number) }
+        guard insertNewInvoice(consume i) else { throw .appearsTwice(.invoice, number) }
     }
 
     private mutating func insertRestoredPayment(_ p: consuming Payment) throws(DomainError) {
         try needRestoredCustomer(p.customerId)
         let id = p.id
-        guard try insertNewPayment(p) else { throw .appearsTwice(.payment, id) }
+        guard try insertNewPayment(consume p) else { throw .appearsTwice(.payment, id) }
     }
 
     /// The customer a restored record refers to must be in the book already.

@@ -29,7 +29,8 @@ public struct PlacedRows<Row: Identifiable & Sendable>: Sendable where Row.ID ==
 
     /// The place of a row, for reading it again without looking its id up.
     public func place(of id: String) -> Int? { places[id] }
-    public subscript(place k: Int) -> Row { values[k] }
+    /// (`_read`: a field read at a place copies nothing, not the whole row.)
+    public subscript(place k: Int) -> Row { _read { yield values[k] } }
     func hasID(_ id: String, at k: Int) -> Bool { values[k].id == id }
 
     /// Adds a row whose id is new, at the end; its place.
