@@ -407,14 +407,11 @@ enum SnapshotCodec {
                 for i in range.reversed() {
                     // The fast readers first (an invoice or a payment line as itself, any other as an item); any line
                     // they do not expect goes to JSONDecoder, which reads it or says why not.
-                    let parsed = data.withUnsafeBytes { raw -> Bool in
-                        let buffer = raw.bindMemory(to: UInt8.self), line = (body[i].lowerBound - data.startIndex)..<(body[i].upperBound - data.startIndex)
-                        if let invoice = RecordReader.invoice(in: buffer, range: line) { items.append(invoice); return true }
-                        if let payment = RecordReader.payment(in: buffer, range: line) { items.append(payment); return true }
-                        if let item = RecordReader.line(in: buffer, range: line) { items.append(item); return true }
-                        return false
+                    if data.withUnsafeBytes({ raw in
+                        RecordReader.read(raw.bindMemory(to: UInt8.self), range: (body[i].lowerBound - data.startIndex)..<(body[i].upperBound - data.startIndex), into: &items)
+                    }) {
+                        continue
                     }
-                    if parsed { continue }
                     let lineData = data[body[i]]
                     do {
                         if lineData.starts(with: historyPrefix) {
@@ -597,7 +594,6 @@ func scanLines(_ data: Data, from start: Int? = nil, part: Int = 4 << 20) -> Lin
     }
 }
 
-/// The parsed pieces of a snapshot, handed from the parsing threads to the restoring one in file order.
 /// One piece's lines as parsed, last line first: invoices and payments, most of the lines, kept as themselves
 /// (wrapped in an `Item`, each was copied three times more on its way to the book, issue 23), and which kind each
 /// line is, so they are restored in the file's order.
@@ -622,6 +618,7 @@ struct ParsedPiece {
     }
 }
 
+/// The parsed pieces of a snapshot, handed from the parsing threads to the restoring one in file order.
 final class ParsedPieces: @unchecked Sendable {
     private var items: [ParsedPiece]
     private var failures: [StoreError?]

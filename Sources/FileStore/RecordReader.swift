@@ -63,12 +63,25 @@ struct RecordReader {
         return p
     }
 
-    /// What the snapshot's decoding reads of a line by the fast path (`SnapshotCodec.decodeBody`): an invoice or
-    /// a payment line by its own reader, any other by `line`. The audit checks this, so every reader is judged.
+    /// The snapshot's fast path for one line (`SnapshotCodec.decodeBody`): an invoice or a payment line by its own
+    /// reader, any other by `line`, appended to `piece`; false, and nothing appended, when the line must go to
+    /// `JSONDecoder`.
+    static func read(_ buffer: UnsafeBufferPointer<UInt8>, range: Range<Int>, into piece: inout ParsedPiece) -> Bool {
+        if let i = invoice(in: buffer, range: range) { piece.append(i); return true }
+        if let p = payment(in: buffer, range: range) { piece.append(p); return true }
+        if let item = line(in: buffer, range: range) { piece.append(item); return true }
+        return false
+    }
+
+    /// What that fast path reads of a line, as an item: what the audit judges, so every reader the open uses is.
     static func decodedLine(in buffer: UnsafeBufferPointer<UInt8>, range: Range<Int>) -> SnapshotCodec.Item? {
-        if let i = invoice(in: buffer, range: range) { return .record(.invoice(i)) }
-        if let p = payment(in: buffer, range: range) { return .record(.payment(p)) }
-        return line(in: buffer, range: range)
+        var piece = ParsedPiece()
+        guard read(buffer, range: range, into: &piece), let kind = piece.kinds.first else { return nil }
+        switch kind {
+        case .invoice: return .record(.invoice(piece.invoices[0]))
+        case .payment: return .record(.payment(piece.payments[0]))
+        case .other: return piece.others[0]
+        }
     }
 
     /// A reader placed after `prefix`, when the line starts with it.

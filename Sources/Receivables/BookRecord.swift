@@ -145,7 +145,6 @@ extension Book {
     /// Adds a record read from a snapshot, checking that what it refers to exists.
     public mutating func restore(_ record: consuming BookRecord) throws(DomainError) {
         revision += 1
-        func needCustomer(_ id: String) throws(DomainError) { try needRestoredCustomer(id) }
         func needInvoice(_ n: String) throws(DomainError) {
             guard invoices[n] != nil else { throw .refersToUnknown(.invoice, n) }
         }
@@ -161,18 +160,18 @@ extension Book {
         case .invoice(let i): try insertRestoredInvoice(i)
         case .payment(let p): try insertRestoredPayment(p)
         case .creditNote(let n): try needInvoice(n.invoice); insertCreditNote(n)
-        case .dispute(let d): try needCustomer(d.customerId); for n in d.invoices { try needInvoice(n) }; setDispute(d)
-        case .promise(let p): try needCustomer(p.customerId); for n in p.invoices { try needInvoice(n) }; setPromise(p)
-        case .plan(let p): try needCustomer(p.customerId); for n in p.invoices { try needInvoice(n) }; setPlan(p)
+        case .dispute(let d): try needRestoredCustomer(d.customerId); for n in d.invoices { try needInvoice(n) }; setDispute(d)
+        case .promise(let p): try needRestoredCustomer(p.customerId); for n in p.invoices { try needInvoice(n) }; setPromise(p)
+        case .plan(let p): try needRestoredCustomer(p.customerId); for n in p.invoices { try needInvoice(n) }; setPlan(p)
         case .waiver(let w): try needInvoice(w.invoice); setWaiver(w)
-        case .activity(let a): try needCustomer(a.customerId); appendActivity(a)
+        case .activity(let a): try needRestoredCustomer(a.customerId); appendActivity(a)
         case .litigation(let d): try applyLitigation(d)
         case .request(let r):
-            try needCustomer(r.customerId)
+            try needRestoredCustomer(r.customerId)
             guard requests[r.id] == nil else { throw .appearsTwice(.request, r.id) }
             setRequest(r)
         case .mail(let m):
-            try needCustomer(m.customerId)
+            try needRestoredCustomer(m.customerId)
             guard outbox[m.id] == nil else { throw .appearsTwice(.mail, m.id) }
             setOutbox(m)
         }
